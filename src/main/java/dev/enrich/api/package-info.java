@@ -1,0 +1,5 @@
+/** api. */
+@NullMarked
+package dev.enrich.api;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,5 @@
+/** config. */
+@NullMarked
+package dev.enrich.config;
+
+import org.jspecify.annotations.NullMarked;

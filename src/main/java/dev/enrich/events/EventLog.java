@@ -1,0 +1,52 @@
+package dev.enrich.events;
+
+import reactor.core.publisher.Flux;
+
+/**
+ * Keep sequence-numbered, replayable event streams: one per job, one per batch, one per user (port).
+ *
+ * <p>A stream is named by a key such as {@code job:<id>}, {@code batch:<id>}, {@code user:<tenant>}. Sequence
+ * numbers start at 1 and grow by one per appended event. Implementations retain a bounded number of recent events
+ * per stream and a bounded number of streams, and never let a slow subscriber grow memory without bound.
+ */
+public interface EventLog {
+
+    /**
+     * Append an event to a stream, stamping it with the stream's next sequence number, and deliver it to the
+     * stream's live subscribers. Never blocks on subscribers.
+     *
+     * @return the stored event (with its {@code seq})
+     */
+    JobEvent append(String stream, JobEvent event);
+
+    /**
+     * Open a subscription, atomically with respect to {@link #append}: no event is lost or repeated between the
+     * replay and the live part.
+     *
+     * <p>With {@code afterSeq >= 0} the flux first replays retained events with {@code seq > afterSeq}, then goes on
+     * live. If events after {@code afterSeq} are no longer held (a gap), nothing is replayed, {@link Opened#gap()} is
+     * true and the flux goes on live from {@link Opened#lastSeq()}. With {@code afterSeq < 0} the flux is live only.
+     *
+     * <p>For a slow subscriber, an undelivered {@link EventType#PROGRESS} event of a job is replaced by that job's
+     * newer progress event (latest wins; the newer one takes its place at the tail, so sequence numbers stay
+     * increasing). Other events are never dropped; if a subscriber falls so far behind that its bounded buffer
+     * overflows, its flux completes early so the client reconnects with its last id. The flux never completes by
+     * itself otherwise; cancel it to unsubscribe, which frees everything held for it.
+     */
+    Opened open(String stream, long afterSeq);
+
+    /** Return the last sequence number appended to a stream, 0 if none. */
+    long lastSeq(String stream);
+
+    /** Forget a stream's retained events and complete its live subscribers. */
+    void close(String stream);
+
+    /**
+     * Describe an opened subscription.
+     *
+     * @param lastSeq the stream's last sequence number at the moment of opening
+     * @param gap true when {@code afterSeq} asked for events that are no longer held
+     * @param events replayed events (if any), then live events
+     */
+    record Opened(long lastSeq, boolean gap, Flux<JobEvent> events) {}
+}

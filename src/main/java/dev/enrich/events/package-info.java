@@ -1,0 +1,5 @@
+/** events. */
+@NullMarked
+package dev.enrich.events;
+
+import org.jspecify.annotations.NullMarked;

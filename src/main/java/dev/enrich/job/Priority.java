@@ -1,0 +1,7 @@
+package dev.enrich.job;
+
+/** Order jobs in the queue: interactive jobs are taken before batch jobs. */
+public enum Priority {
+    INTERACTIVE,
+    BATCH
+}

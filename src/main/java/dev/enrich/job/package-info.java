@@ -1,0 +1,5 @@
+/** job. */
+@NullMarked
+package dev.enrich.job;
+
+import org.jspecify.annotations.NullMarked;

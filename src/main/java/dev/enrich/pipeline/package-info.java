@@ -1,0 +1,5 @@
+/** pipeline. */
+@NullMarked
+package dev.enrich.pipeline;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,5 @@
+/** pool. */
+@NullMarked
+package dev.enrich.pool;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,5 @@
+/** progress. */
+@NullMarked
+package dev.enrich.progress;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,5 @@
+/** queue. */
+@NullMarked
+package dev.enrich.queue;
+
+import org.jspecify.annotations.NullMarked;

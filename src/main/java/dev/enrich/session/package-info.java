@@ -1,0 +1,5 @@
+/** session. */
+@NullMarked
+package dev.enrich.session;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,5 @@
+/** stage. */
+@NullMarked
+package dev.enrich.stage;
+
+import org.jspecify.annotations.NullMarked;

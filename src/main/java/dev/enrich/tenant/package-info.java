@@ -1,0 +1,5 @@
+/** tenant. */
+@NullMarked
+package dev.enrich.tenant;
+
+import org.jspecify.annotations.NullMarked;
