@@ -1,0 +1,103 @@
+package dev.enrich.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Bind and validate the {@code enrich.*} settings.
+ *
+ * @param pool worker pool and queue
+ * @param events event streams
+ * @param media media storage and upload limits
+ */
+@ConfigurationProperties("enrich")
+public record EnrichProperties(@DefaultValue Pool pool, @DefaultValue Events events, @DefaultValue Media media) {
+
+    /**
+     * Configure the worker pool.
+     *
+     * @param concurrency jobs run at once; 0 means 2 × cores
+     * @param cpuThreads threads for CPU-heavy stage work; 0 means cores
+     * @param queueCapacity the most jobs that wait; a full queue answers 503
+     * @param interactiveBurst interactive jobs taken in a row before a waiting batch job gets a turn
+     * @param recycleAfterFailures consecutive FAILED jobs that recycle a slot
+     * @param drainTimeout how long shutdown lets running jobs finish before interrupting them
+     * @param retryAfter the Retry-After a full queue advertises
+     */
+    public record Pool(
+            @DefaultValue("0") int concurrency,
+            @DefaultValue("0") int cpuThreads,
+            @DefaultValue("1000") int queueCapacity,
+            @DefaultValue("8") int interactiveBurst,
+            @DefaultValue("5") int recycleAfterFailures,
+            @DefaultValue("30s") Duration drainTimeout,
+            @DefaultValue("5s") Duration retryAfter) {
+
+        public Pool {
+            require(concurrency >= 0, "enrich.pool.concurrency must be >= 0, but was " + concurrency);
+            require(cpuThreads >= 0, "enrich.pool.cpu-threads must be >= 0, but was " + cpuThreads);
+            require(queueCapacity > 0, "enrich.pool.queue-capacity must be > 0, but was " + queueCapacity);
+            require(!drainTimeout.isNegative(), "enrich.pool.drain-timeout must be >= 0, but was " + drainTimeout);
+        }
+
+        /** Return the effective job concurrency. */
+        public int effectiveConcurrency() {
+            return concurrency > 0 ? concurrency : 2 * Runtime.getRuntime().availableProcessors();
+        }
+
+        /** Return the effective CPU thread count. */
+        public int effectiveCpuThreads() {
+            return cpuThreads > 0 ? cpuThreads : Runtime.getRuntime().availableProcessors();
+        }
+    }
+
+    /**
+     * Configure event streams.
+     *
+     * @param heartbeat interval of SSE heartbeat comments
+     * @param progressInterval the least time between two progress events of one job
+     * @param retainPerStream events kept per stream for replay
+     * @param maxStreams streams kept in memory
+     * @param subscriberBuffer events buffered for one slow subscriber before it is asked to reconnect
+     */
+    public record Events(
+            @DefaultValue("15s") Duration heartbeat,
+            @DefaultValue("250ms") Duration progressInterval,
+            @DefaultValue("1000") int retainPerStream,
+            @DefaultValue("10000") int maxStreams,
+            @DefaultValue("2048") int subscriberBuffer) {
+
+        public Events {
+            require(heartbeat.toMillis() > 0, "enrich.events.heartbeat must be > 0, but was " + heartbeat);
+            require(!progressInterval.isNegative(),
+                    "enrich.events.progress-interval must be >= 0, but was " + progressInterval);
+        }
+    }
+
+    /**
+     * Configure media storage.
+     *
+     * @param dir where media files are kept
+     * @param maxPartSize the largest single uploaded file
+     * @param maxFrames the most screenshot frames per session
+     */
+    public record Media(
+            @DefaultValue("${java.io.tmpdir}/enrich-media") Path dir,
+            @DefaultValue("1GB") DataSize maxPartSize,
+            @DefaultValue("2000") int maxFrames) {
+
+        public Media {
+            require(maxPartSize.toBytes() > 0, "enrich.media.max-part-size must be > 0, but was " + maxPartSize);
+            require(maxFrames > 0, "enrich.media.max-frames must be > 0, but was " + maxFrames);
+        }
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package dev.enrich.job;
+
+import reactor.core.publisher.Mono;
+
+/** Keep batches (port). Lookups are scoped by tenant. */
+public interface BatchRepository {
+
+    /** Save a batch. */
+    Mono<Batch> save(Batch batch);
+
+    /** Find a batch of a tenant; empty when unknown or owned by another tenant. */
+    Mono<Batch> find(String tenant, String id);
+
+    /** Find a batch by id alone, for the engine. */
+    Mono<Batch> findById(String id);
+}

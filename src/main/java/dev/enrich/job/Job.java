@@ -1,0 +1,88 @@
+package dev.enrich.job;
+
+import dev.enrich.pipeline.StageName;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Describe one enrichment job of one session. Immutable: every change makes a new instance.
+ *
+ * @param id job id
+ * @param tenant owner
+ * @param sessionId the session enriched
+ * @param batchId the batch it belongs to, if any
+ * @param priority interactive or batch
+ * @param stages stages requested, by name, in pipeline order
+ * @param state where the job stands
+ * @param progress overall progress 0..1
+ * @param etaSeconds remaining seconds; null when unknown; never 0 while work remains
+ * @param message short friendly text for people
+ * @param createdAt when it was accepted
+ * @param startedAt when a worker took it
+ * @param finishedAt when it reached a terminal state
+ * @param attempt 1 for the first run, +1 per retry
+ */
+public record Job(
+        String id,
+        String tenant,
+        String sessionId,
+        @Nullable String batchId,
+        Priority priority,
+        Map<StageName, StageStatus> stages,
+        JobState state,
+        double progress,
+        @Nullable Long etaSeconds,
+        String message,
+        Instant createdAt,
+        @Nullable Instant startedAt,
+        @Nullable Instant finishedAt,
+        int attempt) {
+
+    public Job {
+        stages = Collections.unmodifiableMap(new EnumMap<>(stages));
+    }
+
+    /** Create a queued job with every requested stage pending. */
+    public static Job queued(
+            String id, String tenant, String sessionId, @Nullable String batchId, Priority priority,
+            Set<StageName> requested, Instant now) {
+        Map<StageName, StageStatus> stages = new EnumMap<>(StageName.class);
+        requested.forEach(s -> stages.put(s, StageStatus.pending(s)));
+        return new Job(id, tenant, sessionId, batchId, priority, stages, JobState.QUEUED, 0, null,
+                "Waiting for a free worker...", now, null, null, 1);
+    }
+
+    /** Return the requested stage names. */
+    public Set<StageName> requested() {
+        return stages.keySet();
+    }
+
+    /** Return a copy with one stage's status changed. */
+    public Job withStage(StageName stage, UnaryOperator<StageStatus> change) {
+        Map<StageName, StageStatus> copy = new EnumMap<>(stages);
+        copy.computeIfPresent(stage, (k, v) -> change.apply(v));
+        return new Job(id, tenant, sessionId, batchId, priority, copy, state, progress, etaSeconds, message,
+                createdAt, startedAt, finishedAt, attempt);
+    }
+
+    /** Return a copy with new overall progress, ETA and message. */
+    public Job withProgress(double progress, @Nullable Long etaSeconds, String message) {
+        return new Job(id, tenant, sessionId, batchId, priority, stages, state, progress, etaSeconds, message,
+                createdAt, startedAt, finishedAt, attempt);
+    }
+
+    /** Return a copy in a new state; terminal states stamp {@code finishedAt}, RUNNING stamps {@code startedAt}. */
+    public Job withState(JobState next, String message, Instant at) {
+        Instant started = next == JobState.RUNNING ? at : startedAt;
+        Instant finished = next.isTerminal() ? at : null;
+        Long eta = next.isTerminal() ? Long.valueOf(0) : etaSeconds;
+        double p = next == JobState.COMPLETED ? 1.0 : progress;
+        return new Job(id, tenant, sessionId, batchId, priority, stages, next, p, eta, message, createdAt,
+                started, finished, attempt);
+    }
+}

@@ -1,0 +1,32 @@
+package dev.enrich.job;
+
+import dev.enrich.pipeline.StageName;
+import dev.enrich.pipeline.StageResult;
+import java.util.Map;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** Keep jobs and their stage results (port). Lookups are scoped by tenant. */
+public interface JobRepository {
+
+    /** Save (insert or replace) a job. */
+    Mono<Job> save(Job job);
+
+    /** Find a job of a tenant; empty when unknown or owned by another tenant. */
+    Mono<Job> find(String tenant, String id);
+
+    /** Find a job by id alone, for the engine. */
+    Mono<Job> findById(String id);
+
+    /** List a tenant's jobs, newest first, at most {@code limit}. */
+    Flux<Job> findByTenant(String tenant, int limit);
+
+    /** List the jobs of a session, newest first. */
+    Flux<Job> findBySession(String tenant, String sessionId);
+
+    /** Save one stage's result (a checkpoint). */
+    Mono<Void> saveResult(String jobId, StageName stage, StageResult result);
+
+    /** Return a job's stage results so far. */
+    Mono<Map<StageName, StageResult>> results(String jobId);
+}

@@ -1,0 +1,119 @@
+package dev.enrich.pipeline;
+
+import dev.enrich.session.MediaStore;
+import dev.enrich.session.Session;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * Run the requested stages of a session as a DAG: each stage starts once the requested stages it depends on have
+ * finished (whatever their outcome), so {@code audio} and {@code video} run in parallel.
+ *
+ * <p>Stages run on the given bounded scheduler, never on the caller's thread. A stage that errors, or completes
+ * without a result, finishes FAILED; the others go on. Cancelling the returned flux cancels every running stage.
+ */
+public final class Pipeline {
+
+    private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
+
+    private final StageRegistry registry;
+    private final Scheduler scheduler;
+    private final MediaStore media;
+
+    public Pipeline(StageRegistry registry, Scheduler scheduler, MediaStore media) {
+        this.registry = registry;
+        this.scheduler = scheduler;
+        this.media = media;
+    }
+
+    /**
+     * Run stages and report what happens. Signals arrive serially and in causal order: a stage's
+     * {@link PipelineSignal.Started} comes after the {@link PipelineSignal.Finished} of every stage it depends on.
+     *
+     * @param checkpoint results kept from an earlier run; stages with a useful result there are not run again
+     */
+    public Flux<PipelineSignal> run(
+            String jobId, Session session, Set<StageName> requested, Map<StageName, StageResult> checkpoint) {
+        return Flux.defer(() -> {
+            Map<StageName, Sinks.One<StageResult>> done = new EnumMap<>(StageName.class);
+            Map<StageName, StageResult> results = new ConcurrentHashMap<>();
+            requested.forEach(s -> done.put(s, Sinks.one()));
+            List<Flux<PipelineSignal>> stages = new ArrayList<>();
+            for (StageName stage : requested) {
+                List<Mono<StageResult>> deps = stage.dependencies().stream()
+                        .filter(requested::contains)
+                        .map(d -> done.get(d).asMono())
+                        .toList();
+                Flux<PipelineSignal> flux = Mono.when(deps).thenMany(Flux.defer(() -> {
+                    StageResult kept = checkpoint.get(stage);
+                    if (kept != null && kept.state().isUseful()) {
+                        return Flux.just(new PipelineSignal.Finished(kept));
+                    }
+                    return execute(stage, new StageContext(jobId, session, results, media));
+                }));
+                stages.add(flux);
+            }
+            // Release dependants after the merge, so their signals queue behind this Finished.
+            return Flux.merge(stages).doOnNext(signal -> {
+                if (signal instanceof PipelineSignal.Finished f) {
+                    results.put(f.stage(), f.result());
+                    done.get(f.stage()).tryEmitValue(f.result());
+                }
+            });
+        });
+    }
+
+    private Flux<PipelineSignal> execute(StageName name, StageContext context) {
+        Stage stage = registry.get(name);
+        return Flux.defer(() -> {
+                    Optional<String> missing = stage.missingInput(context);
+                    if (missing.isPresent()) {
+                        return Flux.just(new PipelineSignal.Finished(StageResult.skipped(name, missing.get())));
+                    }
+                    return stage.run(context)
+                            .takeUntil(u -> u instanceof StageUpdate.Done)
+                            .map(u -> toSignal(name, u))
+                            .switchIfEmpty(Flux.error(
+                                    new IllegalStateException("stage " + name.id() + " ended without a result")))
+                            .startWith(new PipelineSignal.Started(name));
+                })
+                .onErrorResume(e -> {
+                    log.warn("stage failed job={} stage={} error={}", context.jobId(), name.id(), e.toString());
+                    return Mono.just(new PipelineSignal.Finished(StageResult.failed(name, failureMessage(name))));
+                })
+                .subscribeOn(scheduler);
+    }
+
+    private static PipelineSignal toSignal(StageName name, StageUpdate update) {
+        if (update instanceof StageUpdate.Done d) {
+            if (d.result().stage() != name) {
+                throw new IllegalStateException("stage " + name.id() + " returned a result for " + d.result().stage());
+            }
+            return new PipelineSignal.Finished(d.result());
+        }
+        StageUpdate.Progress p = (StageUpdate.Progress) update;
+        double fraction = Double.isNaN(p.fraction()) ? 0 : Math.max(0, Math.min(1, p.fraction()));
+        return new PipelineSignal.Progressed(name, fraction, p.message());
+    }
+
+    /** Return the friendly text shown when a stage fails. */
+    static String failureMessage(StageName name) {
+        return switch (name) {
+            case AUDIO -> "Couldn't analyze the audio.";
+            case VIDEO -> "Couldn't analyze the video.";
+            case SUMMARY -> "Couldn't write a summary.";
+            case CANVAS -> "Couldn't draw the canvas.";
+        };
+    }
+}

@@ -1,0 +1,18 @@
+package dev.enrich.pool;
+
+import dev.enrich.job.JobState;
+import dev.enrich.queue.QueuedJob;
+import reactor.core.publisher.Mono;
+
+/** Run one job in a worker slot. */
+@FunctionalInterface
+public interface JobTask {
+
+    /**
+     * Run a job until it ends and return its final state.
+     *
+     * @param stop emits CANCELLED or INTERRUPTED when the job must stop early; the task then stops its work, records
+     *     that state, and completes promptly
+     */
+    Mono<JobState> run(QueuedJob job, Mono<JobState> stop);
+}

@@ -1,0 +1,13 @@
+package dev.enrich.session;
+
+import reactor.core.publisher.Mono;
+
+/** Keep sessions (port). Lookups are scoped by tenant: another tenant's id is simply not found. */
+public interface SessionRepository {
+
+    /** Save a session. */
+    Mono<Session> save(Session session);
+
+    /** Find a session of a tenant; empty when unknown or owned by another tenant. */
+    Mono<Session> find(String tenant, String id);
+}
