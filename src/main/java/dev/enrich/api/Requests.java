@@ -1,0 +1,35 @@
+package dev.enrich.api;
+
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/** Hold the JSON request bodies of the API. */
+final class Requests {
+
+    private Requests() {}
+
+    /**
+     * Describe a session: the {@code metadata} part of an upload.
+     *
+     * @param title shown on the session's card
+     * @param notes free-form notes
+     * @param transcript a transcript, if the client has one
+     */
+    record SessionMetadata(@Nullable String title, @Nullable String notes, @Nullable String transcript) {}
+
+    /**
+     * Ask for an enrichment.
+     *
+     * @param stages stage names; all when absent
+     * @param priority {@code interactive} (default) or {@code batch}
+     */
+    record EnrichmentRequest(@Nullable List<String> stages, @Nullable String priority) {}
+
+    /**
+     * Ask for a batch of enrichments.
+     *
+     * @param sessionIds sessions to enrich, at least one
+     * @param stages stage names; all when absent
+     */
+    record BatchRequest(@Nullable List<String> sessionIds, @Nullable List<String> stages) {}
+}

@@ -1,0 +1,182 @@
+package dev.enrich.api;
+
+import dev.enrich.config.EnrichProperties;
+import dev.enrich.engine.EnrichException;
+import dev.enrich.engine.EnrichmentService;
+import dev.enrich.session.MediaKind;
+import dev.enrich.session.MediaRef;
+import dev.enrich.session.MediaStore;
+import dev.enrich.session.Session;
+import dev.enrich.session.SessionRepository;
+import dev.enrich.tenant.TenantResolver;
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.codec.multipart.FilePart;
+import org.springframework.http.codec.multipart.FormFieldPart;
+import org.springframework.http.codec.multipart.Part;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Accept session uploads, start enrichments, and show a session's results. */
+@RestController
+@RequestMapping("/api/v1/sessions")
+class SessionController {
+
+    private static final int MAX_TITLE = 200;
+    private static final int MAX_TEXT = 1_000_000;
+
+    private final TenantResolver tenants;
+    private final SessionRepository sessions;
+    private final MediaStore media;
+    private final EnrichmentService service;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final EnrichProperties.Media limits;
+
+    SessionController(TenantResolver tenants, SessionRepository sessions, MediaStore media,
+            EnrichmentService service, JsonMapper json, Clock clock, EnrichProperties props) {
+        this.tenants = tenants;
+        this.sessions = sessions;
+        this.media = media;
+        this.service = service;
+        this.json = json;
+        this.clock = clock;
+        this.limits = props.media();
+    }
+
+    @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    Mono<ResponseEntity<Session>> upload(ServerWebExchange exchange) {
+        return tenants.resolve(exchange).flatMap(tenant -> exchange.getMultipartData().flatMap(parts -> {
+            checkParts(parts);
+            String id = UUID.randomUUID().toString();
+            return metadata(parts.getFirst("metadata"))
+                    .flatMap(meta -> storeMedia(tenant, id, parts)
+                            .map(refs -> new Session(id, tenant, meta.title().strip(), trim(meta.notes()),
+                                    trim(meta.transcript()), refs, clock.instant())))
+                    .onErrorResume(e -> media.deleteSession(tenant, id).then(Mono.error(e)));
+        }))
+                .flatMap(sessions::save)
+                .map(s -> ResponseEntity.created(URI.create("/api/v1/sessions/" + s.id())).body(s));
+    }
+
+    @GetMapping("/{id}")
+    Mono<Session> get(@PathVariable String id, ServerWebExchange exchange) {
+        return tenants.resolve(exchange).flatMap(tenant -> sessions.find(tenant, id))
+                .switchIfEmpty(Mono.error(() -> new EnrichException(EnrichException.Kind.NOT_FOUND,
+                        "We couldn't find that session.")));
+    }
+
+    @PostMapping("/{id}/enrichments")
+    Mono<ResponseEntity<Map<String, Object>>> enrich(@PathVariable String id,
+            @RequestBody(required = false) Requests.EnrichmentRequest body, ServerWebExchange exchange) {
+        Requests.EnrichmentRequest request = body == null ? new Requests.EnrichmentRequest(null, null) : body;
+        return tenants.resolve(exchange)
+                .flatMap(tenant -> service.enrich(tenant, id, StageSelection.stages(request.stages()),
+                        StageSelection.priority(request.priority())))
+                .map(job -> ResponseEntity.status(HttpStatus.ACCEPTED)
+                        .location(URI.create("/api/v1/jobs/" + job.id()))
+                        .body(Map.<String, Object>of("jobId", job.id(), "job", service.view(job))));
+    }
+
+    @GetMapping("/{id}/enrichment")
+    Mono<EnrichmentService.Results> results(@PathVariable String id, ServerWebExchange exchange) {
+        return tenants.resolve(exchange).flatMap(tenant -> service.results(tenant, id));
+    }
+
+    private void checkParts(MultiValueMap<String, Part> parts) {
+        for (Map.Entry<String, List<Part>> e : parts.entrySet()) {
+            String name = e.getKey();
+            boolean known = name.equals("metadata") || name.equals("audio") || name.equals("video")
+                    || name.equals("frames");
+            if (!known) {
+                throw StageSelection.invalid("Unknown part '" + name
+                        + "'. Send metadata, audio, video or frames.");
+            }
+            if (!name.equals("frames") && e.getValue().size() > 1) {
+                throw StageSelection.invalid("Send at most one '" + name + "' part.");
+            }
+        }
+        if (parts.getOrDefault("frames", List.of()).size() > limits.maxFrames()) {
+            throw StageSelection.invalid("Too many screenshots: at most " + limits.maxFrames() + " per session.");
+        }
+    }
+
+    private Mono<Requests.SessionMetadata> metadata(Part part) {
+        if (part == null) {
+            return Mono.error(StageSelection.invalid("Add a 'metadata' part with the session's title."));
+        }
+        Mono<String> text = part instanceof FormFieldPart field ? Mono.just(field.value())
+                : DataBufferUtils.join(part.content()).map(buffer -> {
+                    try {
+                        return buffer.toString(java.nio.charset.StandardCharsets.UTF_8);
+                    } finally {
+                        DataBufferUtils.release(buffer);
+                    }
+                });
+        return text.map(value -> {
+            Requests.SessionMetadata meta;
+            try {
+                meta = json.readValue(value, Requests.SessionMetadata.class);
+            } catch (JacksonException e) {
+                throw StageSelection.invalid("The 'metadata' part must be JSON like {\"title\": \"Standup\"}.");
+            }
+            if (meta == null || meta.title() == null || meta.title().isBlank()) {
+                throw StageSelection.invalid("Give the session a title.");
+            }
+            if (meta.title().length() > MAX_TITLE) {
+                throw StageSelection.invalid("The title is too long: at most " + MAX_TITLE + " characters.");
+            }
+            if (length(meta.notes()) > MAX_TEXT || length(meta.transcript()) > MAX_TEXT) {
+                throw StageSelection.invalid("Notes and transcript are limited to a million characters each.");
+            }
+            return meta;
+        });
+    }
+
+    private Mono<List<MediaRef>> storeMedia(String tenant, String sessionId, MultiValueMap<String, Part> parts) {
+        List<Map.Entry<MediaKind, Part>> files = new ArrayList<>();
+        for (MediaKind kind : MediaKind.values()) {
+            for (Part part : parts.getOrDefault(kind.part(), List.of())) {
+                if (!(part instanceof FilePart)) {
+                    return Mono.error(StageSelection.invalid("The '" + kind.part() + "' part must be a file."));
+                }
+                files.add(Map.entry(kind, part));
+            }
+        }
+        return Flux.fromIterable(files)
+                .concatMap(e -> {
+                    FilePart file = (FilePart) e.getValue();
+                    MediaType type = file.headers().getContentType();
+                    return media.store(tenant, sessionId, file.content(), limits.maxPartSize().toBytes())
+                            .map(stored -> new MediaRef(e.getKey(), stored.key(), stored.size(),
+                                    type == null ? null : type.toString(), file.filename()));
+                })
+                .collectList();
+    }
+
+    private static int length(String s) {
+        return s == null ? 0 : s.length();
+    }
+
+    private static String trim(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+}

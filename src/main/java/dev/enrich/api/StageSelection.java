@@ -1,0 +1,51 @@
+package dev.enrich.api;
+
+import dev.enrich.engine.EnrichException;
+import dev.enrich.job.Priority;
+import dev.enrich.pipeline.StageName;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/** Parse the stage and priority names of a request, with friendly errors. */
+final class StageSelection {
+
+    private StageSelection() {}
+
+    /** Parse stage names; null means every stage; empty or unknown names fail INVALID. */
+    static Set<StageName> stages(@Nullable List<String> names) {
+        if (names == null) {
+            return EnumSet.allOf(StageName.class);
+        }
+        if (names.isEmpty()) {
+            throw invalid("Choose at least one stage: audio, video, summary or canvas.");
+        }
+        Set<StageName> out = EnumSet.noneOf(StageName.class);
+        for (String name : names) {
+            if (name == null) {
+                throw invalid("Stage names must not be null.");
+            }
+            out.add(StageName.parse(name).orElseThrow(() -> invalid(
+                    "Unknown stage '" + name + "'. Use audio, video, summary or canvas.")));
+        }
+        return out;
+    }
+
+    /** Parse a priority name; null means interactive. */
+    static Priority priority(@Nullable String name) {
+        if (name == null) {
+            return Priority.INTERACTIVE;
+        }
+        try {
+            return Priority.valueOf(name.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw invalid("Unknown priority '" + name + "'. Use interactive or batch.");
+        }
+    }
+
+    static EnrichException invalid(String detail) {
+        return new EnrichException(EnrichException.Kind.INVALID, detail);
+    }
+}

@@ -1,0 +1,49 @@
+package dev.enrich.backend.memory;
+
+import dev.enrich.config.EnrichProperties;
+import dev.enrich.events.EventLog;
+import dev.enrich.job.BatchRepository;
+import dev.enrich.job.JobRepository;
+import dev.enrich.queue.JobQueue;
+import dev.enrich.session.MediaStore;
+import dev.enrich.session.SessionRepository;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wire the embedded in-memory adapters: the default, {@code enrich.backend=memory}. */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "enrich.backend", havingValue = "memory", matchIfMissing = true)
+class MemoryBackendConfiguration {
+
+    @Bean
+    SessionRepository sessionRepository() {
+        return new InMemorySessionRepository();
+    }
+
+    @Bean
+    JobRepository jobRepository() {
+        return new InMemoryJobRepository(100_000);
+    }
+
+    @Bean
+    BatchRepository batchRepository() {
+        return new InMemoryBatchRepository();
+    }
+
+    @Bean
+    JobQueue jobQueue(EnrichProperties props) {
+        return new InMemoryJobQueue(props.pool().queueCapacity(), props.pool().interactiveBurst());
+    }
+
+    @Bean
+    EventLog eventLog(EnrichProperties props) {
+        EnrichProperties.Events e = props.events();
+        return new InMemoryEventLog(e.retainPerStream(), e.maxStreams(), e.subscriberBuffer());
+    }
+
+    @Bean
+    MediaStore mediaStore(EnrichProperties props) {
+        return new LocalDirectoryMediaStore(props.media().dir());
+    }
+}

@@ -1,0 +1,115 @@
+package dev.enrich.engine;
+
+import dev.enrich.config.EnrichProperties;
+import dev.enrich.events.EventLog;
+import dev.enrich.events.EventPublisher;
+import dev.enrich.job.BatchRepository;
+import dev.enrich.job.JobRepository;
+import dev.enrich.pipeline.Pipeline;
+import dev.enrich.pipeline.StageName;
+import dev.enrich.pipeline.StageRegistry;
+import dev.enrich.pool.WorkerPool;
+import dev.enrich.progress.DurationModel;
+import dev.enrich.queue.JobQueue;
+import dev.enrich.session.MediaStore;
+import dev.enrich.session.SessionRepository;
+import dev.enrich.stage.audio.AudioStage;
+import dev.enrich.stage.canvas.CanvasStage;
+import dev.enrich.stage.summary.SummaryStage;
+import dev.enrich.stage.video.VideoStage;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/** Wire the engine: stages, pipeline, worker pool, job runner and service, over whatever adapters are present. */
+@Configuration(proxyBeanMethods = false)
+class EngineConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    StageRegistry stageRegistry() {
+        return new StageRegistry(Map.of(StageName.AUDIO, new AudioStage(), StageName.VIDEO, new VideoStage(),
+                StageName.SUMMARY, new SummaryStage(), StageName.CANVAS, new CanvasStage()));
+    }
+
+    /** Bounded threads for CPU-heavy and blocking stage work; never a Netty event loop. */
+    @Bean(destroyMethod = "dispose")
+    Scheduler stageScheduler(EnrichProperties props) {
+        return Schedulers.newBoundedElastic(props.pool().effectiveCpuThreads(), 100_000, "enrich-stage");
+    }
+
+    @Bean
+    DurationModel durationModel() {
+        return new DurationModel(0.3);
+    }
+
+    @Bean
+    EventPublisher eventPublisher(EventLog log) {
+        return new EventPublisher(log);
+    }
+
+    @Bean
+    Pipeline pipeline(StageRegistry stages, Scheduler stageScheduler, MediaStore media) {
+        return new Pipeline(stages, stageScheduler, media);
+    }
+
+    @Bean
+    WorkerPool workerPool(EnrichProperties props, JobQueue queue, JobRepository jobs, SessionRepository sessions,
+            Pipeline pipeline, EventPublisher events, DurationModel durations, Clock clock, MeterRegistry meters,
+            ServiceHolder holder) {
+        JobRunner runner = new JobRunner(jobs, sessions, pipeline, events, durations, clock,
+                props.events().progressInterval(), job -> holder.get().jobFinished(job));
+        return new WorkerPool(props.pool().effectiveConcurrency(), props.pool().recycleAfterFailures(), queue,
+                runner, clock, meters);
+    }
+
+    @Bean
+    ServiceHolder serviceHolder() {
+        return new ServiceHolder();
+    }
+
+    @Bean
+    EnrichmentService enrichmentService(SessionRepository sessions, JobRepository jobs, BatchRepository batches,
+            WorkerPool pool, EventPublisher events, Clock clock, EnrichProperties props, ServiceHolder holder) {
+        EnrichmentService service = new EnrichmentService(sessions, jobs, batches, pool, events, clock,
+                props.pool().retryAfter());
+        holder.set(service);
+        return service;
+    }
+
+    @Bean
+    EngineLifecycle engineLifecycle(WorkerPool pool, JobRepository jobs, EventPublisher events, Clock clock,
+            EnrichProperties props, ApplicationEventPublisher publisher) {
+        return new EngineLifecycle(pool, jobs, events, clock, props.pool().drainTimeout(), publisher);
+    }
+
+    /** Break the runner → service → pool → runner cycle: the runner reports finished jobs through this. */
+    static final class ServiceHolder {
+        private final AtomicReference<EnrichmentService> service = new AtomicReference<>();
+
+        void set(EnrichmentService s) {
+            service.set(s);
+        }
+
+        EnrichmentService get() {
+            EnrichmentService s = service.get();
+            if (s == null) {
+                throw new IllegalStateException("EnrichmentService not wired yet");
+            }
+            return s;
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package dev.enrich.engine;
+
+import dev.enrich.events.EventPublisher;
+import dev.enrich.events.EventType;
+import dev.enrich.job.JobRepository;
+import dev.enrich.job.JobState;
+import dev.enrich.pool.WorkerPool;
+import dev.enrich.queue.QueuedJob;
+import java.time.Clock;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.SmartLifecycle;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * Drain the engine on shutdown, before the web server stops: refuse new work (readiness drops), let running jobs
+ * finish for up to the drain timeout, interrupt the rest (retryable), mark queued jobs interrupted, then end every
+ * open event stream so none holds the server's own graceful shutdown.
+ */
+public final class EngineLifecycle implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(EngineLifecycle.class);
+
+    private final WorkerPool pool;
+    private final JobRepository jobs;
+    private final EventPublisher events;
+    private final Clock clock;
+    private final Duration drainTimeout;
+    private final ApplicationEventPublisher publisher;
+    private final Sinks.Empty<Void> streamsEnd = Sinks.empty();
+    private volatile boolean running;
+
+    EngineLifecycle(WorkerPool pool, JobRepository jobs, EventPublisher events, Clock clock, Duration drainTimeout,
+            ApplicationEventPublisher publisher) {
+        this.pool = pool;
+        this.jobs = jobs;
+        this.events = events;
+        this.clock = clock;
+        this.drainTimeout = drainTimeout;
+        this.publisher = publisher;
+    }
+
+    /** Return a signal that completes when open event streams must end (shutdown). */
+    public Mono<Void> streamsEnd() {
+        return streamsEnd.asMono();
+    }
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    @Override
+    public void stop() {
+        throw new UnsupportedOperationException("stop(Runnable) is used");
+    }
+
+    @Override
+    public void stop(Runnable callback) {
+        log.info("draining: no new jobs; waiting up to {} for running jobs", drainTimeout);
+        AvailabilityChangeEvent.publish(publisher, this, ReadinessState.REFUSING_TRAFFIC);
+        pool.drain(drainTimeout)
+                .flatMapMany(Flux::fromIterable)
+                .concatMap(this::interruptQueued)
+                .then()
+                .doFinally(signal -> {
+                    running = false;
+                    streamsEnd.tryEmitEmpty();
+                    log.info("drained");
+                    callback.run();
+                })
+                .subscribe(null, e -> log.error("drain failed", e));
+    }
+
+    private Mono<Void> interruptQueued(QueuedJob queued) {
+        return jobs.findById(queued.jobId())
+                .map(job -> job.withState(JobState.INTERRUPTED, "Interrupted by a restart. You can retry it.",
+                        clock.instant()))
+                .flatMap(jobs::save)
+                .doOnNext(job -> events.publish(
+                        EventPublisher.jobEvent(EventType.INTERRUPTED, job, null, null, clock.instant())))
+                .then();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    // Stop before the web server's graceful shutdown (which runs at DEFAULT_PHASE - 1024).
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE;
+    }
+}

@@ -1,0 +1,217 @@
+package dev.enrich.engine;
+
+import dev.enrich.events.EventPublisher;
+import dev.enrich.events.EventType;
+import dev.enrich.job.Batch;
+import dev.enrich.job.BatchRepository;
+import dev.enrich.job.BatchView;
+import dev.enrich.job.Job;
+import dev.enrich.job.JobRepository;
+import dev.enrich.job.JobState;
+import dev.enrich.job.JobView;
+import dev.enrich.job.Priority;
+import dev.enrich.pipeline.StageName;
+import dev.enrich.pipeline.StageResult;
+import dev.enrich.pool.WorkerPool;
+import dev.enrich.progress.EtaText;
+import dev.enrich.progress.QueueEstimate;
+import dev.enrich.queue.QueuedJob;
+import dev.enrich.session.SessionRepository;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.UUID;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Accept enrichment requests, cancel jobs and show jobs and batches to their owners. The API's one entry to the
+ * engine; every call is scoped by tenant, so another tenant's ids are simply not found.
+ */
+public final class EnrichmentService {
+
+    private final SessionRepository sessions;
+    private final JobRepository jobs;
+    private final BatchRepository batches;
+    private final WorkerPool pool;
+    private final EventPublisher events;
+    private final Clock clock;
+    private final Duration retryAfter;
+
+    EnrichmentService(SessionRepository sessions, JobRepository jobs, BatchRepository batches, WorkerPool pool,
+            EventPublisher events, Clock clock, Duration retryAfter) {
+        this.sessions = sessions;
+        this.jobs = jobs;
+        this.batches = batches;
+        this.pool = pool;
+        this.events = events;
+        this.clock = clock;
+        this.retryAfter = retryAfter;
+    }
+
+    /** Queue an enrichment of one session; fails NOT_FOUND for an unknown session and BUSY for a full queue. */
+    public Mono<Job> enrich(String tenant, String sessionId, Set<StageName> stages, Priority priority) {
+        return sessions.find(tenant, sessionId)
+                .switchIfEmpty(Mono.error(() -> EnrichException.notFound("session")))
+                .flatMap(session -> {
+                    requireAccepting(1);
+                    Job job = Job.queued(newId(), tenant, sessionId, null, priority, stages, clock.instant());
+                    return enqueue(job);
+                });
+    }
+
+    /** Queue one batch-priority job per session; all or nothing: an unknown session or a full queue takes none. */
+    public Mono<Batch> enrichBatch(String tenant, List<String> sessionIds, Set<StageName> stages) {
+        return Flux.fromIterable(sessionIds)
+                .concatMap(id -> sessions.find(tenant, id)
+                        .switchIfEmpty(Mono.error(() -> new EnrichException(EnrichException.Kind.NOT_FOUND,
+                                "We couldn't find session " + id + ".")))
+                        .thenReturn(id))
+                .then(Mono.defer(() -> {
+                    requireAccepting(sessionIds.size());
+                    String batchId = newId();
+                    List<Job> created = new ArrayList<>();
+                    for (String sessionId : sessionIds) {
+                        created.add(Job.queued(newId(), tenant, sessionId, batchId, Priority.BATCH, stages,
+                                clock.instant()));
+                    }
+                    Batch batch = new Batch(batchId, tenant, created.stream().map(Job::id).toList(),
+                            clock.instant());
+                    return batches.save(batch)
+                            .thenMany(Flux.fromIterable(created).concatMap(this::enqueue))
+                            .then(Mono.defer(() -> batchView(batch)))
+                            .doOnNext(view -> events.publishBatch(
+                                    EventPublisher.batchEvent(view, tenant, clock.instant())))
+                            .thenReturn(batch);
+                }));
+    }
+
+    /** Cancel a queued or running job; fails NOT_FOUND for unknown ids and CONFLICT when it already ended. */
+    public Mono<Job> cancel(String tenant, String jobId) {
+        return job(tenant, jobId).flatMap(job -> {
+            if (job.state().isTerminal()) {
+                return Mono.error(new EnrichException(EnrichException.Kind.CONFLICT,
+                        "This job already finished, so there is nothing to cancel."));
+            }
+            if (pool.removeQueued(jobId)) {
+                Job cancelled = job.withState(JobState.CANCELLED, "Cancelled.", clock.instant());
+                return jobs.save(cancelled).doOnNext(j -> {
+                    events.publish(EventPublisher.jobEvent(EventType.CANCELLED, j, null, null, clock.instant()));
+                    jobFinished(j);
+                });
+            }
+            pool.stopRunning(jobId, JobState.CANCELLED);
+            return Mono.just(job);
+        });
+    }
+
+    /** Find a job of a tenant; fails NOT_FOUND. */
+    public Mono<Job> job(String tenant, String jobId) {
+        return jobs.find(tenant, jobId).switchIfEmpty(Mono.error(() -> EnrichException.notFound("job")));
+    }
+
+    /** Show a job with its queue position and expected start while queued. */
+    public JobView view(Job job) {
+        Integer position = null;
+        Long expectedStart = null;
+        if (job.state() == JobState.QUEUED) {
+            OptionalInt p = pool.position(job.id());
+            if (p.isPresent()) {
+                position = p.getAsInt();
+                expectedStart = QueueEstimate.expectedStartSeconds(position, pool.size(),
+                        pool.meanJobDuration().orElse(null));
+            }
+        }
+        return JobView.of(job, EtaText.describe(job.state().isTerminal() ? Long.valueOf(0) : job.etaSeconds()),
+                position, expectedStart);
+    }
+
+    /** List a tenant's recent jobs, newest first. */
+    public Flux<Job> recentJobs(String tenant, int limit) {
+        return jobs.findByTenant(tenant, limit);
+    }
+
+    /** Find a batch of a tenant; fails NOT_FOUND. */
+    public Mono<Batch> batch(String tenant, String batchId) {
+        return batches.find(tenant, batchId).switchIfEmpty(Mono.error(() -> EnrichException.notFound("batch")));
+    }
+
+    /** Show a batch: counts by state, overall progress and ETA. */
+    public Mono<BatchView> batchView(Batch batch) {
+        return Flux.fromIterable(batch.jobIds()).concatMap(jobs::findById).collectList()
+                .map(list -> BatchProgress.view(batch, list, this::view, pool.size(),
+                        pool.meanJobDuration().orElse(null)));
+    }
+
+    /** Return the latest job of a session with its stage results so far; fails NOT_FOUND. */
+    public Mono<Results> results(String tenant, String sessionId) {
+        return sessions.find(tenant, sessionId)
+                .switchIfEmpty(Mono.error(() -> EnrichException.notFound("session")))
+                .flatMap(s -> jobs.findBySession(tenant, sessionId).next()
+                        .switchIfEmpty(Mono.error(() -> new EnrichException(EnrichException.Kind.NOT_FOUND,
+                                "This session has not been enriched yet."))))
+                .flatMap(job -> jobs.results(job.id()).map(r -> new Results(view(job), r)));
+    }
+
+    /**
+     * Carry a session's latest job and its stage results.
+     *
+     * @param job the job
+     * @param results stage results so far, by stage
+     */
+    public record Results(JobView job, Map<StageName, StageResult> results) {
+        public Results {
+            Map<StageName, StageResult> ordered = new EnumMap<>(StageName.class);
+            ordered.putAll(results);
+            results = Collections.unmodifiableMap(ordered);
+        }
+    }
+
+    /** Publish the batch's new view when one of its jobs ended. */
+    void jobFinished(Job job) {
+        String batchId = job.batchId();
+        if (batchId == null) {
+            return;
+        }
+        batches.findById(batchId)
+                .flatMap(this::batchView)
+                .subscribe(view -> events.publishBatch(EventPublisher.batchEvent(view, job.tenant(), clock.instant())));
+    }
+
+    private Mono<Job> enqueue(Job job) {
+        return jobs.save(job).flatMap(saved -> {
+            QueuedJob queued = new QueuedJob(saved.id(), saved.tenant(), saved.priority(), clock.instant());
+            if (!pool.submit(queued)) {
+                Job refused = saved.withState(JobState.FAILED, "The service was too busy. Please try again.",
+                        clock.instant());
+                return jobs.save(refused).then(Mono.error(busy()));
+            }
+            return Mono.just(saved);
+        });
+    }
+
+    private void requireAccepting(int jobs) {
+        if (!pool.accepting()) {
+            throw new EnrichException(EnrichException.Kind.BUSY,
+                    "Enrich is restarting. Please try again in a moment.", retryAfter);
+        }
+        if (pool.status().queued() + jobs > pool.status().queueCapacity()) {
+            throw busy();
+        }
+    }
+
+    private EnrichException busy() {
+        return new EnrichException(EnrichException.Kind.BUSY,
+                "Enrich is busy right now. Please try again in a moment.", retryAfter);
+    }
+
+    private static String newId() {
+        return UUID.randomUUID().toString();
+    }
+}

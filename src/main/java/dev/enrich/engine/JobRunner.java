@@ -1,0 +1,179 @@
+package dev.enrich.engine;
+
+import dev.enrich.events.EventPublisher;
+import dev.enrich.events.EventType;
+import dev.enrich.job.Job;
+import dev.enrich.job.JobRepository;
+import dev.enrich.job.JobState;
+import dev.enrich.job.StageStatus;
+import dev.enrich.pipeline.Pipeline;
+import dev.enrich.pipeline.PipelineSignal;
+import dev.enrich.pipeline.StageName;
+import dev.enrich.pipeline.StageResult;
+import dev.enrich.pipeline.StageState;
+import dev.enrich.pool.JobTask;
+import dev.enrich.progress.DurationModel;
+import dev.enrich.progress.EtaText;
+import dev.enrich.progress.JobProgress;
+import dev.enrich.queue.QueuedJob;
+import dev.enrich.session.Session;
+import dev.enrich.session.SessionRepository;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+/**
+ * Run one job in a worker slot: drive the pipeline, keep the job's state, progress and ETA, checkpoint stage
+ * results, and publish events. Progress events are throttled to one per {@code progressInterval} per job.
+ */
+final class JobRunner implements JobTask {
+
+    private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
+
+    private final JobRepository jobs;
+    private final SessionRepository sessions;
+    private final Pipeline pipeline;
+    private final EventPublisher events;
+    private final DurationModel durations;
+    private final Clock clock;
+    private final Duration progressInterval;
+    private final Consumer<Job> onFinished;
+
+    JobRunner(JobRepository jobs, SessionRepository sessions, Pipeline pipeline, EventPublisher events,
+            DurationModel durations, Clock clock, Duration progressInterval, Consumer<Job> onFinished) {
+        this.jobs = jobs;
+        this.sessions = sessions;
+        this.pipeline = pipeline;
+        this.events = events;
+        this.durations = durations;
+        this.clock = clock;
+        this.progressInterval = progressInterval;
+        this.onFinished = onFinished;
+    }
+
+    @Override
+    public Mono<JobState> run(QueuedJob queued, Mono<JobState> stop) {
+        return jobs.findById(queued.jobId())
+                .flatMap(job -> job.state().isTerminal() ? Mono.just(job.state()) : start(job, stop))
+                .defaultIfEmpty(JobState.FAILED);
+    }
+
+    private Mono<JobState> start(Job queuedJob, Mono<JobState> stop) {
+        return sessions.find(queuedJob.tenant(), queuedJob.sessionId())
+                .flatMap(session -> jobs.results(queuedJob.id())
+                        .flatMap(checkpoint -> execute(queuedJob, session, checkpoint, stop)))
+                .switchIfEmpty(Mono.defer(() -> finish(new Run(queuedJob, null),
+                        JobState.FAILED, "This session is no longer available.")));
+    }
+
+    private Mono<JobState> execute(Job queuedJob, Session session, Map<StageName, StageResult> checkpoint,
+            Mono<JobState> stop) {
+        JobProgress progress = new JobProgress(queuedJob.requested(), durations, null);
+        Run run = new Run(queuedJob, progress);
+        AtomicReference<@Nullable JobState> stopped = new AtomicReference<>();
+        Mono<JobState> stopSignal = stop.doOnNext(stopped::set);
+        run.job = queuedJob.withState(JobState.RUNNING, "Starting...", clock.instant());
+        log.info("job started job={} tenant={} stages={}", queuedJob.id(), queuedJob.tenant(),
+                queuedJob.requested());
+        return save(run, EventType.PROGRESS, null)
+                .thenMany(pipeline.run(queuedJob.id(), session, queuedJob.requested(), checkpoint))
+                .takeUntilOther(stopSignal)
+                .concatMap(signal -> handle(run, signal, checkpoint))
+                .then(Mono.defer(() -> {
+                    JobState reason = stopped.get();
+                    if (reason != null) {
+                        return finish(run, reason, reason == JobState.CANCELLED
+                                ? "Cancelled." : "Interrupted by a restart. You can retry it.");
+                    }
+                    return finish(run, Outcome.of(run.job), Outcome.message(run.job));
+                }));
+    }
+
+    private Mono<Void> handle(Run run, PipelineSignal signal, Map<StageName, StageResult> checkpoint) {
+        long now = clock.millis();
+        StageName stage = signal.stage();
+        JobProgress progress = run.progress();
+        if (signal instanceof PipelineSignal.Started) {
+            progress.stageStarted(stage, now);
+            run.job = run.job.withStage(stage, s -> s.running(clock.instant(), stage.activity()));
+            updateProgress(run, stage.activity(), now);
+            return save(run, EventType.STAGE, stage);
+        }
+        if (signal instanceof PipelineSignal.Progressed p) {
+            progress.stageProgress(stage, p.fraction(), now);
+            run.job = run.job.withStage(stage, s -> s.progressed(progress.stage(stage), p.message()));
+            if (now - run.lastProgressEventMillis < progressInterval.toMillis()) {
+                return Mono.empty();
+            }
+            run.lastProgressEventMillis = now;
+            updateProgress(run, p.message(), now);
+            return save(run, EventType.PROGRESS, stage);
+        }
+        StageResult result = ((PipelineSignal.Finished) signal).result();
+        boolean fresh = checkpoint.get(stage) != result;
+        progress.stageFinished(stage, fresh && result.state() == StageState.SUCCEEDED, now);
+        run.job = run.job.withStage(stage, s -> s.finished(result.state(), result.message(), result.path(),
+                clock.instant()));
+        updateProgress(run, run.job.message(), now);
+        Mono<Void> checkpointed = fresh ? jobs.saveResult(run.job.id(), stage, result) : Mono.empty();
+        return checkpointed.then(save(run, EventType.STAGE, stage));
+    }
+
+    private void updateProgress(Run run, String message, long now) {
+        JobProgress progress = run.progress();
+        Long eta = progress.etaSeconds(now);
+        run.job = run.job.withProgress(progress.overall(), eta, message);
+    }
+
+    private Mono<JobState> finish(Run run, JobState state, String message) {
+        Job job = run.job;
+        for (StageStatus s : job.stages().values()) {
+            if (!s.state().isFinished()) {
+                job = job.withStage(s.stage(), st -> st.finished(StageState.CANCELLED, null, null, clock.instant()));
+            }
+        }
+        run.job = job.withState(state, message, clock.instant());
+        log.info("job finished job={} tenant={} state={}", run.job.id(), run.job.tenant(), state);
+        EventType type = EventType.valueOf(state.name());
+        return save(run, type, null)
+                .then(Mono.fromRunnable(() -> onFinished.accept(run.job)))
+                .thenReturn(state);
+    }
+
+    private Mono<Void> save(Run run, EventType type, @Nullable StageName stage) {
+        Job snapshot = run.job;
+        return jobs.save(snapshot)
+                .doOnNext(saved -> events.publish(EventPublisher.jobEvent(type, saved, stage, etaDetail(saved),
+                        clock.instant())))
+                .then();
+    }
+
+    private static @Nullable Object etaDetail(Job job) {
+        return job.state().isTerminal() ? null : Map.of("etaText", EtaText.describe(job.etaSeconds()));
+    }
+
+    /** Hold a running job's latest state; touched only from the job's serial signal chain. */
+    private static final class Run {
+        Job job;
+        private final @Nullable JobProgress progress;
+        long lastProgressEventMillis = Long.MIN_VALUE / 2;
+
+        Run(Job job, @Nullable JobProgress progress) {
+            this.job = job;
+            this.progress = progress;
+        }
+
+        JobProgress progress() {
+            if (progress == null) {
+                throw new IllegalStateException("job " + job.id() + " has no progress tracker");
+            }
+            return progress;
+        }
+    }
+}

@@ -1,5 +1,0 @@
-/** stage. */
-@NullMarked
-package dev.enrich.stage;
-
-import org.jspecify.annotations.NullMarked;
