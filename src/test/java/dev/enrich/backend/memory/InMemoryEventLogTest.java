@@ -200,7 +200,8 @@ class InMemoryEventLogTest {
         }
         assertThat(observers).hasSize(openers * opensPerOpener);
         for (Observed observed : observers) {
-            await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5)).atMost(TIMEOUT).until(() -> observed.seen().contains(last));
+            await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5)).atMost(TIMEOUT)
+                    .until(() -> observed.seen().contains(last));
             observed.subscription().dispose();
             assertSeesEverythingAfterItsStart(observed, all);
         }
