@@ -1,0 +1,410 @@
+package dev.enrich.backend.memory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.enrich.events.EventLog.Opened;
+import dev.enrich.events.EventType;
+import dev.enrich.events.JobEvent;
+import dev.enrich.job.JobState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.StepVerifier;
+
+class InMemoryEventLogTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    private static final String STREAM = "job:j1";
+
+    @Test
+    void rejectsNonPositiveSettingsSayingWhatWasWrong() {
+        assertThatThrownBy(() -> new InMemoryEventLog(-1, 1, 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("retainPerStream must be > 0, but was -1");
+        assertThatThrownBy(() -> new InMemoryEventLog(1, 0, 1)).hasMessage("maxStreams must be > 0, but was 0");
+        assertThatThrownBy(() -> new InMemoryEventLog(1, 1, -5)).hasMessage("subscriberBuffer must be > 0, but was -5");
+    }
+
+    @Test
+    void assignsIncreasingSequenceNumbersPerStream() {
+        InMemoryEventLog log = new InMemoryEventLog(10, 10, 10);
+
+        assertThat(log.append("job:a", stage("a")).seq()).isEqualTo(1);
+        assertThat(log.append("job:a", progress("a", 0.1)).seq()).isEqualTo(2);
+        assertThat(log.append("job:b", stage("b")).seq()).isEqualTo(1);
+        assertThat(log.append("job:a", completed("a")).seq()).isEqualTo(3);
+
+        assertThat(log.lastSeq("job:a")).isEqualTo(3);
+        assertThat(log.lastSeq("job:b")).isEqualTo(1);
+        assertThat(log.lastSeq("job:unknown")).isZero();
+    }
+
+    @Test
+    void replaysMissedEventsThenGoesLive() {
+        InMemoryEventLog log = new InMemoryEventLog(10, 10, 10);
+        appendStages(log, STREAM, 3);
+
+        Opened opened = log.open(STREAM, 1);
+
+        assertThat(opened.lastSeq()).isEqualTo(3);
+        assertThat(opened.gap()).isFalse();
+        StepVerifier.create(opened.events())
+                .assertNext(e -> assertThat(e.seq()).isEqualTo(2))
+                .assertNext(e -> assertThat(e.seq()).isEqualTo(3))
+                .then(() -> log.append(STREAM, completed("j1")))
+                .assertNext(e -> assertThat(e).extracting(JobEvent::seq, JobEvent::type)
+                        .containsExactly(4L, EventType.COMPLETED))
+                .thenCancel()
+                .verify(TIMEOUT);
+    }
+
+    @Test
+    void reportsGapWhenEventsNoLongerRetained() {
+        InMemoryEventLog log = new InMemoryEventLog(3, 10, 10);
+        appendStages(log, STREAM, 10);
+
+        Opened gapped = log.open(STREAM, 6);
+        Opened justRetained = log.open(STREAM, 7);
+
+        assertThat(gapped.gap()).isTrue();
+        assertThat(gapped.lastSeq()).isEqualTo(10);
+        assertThat(justRetained.gap()).isFalse();
+        StepVerifier.create(gapped.events())
+                .then(() -> log.append(STREAM, stage("j1")))
+                .assertNext(e -> assertThat(e.seq()).isEqualTo(11))
+                .thenCancel()
+                .verify(TIMEOUT);
+        StepVerifier.create(justRetained.events())
+                .expectNextMatches(e -> e.seq() == 8)
+                .expectNextMatches(e -> e.seq() == 9)
+                .expectNextMatches(e -> e.seq() == 10)
+                .expectNextMatches(e -> e.seq() == 11)
+                .thenCancel()
+                .verify(TIMEOUT);
+    }
+
+    @Test
+    void liveOnlyWhenAfterSeqNegative() {
+        InMemoryEventLog log = new InMemoryEventLog(10, 10, 10);
+        appendStages(log, STREAM, 3);
+
+        Opened opened = log.open(STREAM, -1);
+
+        assertThat(opened.lastSeq()).isEqualTo(3);
+        assertThat(opened.gap()).isFalse();
+        StepVerifier.create(opened.events())
+                .then(() -> log.append(STREAM, stage("j1")))
+                .assertNext(e -> assertThat(e.seq()).isEqualTo(4))
+                .thenCancel()
+                .verify(TIMEOUT);
+    }
+
+    @Test
+    void replaysNothingWhenAlreadyUpToDate() {
+        InMemoryEventLog log = new InMemoryEventLog(10, 10, 10);
+        appendStages(log, STREAM, 3);
+
+        Opened opened = log.open(STREAM, 3);
+
+        assertThat(opened.gap()).isFalse();
+        StepVerifier.create(opened.events())
+                .then(() -> log.append(STREAM, stage("j1")))
+                .assertNext(e -> assertThat(e.seq()).isEqualTo(4))
+                .thenCancel()
+                .verify(TIMEOUT);
+    }
+
+    @Test
+    void opensUnknownStreamAndReceivesLaterAppends() {
+        InMemoryEventLog log = new InMemoryEventLog(10, 10, 10);
+
+        Opened opened = log.open("job:new", 0);
+
+        assertThat(opened.lastSeq()).isZero();
+        assertThat(opened.gap()).isFalse();
+        StepVerifier.create(opened.events())
+                .then(() -> log.append("job:new", stage("new")))
+                .assertNext(e -> assertThat(e.seq()).isEqualTo(1))
+                .thenCancel()
+                .verify(TIMEOUT);
+    }
+
+    @Test
+    void noEventLostOrRepeatedWhenAppendingConcurrentlyWithOpen() throws InterruptedException {
+        InMemoryEventLog log = new InMemoryEventLog(100_000, 10, 1_000_000);
+        int appenders = 4;
+        int eventsPerAppender = 3_000;
+        int openers = 4;
+        int opensPerOpener = 30;
+        Queue<JobEvent> stored = new ConcurrentLinkedQueue<>();
+        Queue<Observed> observers = new ConcurrentLinkedQueue<>();
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(appenders + openers);
+
+        for (int a = 0; a < appenders; a++) {
+            String jobId = "job-" + a;
+            pool.execute(() -> {
+                awaitQuietly(start);
+                for (int i = 0; i < eventsPerAppender; i++) {
+                    JobEvent event = i % 3 == 0 ? stage(jobId) : progress(jobId, i / (double) eventsPerAppender);
+                    stored.add(log.append(STREAM, event));
+                }
+            });
+        }
+        for (int o = 0; o < openers; o++) {
+            pool.execute(() -> {
+                awaitQuietly(start);
+                ThreadLocalRandom random = ThreadLocalRandom.current();
+                for (int i = 0; i < opensPerOpener; i++) {
+                    long last = log.lastSeq(STREAM);
+                    long afterSeq = random.nextInt(5) == 0 ? -1 : random.nextLong(last + 2);
+                    Opened opened = log.open(STREAM, afterSeq);
+                    Queue<JobEvent> seen = new ConcurrentLinkedQueue<>();
+                    // Every other subscriber consumes one at a time on another thread, so its buffer conflates.
+                    Flux<JobEvent> events = i % 2 == 0
+                            ? opened.events()
+                            : opened.events().publishOn(Schedulers.parallel(), 1);
+                    Disposable subscription = events.subscribe(seen::add);
+                    observers.add(new Observed(afterSeq, opened, seen, subscription));
+                }
+            });
+        }
+        start.countDown();
+        pool.shutdown();
+        assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        JobEvent last = log.append(STREAM, completed("job-0"));
+        stored.add(last);
+
+        List<JobEvent> all = new ArrayList<>(stored);
+        all.sort(Comparator.comparingLong(JobEvent::seq));
+        for (int i = 0; i < all.size(); i++) {
+            assertThat(all.get(i).seq()).isEqualTo(i + 1L);
+        }
+        assertThat(observers).hasSize(openers * opensPerOpener);
+        for (Observed observed : observers) {
+            await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5)).atMost(TIMEOUT)
+                    .until(() -> observed.seen().contains(last));
+            observed.subscription().dispose();
+            assertSeesEverythingAfterItsStart(observed, all);
+        }
+        assertThat(log.subscriberCount(STREAM)).isZero();
+    }
+
+    @Test
+    void slowSubscriberGetsLatestProgressOnly() {
+        InMemoryEventLog log = new InMemoryEventLog(2_000, 10, 16);
+        Opened opened = log.open(STREAM, -1);
+
+        StepVerifier.create(opened.events(), 0)
+                .then(() -> {
+                    log.append(STREAM, stage("j1"));
+                    for (int i = 1; i <= 1000; i++) {
+                        log.append(STREAM, progress("j1", i / 1000.0));
+                    }
+                    log.append(STREAM, completed("j1"));
+                })
+                .thenRequest(10)
+                .assertNext(e -> assertThat(e).extracting(JobEvent::type, JobEvent::seq)
+                        .containsExactly(EventType.STAGE, 1L))
+                .assertNext(e -> assertThat(e).extracting(JobEvent::type, JobEvent::seq, JobEvent::progress)
+                        .containsExactly(EventType.PROGRESS, 1001L, 1.0))
+                .assertNext(e -> assertThat(e).extracting(JobEvent::type, JobEvent::seq)
+                        .containsExactly(EventType.COMPLETED, 1002L))
+                .thenCancel()
+                .verify(TIMEOUT);
+    }
+
+    @Test
+    void conflatesProgressPerJobAndMovesTheLatestToTheTail() {
+        InMemoryEventLog log = new InMemoryEventLog(100, 10, 16);
+        Opened opened = log.open("batch:b1", -1);
+
+        StepVerifier.create(opened.events(), 0)
+                .then(() -> {
+                    log.append("batch:b1", progress("a", 0.1)); // 1
+                    log.append("batch:b1", progress("b", 0.1)); // 2
+                    log.append("batch:b1", stage("a"));         // 3
+                    log.append("batch:b1", progress("a", 0.2)); // 4 replaces 1
+                    log.append("batch:b1", progress("b", 0.3)); // 5 replaces 2
+                })
+                .thenRequest(Long.MAX_VALUE)
+                .expectNextMatches(e -> e.seq() == 3)
+                .expectNextMatches(e -> e.seq() == 4 && "a".equals(e.jobId()))
+                .expectNextMatches(e -> e.seq() == 5 && "b".equals(e.jobId()))
+                .thenCancel()
+                .verify(TIMEOUT);
+    }
+
+    @Test
+    void slowSubscriberNeverGrowsBeyondBufferAndIsCompleted() {
+        InMemoryEventLog log = new InMemoryEventLog(100, 10, 4);
+        Opened opened = log.open(STREAM, -1);
+
+        StepVerifier.create(opened.events(), 0)
+                .then(() -> appendStages(log, STREAM, 4))
+                .then(() -> assertThat(log.subscriberCount(STREAM)).isEqualTo(1))
+                .then(() -> log.append(STREAM, stage("j1")))
+                .expectComplete()
+                .verify(TIMEOUT);
+        assertThat(log.subscriberCount(STREAM)).isZero();
+
+        // The client reconnects with its last id and catches up from the retained events.
+        StepVerifier.create(log.open(STREAM, 0).events())
+                .expectNextCount(5)
+                .thenCancel()
+                .verify(TIMEOUT);
+    }
+
+    @Test
+    void cancelledSubscriberIsRemoved() {
+        InMemoryEventLog log = new InMemoryEventLog(100, 10, 16);
+        Opened live = log.open(STREAM, -1);
+        Opened slow = log.open(STREAM, -1);
+        appendStages(log, STREAM, 3);
+        assertThat(log.subscriberCount(STREAM)).isEqualTo(2);
+
+        StepVerifier.create(live.events()).expectNextCount(3).thenCancel().verify(TIMEOUT);
+        StepVerifier.create(slow.events(), 0).thenCancel().verify(TIMEOUT);
+
+        assertThat(log.subscriberCount(STREAM)).isZero();
+        assertThat(((ConflatingBuffer) slow.events()).pendingCount()).isZero();
+    }
+
+    @Test
+    void allowsOnlyOneSubscriberPerOpenedStream() {
+        InMemoryEventLog log = new InMemoryEventLog(100, 10, 16);
+        Opened opened = log.open(STREAM, -1);
+        Disposable first = opened.events().subscribe();
+
+        StepVerifier.create(opened.events()).expectError(IllegalStateException.class).verify(TIMEOUT);
+        first.dispose();
+    }
+
+    @Test
+    void evictsOldestStreamBeyondMaxStreams() {
+        InMemoryEventLog log = new InMemoryEventLog(10, 2, 16);
+        log.append("job:a", stage("a"));
+        log.append("job:b", stage("b"));
+        log.append("job:a", stage("a"));
+        Opened onB = log.open("job:b", -1);
+
+        StepVerifier.create(onB.events())
+                .then(() -> log.append("job:c", stage("c")))
+                .expectComplete()
+                .verify(TIMEOUT);
+
+        assertThat(log.streamCount()).isEqualTo(2);
+        assertThat(log.lastSeq("job:b")).isZero();
+        assertThat(log.lastSeq("job:a")).isEqualTo(2);
+        assertThat(log.lastSeq("job:c")).isEqualTo(1);
+    }
+
+    @Test
+    void closeCompletesSubscribers() {
+        InMemoryEventLog log = new InMemoryEventLog(10, 10, 16);
+        appendStages(log, STREAM, 2);
+        Opened opened = log.open(STREAM, -1);
+
+        StepVerifier.create(opened.events())
+                .then(() -> log.close(STREAM))
+                .expectComplete()
+                .verify(TIMEOUT);
+
+        assertThat(log.lastSeq(STREAM)).isZero();
+        assertThat(log.subscriberCount(STREAM)).isZero();
+        assertThat(log.streamCount()).isZero();
+    }
+
+    @Test
+    void closeDeliversPendingEventsBeforeCompleting() {
+        InMemoryEventLog log = new InMemoryEventLog(10, 10, 16);
+        Opened opened = log.open(STREAM, -1);
+
+        StepVerifier.create(opened.events(), 0)
+                .then(() -> appendStages(log, STREAM, 2))
+                .then(() -> log.close(STREAM))
+                .thenRequest(2)
+                .expectNextCount(2)
+                .expectComplete()
+                .verify(TIMEOUT);
+    }
+
+    private static void assertSeesEverythingAfterItsStart(Observed observed, List<JobEvent> all) {
+        Opened opened = observed.opened();
+        assertThat(opened.gap()).isFalse();
+        long start = observed.afterSeq() < 0 ? opened.lastSeq() : Math.min(observed.afterSeq(), opened.lastSeq());
+        List<JobEvent> seen = new ArrayList<>(observed.seen());
+
+        long previous = start;
+        for (JobEvent event : seen) {
+            assertThat(event.seq()).as("seq after %d", previous).isGreaterThan(previous);
+            previous = event.seq();
+        }
+        assertThat(seen).allMatch(e -> all.get((int) e.seq() - 1).equals(e));
+
+        List<JobEvent> expectedNonProgress = all.stream()
+                .filter(e -> e.seq() > start && e.type() != EventType.PROGRESS)
+                .toList();
+        assertThat(seen.stream().filter(e -> e.type() != EventType.PROGRESS).toList())
+                .containsExactlyElementsOf(expectedNonProgress);
+
+        Map<String, JobEvent> latestProgress = new HashMap<>();
+        all.stream()
+                .filter(e -> e.seq() > start && e.type() == EventType.PROGRESS)
+                .forEach(e -> latestProgress.put(e.jobId(), e));
+        assertThat(new HashSet<>(seen)).containsAll(latestProgress.values());
+    }
+
+    private static void appendStages(InMemoryEventLog log, String stream, int count) {
+        for (int i = 0; i < count; i++) {
+            log.append(stream, stage("j1"));
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JobEvent stage(String jobId) {
+        return event(EventType.STAGE, jobId, 0.0);
+    }
+
+    private static JobEvent progress(String jobId, double progress) {
+        return event(EventType.PROGRESS, jobId, progress);
+    }
+
+    private static JobEvent completed(String jobId) {
+        return event(EventType.COMPLETED, jobId, 1.0);
+    }
+
+    private static JobEvent event(EventType type, String jobId, double progress) {
+        JobState state = type == EventType.COMPLETED ? JobState.COMPLETED : JobState.RUNNING;
+        return new JobEvent(type, 0, 0, jobId, null, "tenant-1", state, progress, null, type.id(), "transcribe",
+                null, null, null, Instant.EPOCH);
+    }
+
+    private record Observed(long afterSeq, Opened opened, Queue<JobEvent> seen, Disposable subscription) {}
+}
