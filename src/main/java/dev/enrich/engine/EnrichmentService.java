@@ -128,7 +128,7 @@ public final class EnrichmentService {
                         pool.meanJobDuration().orElse(null));
             }
         }
-        return JobView.of(job, EtaText.describe(job.state().isTerminal() ? Long.valueOf(0) : job.etaSeconds()),
+        return JobView.of(job, job.state().isTerminal() ? null : EtaText.describe(job.etaSeconds()),
                 position, expectedStart);
     }
 

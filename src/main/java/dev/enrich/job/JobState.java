@@ -1,5 +1,7 @@
 package dev.enrich.job;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /** Tell where a job stands. */
 public enum JobState {
     QUEUED,
@@ -17,5 +19,16 @@ public enum JobState {
     /** Return true once the job will not change any more without a retry. */
     public boolean isTerminal() {
         return this != QUEUED && this != RUNNING;
+    }
+
+    /** Return the lower-case wire name. */
+    @JsonValue
+    public String wire() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    @Override
+    public String toString() {
+        return wire();
     }
 }

@@ -34,7 +34,7 @@ public record JobView(
         JobState state,
         double progress,
         @Nullable Long etaSeconds,
-        String etaText,
+        @Nullable String etaText,
         String message,
         @Nullable Integer queuePosition,
         @Nullable Long expectedStartSeconds,
@@ -45,7 +45,7 @@ public record JobView(
         int attempt) {
 
     /** Show a job; {@code queuePosition} and {@code expectedStartSeconds} only apply while it is queued. */
-    public static JobView of(Job job, String etaText, @Nullable Integer queuePosition,
+    public static JobView of(Job job, @Nullable String etaText, @Nullable Integer queuePosition,
             @Nullable Long expectedStartSeconds) {
         boolean queued = job.state() == JobState.QUEUED;
         return new JobView(job.id(), job.sessionId(), job.batchId(), job.priority(), job.state(), job.progress(),

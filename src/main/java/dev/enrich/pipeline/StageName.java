@@ -1,5 +1,6 @@
 package dev.enrich.pipeline;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Optional;
@@ -19,8 +20,14 @@ public enum StageName {
     CANVAS;
 
     /** Return the lower-case wire name, e.g. {@code "audio"}. */
+    @JsonValue
     public String id() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public String toString() {
+        return id();
     }
 
     /** Return the stages this stage runs after when they are part of the same job. */

@@ -1,5 +1,7 @@
 package dev.enrich.pipeline;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /** Tell where one stage of a job stands; the last four are outcomes. */
 public enum StageState {
     PENDING,
@@ -18,5 +20,16 @@ public enum StageState {
     /** Return true when the stage produced something useful. */
     public boolean isUseful() {
         return this == SUCCEEDED || this == DEGRADED;
+    }
+
+    /** Return the lower-case wire name. */
+    @JsonValue
+    public String wire() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    @Override
+    public String toString() {
+        return wire();
     }
 }

@@ -1,0 +1,94 @@
+package dev.enrich.api;
+
+import dev.enrich.engine.EnrichmentService;
+import dev.enrich.job.BatchView;
+import dev.enrich.job.JobView;
+import dev.enrich.pool.PoolStatus;
+import dev.enrich.pool.WorkerPool;
+import dev.enrich.tenant.TenantResolver;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** Show and cancel jobs, submit and show batches, and report the worker pool. */
+@RestController
+@RequestMapping("/api/v1")
+class JobController {
+
+    static final int MAX_BATCH = 1000;
+
+    private final TenantResolver tenants;
+    private final EnrichmentService service;
+    private final WorkerPool pool;
+
+    JobController(TenantResolver tenants, EnrichmentService service, WorkerPool pool) {
+        this.tenants = tenants;
+        this.service = service;
+        this.pool = pool;
+    }
+
+    @GetMapping("/jobs")
+    Flux<JobView> jobs(@RequestParam(defaultValue = "50") int limit, ServerWebExchange exchange) {
+        if (limit < 1 || limit > 500) {
+            throw StageSelection.invalid("limit must be between 1 and 500.");
+        }
+        return tenants.resolve(exchange).flatMapMany(t -> service.recentJobs(t, limit)).map(service::view);
+    }
+
+    @GetMapping("/jobs/{id}")
+    Mono<JobView> job(@PathVariable String id, ServerWebExchange exchange) {
+        return tenants.resolve(exchange).flatMap(t -> service.job(t, id)).map(service::view);
+    }
+
+    @DeleteMapping("/jobs/{id}")
+    Mono<ResponseEntity<JobView>> cancel(@PathVariable String id, ServerWebExchange exchange) {
+        return tenants.resolve(exchange).flatMap(t -> service.cancel(t, id))
+                .map(job -> ResponseEntity.status(HttpStatus.ACCEPTED).body(service.view(job)));
+    }
+
+    @PostMapping("/batches")
+    Mono<ResponseEntity<Map<String, Object>>> batch(@RequestBody Requests.BatchRequest body,
+            ServerWebExchange exchange) {
+        List<String> ids = body.sessionIds();
+        if (ids == null || ids.isEmpty()) {
+            throw StageSelection.invalid("Add at least one session id to the batch.");
+        }
+        if (ids.size() > MAX_BATCH) {
+            throw StageSelection.invalid("A batch holds at most " + MAX_BATCH + " sessions.");
+        }
+        if (ids.stream().anyMatch(id -> id == null || id.isBlank())) {
+            throw StageSelection.invalid("Session ids must not be blank.");
+        }
+        if (ids.stream().distinct().count() != ids.size()) {
+            throw StageSelection.invalid("Each session may appear only once in a batch.");
+        }
+        return tenants.resolve(exchange)
+                .flatMap(t -> service.enrichBatch(t, ids, StageSelection.stages(body.stages())))
+                .map(batch -> ResponseEntity.status(HttpStatus.ACCEPTED)
+                        .location(URI.create("/api/v1/batches/" + batch.id()))
+                        .body(Map.<String, Object>of("batchId", batch.id(), "jobIds", batch.jobIds())));
+    }
+
+    @GetMapping("/batches/{id}")
+    Mono<BatchView> batch(@PathVariable String id, ServerWebExchange exchange) {
+        return tenants.resolve(exchange).flatMap(t -> service.batch(t, id)).flatMap(service::batchView);
+    }
+
+    @GetMapping("/pool")
+    PoolStatus pool() {
+        return pool.status();
+    }
+}

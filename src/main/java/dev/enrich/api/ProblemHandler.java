@@ -1,0 +1,78 @@
+package dev.enrich.api;
+
+import dev.enrich.engine.EnrichException;
+import dev.enrich.session.MediaTooLargeException;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.ServerWebInputException;
+import reactor.core.publisher.Mono;
+
+/**
+ * Answer every error as RFC 9457 {@code application/problem+json} with a short friendly {@code detail}; framework
+ * errors (malformed JSON, wrong method, ...) come through the base class with the same body shape.
+ */
+@RestControllerAdvice
+class ProblemHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+    @ExceptionHandler(EnrichException.class)
+    ResponseEntity<ProblemDetail> enrich(EnrichException e) {
+        HttpStatus status = switch (e.kind()) {
+            case NOT_FOUND -> HttpStatus.NOT_FOUND;
+            case INVALID -> HttpStatus.BAD_REQUEST;
+            case CONFLICT -> HttpStatus.CONFLICT;
+            case BUSY -> HttpStatus.SERVICE_UNAVAILABLE;
+        };
+        return problem(status, e.getMessage(), e.retryAfter());
+    }
+
+    @ExceptionHandler({MediaTooLargeException.class, DataBufferLimitException.class})
+    ResponseEntity<ProblemDetail> tooLarge(RuntimeException e) {
+        return problem(HttpStatus.CONTENT_TOO_LARGE, "That upload is too large.", null);
+    }
+
+    @Override
+    protected Mono<ResponseEntity<Object>> handleServerWebInputException(ServerWebInputException ex,
+            HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
+        Throwable cause = ex.getMostSpecificCause();
+        if (cause instanceof DataBufferLimitException) {
+            return Mono.just(ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
+                    .body(body(HttpStatus.CONTENT_TOO_LARGE, "That request is too large.")));
+        }
+        String detail = ex.getMethodParameter() == null
+                ? "The request body isn't valid JSON." : "The request has an invalid value: " + ex.getReason();
+        return Mono.just(ResponseEntity.status(HttpStatus.BAD_REQUEST).body(body(HttpStatus.BAD_REQUEST, detail)));
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ProblemDetail> unexpected(Exception e) {
+        log.error("unexpected error", e);
+        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "Something went wrong on our side. Please try again.", null);
+    }
+
+    private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String detail,
+            @Nullable Duration retryAfter) {
+        ResponseEntity.BodyBuilder builder = ResponseEntity.status(status);
+        if (retryAfter != null) {
+            builder.header(HttpHeaders.RETRY_AFTER, String.valueOf(Math.max(1, retryAfter.toSeconds())));
+        }
+        return builder.body(body(status, detail));
+    }
+
+    private static ProblemDetail body(HttpStatus status, String detail) {
+        return ProblemDetail.forStatusAndDetail(status, detail);
+    }
+}
