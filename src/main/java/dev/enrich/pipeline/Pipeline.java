@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -81,11 +82,13 @@ public final class Pipeline {
                     if (missing.isPresent()) {
                         return Flux.just(new PipelineSignal.Finished(StageResult.skipped(name, missing.get())));
                     }
+                    AtomicBoolean done = new AtomicBoolean();
                     return stage.run(context)
                             .takeUntil(u -> u instanceof StageUpdate.Done)
                             .map(u -> toSignal(name, u))
-                            .switchIfEmpty(Flux.error(
-                                    new IllegalStateException("stage " + name.id() + " ended without a result")))
+                            .doOnNext(s -> done.compareAndSet(false, s instanceof PipelineSignal.Finished))
+                            .concatWith(Mono.defer(() -> done.get() ? Mono.empty() : Mono.error(
+                                    new IllegalStateException("stage " + name.id() + " ended without a result"))))
                             .startWith(new PipelineSignal.Started(name));
                 })
                 .onErrorResume(e -> {

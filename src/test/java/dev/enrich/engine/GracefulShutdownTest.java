@@ -1,0 +1,86 @@
+package dev.enrich.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.enrich.EnrichApplication;
+import dev.enrich.job.Job;
+import dev.enrich.job.JobRepository;
+import dev.enrich.job.JobState;
+import dev.enrich.job.Priority;
+import dev.enrich.pipeline.StageName;
+import dev.enrich.session.Session;
+import dev.enrich.session.SessionRepository;
+import dev.enrich.testing.ScriptedStages;
+import dev.enrich.testing.TestStagesConfiguration;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.Disposable;
+
+/** Start and stop a real service to prove the drain: finish what can finish, interrupt the rest, free streams. */
+class GracefulShutdownTest {
+
+    @Test
+    void shutdownLetsShortJobsFinishInterruptsLongOnesAndEndsStreamsPromptly() {
+        ConfigurableApplicationContext app = new SpringApplicationBuilder(EnrichApplication.class,
+                TestStagesConfiguration.class)
+                .run("--server.port=0", "--enrich.pool.concurrency=2", "--enrich.pool.drain-timeout=2s",
+                        "--enrich.media.dir=${java.io.tmpdir}/enrich-test-media");
+        ScriptedStages stages = app.getBean(ScriptedStages.class);
+        EnrichmentService service = app.getBean(EnrichmentService.class);
+        JobRepository jobs = app.getBean(JobRepository.class);
+        for (String id : List.of("short", "long")) {
+            app.getBean(SessionRepository.class).save(new Session(id, "default", "T", "Notes.", null, List.of(),
+                    Instant.now())).block();
+        }
+
+        // SUMMARY of session "short" finishes after ~300 ms; of "long" it runs until interrupted.
+        stages.script(StageName.SUMMARY, ctx -> ctx.session().id().equals("short")
+                ? ScriptedStages.ticks(StageName.SUMMARY, 3, Duration.ofMillis(100))
+                : ScriptedStages.forever(StageName.SUMMARY, Duration.ofMillis(20)));
+        Job longJob = service.enrich("default", "long", EnumSet.of(StageName.SUMMARY), Priority.INTERACTIVE)
+                .block();
+        Job shortOne = service.enrich("default", "short", EnumSet.of(StageName.SUMMARY), Priority.INTERACTIVE)
+                .block();
+        Job queued = service.enrich("default", "long", EnumSet.of(StageName.SUMMARY), Priority.INTERACTIVE)
+                .block();
+
+        int port = ((WebServerApplicationContext) app).getWebServer().getPort();
+        List<ServerSentEvent<String>> seen = new CopyOnWriteArrayList<>();
+        boolean[] ended = new boolean[1];
+        Disposable stream = WebClient.create("http://127.0.0.1:" + port).get()
+                .uri("/api/v1/jobs/{id}/events", longJob.id())
+                .retrieve()
+                .bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<String>>() {})
+                .doOnComplete(() -> ended[0] = true)
+                .subscribe(seen::add);
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> seen.stream()
+                .anyMatch(e -> "snapshot".equals(e.event())));
+        Awaitility.await().atMost(Duration.ofSeconds(5))
+                .until(() -> jobs.findById(longJob.id()).block().state() == JobState.RUNNING);
+
+        long start = System.nanoTime();
+        app.close();
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(jobs.findById(shortOne.id()).block().state()).isEqualTo(JobState.COMPLETED);
+        assertThat(jobs.findById(longJob.id()).block().state()).isEqualTo(JobState.INTERRUPTED);
+        assertThat(jobs.findById(queued.id()).block().state()).isEqualTo(JobState.INTERRUPTED);
+        assertThat(stages.active()).isZero();
+        // Drain timeout 2 s; the SSE stream must not hold shutdown for the 45 s phase timeout.
+        assertThat(took).isLessThan(Duration.ofSeconds(15));
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> ended[0]);
+        assertThat(seen).extracting(ServerSentEvent::event).contains("interrupted");
+        stream.dispose();
+    }
+}

@@ -1,0 +1,232 @@
+package dev.enrich.pool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.enrich.backend.memory.InMemoryJobQueue;
+import dev.enrich.job.JobState;
+import dev.enrich.job.Priority;
+import dev.enrich.queue.QueuedJob;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.test.StepVerifier;
+
+class WorkerPoolTest {
+
+    private final MutableClock clock = new MutableClock();
+    private final Map<String, Sinks.One<JobState>> finish = new ConcurrentHashMap<>();
+    private final AtomicInteger running = new AtomicInteger();
+    private final AtomicInteger maxRunning = new AtomicInteger();
+
+    /** A task that runs until the test finishes it, or until stopped. */
+    private final JobTask controlled = (job, stop) -> {
+        Sinks.One<JobState> done = finish.computeIfAbsent(job.jobId(), k -> Sinks.one());
+        return Mono.firstWithSignal(done.asMono(), stop)
+                .doOnSubscribe(s -> maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max))
+                .doOnTerminate(running::decrementAndGet)
+                .doOnCancel(running::decrementAndGet);
+    };
+
+    @Test
+    void neverRunsMoreJobsThanSlots() {
+        WorkerPool pool = pool(3, controlled);
+        for (int i = 0; i < 10; i++) {
+            assertThat(pool.submit(job("j" + i, "t"))).isTrue();
+        }
+
+        assertThat(running.get()).isEqualTo(3);
+        assertThat(pool.status().busy()).isEqualTo(3);
+        assertThat(pool.status().queued()).isEqualTo(7);
+
+        for (int i = 0; i < 10; i++) {
+            finish.computeIfAbsent("j" + i, k -> Sinks.one()).tryEmitValue(JobState.COMPLETED);
+        }
+        assertThat(maxRunning.get()).isEqualTo(3);
+        assertThat(pool.status().busy()).isZero();
+        assertThat(pool.status().slots()).extracting(SlotHealth::jobsRun).containsOnly(4L, 3L, 3L);
+    }
+
+    @Test
+    void freedSlotTakesTheNextQueuedJob() {
+        WorkerPool pool = pool(1, controlled);
+        pool.submit(job("a", "t"));
+        pool.submit(job("b", "t"));
+        assertThat(pool.isRunning("b")).isFalse();
+        assertThat(pool.position("b")).hasValue(1);
+
+        finish.get("a").tryEmitValue(JobState.COMPLETED);
+
+        assertThat(pool.isRunning("b")).isTrue();
+    }
+
+    @Test
+    void reportsAcquisitionLatencyPercentiles() {
+        WorkerPool pool = pool(1, controlled);
+        for (int i = 0; i < 100; i++) {
+            pool.submit(job("j" + i, "t"));
+        }
+        for (int i = 0; i < 100; i++) {
+            clock.advance(Duration.ofMillis(10));
+            finish.computeIfAbsent("j" + i, k -> Sinks.one()).tryEmitValue(JobState.COMPLETED);
+        }
+
+        PoolStatus.Latency latency = pool.status().acquisition();
+        assertThat(latency.samples()).isEqualTo(100);
+        assertThat(latency.p50Millis()).isEqualTo(490);
+        assertThat(latency.p99Millis()).isEqualTo(980);
+        assertThat(latency.maxMillis()).isEqualTo(990);
+    }
+
+    @Test
+    void recyclesASlotWhoseJobsKeepFailing() {
+        WorkerPool pool = pool(1, (job, stop) -> Mono.just(JobState.FAILED));
+        for (int i = 0; i < 3; i++) {
+            pool.submit(job("f" + i, "t"));
+        }
+
+        PoolStatus status = pool.status();
+        assertThat(status.recycled()).isEqualTo(1);
+        assertThat(status.slots().get(0).generation()).isEqualTo(1);
+        assertThat(status.slots().get(0).jobsRun()).isZero();
+    }
+
+    @Test
+    void reportsErrorRateAndMeanDurationPerSlot() {
+        AtomicReference<JobState> next = new AtomicReference<>(JobState.COMPLETED);
+        WorkerPool pool = pool(1, (job, stop) -> Mono.fromSupplier(() -> {
+            clock.advance(Duration.ofMillis(100));
+            return next.get();
+        }));
+        pool.submit(job("ok", "t"));
+        next.set(JobState.FAILED);
+        pool.submit(job("bad", "t"));
+
+        SlotHealth slot = pool.status().slots().get(0);
+        assertThat(slot.jobsRun()).isEqualTo(2);
+        assertThat(slot.failures()).isEqualTo(1);
+        assertThat(slot.errorRate()).isEqualTo(0.5);
+        assertThat(slot.meanDurationMillis()).isEqualTo(100);
+    }
+
+    @Test
+    void stoppingARunningJobFreesItsSlot() {
+        WorkerPool pool = pool(1, controlled);
+        pool.submit(job("a", "t"));
+
+        assertThat(pool.stopRunning("a", JobState.CANCELLED)).isTrue();
+
+        assertThat(pool.isRunning("a")).isFalse();
+        assertThat(pool.status().idle()).isEqualTo(1);
+        assertThat(pool.stopRunning("a", JobState.CANCELLED)).isFalse();
+    }
+
+    @Test
+    void jobsThatEndSynchronouslyDoNotGrowTheStack() {
+        // The queue holds them all; each ends as it starts, re-entering dispatch.
+        InMemoryJobQueue big = new InMemoryJobQueue(50_001, 8);
+        WorkerPool deep = new WorkerPool(1, 5, big, (job, stop) -> Mono.just(JobState.COMPLETED), clock,
+                new SimpleMeterRegistry());
+        for (int i = 0; i < 50_000; i++) {
+            big.offer(job("d" + i, "t"));
+        }
+        deep.submit(job("last", "t"));
+
+        assertThat(deep.status().queued()).isZero();
+        assertThat(deep.status().slots().get(0).jobsRun()).isEqualTo(50_001);
+        assertThat(deep.status().busy()).isZero();
+    }
+
+    @Test
+    void drainLetsRunningJobsFinishWithinTheTimeout() {
+        WorkerPool pool = pool(2, controlled);
+        pool.submit(job("a", "t"));
+        pool.submit(job("b", "t"));
+        pool.submit(job("queued1", "t"));
+        pool.submit(job("queued2", "t"));
+
+        StepVerifier.withVirtualTime(() -> pool.drain(Duration.ofSeconds(30)))
+                .then(() -> assertThat(pool.submit(job("late", "t"))).isFalse())
+                .thenAwait(Duration.ofSeconds(5))
+                .then(() -> finish.get("a").tryEmitValue(JobState.COMPLETED))
+                .then(() -> finish.get("b").tryEmitValue(JobState.COMPLETED))
+                .assertNext(dropped -> assertThat(dropped).extracting(QueuedJob::jobId)
+                        .containsExactly("queued1", "queued2"))
+                .verifyComplete();
+        assertThat(pool.accepting()).isFalse();
+    }
+
+    @Test
+    void drainInterruptsJobsStillRunningAtTheTimeout() {
+        AtomicReference<JobState> endedAs = new AtomicReference<>();
+        WorkerPool pool = pool(1, (job, stop) -> stop.doOnNext(endedAs::set));
+        pool.submit(job("stuck", "t"));
+
+        StepVerifier.withVirtualTime(() -> pool.drain(Duration.ofSeconds(30)))
+                .thenAwait(Duration.ofSeconds(29))
+                .then(() -> assertThat(endedAs.get()).isNull())
+                .thenAwait(Duration.ofSeconds(1))
+                .assertNext(dropped -> assertThat(dropped).isEmpty())
+                .verifyComplete();
+        assertThat(endedAs.get()).isEqualTo(JobState.INTERRUPTED);
+        assertThat(pool.status().busy()).isZero();
+    }
+
+    @Test
+    void rejectsBadConfig() {
+        assertThatThrownBy(() -> pool(0, controlled)).hasMessage("size must be > 0, but was 0");
+    }
+
+    @Test
+    void fullQueueRefusesWork() {
+        WorkerPool pool = new WorkerPool(1, 5, new InMemoryJobQueue(1, 8), controlled, clock,
+                new SimpleMeterRegistry());
+        assertThat(pool.submit(job("running", "t"))).isTrue();
+        assertThat(pool.submit(job("waiting", "t"))).isTrue();
+
+        assertThat(pool.submit(job("refused", "t"))).isFalse();
+        assertThat(List.of(pool.status().queued(), pool.status().queueCapacity())).containsExactly(1, 1);
+    }
+
+    private WorkerPool pool(int size, JobTask task) {
+        return new WorkerPool(size, 3, new InMemoryJobQueue(100, 8), task, clock, new SimpleMeterRegistry());
+    }
+
+    private QueuedJob job(String id, String tenant) {
+        return new QueuedJob(id, tenant, Priority.INTERACTIVE, clock.instant());
+    }
+
+    /** A clock tests move by hand. */
+    static final class MutableClock extends Clock {
+        private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}
