@@ -118,8 +118,9 @@ final class JobRunner implements JobTask {
         StageResult result = ((PipelineSignal.Finished) signal).result();
         boolean fresh = checkpoint.get(stage) != result;
         progress.stageFinished(stage, fresh && result.state() == StageState.SUCCEEDED, now);
-        run.job = run.job.withStage(stage, s -> s.finished(result.state(), result.message(), result.path(),
-                clock.instant()));
+        String said = result.message() != null ? result.message()
+                : result.state().isUseful() ? stage.done() : null;
+        run.job = run.job.withStage(stage, s -> s.finished(result.state(), said, result.path(), clock.instant()));
         updateProgress(run, run.job.message(), now);
         Mono<Void> checkpointed = fresh ? jobs.saveResult(run.job.id(), stage, result) : Mono.empty();
         return checkpointed.then(save(run, EventType.STAGE, stage));

@@ -1,5 +1,6 @@
 package dev.enrich.events;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /** Name the events of job, batch and user streams; the SSE {@code event:} field is {@link #id()}. */
@@ -17,6 +18,7 @@ public enum EventType {
     BATCH;
 
     /** Return the lower-case wire name. */
+    @JsonValue
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }

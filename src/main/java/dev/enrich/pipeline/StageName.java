@@ -49,6 +49,16 @@ public enum StageName {
         return Optional.empty();
     }
 
+    /** Return a friendly line for a stage that finished well, e.g. "Audio analyzed.". */
+    public String done() {
+        return switch (this) {
+            case AUDIO -> "Audio analyzed.";
+            case VIDEO -> "Video analyzed.";
+            case SUMMARY -> "Summary written.";
+            case CANVAS -> "Canvas ready.";
+        };
+    }
+
     /** Return a friendly progress label, e.g. "Analyzing audio...". */
     public String activity() {
         return switch (this) {
