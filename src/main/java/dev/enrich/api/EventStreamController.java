@@ -2,23 +2,27 @@ package dev.enrich.api;
 
 import dev.enrich.config.EnrichProperties;
 import dev.enrich.engine.EngineLifecycle;
+import dev.enrich.engine.EnrichException;
 import dev.enrich.engine.EnrichmentService;
 import dev.enrich.events.EventLog;
 import dev.enrich.events.EventPublisher;
 import dev.enrich.events.EventType;
 import dev.enrich.events.JobEvent;
-import dev.enrich.job.Batch;
 import dev.enrich.job.Job;
 import dev.enrich.job.JobState;
 import dev.enrich.tenant.TenantResolver;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -28,6 +32,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 /**
  * Stream job, batch and per-user events over Server-Sent Events.
@@ -36,12 +41,22 @@ import reactor.core.publisher.Mono;
  * {@code Last-Event-ID} (header, or {@code ?lastEventId=} after a page reload) replays what it missed, or gets a
  * fresh snapshot when that is no longer held. Job and batch streams end after their terminal event; a reconnect
  * whose id already covers it gets 204 (EventSource then stops). Heartbeat comments keep idle streams open.
+ *
+ * <p>Wire format: a stream opens with {@code retry:3000} and the comment {@code :stream open}; each event is
+ * {@code id:<seq>}, {@code event:<type>}, {@code data:<JSON>}. The JSON omits null fields, so {@code etaSeconds} is
+ * absent while the ETA is unknown. A fresh subscription to a finished job gets its snapshot numbered one before
+ * the terminal event, then the terminal event (as held in the log), so ids always increase. Errors are
+ * {@code application/problem+json}.
  */
 @RestController
 @RequestMapping("/api/v1")
 class EventStreamController {
 
     private static final MediaType EVENT_STREAM = MediaType.TEXT_EVENT_STREAM;
+    private static final ServerSentEvent<JobEvent> OPEN = ServerSentEvent.<JobEvent>builder()
+            .comment("stream open").retry(Duration.ofSeconds(3)).build();
+    private static final ServerSentEvent<JobEvent> HEARTBEAT = ServerSentEvent.<JobEvent>builder()
+            .comment("heartbeat").build();
 
     private final TenantResolver tenants;
     private final EnrichmentService service;
@@ -49,15 +64,17 @@ class EventStreamController {
     private final EngineLifecycle lifecycle;
     private final Clock clock;
     private final Duration heartbeat;
+    private final ProblemHandler problems;
 
     EventStreamController(TenantResolver tenants, EnrichmentService service, EventLog log,
-            EngineLifecycle lifecycle, Clock clock, EnrichProperties props) {
+            EngineLifecycle lifecycle, Clock clock, EnrichProperties props, ProblemHandler problems) {
         this.tenants = tenants;
         this.service = service;
         this.log = log;
         this.lifecycle = lifecycle;
         this.clock = clock;
         this.heartbeat = props.events().heartbeat();
+        this.problems = problems;
     }
 
     @GetMapping(path = "/jobs/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
@@ -68,17 +85,12 @@ class EventStreamController {
         Long last = lastEventId(header, param);
         return tenants.resolve(exchange).flatMap(t -> service.job(t, id)).map(found -> {
             String stream = EventPublisher.jobStream(id);
-            if (found.state().isTerminal() && last != null && last >= log.lastSeq(stream)
-                    && log.lastSeq(stream) > 0) {
+            if (found.state().isTerminal() && coversEnd(last, stream)) {
                 return ResponseEntity.noContent().build();
             }
-            return respond(Flux.defer(() -> {
-                EventLog.Opened opened = log.open(stream, last == null ? -1 : last);
-                Mono<JobEvent> snapshot = service.job(found.tenant(), id)
-                        .map(job -> snapshotOf(job, opened.lastSeq()));
-                Flux<JobEvent> events = opened.events().map(e -> e.withJobSeq(e.seq()));
-                return assemble(last, opened, snapshot, events, e -> e.type().isTerminal());
-            }));
+            Flux<JobEvent> events = events(stream, last,
+                    opened -> service.job(found.tenant(), id).map(job -> snapshotOf(job, opened.lastSeq())));
+            return respond(events.map(e -> e.withJobSeq(e.seq())), e -> e.type().isTerminal());
         });
     }
 
@@ -91,17 +103,14 @@ class EventStreamController {
         return tenants.resolve(exchange).flatMap(t -> service.batch(t, id)).flatMap(batch -> {
             String stream = EventPublisher.batchStream(id);
             return service.batchView(batch).map(view -> {
-                if (view.state().isTerminal() && last != null && last >= log.lastSeq(stream)
-                        && log.lastSeq(stream) > 0) {
+                if (view.state().isTerminal() && coversEnd(last, stream)) {
                     return ResponseEntity.noContent().build();
                 }
-                return respond(Flux.defer(() -> {
-                    EventLog.Opened opened = log.open(stream, last == null ? -1 : last);
-                    Mono<JobEvent> snapshot = service.batchView(batch).map(v -> batchSnapshot(batch, v, opened));
-                    return assemble(last, opened, snapshot, opened.events(),
-                            e -> (e.type() == EventType.BATCH || e.type() == EventType.SNAPSHOT)
-                                    && e.state().isTerminal());
-                }));
+                Flux<JobEvent> events = events(stream, last, opened -> service.batchView(batch)
+                        .map(v -> retype(EventPublisher.batchEvent(v, batch.tenant(), clock.instant()),
+                                EventType.SNAPSHOT, opened.lastSeq())));
+                return respond(events, e -> (e.type() == EventType.BATCH || e.type() == EventType.SNAPSHOT)
+                        && e.jobId() == null && e.state().isTerminal());
             });
         });
     }
@@ -112,38 +121,85 @@ class EventStreamController {
             @RequestParam(name = "lastEventId", required = false) @Nullable String param,
             ServerWebExchange exchange) {
         Long last = lastEventId(header, param);
-        return tenants.resolve(exchange).map(tenant -> respond(Flux.defer(() -> {
-            EventLog.Opened opened = log.open(EventPublisher.userStream(tenant), last == null ? -1 : last);
-            Mono<JobEvent> snapshot = service.recentJobs(tenant, 100).map(service::view).collectList()
-                    .map(jobs -> new JobEvent(EventType.SNAPSHOT, opened.lastSeq(), 0, null, null, tenant,
-                            JobState.RUNNING, 0, null, jobs.isEmpty() ? "No sessions yet." : "Your sessions.",
-                            null, null, null, new UserSnapshot(jobs), clock.instant()));
-            return assemble(last, opened, snapshot, opened.events(), e -> false);
-        })));
+        return tenants.resolve(exchange).map(tenant -> respond(events(EventPublisher.userStream(tenant), last,
+                opened -> service.recentJobs(tenant, 100).map(service::view).collectList()
+                        .map(jobs -> new JobEvent(EventType.SNAPSHOT, opened.lastSeq(), 0, null, null, tenant,
+                                JobState.RUNNING, 0, null, jobs.isEmpty() ? "No sessions yet." : "Your sessions.",
+                                null, null, null, new UserSnapshot(jobs), clock.instant()))),
+                e -> false));
     }
 
     /** Carry the jobs a per-user snapshot shows. */
     record UserSnapshot(List<dev.enrich.job.JobView> jobs) {}
 
-    // Snapshot first unless this is a resumption that can be replayed; the stream ends after an event `ends` accepts.
-    private Flux<ServerSentEvent<JobEvent>> assemble(@Nullable Long last, EventLog.Opened opened,
-            Mono<JobEvent> snapshot, Flux<JobEvent> events, Predicate<JobEvent> ends) {
-        boolean resumable = last != null && !opened.gap() && last <= opened.lastSeq();
-        Flux<JobEvent> body = resumable ? events : snapshot.flatMapMany(s -> s.state().isTerminal()
-                && s.type() == EventType.SNAPSHOT && s.jobId() != null
-                ? Flux.just(s, terminalOf(s)) : Flux.just(s).concatWith(events));
-        Flux<ServerSentEvent<JobEvent>> sse = body
-                .takeUntil(ends)
-                .map(e -> ServerSentEvent.builder(e).id(Long.toString(e.seq())).event(e.type().id()).build());
-        Flux<ServerSentEvent<JobEvent>> open = Flux.just(ServerSentEvent.<JobEvent>builder()
-                .comment("stream open").retry(Duration.ofSeconds(3)).build());
-        return open.concatWith(sse.publish(shared -> Flux.merge(shared,
-                        Flux.interval(heartbeat).map(i -> ServerSentEvent.<JobEvent>builder().comment("heartbeat")
-                                .build()).takeUntilOther(shared.ignoreElements().then(Mono.just(1))))))
-                .takeUntilOther(lifecycle.streamsEnd().then(Mono.just(1)));
+    /** Answer errors of these endpoints as problem+json, although their clients accept only text/event-stream. */
+    @ExceptionHandler(EnrichException.class)
+    ResponseEntity<ProblemDetail> problem(EnrichException e) {
+        ResponseEntity<ProblemDetail> answer = problems.enrich(e);
+        return ResponseEntity.status(answer.getStatusCode()).headers(answer.getHeaders())
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(answer.getBody());
     }
 
-    private ResponseEntity<Flux<ServerSentEvent<JobEvent>>> respond(Flux<ServerSentEvent<JobEvent>> body) {
+    // A reconnect whose id covers everything the stream holds; also true when the log forgot the stream (lastSeq 0),
+    // so a client of a finished job never loops on snapshot + terminal.
+    private boolean coversEnd(@Nullable Long last, String stream) {
+        return last != null && last >= log.lastSeq(stream);
+    }
+
+    /**
+     * Return the events a subscriber should see: a resumption that can be replayed gets exactly the missed events;
+     * anything else gets a snapshot numbered with the stream's last seq, then live events. A finished job's snapshot
+     * is followed by its terminal event, replayed from the log when held. Whatever happens, the log subscription is
+     * released.
+     */
+    private Flux<JobEvent> events(String stream, @Nullable Long last,
+            Function<EventLog.Opened, Mono<JobEvent>> snapshot) {
+        return Flux.defer(() -> {
+            // A fresh subscriber also gets the last held event, to follow a finished job's snapshot.
+            long after = last != null ? last : log.lastSeq(stream) - 1;
+            EventLog.Opened opened = log.open(stream, after);
+            AtomicBoolean subscribed = new AtomicBoolean();
+            Flux<JobEvent> events = opened.events().doOnSubscribe(s -> subscribed.set(true));
+            Flux<JobEvent> body;
+            if (last != null && !opened.gap() && last <= opened.lastSeq()) {
+                body = events;
+            } else {
+                boolean endHeld = last == null && after >= 0 && !opened.gap();
+                body = snapshot.apply(opened).flatMapMany(s -> !finishedJob(s) ? Flux.just(s)
+                        .concatWith(events.filter(e -> e.seq() > s.seq()))
+                        : endHeld ? Flux.just(s.withSeq(s.seq() - 1))
+                                .concatWith(events.filter(e -> e.seq() >= s.seq()))
+                        : Flux.just(s.withSeq(Math.max(0, s.seq() - 1)),
+                                retype(s, EventType.valueOf(s.state().name()), s.seq())));
+            }
+            return body.doFinally(signal -> {
+                if (!subscribed.get()) {
+                    // Unregister a subscription nobody consumed (finished job, failed snapshot, early cancel).
+                    opened.events().subscribe().dispose();
+                }
+            });
+        });
+    }
+
+    private static boolean finishedJob(JobEvent snapshot) {
+        return snapshot.jobId() != null && snapshot.state().isTerminal();
+    }
+
+    // End after an event `ends` accepts; open with a comment (flushes the headers) and keep idle streams alive.
+    private ResponseEntity<Flux<ServerSentEvent<JobEvent>>> respond(Flux<JobEvent> events,
+            Predicate<JobEvent> ends) {
+        Flux<ServerSentEvent<JobEvent>> body = Flux.defer(() -> {
+            Sinks.Empty<Void> ended = Sinks.empty();
+            Flux<ServerSentEvent<JobEvent>> sse = events.takeUntil(ends)
+                    .map(e -> ServerSentEvent.builder(e).id(Long.toString(e.seq())).event(e.type().id()).build())
+                    .doFinally(signal -> ended.tryEmitEmpty());
+            Flux<ServerSentEvent<JobEvent>> heartbeats = Flux.interval(heartbeat)
+                    .onBackpressureDrop()
+                    .map(i -> HEARTBEAT)
+                    .takeUntilOther(ended.asMono().then(Mono.just(1)));
+            return Flux.just(OPEN).concatWith(Flux.merge(sse, heartbeats))
+                    .takeUntilOther(lifecycle.streamsEnd().then(Mono.just(1)));
+        });
         return ResponseEntity.ok()
                 .contentType(EVENT_STREAM)
                 .header("Cache-Control", "no-cache")
@@ -157,17 +213,11 @@ class EventStreamController {
                 .withJobSeq(seq);
     }
 
-    private JobEvent batchSnapshot(Batch batch, dev.enrich.job.BatchView view, EventLog.Opened opened) {
-        return EventPublisher.batchEvent(view, batch.tenant(), clock.instant())
-                .withSeq(opened.lastSeq());
-    }
-
-    // A fresh subscription to a finished job: the snapshot, then its terminal event, numbered like the snapshot.
-    private static JobEvent terminalOf(JobEvent snapshot) {
-        EventType type = EventType.valueOf(snapshot.state().name());
-        return new JobEvent(type, snapshot.seq(), snapshot.jobSeq(), snapshot.jobId(), snapshot.batchId(),
-                snapshot.tenant(), snapshot.state(), snapshot.progress(), snapshot.etaSeconds(), snapshot.message(),
-                null, null, null, null, snapshot.at());
+    // The same event under another name and number (a batch view as a snapshot, a finished job's terminal event).
+    private static JobEvent retype(JobEvent e, EventType type, long seq) {
+        return new JobEvent(type, seq, e.jobId() == null ? 0 : seq, e.jobId(), e.batchId(), e.tenant(), e.state(),
+                e.progress(), e.etaSeconds(), e.message(), null, null, null,
+                type == EventType.SNAPSHOT ? e.detail() : null, e.at());
     }
 
     private static @Nullable Long lastEventId(@Nullable String header, @Nullable String param) {
