@@ -226,6 +226,14 @@ class ProblemDetailsTest {
     }
 
     @Test
+    void uploadWithHugeMetadataIsContentTooLargeInsteadOfFillingTheHeap() {
+        MultipartBodyBuilder b = new MultipartBodyBuilder();
+        b.part("metadata", "{\"title\": \"Huge\", \"notes\": \"" + "x".repeat(17 * 1024 * 1024) + "\"}",
+                MediaType.APPLICATION_JSON);
+        expectProblem(upload(b), 413, "Content Too Large", "That upload is too large.", "/api/v1/sessions");
+    }
+
+    @Test
     void uploadWithUnknownPartIsBadRequest() {
         MultipartBodyBuilder b = new MultipartBodyBuilder();
         b.part("metadata", "{\"title\": \"Standup\"}", MediaType.APPLICATION_JSON);
