@@ -106,6 +106,25 @@ class QueueFullTest {
         assertThat(pool()).containsEntry("busy", 1).containsEntry("queued", 1);
     }
 
+    @Test
+    void concurrentEnrichmentsAtTheQueueEdgeLeaveNoRefusedJobBehind() {
+        http.delete().uri("/api/v1/jobs/{id}", jobsOf(sessions.get(1)).get(0)).exchange().expectStatus().isAccepted();
+        http.delete().uri("/api/v1/jobs/{id}", jobsOf(sessions.get(2)).get(0)).exchange().expectStatus().isAccepted();
+        List<String> extra = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            extra.add(ApiTestSupport.upload(http, Fixtures.session("Extra " + i, "Notes.", null)));
+        }
+        List<Integer> statuses = reactor.core.publisher.Flux.fromIterable(extra)
+                .parallel(12).runOn(reactor.core.scheduler.Schedulers.boundedElastic())
+                .map(id -> http.post().uri("/api/v1/sessions/{id}/enrichments", id)
+                        .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"stages\": [\"summary\"]}")
+                        .exchange().returnResult(String.class).getStatus().value())
+                .sequential().collectList().block();
+        assertThat(statuses).filteredOn(s -> s == 202).hasSize(2);
+        assertThat(statuses).filteredOn(s -> s == 503).hasSize(10);
+        assertThat(ApiTestSupport.jobs(http)).filteredOn(j -> extra.contains(j.get("sessionId"))).hasSize(2);
+    }
+
     private Map<String, Object> pool() {
         return http.get().uri("/api/v1/pool").exchange().expectStatus().isOk().expectBody(ApiTestSupport.MAP)
                 .returnResult().getResponseBody();
