@@ -44,17 +44,18 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.CONTENT_TOO_LARGE, "That upload is too large.", null);
     }
 
+    /** Replace the framework's technical details (class names, parser messages) with friendly ones. */
     @Override
-    protected Mono<ResponseEntity<Object>> handleServerWebInputException(ServerWebInputException ex,
-            HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
-        Throwable cause = ex.getMostSpecificCause();
-        if (cause instanceof DataBufferLimitException) {
+    protected Mono<ResponseEntity<Object>> handleExceptionInternal(Exception ex, @Nullable Object body,
+            @Nullable HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
+        if (ex instanceof ServerWebInputException input
+                && input.getMostSpecificCause() instanceof DataBufferLimitException) {
             return Mono.just(ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
                     .body(body(HttpStatus.CONTENT_TOO_LARGE, "That request is too large.")));
         }
-        String detail = ex.getMethodParameter() == null
-                ? "The request body isn't valid JSON." : "The request has an invalid value: " + ex.getReason();
-        return Mono.just(ResponseEntity.status(HttpStatus.BAD_REQUEST).body(body(HttpStatus.BAD_REQUEST, detail)));
+        ProblemDetail problem = body instanceof ProblemDetail p ? p : ProblemDetail.forStatus(status);
+        problem.setDetail(FrameworkErrors.detail(ex, problem.getDetail()));
+        return super.handleExceptionInternal(ex, problem, headers, status, exchange);
     }
 
     @ExceptionHandler(Exception.class)

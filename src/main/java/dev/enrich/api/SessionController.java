@@ -42,6 +42,8 @@ class SessionController {
 
     private static final int MAX_TITLE = 200;
     private static final int MAX_TEXT = 1_000_000;
+    // Room for a title plus notes and transcript of MAX_TEXT characters each, even JSON-escaped.
+    private static final int MAX_METADATA_BYTES = 16 * 1024 * 1024;
 
     private final TenantResolver tenants;
     private final SessionRepository sessions;
@@ -124,7 +126,7 @@ class SessionController {
             return Mono.error(StageSelection.invalid("Add a 'metadata' part with the session's title."));
         }
         Mono<String> text = part instanceof FormFieldPart field ? Mono.just(field.value())
-                : DataBufferUtils.join(part.content()).map(buffer -> {
+                : DataBufferUtils.join(part.content(), MAX_METADATA_BYTES).map(buffer -> {
                     try {
                         return buffer.toString(java.nio.charset.StandardCharsets.UTF_8);
                     } finally {

@@ -1,0 +1,304 @@
+package dev.enrich.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.enrich.testing.Fixtures;
+import dev.enrich.testing.ScriptedStages;
+import dev.enrich.testing.ServiceTest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.core.io.ByteArrayResource;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.MultipartBodyBuilder;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/** Bad input gets a 4xx RFC 9457 problem with a friendly detail, and nothing of a refused request is kept. */
+@ServiceTest
+class ProblemDetailsTest {
+
+    private static final String UNKNOWN = "00000000-0000-0000-0000-000000000000";
+
+    @Autowired
+    WebTestClient http;
+
+    @Autowired
+    ScriptedStages stages;
+
+    @BeforeEach
+    void reset() {
+        stages.reset();
+    }
+
+    @AfterEach
+    void cancelLeftovers() {
+        ApiTestSupport.cancelUnfinishedJobs(http);
+    }
+
+    @Test
+    void unknownSessionIsNotFound() {
+        expectProblem(http.get().uri("/api/v1/sessions/{id}", UNKNOWN).exchange(),
+                404, "Not Found", "We couldn't find that session.", "/api/v1/sessions/" + UNKNOWN);
+    }
+
+    @Test
+    void enrichingAnUnknownSessionIsNotFound() {
+        expectProblem(http.post().uri("/api/v1/sessions/{id}/enrichments", UNKNOWN)
+                        .contentType(MediaType.APPLICATION_JSON).bodyValue("{}").exchange(),
+                404, "Not Found", "We couldn't find that session.", null);
+    }
+
+    @Test
+    void resultsOfAnUnknownSessionAreNotFound() {
+        expectProblem(http.get().uri("/api/v1/sessions/{id}/enrichment", UNKNOWN).exchange(),
+                404, "Not Found", "We couldn't find that session.", null);
+    }
+
+    @Test
+    void resultsOfASessionNeverEnrichedAreNotFound() {
+        String session = ApiTestSupport.upload(http, Fixtures.session("Quiet", "Nothing yet.", null));
+        expectProblem(http.get().uri("/api/v1/sessions/{id}/enrichment", session).exchange(),
+                404, "Not Found", "This session has not been enriched yet.", null);
+    }
+
+    @Test
+    void unknownJobIsNotFound() {
+        expectProblem(http.get().uri("/api/v1/jobs/{id}", UNKNOWN).exchange(),
+                404, "Not Found", "We couldn't find that job.", "/api/v1/jobs/" + UNKNOWN);
+    }
+
+    @Test
+    void cancellingAnUnknownJobIsNotFound() {
+        expectProblem(http.delete().uri("/api/v1/jobs/{id}", UNKNOWN).exchange(),
+                404, "Not Found", "We couldn't find that job.", null);
+    }
+
+    @Test
+    void unknownBatchIsNotFound() {
+        expectProblem(http.get().uri("/api/v1/batches/{id}", UNKNOWN).exchange(),
+                404, "Not Found", "We couldn't find that batch.", "/api/v1/batches/" + UNKNOWN);
+    }
+
+    @Test
+    void unknownPathIsNotFoundProblem() {
+        expectProblem(http.get().uri("/api/v1/nothing-here").exchange(),
+                404, "Not Found", "There is nothing at this address.", "/api/v1/nothing-here");
+    }
+
+    @Test
+    void unknownPathOutsideTheApiIsNotFoundProblemEvenForBrowsers() {
+        expectProblem(http.get().uri("/nope").accept(MediaType.TEXT_HTML).exchange(),
+                404, "Not Found", "There is nothing at this address.", "/nope");
+    }
+
+    @Test
+    void wrongMethodIsMethodNotAllowedProblem() {
+        expectProblem(http.put().uri("/api/v1/pool").exchange(),
+                405, "Method Not Allowed", "PUT is not supported here. Use GET.", null);
+    }
+
+    @Test
+    void malformedEnrichmentJsonIsBadRequest() {
+        String session = ApiTestSupport.upload(http, Fixtures.session("Standup", "Notes.", null));
+        expectProblem(post("/api/v1/sessions/" + session + "/enrichments", "{\"stages\": [\"audio\""),
+                400, "Bad Request", "The request body isn't valid JSON.", null);
+    }
+
+    @Test
+    void enrichmentFieldOfWrongTypeIsBadRequest() {
+        String session = ApiTestSupport.upload(http, Fixtures.session("Standup", "Notes.", null));
+        expectProblem(post("/api/v1/sessions/" + session + "/enrichments", "{\"stages\": \"audio\"}"),
+                400, "Bad Request", "The field 'stages' has the wrong type.", null);
+    }
+
+    @Test
+    void malformedBatchJsonIsBadRequest() {
+        expectProblem(post("/api/v1/batches", "{sessionIds: nope"),
+                400, "Bad Request", "The request body isn't valid JSON.", "/api/v1/batches");
+    }
+
+    @Test
+    void batchWithoutBodyIsBadRequest() {
+        expectProblem(http.post().uri("/api/v1/batches").contentType(MediaType.APPLICATION_JSON).exchange(),
+                400, "Bad Request", "Send a JSON body with this request.", null);
+    }
+
+    @Test
+    void unknownStageNameIsBadRequest() {
+        String session = ApiTestSupport.upload(http, Fixtures.session("Standup", "Notes.", null));
+        expectProblem(post("/api/v1/sessions/" + session + "/enrichments", "{\"stages\": [\"audio\", \"x\"]}"),
+                400, "Bad Request", "Unknown stage 'x'. Use audio, video, summary or canvas.", null);
+        assertNoJobFor(session);
+    }
+
+    @Test
+    void emptyStageListIsBadRequest() {
+        String session = ApiTestSupport.upload(http, Fixtures.session("Standup", "Notes.", null));
+        expectProblem(post("/api/v1/sessions/" + session + "/enrichments", "{\"stages\": []}"),
+                400, "Bad Request", "Choose at least one stage: audio, video, summary or canvas.", null);
+        assertNoJobFor(session);
+    }
+
+    @Test
+    void unknownPriorityIsBadRequest() {
+        String session = ApiTestSupport.upload(http, Fixtures.session("Standup", "Notes.", null));
+        expectProblem(post("/api/v1/sessions/" + session + "/enrichments", "{\"priority\": \"urgent\"}"),
+                400, "Bad Request", "Unknown priority 'urgent'. Use interactive or batch.", null);
+        assertNoJobFor(session);
+    }
+
+    @Test
+    void emptyBatchIsBadRequest() {
+        expectProblem(post("/api/v1/batches", "{\"sessionIds\": []}"),
+                400, "Bad Request", "Add at least one session id to the batch.", null);
+    }
+
+    @Test
+    void batchWithoutSessionIdsIsBadRequest() {
+        expectProblem(post("/api/v1/batches", "{\"stages\": [\"audio\"]}"),
+                400, "Bad Request", "Add at least one session id to the batch.", null);
+    }
+
+    @Test
+    void batchWithDuplicateIdsIsBadRequest() {
+        String session = ApiTestSupport.upload(http, Fixtures.session("Standup", "Notes.", null));
+        expectProblem(post("/api/v1/batches", "{\"sessionIds\": [\"" + session + "\", \"" + session + "\"]}"),
+                400, "Bad Request", "Each session may appear only once in a batch.", null);
+        assertNoJobFor(session);
+    }
+
+    @Test
+    void batchWithUnknownStageIsBadRequestAndCreatesNoJob() {
+        String session = ApiTestSupport.upload(http, Fixtures.session("Standup", "Notes.", null));
+        expectProblem(post("/api/v1/batches", "{\"sessionIds\": [\"" + session + "\"], \"stages\": [\"x\"]}"),
+                400, "Bad Request", "Unknown stage 'x'. Use audio, video, summary or canvas.", null);
+        assertNoJobFor(session);
+    }
+
+    @Test
+    void batchWithAnUnknownSessionIsNotFoundAndCreatesNoJob() {
+        String known = ApiTestSupport.upload(http, Fixtures.session("Standup", "Notes.", null));
+        int before = ApiTestSupport.jobs(http).size();
+        expectProblem(post("/api/v1/batches", "{\"sessionIds\": [\"" + known + "\", \"" + UNKNOWN + "\"]}"),
+                404, "Not Found", "We couldn't find session " + UNKNOWN + ".", null);
+        assertThat(ApiTestSupport.jobs(http)).hasSize(before);
+        assertNoJobFor(known);
+    }
+
+    @Test
+    void cancellingAFinishedJobIsConflict() {
+        String session = ApiTestSupport.upload(http, Fixtures.session("Standup", "Notes.", null));
+        String job = ApiTestSupport.enrich(http, session, "{\"stages\": [\"summary\"]}");
+        Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> "completed".equals(ApiTestSupport.job(http, job).get("state")));
+        expectProblem(http.delete().uri("/api/v1/jobs/{id}", job).exchange(),
+                409, "Conflict", "This job already finished, so there is nothing to cancel.", null);
+        assertThat(ApiTestSupport.job(http, job)).containsEntry("state", "completed");
+    }
+
+    @Test
+    void uploadWithoutMetadataIsBadRequest() {
+        MultipartBodyBuilder b = new MultipartBodyBuilder();
+        b.part("audio", file(Fixtures.wav(0.1, 8000), "a.wav"), MediaType.parseMediaType("audio/wav"));
+        expectProblem(upload(b), 400, "Bad Request", "Add a 'metadata' part with the session's title.",
+                "/api/v1/sessions");
+    }
+
+    @Test
+    void uploadWithMetadataThatIsNotJsonIsBadRequest() {
+        MultipartBodyBuilder b = new MultipartBodyBuilder();
+        b.part("metadata", "title=Standup", MediaType.TEXT_PLAIN);
+        expectProblem(upload(b), 400, "Bad Request",
+                "The 'metadata' part must be JSON like {\"title\": \"Standup\"}.", null);
+    }
+
+    @Test
+    void uploadWithBlankTitleIsBadRequest() {
+        MultipartBodyBuilder b = new MultipartBodyBuilder();
+        b.part("metadata", "{\"title\": \"   \", \"notes\": \"n\"}", MediaType.APPLICATION_JSON);
+        expectProblem(upload(b), 400, "Bad Request", "Give the session a title.", null);
+    }
+
+    @Test
+    void uploadWithHugeMetadataIsContentTooLargeInsteadOfFillingTheHeap() {
+        MultipartBodyBuilder b = new MultipartBodyBuilder();
+        b.part("metadata", "{\"title\": \"Huge\", \"notes\": \"" + "x".repeat(17 * 1024 * 1024) + "\"}",
+                MediaType.APPLICATION_JSON);
+        expectProblem(upload(b), 413, "Content Too Large", "That upload is too large.", "/api/v1/sessions");
+    }
+
+    @Test
+    void uploadWithUnknownPartIsBadRequest() {
+        MultipartBodyBuilder b = new MultipartBodyBuilder();
+        b.part("metadata", "{\"title\": \"Standup\"}", MediaType.APPLICATION_JSON);
+        b.part("slides", file(new byte[] {1, 2, 3}, "s.pdf"), MediaType.APPLICATION_PDF);
+        expectProblem(upload(b), 400, "Bad Request", "Unknown part 'slides'. Send metadata, audio, video or frames.",
+                null);
+    }
+
+    @Test
+    void uploadWithTwoAudioPartsIsBadRequest() {
+        MultipartBodyBuilder b = new MultipartBodyBuilder();
+        b.part("metadata", "{\"title\": \"Standup\"}", MediaType.APPLICATION_JSON);
+        b.part("audio", file(Fixtures.wav(0.1, 8000), "a.wav"), MediaType.parseMediaType("audio/wav"));
+        b.part("audio", file(Fixtures.wav(0.1, 8000), "b.wav"), MediaType.parseMediaType("audio/wav"));
+        expectProblem(upload(b), 400, "Bad Request", "Send at most one 'audio' part.", null);
+    }
+
+    @Test
+    void uploadThatIsNotMultipartIsUnsupportedMediaType() {
+        expectProblem(http.post().uri("/api/v1/sessions").contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue("{\"title\": \"Standup\"}").exchange(),
+                415, "Unsupported Media Type", "Send the body as multipart/form-data.", null);
+    }
+
+    @Test
+    void invalidJobListLimitIsBadRequest() {
+        expectProblem(http.get().uri("/api/v1/jobs?limit=0").exchange(),
+                400, "Bad Request", "limit must be between 1 and 500.", null);
+        expectProblem(http.get().uri("/api/v1/jobs?limit=many").exchange(),
+                400, "Bad Request", "The parameter 'limit' has an invalid value.", null);
+    }
+
+    private WebTestClient.ResponseSpec post(String uri, String json) {
+        return http.post().uri(uri).contentType(MediaType.APPLICATION_JSON).bodyValue(json).exchange();
+    }
+
+    private WebTestClient.ResponseSpec upload(MultipartBodyBuilder b) {
+        return http.post().uri("/api/v1/sessions").bodyValue(b.build()).exchange();
+    }
+
+    private void assertNoJobFor(String session) {
+        List<Map<String, Object>> jobs = ApiTestSupport.jobs(http);
+        assertThat(jobs).noneMatch(j -> session.equals(j.get("sessionId")));
+    }
+
+    static ByteArrayResource file(byte[] bytes, String name) {
+        return new ByteArrayResource(bytes) {
+            @Override
+            public String getFilename() {
+                return name;
+            }
+        };
+    }
+
+    /** Assert an exact problem body; {@code instance} defaults to the request path when null. */
+    static void expectProblem(WebTestClient.ResponseSpec spec, int status, String title, String detail,
+            String instance) {
+        Map<String, Object> body = spec.expectStatus().isEqualTo(status)
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody(new ParameterizedTypeReference<Map<String, Object>>() {})
+                .returnResult().getResponseBody();
+        assertThat(body).containsEntry("status", status).containsEntry("title", title)
+                .containsEntry("detail", detail).containsOnlyKeys("status", "title", "detail", "instance");
+        if (instance != null) {
+            assertThat(body).containsEntry("instance", instance);
+        }
+    }
+}
