@@ -10,6 +10,7 @@ import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -35,6 +36,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             case INVALID -> HttpStatus.BAD_REQUEST;
             case CONFLICT -> HttpStatus.CONFLICT;
             case BUSY -> HttpStatus.SERVICE_UNAVAILABLE;
+            case TOO_LARGE -> HttpStatus.CONTENT_TOO_LARGE;
+            case UNSUPPORTED -> HttpStatus.UNSUPPORTED_MEDIA_TYPE;
+            case UNPROCESSABLE -> HttpStatus.UNPROCESSABLE_CONTENT;
         };
         return problem(status, e.getMessage(), e.retryAfter());
     }
@@ -51,6 +55,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         if (ex instanceof ServerWebInputException input
                 && input.getMostSpecificCause() instanceof DataBufferLimitException) {
             return Mono.just(ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
+                    .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                     .body(body(HttpStatus.CONTENT_TOO_LARGE, "That request is too large.")));
         }
         ProblemDetail problem = body instanceof ProblemDetail p ? p : ProblemDetail.forStatus(status);
@@ -66,7 +71,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String detail,
             @Nullable Duration retryAfter) {
-        ResponseEntity.BodyBuilder builder = ResponseEntity.status(status);
+        // Explicit, so errors on SSE endpoints are problem+json too, whatever the client accepts.
+        ResponseEntity.BodyBuilder builder = ResponseEntity.status(status)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON);
         if (retryAfter != null) {
             builder.header(HttpHeaders.RETRY_AFTER, String.valueOf(Math.max(1, retryAfter.toSeconds())));
         }

@@ -5,11 +5,14 @@ import dev.enrich.engine.EnrichException;
 import dev.enrich.engine.EnrichmentService;
 import dev.enrich.session.MediaKind;
 import dev.enrich.session.MediaRef;
+import dev.enrich.session.MediaSniffer;
 import dev.enrich.session.MediaStore;
 import dev.enrich.session.Session;
 import dev.enrich.session.SessionRepository;
 import dev.enrich.tenant.TenantResolver;
+import java.io.InputStream;
 import java.net.URI;
+import java.util.concurrent.atomic.AtomicLong;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +35,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -163,16 +167,48 @@ class SessionController {
                 files.add(Map.entry(kind, part));
             }
         }
+        AtomicLong total = new AtomicLong();
+        long sessionLimit = limits.maxSessionSize().toBytes();
         return Flux.fromIterable(files)
                 .concatMap(e -> {
                     FilePart file = (FilePart) e.getValue();
-                    MediaType type = file.headers().getContentType();
-                    return media.store(tenant, sessionId, file.content(), limits.maxPartSize().toBytes())
+                    long room = Math.min(limits.maxPartSize().toBytes(), sessionLimit - total.get());
+                    return media.store(tenant, sessionId, file.content(), room)
+                            .flatMap(stored -> sniff(e.getKey(), stored))
+                            .doOnNext(stored -> total.addAndGet(stored.size()))
                             .map(stored -> new MediaRef(e.getKey(), stored.key(), stored.size(),
-                                    type == null ? null : type.toString(), file.filename()));
+                                    contentType(stored), file.filename()));
                 })
                 .collectList();
     }
+
+    // Check the stored bytes, not the declared type or name: the format is what the content says.
+    private Mono<SniffedMedia> sniff(MediaKind kind, MediaStore.Stored stored) {
+        return Mono.fromCallable(() -> {
+                    try (InputStream in = media.open(stored.key())) {
+                        return in.readNBytes(MediaSniffer.HEAD);
+                    }
+                })
+                .subscribeOn(Schedulers.boundedElastic())
+                .map(head -> {
+                    MediaSniffer.check(kind, head, stored.size()).ifPresent(problem -> {
+                        throw new EnrichException(problem.unsupported() ? EnrichException.Kind.UNSUPPORTED
+                                : EnrichException.Kind.UNPROCESSABLE, problem.detail());
+                    });
+                    return new SniffedMedia(stored.key(), stored.size(), MediaSniffer.format(head));
+                });
+    }
+
+    private static String contentType(SniffedMedia media) {
+        return switch (media.format()) {
+            case "wav" -> "audio/wav";
+            case "mp4" -> "video/mp4";
+            case "png" -> "image/png";
+            default -> "image/jpeg";
+        };
+    }
+
+    private record SniffedMedia(String key, long size, String format) {}
 
     private static int length(String s) {
         return s == null ? 0 : s.length();

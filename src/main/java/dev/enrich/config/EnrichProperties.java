@@ -82,15 +82,19 @@ public record EnrichProperties(@DefaultValue Pool pool, @DefaultValue Events eve
      *
      * @param dir where media files are kept
      * @param maxPartSize the largest single uploaded file
+     * @param maxSessionSize the most bytes of media per session, all parts together
      * @param maxFrames the most screenshot frames per session
      */
     public record Media(
             @DefaultValue("${java.io.tmpdir}/enrich-media") Path dir,
             @DefaultValue("1GB") DataSize maxPartSize,
+            @DefaultValue("2GB") DataSize maxSessionSize,
             @DefaultValue("2000") int maxFrames) {
 
         public Media {
             require(maxPartSize.toBytes() > 0, "enrich.media.max-part-size must be > 0, but was " + maxPartSize);
+            require(maxSessionSize.toBytes() > 0,
+                    "enrich.media.max-session-size must be > 0, but was " + maxSessionSize);
             require(maxFrames > 0, "enrich.media.max-frames must be > 0, but was " + maxFrames);
         }
     }

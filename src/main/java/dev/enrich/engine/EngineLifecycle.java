@@ -33,7 +33,7 @@ public final class EngineLifecycle implements SmartLifecycle {
     private final Clock clock;
     private final Duration drainTimeout;
     private final ApplicationEventPublisher publisher;
-    private final Sinks.Empty<Void> streamsEnd = Sinks.empty();
+    private volatile Sinks.Empty<Void> streamsEnd = Sinks.empty();
     private volatile boolean running;
 
     EngineLifecycle(WorkerPool pool, JobRepository jobs, EventPublisher events, Clock clock, Duration drainTimeout,
@@ -48,11 +48,18 @@ public final class EngineLifecycle implements SmartLifecycle {
 
     /** Return a signal that completes when open event streams must end (shutdown). */
     public Mono<Void> streamsEnd() {
-        return streamsEnd.asMono();
+        return Mono.defer(() -> streamsEnd.asMono());
     }
 
+    /** Start, or resume after a stop (a paused context, e.g. between tests, is stopped and started again). */
     @Override
     public void start() {
+        if (running) {
+            return;
+        }
+        streamsEnd = Sinks.empty();
+        pool.resume();
+        AvailabilityChangeEvent.publish(publisher, this, ReadinessState.ACCEPTING_TRAFFIC);
         running = true;
     }
 

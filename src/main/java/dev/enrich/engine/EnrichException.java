@@ -14,7 +14,13 @@ public final class EnrichException extends RuntimeException {
         NOT_FOUND,
         INVALID,
         CONFLICT,
-        BUSY
+        BUSY,
+        /** The content is larger than allowed (413). */
+        TOO_LARGE,
+        /** A media format we don't take (415). */
+        UNSUPPORTED,
+        /** Content we can't use, such as an empty file (422). */
+        UNPROCESSABLE
     }
 
     private final Kind kind;

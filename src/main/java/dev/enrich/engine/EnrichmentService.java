@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -62,7 +63,7 @@ public final class EnrichmentService {
                 .flatMap(session -> {
                     requireAccepting(1);
                     Job job = Job.queued(newId(), tenant, sessionId, null, priority, stages, clock.instant());
-                    return enqueue(job);
+                    return enqueue(List.of(job), null).thenReturn(job);
                 });
     }
 
@@ -83,8 +84,7 @@ public final class EnrichmentService {
                     }
                     Batch batch = new Batch(batchId, tenant, created.stream().map(Job::id).toList(),
                             clock.instant());
-                    return batches.save(batch)
-                            .thenMany(Flux.fromIterable(created).concatMap(this::enqueue))
+                    return enqueue(created, batch)
                             .then(Mono.defer(() -> batchView(batch)))
                             .doOnNext(view -> events.publishBatch(
                                     EventPublisher.batchEvent(view, tenant, clock.instant())))
@@ -106,8 +106,20 @@ public final class EnrichmentService {
                     jobFinished(j);
                 });
             }
-            pool.stopRunning(jobId, JobState.CANCELLED);
-            return Mono.just(job);
+            if (pool.stopRunning(jobId, JobState.CANCELLED)) {
+                return Mono.just(job.withProgress(job.progress(), job.etaSeconds(), "Cancelling..."));
+            }
+            // Saved but not yet handed to the pool (or just finished): record the cancel; the runner skips it.
+            return jobs.findById(jobId).flatMap(current -> {
+                if (current.state().isTerminal()) {
+                    return Mono.just(current);
+                }
+                Job cancelled = current.withState(JobState.CANCELLED, "Cancelled.", clock.instant());
+                return jobs.save(cancelled).doOnNext(j -> {
+                    events.publish(EventPublisher.jobEvent(EventType.CANCELLED, j, null, null, clock.instant()));
+                    jobFinished(j);
+                });
+            });
         });
     }
 
@@ -184,26 +196,37 @@ public final class EnrichmentService {
                 .subscribe(view -> events.publishBatch(EventPublisher.batchEvent(view, job.tenant(), clock.instant())));
     }
 
-    private Mono<Job> enqueue(Job job) {
-        return jobs.save(job).flatMap(saved -> {
-            QueuedJob queued = new QueuedJob(saved.id(), saved.tenant(), saved.priority(), clock.instant());
-            if (!pool.submit(queued)) {
-                Job refused = saved.withState(JobState.FAILED, "The service was too busy. Please try again.",
-                        clock.instant());
-                return jobs.save(refused).then(Mono.error(busy()));
-            }
-            return Mono.just(saved);
-        });
+    // All or nothing: the pool admits every job atomically, or none is kept.
+    private Mono<Void> enqueue(List<Job> created, @Nullable Batch batch) {
+        Mono<?> saveBatch = batch == null ? Mono.empty() : batches.save(batch);
+        return saveBatch
+                .thenMany(Flux.fromIterable(created).concatMap(jobs::save))
+                .then(Mono.defer(() -> {
+                    List<QueuedJob> queued = created.stream()
+                            .map(j -> new QueuedJob(j.id(), j.tenant(), j.priority(), clock.instant()))
+                            .toList();
+                    if (pool.submitAll(queued)) {
+                        return Mono.<Void>empty();
+                    }
+                    Mono<?> dropBatch = batch == null ? Mono.empty() : batches.delete(batch.id());
+                    return Flux.fromIterable(created).concatMap(j -> jobs.delete(j.id()))
+                            .then(dropBatch)
+                            .then(Mono.error(pool.accepting() ? busy() : restarting()));
+                }));
     }
 
     private void requireAccepting(int jobs) {
         if (!pool.accepting()) {
-            throw new EnrichException(EnrichException.Kind.BUSY,
-                    "Enrich is restarting. Please try again in a moment.", retryAfter);
+            throw restarting();
         }
         if (pool.status().queued() + jobs > pool.status().queueCapacity()) {
             throw busy();
         }
+    }
+
+    private EnrichException restarting() {
+        return new EnrichException(EnrichException.Kind.BUSY,
+                "Enrich is restarting. Please try again in a moment.", retryAfter);
     }
 
     private EnrichException busy() {

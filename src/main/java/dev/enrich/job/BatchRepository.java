@@ -8,6 +8,9 @@ public interface BatchRepository {
     /** Save a batch. */
     Mono<Batch> save(Batch batch);
 
+    /** Forget a batch (a batch refused at admission). */
+    Mono<Void> delete(String id);
+
     /** Find a batch of a tenant; empty when unknown or owned by another tenant. */
     Mono<Batch> find(String tenant, String id);
 

@@ -12,6 +12,9 @@ public interface JobRepository {
     /** Save (insert or replace) a job. */
     Mono<Job> save(Job job);
 
+    /** Forget a job and its results (a job refused at admission). */
+    Mono<Void> delete(String id);
+
     /** Find a job of a tenant; empty when unknown or owned by another tenant. */
     Mono<Job> find(String tenant, String id);
 

@@ -91,6 +91,36 @@ public final class WorkerPool {
         return true;
     }
 
+    /**
+     * Queue jobs all or nothing: return false (and queue none) when the pool no longer accepts work or the queue
+     * lacks room for every one of them.
+     */
+    public boolean submitAll(List<QueuedJob> jobs) {
+        synchronized (this) {
+            if (!accepting || queue.size() + jobs.size() > queue.capacity()) {
+                return false;
+            }
+            List<QueuedJob> offered = new ArrayList<>();
+            for (QueuedJob job : jobs) {
+                if (!queue.offer(job)) {
+                    offered.forEach(j -> queue.remove(j.jobId()));
+                    return false;
+                }
+                offered.add(job);
+            }
+        }
+        dispatch();
+        return true;
+    }
+
+    /** Accept work again after a {@link #drain}. */
+    public void resume() {
+        synchronized (this) {
+            accepting = true;
+        }
+        dispatch();
+    }
+
     /** Return true while the pool accepts new work. */
     public synchronized boolean accepting() {
         return accepting;

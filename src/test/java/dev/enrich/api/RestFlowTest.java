@@ -67,8 +67,11 @@ class RestFlowTest {
         b.part("metadata", "{\"title\": \"  Design review \", \"notes\": \"Agreed on v2.\", "
                 + "\"transcript\": \"Let's ship v2.\"}", MediaType.APPLICATION_JSON);
         b.part("audio", file(Fixtures.wav(0.5, 8000), "review.wav"), MediaType.parseMediaType("audio/wav"));
+        int[] sizes = new int[4];
         for (int i = 1; i <= 3; i++) {
-            b.part("frames", file(new byte[100 * i], "frame-" + i + ".png"), MediaType.IMAGE_PNG);
+            byte[] png = Fixtures.png(i);
+            sizes[i] = png.length;
+            b.part("frames", file(png, "frame-" + i + ".png"), MediaType.IMAGE_PNG);
         }
         String location = api.post().uri("/api/v1/sessions").bodyValue(b.build()).exchange()
                 .expectStatus().isCreated().expectHeader().exists(HttpHeaders.LOCATION)
@@ -87,9 +90,9 @@ class RestFlowTest {
         assertThat(media(session)).extracting(m -> m.get("kind"), m -> m.get("fileName"), m -> m.get("size"))
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("audio", "review.wav", 44 + 8000),
-                        org.assertj.core.groups.Tuple.tuple("frames", "frame-1.png", 100),
-                        org.assertj.core.groups.Tuple.tuple("frames", "frame-2.png", 200),
-                        org.assertj.core.groups.Tuple.tuple("frames", "frame-3.png", 300));
+                        org.assertj.core.groups.Tuple.tuple("frames", "frame-1.png", sizes[1]),
+                        org.assertj.core.groups.Tuple.tuple("frames", "frame-2.png", sizes[2]),
+                        org.assertj.core.groups.Tuple.tuple("frames", "frame-3.png", sizes[3]));
         assertThat(media(session).get(0)).containsEntry("contentType", "audio/wav");
     }
 

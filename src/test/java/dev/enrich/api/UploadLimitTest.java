@@ -1,5 +1,6 @@
 package dev.enrich.api;
 
+import dev.enrich.testing.Fixtures;
 import static dev.enrich.api.ProblemDetailsTest.expectProblem;
 import static dev.enrich.api.ProblemDetailsTest.file;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,7 +60,7 @@ class UploadLimitTest {
         MultipartBodyBuilder b = new MultipartBodyBuilder();
         b.part("metadata", metadata, MediaType.APPLICATION_JSON);
         if (audioBytes > 0) {
-            b.part("audio", file(new byte[audioBytes], "big.wav"), MediaType.parseMediaType("audio/wav"));
+            b.part("audio", file(Fixtures.wavOfSize(audioBytes), "big.wav"), MediaType.parseMediaType("audio/wav"));
         }
         return http.post().uri("/api/v1/sessions").bodyValue(b.build()).exchange();
     }

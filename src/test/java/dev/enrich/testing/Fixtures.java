@@ -32,6 +32,30 @@ public final class Fixtures {
         return out.toByteArray();
     }
 
+    /** Return a 16-bit mono 8 kHz WAV of exactly {@code totalBytes} bytes (even, at least 44). */
+    public static byte[] wavOfSize(int totalBytes) {
+        return wav((totalBytes - 44) / 2 / 8000.0, 8000);
+    }
+
+    /** Return a small PNG whose pixels depend on {@code seed}. */
+    public static byte[] png(int seed) {
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(32, 24,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.util.Random random = new java.util.Random(seed);
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                image.setRGB(x, y, random.nextInt(0x1000000));
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            javax.imageio.ImageIO.write(image, "png", out);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
     /** Return a multipart body with JSON metadata and optional audio. */
     public static MultiValueMap<String, HttpEntity<?>> session(String title, String notes, byte[] audio) {
         MultipartBodyBuilder b = new MultipartBodyBuilder();

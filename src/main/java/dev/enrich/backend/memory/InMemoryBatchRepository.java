@@ -20,6 +20,11 @@ public final class InMemoryBatchRepository implements BatchRepository {
     }
 
     @Override
+    public Mono<Void> delete(String id) {
+        return Mono.fromRunnable(() -> batches.remove(id));
+    }
+
+    @Override
     public Mono<Batch> find(String tenant, String id) {
         return findById(id).filter(b -> b.tenant().equals(tenant));
     }

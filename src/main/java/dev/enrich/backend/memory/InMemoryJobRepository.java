@@ -43,6 +43,16 @@ public final class InMemoryJobRepository implements JobRepository {
     }
 
     @Override
+    public Mono<Void> delete(String id) {
+        return Mono.fromRunnable(() -> {
+            synchronized (this) {
+                jobs.remove(id);
+                results.remove(id);
+            }
+        });
+    }
+
+    @Override
     public Mono<Job> find(String tenant, String id) {
         return findById(id).filter(j -> j.tenant().equals(tenant));
     }
