@@ -3,10 +3,8 @@ package dev.enrich.stage.summary;
 import static dev.enrich.stage.summary.SummaryFixtures.MEETING_NOTES;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -215,7 +213,7 @@ class SummarizerTest {
 
     @Test
     void summarisesAMegabyteOfNotesByRankingACappedSetOfSentences() {
-        String notes = megabyteOfNotes();
+        String notes = SummaryFixtures.megabyteOfNotes();
 
         Summary s = Summarizer.summarize(SummaryFixtures.input("Big notes", notes));
 
@@ -226,36 +224,8 @@ class SummarizerTest {
                 .containsEntry("actionItemsTruncated", true);
         assertThat(s.highlights()).hasSize(7);
         assertInTextOrder(notes, s.highlights());
-        assertThat(s.keywords()).containsExactlyInAnyOrder(TOPICS);
+        assertThat(s.keywords()).containsExactlyInAnyOrder(SummaryFixtures.TOPICS);
         assertThat(s.actionItems().items()).hasSize(Summarizer.MAX_ACTION_ITEMS);
-    }
-
-    private static final String[] TOPICS =
-            {"payment", "checkout", "release", "mobile", "design", "latency", "database", "search"};
-
-    /** Build about 1 MB of notes: seeded pseudo-words around a few topic words, some action items. */
-    private static String megabyteOfNotes() {
-        Random random = new Random(7);
-        String[] syllables = {"ka", "lo", "mi", "ter", "su", "van", "pe", "ro", "dil", "na", "qu", "zen"};
-        List<String> vocabulary = new ArrayList<>();
-        for (int i = 0; i < 3_000; i++) {
-            vocabulary.add(syllables[random.nextInt(12)] + syllables[random.nextInt(12)] + syllables[random.nextInt(12)]);
-        }
-        StringBuilder b = new StringBuilder();
-        int n = 0;
-        while (b.length() < 1 << 20) {
-            if (n % 50 == 7) {
-                b.append("We need to review item ").append(n).append(" of the ").append(TOPICS[n % 8]).append(" plan.");
-            } else {
-                b.append("The ").append(TOPICS[random.nextInt(8)]);
-                for (int w = 8 + random.nextInt(8); w > 0; w--) {
-                    b.append(' ').append(vocabulary.get(random.nextInt(vocabulary.size())));
-                }
-                b.append(' ').append(TOPICS[random.nextInt(8)]).append('.');
-            }
-            b.append(++n % 6 == 0 ? "\n\n" : " ");
-        }
-        return b.toString();
     }
 
     private static void assertInTextOrder(String text, List<String> sentences) {

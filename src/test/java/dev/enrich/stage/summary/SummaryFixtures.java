@@ -2,7 +2,9 @@ package dev.enrich.stage.summary;
 
 import dev.enrich.transcript.Transcript;
 import dev.enrich.transcript.TranscriptParser;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.Map;
 
 /** Texts and inputs shared by the summary tests. */
@@ -31,6 +33,34 @@ final class SummaryFixtures {
             I'll follow up with the payment provider by Friday.
             Let's make sure the release notes mention the new payment form.
             """;
+
+    static final String[] TOPICS =
+            {"payment", "checkout", "release", "mobile", "design", "latency", "database", "search"};
+
+    /** Build about 1 MB of notes: seeded pseudo-words around a few topic words, some action items. */
+    static String megabyteOfNotes() {
+        Random random = new Random(7);
+        String[] syllables = {"ka", "lo", "mi", "ter", "su", "van", "pe", "ro", "dil", "na", "qu", "zen"};
+        List<String> vocabulary = new ArrayList<>();
+        for (int i = 0; i < 3_000; i++) {
+            vocabulary.add(syllables[random.nextInt(12)] + syllables[random.nextInt(12)] + syllables[random.nextInt(12)]);
+        }
+        StringBuilder b = new StringBuilder();
+        int n = 0;
+        while (b.length() < 1 << 20) {
+            if (n % 50 == 7) {
+                b.append("We need to review item ").append(n).append(" of the ").append(TOPICS[n % 8]).append(" plan.");
+            } else {
+                b.append("The ").append(TOPICS[random.nextInt(8)]);
+                for (int w = 8 + random.nextInt(8); w > 0; w--) {
+                    b.append(' ').append(vocabulary.get(random.nextInt(vocabulary.size())));
+                }
+                b.append(' ').append(TOPICS[random.nextInt(8)]).append('.');
+            }
+            b.append(++n % 6 == 0 ? "\n\n" : " ");
+        }
+        return b.toString();
+    }
 
     private SummaryFixtures() {}
 

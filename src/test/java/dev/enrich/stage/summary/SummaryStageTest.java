@@ -9,16 +9,14 @@ import dev.enrich.pipeline.StageState;
 import dev.enrich.pipeline.StageUpdate;
 import dev.enrich.session.MediaStore;
 import dev.enrich.session.Session;
-import java.io.InputStream;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
-import org.springframework.core.io.buffer.DataBuffer;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
+import org.mockito.Mockito;
 import reactor.test.StepVerifier;
 
 class SummaryStageTest {
@@ -61,7 +59,7 @@ class SummaryStageTest {
         Map<String, Object> data = result(context("Invoice export needs paging for large customers.", vtt,
                 Map.of(StageName.VIDEO, video)));
 
-        assertThat(data.get("highlights")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
+        assertThat(data.get("highlights")).asInstanceOf(InstanceOfAssertFactories.LIST)
                 .containsExactly("The invoice export breaks for large customers.",
                         "Invoice export needs paging for large customers.",
                         "The invoice export screen shows a timeout error.");
@@ -116,24 +114,6 @@ class SummaryStageTest {
         Session session = new Session("s1", "t1", "Standup", notes, transcript, List.of(), Instant.EPOCH);
         Map<StageName, StageResult> results = new EnumMap<>(StageName.class);
         results.putAll(upstream);
-        return new StageContext("j1", session, results, new NoMedia());
-    }
-
-    /** The summary reads no media. */
-    private static final class NoMedia implements MediaStore {
-        @Override
-        public Mono<Stored> store(String tenant, String sessionId, Flux<DataBuffer> content, long maxBytes) {
-            return Mono.error(new UnsupportedOperationException());
-        }
-
-        @Override
-        public InputStream open(String key) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Mono<Void> deleteSession(String tenant, String sessionId) {
-            return Mono.empty();
-        }
+        return new StageContext("j1", session, results, Mockito.mock(MediaStore.class));
     }
 }
