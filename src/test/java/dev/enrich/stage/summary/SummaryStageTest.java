@@ -1,0 +1,119 @@
+package dev.enrich.stage.summary;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.enrich.pipeline.StageContext;
+import dev.enrich.pipeline.StageName;
+import dev.enrich.pipeline.StageResult;
+import dev.enrich.pipeline.StageState;
+import dev.enrich.pipeline.StageUpdate;
+import dev.enrich.session.MediaStore;
+import dev.enrich.session.Session;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.assertj.core.api.InstanceOfAssertFactories;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+import org.mockito.Mockito;
+import reactor.test.StepVerifier;
+
+class SummaryStageTest {
+
+    private final SummaryStage stage = new SummaryStage();
+
+    @Test
+    void reportsProgressThenOneResultWithTheContractKeys() {
+        StageContext context = context(SummaryFixtures.MEETING_NOTES, null, Map.of());
+
+        StepVerifier.create(stage.run(context))
+                .expectNext(StageUpdate.progress(0.25, "Writing summary..."))
+                .expectNext(StageUpdate.progress(0.5, "Writing summary..."))
+                .expectNext(StageUpdate.progress(0.75, "Writing summary..."))
+                .assertNext(update -> {
+                    StageResult result = ((StageUpdate.Done) update).result();
+                    assertThat(result.stage()).isEqualTo(StageName.SUMMARY);
+                    assertThat(result.state()).isEqualTo(StageState.SUCCEEDED);
+                    assertThat(result.data()).containsOnlyKeys(
+                            "title", "summary", "highlights", "keywords", "actionItems", "source");
+                    assertThat(result.data()).containsEntry("source", "text").containsEntry("title", "Standup");
+                })
+                .verifyComplete();
+    }
+
+    @Test
+    void stopsBetweenStepsWhenCancelled() {
+        StepVerifier.create(stage.run(context(SummaryFixtures.MEETING_NOTES, null, Map.of())), 1)
+                .expectNextCount(1)
+                .thenCancel()
+                .verify();
+    }
+
+    @Test
+    void summarisesTranscriptNotesAndFrameCaptionsTogether() {
+        String vtt = "WEBVTT\n\n00:01.000 --> 00:05.000\nThe invoice export breaks for large customers.\n";
+        StageResult video = StageResult.succeeded(StageName.VIDEO, Map.of("source", "frames",
+                "captions", List.of("The invoice export screen shows a timeout error.", Map.of("text", " "))));
+
+        Map<String, Object> data = result(context("Invoice export needs paging for large customers.", vtt,
+                Map.of(StageName.VIDEO, video)));
+
+        assertThat(data.get("highlights")).asInstanceOf(InstanceOfAssertFactories.LIST)
+                .containsExactly("The invoice export breaks for large customers.",
+                        "Invoice export needs paging for large customers.",
+                        "The invoice export screen shows a timeout error.");
+        assertThat(data).containsEntry("source", "text");
+    }
+
+    @Test
+    void readsTheAudioTranscriptWhenNoneWasUploaded() {
+        StageResult audio = StageResult.succeeded(StageName.AUDIO, Map.of("durationSeconds", 20.0, "transcript",
+                List.of(Map.of("start", 0.0, "end", 4.0, "text", "Let's rotate the staging keys."))));
+
+        Map<String, Object> data = result(context(null, null, Map.of(StageName.AUDIO, audio)));
+
+        assertThat(data).containsEntry("source", "text")
+                .containsEntry("actionItems", List.of("Let's rotate the staging keys."));
+    }
+
+    @Test
+    void writesAStructuralSummaryFromAudioAndVideoWithoutText() {
+        StageResult audio = StageResult.succeeded(StageName.AUDIO, Map.of("durationSeconds", 90.0, "speechRatio", 0.5));
+        StageResult video = StageResult.degraded(StageName.VIDEO, Map.of("chapters", List.of(Map.of())), "partial");
+
+        Map<String, Object> data = result(context(" ", null, Map.of(StageName.AUDIO, audio, StageName.VIDEO, video)));
+
+        assertThat(data).containsEntry("summary", "A 2-minute session in 1 chapter, 50% speech.")
+                .containsEntry("source", "structure").containsEntry("title", "Standup");
+    }
+
+    @Test
+    void isMissingInputOnlyWithoutTextAndWithoutUsefulAudioOrVideo() {
+        StageResult audio = StageResult.succeeded(StageName.AUDIO, Map.of("durationSeconds", 3.0));
+        StageResult failedVideo = StageResult.failed(StageName.VIDEO, "broken");
+
+        assertThat(stage.missingInput(context(null, null, Map.of())))
+                .contains("Nothing to summarize: no text, audio or video results.");
+        assertThat(stage.missingInput(context(" \n ", "WEBVTT\n\nNOTE nothing here\n",
+                Map.of(StageName.VIDEO, failedVideo)))).isPresent();
+        assertThat(stage.missingInput(context(null, null, Map.of(StageName.AUDIO,
+                StageResult.succeeded(StageName.AUDIO, Map.of()))))).isPresent();
+        assertThat(stage.missingInput(context("Notes.", null, Map.of()))).isEmpty();
+        assertThat(stage.missingInput(context(null, "Just a plain transcript.", Map.of()))).isEmpty();
+        assertThat(stage.missingInput(context(null, null, Map.of(StageName.AUDIO, audio)))).isEmpty();
+    }
+
+    private Map<String, Object> result(StageContext context) {
+        StageUpdate last = stage.run(context).last().block();
+        return ((StageUpdate.Done) last).result().data();
+    }
+
+    private static StageContext context(@Nullable String notes, @Nullable String transcript,
+            Map<StageName, StageResult> upstream) {
+        Session session = new Session("s1", "t1", "Standup", notes, transcript, List.of(), Instant.EPOCH);
+        Map<StageName, StageResult> results = new EnumMap<>(StageName.class);
+        results.putAll(upstream);
+        return new StageContext("j1", session, results, Mockito.mock(MediaStore.class));
+    }
+}
