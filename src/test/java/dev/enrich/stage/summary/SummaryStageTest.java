@@ -7,7 +7,6 @@ import dev.enrich.pipeline.StageName;
 import dev.enrich.pipeline.StageResult;
 import dev.enrich.pipeline.StageState;
 import dev.enrich.pipeline.StageUpdate;
-import dev.enrich.session.MediaStore;
 import dev.enrich.session.Session;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -16,7 +15,8 @@ import java.util.Map;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
-import org.mockito.Mockito;
+import dev.enrich.backend.memory.LocalDirectoryMediaStore;
+import java.nio.file.Path;
 import reactor.test.StepVerifier;
 
 class SummaryStageTest {
@@ -114,6 +114,8 @@ class SummaryStageTest {
         Session session = new Session("s1", "t1", "Standup", notes, transcript, List.of(), Instant.EPOCH);
         Map<StageName, StageResult> results = new EnumMap<>(StageName.class);
         results.putAll(upstream);
-        return new StageContext("j1", session, results, Mockito.mock(MediaStore.class));
+        // The summary reads no media; a real store keeps the context honest.
+        return new StageContext("j1", session, results,
+                new LocalDirectoryMediaStore(Path.of(System.getProperty("java.io.tmpdir"), "enrich-st")));
     }
 }
