@@ -20,7 +20,7 @@ import javax.sound.sampled.UnsupportedAudioFileException;
 final class PcmDecoder implements Closeable {
 
     private static final int MIN_CHUNK_BYTES = 64 * 1024;
-    private static final int MAX_CHUNK_BYTES = 1024 * 1024;
+    private static final int MAX_CHUNK_BYTES = 256 * 1024;
     /** Aim for about this many chunks (and so progress updates) per file. */
     private static final int TARGET_CHUNKS = 200;
 
