@@ -31,7 +31,8 @@ public final class AudioBench {
 
     /** Run the benchmark; arguments are file lengths in minutes. */
     public static void main(String[] args) throws Exception {
-        int[] minutes = args.length == 0 ? new int[] {10, 60} : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
+        int[] minutes = args.length == 0
+                ? new int[] {10, 60} : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
         Path dir = Files.createTempDirectory("audio-bench");
         try {
             System.out.printf(Locale.ROOT, "java %s, %d cpus, max heap %d MB%n", System.getProperty("java.version"),

@@ -38,7 +38,8 @@ class BoundedCollectorsTest {
         segments.add(5, 6);
         segments.flush();
 
-        assertThat(segments.toList()).containsExactly(Map.of("start", 0.0, "end", 1.0), Map.of("start", 2.0, "end", 3.0));
+        assertThat(segments.toList())
+                .containsExactly(Map.of("start", 0.0, "end", 1.0), Map.of("start", 2.0, "end", 3.0));
         assertThat(segments.truncated()).isTrue();
         assertThat(segments.speechSeconds()).isEqualTo(3.0);
         assertThat(segments.longestPause()).isEqualTo(2.0);
