@@ -18,7 +18,8 @@ import org.jspecify.annotations.Nullable;
  * Build the canvas document from the session and whatever useful upstream results exist. Every upstream value is
  * validated (type, finiteness, range) and anything unusable is left out, so any subset of results works.
  *
- * <p>Keys: {@code title}, {@code date} (ISO-8601), {@code durationSeconds}, {@code stats}, {@code chapters}
+ * <p>Keys: {@code title} (the summary's suggested title, else the session's), {@code date} (ISO-8601),
+ * {@code durationSeconds} (the longer of audio and video), {@code stats}, {@code chapters}
  * ({@code index, start, end, thumbnail?}), {@code speech} ({@code segments, segmentsMerged?, loudness,
  * loudnessStepSeconds}), {@code motion} ({@code values, stepSeconds?}), {@code summary}, {@code highlights},
  * {@code actionItems}, {@code keywords}, {@code sources}. Absent data means an absent key. Tracks hold at most

@@ -97,8 +97,8 @@ final class Values {
         if (s.length() <= maxLength) {
             return s;
         }
-        int end = maxLength - 1;
-        if (Character.isHighSurrogate(s.charAt(end - 1))) {
+        int end = Math.max(0, maxLength - 1);
+        if (end > 0 && Character.isHighSurrogate(s.charAt(end - 1))) {
             end--;
         }
         return s.substring(0, end).stripTrailing() + "…";
