@@ -5,12 +5,18 @@ import dev.enrich.pipeline.StageContext;
 import dev.enrich.pipeline.StageName;
 import dev.enrich.pipeline.StageResult;
 import dev.enrich.pipeline.StageUpdate;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
-/** Compose a one-page canvas document from the session and every useful upstream result. */
+/**
+ * Compose a one-page canvas document from the session and every useful upstream result: title, date, duration,
+ * stats, chapter timeline with thumbnails, speech activity track, highlights, action items and keywords.
+ *
+ * <p>The result holds only the structured document (see {@link CanvasDocument} for its keys); the HTML page is
+ * rendered on request by {@link CanvasRenderer}. Works with any subset of upstream results and is SKIPPED when no
+ * other stage produced anything.
+ */
 public final class CanvasStage implements Stage {
 
     @Override
@@ -21,16 +27,9 @@ public final class CanvasStage implements Stage {
 
     @Override
     public Flux<StageUpdate> run(StageContext context) {
-        return Flux.defer(() -> {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("title", context.session().title());
-            out.put("createdAt", context.session().createdAt().toString());
-            Map<String, Object> sections = new LinkedHashMap<>();
-            for (StageName s : StageName.values()) {
-                context.useful(s).ifPresent(r -> sections.put(s.id(), r.data()));
-            }
-            out.put("sections", sections);
-            return Flux.just(StageUpdate.done(StageResult.succeeded(StageName.CANVAS, out)));
-        });
+        return Flux.concat(
+                Mono.just(StageUpdate.progress(0.1, StageName.CANVAS.activity())),
+                Mono.fromCallable(() -> StageUpdate.done(
+                        StageResult.succeeded(StageName.CANVAS, CanvasDocument.build(context)))));
     }
 }

@@ -1,0 +1,56 @@
+package dev.enrich.api;
+
+import dev.enrich.engine.EnrichException;
+import dev.enrich.engine.EnrichmentService;
+import dev.enrich.pipeline.StageName;
+import dev.enrich.pipeline.StageResult;
+import dev.enrich.stage.canvas.CanvasRenderer;
+import dev.enrich.tenant.TenantResolver;
+import java.nio.charset.StandardCharsets;
+import org.springframework.http.CacheControl;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/**
+ * Serve a session's canvas as a self-contained HTML page, rendered from the latest job's canvas document. The page
+ * carries a strict Content-Security-Policy (no scripts, no external assets) and {@code nosniff}.
+ */
+@RestController
+class CanvasController {
+
+    private static final MediaType HTML = new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8);
+
+    private final TenantResolver tenants;
+    private final EnrichmentService service;
+    // Compiled once here; rendering a small document is CPU-only, so it runs on the request thread.
+    private final CanvasRenderer renderer = new CanvasRenderer();
+
+    CanvasController(TenantResolver tenants, EnrichmentService service) {
+        this.tenants = tenants;
+        this.service = service;
+    }
+
+    @GetMapping("/api/v1/sessions/{id}/canvas")
+    Mono<ResponseEntity<String>> canvas(@PathVariable String id, ServerWebExchange exchange) {
+        return tenants.resolve(exchange)
+                .flatMap(tenant -> service.results(tenant, id))
+                .map(results -> {
+                    StageResult canvas = results.results().get(StageName.CANVAS);
+                    if (canvas == null || !canvas.state().isUseful() || canvas.data().isEmpty()) {
+                        throw new EnrichException(EnrichException.Kind.NOT_FOUND, "The canvas isn't ready yet.");
+                    }
+                    return ResponseEntity.ok()
+                            .contentType(HTML)
+                            .cacheControl(CacheControl.noCache())
+                            .header("Content-Security-Policy", CanvasRenderer.CONTENT_SECURITY_POLICY)
+                            .header("X-Content-Type-Options", "nosniff")
+                            .header("Referrer-Policy", "no-referrer")
+                            .body(renderer.render(canvas.data()));
+                });
+    }
+}
