@@ -12,9 +12,25 @@ import org.springframework.util.unit.DataSize;
  * @param pool worker pool and queue
  * @param events event streams
  * @param media media storage and upload limits
+ * @param audio audio analysis
  */
 @ConfigurationProperties("enrich")
-public record EnrichProperties(@DefaultValue Pool pool, @DefaultValue Events events, @DefaultValue Media media) {
+public record EnrichProperties(
+        @DefaultValue Pool pool, @DefaultValue Events events, @DefaultValue Media media, @DefaultValue Audio audio) {
+
+    /**
+     * Tune the audio stage's voice activity detector.
+     *
+     * @param minSpeech shorter bursts of sound are not speech
+     * @param minSilence shorter pauses do not split speech
+     */
+    public record Audio(@DefaultValue("150ms") Duration minSpeech, @DefaultValue("300ms") Duration minSilence) {
+
+        public Audio {
+            require(minSpeech.toMillis() > 0, "enrich.audio.min-speech must be > 0, but was " + minSpeech);
+            require(minSilence.toMillis() > 0, "enrich.audio.min-silence must be > 0, but was " + minSilence);
+        }
+    }
 
     /**
      * Configure the worker pool.

@@ -13,6 +13,7 @@ import dev.enrich.progress.DurationModel;
 import dev.enrich.queue.JobQueue;
 import dev.enrich.session.MediaStore;
 import dev.enrich.session.SessionRepository;
+import dev.enrich.stage.audio.AudioSettings;
 import dev.enrich.stage.audio.AudioStage;
 import dev.enrich.stage.canvas.CanvasStage;
 import dev.enrich.stage.summary.SummaryStage;
@@ -40,8 +41,11 @@ class EngineConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    StageRegistry stageRegistry() {
-        return new StageRegistry(Map.of(StageName.AUDIO, new AudioStage(), StageName.VIDEO, new VideoStage(),
+    StageRegistry stageRegistry(EnrichProperties props) {
+        AudioSettings audio = AudioSettings.defaults()
+                .withMinSpeechMs((int) props.audio().minSpeech().toMillis())
+                .withMinSilenceMs((int) props.audio().minSilence().toMillis());
+        return new StageRegistry(Map.of(StageName.AUDIO, new AudioStage(audio), StageName.VIDEO, new VideoStage(),
                 StageName.SUMMARY, new SummaryStage(), StageName.CANVAS, new CanvasStage()));
     }
 

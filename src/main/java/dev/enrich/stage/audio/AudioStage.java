@@ -10,6 +10,12 @@ import dev.enrich.session.MediaRef;
 import java.io.IOException;
 import java.util.Optional;
 import javax.sound.sampled.AudioFormat;
+import dev.enrich.transcript.Transcript;
+import dev.enrich.transcript.TranscriptParser;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.SynchronousSink;
 
@@ -38,6 +44,8 @@ public final class AudioStage implements Stage {
         this.settings = settings;
     }
 
+    private static final int MAX_TRANSCRIPT_SEGMENTS = 5_000;
+
     @Override
     public Optional<String> missingInput(StageContext context) {
         return context.session().first(MediaKind.AUDIO).isPresent()
@@ -48,7 +56,26 @@ public final class AudioStage implements Stage {
     public Flux<StageUpdate> run(StageContext context) {
         MediaRef audio = context.session().first(MediaKind.AUDIO).orElseThrow();
         return Flux.using(() -> new Run(PcmDecoder.open(context.media().open(audio.key())), settings),
-                run -> Flux.generate(run::step), Run::close);
+                        run -> Flux.generate(run::step), Run::close)
+                .map(update -> withTranscript(update, context.session().transcript()));
+    }
+
+    // The uploaded transcript (plain, WebVTT or SRT) rides along with the audio facts, capped like the segments.
+    private static StageUpdate withTranscript(StageUpdate update, @Nullable String raw) {
+        if (!(update instanceof StageUpdate.Done done) || raw == null || raw.isBlank()) {
+            return update;
+        }
+        Transcript transcript = TranscriptParser.parse(raw);
+        if (transcript.isEmpty()) {
+            return update;
+        }
+        List<Map<String, Object>> segments = transcript.toData();
+        Map<String, Object> data = new LinkedHashMap<>(done.result().data());
+        data.put("transcript", segments.subList(0, Math.min(MAX_TRANSCRIPT_SEGMENTS, segments.size())));
+        if (segments.size() > MAX_TRANSCRIPT_SEGMENTS) {
+            data.put("transcriptTruncated", true);
+        }
+        return StageUpdate.done(StageResult.succeeded(StageName.AUDIO, data));
     }
 
     /** Decode and analyse one file; one instance per subscription. */

@@ -1,0 +1,46 @@
+package dev.enrich.stage.audio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.enrich.backend.memory.LocalDirectoryMediaStore;
+import dev.enrich.pipeline.StageContext;
+import dev.enrich.pipeline.StageUpdate;
+import dev.enrich.session.MediaKind;
+import dev.enrich.session.MediaRef;
+import dev.enrich.session.MediaStore;
+import dev.enrich.session.Session;
+import dev.enrich.testing.Fixtures;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import reactor.core.publisher.Flux;
+
+class AudioTranscriptTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void uploadedWebVttTranscriptComesOutAsTimedSegments() {
+        MediaStore store = new LocalDirectoryMediaStore(dir);
+        MediaStore.Stored wav = store.store("t", "s", Flux.just(DefaultDataBufferFactory.sharedInstance
+                .wrap(Fixtures.wav(1, 8000))), 1 << 20).block(Duration.ofSeconds(5));
+        String vtt = "WEBVTT\n\n00:00.000 --> 00:01.500\nHello team.\n\n00:01.500 --> 00:03.000\nLet's ship it.\n";
+        Session session = new Session("s", "t", "Standup", null, vtt,
+                List.of(new MediaRef(MediaKind.AUDIO, wav.key(), wav.size(), "audio/wav", "a.wav")), Instant.EPOCH);
+
+        StageUpdate last = new AudioStage().run(new StageContext("j", session, Map.of(), store))
+                .last().block(Duration.ofSeconds(10));
+
+        Map<String, Object> data = ((StageUpdate.Done) last).result().data();
+        assertThat(data.get("transcript")).isEqualTo(List.of(
+                Map.of("start", 0.0, "end", 1.5, "text", "Hello team."),
+                Map.of("start", 1.5, "end", 3.0, "text", "Let's ship it.")));
+        assertThat(data).containsKey("durationSeconds");
+    }
+}
