@@ -1,0 +1,38 @@
+package dev.enrich.ai;
+
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Signal a failed AI call, classified for the resilience layer: TRANSIENT (a retry may help: timeouts, resets, 429,
+ * 502/503/504), PERMANENT (bad key, bad request, malformed reply, budget exhausted). Its message is for logs only.
+ */
+public class AiException extends RuntimeException {
+
+    /** Say whether a retry could help. */
+    public enum Kind {
+        TRANSIENT,
+        PERMANENT,
+        /** The tenant's AI budget is used up: do not call again; use the local path. */
+        BUDGET_EXHAUSTED
+    }
+
+    private final Kind kind;
+    private final @Nullable Duration retryAfter;
+
+    public AiException(Kind kind, String message, @Nullable Duration retryAfter, @Nullable Throwable cause) {
+        super(message, cause);
+        this.kind = kind;
+        this.retryAfter = retryAfter;
+    }
+
+    /** Return the classification. */
+    public Kind kind() {
+        return kind;
+    }
+
+    /** Return the provider's Retry-After, if it sent one. */
+    public @Nullable Duration retryAfter() {
+        return retryAfter;
+    }
+}
