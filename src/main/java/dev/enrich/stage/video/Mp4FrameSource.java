@@ -2,11 +2,14 @@ package dev.enrich.stage.video;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
 import org.jcodec.api.specific.AVCMP4Adaptor;
+import org.jcodec.codecs.h264.H264Decoder;
 import org.jcodec.common.Codec;
 import org.jcodec.common.DemuxerTrack;
 import org.jcodec.common.DemuxerTrackMeta;
@@ -20,6 +23,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Sample an MP4 (H.264) at a fixed rate with jcodec. Frames are decoded in order; when the next sample lies past a
  * later key frame, decoding jumps to that key frame instead of decoding the frames in between.
+ *
+ * <p>jcodec's H.264 decoder starts a never-closed thread pool per instance on multi-core machines; the source turns
+ * that off, so each video decodes on the (bounded) thread that drives it and leaks no threads.
  */
 final class Mp4FrameSource implements FrameSource {
 
@@ -28,7 +34,7 @@ final class Mp4FrameSource implements FrameSource {
 
     private final SeekableByteChannel channel;
     private final SeekableDemuxerTrack track;
-    private final AVCMP4Adaptor decoder;
+    private final H264Decoder decoder;
     private final byte[][] buffer;
     private final double sampleFps;
     private final double duration;
@@ -46,8 +52,9 @@ final class Mp4FrameSource implements FrameSource {
         this.track = track;
         this.sampleFps = sampleFps;
         DemuxerTrackMeta meta = track.getMeta();
-        this.decoder = new AVCMP4Adaptor(meta);
-        this.buffer = decoder.allocatePicture();
+        this.decoder = singleThreaded(H264Decoder.createH264DecoderFromCodecPrivate(meta.getCodecPrivate()));
+        // The adaptor only sizes the picture buffer from the stream's parameter sets.
+        this.buffer = new AVCMP4Adaptor(meta).allocatePicture();
         this.duration = meta.getTotalDuration();
         this.framesPerSecond = duration > 0 && meta.getTotalFrames() > 0 ? meta.getTotalFrames() / duration : 0;
         this.keyFrames = meta.getSeekFrames();
@@ -91,7 +98,7 @@ final class Mp4FrameSource implements FrameSource {
             skipToKeyFrameBefore(target);
             Packet packet;
             while ((packet = track.nextFrame()) != null) {
-                Picture decoded = decoder.decodeFrame(packet, buffer);
+                Picture decoded = decoder.decodeFrame(packet.getData(), buffer);
                 double pts = packet.getPtsD();
                 if (decoded == null || pts + frameSeconds / 2 < target) {
                     continue;
@@ -108,6 +115,22 @@ final class Mp4FrameSource implements FrameSource {
         } catch (RuntimeException e) {
             // jcodec signals corrupt bitstreams with assorted runtime exceptions
             throw new IOException("corrupt H.264 video", e);
+        }
+    }
+
+    private static H264Decoder singleThreaded(H264Decoder decoder) {
+        try {
+            Field threaded = H264Decoder.class.getDeclaredField("threaded");
+            threaded.setAccessible(true);
+            threaded.setBoolean(decoder, false);
+            Field pool = H264Decoder.class.getDeclaredField("tp");
+            pool.setAccessible(true);
+            if (pool.get(decoder) instanceof ExecutorService executor) {
+                executor.shutdownNow();
+            }
+            return decoder;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException("unsupported jcodec version: cannot make its decoder single-threaded", e);
         }
     }
 

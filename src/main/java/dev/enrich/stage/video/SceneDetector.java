@@ -5,9 +5,10 @@ import java.util.Arrays;
 
 /**
  * Decide which frame-to-frame distances are scene changes, with a threshold that adapts to the content: a distance
- * is a cut when it exceeds both an absolute floor and {@code median + k·MAD} of the recent non-cut distances. Static
- * content (a blinking cursor) never reaches the floor; steadily moving content (scrolling, video) raises the median
- * and its spread, so only a jump well above its usual motion counts.
+ * is a cut when it exceeds both an absolute floor and {@code median + k·MAD} of the recent distances, and the
+ * distance before it was no cut. Static content (a blinking cursor) never reaches the floor; steadily moving content
+ * (scrolling, video) raises the median and its spread, so only a jump well above its usual motion counts. Median and
+ * MAD shrug off the odd cut; a switch from still to sustained motion counts once, then the threshold catches up.
  */
 final class SceneDetector {
 
@@ -18,6 +19,7 @@ final class SceneDetector {
     private final double sensitivity;
     private final int history;
     private final ArrayDeque<Double> recent = new ArrayDeque<>();
+    private boolean previousCut;
 
     SceneDetector(double floor, double sensitivity, int history) {
         this.floor = floor;
@@ -25,16 +27,16 @@ final class SceneDetector {
         this.history = history;
     }
 
-    /** Return true when {@code distance} marks a scene change; otherwise remember it as ordinary motion. */
+    /** Return true when {@code distance} marks a scene change, and remember it. */
     boolean isCut(double distance) {
-        if (distance > threshold()) {
-            return true;
-        }
+        boolean above = distance > threshold();
+        boolean cut = above && !previousCut;
+        previousCut = above;
         recent.addLast(distance);
         if (recent.size() > history) {
             recent.removeFirst();
         }
-        return false;
+        return cut;
     }
 
     /** Return the current threshold: the floor until a few distances are known. */
