@@ -45,7 +45,6 @@ final class Mp4FrameSource implements FrameSource {
     private long sampleIndex;
     private double seconds;
     private @Nullable Picture picture;
-    private @Nullable FrameSignature signature;
 
     private Mp4FrameSource(SeekableByteChannel channel, SeekableDemuxerTrack track, double sampleFps) {
         this.channel = channel;
@@ -92,7 +91,7 @@ final class Mp4FrameSource implements FrameSource {
     }
 
     @Override
-    public boolean next() throws IOException {
+    public @Nullable SampledFrame next() throws IOException {
         double target = sampleIndex / sampleFps;
         try {
             skipToKeyFrameBefore(target);
@@ -105,13 +104,13 @@ final class Mp4FrameSource implements FrameSource {
                 }
                 picture = decoded;
                 seconds = pts;
-                signature = FrameSignature.ofPlane(decoded.getPlaneData(0),
+                sampleIndex = Math.max(sampleIndex + 1, (long) Math.floor(pts * sampleFps + 1e-6) + 1);
+                FrameSignature signature = FrameSignature.ofPlane(decoded.getPlaneData(0),
                         decoded.getStartY() * decoded.getPlaneWidth(0) + decoded.getStartX(),
                         decoded.getPlaneWidth(0), decoded.getCroppedWidth(), decoded.getCroppedHeight());
-                sampleIndex = Math.max(sampleIndex + 1, (long) Math.floor(pts * sampleFps + 1e-6) + 1);
-                return true;
+                return new SampledFrame(pts, signature, decoded.getCroppedWidth(), decoded.getCroppedHeight());
             }
-            return false;
+            return null;
         } catch (RuntimeException e) {
             // jcodec signals corrupt bitstreams with assorted runtime exceptions
             throw new IOException("corrupt H.264 video", e);
@@ -155,19 +154,6 @@ final class Mp4FrameSource implements FrameSource {
     }
 
     @Override
-    public double seconds() {
-        return seconds;
-    }
-
-    @Override
-    public FrameSignature signature() {
-        if (signature == null) {
-            throw new IllegalStateException("no current frame");
-        }
-        return signature;
-    }
-
-    @Override
     public BufferedImage thumbnail(int width) {
         Picture p = picture;
         if (p == null) {
@@ -180,16 +166,6 @@ final class Mp4FrameSource implements FrameSource {
                 new int[] {p.getPlaneWidth(0), p.getPlaneWidth(1), p.getPlaneWidth(2)}, p.getStartX(),
                 p.getStartY(), p.getCroppedWidth(), p.getCroppedHeight(), p.getColor() == ColorSpace.YUV420J);
         return Images.scaleToWidth(rgb, width);
-    }
-
-    @Override
-    public int width() {
-        return picture == null ? 0 : picture.getCroppedWidth();
-    }
-
-    @Override
-    public int height() {
-        return picture == null ? 0 : picture.getCroppedHeight();
     }
 
     @Override

@@ -27,7 +27,6 @@ final class ScreenshotSource implements FrameSource {
     private final double interval;
     private int index = -1;
     private @Nullable BufferedImage image;
-    private @Nullable FrameSignature signature;
 
     ScreenshotSource(Opener opener, List<String> keys, double intervalSeconds) {
         this.opener = opener;
@@ -41,16 +40,16 @@ final class ScreenshotSource implements FrameSource {
     }
 
     @Override
-    public boolean next() throws IOException {
+    public @Nullable SampledFrame next() throws IOException {
         if (index + 1 >= keys.size()) {
-            return false;
+            return null;
         }
         index++;
         BufferedImage read = read(keys.get(index));
         image = read;
-        signature = FrameSignature.ofPlane(Images.lumaOf(read), 0, read.getWidth(), read.getWidth(),
+        FrameSignature signature = FrameSignature.ofPlane(Images.lumaOf(read), 0, read.getWidth(), read.getWidth(),
                 read.getHeight());
-        return true;
+        return new SampledFrame(index * interval, signature, read.getWidth(), read.getHeight());
     }
 
     private BufferedImage read(String key) throws IOException {
@@ -77,34 +76,11 @@ final class ScreenshotSource implements FrameSource {
     }
 
     @Override
-    public double seconds() {
-        return index * interval;
-    }
-
-    @Override
-    public FrameSignature signature() {
-        if (signature == null) {
-            throw new IllegalStateException("no current frame");
-        }
-        return signature;
-    }
-
-    @Override
     public BufferedImage thumbnail(int width) {
         if (image == null) {
             throw new IllegalStateException("no current frame");
         }
         return Images.scaleToWidth(image, width);
-    }
-
-    @Override
-    public int width() {
-        return image == null ? 0 : image.getWidth();
-    }
-
-    @Override
-    public int height() {
-        return image == null ? 0 : image.getHeight();
     }
 
     @Override

@@ -37,15 +37,16 @@ final class VideoAnalysis implements Closeable {
 
     /** Analyse the next sampled frame; return false when there are no more. */
     boolean step() throws IOException {
-        if (!source.next()) {
+        FrameSource.SampledFrame frame = source.next();
+        if (frame == null) {
             return false;
         }
-        FrameSignature current = source.signature();
-        double seconds = source.seconds();
+        FrameSignature current = frame.signature();
+        double seconds = frame.seconds();
         double change = 0;
         if (previous == null) {
-            width = source.width();
-            height = source.height();
+            width = frame.width();
+            height = frame.height();
             activity.add(0.0);
         } else {
             change = previous.distance(current);
