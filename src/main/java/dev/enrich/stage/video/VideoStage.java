@@ -22,8 +22,9 @@ import reactor.core.publisher.Flux;
 /**
  * Analyse a session's MP4 (H.264, decoded with jcodec and sampled at {@link VideoSettings#sampleFps}) or its
  * screenshot sequence: scene changes, chapters with a PNG key frame each (saved as derived files of the session and
- * served by the API), and an activity timeline. Emits one progress update per sampled frame; corrupt or unsupported
- * input ends the stage with an error (FAILED).
+ * served by the API), and an activity timeline. Screenshots win when a session has both. Emits one progress update
+ * per sampled frame; corrupt or unsupported input ends the stage with an error (FAILED). Re-running rewrites the
+ * thumbnails in place.
  *
  * <p>Result keys: {@code source} ("mp4" | "frames"), {@code durationSeconds}, {@code sampledFrames}, {@code width},
  * {@code height}, {@code sceneChanges} (seconds, at most 2,000, then {@code sceneChangesTruncated}),
