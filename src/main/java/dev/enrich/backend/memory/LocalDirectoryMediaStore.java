@@ -3,15 +3,20 @@ package dev.enrich.backend.memory;
 import dev.enrich.session.MediaStore;
 import dev.enrich.session.MediaTooLargeException;
 import java.io.IOException;
+import java.io.FilterOutputStream;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -21,10 +26,13 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Store media in a local directory: {@code <root>/<tenant>/<session>/<random>}. Writes go through
+ * Store media in a local directory: {@code <root>/<tenant>/<session>/<random>}, derived files under
+ * {@code <root>/<tenant>/<session>/derived/<name>} (every segment Base64url-encoded). Writes go through
  * {@link DataBufferUtils#write} (an asynchronous file channel); directory and delete work runs on bounded elastic.
  */
 public final class LocalDirectoryMediaStore implements MediaStore {
+
+    private static final Pattern SIMPLE_NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}");
 
     private final Path root;
 
@@ -60,6 +68,46 @@ public final class LocalDirectoryMediaStore implements MediaStore {
     }
 
     @Override
+    public SeekableByteChannel openChannel(String key) throws IOException {
+        return Files.newByteChannel(resolve(key), StandardOpenOption.READ);
+    }
+
+    @Override
+    public OutputStream createDerived(String tenant, String sessionId, String name) throws IOException {
+        Path target = derived(tenant, sessionId, name);
+        Files.createDirectories(target.getParent());
+        // "~" is outside the Base64url alphabet, so a partial file never shadows a derived name.
+        Path partial = Files.createTempFile(target.getParent(), "partial~", ".tmp");
+        return new FilterOutputStream(Files.newOutputStream(partial)) {
+            private boolean closed;
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                try {
+                    super.close();
+                    Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } finally {
+                    deleteQuietly(partial);
+                }
+            }
+        };
+    }
+
+    @Override
+    public InputStream openDerived(String tenant, String sessionId, String name) throws IOException {
+        return Files.newInputStream(derived(tenant, sessionId, name));
+    }
+
+    @Override
     public Mono<Void> deleteSession(String tenant, String sessionId) {
         Path dir = root.resolve(segment(tenant)).resolve(segment(sessionId));
         return Mono.<Void>fromRunnable(() -> {
@@ -81,6 +129,13 @@ public final class LocalDirectoryMediaStore implements MediaStore {
             throw new IllegalArgumentException("media key escapes the store: " + key);
         }
         return path;
+    }
+
+    private Path derived(String tenant, String sessionId, String name) {
+        if (!SIMPLE_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("derived file name must be a simple file name, but was '" + name + "'");
+        }
+        return resolve(segment(tenant) + "/" + segment(sessionId) + "/derived/" + segment(name));
     }
 
     // Ids come from us or the tenant resolver; encoding keeps any character out of path syntax.

@@ -7,25 +7,46 @@ import dev.enrich.pipeline.StageResult;
 import dev.enrich.pipeline.StageUpdate;
 import dev.enrich.session.MediaKind;
 import dev.enrich.session.MediaRef;
+import dev.enrich.session.MediaStore;
+import dev.enrich.session.Session;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.InputStream;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import javax.imageio.ImageIO;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 
 /**
- * Analyse a session's screenshots (scene changes from luma histograms, one progress update per frame) or its MP4
- * container (duration and tracks from the {@code moov} box). Full H.264 decoding comes with the local processors.
+ * Analyse a session's MP4 (H.264, decoded with jcodec and sampled at {@link VideoSettings#sampleFps}) or its
+ * screenshot sequence: scene changes, chapters with a PNG key frame each (saved as derived files of the session and
+ * served by the API), and an activity timeline. Screenshots win when a session has both. Emits one progress update
+ * per sampled frame; corrupt or unsupported input ends the stage with an error (FAILED). Re-running rewrites the
+ * thumbnails in place.
+ *
+ * <p>Result keys: {@code source} ("mp4" | "frames"), {@code durationSeconds}, {@code sampledFrames}, {@code width},
+ * {@code height}, {@code sceneChanges} (seconds, at most 2,000, then {@code sceneChangesTruncated}),
+ * {@code chapters} ({@code index, start, end, thumbnail?}; at most {@link VideoSettings#maxChapters}, then
+ * {@code chaptersTruncated}), {@code activity} (mean absolute luma change per sampled frame, 0..1, at most 3,600
+ * points; longer timelines keep the peak of each group and add {@code activityStepSeconds}).
  */
 public final class VideoStage implements Stage {
 
-    private static final double SCENE_CHANGE = 0.35;
+    private static final Logger log = LoggerFactory.getLogger(VideoStage.class);
+
+    private final VideoSettings settings;
+
+    /** Create the stage with {@link VideoSettings#defaults()}. */
+    public VideoStage() {
+        this(VideoSettings.defaults());
+    }
+
+    /** Create the stage with the given settings. */
+    public VideoStage(VideoSettings settings) {
+        this.settings = settings;
+    }
 
     @Override
     public Optional<String> missingInput(StageContext context) {
@@ -36,73 +57,56 @@ public final class VideoStage implements Stage {
 
     @Override
     public Flux<StageUpdate> run(StageContext context) {
-        List<MediaRef> frames = context.session().media(MediaKind.FRAMES);
+        Session session = context.session();
+        String activity = StageName.VIDEO.activity();
+        return Flux.<StageUpdate, VideoAnalysis>generate(() -> open(context), (analysis, sink) -> {
+            try {
+                if (analysis.step()) {
+                    sink.next(StageUpdate.progress(analysis.progress(), activity));
+                } else {
+                    sink.next(StageUpdate.done(StageResult.succeeded(StageName.VIDEO, analysis.result(session.id()))));
+                    sink.complete();
+                }
+            } catch (IOException e) {
+                sink.error(new UncheckedIOException(e));
+            }
+            return analysis;
+        }, VideoStage::closeQuietly);
+    }
+
+    private VideoAnalysis open(StageContext context) throws IOException {
+        Session session = context.session();
+        MediaStore media = context.media();
+        List<MediaRef> frames = session.media(MediaKind.FRAMES);
+        FrameSource source;
         if (!frames.isEmpty()) {
-            return frames(context, frames);
+            source = new ScreenshotSource(media::open, frames.stream().map(MediaRef::key).toList(),
+                    settings.frameIntervalSeconds());
+        } else {
+            MediaRef video = session.first(MediaKind.VIDEO)
+                    .orElseThrow(() -> new IOException("no video or screenshots in the session"));
+            source = Mp4FrameSource.open(media.openChannel(video.key()), settings.sampleFps());
         }
-        MediaRef video = context.session().first(MediaKind.VIDEO).orElseThrow();
-        return Mono.fromCallable(() -> {
-            try (InputStream in = context.media().open(video.key())) {
-                return StageUpdate.done(StageResult.succeeded(StageName.VIDEO, Mp4Boxes.describe(in)));
-            }
-        }).flux();
+        return new VideoAnalysis(source, settings, (index, image) -> save(media, session, index, image));
     }
 
-    private Flux<StageUpdate> frames(StageContext context, List<MediaRef> frames) {
-        List<Integer> changes = new ArrayList<>();
-        double[][] previous = new double[1][];
-        return Flux.range(0, frames.size())
-                .map(i -> {
-                    double[] histogram = histogram(context, frames.get(i));
-                    if (previous[0] != null && distance(previous[0], histogram) > SCENE_CHANGE) {
-                        changes.add(i);
-                    }
-                    previous[0] = histogram;
-                    return StageUpdate.progress((i + 1) / (double) frames.size(), "Analyzing video...");
-                })
-                .concatWith(Mono.fromSupplier(() -> {
-                    Map<String, Object> out = new LinkedHashMap<>();
-                    out.put("source", "frames");
-                    out.put("frames", frames.size());
-                    out.put("sceneChanges", List.copyOf(changes));
-                    out.put("chapters", changes.size() + 1);
-                    return StageUpdate.done(StageResult.succeeded(StageName.VIDEO, out));
-                }));
+    // A thumbnail is a nicety: when it cannot be stored the chapter simply has none.
+    private static boolean save(MediaStore media, Session session, int index, BufferedImage image) {
+        byte[] png = Images.png(image);
+        try (OutputStream out = media.createDerived(session.tenant(), session.id(), Thumbnails.fileName(index))) {
+            out.write(png);
+            return true;
+        } catch (IOException | UnsupportedOperationException e) {
+            log.warn("Could not store thumbnail {} of session {}: {}", index, session.id(), e.toString());
+            return false;
+        }
     }
 
-    private static double[] histogram(StageContext context, MediaRef ref) {
-        BufferedImage image;
-        try (InputStream in = context.media().open(ref.key())) {
-            image = ImageIO.read(in);
+    private static void closeQuietly(VideoAnalysis analysis) {
+        try {
+            analysis.close();
         } catch (IOException e) {
-            throw new IllegalArgumentException("unreadable frame", e);
+            log.debug("Closing video input failed", e);
         }
-        if (image == null) {
-            throw new IllegalArgumentException("not an image: " + ref.fileName());
-        }
-        double[] bins = new double[16];
-        int step = Math.max(1, Math.max(image.getWidth(), image.getHeight()) / 256);
-        int n = 0;
-        for (int y = 0; y < image.getHeight(); y += step) {
-            for (int x = 0; x < image.getWidth(); x += step) {
-                int rgb = image.getRGB(x, y);
-                int luma = (299 * ((rgb >> 16) & 0xff) + 587 * ((rgb >> 8) & 0xff) + 114 * (rgb & 0xff)) / 1000;
-                bins[luma >> 4]++;
-                n++;
-            }
-        }
-        for (int i = 0; i < bins.length; i++) {
-            bins[i] /= Math.max(1, n);
-        }
-        return bins;
-    }
-
-    // Half the L1 distance: 0 for identical histograms, 1 for disjoint ones.
-    private static double distance(double[] a, double[] b) {
-        double d = 0;
-        for (int i = 0; i < a.length; i++) {
-            d += Math.abs(a[i] - b[i]);
-        }
-        return d / 2;
     }
 }

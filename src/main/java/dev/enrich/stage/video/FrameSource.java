@@ -1,0 +1,40 @@
+package dev.enrich.stage.video;
+
+import java.awt.image.BufferedImage;
+import java.io.Closeable;
+import java.io.IOException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Yield the sampled frames of a video, one at a time. Blocking. {@link #thumbnail} renders the frame last returned
+ * by {@link #next} and is valid until the next call.
+ */
+interface FrameSource extends Closeable {
+
+    /**
+     * Describe one sampled frame.
+     *
+     * @param seconds when the frame is shown, from the start
+     * @param signature its signature for comparison
+     * @param width its width in pixels
+     * @param height its height in pixels
+     */
+    record SampledFrame(double seconds, FrameSignature signature, int width, int height) {}
+
+    /** Return the {@code source} value of the result: {@code "mp4"} or {@code "frames"}. */
+    String kind();
+
+    /**
+     * Move to the next sampled frame and return it; null at the end. Throws when the input is corrupt.
+     */
+    @Nullable SampledFrame next() throws IOException;
+
+    /** Render the current frame as an RGB image {@code width} pixels wide. */
+    BufferedImage thumbnail(int width);
+
+    /** Return the length of the input in seconds, or NaN when unknown. */
+    double durationSeconds();
+
+    /** Return how far through the input the current frame is, 0..1. */
+    double progress();
+}

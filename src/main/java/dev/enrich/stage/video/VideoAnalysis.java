@@ -1,0 +1,143 @@
+package dev.enrich.stage.video;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Analyse a video one sampled frame at a time: frame-to-frame distance, scene changes, chapters with key frames and
+ * the activity timeline. Not thread-safe; driven by one {@code Flux.generate} loop.
+ */
+final class VideoAnalysis implements Closeable {
+
+    static final int MAX_ACTIVITY_POINTS = 3_600;
+    static final int MAX_SCENE_CHANGES = 2_000;
+
+    private final FrameSource source;
+    private final VideoSettings settings;
+    private final SceneDetector detector;
+    private final Chapters chapters;
+    private final List<Double> sceneChanges = new ArrayList<>();
+    private final List<Double> activity = new ArrayList<>();
+    private @Nullable FrameSignature previous;
+    private double lastSeconds;
+    private int width;
+    private int height;
+
+    VideoAnalysis(FrameSource source, VideoSettings settings, Chapters.KeyFrameSink sink) {
+        this.source = source;
+        this.settings = settings;
+        this.detector = new SceneDetector(settings.cutFloor(), settings.cutSensitivity(), settings.historyFrames());
+        this.chapters = new Chapters(settings.minChapterSeconds(), settings.maxChapters(), sink);
+    }
+
+    /** Analyse the next sampled frame; return false when there are no more. */
+    boolean step() throws IOException {
+        FrameSource.SampledFrame frame = source.next();
+        if (frame == null) {
+            return false;
+        }
+        FrameSignature current = frame.signature();
+        double seconds = frame.seconds();
+        double change = 0;
+        if (previous == null) {
+            width = frame.width();
+            height = frame.height();
+            activity.add(0.0);
+        } else {
+            change = previous.distance(current);
+            activity.add(previous.meanAbsDifference(current));
+            if (detector.isCut(change)) {
+                sceneChanges.add(seconds);
+                chapters.sceneChange(seconds);
+            }
+        }
+        chapters.frame(change, () -> source.thumbnail(settings.thumbnailWidth()));
+        previous = current;
+        lastSeconds = seconds;
+        return true;
+    }
+
+    /** Return how far the analysis is, 0..1. */
+    double progress() {
+        return source.progress();
+    }
+
+    /**
+     * Close the last chapter and return the result data (keys per the stage output contract).
+     *
+     * @throws IOException when no frame could be sampled at all
+     */
+    Map<String, Object> result(String sessionId) throws IOException {
+        if (activity.isEmpty()) {
+            throw new IOException("the video has no frames");
+        }
+        double duration = source.durationSeconds();
+        double end = Double.isNaN(duration) ? lastSeconds + sampleSpacing() : duration;
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("source", source.kind());
+        if (!Double.isNaN(duration)) {
+            out.put("durationSeconds", ms(duration));
+        }
+        out.put("sampledFrames", activity.size());
+        out.put("width", width);
+        out.put("height", height);
+        List<Double> changes = sceneChanges.size() > MAX_SCENE_CHANGES
+                ? sceneChanges.subList(0, MAX_SCENE_CHANGES) : sceneChanges;
+        out.put("sceneChanges", changes.stream().map(VideoAnalysis::ms).toList());
+        if (changes.size() < sceneChanges.size()) {
+            out.put("sceneChangesTruncated", true);
+        }
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (Chapters.Chapter c : chapters.finish(end)) {
+            Map<String, Object> chapter = new LinkedHashMap<>();
+            chapter.put("index", c.index());
+            chapter.put("start", ms(c.start()));
+            chapter.put("end", ms(c.end()));
+            if (c.thumbnail()) {
+                chapter.put("thumbnail", Thumbnails.path(sessionId, c.index()));
+            }
+            list.add(chapter);
+        }
+        out.put("chapters", list);
+        if (chapters.truncated()) {
+            out.put("chaptersTruncated", true);
+        }
+        putActivity(out);
+        return out;
+    }
+
+    // Downsample long timelines by taking the peak of each group, so short bursts of motion stay visible.
+    private void putActivity(Map<String, Object> out) {
+        int step = (activity.size() + MAX_ACTIVITY_POINTS - 1) / MAX_ACTIVITY_POINTS;
+        List<Double> points = new ArrayList<>();
+        for (int i = 0; i < activity.size(); i += step) {
+            double peak = 0;
+            for (int j = i; j < Math.min(activity.size(), i + step); j++) {
+                peak = Math.max(peak, activity.get(j));
+            }
+            points.add(Math.round(Math.min(1, peak) * 1000) / 1000.0);
+        }
+        out.put("activity", points);
+        if (step > 1) {
+            out.put("activityStepSeconds", ms(step * sampleSpacing()));
+        }
+    }
+
+    private double sampleSpacing() {
+        return source.kind().equals("frames") ? settings.frameIntervalSeconds() : 1 / settings.sampleFps();
+    }
+
+    private static double ms(double seconds) {
+        return Math.round(seconds * 1000) / 1000.0;
+    }
+
+    @Override
+    public void close() throws IOException {
+        source.close();
+    }
+}
