@@ -13,10 +13,29 @@ import org.springframework.util.unit.DataSize;
  * @param events event streams
  * @param media media storage and upload limits
  * @param audio audio analysis
+ * @param video video analysis
  */
 @ConfigurationProperties("enrich")
 public record EnrichProperties(
-        @DefaultValue Pool pool, @DefaultValue Events events, @DefaultValue Media media, @DefaultValue Audio audio) {
+        @DefaultValue Pool pool,
+        @DefaultValue Events events,
+        @DefaultValue Media media,
+        @DefaultValue Audio audio,
+        @DefaultValue Video video) {
+
+    /**
+     * Tune the video stage.
+     *
+     * @param sampleFps frames analysed per second of video
+     * @param minChapter shorter chapters are merged into a neighbour
+     */
+    public record Video(@DefaultValue("1") double sampleFps, @DefaultValue("2s") Duration minChapter) {
+
+        public Video {
+            require(sampleFps > 0 && sampleFps <= 30, "enrich.video.sample-fps must be in (0, 30], but was " + sampleFps);
+            require(minChapter.toMillis() > 0, "enrich.video.min-chapter must be > 0, but was " + minChapter);
+        }
+    }
 
     /**
      * Tune the audio stage's voice activity detector.

@@ -17,6 +17,7 @@ import dev.enrich.stage.audio.AudioSettings;
 import dev.enrich.stage.audio.AudioStage;
 import dev.enrich.stage.canvas.CanvasStage;
 import dev.enrich.stage.summary.SummaryStage;
+import dev.enrich.stage.video.VideoSettings;
 import dev.enrich.stage.video.VideoStage;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -45,8 +46,14 @@ class EngineConfiguration {
         AudioSettings audio = AudioSettings.defaults()
                 .withMinSpeechMs((int) props.audio().minSpeech().toMillis())
                 .withMinSilenceMs((int) props.audio().minSilence().toMillis());
-        return new StageRegistry(Map.of(StageName.AUDIO, new AudioStage(audio), StageName.VIDEO, new VideoStage(),
-                StageName.SUMMARY, new SummaryStage(), StageName.CANVAS, new CanvasStage()));
+        VideoSettings video = VideoSettings.defaults()
+                .withSampleFps(props.video().sampleFps())
+                .withMinChapterSeconds(props.video().minChapter().toMillis() / 1000.0);
+        return new StageRegistry(Map.of(
+                StageName.AUDIO, new AudioStage(audio),
+                StageName.VIDEO, new VideoStage(video),
+                StageName.SUMMARY, new SummaryStage(),
+                StageName.CANVAS, new CanvasStage()));
     }
 
     /** Bounded threads for CPU-heavy and blocking stage work; never a Netty event loop. */
