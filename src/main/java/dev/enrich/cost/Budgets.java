@@ -1,5 +1,6 @@
 package dev.enrich.cost;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.enrich.ai.AiException;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -50,6 +51,7 @@ public final class Budgets {
     public record Status(String tenant, Limits limits, BigDecimal spentToday, BigDecimal spentThisMonth) {
 
         /** Return true when no more AI calls may start for the tenant. */
+        @JsonProperty("exhausted")
         public boolean exhausted() {
             return spentToday.compareTo(limits.daily()) >= 0 || spentThisMonth.compareTo(limits.monthly()) >= 0;
         }
