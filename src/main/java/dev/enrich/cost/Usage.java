@@ -1,6 +1,5 @@
 package dev.enrich.cost;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.math.BigDecimal;
 
 /**
@@ -31,11 +30,5 @@ public record Usage(long calls, long failures, long inputTokens, long outputToke
         return new Usage(calls + other.calls, failures + other.failures, inputTokens + other.inputTokens,
                 outputTokens + other.outputTokens, audioSeconds + other.audioSeconds,
                 latencyMillis + other.latencyMillis, cost.add(other.cost));
-    }
-
-    /** Return the mean latency per call in milliseconds, 0 without calls. */
-    @JsonIgnore
-    public long meanLatencyMillis() {
-        return calls == 0 ? 0 : latencyMillis / calls;
     }
 }
