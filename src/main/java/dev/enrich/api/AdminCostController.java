@@ -1,0 +1,51 @@
+package dev.enrich.api;
+
+import dev.enrich.cost.CostReport;
+import dev.enrich.cost.CostReporter;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+/**
+ * Report AI spend to administrators at {@code GET /api/v1/admin/costs?tenant=&from=&to=} (ISO dates, UTC days;
+ * default the last 30 days, all tenants). Exists only with {@code enrich.admin.enabled=true}; otherwise the path is
+ * unknown (404). The only response that carries money.
+ */
+@RestController
+@ConditionalOnProperty(name = "enrich.admin.enabled", havingValue = "true")
+class AdminCostController {
+
+    private final CostReporter reporter;
+
+    AdminCostController(CostReporter reporter) {
+        this.reporter = reporter;
+    }
+
+    @GetMapping("/api/v1/admin/costs")
+    Mono<CostReport> costs(@RequestParam(required = false) @Nullable String tenant,
+            @RequestParam(required = false) @Nullable String from,
+            @RequestParam(required = false) @Nullable String to) {
+        String who = tenant == null || tenant.isBlank() ? null : tenant.trim();
+        try {
+            return reporter.report(who, date("from", from), date("to", to));
+        } catch (IllegalArgumentException e) {
+            throw StageSelection.invalid(e.getMessage());
+        }
+    }
+
+    private static @Nullable LocalDate date(String name, @Nullable String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return LocalDate.parse(value.trim());
+        } catch (DateTimeParseException e) {
+            throw StageSelection.invalid(name + " must be a date like 2025-01-31.");
+        }
+    }
+}

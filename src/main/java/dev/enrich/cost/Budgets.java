@@ -1,0 +1,89 @@
+package dev.enrich.cost;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.enrich.ai.AiException;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import reactor.core.publisher.Mono;
+
+/**
+ * Enforce per-tenant AI budgets: a daily and a monthly limit (UTC day and month), with a default for every tenant
+ * and per-tenant overrides. A tenant whose spend of the day or month has reached its limit gets no more AI calls
+ * until the next day or month.
+ *
+ * <p>The check happens before a call starts, so calls already running when the limit is reached still finish and
+ * are charged: the overshoot is at most what the calls in flight cost.
+ */
+public final class Budgets {
+
+    /** Tell the user why the basic path was used, when a budget is exhausted; never name an amount. */
+    public static final String PAUSED_MESSAGE = "AI features are paused for now — basic enrichment was used";
+
+    private final CostProperties.Budgets settings;
+    private final CostLedger ledger;
+    private final Clock clock;
+
+    /** Create budgets over the spend held by {@code ledger}; {@code clock} says what day it is. */
+    public Budgets(CostProperties.Budgets settings, CostLedger ledger, Clock clock) {
+        this.settings = settings;
+        this.ledger = ledger;
+        this.clock = clock;
+    }
+
+    /**
+     * Hold one tenant's effective limits.
+     *
+     * @param daily the daily limit
+     * @param monthly the monthly limit
+     */
+    public record Limits(BigDecimal daily, BigDecimal monthly) {}
+
+    /**
+     * Hold one tenant's limits and spend so far (for the admin report).
+     *
+     * @param tenant the tenant
+     * @param limits its limits
+     * @param spentToday spend of the current UTC day
+     * @param spentThisMonth spend of the current UTC month
+     */
+    public record Status(String tenant, Limits limits, BigDecimal spentToday, BigDecimal spentThisMonth) {
+
+        /** Return true when no more AI calls may start for the tenant. */
+        @JsonProperty("exhausted")
+        public boolean exhausted() {
+            return spentToday.compareTo(limits.daily()) >= 0 || spentThisMonth.compareTo(limits.monthly()) >= 0;
+        }
+    }
+
+    /** Return the limits that apply to {@code tenant}. */
+    public Limits limits(String tenant) {
+        CostProperties.TenantLimits own = settings.tenants().get(tenant);
+        BigDecimal daily = own != null && own.daily() != null ? own.daily() : settings.daily();
+        BigDecimal monthly = own != null && own.monthly() != null ? own.monthly() : settings.monthly();
+        return new Limits(daily, monthly);
+    }
+
+    /** Return the tenant's limits and spend of the current day and month. */
+    public Mono<Status> status(String tenant) {
+        LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+        return Mono.zip(ledger.total(tenant, today, today), ledger.total(tenant, today.withDayOfMonth(1), today))
+                .map(t -> new Status(tenant, limits(tenant), t.getT1(), t.getT2()));
+    }
+
+    /**
+     * Complete when the tenant may start another AI call; otherwise signal an {@link AiException} of kind
+     * {@link AiException.Kind#BUDGET_EXHAUSTED} (its message names the tenant and which limit, never an amount).
+     */
+    public Mono<Void> check(String tenant) {
+        return status(tenant).flatMap(s -> {
+            if (!s.exhausted()) {
+                return Mono.<Void>empty();
+            }
+            String which = s.spentToday().compareTo(s.limits().daily()) >= 0 ? "daily" : "monthly";
+            return Mono.error(new AiException(AiException.Kind.BUDGET_EXHAUSTED,
+                    "AI " + which + " budget of tenant " + tenant + " is exhausted", null, null));
+        });
+    }
+}

@@ -1,0 +1,97 @@
+package dev.enrich.backend.memory;
+
+import static dev.enrich.cost.CostEntries.chat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.enrich.cost.CostBucket;
+import dev.enrich.cost.CostEntry;
+import dev.enrich.cost.DailyCost;
+import dev.enrich.cost.MonthlyCost;
+import dev.enrich.cost.SessionCost;
+import dev.enrich.pipeline.StageName;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+
+class InMemoryCostLedgerTest {
+
+    private final InMemoryCostLedger ledger = new InMemoryCostLedger(100, 100, 400);
+
+    private void record(CostEntry... entries) {
+        Flux.fromArray(entries).concatMap(ledger::record).blockLast();
+    }
+
+    @Test
+    void aggregatesPerSessionDayAndMonthAcrossAMonthBoundary() {
+        record(chat("acme", "s1", StageName.SUMMARY, "m", "0.10", "2025-01-31T23:59:00Z"),
+                chat("acme", "s1", StageName.CANVAS, "m", "0.05", "2025-02-01T00:01:00Z"),
+                chat("acme", "s2", StageName.SUMMARY, "m", "0.20", "2025-02-01T10:00:00Z"),
+                chat("other", "s3", StageName.SUMMARY, "m", "1.00", "2025-02-01T10:00:00Z"));
+
+        SessionCost s1 = ledger.session("acme", "s1").block();
+        assertThat(s1.usage().cost()).isEqualByComparingTo("0.15");
+        assertThat(s1.usage().calls()).isEqualTo(2);
+        assertThat(s1.costByStage()).containsOnlyKeys("summary", "canvas");
+        assertThat(s1.firstAt()).isEqualTo(Instant.parse("2025-01-31T23:59:00Z"));
+        assertThat(s1.lastAt()).isEqualTo(Instant.parse("2025-02-01T00:01:00Z"));
+
+        List<DailyCost> daily = ledger.daily("acme", LocalDate.parse("2025-01-01"), LocalDate.parse("2025-02-28"))
+                .collectList().block();
+        assertThat(daily).extracting(DailyCost::day)
+                .containsExactly(LocalDate.parse("2025-01-31"), LocalDate.parse("2025-02-01"));
+        assertThat(daily.get(1).usage().cost()).isEqualByComparingTo("0.25");
+
+        List<MonthlyCost> monthly = ledger.monthly(null, YearMonth.parse("2025-01"), YearMonth.parse("2025-02"))
+                .collectList().block();
+        assertThat(monthly).extracting(m -> m.tenant() + " " + m.month() + " " + m.usage().cost().toPlainString())
+                .containsExactly("acme 2025-01 0.10", "acme 2025-02 0.25", "other 2025-02 1.00");
+        assertThat(ledger.total("acme", LocalDate.parse("2025-02-01"), LocalDate.parse("2025-02-01")).block())
+                .isEqualByComparingTo("0.25");
+    }
+
+    @Test
+    void sumsCallsOfOneDayStageAndModelIntoOneBucket() {
+        record(chat("acme", "s1", StageName.SUMMARY, "m", "0.10", "2025-03-01T08:00:00Z"),
+                chat("acme", "s2", StageName.SUMMARY, "m", "0.10", "2025-03-01T09:00:00Z"),
+                chat("acme", "s2", StageName.SUMMARY, "n", "0.10", "2025-03-01T09:00:00Z"));
+        List<CostBucket> buckets = ledger.buckets("acme", LocalDate.parse("2025-03-01"),
+                LocalDate.parse("2025-03-01")).collectList().block();
+        assertThat(buckets).hasSize(2);
+        assertThat(buckets).filteredOn(b -> b.model().equals("m")).singleElement()
+                .satisfies(b -> assertThat(b.usage().calls()).isEqualTo(2))
+                .satisfies(b -> assertThat(b.usage().inputTokens()).isEqualTo(2_000));
+    }
+
+    @Test
+    void keepsAtMostTheConfiguredEntriesSessionsAndDays() {
+        InMemoryCostLedger small = new InMemoryCostLedger(2, 2, 62);
+        Flux.just(chat("t", "a", StageName.SUMMARY, "m", "1", "2024-12-01T00:00:00Z"),
+                chat("t", "b", StageName.SUMMARY, "m", "1", "2025-03-01T00:00:00Z"),
+                chat("t", "c", StageName.SUMMARY, "m", "1", "2025-03-02T00:00:00Z"))
+                .concatMap(small::record).blockLast();
+        assertThat(small.since(Instant.EPOCH).collectList().block()).extracting(CostEntry::sessionId)
+                .containsExactly("b", "c");
+        assertThat(small.session("t", "a").blockOptional()).isEmpty();
+        assertThat(small.sessions(null, Instant.EPOCH, Instant.parse("2030-01-01T00:00:00Z"), 10)
+                .collectList().block()).extracting(SessionCost::sessionId).containsExactly("c", "b");
+        // 2024-12-01 is more than 62 days before the newest day, so its bucket is gone
+        assertThat(small.total("t", LocalDate.parse("2024-11-01"), LocalDate.parse("2025-03-31")).block())
+                .isEqualByComparingTo("2");
+    }
+
+    @Test
+    void listsSessionsOfATimeRangeMostRecentFirstUpToTheLimit() {
+        record(chat("acme", "old", StageName.AUDIO, "w", "0.01", "2025-01-01T00:00:00Z"),
+                chat("acme", "s1", StageName.AUDIO, "w", "0.01", "2025-01-10T00:00:00Z"),
+                chat("acme", "s2", StageName.AUDIO, "w", "0.01", "2025-01-11T00:00:00Z"),
+                chat("beta", "s3", StageName.AUDIO, "w", "0.01", "2025-01-12T00:00:00Z"));
+        assertThat(ledger.sessions("acme", Instant.parse("2025-01-05T00:00:00Z"),
+                Instant.parse("2025-02-01T00:00:00Z"), 10).collectList().block())
+                .extracting(SessionCost::sessionId).containsExactly("s2", "s1");
+        assertThat(ledger.sessions(null, Instant.EPOCH, Instant.parse("2025-02-01T00:00:00Z"), 1)
+                .collectList().block()).extracting(SessionCost::sessionId).containsExactly("s3");
+    }
+}
