@@ -14,6 +14,12 @@ public record ChatRequest(Task task, List<Message> messages, boolean json, int m
 
     public ChatRequest {
         messages = List.copyOf(messages);
+        if (messages.isEmpty()) {
+            throw new IllegalArgumentException("messages must not be empty");
+        }
+        if (maxOutputTokens <= 0) {
+            throw new IllegalArgumentException("maxOutputTokens must be > 0, but was " + maxOutputTokens);
+        }
     }
 
     /** Name what a chat call is for; each task has its own model setting. */
