@@ -2,6 +2,12 @@ package dev.enrich.cost;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import dev.enrich.ai.AiProvider;
+import dev.enrich.ai.ChatRequest;
+import dev.enrich.config.AiProperties;
+import java.util.Map;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.context.annotation.Primary;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -33,5 +39,21 @@ class CostConfiguration {
     AiMetering aiMetering(PriceTable prices, Budgets budgets, CostLedger ledger, MeterRegistry meters,
             Clock clock) {
         return new AiMetering(prices, budgets, ledger, meters, clock);
+    }
+
+    /**
+     * Return the provider the stages use: the configured one ({@code aiProvider}) behind budgets and cost
+     * accounting. Disabled providers are passed through untouched: nothing is called, nothing is charged.
+     */
+    @Bean
+    @Primary
+    AiProvider meteredAiProvider(@Qualifier("aiProvider") AiProvider provider, AiMetering metering,
+            AiProperties ai) {
+        if (!provider.enabled()) {
+            return provider;
+        }
+        AiProperties.Models m = ai.models();
+        return metering.meter(provider, new ModelNames(m.transcription(), Map.of(ChatRequest.Task.SUMMARY,
+                m.summary(), ChatRequest.Task.VISION, m.vision(), ChatRequest.Task.CANVAS, m.canvas())));
     }
 }

@@ -1,5 +1,6 @@
 package dev.enrich.engine;
 
+import dev.enrich.ai.AiCache;
 import dev.enrich.config.EnrichProperties;
 import dev.enrich.events.EventLog;
 import dev.enrich.events.EventPublisher;
@@ -60,6 +61,11 @@ class EngineConfiguration {
     @Bean(destroyMethod = "dispose")
     Scheduler stageScheduler(EnrichProperties props) {
         return Schedulers.newBoundedElastic(props.pool().effectiveCpuThreads(), 100_000, "enrich-stage");
+    }
+
+    @Bean
+    AiCache aiCache() {
+        return new AiCache(10_000);
     }
 
     @Bean
