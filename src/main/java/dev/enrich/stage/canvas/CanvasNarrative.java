@@ -1,23 +1,20 @@
 package dev.enrich.stage.canvas;
 
-import dev.enrich.ai.AiCache;
 import dev.enrich.ai.ChatRequest;
+import dev.enrich.stage.ai.AiText;
+import dev.enrich.stage.ai.AiText.InvalidReply;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.regex.Pattern;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Ask for and read the canvas narrative: a 2 to 4 sentence story of the session, written by the chat model from the
  * canvas document's facts (title, length, summary, highlights, action items, keywords, chapters, speech share).
  *
- * <p>The reply is untrusted input: it must be a JSON object whose {@code narrative} is a non-blank string; control
- * and bidi characters are removed, whitespace collapsed, and the text cut to {@value #MAX_NARRATIVE} characters. It is
- * not HTML-safe: the canvas page escapes it.
+ * <p>The reply is untrusted input: it must be a JSON object whose {@code narrative} is a non-blank string, cleaned
+ * with {@link AiText#clean} to one line of at most {@value #MAX_NARRATIVE} characters. It is not HTML-safe: the
+ * canvas page escapes it.
  */
 final class CanvasNarrative {
 
@@ -33,18 +30,8 @@ final class CanvasNarrative {
             Write plain text without HTML or Markdown.""";
 
     private static final int MAX_OUTPUT_TOKENS = 400;
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    /** Control characters, and the invisible bidi overrides and isolates. */
-    private static final Pattern UNWANTED = Pattern.compile("\\p{Cc}|[\\u202A-\\u202E\\u2066-\\u2069]");
 
     private CanvasNarrative() {}
-
-    /** Signal a reply that does not fit; the message names the problem, never the content. */
-    static final class Invalid extends RuntimeException {
-        Invalid(String message) {
-            super(message, null, false, false);
-        }
-    }
 
     /** Return true when the document has a summary to tell the story from. */
     static boolean canTell(Map<String, Object> doc) {
@@ -56,18 +43,6 @@ final class CanvasNarrative {
         return new ChatRequest(ChatRequest.Task.CANVAS, List.of(
                 ChatRequest.Message.of("system", SYSTEM),
                 ChatRequest.Message.of("user", facts(doc))), true, MAX_OUTPUT_TOKENS);
-    }
-
-    /** Return the hash of everything a request sends. */
-    static String hash(ChatRequest request) {
-        List<String> parts = new ArrayList<>();
-        parts.add(request.task().name());
-        parts.add(Integer.toString(request.maxOutputTokens()));
-        for (ChatRequest.Message m : request.messages()) {
-            parts.add(m.role());
-            parts.add(m.text());
-        }
-        return AiCache.sha256(parts.toArray(String[]::new));
     }
 
     static String facts(Map<String, Object> doc) {
@@ -102,29 +77,15 @@ final class CanvasNarrative {
     /**
      * Return the narrative of a valid reply.
      *
-     * @throws Invalid when the reply does not fit
+     * @throws InvalidReply when the reply does not fit
      */
     static String parse(String content) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(content);
-        } catch (JacksonException e) {
-            throw new Invalid("reply is not JSON");
-        }
-        if (root == null || !root.isObject()) {
-            throw new Invalid("reply is not a JSON object");
-        }
-        JsonNode narrative = root.path("narrative");
+        JsonNode narrative = AiText.readObject(content).path("narrative");
         if (!narrative.isString()) {
-            throw new Invalid("reply has no narrative string");
+            throw new InvalidReply("reply has no narrative string");
         }
-        return clean(narrative.stringValue()).orElseThrow(() -> new Invalid("narrative is blank"));
-    }
-
-    /** Return the text without unwanted characters, on one line, cut to {@value #MAX_NARRATIVE}; empty when blank. */
-    static Optional<String> clean(String raw) {
-        String s = UNWANTED.matcher(raw.replaceAll("\\s+", " ")).replaceAll("");
-        return Values.text(s, MAX_NARRATIVE);
+        return AiText.clean(narrative.stringValue(), MAX_NARRATIVE, false)
+                .orElseThrow(() -> new InvalidReply("narrative is blank"));
     }
 
     private static void line(StringBuilder out, String name, String value) {

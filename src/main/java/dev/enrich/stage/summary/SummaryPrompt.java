@@ -1,6 +1,5 @@
 package dev.enrich.stage.summary;
 
-import dev.enrich.ai.AiCache;
 import dev.enrich.ai.ChatRequest;
 import java.util.List;
 
@@ -36,18 +35,6 @@ final class SummaryPrompt {
         return new ChatRequest(ChatRequest.Task.SUMMARY, List.of(
                 ChatRequest.Message.of("system", SYSTEM),
                 ChatRequest.Message.of("user", userText(input))), true, MAX_OUTPUT_TOKENS);
-    }
-
-    /** Return the hash of everything a request sends, the key under which its answer is remembered. */
-    static String hash(ChatRequest request) {
-        String[] parts = new String[request.messages().size() * 2 + 2];
-        parts[0] = request.task().name();
-        parts[1] = Integer.toString(request.maxOutputTokens());
-        for (int i = 0; i < request.messages().size(); i++) {
-            parts[2 + 2 * i] = request.messages().get(i).role();
-            parts[3 + 2 * i] = request.messages().get(i).text();
-        }
-        return AiCache.sha256(parts);
     }
 
     static String userText(SummaryInput input) {
