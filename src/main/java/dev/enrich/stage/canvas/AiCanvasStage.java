@@ -12,9 +12,9 @@ import dev.enrich.pipeline.StageResult;
 import dev.enrich.pipeline.StageUpdate;
 import dev.enrich.stage.ai.AiFallback;
 import dev.enrich.stage.ai.AiText;
+import dev.enrich.stage.ai.LocalFirstAiStage;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -28,36 +28,20 @@ import reactor.core.publisher.Mono;
  * summary, or with the provider disabled, the stage is exactly the local one. Replies are remembered per job in the
  * {@link AiCache} (kind {@value #CACHE_KIND}). No retries here: the resilience layer adds them.
  */
-public final class AiCanvasStage implements Stage {
+public final class AiCanvasStage extends LocalFirstAiStage {
 
     /** Tell the user the basic canvas was used because the AI call failed. */
     public static final String UNREACHABLE_MESSAGE = "Couldn't reach the AI service — basic canvas was used.";
 
     static final String CACHE_KIND = "canvas";
 
-    private final Stage local;
-    private final AiProvider provider;
-    private final AiCache cache;
-
     /** Decorate {@code local} (usually a {@link CanvasStage}) with a narrative from {@code provider}. */
     public AiCanvasStage(Stage local, AiProvider provider, AiCache cache) {
-        this.local = local;
-        this.provider = provider;
-        this.cache = cache;
+        super(local, provider, cache);
     }
 
     @Override
-    public Optional<String> missingInput(StageContext context) {
-        return local.missingInput(context);
-    }
-
-    @Override
-    public Flux<StageUpdate> run(StageContext context) {
-        return provider.enabled() ? AiFallback.afterLocal(local, context, basic -> improve(context, basic))
-                : local.run(context);
-    }
-
-    private Flux<StageUpdate> improve(StageContext context, StageResult basic) {
+    protected Flux<StageUpdate> improve(StageContext context, StageResult basic) {
         if (!basic.state().isUseful() || context.useful(StageName.SUMMARY).isEmpty()
                 || !CanvasNarrative.canTell(basic.data())) {
             return Flux.just(StageUpdate.done(basic));

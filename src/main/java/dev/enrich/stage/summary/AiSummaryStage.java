@@ -12,9 +12,9 @@ import dev.enrich.pipeline.StageResult;
 import dev.enrich.pipeline.StageUpdate;
 import dev.enrich.stage.ai.AiFallback;
 import dev.enrich.stage.ai.AiText;
+import dev.enrich.stage.ai.LocalFirstAiStage;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -29,36 +29,20 @@ import reactor.core.publisher.Mono;
  * Replies are remembered per job in the {@link AiCache} (kind {@value #CACHE_KIND}), so the same text is not sent twice
  * within a job or its retry. No retries here: the resilience layer adds them.
  */
-public final class AiSummaryStage implements Stage {
+public final class AiSummaryStage extends LocalFirstAiStage {
 
     /** Tell the user the basic summary was used because the AI call failed. */
     public static final String UNREACHABLE_MESSAGE = "Couldn't reach the AI service — basic summary was used.";
 
     static final String CACHE_KIND = "summary";
 
-    private final Stage local;
-    private final AiProvider provider;
-    private final AiCache cache;
-
     /** Decorate {@code local} (usually a {@link SummaryStage}) with AI summaries from {@code provider}. */
     public AiSummaryStage(Stage local, AiProvider provider, AiCache cache) {
-        this.local = local;
-        this.provider = provider;
-        this.cache = cache;
+        super(local, provider, cache);
     }
 
     @Override
-    public Optional<String> missingInput(StageContext context) {
-        return local.missingInput(context);
-    }
-
-    @Override
-    public Flux<StageUpdate> run(StageContext context) {
-        return provider.enabled() ? AiFallback.afterLocal(local, context, basic -> improve(context, basic))
-                : local.run(context);
-    }
-
-    private Flux<StageUpdate> improve(StageContext context, StageResult basic) {
+    protected Flux<StageUpdate> improve(StageContext context, StageResult basic) {
         SummaryInput input = SummaryInput.of(context);
         if (!basic.state().isUseful() || !input.hasText()) {
             return Flux.just(StageUpdate.done(basic));
