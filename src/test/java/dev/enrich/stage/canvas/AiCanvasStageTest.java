@@ -40,7 +40,7 @@ class AiCanvasStageTest {
     private static final String STORY = "The team planned the release in three chapters. Docs come next.";
 
     private final FakeOpenAiServer server = FakeOpenAiServer.start();
-    private final OpenAiCompatibleProvider provider = AiStageFixtures.provider(server, Duration.ofMillis(500));
+    private final OpenAiCompatibleProvider provider = AiStageFixtures.provider(server, Duration.ofSeconds(2));
     private final AiProvider storyteller = replying(provider, json(Map.of("narrative", STORY)));
     private final AiCache cache = new AiCache(100);
     private final StageContext session = context("job-1", "Standup", "Notes.", audio(), video(), summary());

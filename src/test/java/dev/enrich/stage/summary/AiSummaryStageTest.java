@@ -36,7 +36,7 @@ import tools.jackson.databind.JsonNode;
 class AiSummaryStageTest {
 
     private final FakeOpenAiServer server = FakeOpenAiServer.start();
-    private final OpenAiCompatibleProvider provider = AiStageFixtures.provider(server, Duration.ofMillis(500));
+    private final OpenAiCompatibleProvider provider = AiStageFixtures.provider(server, Duration.ofSeconds(2));
     private final AiCache cache = new AiCache(100);
     private final StageContext meeting = context("job-1", "Standup", SummaryFixtures.MEETING_NOTES);
 
