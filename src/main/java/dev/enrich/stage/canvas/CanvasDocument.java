@@ -22,7 +22,8 @@ import org.jspecify.annotations.Nullable;
  * {@code durationSeconds} (the longer of audio and video), {@code stats}, {@code chapters}
  * ({@code index, start, end, thumbnail?}), {@code speech} ({@code segments, segmentsMerged?, loudness,
  * loudnessStepSeconds}), {@code motion} ({@code values, stepSeconds?}), {@code summary}, {@code highlights},
- * {@code actionItems}, {@code keywords}, {@code sources}. Absent data means an absent key. Tracks hold at most
+ * {@code actionItems}, {@code keywords}, {@code sources}; {@link AiCanvasStage} may add {@code narrative}. Absent
+ * data means an absent key. Tracks hold at most
  * {@value #MAX_POINTS} points: close speech segments are merged (then {@code segmentsMerged} is true) and value
  * tracks downsampled; text lists are capped (10 highlights, 30 action items, 30 keywords, 200 chapters).
  */

@@ -60,7 +60,8 @@ public final class CanvasRenderer {
                 Map.entry("speech", Map.of("segments", List.of(Map.of("start", 1.0, "end", 5.0)),
                         "loudness", List.of(-30.0, -20.0), "loudnessStepSeconds", 45.0)),
                 Map.entry("motion", Map.of("values", List.of(0.1, 0.9))),
-                Map.entry("summary", "Sample."), Map.entry("highlights", List.of("Sample.")),
+                Map.entry("summary", "Sample."), Map.entry("narrative", "Sample."),
+                Map.entry("highlights", List.of("Sample.")),
                 Map.entry("actionItems", List.of("Sample.")), Map.entry("keywords", List.of("sample")),
                 Map.entry("sources", List.of("audio", "video", "summary")));
     }

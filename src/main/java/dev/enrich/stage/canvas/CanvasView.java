@@ -11,8 +11,8 @@ import org.jspecify.annotations.Nullable;
  * from an older version. Empty strings mean "absent" (the compiler treats them as false in sections).
  */
 record CanvasView(String title, String dateIso, String dateText, String durationText, String sourcesText,
-        String summary, List<Stat> stats, TimelineSvg.@Nullable Timeline timeline, List<Chapter> chapters,
-        List<String> highlights, List<String> actionItems, List<String> keywords) {
+        String summary, String narrative, List<Stat> stats, TimelineSvg.@Nullable Timeline timeline,
+        List<Chapter> chapters, List<String> highlights, List<String> actionItems, List<String> keywords) {
 
     private static final Pattern THUMBNAIL = Pattern.compile("/api/v1/sessions/[A-Za-z0-9_-]{1,100}/thumbnails/\\d+");
 
@@ -48,8 +48,8 @@ record CanvasView(String title, String dateIso, String dateText, String duration
     }
 
     boolean isEmpty() {
-        return summary.isEmpty() && stats.isEmpty() && timeline == null && chapters.isEmpty() && highlights.isEmpty()
-                && actionItems.isEmpty() && keywords.isEmpty();
+        return summary.isEmpty() && narrative.isEmpty() && stats.isEmpty() && timeline == null && chapters.isEmpty()
+                && highlights.isEmpty() && actionItems.isEmpty() && keywords.isEmpty();
     }
 
     /** Return the view of a canvas document. */
@@ -63,6 +63,7 @@ record CanvasView(String title, String dateIso, String dateText, String duration
                 duration > 0 ? Format.duration(duration) : "",
                 sources(Values.texts(doc.get("sources"), 3, 20)),
                 Values.text(doc.get("summary"), 10_000).orElse(""),
+                Values.text(doc.get("narrative"), CanvasNarrative.MAX_NARRATIVE).orElse(""),
                 stats(Values.map(doc.get("stats"))),
                 TimelineSvg.of(doc),
                 chapters(Values.maps(doc.get("chapters"))),

@@ -1,4 +1,4 @@
-/** canvas stage: the local processor. */
+/** canvas stage: the local processor, its AI narrative decorator and the HTML renderer. */
 @NullMarked
 package dev.enrich.stage.canvas;
 

@@ -1,4 +1,4 @@
-/** summary stage: the local processor. */
+/** summary stage: the local processor and its AI decorator. */
 @NullMarked
 package dev.enrich.stage.summary;
 

@@ -1,0 +1,85 @@
+package dev.enrich.stage.ai;
+
+import dev.enrich.ai.AiException;
+import dev.enrich.cost.Budgets;
+import dev.enrich.pipeline.Stage;
+import dev.enrich.pipeline.StageContext;
+import dev.enrich.pipeline.StageResult;
+import dev.enrich.pipeline.StageUpdate;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Run the flow every AI stage decorator shares: the local stage first (its result is the fallback, its progress
+ * scaled to 0..{@value #LOCAL_SHARE}), then one AI attempt whose success gives path {@code ai} and whose failure
+ * keeps the local result, path {@code local}, with a friendly message ({@link Budgets#PAUSED_MESSAGE} when the
+ * tenant's AI budget is used up). Failures are logged once, with job, stage and error class, never with content.
+ */
+public final class AiFallback {
+
+    /** The share of the progress bar the local stage fills. */
+    public static final double LOCAL_SHARE = 0.7;
+
+    private static final Logger log = LoggerFactory.getLogger(AiFallback.class);
+
+    private AiFallback() {}
+
+    /**
+     * Return the local stage's progress (scaled) followed by what {@code improve} makes of its result; {@code improve}
+     * must end with exactly one {@link StageUpdate.Done}.
+     */
+    public static Flux<StageUpdate> afterLocal(Stage local, StageContext context,
+            Function<StageResult, Flux<StageUpdate>> improve) {
+        return Flux.defer(() -> {
+            AtomicReference<@Nullable StageResult> basic = new AtomicReference<>();
+            Flux<StageUpdate> localUpdates = local.run(context).handle((update, sink) -> {
+                if (update instanceof StageUpdate.Progress p) {
+                    sink.next(StageUpdate.progress(p.fraction() * LOCAL_SHARE, p.message()));
+                } else if (update instanceof StageUpdate.Done done) {
+                    basic.set(done.result());
+                }
+            });
+            return localUpdates.concatWith(Flux.defer(() -> {
+                StageResult result = basic.get();
+                return result == null
+                        ? Flux.error(new IllegalStateException("the local stage ended without a result"))
+                        : improve.apply(result);
+            }));
+        });
+    }
+
+    /**
+     * Return a progress tick, then the result of one AI attempt: the local data improved by {@code improve} with path
+     * {@code ai}, or on any error the local result with path {@code local} and a friendly message.
+     *
+     * @param unreachableMessage the message for failures other than an exhausted budget
+     */
+    public static <T> Flux<StageUpdate> attempt(StageContext context, StageResult basic, Mono<T> call,
+            Function<T, Map<String, Object>> improve, String unreachableMessage) {
+        Mono<StageUpdate> done = call
+                // Replies arrive on an event loop; what follows (and the pipeline after it) stays off it.
+                .publishOn(Schedulers.boundedElastic())
+                .map(reply -> StageUpdate.done(new StageResult(basic.stage(), basic.state(), improve.apply(reply),
+                        basic.message(), "ai")))
+                .onErrorResume(e -> Mono.just(StageUpdate.done(fallback(context, basic, e, unreachableMessage))));
+        return Flux.concat(Mono.just(StageUpdate.progress(LOCAL_SHARE, basic.stage().activity())), done);
+    }
+
+    private static StageResult fallback(StageContext context, StageResult basic, Throwable error,
+            String unreachableMessage) {
+        boolean paused = error instanceof AiException ai && ai.kind() == AiException.Kind.BUDGET_EXHAUSTED;
+        log.warn("AI result not used, basic result kept: job={} stage={} error={}{}", context.jobId(),
+                basic.stage().id(), error.getClass().getSimpleName(),
+                error instanceof AiException ai ? " (" + ai.kind() + ")"
+                        : error instanceof AiText.InvalidReply ? " (" + error.getMessage() + ")" : "");
+        return new StageResult(basic.stage(), basic.state(), basic.data(),
+                paused ? Budgets.PAUSED_MESSAGE : unreachableMessage, "local");
+    }
+}

@@ -1,0 +1,63 @@
+package dev.enrich.stage.canvas;
+
+import dev.enrich.ai.AiCache;
+import dev.enrich.ai.AiCall;
+import dev.enrich.ai.AiProvider;
+import dev.enrich.ai.ChatRequest;
+import dev.enrich.cost.Budgets;
+import dev.enrich.pipeline.Stage;
+import dev.enrich.pipeline.StageContext;
+import dev.enrich.pipeline.StageName;
+import dev.enrich.pipeline.StageResult;
+import dev.enrich.pipeline.StageUpdate;
+import dev.enrich.stage.ai.AiFallback;
+import dev.enrich.stage.ai.AiText;
+import dev.enrich.stage.ai.LocalFirstAiStage;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Add an AI narrative to a local canvas stage's document: run the local stage first (its result is the fallback),
+ * then, when a summary exists, ask the chat model for a 2 to 4 sentence story of the session, added to the document
+ * as {@code narrative} (path {@code ai}) and shown on the canvas page, escaped.
+ *
+ * <p>On any failure or an invalid reply the local document is kept with path {@code local} and a friendly message:
+ * {@link Budgets#PAUSED_MESSAGE} when the tenant's AI budget is used up, else {@value #UNREACHABLE_MESSAGE}. Without a
+ * summary, or with the provider disabled, the stage is exactly the local one. Replies are remembered per job in the
+ * {@link AiCache} (kind {@value #CACHE_KIND}). No retries here: the resilience layer adds them.
+ */
+public final class AiCanvasStage extends LocalFirstAiStage {
+
+    /** Tell the user the basic canvas was used because the AI call failed. */
+    public static final String UNREACHABLE_MESSAGE = "Couldn't reach the AI service — basic canvas was used.";
+
+    static final String CACHE_KIND = "canvas";
+
+    /** Decorate {@code local} (usually a {@link CanvasStage}) with a narrative from {@code provider}. */
+    public AiCanvasStage(Stage local, AiProvider provider, AiCache cache) {
+        super(local, provider, cache);
+    }
+
+    @Override
+    protected Flux<StageUpdate> improve(StageContext context, StageResult basic) {
+        if (!basic.state().isUseful() || context.useful(StageName.SUMMARY).isEmpty()
+                || !CanvasNarrative.canTell(basic.data())) {
+            return Flux.just(StageUpdate.done(basic));
+        }
+        ChatRequest request = CanvasNarrative.request(basic.data());
+        AiCall call = new AiCall(context.session().tenant(), context.session().id(), context.jobId(),
+                StageName.CANVAS);
+        Mono<String> narrative = cache.get(context.jobId(), CACHE_KIND, AiText.hash(request),
+                () -> provider.chat(call, request).map(reply -> CanvasNarrative.parse(reply.content())));
+        return AiFallback.attempt(context, basic, narrative, n -> withNarrative(basic.data(), n),
+                UNREACHABLE_MESSAGE);
+    }
+
+    private static Map<String, Object> withNarrative(Map<String, Object> doc, String narrative) {
+        Map<String, Object> out = new LinkedHashMap<>(doc);
+        out.put("narrative", narrative);
+        return out;
+    }
+}

@@ -1,0 +1,66 @@
+package dev.enrich.stage.summary;
+
+import dev.enrich.ai.AiCache;
+import dev.enrich.ai.AiCall;
+import dev.enrich.ai.AiProvider;
+import dev.enrich.ai.ChatRequest;
+import dev.enrich.cost.Budgets;
+import dev.enrich.pipeline.Stage;
+import dev.enrich.pipeline.StageContext;
+import dev.enrich.pipeline.StageName;
+import dev.enrich.pipeline.StageResult;
+import dev.enrich.pipeline.StageUpdate;
+import dev.enrich.stage.ai.AiFallback;
+import dev.enrich.stage.ai.AiText;
+import dev.enrich.stage.ai.LocalFirstAiStage;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Improve a local summary stage with the AI chat model: run the local stage first (its result is the fallback), then,
+ * when the session has text, ask the model for {@code title, summary, highlights, actionItems, keywords} as JSON.
+ *
+ * <p>A valid reply replaces those keys of the local data (the other local keys, {@code source} included, stay) and the
+ * result's path is {@code ai}. On any failure or an invalid reply the local result is kept with path {@code local} and
+ * a friendly message: {@link Budgets#PAUSED_MESSAGE} when the tenant's AI budget is used up, else
+ * {@value #UNREACHABLE_MESSAGE}. With no text, or with the provider disabled, the stage is exactly the local one.
+ * Replies are remembered per job in the {@link AiCache} (kind {@value #CACHE_KIND}), so the same text is not sent twice
+ * within a job or its retry. No retries here: the resilience layer adds them.
+ */
+public final class AiSummaryStage extends LocalFirstAiStage {
+
+    /** Tell the user the basic summary was used because the AI call failed. */
+    public static final String UNREACHABLE_MESSAGE = "Couldn't reach the AI service — basic summary was used.";
+
+    static final String CACHE_KIND = "summary";
+
+    /** Decorate {@code local} (usually a {@link SummaryStage}) with AI summaries from {@code provider}. */
+    public AiSummaryStage(Stage local, AiProvider provider, AiCache cache) {
+        super(local, provider, cache);
+    }
+
+    @Override
+    protected Flux<StageUpdate> improve(StageContext context, StageResult basic) {
+        SummaryInput input = SummaryInput.of(context);
+        if (!basic.state().isUseful() || !input.hasText()) {
+            return Flux.just(StageUpdate.done(basic));
+        }
+        ChatRequest request = SummaryPrompt.request(input);
+        AiCall call = new AiCall(context.session().tenant(), context.session().id(), context.jobId(),
+                StageName.SUMMARY);
+        Mono<Map<String, Object>> fields = cache.get(context.jobId(), CACHE_KIND, AiText.hash(request),
+                () -> provider.chat(call, request).map(reply -> AiSummaryReply.parse(reply.content())));
+        return AiFallback.attempt(context, basic, fields, ai -> merge(basic.data(), ai), UNREACHABLE_MESSAGE);
+    }
+
+    private static Map<String, Object> merge(Map<String, Object> local, Map<String, Object> ai) {
+        Map<String, Object> out = new LinkedHashMap<>(local);
+        out.putAll(ai);
+        if (ai.containsKey("actionItems")) {
+            out.remove("actionItemsTruncated");
+        }
+        return out;
+    }
+}

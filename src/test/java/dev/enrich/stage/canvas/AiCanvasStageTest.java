@@ -1,0 +1,216 @@
+package dev.enrich.stage.canvas;
+
+import static dev.enrich.stage.canvas.CanvasFixtures.audio;
+import static dev.enrich.stage.canvas.CanvasFixtures.summary;
+import static dev.enrich.stage.canvas.CanvasFixtures.video;
+import static dev.enrich.stage.summary.AiStageFixtures.CANVAS_MODEL;
+import static dev.enrich.stage.summary.AiStageFixtures.COST_WORDS;
+import static dev.enrich.stage.summary.AiStageFixtures.context;
+import static dev.enrich.stage.summary.AiStageFixtures.json;
+import static dev.enrich.stage.summary.AiStageFixtures.replying;
+import static dev.enrich.stage.summary.AiStageFixtures.result;
+import static dev.enrich.stage.summary.AiStageFixtures.updates;
+import static dev.enrich.stage.summary.AiStageFixtures.withoutBudget;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.enrich.ai.AiCache;
+import dev.enrich.ai.AiProvider;
+import dev.enrich.ai.DisabledAiProvider;
+import dev.enrich.ai.OpenAiCompatibleProvider;
+import dev.enrich.ai.fake.FakeOpenAiServer;
+import dev.enrich.cost.Budgets;
+import dev.enrich.pipeline.StageContext;
+import dev.enrich.pipeline.StageResult;
+import dev.enrich.pipeline.StageState;
+import dev.enrich.pipeline.StageUpdate;
+import dev.enrich.stage.summary.AiStageFixtures;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
+
+class AiCanvasStageTest {
+
+    private static final String STORY = "The team planned the release in three chapters. Docs come next.";
+
+    private final FakeOpenAiServer server = FakeOpenAiServer.start();
+    private final OpenAiCompatibleProvider provider = AiStageFixtures.provider(server, Duration.ofSeconds(2));
+    private final AiProvider storyteller = replying(provider, json(Map.of("narrative", STORY)));
+    private final AiCache cache = new AiCache(100);
+    private final StageContext session = context("job-1", "Standup", "Notes.", audio(), video(), summary());
+
+    @AfterEach
+    void stop() {
+        provider.close();
+        server.close();
+    }
+
+    private AiCanvasStage stage(AiProvider ai) {
+        return new AiCanvasStage(new CanvasStage(), ai, cache);
+    }
+
+    @Test
+    void asksTheCanvasModelForANarrativeFromTheSummaryAndChapters() {
+        result(stage(storyteller), session);
+
+        assertThat(server.requests()).hasSize(1);
+        JsonNode body = server.lastRequest().json();
+        assertThat(body).isNotNull();
+        assertThat(body.path("model").asString()).isEqualTo(CANVAS_MODEL);
+        assertThat(body.path("response_format").path("type").asString()).isEqualTo("json_object");
+        assertThat(body.path("messages").path(0).path("content").asString()).contains("\"narrative\"", "JSON");
+        String facts = body.path("messages").path(1).path("content").asString();
+        assertThat(facts).contains("Title: Release planning", "Length: ", "Summary: We planned the release.",
+                "Highlights:", "- Docs are next.", "Action items:", "- Tag v1.0", "Keywords: release, docs",
+                "Chapters: 3 (0:00-0:40, 0:40-1:20, 1:20-1:58)", "Speech: 72% of the time")
+                .hasSizeLessThanOrEqualTo(CanvasNarrative.MAX_FACTS);
+    }
+
+    @Test
+    void addsTheNarrativeToTheLocalDocumentWithPathAi() {
+        StageResult basic = result(new CanvasStage(), session);
+
+        StageResult result = result(stage(storyteller), session);
+
+        assertThat(result.path()).isEqualTo("ai");
+        assertThat(result.state()).isEqualTo(StageState.SUCCEEDED);
+        assertThat(result.message()).isNull();
+        assertThat(result.data()).containsEntry("narrative", STORY)
+                .containsAllEntriesOf(basic.data()).hasSize(basic.data().size() + 1);
+    }
+
+    @Test
+    void showsTheNarrativeOnTheCanvasPage() {
+        String html = new CanvasRenderer().render(result(stage(storyteller), session).data());
+
+        assertThat(html).contains("<h2>The story</h2>", "<p>" + STORY + "</p>");
+        assertThat(new CanvasRenderer().render(result(new CanvasStage(), session).data()))
+                .doesNotContain("The story");
+    }
+
+    @Test
+    void scalesLocalProgressAndThenReportsTheAiStep() {
+        List<StageUpdate> updates = updates(stage(storyteller), session);
+
+        assertThat(updates).first().isEqualTo(StageUpdate.progress(0.1 * 0.7, "Drawing canvas..."));
+        assertThat(updates.get(updates.size() - 2)).isEqualTo(StageUpdate.progress(0.7, "Drawing canvas..."));
+        assertThat(updates.get(updates.size() - 1)).isInstanceOf(StageUpdate.Done.class);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = FakeOpenAiServer.Fault.class,
+            names = {"MALFORMED_JSON", "UNAVAILABLE", "RATE_LIMITED", "SERVER_ERROR", "TIMEOUT", "RESET"})
+    void keepsTheBasicCanvasWhenTheServiceFails(FakeOpenAiServer.Fault fault) {
+        StageResult basic = result(new CanvasStage(), session);
+        server.failNext(fault);
+
+        StageResult result = result(stage(storyteller), session);
+
+        assertThat(server.requests()).hasSize(1);
+        assertBasic(result, basic, AiCanvasStage.UNREACHABLE_MESSAGE);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "not json",
+            "[\"narrative\"]",
+            "{\"story\": \"Wrong key.\"}",
+            "{\"narrative\": \"  \\u0000 \"}",
+            "{\"narrative\": [\"A list.\"]}",
+            "{\"narrative\": {\"text\": \"An object.\"}}",
+            "{\"narrative\": 12}"})
+    void keepsTheBasicCanvasWhenTheReplyDoesNotFit(String reply) {
+        StageResult basic = result(new CanvasStage(), session);
+
+        StageResult result = result(stage(replying(provider, reply)), session);
+
+        assertBasic(result, basic, AiCanvasStage.UNREACHABLE_MESSAGE);
+    }
+
+    @Test
+    void keepsTheBasicCanvasWhenTheFakeAnswersWithASummaryShape() {
+        StageResult basic = result(new CanvasStage(), session);
+
+        assertBasic(result(stage(provider), session), basic, AiCanvasStage.UNREACHABLE_MESSAGE);
+    }
+
+    @Test
+    void saysAiIsPausedWhenTheBudgetIsExhaustedWithoutCallingTheService() {
+        StageResult basic = result(new CanvasStage(), session);
+
+        StageResult result = result(stage(withoutBudget(storyteller)), session);
+
+        assertThat(server.requests()).isEmpty();
+        assertBasic(result, basic, Budgets.PAUSED_MESSAGE);
+    }
+
+    @Test
+    void behavesExactlyLikeTheLocalStageWhenTheProviderIsDisabled() {
+        assertThat(updates(stage(new DisabledAiProvider()), session))
+                .isEqualTo(updates(new CanvasStage(), session));
+        assertThat(server.requests()).isEmpty();
+    }
+
+    @Test
+    void drawsTheBasicCanvasWithoutAskingWhenThereIsNoSummary() {
+        StageContext noSummary = context("job-1", "Standup", "Notes.", audio(), video());
+
+        StageResult result = result(stage(storyteller), noSummary);
+
+        assertThat(server.requests()).isEmpty();
+        assertThat(result).isEqualTo(result(new CanvasStage(), noSummary));
+    }
+
+    @Test
+    void doesNotAskTwiceForTheSameFactsWithinAJob() {
+        AiCanvasStage stage = stage(storyteller);
+        StageResult first = result(stage, session);
+
+        assertThat(result(stage, session)).isEqualTo(first);
+        assertThat(server.requests()).hasSize(1);
+        result(stage, context("job-2", "Standup", "Notes.", audio(), video(), summary()));
+        assertThat(server.requests()).hasSize(2);
+    }
+
+    @Test
+    void capsCleansAndEscapesAHostileNarrative() {
+        String hostile = "<script>alert(1)</script>\"><img src=x onerror=alert(1)>\u0000\u202E\n\t"
+                + "and on ".repeat(10_000);
+
+        StageResult result = result(stage(replying(provider, json(Map.of("narrative", hostile)))), session);
+        String narrative = (String) result.data().get("narrative");
+        String html = new CanvasRenderer().render(result.data());
+
+        assertThat(result.path()).isEqualTo("ai");
+        assertThat(narrative).hasSizeLessThanOrEqualTo(CanvasNarrative.MAX_NARRATIVE).endsWith("…")
+                .startsWith("<script>alert(1)</script>\"><img src=x onerror=alert(1)> and on")
+                .doesNotContain("\u0000", "\u202E", "\n", "\t");
+        assertThat(html.toLowerCase(Locale.ROOT)).doesNotContain("<script").doesNotContain("<img src=x")
+                .doesNotContain("onerror=");
+        assertThat(html).contains("<p>&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src&#x3D;x");
+    }
+
+    @Test
+    void capsANarrativeFromAStoredDocumentOnRender() {
+        Map<String, Object> doc = Map.of("title", "Standup", "narrative", "x".repeat(50_000));
+
+        String html = new CanvasRenderer().render(doc);
+
+        assertThat(html).contains("x".repeat(CanvasNarrative.MAX_NARRATIVE - 1) + "…")
+                .doesNotContain("x".repeat(CanvasNarrative.MAX_NARRATIVE));
+    }
+
+    private static void assertBasic(StageResult result, StageResult basic, String message) {
+        assertThat(result.path()).isEqualTo("local");
+        assertThat(result.state()).isEqualTo(StageState.SUCCEEDED);
+        assertThat(result.data()).isEqualTo(basic.data()).doesNotContainKey("narrative");
+        assertThat(result.message()).isEqualTo(message);
+        assertThat(result.message().toLowerCase(Locale.ROOT)).doesNotContain(COST_WORDS);
+    }
+}

@@ -1,0 +1,249 @@
+package dev.enrich.stage.summary;
+
+import static dev.enrich.stage.summary.AiStageFixtures.COST_WORDS;
+import static dev.enrich.stage.summary.AiStageFixtures.SUMMARY_MODEL;
+import static dev.enrich.stage.summary.AiStageFixtures.context;
+import static dev.enrich.stage.summary.AiStageFixtures.replying;
+import static dev.enrich.stage.summary.AiStageFixtures.result;
+import static dev.enrich.stage.summary.AiStageFixtures.updates;
+import static dev.enrich.stage.summary.AiStageFixtures.withoutBudget;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.enrich.ai.AiCache;
+import dev.enrich.ai.AiProvider;
+import dev.enrich.ai.DisabledAiProvider;
+import dev.enrich.ai.OpenAiCompatibleProvider;
+import dev.enrich.ai.fake.FakeOpenAiServer;
+import dev.enrich.ai.fake.RecordedRequest;
+import dev.enrich.cost.Budgets;
+import dev.enrich.pipeline.StageContext;
+import dev.enrich.pipeline.StageName;
+import dev.enrich.pipeline.StageResult;
+import dev.enrich.pipeline.StageState;
+import dev.enrich.pipeline.StageUpdate;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.assertj.core.api.InstanceOfAssertFactories;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
+
+class AiSummaryStageTest {
+
+    private final FakeOpenAiServer server = FakeOpenAiServer.start();
+    private final OpenAiCompatibleProvider provider = AiStageFixtures.provider(server, Duration.ofSeconds(2));
+    private final AiCache cache = new AiCache(100);
+    private final StageContext meeting = context("job-1", "Standup", SummaryFixtures.MEETING_NOTES);
+
+    @AfterEach
+    void stop() {
+        provider.close();
+        server.close();
+    }
+
+    private AiSummaryStage stage(AiProvider ai) {
+        return new AiSummaryStage(new SummaryStage(), ai, cache);
+    }
+
+    @Test
+    void asksTheSummaryModelForAJsonObjectWithTheSessionText() {
+        result(stage(provider), meeting);
+
+        RecordedRequest request = server.lastRequest();
+        assertThat(server.requests()).hasSize(1);
+        assertThat(request.path()).isEqualTo("/v1/chat/completions");
+        assertThat(request.header("Authorization")).isEqualTo("Bearer test-key");
+        JsonNode body = request.json();
+        assertThat(body).isNotNull();
+        assertThat(body.path("model").asString()).isEqualTo(SUMMARY_MODEL);
+        assertThat(body.path("response_format").path("type").asString()).isEqualTo("json_object");
+        assertThat(body.path("max_tokens").asInt()).isPositive();
+        JsonNode messages = body.path("messages");
+        assertThat(messages.path(0).path("role").asString()).isEqualTo("system");
+        assertThat(messages.path(0).path("content").asString()).contains("JSON", "\"summary\"", "\"highlights\"",
+                "\"actionItems\"", "\"keywords\"", "\"title\"");
+        assertThat(messages.path(1).path("role").asString()).isEqualTo("user");
+        assertThat(messages.path(1).path("content").asString()).startsWith("Session title: Standup")
+                .contains("Notes:", "The payment provider migration blocks the checkout release.");
+    }
+
+    @Test
+    void sendsAtMostTheHeadAndTailOfALongText() {
+        String notes = "HEADMARK opens the session. " + SummaryFixtures.megabyteOfNotes() + " TAILMARK closes it.";
+
+        result(stage(provider), context("job-1", "Long", notes));
+
+        String sent = server.lastRequest().json().path("messages").path(1).path("content").asString();
+        assertThat(sent.length()).isLessThanOrEqualTo(SummaryPrompt.MAX_TEXT + 100);
+        assertThat(sent).contains("HEADMARK", "TAILMARK", SummaryPrompt.CUT_MARKER.strip());
+    }
+
+    @Test
+    void usesTheAiSummaryWithPathAiAndKeepsLocalFacts() {
+        StageResult basic = result(new SummaryStage(), meeting);
+
+        StageResult result = result(stage(provider), meeting);
+
+        assertThat(result.path()).isEqualTo("ai");
+        assertThat(result.state()).isEqualTo(StageState.SUCCEEDED);
+        assertThat(result.message()).isNull();
+        // The fake names its title after the prompt's most frequent words and echoes the prompt's first words.
+        assertThat(result.data().get("title")).asString().startsWith("Session on ");
+        assertThat(result.data().get("summary")).asString().startsWith("You summarize recorded work sessions");
+        assertThat(result.data().get("highlights")).asInstanceOf(InstanceOfAssertFactories.LIST).isNotEmpty();
+        assertThat(result.data().get("keywords")).asInstanceOf(InstanceOfAssertFactories.LIST).isNotEmpty()
+                .isNotEqualTo(basic.data().get("keywords"));
+        assertThat(result.data()).containsEntry("source", "text")
+                .containsKeys("title", "summary", "highlights", "keywords", "actionItems");
+    }
+
+    @Test
+    void scalesLocalProgressAndThenReportsTheAiStep() {
+        List<StageUpdate> updates = updates(stage(provider), meeting);
+
+        List<StageUpdate.Progress> progress = updates.stream().filter(StageUpdate.Progress.class::isInstance)
+                .map(StageUpdate.Progress.class::cast).toList();
+        assertThat(progress).allSatisfy(p -> assertThat(p.fraction()).isBetween(0.0, 0.7))
+                .allSatisfy(p -> assertThat(p.message()).isEqualTo("Writing summary..."));
+        assertThat(progress.get(progress.size() - 1).fraction()).isEqualTo(0.7);
+        assertThat(updates.get(updates.size() - 1)).isInstanceOf(StageUpdate.Done.class);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = FakeOpenAiServer.Fault.class,
+            names = {"MALFORMED_JSON", "UNAVAILABLE", "RATE_LIMITED", "SERVER_ERROR", "TIMEOUT", "RESET"})
+    void keepsTheBasicSummaryWhenTheServiceFails(FakeOpenAiServer.Fault fault) {
+        StageResult basic = result(new SummaryStage(), meeting);
+        server.failNext(fault);
+
+        StageResult result = result(stage(provider), meeting);
+
+        assertThat(server.requests()).hasSize(1);
+        assertBasic(result, basic, AiSummaryStage.UNREACHABLE_MESSAGE);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "not json at all",
+            "[\"a JSON array\"]",
+            "{\"title\": \"No summary\"}",
+            "{\"summary\": \"   \"}",
+            "{\"summary\": 42}",
+            "{\"summary\": \"Fine.\", \"title\": {\"nested\": true}}",
+            "{\"summary\": \"Fine.\", \"highlights\": \"not a list\"}",
+            "{\"summary\": \"Fine.\", \"keywords\": [1, 2, 3]}",
+            "{\"summary\": \"Fine.\", \"actionItems\": [null]}"})
+    void keepsTheBasicSummaryWhenTheReplyDoesNotFitTheSchema(String reply) {
+        StageResult basic = result(new SummaryStage(), meeting);
+
+        StageResult result = result(stage(replying(provider, reply)), meeting);
+
+        assertBasic(result, basic, AiSummaryStage.UNREACHABLE_MESSAGE);
+    }
+
+    @Test
+    void saysAiIsPausedWhenTheBudgetIsExhaustedWithoutCallingTheService() {
+        StageResult basic = result(new SummaryStage(), meeting);
+
+        StageResult result = result(stage(withoutBudget(provider)), meeting);
+
+        assertThat(server.requests()).isEmpty();
+        assertBasic(result, basic, Budgets.PAUSED_MESSAGE);
+        assertThat(result.message()).isEqualTo("AI features are paused for now — basic enrichment was used");
+    }
+
+    @Test
+    void behavesExactlyLikeTheLocalStageWhenTheProviderIsDisabled() {
+        List<StageUpdate> local = updates(new SummaryStage(), meeting);
+
+        assertThat(updates(stage(new DisabledAiProvider()), meeting)).isEqualTo(local);
+        assertThat(server.requests()).isEmpty();
+    }
+
+    @Test
+    void doesNotSendTheSameTextTwiceWithinAJob() {
+        AiSummaryStage stage = stage(provider);
+        StageResult first = result(stage, meeting);
+
+        StageResult again = result(stage, meeting);
+
+        assertThat(server.requests()).hasSize(1);
+        assertThat(again).isEqualTo(first);
+        assertThat(cache.size()).isEqualTo(1);
+        result(stage, context("job-2", "Standup", SummaryFixtures.MEETING_NOTES));
+        assertThat(server.requests()).hasSize(2);
+    }
+
+    @Test
+    void asksAgainInTheSameJobAfterAFailedCall() {
+        server.failNext(FakeOpenAiServer.Fault.UNAVAILABLE);
+        AiSummaryStage stage = stage(provider);
+        assertThat(result(stage, meeting).path()).isEqualTo("local");
+
+        assertThat(result(stage, meeting).path()).isEqualTo("ai");
+        assertThat(server.requests()).hasSize(2);
+    }
+
+    @Test
+    void writesOnlyTheStructuralSummaryWithoutAskingWhenThereIsNoText() {
+        StageResult audio = StageResult.succeeded(StageName.AUDIO, Map.of("durationSeconds", 720.0,
+                "speechRatio", 0.7, "segments", List.of(Map.of("start", 0.0, "end", 5.0))));
+        StageContext silent = context("job-1", "Standup", null, audio);
+
+        StageResult result = result(stage(provider), silent);
+
+        assertThat(server.requests()).isEmpty();
+        assertThat(result).isEqualTo(result(new SummaryStage(), silent));
+        assertThat(result.data()).containsEntry("source", "structure");
+    }
+
+    @Test
+    void usesTheTranscriptFromTheAudioResult() {
+        StageResult audio = StageResult.succeeded(StageName.AUDIO, Map.of("durationSeconds", 8.0,
+                "transcript", List.of(Map.of("start", 0.0, "end", 4.0, "text", "We agreed to ship the beta on Monday."),
+                        Map.of("start", 4.0, "end", 8.0, "text", "Dana will write the release notes."))));
+
+        StageResult result = result(stage(provider), context("job-1", "Standup", null, audio));
+
+        assertThat(result.path()).isEqualTo("ai");
+        assertThat(server.lastRequest().json().path("messages").path(1).path("content").asString())
+                .contains("Transcript:", "We agreed to ship the beta on Monday.", "Dana will write the release notes.");
+    }
+
+    @Test
+    void capsAndCleansHostileOutput() {
+        String huge = "<script>alert(1)</script>\u0000\u202E" + "word ".repeat(50_000);
+        String reply = AiStageFixtures.json(Map.of(
+                "title", huge, "summary", huge,
+                "highlights", java.util.Collections.nCopies(100, huge),
+                "actionItems", java.util.Collections.nCopies(100, "Do <b>it</b>\u0007 now"),
+                "keywords", java.util.stream.IntStream.range(0, 100).mapToObj(i -> "k" + i).toList()));
+
+        StageResult result = result(stage(replying(provider, reply)), meeting);
+
+        assertThat(result.path()).isEqualTo("ai");
+        Map<String, Object> data = result.data();
+        assertThat((String) data.get("title")).hasSizeLessThanOrEqualTo(AiSummaryReply.MAX_TITLE).endsWith("…");
+        assertThat((String) data.get("summary")).hasSizeLessThanOrEqualTo(AiSummaryReply.MAX_SUMMARY);
+        assertThat(data.get("highlights")).asInstanceOf(InstanceOfAssertFactories.list(String.class))
+                .hasSize(1).allSatisfy(h -> assertThat(h).hasSizeLessThanOrEqualTo(AiSummaryReply.MAX_HIGHLIGHT));
+        assertThat(data.get("actionItems")).asInstanceOf(InstanceOfAssertFactories.list(String.class))
+                .containsExactly("Do <b>it</b> now");
+        assertThat(data.get("keywords")).asInstanceOf(InstanceOfAssertFactories.LIST)
+                .hasSize(AiSummaryReply.MAX_KEYWORDS);
+        assertThat(data.toString()).doesNotContain("\u0000", "\u202E", "\u0007");
+    }
+
+    private static void assertBasic(StageResult result, StageResult basic, String message) {
+        assertThat(result.path()).isEqualTo("local");
+        assertThat(result.state()).isEqualTo(StageState.SUCCEEDED);
+        assertThat(result.data()).isEqualTo(basic.data());
+        assertThat(result.message()).isEqualTo(message);
+        assertThat(result.message().toLowerCase(Locale.ROOT)).doesNotContain(COST_WORDS);
+    }
+}
