@@ -1,6 +1,7 @@
 package dev.enrich.engine;
 
 import dev.enrich.ai.AiCache;
+import dev.enrich.ai.AiProvider;
 import dev.enrich.config.EnrichProperties;
 import dev.enrich.events.EventLog;
 import dev.enrich.events.EventPublisher;
@@ -16,7 +17,9 @@ import dev.enrich.session.MediaStore;
 import dev.enrich.session.SessionRepository;
 import dev.enrich.stage.audio.AudioSettings;
 import dev.enrich.stage.audio.AudioStage;
+import dev.enrich.stage.canvas.AiCanvasStage;
 import dev.enrich.stage.canvas.CanvasStage;
+import dev.enrich.stage.summary.AiSummaryStage;
 import dev.enrich.stage.summary.SummaryStage;
 import dev.enrich.stage.video.VideoSettings;
 import dev.enrich.stage.video.VideoStage;
@@ -43,7 +46,7 @@ class EngineConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    StageRegistry stageRegistry(EnrichProperties props) {
+    StageRegistry stageRegistry(EnrichProperties props, AiProvider ai, AiCache aiCache) {
         AudioSettings audio = AudioSettings.defaults()
                 .withMinSpeechMs((int) props.audio().minSpeech().toMillis())
                 .withMinSilenceMs((int) props.audio().minSilence().toMillis());
@@ -53,8 +56,8 @@ class EngineConfiguration {
         return new StageRegistry(Map.of(
                 StageName.AUDIO, new AudioStage(audio),
                 StageName.VIDEO, new VideoStage(video),
-                StageName.SUMMARY, new SummaryStage(),
-                StageName.CANVAS, new CanvasStage()));
+                StageName.SUMMARY, new AiSummaryStage(new SummaryStage(), ai, aiCache),
+                StageName.CANVAS, new AiCanvasStage(new CanvasStage(), ai, aiCache)));
     }
 
     /** Bounded threads for CPU-heavy and blocking stage work; never a Netty event loop. */

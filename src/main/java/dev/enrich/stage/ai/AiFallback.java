@@ -5,6 +5,7 @@ import dev.enrich.cost.Budgets;
 import dev.enrich.pipeline.Stage;
 import dev.enrich.pipeline.StageContext;
 import dev.enrich.pipeline.StageResult;
+import dev.enrich.pipeline.StageState;
 import dev.enrich.pipeline.StageUpdate;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -79,7 +80,9 @@ public final class AiFallback {
                 basic.stage().id(), error.getClass().getSimpleName(),
                 error instanceof AiException ai ? " (" + ai.kind() + ")"
                         : error instanceof AiText.InvalidReply ? " (" + error.getMessage() + ")" : "");
-        return new StageResult(basic.stage(), basic.state(), basic.data(),
+        // A fallback is a lesser result: DEGRADED, so the job says plainly that it is partly basic.
+        StageState state = basic.state() == StageState.SUCCEEDED ? StageState.DEGRADED : basic.state();
+        return new StageResult(basic.stage(), state, basic.data(),
                 paused ? Budgets.PAUSED_MESSAGE : unreachableMessage, "local");
     }
 }

@@ -78,23 +78,49 @@ final class FakeReplies {
     /** Return a {@code chat.completion} answering {@code request}. */
     static ObjectNode chat(JsonNode request, long id) {
         StringBuilder prompt = new StringBuilder();
+        StringBuilder user = new StringBuilder();
         int images = 0;
         for (JsonNode message : request.path("messages")) {
+            boolean fromUser = "user".equals(message.path("role").asString(""));
             JsonNode content = message.path("content");
             if (content.isString()) {
                 prompt.append(content.stringValue()).append('\n');
+                if (fromUser) {
+                    user.append(content.stringValue()).append('\n');
+                }
             }
             for (JsonNode part : content) {
                 if ("image_url".equals(part.path("type").asString(""))) {
                     images++;
                 } else if (part.path("text").isString()) {
                     prompt.append(part.path("text").stringValue()).append('\n');
+                    if (fromUser) {
+                        user.append(part.path("text").stringValue()).append('\n');
+                    }
                 }
             }
         }
         boolean json = "json_object".equals(request.path("response_format").path("type").asString(""));
-        String content = json ? JSON.writeValueAsString(structured(prompt.toString()))
-                : images > 0 ? caption(prompt.toString(), images) : firstWords(prompt.toString(), 40);
+        // Answer the shape the prompt asks for: captions for images, a narrative, or a summary of the user text.
+        String asked = prompt.toString();
+        String text = user.length() > 0 ? user.toString() : asked;
+        String content;
+        if (json && images > 0) {
+            ObjectNode captions = JSON.createObjectNode();
+            ArrayNode list = captions.putArray("captions");
+            for (int i = 0; i < images; i++) {
+                list.add(caption(text, 1).replace("A screen", "Frame " + (i + 1) + ": a screen"));
+            }
+            content = JSON.writeValueAsString(captions);
+        } else if (json && asked.contains("\"narrative\"")) {
+            content = JSON.writeValueAsString(JSON.createObjectNode()
+                    .put("narrative", "The session covered " + String.join(", ", keywords(text, 3))
+                            + ". The team agreed on next steps."));
+        } else if (json) {
+            content = JSON.writeValueAsString(structured(text));
+        } else {
+            content = images > 0 ? caption(text, images) : firstWords(text, 40);
+        }
         String model = request.path("model").asString("unknown");
         ObjectNode body = JSON.createObjectNode();
         body.put("id", "chatcmpl-fake-" + id).put("object", "chat.completion").put("created", 1_700_000_000L)

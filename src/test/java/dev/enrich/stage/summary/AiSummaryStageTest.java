@@ -92,9 +92,10 @@ class AiSummaryStageTest {
         assertThat(result.path()).isEqualTo("ai");
         assertThat(result.state()).isEqualTo(StageState.SUCCEEDED);
         assertThat(result.message()).isNull();
-        // The fake names its title after the prompt's most frequent words and echoes the prompt's first words.
+        // The fake names its title after the session text's most frequent words and echoes its first words.
         assertThat(result.data().get("title")).asString().startsWith("Session on ");
-        assertThat(result.data().get("summary")).asString().startsWith("You summarize recorded work sessions");
+        assertThat(result.data().get("summary")).asString().isNotBlank()
+                .doesNotStartWith("You summarize recorded work sessions");
         assertThat(result.data().get("highlights")).asInstanceOf(InstanceOfAssertFactories.LIST).isNotEmpty();
         assertThat(result.data().get("keywords")).asInstanceOf(InstanceOfAssertFactories.LIST).isNotEmpty()
                 .isNotEqualTo(basic.data().get("keywords"));
@@ -241,7 +242,7 @@ class AiSummaryStageTest {
 
     private static void assertBasic(StageResult result, StageResult basic, String message) {
         assertThat(result.path()).isEqualTo("local");
-        assertThat(result.state()).isEqualTo(StageState.SUCCEEDED);
+        assertThat(result.state()).isEqualTo(StageState.DEGRADED);
         assertThat(result.data()).isEqualTo(basic.data());
         assertThat(result.message()).isEqualTo(message);
         assertThat(result.message().toLowerCase(Locale.ROOT)).doesNotContain(COST_WORDS);
