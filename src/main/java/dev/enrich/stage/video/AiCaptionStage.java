@@ -1,0 +1,255 @@
+package dev.enrich.stage.video;
+
+import dev.enrich.ai.AiCache;
+import dev.enrich.ai.AiCall;
+import dev.enrich.ai.AiException;
+import dev.enrich.ai.AiProvider;
+import dev.enrich.ai.ChatRequest;
+import dev.enrich.config.AiProperties;
+import dev.enrich.cost.Budgets;
+import dev.enrich.pipeline.Stage;
+import dev.enrich.pipeline.StageContext;
+import dev.enrich.pipeline.StageName;
+import dev.enrich.pipeline.StageResult;
+import dev.enrich.pipeline.StageUpdate;
+import dev.enrich.session.Session;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.imageio.ImageIO;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Caption the chapter key frames of the local video result with the vision model. Decorates the local video stage.
+ *
+ * <p>Runs the local stage first (its progress scaled to 0..0.7); its result is the fallback. Then reads the key frames
+ * of up to {@code maxFrames} chapters (spread evenly over the chapters that have one), downscales them to at most 512
+ * pixels wide and asks the vision model for one caption per image, {@link AiProperties#maxImagesPerCall()} images per
+ * call, one call after another (progress 0.7..1.0). Images already captioned in the same job are not sent again
+ * ({@link AiCache} kind {@code "captions"}).
+ *
+ * <p>On success the result adds {@code captions} (strings in chapter order, at most 200 characters each) and a
+ * {@code caption} to each captioned chapter, with path {@code ai}. When a call fails or its reply is not valid, the
+ * local result is kept (path {@code local}) with a friendly message. When the provider is disabled, or no chapter has a
+ * key frame, the result is the local one.
+ */
+public final class AiCaptionStage implements Stage {
+
+    static final String UNREACHABLE_MESSAGE = "Couldn't reach the AI service — no captions this time.";
+    static final String ACTIVITY = "Describing key frames...";
+    static final double LOCAL_SHARE = 0.7;
+    static final int MAX_IMAGE_WIDTH = 512;
+    /** Captions for a dozen chapters are plenty for a summary. */
+    public static final int DEFAULT_MAX_FRAMES = 12;
+
+    private static final String SYSTEM_PROMPT = "You caption key frames of a recorded work session: screen "
+            + "recordings, slides, documents, terminals. Reply with a JSON object only.";
+
+    private static final Logger log = LoggerFactory.getLogger(AiCaptionStage.class);
+
+    private final Stage local;
+    private final AiProvider provider;
+    private final AiCache cache;
+    private final int imagesPerCall;
+    private final int maxFrames;
+
+    /** Create the decorator captioning up to {@link #DEFAULT_MAX_FRAMES} key frames. */
+    public AiCaptionStage(Stage local, AiProvider provider, AiCache cache, AiProperties properties) {
+        this(local, provider, cache, properties, DEFAULT_MAX_FRAMES);
+    }
+
+    /**
+     * Create the decorator.
+     *
+     * @param maxFrames the most key frames captioned per video, > 0
+     * @throws IllegalArgumentException when {@code maxFrames} is not positive
+     */
+    public AiCaptionStage(Stage local, AiProvider provider, AiCache cache, AiProperties properties, int maxFrames) {
+        if (maxFrames <= 0) {
+            throw new IllegalArgumentException("maxFrames must be > 0, but was " + maxFrames);
+        }
+        this.local = local;
+        this.provider = provider;
+        this.cache = cache;
+        this.imagesPerCall = properties.maxImagesPerCall();
+        this.maxFrames = maxFrames;
+    }
+
+    @Override
+    public Optional<String> missingInput(StageContext context) {
+        return local.missingInput(context);
+    }
+
+    @Override
+    public Flux<StageUpdate> run(StageContext context) {
+        if (!provider.enabled()) {
+            return local.run(context);
+        }
+        return local.run(context).concatMap(update -> {
+            if (update instanceof StageUpdate.Progress p) {
+                return Mono.just(StageUpdate.progress(p.fraction() * LOCAL_SHARE, p.message()));
+            }
+            StageResult result = ((StageUpdate.Done) update).result();
+            return result.state().isUseful() ? caption(context, result) : Mono.just(update);
+        });
+    }
+
+    private Flux<StageUpdate> caption(StageContext context, StageResult localResult) {
+        List<Integer> chosen = choose(chapters(localResult.data()));
+        if (chosen.isEmpty()) {
+            return Flux.just(StageUpdate.done(localResult));
+        }
+        Session session = context.session();
+        AiCall call = new AiCall(session.tenant(), session.id(), context.jobId(), StageName.VIDEO);
+        Flux<StageUpdate> ai = Mono.fromCallable(() -> keyFrames(context, chosen))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMapMany(frames -> {
+                    if (frames.isEmpty()) {
+                        return Flux.just(StageUpdate.done(localResult));
+                    }
+                    List<List<KeyFrame>> groups = groups(frames);
+                    Map<Integer, String> captions = new LinkedHashMap<>();
+                    return Flux.fromIterable(groups)
+                            .concatMap(group -> captionGroup(call, group).doOnNext(captions::putAll))
+                            .index()
+                            .map(i -> StageUpdate.progress(
+                                    LOCAL_SHARE + (1 - LOCAL_SHARE) * (i.getT1() + 1) / groups.size(), ACTIVITY))
+                            .concatWith(Mono.fromSupplier(() -> StageUpdate.done(merged(localResult, captions))));
+                });
+        return Flux.concat(Mono.just(StageUpdate.progress(LOCAL_SHARE, ACTIVITY)),
+                ai.onErrorResume(e -> Mono.just(StageUpdate.done(fallback(context, localResult, e)))));
+    }
+
+    /** Caption one group of key frames; return captions by chapter index. */
+    private Mono<Map<Integer, String>> captionGroup(AiCall call, List<KeyFrame> group) {
+        byte[][] pngs = group.stream().map(KeyFrame::png).toArray(byte[][]::new);
+        return cache.get(call.jobId(), "captions", AiCache.sha256(pngs),
+                        () -> provider.chat(call, request(List.of(pngs)))
+                                .map(reply -> CaptionReply.parse(reply.content(), pngs.length)))
+                .map(captions -> {
+                    Map<Integer, String> byChapter = new LinkedHashMap<>();
+                    for (int i = 0; i < group.size(); i++) {
+                        byChapter.put(group.get(i).chapter(), captions.get(i));
+                    }
+                    return byChapter;
+                });
+    }
+
+    private static ChatRequest request(List<byte[]> pngs) {
+        int n = pngs.size();
+        String ask = "Describe each of these " + n + (n == 1 ? " image" : " images") + " in one short sentence "
+                + "(at most 20 words): what is on screen and what is being done. Return {\"captions\": [\"...one per "
+                + "image in order\"]} with exactly " + n + (n == 1 ? " string." : " strings.");
+        return new ChatRequest(ChatRequest.Task.VISION, List.of(ChatRequest.Message.of("system", SYSTEM_PROMPT),
+                new ChatRequest.Message("user", ask, pngs)), true, 60 * n + 40);
+    }
+
+    /** Return the {@code index} of up to {@code maxFrames} chapters with a key frame, spread evenly. */
+    private List<Integer> choose(List<Map<String, Object>> chapters) {
+        List<Integer> withFrame = new ArrayList<>();
+        for (Map<String, Object> chapter : chapters) {
+            if (chapter.get("thumbnail") != null && chapter.get("index") instanceof Number n) {
+                withFrame.add(n.intValue());
+            }
+        }
+        if (withFrame.size() <= maxFrames) {
+            return withFrame;
+        }
+        List<Integer> spread = new ArrayList<>(maxFrames);
+        for (int k = 0; k < maxFrames; k++) {
+            spread.add(withFrame.get((int) ((long) k * withFrame.size() / maxFrames)));
+        }
+        return spread;
+    }
+
+    /** Read, downscale and encode key frames; a frame that cannot be read is left out. Blocking. */
+    private static List<KeyFrame> keyFrames(StageContext context, List<Integer> chapters) throws IOException {
+        Session session = context.session();
+        List<KeyFrame> frames = new ArrayList<>();
+        for (int index : chapters) {
+            BufferedImage image;
+            try (InputStream in = context.media().openDerived(session.tenant(), session.id(),
+                    Thumbnails.fileName(index))) {
+                image = ImageIO.read(in);
+            } catch (NoSuchFileException | UnsupportedOperationException e) {
+                image = null;
+            }
+            if (image == null) {
+                log.debug("No readable key frame for chapter {} of session {}", index, session.id());
+                continue;
+            }
+            BufferedImage small = image.getWidth() > MAX_IMAGE_WIDTH
+                    ? Images.scaleToWidth(image, MAX_IMAGE_WIDTH) : image;
+            frames.add(new KeyFrame(index, Images.png(small)));
+        }
+        return frames;
+    }
+
+    private List<List<KeyFrame>> groups(List<KeyFrame> frames) {
+        List<List<KeyFrame>> groups = new ArrayList<>();
+        for (int i = 0; i < frames.size(); i += imagesPerCall) {
+            groups.add(frames.subList(i, Math.min(frames.size(), i + imagesPerCall)));
+        }
+        return groups;
+    }
+
+    private static StageResult merged(StageResult localResult, Map<Integer, String> captions) {
+        List<Map<String, Object>> chapters = new ArrayList<>();
+        List<String> list = new ArrayList<>();
+        for (Map<String, Object> chapter : chapters(localResult.data())) {
+            String caption = chapter.get("index") instanceof Number n ? captions.get(n.intValue()) : null;
+            if (caption == null || caption.isEmpty()) {
+                chapters.add(chapter);
+                continue;
+            }
+            Map<String, Object> copy = new LinkedHashMap<>(chapter);
+            copy.put("caption", caption);
+            chapters.add(copy);
+            list.add(caption);
+        }
+        Map<String, Object> data = new LinkedHashMap<>(localResult.data());
+        data.put("chapters", chapters);
+        data.put("captions", list);
+        return new StageResult(StageName.VIDEO, localResult.state(), data, localResult.message(), "ai");
+    }
+
+    private static StageResult fallback(StageContext context, StageResult localResult, Throwable error) {
+        boolean budget = error instanceof AiException ai && ai.kind() == AiException.Kind.BUDGET_EXHAUSTED;
+        log.warn("AI captions failed, keeping the local video result: job={} stage={} error={}{}",
+                context.jobId(), StageName.VIDEO, error.getClass().getSimpleName(),
+                error instanceof AiException ai ? " (" + ai.kind() + ")" : "");
+        return new StageResult(StageName.VIDEO, localResult.state(), localResult.data(),
+                budget ? Budgets.PAUSED_MESSAGE : UNREACHABLE_MESSAGE, "local");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> chapters(Map<String, Object> data) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        if (data.get("chapters") instanceof List<?> list) {
+            for (Object item : list) {
+                if (item instanceof Map<?, ?> m) {
+                    out.add((Map<String, Object>) m);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Hold one key frame ready to send.
+     *
+     * @param chapter the chapter's {@code index}
+     * @param png the image, at most {@link #MAX_IMAGE_WIDTH} pixels wide
+     */
+    private record KeyFrame(int chapter, byte[] png) {}
+}
