@@ -154,7 +154,7 @@ public final class AiCaptionStage implements Stage {
                 new ChatRequest.Message("user", ask, pngs)), true, 60 * n + 40);
     }
 
-    /** Return the {@code index} of up to {@code maxFrames} chapters with a key frame, spread evenly. */
+    /** Return the {@code index} of up to {@code maxFrames} chapters with a key frame, spread over the video. */
     private List<Integer> choose(List<Map<String, Object>> chapters) {
         List<Integer> withFrame = new ArrayList<>();
         for (Map<String, Object> chapter : chapters) {
@@ -165,9 +165,11 @@ public final class AiCaptionStage implements Stage {
         if (withFrame.size() <= maxFrames) {
             return withFrame;
         }
+        // First and last included, the rest evenly between.
         List<Integer> spread = new ArrayList<>(maxFrames);
         for (int k = 0; k < maxFrames; k++) {
-            spread.add(withFrame.get((int) ((long) k * withFrame.size() / maxFrames)));
+            int at = maxFrames == 1 ? 0 : (int) Math.round((double) k * (withFrame.size() - 1) / (maxFrames - 1));
+            spread.add(withFrame.get(at));
         }
         return spread;
     }

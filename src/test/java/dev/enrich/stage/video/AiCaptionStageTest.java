@@ -1,0 +1,277 @@
+package dev.enrich.stage.video;
+
+import static dev.enrich.stage.audio.AiStageFixtures.fractions;
+import static dev.enrich.stage.audio.AiStageFixtures.result;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.enrich.ai.AiCache;
+import dev.enrich.ai.AiException;
+import dev.enrich.ai.AiProvider;
+import dev.enrich.ai.fake.FakeOpenAiServer;
+import dev.enrich.ai.fake.RecordedRequest;
+import dev.enrich.backend.memory.LocalDirectoryMediaStore;
+import dev.enrich.config.AiProperties;
+import dev.enrich.cost.Budgets;
+import dev.enrich.pipeline.StageContext;
+import dev.enrich.pipeline.StageResult;
+import dev.enrich.pipeline.StageState;
+import dev.enrich.pipeline.StageUpdate;
+import dev.enrich.session.MediaKind;
+import dev.enrich.session.MediaRef;
+import dev.enrich.session.MediaStore;
+import dev.enrich.session.Session;
+import dev.enrich.stage.audio.AiStageFixtures;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.util.unit.DataSize;
+import reactor.core.publisher.Flux;
+import tools.jackson.databind.JsonNode;
+
+class AiCaptionStageTest {
+
+    private static final String TENANT = "acme";
+    private static final String DATA_URL = "data:image/png;base64,";
+
+    @TempDir
+    Path dir;
+
+    private FakeOpenAiServer server;
+    private AiCache cache;
+
+    @BeforeEach
+    void start() {
+        server = FakeOpenAiServer.start();
+        cache = new AiCache(100);
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void captionsEveryChapterKeyFrameInOneCall() throws IOException {
+        StageContext context = threeScenes(640);
+
+        List<StageUpdate> updates = AiStageFixtures.run(stage(properties(4)), context);
+
+        StageResult result = result(updates);
+        assertThat(result.state()).isEqualTo(StageState.SUCCEEDED);
+        assertThat(result.path()).isEqualTo("ai");
+        assertThat(result.message()).isNull();
+        List<Map<String, Object>> chapters = chapters(result.data());
+        assertThat(chapters).hasSize(3).allSatisfy(c -> assertThat(c).containsKeys("index", "start", "end",
+                "thumbnail", "caption"));
+        assertThat(chapters).extracting(c -> (String) c.get("caption"))
+                .containsExactly(captions(result.data()).toArray(String[]::new))
+                .allSatisfy(c -> assertThat(c).isNotBlank().hasSizeLessThanOrEqualTo(200));
+        assertThat(captions(result.data()).get(0)).startsWith("Frame 1 of 3:");
+        assertThat(result.data()).containsKeys("sceneChanges", "activity", "sampledFrames");
+
+        assertThat(server.requests()).singleElement().satisfies(request -> {
+            assertThat(request.path()).isEqualTo("/v1/chat/completions");
+            JsonNode body = request.json();
+            assertThat(body.path("response_format").path("type").asString()).isEqualTo("json_object");
+            List<String> urls = imageUrls(body);
+            assertThat(urls).hasSize(3).allSatisfy(url -> assertThat(url).startsWith(DATA_URL));
+            // The thumbnails as stored, in chapter order.
+            for (int i = 0; i < 3; i++) {
+                assertThat(image(urls.get(i)).getWidth()).isEqualTo(320);
+            }
+        });
+        assertThat(fractions(updates)).isSorted().endsWith(1.0).contains(AiCaptionStage.LOCAL_SHARE);
+    }
+
+    @Test
+    void sendsAtMostTheConfiguredNumberOfImagesPerCall() throws IOException {
+        StageResult result = result(AiStageFixtures.run(stage(properties(2)), threeScenes(640)));
+
+        assertThat(result.path()).isEqualTo("ai");
+        assertThat(server.requests()).extracting(r -> imageUrls(r.json()).size()).containsExactly(2, 1);
+        assertThat(chapters(result.data())).allSatisfy(c -> assertThat(c).containsKey("caption"));
+        assertThat(captions(result.data())).extracting(c -> c.substring(0, "Frame 1 of 2".length()))
+                .containsExactly("Frame 1 of 2", "Frame 2 of 2", "Frame 1 of 1");
+    }
+
+    @Test
+    void downscalesWideKeyFramesTo512Pixels() throws IOException {
+        VideoSettings wide = new VideoSettings(1.0, 1.0, 2.0, 100, 800, 0.15, 6.0, 30);
+        AiProperties properties = properties(4);
+        AiCaptionStage stage = new AiCaptionStage(new VideoStage(wide), AiStageFixtures.provider(properties), cache,
+                properties);
+
+        assertThat(result(AiStageFixtures.run(stage, threeScenes(1280))).path()).isEqualTo("ai");
+
+        assertThat(imageUrls(server.lastRequest().json())).allSatisfy(url -> {
+            BufferedImage image = image(url);
+            assertThat(image.getWidth()).isEqualTo(512);
+            assertThat(image.getHeight()).isEqualTo(288);
+        });
+    }
+
+    @Test
+    void failedCallKeepsTheLocalResultWithAFriendlyMessage() throws IOException {
+        StageContext context = threeScenes(640);
+        server.failNext(FakeOpenAiServer.Fault.SERVER_ERROR);
+
+        StageResult result = result(AiStageFixtures.run(stage(properties(2)), context));
+
+        assertThat(result.state()).isEqualTo(StageState.SUCCEEDED);
+        assertThat(result.path()).isEqualTo("local");
+        assertThat(result.message()).isEqualTo("Couldn't reach the AI service — no captions this time.");
+        assertThat(result.data()).doesNotContainKey("captions");
+        assertThat(chapters(result.data())).allSatisfy(c -> assertThat(c).doesNotContainKey("caption"));
+        assertThat(server.requests()).hasSize(1);
+    }
+
+    @Test
+    void malformedReplyKeepsTheLocalResult() throws IOException {
+        server.failNext(FakeOpenAiServer.Fault.MALFORMED_JSON);
+
+        StageResult result = result(AiStageFixtures.run(stage(properties(4)), threeScenes(640)));
+
+        assertThat(result.path()).isEqualTo("local");
+        assertThat(result.message()).isEqualTo("Couldn't reach the AI service — no captions this time.");
+    }
+
+    @Test
+    void exhaustedBudgetSaysAiIsPausedAndSendsNothing() throws IOException {
+        AiProperties properties = properties(4);
+        AiProvider paused = AiStageFixtures.exhaustedBudget(AiStageFixtures.provider(properties));
+        AiCaptionStage stage = new AiCaptionStage(new VideoStage(), paused, cache, properties);
+
+        StageResult result = result(AiStageFixtures.run(stage, threeScenes(640)));
+
+        assertThat(result.path()).isEqualTo("local");
+        assertThat(result.message()).isEqualTo(Budgets.PAUSED_MESSAGE);
+        assertThat(server.requests()).isEmpty();
+    }
+
+    @Test
+    void rerunWithinTheSameJobSendsNothingAgain() throws IOException {
+        StageContext context = threeScenes(640);
+        AiCaptionStage stage = stage(properties(2));
+        StageResult first = result(AiStageFixtures.run(stage, context));
+
+        StageResult second = result(AiStageFixtures.run(stage, context));
+
+        assertThat(server.requests()).hasSize(2);
+        assertThat(second).isEqualTo(first);
+    }
+
+    @Test
+    void captionsAtMostTheConfiguredNumberOfKeyFrames() throws IOException {
+        AiProperties properties = properties(4);
+        AiCaptionStage stage = new AiCaptionStage(new VideoStage(), AiStageFixtures.provider(properties), cache,
+                properties, 2);
+
+        StageResult result = result(AiStageFixtures.run(stage, threeScenes(640)));
+
+        assertThat(imageUrls(server.lastRequest().json())).hasSize(2);
+        assertThat(chapters(result.data())).extracting(c -> c.containsKey("caption"))
+                .containsExactly(true, false, true);
+    }
+
+    @Test
+    void disabledProviderLeavesTheLocalStageAsItIs() throws IOException {
+        AiProperties off = AiProperties.of("", "");
+        AiCaptionStage stage = new AiCaptionStage(new VideoStage(), AiStageFixtures.provider(off), cache, off);
+        StageContext context = threeScenes(640);
+
+        List<StageUpdate> updates = AiStageFixtures.run(stage, context);
+
+        assertThat(updates).isEqualTo(AiStageFixtures.run(new VideoStage(), context));
+        assertThat(server.requests()).isEmpty();
+    }
+
+    @Test
+    void captionRepliesAreCheckedAndCleaned() {
+        assertThat(CaptionReply.parse("{\"captions\": [\" A\\u0007 slide\\n about  sales \", \"\", \"extra\"]}", 2))
+                .containsExactly("A slide about sales", "");
+        assertThat(CaptionReply.parse("{\"captions\": [\"" + "x".repeat(500) + "\"]}", 1).get(0)).hasSize(200);
+        assertThatThrownBy(() -> CaptionReply.parse("{\"captions\": [\"one\"]}", 2))
+                .isInstanceOf(AiException.class).hasMessageContaining("1 captions for 2 images");
+        assertThatThrownBy(() -> CaptionReply.parse("{\"captions\": [1, 2]}", 2)).isInstanceOf(AiException.class);
+        assertThatThrownBy(() -> CaptionReply.parse("[\"a\"]", 1)).isInstanceOf(AiException.class);
+        assertThatThrownBy(() -> CaptionReply.parse("not json", 1)).isInstanceOf(AiException.class);
+    }
+
+    @Test
+    void settingsSayWhatIsWrong() {
+        AiProperties properties = properties(4);
+        assertThatThrownBy(() -> new AiCaptionStage(new VideoStage(), AiStageFixtures.provider(properties), cache,
+                properties, 0)).hasMessage("maxFrames must be > 0, but was 0");
+    }
+
+    // --- helpers
+
+    private AiProperties properties(int imagesPerCall) {
+        return new AiProperties(server.baseUrl(), "test-key", AiProperties.Models.defaults(), Duration.ofSeconds(5),
+                Duration.ofSeconds(60), DataSize.ofMegabytes(24), imagesPerCall);
+    }
+
+    private AiCaptionStage stage(AiProperties properties) {
+        return new AiCaptionStage(new VideoStage(), AiStageFixtures.provider(properties), cache, properties);
+    }
+
+    /** Return a session of nine one-second screenshots, three per scene: three chapters. */
+    private StageContext threeScenes(int width) throws IOException {
+        MediaStore store = new LocalDirectoryMediaStore(dir.resolve("store-" + width));
+        String sessionId = "session-" + width;
+        List<MediaRef> media = new ArrayList<>();
+        for (int second = 0; second < 9; second++) {
+            BufferedImage shot = VideoFixtures.image(width, width * 9 / 16, second * 10, VideoFixtures.scenes(30));
+            ByteArrayOutputStream png = new ByteArrayOutputStream();
+            ImageIO.write(shot, "png", png);
+            MediaStore.Stored stored = store.store(TENANT, sessionId,
+                    Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(png.toByteArray())), Long.MAX_VALUE)
+                    .block(Duration.ofSeconds(10));
+            media.add(new MediaRef(MediaKind.FRAMES, stored.key(), stored.size(), "image/png", second + ".png"));
+        }
+        Session session = new Session(sessionId, TENANT, "Review", null, null, media, Instant.EPOCH);
+        return new StageContext("job-1", session, Map.of(), store);
+    }
+
+    private static List<String> imageUrls(JsonNode body) {
+        List<String> urls = new ArrayList<>();
+        for (JsonNode message : body.path("messages")) {
+            for (JsonNode part : message.path("content")) {
+                if ("image_url".equals(part.path("type").asString(""))) {
+                    urls.add(part.path("image_url").path("url").asString());
+                }
+            }
+        }
+        return urls;
+    }
+
+    private static BufferedImage image(String dataUrl) throws IOException {
+        byte[] png = Base64.getDecoder().decode(dataUrl.substring(DATA_URL.length()));
+        return ImageIO.read(new ByteArrayInputStream(png));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> chapters(Map<String, Object> data) {
+        return (List<Map<String, Object>>) data.get("chapters");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> captions(Map<String, Object> data) {
+        return (List<String>) data.get("captions");
+    }
+}
