@@ -2,16 +2,16 @@ package dev.enrich.stage.audio;
 
 import dev.enrich.ai.AiCache;
 import dev.enrich.ai.AiCall;
-import dev.enrich.ai.AiException;
 import dev.enrich.ai.AiProvider;
 import dev.enrich.ai.Transcription;
 import dev.enrich.config.AiProperties;
-import dev.enrich.cost.Budgets;
 import dev.enrich.pipeline.Stage;
 import dev.enrich.pipeline.StageContext;
 import dev.enrich.pipeline.StageName;
 import dev.enrich.pipeline.StageResult;
 import dev.enrich.pipeline.StageUpdate;
+import dev.enrich.stage.LocalFirst;
+import dev.enrich.stage.UntrustedText;
 import dev.enrich.session.MediaKind;
 import dev.enrich.session.MediaRef;
 import java.io.IOException;
@@ -97,16 +97,8 @@ public final class AiTranscriptionStage implements Stage {
         if (!provider.enabled() || (uploaded != null && !uploaded.isBlank())) {
             return local.run(context);
         }
-        return local.run(context).concatMap(update -> {
-            if (update instanceof StageUpdate.Progress p) {
-                return Mono.just(StageUpdate.progress(p.fraction() * LOCAL_SHARE, p.message()));
-            }
-            StageResult result = ((StageUpdate.Done) update).result();
-            if (!result.state().isUseful() || result.data().containsKey("transcript")) {
-                return Mono.just(update);
-            }
-            return transcribe(context, result);
-        });
+        return LocalFirst.then(local, context, LOCAL_SHARE, result -> result.data().containsKey("transcript")
+                ? Mono.just(StageUpdate.done(result)) : transcribe(context, result));
     }
 
     private Flux<StageUpdate> transcribe(StageContext context, StageResult localResult) {
@@ -140,7 +132,8 @@ public final class AiTranscriptionStage implements Stage {
                 AiTranscriptionStage::closeQuietly);
         return Flux.concat(Mono.just(StageUpdate.progress(LOCAL_SHARE, ACTIVITY)),
                 ai.subscribeOn(Schedulers.boundedElastic())
-                        .onErrorResume(e -> Mono.just(StageUpdate.done(fallback(context, localResult, e)))));
+                        .onErrorResume(e -> Mono.just(StageUpdate.done(
+                                LocalFirst.fallback(context, localResult, e, UNREACHABLE_MESSAGE)))));
     }
 
     /** Write one chunk, transcribe it (or reuse the transcript of equal content) and delete the file. */
@@ -178,7 +171,7 @@ public final class AiTranscriptionStage implements Stage {
         boolean truncated = false;
         for (Part part : parts) {
             for (Transcription.Segment s : part.segments()) {
-                String text = clean(s.text());
+                String text = UntrustedText.line(s.text(), MAX_TEXT_CHARS);
                 if (text.isEmpty() || !Double.isFinite(s.start()) || !Double.isFinite(s.end())) {
                     continue;
                 }
@@ -200,21 +193,6 @@ public final class AiTranscriptionStage implements Stage {
         }
         data.put("transcriptSource", "ai");
         return new StageResult(StageName.AUDIO, localResult.state(), data, localResult.message(), "ai");
-    }
-
-    private static StageResult fallback(StageContext context, StageResult localResult, Throwable error) {
-        boolean budget = error instanceof AiException ai && ai.kind() == AiException.Kind.BUDGET_EXHAUSTED;
-        log.warn("AI transcription failed, keeping the local audio result: job={} stage={} error={}{}",
-                context.jobId(), StageName.AUDIO, error.getClass().getSimpleName(),
-                error instanceof AiException ai ? " (" + ai.kind() + ")" : "");
-        return new StageResult(StageName.AUDIO, localResult.state(), localResult.data(),
-                budget ? Budgets.PAUSED_MESSAGE : UNREACHABLE_MESSAGE, "local");
-    }
-
-    /** Return the text on one line, without control characters, at most {@link #MAX_TEXT_CHARS} long. */
-    static String clean(String text) {
-        String line = text.replaceAll("\\p{Cc}", " ").replaceAll("\\p{Cf}", "").replaceAll("\\s+", " ").strip();
-        return line.length() <= MAX_TEXT_CHARS ? line : line.substring(0, MAX_TEXT_CHARS).strip();
     }
 
     private static List<double[]> speech(Object segments) {

@@ -2,16 +2,15 @@ package dev.enrich.stage.video;
 
 import dev.enrich.ai.AiCache;
 import dev.enrich.ai.AiCall;
-import dev.enrich.ai.AiException;
 import dev.enrich.ai.AiProvider;
 import dev.enrich.ai.ChatRequest;
 import dev.enrich.config.AiProperties;
-import dev.enrich.cost.Budgets;
 import dev.enrich.pipeline.Stage;
 import dev.enrich.pipeline.StageContext;
 import dev.enrich.pipeline.StageName;
 import dev.enrich.pipeline.StageResult;
 import dev.enrich.pipeline.StageUpdate;
+import dev.enrich.stage.LocalFirst;
 import dev.enrich.session.Session;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -95,13 +94,7 @@ public final class AiCaptionStage implements Stage {
         if (!provider.enabled()) {
             return local.run(context);
         }
-        return local.run(context).concatMap(update -> {
-            if (update instanceof StageUpdate.Progress p) {
-                return Mono.just(StageUpdate.progress(p.fraction() * LOCAL_SHARE, p.message()));
-            }
-            StageResult result = ((StageUpdate.Done) update).result();
-            return result.state().isUseful() ? caption(context, result) : Mono.just(update);
-        });
+        return LocalFirst.then(local, context, LOCAL_SHARE, result -> caption(context, result));
     }
 
     private Flux<StageUpdate> caption(StageContext context, StageResult localResult) {
@@ -127,7 +120,8 @@ public final class AiCaptionStage implements Stage {
                             .concatWith(Mono.fromSupplier(() -> StageUpdate.done(merged(localResult, captions))));
                 });
         return Flux.concat(Mono.just(StageUpdate.progress(LOCAL_SHARE, ACTIVITY)),
-                ai.onErrorResume(e -> Mono.just(StageUpdate.done(fallback(context, localResult, e)))));
+                ai.onErrorResume(e -> Mono.just(StageUpdate.done(
+                        LocalFirst.fallback(context, localResult, e, UNREACHABLE_MESSAGE)))));
     }
 
     /** Caption one group of key frames; return captions by chapter index. */
@@ -223,15 +217,6 @@ public final class AiCaptionStage implements Stage {
         data.put("chapters", chapters);
         data.put("captions", list);
         return new StageResult(StageName.VIDEO, localResult.state(), data, localResult.message(), "ai");
-    }
-
-    private static StageResult fallback(StageContext context, StageResult localResult, Throwable error) {
-        boolean budget = error instanceof AiException ai && ai.kind() == AiException.Kind.BUDGET_EXHAUSTED;
-        log.warn("AI captions failed, keeping the local video result: job={} stage={} error={}{}",
-                context.jobId(), StageName.VIDEO, error.getClass().getSimpleName(),
-                error instanceof AiException ai ? " (" + ai.kind() + ")" : "");
-        return new StageResult(StageName.VIDEO, localResult.state(), localResult.data(),
-                budget ? Budgets.PAUSED_MESSAGE : UNREACHABLE_MESSAGE, "local");
     }
 
     @SuppressWarnings("unchecked")

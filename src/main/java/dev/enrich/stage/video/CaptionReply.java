@@ -1,6 +1,7 @@
 package dev.enrich.stage.video;
 
 import dev.enrich.ai.AiException;
+import dev.enrich.stage.UntrustedText;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.core.JacksonException;
@@ -43,14 +44,9 @@ final class CaptionReply {
             if (!caption.isString()) {
                 throw invalid("caption " + i + " is not a string");
             }
-            out.add(clean(caption.stringValue()));
+            out.add(UntrustedText.line(caption.stringValue(), MAX_CAPTION_CHARS));
         }
         return out;
-    }
-
-    static String clean(String text) {
-        String line = text.replaceAll("\\p{Cc}", " ").replaceAll("\\p{Cf}", "").replaceAll("\\s+", " ").strip();
-        return line.length() <= MAX_CAPTION_CHARS ? line : line.substring(0, MAX_CAPTION_CHARS - 1).strip() + "…";
     }
 
     private static AiException invalid(String what) {
