@@ -73,7 +73,13 @@ public final class AiFallback {
         return Flux.concat(Mono.just(StageUpdate.progress(LOCAL_SHARE, basic.stage().activity())), done);
     }
 
-    private static StageResult fallback(StageContext context, StageResult basic, Throwable error,
+    /**
+     * Return the local result after a failed AI attempt: path {@code local}, DEGRADED when it had succeeded, with a
+     * friendly message; log the failure once. For decorators whose AI work is more than one {@link #attempt}.
+     *
+     * @param unreachableMessage the message for failures other than an exhausted budget
+     */
+    public static StageResult fallback(StageContext context, StageResult basic, Throwable error,
             String unreachableMessage) {
         boolean paused = error instanceof AiException ai && ai.kind() == AiException.Kind.BUDGET_EXHAUSTED;
         log.warn("AI result not used, basic result kept: job={} stage={} error={}{}", context.jobId(),

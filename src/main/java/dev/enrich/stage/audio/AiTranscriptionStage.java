@@ -10,8 +10,9 @@ import dev.enrich.pipeline.StageContext;
 import dev.enrich.pipeline.StageName;
 import dev.enrich.pipeline.StageResult;
 import dev.enrich.pipeline.StageUpdate;
-import dev.enrich.stage.LocalFirst;
-import dev.enrich.stage.UntrustedText;
+import dev.enrich.stage.ai.AiFallback;
+import dev.enrich.stage.ai.AiText;
+import dev.enrich.stage.ai.LocalFirstAiStage;
 import dev.enrich.session.MediaKind;
 import dev.enrich.session.MediaRef;
 import java.io.IOException;
@@ -20,7 +21,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -30,24 +30,24 @@ import reactor.core.scheduler.Schedulers;
 /**
  * Add an AI transcript to the local audio result when no transcript was uploaded. Decorates the local audio stage.
  *
- * <p>Runs the local stage first (its progress scaled to 0..0.6); its result is the fallback. Then cuts the audio into
+ * <p>Runs the local stage first (its progress scaled to 0..0.7); its result is the fallback. Then cuts the audio into
  * chunks of at most {@link AiProperties#maxUploadSize()} bytes, in the middle of pauses between the local speech
  * segments (hard cuts where speech runs on longer than a chunk), writes each as a 16-bit PCM mono WAV temp file and
- * transcribes them one after another (progress 0.6..1.0). Chunks without speech are not sent; when the local stage
+ * transcribes them one after another (progress 0.7..1.0). Chunks without speech are not sent; when the local stage
  * found no speech at all, nothing is sent and the local result stands. A chunk with the same content as one already
  * transcribed in the same job is not sent again ({@link AiCache} kind {@code "transcribe"}). Temp files are deleted
  * as soon as a chunk is done, and on error or cancellation.
  *
  * <p>On success the result adds {@code transcript} ({start, end, text} segments in recording time, at most 5,000,
  * then {@code transcriptTruncated}) and {@code transcriptSource: "ai"}, with path {@code ai}. When any chunk fails,
- * the local result is kept (path {@code local}) with a friendly message. When the provider is disabled the stage is
- * the local stage.
+ * the local result is kept, DEGRADED, path {@code local}, with a friendly message (see {@link AiFallback}). When the
+ * provider is disabled the stage is the local stage; with an uploaded transcript it only scales the progress.
  */
-public final class AiTranscriptionStage implements Stage {
+public final class AiTranscriptionStage extends LocalFirstAiStage {
 
     static final String UNREACHABLE_MESSAGE = "Couldn't reach the AI service — no transcript this time.";
     static final String ACTIVITY = "Transcribing audio...";
-    static final double LOCAL_SHARE = 0.6;
+    static final double LOCAL_SHARE = AiFallback.LOCAL_SHARE;
     static final int MAX_SEGMENTS = 5_000;
     static final int MAX_TEXT_CHARS = 2_000;
     /** One second of 16 kHz audio plus its header; smaller chunks are not worth a call. */
@@ -55,9 +55,6 @@ public final class AiTranscriptionStage implements Stage {
 
     private static final Logger log = LoggerFactory.getLogger(AiTranscriptionStage.class);
 
-    private final Stage local;
-    private final AiProvider provider;
-    private final AiCache cache;
     private final long maxUploadBytes;
     private final Path tempDir;
 
@@ -74,31 +71,22 @@ public final class AiTranscriptionStage implements Stage {
      */
     public AiTranscriptionStage(Stage local, AiProvider provider, AiCache cache, AiProperties properties,
             Path tempDir) {
+        super(local, provider, cache);
         long max = properties.maxUploadSize().toBytes();
         if (max < MIN_UPLOAD_BYTES) {
             throw new IllegalArgumentException("enrich.ai.max-upload-size must be >= " + MIN_UPLOAD_BYTES
                     + " bytes for transcription, but was " + max);
         }
-        this.local = local;
-        this.provider = provider;
-        this.cache = cache;
         this.maxUploadBytes = max;
         this.tempDir = tempDir;
     }
 
     @Override
-    public Optional<String> missingInput(StageContext context) {
-        return local.missingInput(context);
-    }
-
-    @Override
-    public Flux<StageUpdate> run(StageContext context) {
+    protected Flux<StageUpdate> improve(StageContext context, StageResult basic) {
         String uploaded = context.session().transcript();
-        if (!provider.enabled() || (uploaded != null && !uploaded.isBlank())) {
-            return local.run(context);
-        }
-        return LocalFirst.then(local, context, LOCAL_SHARE, result -> result.data().containsKey("transcript")
-                ? Mono.just(StageUpdate.done(result)) : transcribe(context, result));
+        boolean hasTranscript = (uploaded != null && !uploaded.isBlank()) || basic.data().containsKey("transcript");
+        return hasTranscript || !basic.state().isUseful() ? Flux.just(StageUpdate.done(basic))
+                : transcribe(context, basic);
     }
 
     private Flux<StageUpdate> transcribe(StageContext context, StageResult localResult) {
@@ -133,7 +121,7 @@ public final class AiTranscriptionStage implements Stage {
         return Flux.concat(Mono.just(StageUpdate.progress(LOCAL_SHARE, ACTIVITY)),
                 ai.subscribeOn(Schedulers.boundedElastic())
                         .onErrorResume(e -> Mono.just(StageUpdate.done(
-                                LocalFirst.fallback(context, localResult, e, UNREACHABLE_MESSAGE)))));
+                                AiFallback.fallback(context, localResult, e, UNREACHABLE_MESSAGE)))));
     }
 
     /** Write one chunk, transcribe it (or reuse the transcript of equal content) and delete the file. */
@@ -171,7 +159,7 @@ public final class AiTranscriptionStage implements Stage {
         boolean truncated = false;
         for (Part part : parts) {
             for (Transcription.Segment s : part.segments()) {
-                String text = UntrustedText.line(s.text(), MAX_TEXT_CHARS);
+                String text = AiText.clean(s.text(), MAX_TEXT_CHARS, false).orElse("");
                 if (text.isEmpty() || !Double.isFinite(s.start()) || !Double.isFinite(s.end())) {
                     continue;
                 }

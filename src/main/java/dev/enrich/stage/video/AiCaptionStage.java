@@ -10,8 +10,10 @@ import dev.enrich.pipeline.StageContext;
 import dev.enrich.pipeline.StageName;
 import dev.enrich.pipeline.StageResult;
 import dev.enrich.pipeline.StageUpdate;
-import dev.enrich.stage.LocalFirst;
 import dev.enrich.session.Session;
+import dev.enrich.stage.ai.AiFallback;
+import dev.enrich.stage.ai.AiText;
+import dev.enrich.stage.ai.LocalFirstAiStage;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +22,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import javax.imageio.ImageIO;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,19 +35,19 @@ import reactor.core.scheduler.Schedulers;
  * <p>Runs the local stage first (its progress scaled to 0..0.7); its result is the fallback. Then reads the key frames
  * of up to {@code maxFrames} chapters (spread evenly over the chapters that have one), downscales them to at most 512
  * pixels wide and asks the vision model for one caption per image, {@link AiProperties#maxImagesPerCall()} images per
- * call, one call after another (progress 0.7..1.0). Images already captioned in the same job are not sent again
- * ({@link AiCache} kind {@code "captions"}).
+ * call, one call after another (progress 0.7..1.0). The same images with the same prompt are not sent twice in a job
+ * ({@link AiCache} kind {@code "captions"}, keyed by the request hash, which covers the image bytes).
  *
  * <p>On success the result adds {@code captions} (strings in chapter order, at most 200 characters each) and a
  * {@code caption} to each captioned chapter, with path {@code ai}. When a call fails or its reply is not valid, the
- * local result is kept (path {@code local}) with a friendly message. When the provider is disabled, or no chapter has a
- * key frame, the result is the local one.
+ * local result is kept, DEGRADED, path {@code local}, with a friendly message (see {@link AiFallback}). When the
+ * provider is disabled, or no chapter has a key frame, the result is the local one.
  */
-public final class AiCaptionStage implements Stage {
+public final class AiCaptionStage extends LocalFirstAiStage {
 
     static final String UNREACHABLE_MESSAGE = "Couldn't reach the AI service — no captions this time.";
     static final String ACTIVITY = "Describing key frames...";
-    static final double LOCAL_SHARE = 0.7;
+    static final double LOCAL_SHARE = AiFallback.LOCAL_SHARE;
     static final int MAX_IMAGE_WIDTH = 512;
     /** Captions for a dozen chapters are plenty for a summary. */
     public static final int DEFAULT_MAX_FRAMES = 12;
@@ -56,9 +57,6 @@ public final class AiCaptionStage implements Stage {
 
     private static final Logger log = LoggerFactory.getLogger(AiCaptionStage.class);
 
-    private final Stage local;
-    private final AiProvider provider;
-    private final AiCache cache;
     private final int imagesPerCall;
     private final int maxFrames;
 
@@ -74,27 +72,17 @@ public final class AiCaptionStage implements Stage {
      * @throws IllegalArgumentException when {@code maxFrames} is not positive
      */
     public AiCaptionStage(Stage local, AiProvider provider, AiCache cache, AiProperties properties, int maxFrames) {
+        super(local, provider, cache);
         if (maxFrames <= 0) {
             throw new IllegalArgumentException("maxFrames must be > 0, but was " + maxFrames);
         }
-        this.local = local;
-        this.provider = provider;
-        this.cache = cache;
         this.imagesPerCall = properties.maxImagesPerCall();
         this.maxFrames = maxFrames;
     }
 
     @Override
-    public Optional<String> missingInput(StageContext context) {
-        return local.missingInput(context);
-    }
-
-    @Override
-    public Flux<StageUpdate> run(StageContext context) {
-        if (!provider.enabled()) {
-            return local.run(context);
-        }
-        return LocalFirst.then(local, context, LOCAL_SHARE, result -> caption(context, result));
+    protected Flux<StageUpdate> improve(StageContext context, StageResult basic) {
+        return basic.state().isUseful() ? caption(context, basic) : Flux.just(StageUpdate.done(basic));
     }
 
     private Flux<StageUpdate> caption(StageContext context, StageResult localResult) {
@@ -121,15 +109,15 @@ public final class AiCaptionStage implements Stage {
                 });
         return Flux.concat(Mono.just(StageUpdate.progress(LOCAL_SHARE, ACTIVITY)),
                 ai.onErrorResume(e -> Mono.just(StageUpdate.done(
-                        LocalFirst.fallback(context, localResult, e, UNREACHABLE_MESSAGE)))));
+                        AiFallback.fallback(context, localResult, e, UNREACHABLE_MESSAGE)))));
     }
 
     /** Caption one group of key frames; return captions by chapter index. */
     private Mono<Map<Integer, String>> captionGroup(AiCall call, List<KeyFrame> group) {
-        byte[][] pngs = group.stream().map(KeyFrame::png).toArray(byte[][]::new);
-        return cache.get(call.jobId(), "captions", AiCache.sha256(pngs),
-                        () -> provider.chat(call, request(List.of(pngs)))
-                                .map(reply -> CaptionReply.parse(reply.content(), pngs.length)))
+        List<byte[]> pngs = group.stream().map(KeyFrame::png).toList();
+        ChatRequest request = request(pngs);
+        return cache.get(call.jobId(), "captions", AiText.hash(request),
+                        () -> provider.chat(call, request).map(reply -> CaptionReply.parse(reply.content(), pngs.size())))
                 .map(captions -> {
                     Map<Integer, String> byChapter = new LinkedHashMap<>();
                     for (int i = 0; i < group.size(); i++) {

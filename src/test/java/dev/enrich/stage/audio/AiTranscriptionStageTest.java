@@ -1,7 +1,8 @@
 package dev.enrich.stage.audio;
 
-import static dev.enrich.stage.audio.AiStageFixtures.fractions;
-import static dev.enrich.stage.audio.AiStageFixtures.result;
+import static dev.enrich.stage.audio.AiMediaFixtures.fractions;
+import static dev.enrich.stage.audio.AiMediaFixtures.result;
+import static dev.enrich.stage.summary.AiStageFixtures.withoutBudget;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -69,7 +70,7 @@ class AiTranscriptionStageTest {
 
     @Test
     void cutsLongAudioInsidePausesIntoUploadSizedChunksAndMergesTheirTranscripts() throws IOException {
-        List<StageUpdate> updates = AiStageFixtures.run(stage(), longSpeech());
+        List<StageUpdate> updates = AiMediaFixtures.run(stage(), longSpeech());
 
         StageResult result = result(updates);
         assertThat(result.state()).isEqualTo(StageState.SUCCEEDED);
@@ -125,7 +126,7 @@ class AiTranscriptionStageTest {
         WavFixtures.Signal signal = WavFixtures.bursts(48_000, new double[][] {{0.5, 4.5}, {5.5, 9.5}}, 0.3, 220, 0.001);
         StageContext context = WavFixtures.context(() -> WavFixtures.stream(stereo, 10, signal));
 
-        StageResult result = result(AiStageFixtures.run(stage(), context));
+        StageResult result = result(AiMediaFixtures.run(stage(), context));
 
         assertThat(result.path()).isEqualTo("ai");
         assertThat(uploads()).singleElement().satisfies(u -> {
@@ -142,7 +143,7 @@ class AiTranscriptionStageTest {
         StageContext context = new StageContext(plain.jobId(), new Session(session.id(), session.tenant(),
                 session.title(), null, vtt, session.media(), session.createdAt()), Map.of(), plain.media());
 
-        StageResult result = result(AiStageFixtures.run(stage(), context));
+        StageResult result = result(AiMediaFixtures.run(stage(), context));
 
         assertThat(result.path()).isEqualTo("local");
         assertThat(transcript(result.data())).extracting(s -> s.get("text")).containsExactly("Hello team.");
@@ -152,13 +153,13 @@ class AiTranscriptionStageTest {
 
     @Test
     void disabledProviderLeavesTheLocalStageAsItIs() {
-        AiProvider disabled = AiStageFixtures.provider(AiProperties.of("", ""));
+        AiProvider disabled = AiMediaFixtures.provider(AiProperties.of("", ""));
         AiTranscriptionStage stage = new AiTranscriptionStage(new AudioStage(), disabled, cache, properties, chunks);
         StageContext context = shortSpeech();
 
-        List<StageUpdate> updates = AiStageFixtures.run(stage, context);
+        List<StageUpdate> updates = AiMediaFixtures.run(stage, context);
 
-        assertThat(updates).isEqualTo(AiStageFixtures.run(new AudioStage(), context));
+        assertThat(updates).isEqualTo(AiMediaFixtures.run(new AudioStage(), context));
         assertThat(result(updates).path()).isEqualTo("local");
         assertThat(server.requests()).isEmpty();
     }
@@ -177,7 +178,7 @@ class AiTranscriptionStageTest {
                 .subscribeOn(Schedulers.boundedElastic()).collectList().block(Duration.ofSeconds(120));
 
         StageResult result = result(updates);
-        assertThat(result.state()).isEqualTo(StageState.SUCCEEDED);
+        assertThat(result.state()).isEqualTo(StageState.DEGRADED);
         assertThat(result.path()).isEqualTo("local");
         assertThat(result.message()).isEqualTo("Couldn't reach the AI service — no transcript this time.");
         assertThat(result.data()).doesNotContainKeys("transcript", "transcriptSource").containsKey("segments");
@@ -187,10 +188,10 @@ class AiTranscriptionStageTest {
 
     @Test
     void exhaustedBudgetSaysAiIsPausedAndSendsNothing() {
-        AiProvider paused = AiStageFixtures.exhaustedBudget(AiStageFixtures.provider(properties));
+        AiProvider paused = withoutBudget(AiMediaFixtures.provider(properties));
         AiTranscriptionStage stage = new AiTranscriptionStage(new AudioStage(), paused, cache, properties, chunks);
 
-        StageResult result = result(AiStageFixtures.run(stage, shortSpeech()));
+        StageResult result = result(AiMediaFixtures.run(stage, shortSpeech()));
 
         assertThat(result.path()).isEqualTo("local");
         assertThat(result.message()).isEqualTo(Budgets.PAUSED_MESSAGE);
@@ -201,10 +202,10 @@ class AiTranscriptionStageTest {
     @Test
     void rerunWithinTheSameJobSendsNothingAgain() {
         StageContext context = longSpeech();
-        StageResult first = result(AiStageFixtures.run(stage(), context));
+        StageResult first = result(AiMediaFixtures.run(stage(), context));
         int sent = server.requests().size();
 
-        StageResult second = result(AiStageFixtures.run(stage(), context));
+        StageResult second = result(AiMediaFixtures.run(stage(), context));
 
         assertThat(server.requests()).hasSize(sent);
         assertThat(second).isEqualTo(first);
@@ -234,7 +235,7 @@ class AiTranscriptionStageTest {
         StageContext context = WavFixtures.context(() -> WavFixtures.stream(Format.mono16(RATE), 5,
                 WavFixtures.noise(0.001, 3)));
 
-        StageResult result = result(AiStageFixtures.run(stage(), context));
+        StageResult result = result(AiMediaFixtures.run(stage(), context));
 
         assertThat(result.path()).isEqualTo("local");
         assertThat(result.data()).doesNotContainKey("transcript");
@@ -244,7 +245,7 @@ class AiTranscriptionStageTest {
     @Test
     void refusesAnUploadLimitBelowOneSecondOfAudio() {
         AiProperties tiny = properties.withMaxUploadSize(DataSize.ofKilobytes(16));
-        assertThatThrownBy(() -> new AiTranscriptionStage(new AudioStage(), AiStageFixtures.provider(tiny), cache,
+        assertThatThrownBy(() -> new AiTranscriptionStage(new AudioStage(), AiMediaFixtures.provider(tiny), cache,
                 tiny)).hasMessage("enrich.ai.max-upload-size must be >= 32044 bytes for transcription, but was 16384");
     }
 
@@ -260,7 +261,7 @@ class AiTranscriptionStageTest {
     // --- helpers
 
     private AiTranscriptionStage stage() {
-        return new AiTranscriptionStage(new AudioStage(), AiStageFixtures.provider(properties), cache, properties,
+        return new AiTranscriptionStage(new AudioStage(), AiMediaFixtures.provider(properties), cache, properties,
                 chunks);
     }
 

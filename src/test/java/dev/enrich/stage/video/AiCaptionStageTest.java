@@ -1,12 +1,13 @@
 package dev.enrich.stage.video;
 
-import static dev.enrich.stage.audio.AiStageFixtures.fractions;
-import static dev.enrich.stage.audio.AiStageFixtures.result;
+import static dev.enrich.stage.audio.AiMediaFixtures.fractions;
+import static dev.enrich.stage.audio.AiMediaFixtures.result;
+import static dev.enrich.stage.summary.AiStageFixtures.replying;
+import static dev.enrich.stage.summary.AiStageFixtures.withoutBudget;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.enrich.ai.AiCache;
-import dev.enrich.ai.AiException;
 import dev.enrich.ai.AiProvider;
 import dev.enrich.ai.fake.FakeOpenAiServer;
 import dev.enrich.ai.fake.RecordedRequest;
@@ -21,7 +22,8 @@ import dev.enrich.session.MediaKind;
 import dev.enrich.session.MediaRef;
 import dev.enrich.session.MediaStore;
 import dev.enrich.session.Session;
-import dev.enrich.stage.audio.AiStageFixtures;
+import dev.enrich.stage.ai.AiText;
+import dev.enrich.stage.audio.AiMediaFixtures;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -69,7 +71,7 @@ class AiCaptionStageTest {
     void captionsEveryChapterKeyFrameInOneCall() throws IOException {
         StageContext context = threeScenes(640);
 
-        List<StageUpdate> updates = AiStageFixtures.run(stage(properties(4)), context);
+        List<StageUpdate> updates = AiMediaFixtures.run(stage(properties(4)), context);
 
         StageResult result = result(updates);
         assertThat(result.state()).isEqualTo(StageState.SUCCEEDED);
@@ -81,7 +83,8 @@ class AiCaptionStageTest {
         assertThat(chapters).extracting(c -> (String) c.get("caption"))
                 .containsExactly(captions(result.data()).toArray(String[]::new))
                 .allSatisfy(c -> assertThat(c).isNotBlank().hasSizeLessThanOrEqualTo(200));
-        assertThat(captions(result.data()).get(0)).startsWith("Frame 1 of 3:");
+        assertThat(captions(result.data())).extracting(c -> c.substring(0, "Frame 1:".length()))
+                .containsExactly("Frame 1:", "Frame 2:", "Frame 3:");
         assertThat(result.data()).containsKeys("sceneChanges", "activity", "sampledFrames");
 
         assertThat(server.requests()).singleElement().satisfies(request -> {
@@ -100,23 +103,23 @@ class AiCaptionStageTest {
 
     @Test
     void sendsAtMostTheConfiguredNumberOfImagesPerCall() throws IOException {
-        StageResult result = result(AiStageFixtures.run(stage(properties(2)), threeScenes(640)));
+        StageResult result = result(AiMediaFixtures.run(stage(properties(2)), threeScenes(640)));
 
         assertThat(result.path()).isEqualTo("ai");
         assertThat(server.requests()).extracting(r -> imageUrls(r.json()).size()).containsExactly(2, 1);
         assertThat(chapters(result.data())).allSatisfy(c -> assertThat(c).containsKey("caption"));
-        assertThat(captions(result.data())).extracting(c -> c.substring(0, "Frame 1 of 2".length()))
-                .containsExactly("Frame 1 of 2", "Frame 2 of 2", "Frame 1 of 1");
+        assertThat(captions(result.data())).extracting(c -> c.substring(0, "Frame 1:".length()))
+                .containsExactly("Frame 1:", "Frame 2:", "Frame 1:");
     }
 
     @Test
     void downscalesWideKeyFramesTo512Pixels() throws IOException {
         VideoSettings wide = new VideoSettings(1.0, 1.0, 2.0, 100, 800, 0.15, 6.0, 30);
         AiProperties properties = properties(4);
-        AiCaptionStage stage = new AiCaptionStage(new VideoStage(wide), AiStageFixtures.provider(properties), cache,
+        AiCaptionStage stage = new AiCaptionStage(new VideoStage(wide), AiMediaFixtures.provider(properties), cache,
                 properties);
 
-        assertThat(result(AiStageFixtures.run(stage, threeScenes(1280))).path()).isEqualTo("ai");
+        assertThat(result(AiMediaFixtures.run(stage, threeScenes(1280))).path()).isEqualTo("ai");
 
         assertThat(imageUrls(server.lastRequest().json())).allSatisfy(url -> {
             BufferedImage image = image(url);
@@ -130,9 +133,9 @@ class AiCaptionStageTest {
         StageContext context = threeScenes(640);
         server.failNext(FakeOpenAiServer.Fault.SERVER_ERROR);
 
-        StageResult result = result(AiStageFixtures.run(stage(properties(2)), context));
+        StageResult result = result(AiMediaFixtures.run(stage(properties(2)), context));
 
-        assertThat(result.state()).isEqualTo(StageState.SUCCEEDED);
+        assertThat(result.state()).isEqualTo(StageState.DEGRADED);
         assertThat(result.path()).isEqualTo("local");
         assertThat(result.message()).isEqualTo("Couldn't reach the AI service — no captions this time.");
         assertThat(result.data()).doesNotContainKey("captions");
@@ -144,19 +147,33 @@ class AiCaptionStageTest {
     void malformedReplyKeepsTheLocalResult() throws IOException {
         server.failNext(FakeOpenAiServer.Fault.MALFORMED_JSON);
 
-        StageResult result = result(AiStageFixtures.run(stage(properties(4)), threeScenes(640)));
+        StageResult result = result(AiMediaFixtures.run(stage(properties(4)), threeScenes(640)));
 
         assertThat(result.path()).isEqualTo("local");
         assertThat(result.message()).isEqualTo("Couldn't reach the AI service — no captions this time.");
     }
 
     @Test
+    void tooFewCaptionsKeepTheLocalResult() throws IOException {
+        AiProperties properties = properties(4);
+        AiProvider terse = replying(AiMediaFixtures.provider(properties), "{\"captions\": [\"Only one.\"]}");
+        AiCaptionStage stage = new AiCaptionStage(new VideoStage(), terse, cache, properties);
+
+        StageResult result = result(AiMediaFixtures.run(stage, threeScenes(640)));
+
+        assertThat(result.path()).isEqualTo("local");
+        assertThat(result.state()).isEqualTo(StageState.DEGRADED);
+        assertThat(result.data()).doesNotContainKey("captions");
+        assertThat(cache.size()).isZero();
+    }
+
+    @Test
     void exhaustedBudgetSaysAiIsPausedAndSendsNothing() throws IOException {
         AiProperties properties = properties(4);
-        AiProvider paused = AiStageFixtures.exhaustedBudget(AiStageFixtures.provider(properties));
+        AiProvider paused = withoutBudget(AiMediaFixtures.provider(properties));
         AiCaptionStage stage = new AiCaptionStage(new VideoStage(), paused, cache, properties);
 
-        StageResult result = result(AiStageFixtures.run(stage, threeScenes(640)));
+        StageResult result = result(AiMediaFixtures.run(stage, threeScenes(640)));
 
         assertThat(result.path()).isEqualTo("local");
         assertThat(result.message()).isEqualTo(Budgets.PAUSED_MESSAGE);
@@ -167,9 +184,9 @@ class AiCaptionStageTest {
     void rerunWithinTheSameJobSendsNothingAgain() throws IOException {
         StageContext context = threeScenes(640);
         AiCaptionStage stage = stage(properties(2));
-        StageResult first = result(AiStageFixtures.run(stage, context));
+        StageResult first = result(AiMediaFixtures.run(stage, context));
 
-        StageResult second = result(AiStageFixtures.run(stage, context));
+        StageResult second = result(AiMediaFixtures.run(stage, context));
 
         assertThat(server.requests()).hasSize(2);
         assertThat(second).isEqualTo(first);
@@ -178,10 +195,10 @@ class AiCaptionStageTest {
     @Test
     void captionsAtMostTheConfiguredNumberOfKeyFrames() throws IOException {
         AiProperties properties = properties(4);
-        AiCaptionStage stage = new AiCaptionStage(new VideoStage(), AiStageFixtures.provider(properties), cache,
+        AiCaptionStage stage = new AiCaptionStage(new VideoStage(), AiMediaFixtures.provider(properties), cache,
                 properties, 2);
 
-        StageResult result = result(AiStageFixtures.run(stage, threeScenes(640)));
+        StageResult result = result(AiMediaFixtures.run(stage, threeScenes(640)));
 
         assertThat(imageUrls(server.lastRequest().json())).hasSize(2);
         assertThat(chapters(result.data())).extracting(c -> c.containsKey("caption"))
@@ -191,12 +208,12 @@ class AiCaptionStageTest {
     @Test
     void disabledProviderLeavesTheLocalStageAsItIs() throws IOException {
         AiProperties off = AiProperties.of("", "");
-        AiCaptionStage stage = new AiCaptionStage(new VideoStage(), AiStageFixtures.provider(off), cache, off);
+        AiCaptionStage stage = new AiCaptionStage(new VideoStage(), AiMediaFixtures.provider(off), cache, off);
         StageContext context = threeScenes(640);
 
-        List<StageUpdate> updates = AiStageFixtures.run(stage, context);
+        List<StageUpdate> updates = AiMediaFixtures.run(stage, context);
 
-        assertThat(updates).isEqualTo(AiStageFixtures.run(new VideoStage(), context));
+        assertThat(updates).isEqualTo(AiMediaFixtures.run(new VideoStage(), context));
         assertThat(server.requests()).isEmpty();
     }
 
@@ -206,16 +223,16 @@ class AiCaptionStageTest {
                 .containsExactly("A slide about sales", "");
         assertThat(CaptionReply.parse("{\"captions\": [\"" + "x".repeat(500) + "\"]}", 1).get(0)).hasSize(200);
         assertThatThrownBy(() -> CaptionReply.parse("{\"captions\": [\"one\"]}", 2))
-                .isInstanceOf(AiException.class).hasMessageContaining("1 captions for 2 images");
-        assertThatThrownBy(() -> CaptionReply.parse("{\"captions\": [1, 2]}", 2)).isInstanceOf(AiException.class);
-        assertThatThrownBy(() -> CaptionReply.parse("[\"a\"]", 1)).isInstanceOf(AiException.class);
-        assertThatThrownBy(() -> CaptionReply.parse("not json", 1)).isInstanceOf(AiException.class);
+                .isInstanceOf(AiText.InvalidReply.class).hasMessage("1 captions for 2 images");
+        assertThatThrownBy(() -> CaptionReply.parse("{\"captions\": [1, 2]}", 2)).isInstanceOf(AiText.InvalidReply.class);
+        assertThatThrownBy(() -> CaptionReply.parse("[\"a\"]", 1)).isInstanceOf(AiText.InvalidReply.class);
+        assertThatThrownBy(() -> CaptionReply.parse("not json", 1)).isInstanceOf(AiText.InvalidReply.class);
     }
 
     @Test
     void settingsSayWhatIsWrong() {
         AiProperties properties = properties(4);
-        assertThatThrownBy(() -> new AiCaptionStage(new VideoStage(), AiStageFixtures.provider(properties), cache,
+        assertThatThrownBy(() -> new AiCaptionStage(new VideoStage(), AiMediaFixtures.provider(properties), cache,
                 properties, 0)).hasMessage("maxFrames must be > 0, but was 0");
     }
 
@@ -227,7 +244,7 @@ class AiCaptionStageTest {
     }
 
     private AiCaptionStage stage(AiProperties properties) {
-        return new AiCaptionStage(new VideoStage(), AiStageFixtures.provider(properties), cache, properties);
+        return new AiCaptionStage(new VideoStage(), AiMediaFixtures.provider(properties), cache, properties);
     }
 
     /** Return a session of nine one-second screenshots, three per scene: three chapters. */

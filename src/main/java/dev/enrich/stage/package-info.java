@@ -1,5 +1,0 @@
-/** stage: what the stage processors share; each stage lives in its own sub-package. */
-@NullMarked
-package dev.enrich.stage;
-
-import org.jspecify.annotations.NullMarked;
