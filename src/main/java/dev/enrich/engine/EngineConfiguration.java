@@ -2,6 +2,7 @@ package dev.enrich.engine;
 
 import dev.enrich.ai.AiCache;
 import dev.enrich.ai.AiProvider;
+import dev.enrich.config.AiProperties;
 import dev.enrich.config.EnrichProperties;
 import dev.enrich.events.EventLog;
 import dev.enrich.events.EventPublisher;
@@ -15,12 +16,14 @@ import dev.enrich.progress.DurationModel;
 import dev.enrich.queue.JobQueue;
 import dev.enrich.session.MediaStore;
 import dev.enrich.session.SessionRepository;
+import dev.enrich.stage.audio.AiTranscriptionStage;
 import dev.enrich.stage.audio.AudioSettings;
 import dev.enrich.stage.audio.AudioStage;
 import dev.enrich.stage.canvas.AiCanvasStage;
 import dev.enrich.stage.canvas.CanvasStage;
 import dev.enrich.stage.summary.AiSummaryStage;
 import dev.enrich.stage.summary.SummaryStage;
+import dev.enrich.stage.video.AiCaptionStage;
 import dev.enrich.stage.video.VideoSettings;
 import dev.enrich.stage.video.VideoStage;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -46,7 +49,7 @@ class EngineConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    StageRegistry stageRegistry(EnrichProperties props, AiProvider ai, AiCache aiCache) {
+    StageRegistry stageRegistry(EnrichProperties props, AiProvider ai, AiCache aiCache, AiProperties aiProps) {
         AudioSettings audio = AudioSettings.defaults()
                 .withMinSpeechMs((int) props.audio().minSpeech().toMillis())
                 .withMinSilenceMs((int) props.audio().minSilence().toMillis());
@@ -54,8 +57,8 @@ class EngineConfiguration {
                 .withSampleFps(props.video().sampleFps())
                 .withMinChapterSeconds(props.video().minChapter().toMillis() / 1000.0);
         return new StageRegistry(Map.of(
-                StageName.AUDIO, new AudioStage(audio),
-                StageName.VIDEO, new VideoStage(video),
+                StageName.AUDIO, new AiTranscriptionStage(new AudioStage(audio), ai, aiCache, aiProps),
+                StageName.VIDEO, new AiCaptionStage(new VideoStage(video), ai, aiCache, aiProps),
                 StageName.SUMMARY, new AiSummaryStage(new SummaryStage(), ai, aiCache),
                 StageName.CANVAS, new AiCanvasStage(new CanvasStage(), ai, aiCache)));
     }
