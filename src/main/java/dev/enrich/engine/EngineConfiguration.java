@@ -14,6 +14,7 @@ import dev.enrich.pipeline.StageRegistry;
 import dev.enrich.pool.WorkerPool;
 import dev.enrich.progress.DurationModel;
 import dev.enrich.queue.JobQueue;
+import dev.enrich.resilience.RetryListener;
 import dev.enrich.session.MediaStore;
 import dev.enrich.session.SessionRepository;
 import dev.enrich.stage.audio.AiTranscriptionStage;
@@ -67,6 +68,11 @@ class EngineConfiguration {
     @Bean(destroyMethod = "dispose")
     Scheduler stageScheduler(EnrichProperties props) {
         return Schedulers.newBoundedElastic(props.pool().effectiveCpuThreads(), 100_000, "enrich-stage");
+    }
+
+    @Bean
+    RetryListener retryListener(JobRepository jobs, EventPublisher events, Clock clock) {
+        return new RetryEvents(jobs, events, clock);
     }
 
     @Bean
