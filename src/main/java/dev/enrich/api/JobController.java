@@ -2,6 +2,7 @@ package dev.enrich.api;
 
 import dev.enrich.engine.EnrichmentService;
 import dev.enrich.job.BatchView;
+import dev.enrich.job.JobState;
 import dev.enrich.job.JobView;
 import dev.enrich.pool.PoolStatus;
 import dev.enrich.pool.WorkerPool;
@@ -9,6 +10,7 @@ import dev.enrich.tenant.TenantResolver;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -41,11 +43,23 @@ class JobController {
     }
 
     @GetMapping("/jobs")
-    Flux<JobView> jobs(@RequestParam(defaultValue = "50") int limit, ServerWebExchange exchange) {
+    Flux<JobView> jobs(@RequestParam(defaultValue = "50") int limit,
+            @RequestParam(required = false) @Nullable String state, ServerWebExchange exchange) {
         if (limit < 1 || limit > 500) {
             throw StageSelection.invalid("limit must be between 1 and 500.");
         }
-        return tenants.resolve(exchange).flatMapMany(t -> service.recentJobs(t, limit)).map(service::view);
+        JobState wanted = state == null ? null : StageSelection.jobState(state);
+        return tenants.resolve(exchange)
+                .flatMapMany(t -> wanted == null ? service.recentJobs(t, limit) : service.recentJobs(t, wanted, limit))
+                .map(service::view);
+    }
+
+    @PostMapping("/jobs/{id}/retry")
+    Mono<ResponseEntity<JobView>> retry(@PathVariable String id, ServerWebExchange exchange) {
+        return tenants.resolve(exchange).flatMap(t -> service.retry(t, id))
+                .map(job -> ResponseEntity.status(HttpStatus.ACCEPTED)
+                        .location(URI.create("/api/v1/jobs/" + job.id()))
+                        .body(service.view(job)));
     }
 
     @GetMapping("/jobs/{id}")

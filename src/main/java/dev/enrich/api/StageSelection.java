@@ -1,6 +1,7 @@
 package dev.enrich.api;
 
 import dev.enrich.engine.EnrichException;
+import dev.enrich.job.JobState;
 import dev.enrich.job.Priority;
 import dev.enrich.pipeline.StageName;
 import java.util.EnumSet;
@@ -42,6 +43,16 @@ final class StageSelection {
             return Priority.valueOf(name.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw invalid("Unknown priority '" + name + "'. Use interactive or batch.");
+        }
+    }
+
+    /** Parse a job state name, e.g. {@code failed}. */
+    static JobState jobState(String name) {
+        try {
+            return JobState.valueOf(name.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw invalid("Unknown state '" + name + "'. Use queued, running, completed, partial, failed, cancelled"
+                    + " or interrupted.");
         }
     }
 

@@ -123,6 +123,34 @@ public final class EnrichmentService {
         });
     }
 
+    /**
+     * Run a finished job again, reusing the results of stages that succeeded: only failed, degraded, cancelled or
+     * never-run stages run. Fails NOT_FOUND, CONFLICT for a running or fully completed job, BUSY for a full queue.
+     */
+    public Mono<Job> retry(String tenant, String jobId) {
+        return job(tenant, jobId).flatMap(job -> {
+            if (!job.state().isTerminal()) {
+                return Mono.error(new EnrichException(EnrichException.Kind.CONFLICT,
+                        "This job is still running, so there is nothing to retry yet."));
+            }
+            if (job.state() == JobState.COMPLETED) {
+                return Mono.error(new EnrichException(EnrichException.Kind.CONFLICT,
+                        "This job completed, so there is nothing to retry."));
+            }
+            requireAccepting(1);
+            Job again = job.retried(clock.instant());
+            QueuedJob queued = new QueuedJob(again.id(), again.tenant(), again.priority(), clock.instant());
+            return jobs.save(again).flatMap(saved -> pool.submitAll(List.of(queued))
+                    ? Mono.just(saved)
+                    : jobs.save(job).then(Mono.error(pool.accepting() ? busy() : restarting())));
+        });
+    }
+
+    /** List a tenant's recent jobs in one state (e.g. FAILED: the dead letters), newest first. */
+    public Flux<Job> recentJobs(String tenant, JobState state, int limit) {
+        return jobs.findByTenant(tenant, Integer.MAX_VALUE).filter(j -> j.state() == state).take(limit);
+    }
+
     /** Find a job of a tenant; fails NOT_FOUND. */
     public Mono<Job> job(String tenant, String jobId) {
         return jobs.find(tenant, jobId).switchIfEmpty(Mono.error(() -> EnrichException.notFound("job")));

@@ -4,6 +4,7 @@ import dev.enrich.pipeline.StageName;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -26,6 +27,7 @@ import org.jspecify.annotations.Nullable;
  * @param startedAt when a worker took it
  * @param finishedAt when it reached a terminal state
  * @param attempt 1 for the first run, +1 per retry
+ * @param history how earlier attempts ended, oldest first
  */
 public record Job(
         String id,
@@ -41,11 +43,23 @@ public record Job(
         Instant createdAt,
         @Nullable Instant startedAt,
         @Nullable Instant finishedAt,
-        int attempt) {
+        int attempt,
+        List<Attempt> history) {
 
     public Job {
         stages = Collections.unmodifiableMap(new EnumMap<>(stages));
+        history = List.copyOf(history);
     }
+
+    /**
+     * Record how one attempt ended.
+     *
+     * @param attempt its number
+     * @param state how it ended
+     * @param message what it said
+     * @param finishedAt when
+     */
+    public record Attempt(int attempt, JobState state, String message, @Nullable Instant finishedAt) {}
 
     /** Create a queued job with every requested stage pending. */
     public static Job queued(
@@ -54,7 +68,26 @@ public record Job(
         Map<StageName, StageStatus> stages = new EnumMap<>(StageName.class);
         requested.forEach(s -> stages.put(s, StageStatus.pending(s)));
         return new Job(id, tenant, sessionId, batchId, priority, stages, JobState.QUEUED, 0, null,
-                "Waiting for a free worker...", now, null, null, 1);
+                "Waiting for a free worker...", now, null, null, 1, List.of());
+    }
+
+    /**
+     * Return this finished job queued again for another attempt: stages that succeeded or were skipped keep their
+     * status (their checkpointed results are reused); the others are pending again.
+     */
+    public Job retried(Instant now) {
+        if (!state.isTerminal()) {
+            throw new IllegalStateException("job " + id + " is " + state + ", not finished");
+        }
+        Map<StageName, StageStatus> again = new EnumMap<>(StageName.class);
+        stages.forEach((name, status) -> again.put(name,
+                status.state() == dev.enrich.pipeline.StageState.SUCCEEDED
+                        || status.state() == dev.enrich.pipeline.StageState.SKIPPED
+                        ? status : StageStatus.pending(name)));
+        List<Attempt> past = new java.util.ArrayList<>(history);
+        past.add(new Attempt(attempt, state, message, finishedAt));
+        return new Job(id, tenant, sessionId, batchId, priority, again, JobState.QUEUED, 0, null,
+                "Waiting for a free worker...", createdAt, null, null, attempt + 1, past);
     }
 
     /** Return the requested stage names. */
@@ -67,13 +100,13 @@ public record Job(
         Map<StageName, StageStatus> copy = new EnumMap<>(stages);
         copy.computeIfPresent(stage, (k, v) -> change.apply(v));
         return new Job(id, tenant, sessionId, batchId, priority, copy, state, progress, etaSeconds, message,
-                createdAt, startedAt, finishedAt, attempt);
+                createdAt, startedAt, finishedAt, attempt, history);
     }
 
     /** Return a copy with new overall progress, ETA and message. */
     public Job withProgress(double progress, @Nullable Long etaSeconds, String message) {
         return new Job(id, tenant, sessionId, batchId, priority, stages, state, progress, etaSeconds, message,
-                createdAt, startedAt, finishedAt, attempt);
+                createdAt, startedAt, finishedAt, attempt, history);
     }
 
     /** Return a copy in a new state; terminal states stamp {@code finishedAt}, RUNNING stamps {@code startedAt}. */
@@ -83,6 +116,6 @@ public record Job(
         Long eta = next.isTerminal() ? Long.valueOf(0) : etaSeconds;
         double p = next == JobState.COMPLETED ? 1.0 : progress;
         return new Job(id, tenant, sessionId, batchId, priority, stages, next, p, eta, message, createdAt,
-                started, finished, attempt);
+                started, finished, attempt, history);
     }
 }

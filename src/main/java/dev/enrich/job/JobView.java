@@ -24,6 +24,7 @@ import org.jspecify.annotations.Nullable;
  * @param startedAt when a worker took it
  * @param finishedAt when it ended
  * @param attempt 1 for the first run
+ * @param history how earlier attempts ended (for dead letters and retries)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobView(
@@ -42,7 +43,8 @@ public record JobView(
         Instant createdAt,
         @Nullable Instant startedAt,
         @Nullable Instant finishedAt,
-        int attempt) {
+        int attempt,
+        List<Job.Attempt> history) {
 
     /** Show a job; {@code queuePosition} and {@code expectedStartSeconds} only apply while it is queued. */
     public static JobView of(Job job, @Nullable String etaText, @Nullable Integer queuePosition,
@@ -51,6 +53,6 @@ public record JobView(
         return new JobView(job.id(), job.sessionId(), job.batchId(), job.priority(), job.state(), job.progress(),
                 job.etaSeconds(), etaText, job.message(), queued ? queuePosition : null,
                 queued ? expectedStartSeconds : null, List.copyOf(job.stages().values()), job.createdAt(),
-                job.startedAt(), job.finishedAt(), job.attempt());
+                job.startedAt(), job.finishedAt(), job.attempt(), job.history());
     }
 }

@@ -42,7 +42,7 @@ public final class Pipeline {
      * Run stages and report what happens. Signals arrive serially and in causal order: a stage's
      * {@link PipelineSignal.Started} comes after the {@link PipelineSignal.Finished} of every stage it depends on.
      *
-     * @param checkpoint results kept from an earlier run; stages with a useful result there are not run again
+     * @param checkpoint results kept from an earlier run; stages that SUCCEEDED there are not run again
      */
     public Flux<PipelineSignal> run(
             String jobId, Session session, Set<StageName> requested, Map<StageName, StageResult> checkpoint) {
@@ -58,7 +58,8 @@ public final class Pipeline {
                         .toList();
                 Flux<PipelineSignal> flux = Mono.when(deps).thenMany(Flux.defer(() -> {
                     StageResult kept = checkpoint.get(stage);
-                    if (kept != null && kept.state().isUseful()) {
+                    // Only clean results are reused: a retry reruns what failed or degraded.
+                    if (kept != null && kept.state() == StageState.SUCCEEDED) {
                         return Flux.just(new PipelineSignal.Finished(kept));
                     }
                     return execute(stage, new StageContext(jobId, session, results, media));
