@@ -55,7 +55,8 @@ class HalfOpenCancellationTest {
                 case 2 -> flatMapCancelsAfterRefusal();
                 default -> cancellationRacesAsyncSubscription();
             }
-            await().atMost(Duration.ofSeconds(5)).until(() -> service.inFlight.get() == 0);
+            await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).atMost(Duration.ofSeconds(5))
+                    .until(() -> service.inFlight.get() == 0);
 
             // Not stuck: successful probes are let through until the breaker decides.
             service.behaviour = () -> Mono.just(ScriptedAiProvider.OK);
