@@ -7,7 +7,6 @@ import dev.enrich.ai.ChatRequest;
 import dev.enrich.config.AiProperties;
 import java.util.Map;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.context.annotation.Primary;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -42,11 +41,11 @@ class CostConfiguration {
     }
 
     /**
-     * Return the provider the stages use: the configured one ({@code aiProvider}) behind budgets and cost
-     * accounting. Disabled providers are passed through untouched: nothing is called, nothing is charged.
+     * Return the configured provider ({@code aiProvider}) behind budgets and cost accounting; the resilience layer
+     * ({@code resilientAiProvider}, the primary one the stages use) wraps it, so every attempt is metered. Disabled
+     * providers are passed through untouched: nothing is called, nothing is charged.
      */
     @Bean
-    @Primary
     AiProvider meteredAiProvider(@Qualifier("aiProvider") AiProvider provider, AiMetering metering,
             AiProperties ai) {
         if (!provider.enabled()) {

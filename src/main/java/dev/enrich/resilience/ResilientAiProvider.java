@@ -1,0 +1,124 @@
+package dev.enrich.resilience;
+
+import dev.enrich.ai.AiCall;
+import dev.enrich.ai.AiException;
+import dev.enrich.ai.AiProvider;
+import dev.enrich.ai.ChatReply;
+import dev.enrich.ai.ChatRequest;
+import dev.enrich.ai.Transcription;
+import io.github.resilience4j.reactor.bulkhead.operator.BulkheadOperator;
+import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
+import io.github.resilience4j.reactor.timelimiter.TimeLimiterOperator;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.retry.Retry;
+
+/**
+ * Guard an {@link AiProvider}: each attempt passes a circuit breaker, a bulkhead and a time limiter (outermost first,
+ * one set per dependency: {@link Dependencies#AI_TRANSCRIPTION}, {@link Dependencies#AI_CHAT}), and transient
+ * failures are retried outside the breaker with exponential backoff and jitter ({@link BackoffPolicy}).
+ *
+ * <p>Only {@linkplain ErrorClassifier#isTransient transient} failures are retried; permanent ones, an exhausted
+ * budget and an open circuit fail at once. Before each wait the {@link RetryListener} hears which attempt comes next
+ * and after how long. Every failed attempt is logged once here, with classification, dependency, attempt, tenant,
+ * session, job and stage — never the request or the key. The error finally signalled is always an
+ * {@link AiException}; there is no fallback here: the stages fall back to their local result.
+ */
+public final class ResilientAiProvider implements AiProvider {
+
+    private static final Logger log = LoggerFactory.getLogger(ResilientAiProvider.class);
+
+    private final AiProvider delegate;
+    private final Dependencies dependencies;
+    private final BackoffPolicy backoff;
+    private final RetryListener listener;
+    private final Supplier<Scheduler> timers;
+
+    /**
+     * Guard {@code delegate}.
+     *
+     * @param timers gives the scheduler retry waits run on, asked at each wait (so virtual time can replace it)
+     */
+    public ResilientAiProvider(AiProvider delegate, Dependencies dependencies, BackoffPolicy backoff,
+            RetryListener listener, Supplier<Scheduler> timers) {
+        this.delegate = delegate;
+        this.dependencies = dependencies;
+        this.backoff = backoff;
+        this.listener = listener;
+        this.timers = timers;
+    }
+
+    /** Guard {@code delegate} with the backoff of {@code dependencies}' settings; waits on {@code Schedulers.parallel()}. */
+    public ResilientAiProvider(AiProvider delegate, Dependencies dependencies, RetryListener listener) {
+        this(delegate, dependencies, new BackoffPolicy(dependencies.settings().retry()), listener,
+                Schedulers::parallel);
+    }
+
+    @Override
+    public boolean enabled() {
+        return delegate.enabled();
+    }
+
+    @Override
+    public Mono<Transcription> transcribe(AiCall call, Path wav, double offsetSeconds) {
+        return guarded(call, Dependencies.AI_TRANSCRIPTION, () -> delegate.transcribe(call, wav, offsetSeconds));
+    }
+
+    @Override
+    public Mono<ChatReply> chat(AiCall call, ChatRequest request) {
+        return guarded(call, Dependencies.AI_CHAT, () -> delegate.chat(call, request));
+    }
+
+    private <T> Mono<T> guarded(AiCall call, String dependency, Supplier<Mono<T>> send) {
+        Guards guards = dependencies.guards(dependency);
+        // transformDeferred applies inside out: the last one is the outermost of the three.
+        Mono<T> attempt = Mono.defer(send)
+                .transformDeferred(TimeLimiterOperator.of(guards.timeLimiter()))
+                .transformDeferred(BulkheadOperator.of(guards.bulkhead()))
+                .transformDeferred(CircuitBreakerOperator.of(guards.breaker()));
+        return Mono.defer(() -> {
+            AtomicInteger retries = new AtomicInteger();
+            return attempt
+                    .retryWhen(retry(call, guards, retries))
+                    .doOnSuccess(reply -> {
+                        if (retries.get() > 0) {
+                            guards.retries().succeeded.increment();
+                        }
+                    })
+                    .onErrorMap(e -> AttemptLog.failed(log, call, dependency, retries.get() + 1,
+                            backoff.maxRetries() + 1, e));
+        });
+    }
+
+    private Retry retry(AiCall call, Guards guards, AtomicInteger retries) {
+        int maxAttempts = backoff.maxRetries() + 1;
+        return Retry.from(signals -> signals.concatMap(signal -> {
+            Throwable failure = signal.failure();
+            int retry = (int) signal.totalRetries() + 1;
+            if (!ErrorClassifier.isTransient(failure)) {
+                return Mono.error(failure);
+            }
+            if (retry > backoff.maxRetries()) {
+                guards.retries().exhausted.increment();
+                return Mono.error(failure);
+            }
+            Duration delay = backoff.delay(retry, ErrorClassifier.retryAfter(failure));
+            retries.set(retry);
+            guards.retries().attempted.increment();
+            AttemptLog.retrying(log, call, guards.name(), retry, maxAttempts, failure, delay);
+            try {
+                listener.retrying(call, guards.name(), retry + 1, maxAttempts, delay);
+            } catch (RuntimeException e) {
+                log.warn("Retry listener failed: {}", e.toString());
+            }
+            return Mono.delay(delay, timers.get());
+        }));
+    }
+}

@@ -1,0 +1,279 @@
+package dev.enrich.resilience;
+
+import static dev.enrich.resilience.ScriptedAiProvider.OK;
+import static dev.enrich.resilience.ScriptedAiProvider.fail;
+import static dev.enrich.resilience.ScriptedAiProvider.hang;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.enrich.ai.AiCall;
+import dev.enrich.ai.AiException;
+import dev.enrich.ai.ChatRequest;
+import dev.enrich.config.ResilienceProperties;
+import dev.enrich.pipeline.StageName;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.DoubleSupplier;
+import org.junit.jupiter.api.Test;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.StepVerifier;
+
+class ResilientAiProviderTest {
+
+    static final AiCall CALL = new AiCall("acme", "s-1", "j-1", StageName.SUMMARY);
+    static final ChatRequest HELLO = new ChatRequest(ChatRequest.Task.SUMMARY,
+            List.of(ChatRequest.Message.of("user", "hi")), true, 100);
+
+    private final ScriptedAiProvider service = new ScriptedAiProvider();
+    private final RecordingListener listener = new RecordingListener();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final TestClock clock = new TestClock();
+
+    private Dependencies dependencies = new Dependencies(ResilienceProperties.defaults(), meters, clock);
+
+    @Test
+    void retriesTransientErrorsWithGrowingJitteredBackoff() {
+        service.then(fail(AiException.Kind.TRANSIENT), fail(AiException.Kind.TRANSIENT),
+                fail(AiException.Kind.TRANSIENT));
+        // random 0.25 puts each delay a quarter of the way into its ± 50 % band: 750, 1500, 3000 ms
+        ResilientAiProvider provider = provider(() -> 0.25);
+
+        StepVerifier.withVirtualTime(() -> provider.chat(CALL, HELLO))
+                .expectSubscription()
+                .expectNoEvent(Duration.ofMillis(5249))
+                .thenAwait(Duration.ofMillis(1))
+                .expectNext(OK)
+                .expectComplete().verify(Duration.ofSeconds(5));
+
+        assertThat(service.calls()).isEqualTo(4);
+        assertThat(listener.heard).containsExactly(
+                new RecordingListener.Retrying(Dependencies.AI_CHAT, 2, 4, Duration.ofMillis(750)),
+                new RecordingListener.Retrying(Dependencies.AI_CHAT, 3, 4, Duration.ofMillis(1500)),
+                new RecordingListener.Retrying(Dependencies.AI_CHAT, 4, 4, Duration.ofMillis(3000)));
+        ResilienceStatus.Dependency chat = dependencies.status().dependencies().get(0);
+        assertThat(chat.retriesAttempted()).isEqualTo(3);
+        assertThat(chat.retriesSucceeded()).isEqualTo(1);
+        assertThat(chat.retriesExhausted()).isZero();
+    }
+
+    @Test
+    void retryDelaysStayWithinTheJitterBandAndUnderTheMax() {
+        // A breaker that tolerates the run of failures, so all six retries happen.
+        dependencies = new Dependencies(ResilienceProperties.defaults()
+                .withRetry(new ResilienceProperties.Retry(6, Duration.ofSeconds(1), Duration.ofSeconds(10), 0.5,
+                        Duration.ofSeconds(10)))
+                .withCircuitBreaker(new ResilienceProperties.CircuitBreaker(10, 100, 20, 10, Duration.ofSeconds(30),
+                        2)), meters, clock);
+        for (int i = 0; i < 6; i++) {
+            service.then(fail(AiException.Kind.TRANSIENT));
+        }
+        java.util.Random random = new java.util.Random(11);
+        ResilientAiProvider provider = provider(random::nextDouble);
+
+        StepVerifier.withVirtualTime(() -> provider.chat(CALL, HELLO))
+                .thenAwait(Duration.ofMinutes(2))
+                .expectNext(OK)
+                .expectComplete().verify(Duration.ofSeconds(5));
+
+        long[] nominal = {1000, 2000, 4000, 8000, 10000, 10000};
+        assertThat(listener.heard).hasSize(6);
+        for (int i = 0; i < 6; i++) {
+            assertThat(listener.heard.get(i).attempt()).isEqualTo(i + 2);
+            assertThat(listener.heard.get(i).delay().toMillis())
+                    .isBetween(nominal[i] / 2, Math.min(10_000, nominal[i] * 3 / 2));
+        }
+    }
+
+    @Test
+    void honoursRetryAfterUpToItsCap() {
+        service.then(fail(AiException.Kind.TRANSIENT, Duration.ofSeconds(7)),
+                fail(AiException.Kind.TRANSIENT, Duration.ofMinutes(5)));
+        ResilientAiProvider provider = provider(() -> 0.5);
+
+        StepVerifier.withVirtualTime(() -> provider.chat(CALL, HELLO))
+                .expectSubscription()
+                .expectNoEvent(Duration.ofMillis(16_999))
+                .thenAwait(Duration.ofMillis(1))
+                .expectNext(OK)
+                .expectComplete().verify(Duration.ofSeconds(5));
+
+        assertThat(listener.heard).extracting(RecordingListener.Retrying::delay)
+                .containsExactly(Duration.ofSeconds(7), Duration.ofSeconds(10));
+    }
+
+    @Test
+    void permanentFailuresAndExhaustedBudgetsFailAtOnce() {
+        for (AiException.Kind kind : List.of(AiException.Kind.PERMANENT, AiException.Kind.BUDGET_EXHAUSTED)) {
+            service.then(fail(kind));
+            int before = service.calls();
+            StepVerifier.create(provider(() -> 0.5).chat(CALL, HELLO))
+                    .expectErrorSatisfies(e -> assertThat(e).isInstanceOfSatisfying(AiException.class,
+                            ai -> assertThat(ai.kind()).isEqualTo(kind)))
+                    .verify(Duration.ofSeconds(5));
+            assertThat(service.calls() - before).isEqualTo(1);
+        }
+        assertThat(listener.heard).isEmpty();
+    }
+
+    @Test
+    void transientFailuresRunOutAfterTheLastRetry() {
+        for (int i = 0; i < 4; i++) {
+            service.then(fail(AiException.Kind.TRANSIENT));
+        }
+        ResilientAiProvider provider = provider(() -> 0.5);
+
+        StepVerifier.withVirtualTime(() -> provider.chat(CALL, HELLO))
+                .thenAwait(Duration.ofMinutes(1))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOfSatisfying(AiException.class,
+                        ai -> assertThat(ai.kind()).isEqualTo(AiException.Kind.TRANSIENT)))
+                .verify(Duration.ofSeconds(5));
+
+        assertThat(service.calls()).isEqualTo(4);
+        assertThat(dependencies.status().dependencies().get(0).retriesExhausted()).isEqualTo(1);
+    }
+
+    @Test
+    void attemptsThatHangAreCutByTheTimeLimiterAndRetried() {
+        dependencies = new Dependencies(ResilienceProperties.defaults().withTimeout(Duration.ofSeconds(5)), meters,
+                clock);
+        service.then(hang());
+        ResilientAiProvider provider = provider(() -> 0.5);
+
+        StepVerifier.withVirtualTime(() -> provider.chat(CALL, HELLO))
+                .expectSubscription()
+                .expectNoEvent(Duration.ofMillis(5999))
+                .thenAwait(Duration.ofMillis(1))
+                .expectNext(OK)
+                .expectComplete().verify(Duration.ofSeconds(5));
+
+        assertThat(service.cancelled()).isEqualTo(1);
+        assertThat(service.calls()).isEqualTo(2);
+    }
+
+    @Test
+    void breakerOpensAfterFiveConsecutiveFailuresThenFailsFastWithoutCallingTheService() {
+        dependencies = withRetries(0);
+        for (int i = 0; i < 5; i++) {
+            service.then(fail(AiException.Kind.TRANSIENT));
+        }
+        ResilientAiProvider provider = provider(() -> 0.5);
+        for (int i = 0; i < 5; i++) {
+            StepVerifier.create(provider.chat(CALL, HELLO)).expectError(AiException.class).verify(Duration.ofSeconds(5));
+        }
+        assertThat(dependencies.breaker(Dependencies.AI_CHAT).getState()).isEqualTo(CircuitBreaker.State.OPEN);
+
+        StepVerifier.create(provider.chat(CALL, HELLO))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOfSatisfying(AiException.class, ai -> {
+                    assertThat(ai.kind()).isEqualTo(AiException.Kind.TRANSIENT);
+                    assertThat(ai.getCause()).isInstanceOf(CallNotPermittedException.class);
+                }))
+                .verify(Duration.ofSeconds(5));
+        assertThat(service.calls()).isEqualTo(5);
+        assertThat(dependencies.status().dependencies().get(0).notPermittedCalls()).isEqualTo(1);
+    }
+
+    @Test
+    void anOpenCircuitIsNeverRetried() {
+        for (int i = 0; i < 10; i++) {
+            service.then(fail(AiException.Kind.TRANSIENT));
+        }
+        ResilientAiProvider provider = provider(() -> 0.5);
+        StepVerifier.withVirtualTime(() -> provider.chat(CALL, HELLO))
+                .thenAwait(Duration.ofMinutes(1))
+                .expectError(AiException.class)
+                .verify(Duration.ofSeconds(5));
+        assertThat(service.calls()).isEqualTo(4);
+
+        // The 5th failure in a row opens the breaker; the retry scheduled after it meets the open circuit and stops.
+        StepVerifier.withVirtualTime(() -> provider.chat(CALL, HELLO))
+                .thenAwait(Duration.ofMinutes(1))
+                .expectErrorSatisfies(e -> assertThat(e.getCause()).isInstanceOf(CallNotPermittedException.class))
+                .verify(Duration.ofSeconds(5));
+        assertThat(service.calls()).isEqualTo(5);
+        assertThat(listener.heard).hasSize(4);
+    }
+
+    @Test
+    void halfOpenBreakerClosesAfterTwoSuccessfulProbes() {
+        dependencies = withRetries(0);
+        for (int i = 0; i < 5; i++) {
+            service.then(fail(AiException.Kind.TRANSIENT));
+        }
+        ResilientAiProvider provider = provider(() -> 0.5);
+        for (int i = 0; i < 5; i++) {
+            StepVerifier.create(provider.chat(CALL, HELLO)).expectError(AiException.class).verify(Duration.ofSeconds(5));
+        }
+        CircuitBreaker breaker = dependencies.breaker(Dependencies.AI_CHAT);
+        clock.advance(Duration.ofSeconds(29));
+        StepVerifier.create(provider.chat(CALL, HELLO)).expectError(AiException.class).verify(Duration.ofSeconds(5));
+        assertThat(service.calls()).isEqualTo(5);
+
+        clock.advance(Duration.ofMillis(1001));
+        StepVerifier.create(provider.chat(CALL, HELLO)).expectNext(OK).expectComplete().verify(Duration.ofSeconds(5));
+        assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
+        StepVerifier.create(provider.chat(CALL, HELLO)).expectNext(OK).expectComplete().verify(Duration.ofSeconds(5));
+        assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+    }
+
+    @Test
+    void exhaustedBudgetsAndPermanentErrorsNeverOpenTheBreaker() {
+        dependencies = withRetries(0);
+        for (int i = 0; i < 30; i++) {
+            service.then(fail(i % 2 == 0 ? AiException.Kind.BUDGET_EXHAUSTED : AiException.Kind.PERMANENT));
+        }
+        ResilientAiProvider provider = provider(() -> 0.5);
+        for (int i = 0; i < 30; i++) {
+            StepVerifier.create(provider.chat(CALL, HELLO)).expectError(AiException.class).verify(Duration.ofSeconds(5));
+        }
+        assertThat(dependencies.breaker(Dependencies.AI_CHAT).getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(service.calls()).isEqualTo(30);
+    }
+
+    @Test
+    void eachDependencyHasItsOwnBreaker() {
+        dependencies = withRetries(0);
+        ResilientAiProvider provider = provider(() -> 0.5);
+        dependencies.breaker(Dependencies.AI_CHAT).transitionToOpenState();
+
+        StepVerifier.create(provider.chat(CALL, HELLO)).expectError(AiException.class).verify(Duration.ofSeconds(5));
+        StepVerifier.create(provider.transcribe(CALL, Path.of("chunk.wav"), 0))
+                .expectNextCount(1)
+                .expectComplete().verify(Duration.ofSeconds(5));
+        assertThat(dependencies.status().dependencies())
+                .extracting(ResilienceStatus.Dependency::name, ResilienceStatus.Dependency::state)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("ai-chat", "OPEN"),
+                        org.assertj.core.groups.Tuple.tuple("ai-transcription", "CLOSED"));
+    }
+
+    @Test
+    void breakerStatesAndRetriesAreMetered() {
+        service.then(fail(AiException.Kind.TRANSIENT));
+        ResilientAiProvider provider = provider(() -> 0.5);
+        StepVerifier.withVirtualTime(() -> provider.chat(CALL, HELLO))
+                .thenAwait(Duration.ofSeconds(5))
+                .expectNext(OK)
+                .expectComplete().verify(Duration.ofSeconds(5));
+
+        assertThat(meters.get("enrich.resilience.retries").tag("dependency", "ai-chat").tag("outcome", "attempted")
+                .functionCounter().count()).isEqualTo(1);
+        assertThat(meters.get("enrich.resilience.retries").tag("outcome", "succeeded").functionCounter().count())
+                .isEqualTo(1);
+        assertThat(meters.get("resilience4j.circuitbreaker.state").tag("name", "ai-chat").tag("state", "closed")
+                .gauge().value()).isEqualTo(1);
+        assertThat(meters.get("resilience4j.circuitbreaker.calls").tag("name", "ai-chat").meters()).isNotEmpty();
+    }
+
+    private Dependencies withRetries(int retries) {
+        ResilienceProperties.Retry d = ResilienceProperties.Retry.defaults();
+        return new Dependencies(ResilienceProperties.defaults().withRetry(new ResilienceProperties.Retry(retries,
+                d.firstBackoff(), d.maxBackoff(), d.jitter(), d.maxRetryAfter())), meters, clock);
+    }
+
+    private ResilientAiProvider provider(DoubleSupplier random) {
+        return new ResilientAiProvider(service, dependencies,
+                new BackoffPolicy(dependencies.settings().retry(), random), listener, Schedulers::parallel);
+    }
+}
