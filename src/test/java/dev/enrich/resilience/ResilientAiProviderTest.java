@@ -41,12 +41,7 @@ class ResilientAiProviderTest {
         // random 0.25 puts each delay a quarter of the way into its ± 50 % band: 750, 1500, 3000 ms
         ResilientAiProvider provider = provider(() -> 0.25);
 
-        StepVerifier.withVirtualTime(() -> provider.chat(CALL, HELLO))
-                .expectSubscription()
-                .expectNoEvent(Duration.ofMillis(5249))
-                .thenAwait(Duration.ofMillis(1))
-                .expectNext(OK)
-                .expectComplete().verify(Duration.ofSeconds(5));
+        succeedsAfterExactly(provider, Duration.ofMillis(5250));
 
         assertThat(service.calls()).isEqualTo(4);
         assertThat(listener.heard).containsExactly(
@@ -93,12 +88,7 @@ class ResilientAiProviderTest {
                 fail(AiException.Kind.TRANSIENT, Duration.ofMinutes(5)));
         ResilientAiProvider provider = provider(() -> 0.5);
 
-        StepVerifier.withVirtualTime(() -> provider.chat(CALL, HELLO))
-                .expectSubscription()
-                .expectNoEvent(Duration.ofMillis(16_999))
-                .thenAwait(Duration.ofMillis(1))
-                .expectNext(OK)
-                .expectComplete().verify(Duration.ofSeconds(5));
+        succeedsAfterExactly(provider, Duration.ofSeconds(17));
 
         assertThat(listener.heard).extracting(RecordingListener.Retrying::delay)
                 .containsExactly(Duration.ofSeconds(7), Duration.ofSeconds(10));
@@ -142,12 +132,7 @@ class ResilientAiProviderTest {
         service.then(hang());
         ResilientAiProvider provider = provider(() -> 0.5);
 
-        StepVerifier.withVirtualTime(() -> provider.chat(CALL, HELLO))
-                .expectSubscription()
-                .expectNoEvent(Duration.ofMillis(5999))
-                .thenAwait(Duration.ofMillis(1))
-                .expectNext(OK)
-                .expectComplete().verify(Duration.ofSeconds(5));
+        succeedsAfterExactly(provider, Duration.ofMillis(6000));
 
         assertThat(service.cancelled()).isEqualTo(1);
         assertThat(service.calls()).isEqualTo(2);
@@ -264,6 +249,17 @@ class ResilientAiProviderTest {
         assertThat(meters.get("resilience4j.circuitbreaker.state").tag("name", "ai-chat").tag("state", "closed")
                 .gauge().value()).isEqualTo(1);
         assertThat(meters.get("resilience4j.circuitbreaker.calls").tag("name", "ai-chat").meters()).isNotEmpty();
+    }
+
+    /** Check in virtual time that the call succeeds exactly {@code after} from its start, not a millisecond sooner. */
+    private static void succeedsAfterExactly(ResilientAiProvider provider, Duration after) {
+        StepVerifier.withVirtualTime(() -> provider.chat(CALL, HELLO))
+                .expectSubscription()
+                .expectNoEvent(after.minusMillis(1))
+                .thenAwait(Duration.ofMillis(1))
+                .expectNext(OK)
+                .expectComplete()
+                .verify(Duration.ofSeconds(5));
     }
 
     private Dependencies withRetries(int retries) {
