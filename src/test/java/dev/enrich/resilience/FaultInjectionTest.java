@@ -134,7 +134,7 @@ class FaultInjectionTest {
     }
 
     private Dependencies dependencies(int retries, Duration timeout) {
-        return new Dependencies(ResilienceProperties.defaults()
+        return new Dependencies(TestSettings.fiveInARow()
                 .withRetry(new ResilienceProperties.Retry(retries, Duration.ofMillis(20), Duration.ofMillis(100), 0.5,
                         Duration.ofMillis(300)))
                 .withTimeout(timeout), new SimpleMeterRegistry(), Clock.systemUTC());

@@ -35,7 +35,7 @@ class HalfOpenCancellationTest {
     private static final int CYCLES = 1_000;
 
     private final GateProvider service = new GateProvider();
-    private final Dependencies dependencies = new Dependencies(ResilienceProperties.defaults()
+    private final Dependencies dependencies = new Dependencies(TestSettings.fiveInARow()
             .withRetry(new ResilienceProperties.Retry(0, Duration.ofSeconds(1), Duration.ofSeconds(10), 0.5,
                     Duration.ofSeconds(10))), new SimpleMeterRegistry(), Clock.systemUTC());
     private final ResilientAiProvider provider = new ResilientAiProvider(service, dependencies,

@@ -32,7 +32,7 @@ class ResilientAiProviderTest {
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final TestClock clock = new TestClock();
 
-    private Dependencies dependencies = new Dependencies(ResilienceProperties.defaults(), meters, clock);
+    private Dependencies dependencies = new Dependencies(TestSettings.fiveInARow(), meters, clock);
 
     @Test
     void retriesTransientErrorsWithGrowingJitteredBackoff() {
@@ -57,7 +57,7 @@ class ResilientAiProviderTest {
     @Test
     void retryDelaysStayWithinTheJitterBandAndUnderTheMax() {
         // A breaker that tolerates the run of failures, so all six retries happen.
-        dependencies = new Dependencies(ResilienceProperties.defaults()
+        dependencies = new Dependencies(TestSettings.fiveInARow()
                 .withRetry(new ResilienceProperties.Retry(6, Duration.ofSeconds(1), Duration.ofSeconds(10), 0.5,
                         Duration.ofSeconds(10)))
                 .withCircuitBreaker(new ResilienceProperties.CircuitBreaker(10, 100, 20, 10, Duration.ofSeconds(30),
@@ -127,7 +127,7 @@ class ResilientAiProviderTest {
 
     @Test
     void attemptsThatHangAreCutByTheTimeLimiterAndRetried() {
-        dependencies = new Dependencies(ResilienceProperties.defaults().withTimeout(Duration.ofSeconds(5)), meters,
+        dependencies = new Dependencies(TestSettings.fiveInARow().withTimeout(Duration.ofSeconds(5)), meters,
                 clock);
         service.then(hang());
         ResilientAiProvider provider = provider(() -> 0.5);
@@ -264,7 +264,7 @@ class ResilientAiProviderTest {
 
     private Dependencies withRetries(int retries) {
         ResilienceProperties.Retry d = ResilienceProperties.Retry.defaults();
-        return new Dependencies(ResilienceProperties.defaults().withRetry(new ResilienceProperties.Retry(retries,
+        return new Dependencies(TestSettings.fiveInARow().withRetry(new ResilienceProperties.Retry(retries,
                 d.firstBackoff(), d.maxBackoff(), d.jitter(), d.maxRetryAfter())), meters, clock);
     }
 

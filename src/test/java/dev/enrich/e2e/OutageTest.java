@@ -1,0 +1,90 @@
+package dev.enrich.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.enrich.ai.fake.FakeOpenAiServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.MultipartBodyBuilder;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * A full AI outage: every job still ends PARTIAL with its basic summary, and once the breaker opens the provider sees
+ * no more calls (one job at a time, so the count is exact: the breaker's threshold of failed attempts).
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "enrich.media.dir=${java.io.tmpdir}/enrich-outage-media", "enrich.pool.concurrency=1",
+        "enrich.resilience.retry.first-backoff=5ms", "enrich.resilience.retry.max-backoff=20ms",
+        "enrich.resilience.retry.max-retry-after=20ms"})
+@AutoConfigureWebTestClient(timeout = "PT60S")
+class OutageTest {
+
+    private static final ParameterizedTypeReference<Map<String, Object>> MAP = new ParameterizedTypeReference<>() {};
+    private static final int JOBS = 50;
+
+    static FakeOpenAiServer ai = FakeOpenAiServer.start(new FakeOpenAiServer.Options(0, Duration.ZERO, 1.0,
+            EnumSet.of(FakeOpenAiServer.Fault.UNAVAILABLE), 1, null, "1"));
+
+    @Autowired
+    WebTestClient http;
+
+    @DynamicPropertySource
+    static void provider(DynamicPropertyRegistry registry) {
+        registry.add("enrich.ai.base-url", () -> ai.baseUrl());
+    }
+
+    @AfterAll
+    static void stop() {
+        ai.close();
+    }
+
+    @Test
+    void everyJobEndsPartialAndTheBreakerCapsCallsToTheDeadService() {
+        MultipartBodyBuilder b = new MultipartBodyBuilder();
+        b.part("metadata", "{\"title\":\"Standup\",\"notes\":\"We shipped it. We need to fix the flaky test.\"}",
+                MediaType.APPLICATION_JSON);
+        String session = (String) http.post().uri("/api/v1/sessions").bodyValue(b.build()).exchange()
+                .expectStatus().isCreated().expectBody(MAP).returnResult().getResponseBody().get("id");
+        List<String> jobs = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int i = 0; i < JOBS; i++) {
+            jobs.add((String) http.post().uri("/api/v1/sessions/{id}/enrichments", session)
+                    .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"stages\":[\"summary\"]}").exchange()
+                    .expectStatus().isAccepted().expectBody(MAP).returnResult().getResponseBody().get("jobId"));
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> http.get().uri("/api/v1/pool").exchange().expectBody(MAP).returnResult()
+                        .getResponseBody(), p -> ((Number) p.get("busy")).intValue() == 0
+                        && ((Number) p.get("queued")).intValue() == 0);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        Map<String, Long> states = new TreeMap<>();
+        for (String id : jobs) {
+            Map<String, Object> job = http.get().uri("/api/v1/jobs/{id}", id).exchange().expectBody(MAP)
+                    .returnResult().getResponseBody();
+            states.merge((String) job.get("state"), 1L, Long::sum);
+        }
+        System.out.printf("OUTAGE jobs=%d took=%dms states=%s providerRequests=%d%n", JOBS, took.toMillis(), states,
+                ai.requests().size());
+        assertThat(states).containsExactly(Map.entry("partial", (long) JOBS));
+        // Threshold (10 failed attempts in a row) plus at most the half-open probes (2).
+        assertThat(ai.requests()).hasSizeLessThanOrEqualTo(12);
+        String results = http.get().uri("/api/v1/sessions/{id}/enrichment", session).exchange()
+                .expectBody(String.class).returnResult().getResponseBody();
+        assertThat(results).contains("basic summary was used").contains("We need to fix the flaky test");
+    }
+}
