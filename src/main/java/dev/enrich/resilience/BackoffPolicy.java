@@ -34,6 +34,12 @@ public final class BackoffPolicy {
         return settings.maxRetries();
     }
 
+    /** Return the longest single wait between attempts (backoff or a capped Retry-After). */
+    public Duration maxBackoff() {
+        Duration backoff = settings.maxBackoff();
+        return backoff.compareTo(settings.maxRetryAfter()) >= 0 ? backoff : settings.maxRetryAfter();
+    }
+
     /** Return the wait before the {@code retry}-th retry (1-based) without jitter or Retry-After. */
     public Duration nominal(int retry) {
         if (retry < 1) {

@@ -107,6 +107,8 @@ public final class Dependencies {
                         CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .waitDurationInOpenState(cb.waitInOpen())
                 .permittedNumberOfCallsInHalfOpenState(cb.halfOpenCalls())
+                // Library safety net: a half-open breaker whose probes never report back reopens, then probes anew.
+                .maxWaitDurationInHalfOpenState(cb.waitInOpen())
                 .recordException(ErrorClassifier::isTransient)
                 .ignoreException(e -> ErrorClassifier.isBudgetExhausted(e) || e instanceof BulkheadFullException)
                 .transitionOnResult(run)

@@ -83,10 +83,20 @@ public final class ResilientAiProvider implements AiProvider {
                 .transformDeferred(TimeLimiterOperator.of(guards.timeLimiter()))
                 .transformDeferred(BulkheadOperator.of(guards.bulkhead()))
                 .transformDeferred(CircuitBreakerOperator.of(guards.breaker()));
+        // Safety net: every attempt is bounded by the time limiter, but a signal lost in a layer around it would
+        // otherwise leave the job waiting forever. No call outlives every attempt at its longest plus every backoff.
+        Duration deadline = guards.timeLimiter().getTimeLimiterConfig().getTimeoutDuration()
+                .plus(backoff.maxBackoff()).multipliedBy(backoff.maxRetries() + 1L).plusSeconds(1);
         return Mono.defer(() -> {
             AtomicInteger retries = new AtomicInteger();
             return attempt
                     .retryWhen(retry(call, guards, retries))
+                    .timeout(deadline, Mono.defer(() -> {
+                        log.warn("AI call passed its deadline of {} ms: dependency={} job={} stage={}",
+                                deadline.toMillis(), dependency, call.jobId(), call.stage().id());
+                        return Mono.error(new AiException(AiException.Kind.TRANSIENT,
+                                dependency + " call passed its deadline", null, null));
+                    }), timers.get())
                     .doOnSuccess(reply -> {
                         if (retries.get() > 0) {
                             guards.retries().succeeded.increment();

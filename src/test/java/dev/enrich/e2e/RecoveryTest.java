@@ -34,7 +34,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         "enrich.media.dir=${java.io.tmpdir}/enrich-recovery-media", "enrich.pool.concurrency=16",
         "enrich.pool.queue-capacity=2000", "enrich.resilience.retry.first-backoff=5ms",
         "enrich.resilience.retry.max-backoff=50ms", "enrich.resilience.retry.max-retry-after=50ms",
-        "enrich.resilience.retry.max-retries=${recovery.retries:4}"})
+        "enrich.resilience.retry.max-retries=${recovery.retries:4}", "enrich.resilience.timeout=5s"})
 @AutoConfigureWebTestClient(timeout = "PT60S")
 class RecoveryTest {
 
