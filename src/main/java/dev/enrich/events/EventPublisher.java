@@ -39,7 +39,7 @@ public final class EventPublisher {
             Instant at) {
         StageStatus status = stage == null ? null : job.stages().get(stage);
         return new JobEvent(type, 0, 0, job.id(), job.batchId(), job.tenant(), job.state(), job.progress(),
-                job.etaSeconds(), status != null && type != EventType.PROGRESS && status.message() != null
+                job.etaSeconds(), status != null && type == EventType.STAGE && status.message() != null
                         ? status.message() : job.message(),
                 stage == null ? null : stage.id(), status == null ? null : status.state(),
                 status == null ? null : status.progress(), detail, at);
