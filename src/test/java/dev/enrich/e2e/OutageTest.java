@@ -8,16 +8,11 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
-import org.springframework.core.ParameterizedTypeReference;
-import org.springframework.http.MediaType;
-import org.springframework.http.client.MultipartBodyBuilder;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -33,7 +28,6 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 @AutoConfigureWebTestClient(timeout = "PT60S")
 class OutageTest {
 
-    private static final ParameterizedTypeReference<Map<String, Object>> MAP = new ParameterizedTypeReference<>() {};
     private static final int JOBS = 50;
 
     static FakeOpenAiServer ai = FakeOpenAiServer.start(new FakeOpenAiServer.Options(0, Duration.ZERO, 1.0,
@@ -54,30 +48,16 @@ class OutageTest {
 
     @Test
     void everyJobEndsPartialAndTheBreakerCapsCallsToTheDeadService() {
-        MultipartBodyBuilder b = new MultipartBodyBuilder();
-        b.part("metadata", "{\"title\":\"Standup\",\"notes\":\"We shipped it. We need to fix the flaky test.\"}",
-                MediaType.APPLICATION_JSON);
-        String session = (String) http.post().uri("/api/v1/sessions").bodyValue(b.build()).exchange()
-                .expectStatus().isCreated().expectBody(MAP).returnResult().getResponseBody().get("id");
+        String session = E2e.uploadNotes(http, "Standup", "We shipped it. We need to fix the flaky test.");
         List<String> jobs = new ArrayList<>();
         long start = System.nanoTime();
         for (int i = 0; i < JOBS; i++) {
-            jobs.add((String) http.post().uri("/api/v1/sessions/{id}/enrichments", session)
-                    .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"stages\":[\"summary\"]}").exchange()
-                    .expectStatus().isAccepted().expectBody(MAP).returnResult().getResponseBody().get("jobId"));
+            jobs.add(E2e.enrich(http, session, "{\"stages\":[\"summary\"]}"));
         }
-        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                .until(() -> http.get().uri("/api/v1/pool").exchange().expectBody(MAP).returnResult()
-                        .getResponseBody(), p -> ((Number) p.get("busy")).intValue() == 0
-                        && ((Number) p.get("queued")).intValue() == 0);
+        E2e.awaitIdle(http, Duration.ofSeconds(60));
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
-        Map<String, Long> states = new TreeMap<>();
-        for (String id : jobs) {
-            Map<String, Object> job = http.get().uri("/api/v1/jobs/{id}", id).exchange().expectBody(MAP)
-                    .returnResult().getResponseBody();
-            states.merge((String) job.get("state"), 1L, Long::sum);
-        }
+        Map<String, Long> states = E2e.states(http, jobs);
         System.out.printf("OUTAGE jobs=%d took=%dms states=%s providerRequests=%d%n", JOBS, took.toMillis(), states,
                 ai.requests().size());
         assertThat(states).containsExactly(Map.entry("partial", (long) JOBS));

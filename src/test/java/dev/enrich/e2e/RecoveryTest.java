@@ -8,17 +8,12 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
-import org.springframework.core.ParameterizedTypeReference;
-import org.springframework.http.MediaType;
-import org.springframework.http.client.MultipartBodyBuilder;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -38,7 +33,6 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 @AutoConfigureWebTestClient(timeout = "PT60S")
 class RecoveryTest {
 
-    private static final ParameterizedTypeReference<Map<String, Object>> MAP = new ParameterizedTypeReference<>() {};
     private static final int JOBS = 1000;
 
     static FakeOpenAiServer ai = FakeOpenAiServer.start(new FakeOpenAiServer.Options(0, Duration.ZERO, 0.2,
@@ -60,34 +54,20 @@ class RecoveryTest {
 
     @Test
     void thousandJobsWithTwentyPercentTransientFaultsAllEndUsefully() {
-        MultipartBodyBuilder b = new MultipartBodyBuilder();
-        b.part("metadata", "{\"title\":\"Standup\",\"notes\":\"We shipped the upload. The release went well. "
-                + "We need to fix the flaky test. I'll write the notes.\"}", MediaType.APPLICATION_JSON);
-        String session = (String) http.post().uri("/api/v1/sessions").bodyValue(b.build()).exchange()
-                .expectStatus().isCreated().expectBody(MAP).returnResult().getResponseBody().get("id");
+        String session = E2e.uploadNotes(http, "Standup", "We shipped the upload. The release went well. "
+                + "We need to fix the flaky test. I'll write the notes.");
         List<String> jobs = new ArrayList<>();
         long start = System.nanoTime();
         for (int i = 0; i < JOBS; i++) {
             // A distinct priority-free request per job; the AI cache is per job, so every job calls the provider.
-            jobs.add((String) http.post().uri("/api/v1/sessions/{id}/enrichments", session)
-                    .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"stages\":[\"summary\",\"canvas\"]}")
-                    .exchange().expectStatus().isAccepted().expectBody(MAP).returnResult().getResponseBody()
-                    .get("jobId"));
+            jobs.add(E2e.enrich(http, session, "{\"stages\":[\"summary\",\"canvas\"]}"));
         }
-        Awaitility.await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500))
-                .until(() -> http.get().uri("/api/v1/pool").exchange().expectBody(MAP).returnResult()
-                        .getResponseBody(), p -> ((Number) p.get("busy")).intValue() == 0
-                        && ((Number) p.get("queued")).intValue() == 0);
+        E2e.awaitIdle(http, Duration.ofMinutes(5));
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
-        Map<String, Long> states = new TreeMap<>();
-        for (String id : jobs) {
-            Map<String, Object> job = http.get().uri("/api/v1/jobs/{id}", id).exchange().expectStatus().isOk()
-                    .expectBody(MAP).returnResult().getResponseBody();
-            states.merge((String) job.get("state"), 1L, Long::sum);
-        }
+        Map<String, Long> states = E2e.states(http, jobs);
         Map<String, Object> resilience = http.get().uri("/api/v1/resilience").exchange().expectStatus().isOk()
-                .expectBody(MAP).returnResult().getResponseBody();
+                .expectBody(E2e.MAP).returnResult().getResponseBody();
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> deps = (List<Map<String, Object>>) resilience.get("dependencies");
         long succeeded = deps.stream().mapToLong(d -> ((Number) d.get("retriesSucceeded")).longValue()).sum();

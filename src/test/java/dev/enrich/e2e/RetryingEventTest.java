@@ -4,17 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.enrich.ai.fake.FakeOpenAiServer;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
-import org.springframework.core.ParameterizedTypeReference;
-import org.springframework.http.MediaType;
-import org.springframework.http.client.MultipartBodyBuilder;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -26,7 +21,6 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 @AutoConfigureWebTestClient(timeout = "PT30S")
 class RetryingEventTest {
 
-    private static final ParameterizedTypeReference<Map<String, Object>> MAP = new ParameterizedTypeReference<>() {};
 
     static FakeOpenAiServer ai = FakeOpenAiServer.start();
 
@@ -45,18 +39,10 @@ class RetryingEventTest {
 
     @Test
     void transientFailuresAreAnnouncedAsRetryingAndTheJobRecovers() {
-        MultipartBodyBuilder b = new MultipartBodyBuilder();
-        b.part("metadata", "{\"title\":\"Standup\",\"notes\":\"We shipped it. We need to fix the flaky test.\"}",
-                MediaType.APPLICATION_JSON);
-        String session = (String) http.post().uri("/api/v1/sessions").bodyValue(b.build()).exchange()
-                .expectStatus().isCreated().expectBody(MAP).returnResult().getResponseBody().get("id");
+        String session = E2e.uploadNotes(http, "Standup", "We shipped it. We need to fix the flaky test.");
         ai.failNext(FakeOpenAiServer.Fault.UNAVAILABLE, FakeOpenAiServer.Fault.RATE_LIMITED);
-        String job = (String) http.post().uri("/api/v1/sessions/{id}/enrichments", session)
-                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"stages\":[\"summary\"]}").exchange()
-                .expectStatus().isAccepted().expectBody(MAP).returnResult().getResponseBody().get("jobId");
-        Map<String, Object> done = Awaitility.await().atMost(Duration.ofSeconds(20))
-                .until(() -> http.get().uri("/api/v1/jobs/{id}", job).exchange().expectBody(MAP).returnResult()
-                        .getResponseBody(), j -> !List.of("queued", "running").contains(j.get("state")));
+        String job = E2e.enrich(http, session, "{\"stages\":[\"summary\"]}");
+        Map<String, Object> done = E2e.awaitEnd(http, job, Duration.ofSeconds(20));
 
         String events = http.get().uri("/api/v1/jobs/{id}/events", job).header("Last-Event-ID", "0").exchange()
                 .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
