@@ -2,7 +2,6 @@ package dev.enrich.api;
 
 import dev.enrich.config.EnrichProperties;
 import dev.enrich.engine.EngineLifecycle;
-import dev.enrich.engine.EnrichException;
 import dev.enrich.engine.EnrichmentService;
 import dev.enrich.events.EventLog;
 import dev.enrich.events.EventPublisher;
@@ -19,10 +18,8 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -64,17 +61,15 @@ class EventStreamController {
     private final EngineLifecycle lifecycle;
     private final Clock clock;
     private final Duration heartbeat;
-    private final ProblemHandler problems;
 
     EventStreamController(TenantResolver tenants, EnrichmentService service, EventLog log,
-            EngineLifecycle lifecycle, Clock clock, EnrichProperties props, ProblemHandler problems) {
+            EngineLifecycle lifecycle, Clock clock, EnrichProperties props) {
         this.tenants = tenants;
         this.service = service;
         this.log = log;
         this.lifecycle = lifecycle;
         this.clock = clock;
         this.heartbeat = props.events().heartbeat();
-        this.problems = problems;
     }
 
     @GetMapping(path = "/jobs/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
@@ -131,14 +126,6 @@ class EventStreamController {
 
     /** Carry the jobs a per-user snapshot shows. */
     record UserSnapshot(List<dev.enrich.job.JobView> jobs) {}
-
-    /** Answer errors of these endpoints as problem+json, although their clients accept only text/event-stream. */
-    @ExceptionHandler(EnrichException.class)
-    ResponseEntity<ProblemDetail> problem(EnrichException e) {
-        ResponseEntity<ProblemDetail> answer = problems.enrich(e);
-        return ResponseEntity.status(answer.getStatusCode()).headers(answer.getHeaders())
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(answer.getBody());
-    }
 
     // A reconnect whose id covers everything the stream holds; also true when the log forgot the stream (lastSeq 0),
     // so a client of a finished job never loops on snapshot + terminal.

@@ -1,5 +1,7 @@
 package dev.enrich.config;
 
+import static dev.enrich.config.Settings.require;
+
 import java.net.URI;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -119,11 +121,5 @@ public record AiProperties(
                         && uri.getRawQuery() == null,
                 "enrich.ai.base-url must be an http(s) URL without a query, but was " + raw);
         return url;
-    }
-
-    private static void require(boolean ok, String message) {
-        if (!ok) {
-            throw new IllegalArgumentException(message);
-        }
     }
 }

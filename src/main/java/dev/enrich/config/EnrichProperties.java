@@ -1,5 +1,7 @@
 package dev.enrich.config;
 
+import static dev.enrich.config.Settings.require;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -131,12 +133,6 @@ public record EnrichProperties(
             require(maxSessionSize.toBytes() > 0,
                     "enrich.media.max-session-size must be > 0, but was " + maxSessionSize);
             require(maxFrames > 0, "enrich.media.max-frames must be > 0, but was " + maxFrames);
-        }
-    }
-
-    private static void require(boolean ok, String message) {
-        if (!ok) {
-            throw new IllegalArgumentException(message);
         }
     }
 }

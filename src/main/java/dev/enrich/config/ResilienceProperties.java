@@ -1,5 +1,7 @@
 package dev.enrich.config;
 
+import static dev.enrich.config.Settings.require;
+
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -126,12 +128,6 @@ public record ResilienceProperties(
         /** Return the defaults: 10 failed attempts in a row or 50 % of 50 (at least 20), open 30 s, 2 probes. */
         public static CircuitBreaker defaults() {
             return new CircuitBreaker(10, 50, 50, 20, Duration.ofSeconds(30), 2);
-        }
-    }
-
-    private static void require(boolean ok, String message) {
-        if (!ok) {
-            throw new IllegalArgumentException(message);
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.enrich.cost;
 
+import static dev.enrich.config.Settings.require;
+
 import java.math.BigDecimal;
 import java.util.Currency;
 import java.util.LinkedHashMap;
@@ -166,11 +168,5 @@ public record CostProperties(
 
     private static void requireNotNegative(String name, BigDecimal value) {
         require(value.signum() >= 0, "enrich.cost." + name + " must be >= 0, but was " + value.toPlainString());
-    }
-
-    private static void require(boolean ok, String message) {
-        if (!ok) {
-            throw new IllegalArgumentException(message);
-        }
     }
 }

@@ -82,13 +82,7 @@ public final class WorkerPool {
 
     /** Queue a job; return false when the queue is full or the pool no longer accepts work. */
     public boolean submit(QueuedJob job) {
-        synchronized (this) {
-            if (!accepting || !queue.offer(job)) {
-                return false;
-            }
-        }
-        dispatch();
-        return true;
+        return submitAll(List.of(job));
     }
 
     /**

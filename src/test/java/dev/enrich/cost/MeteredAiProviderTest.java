@@ -1,5 +1,6 @@
 package dev.enrich.cost;
 
+import dev.enrich.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;

@@ -1,5 +1,6 @@
 package dev.enrich.pool;
 
+import dev.enrich.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,10 +9,8 @@ import dev.enrich.job.JobState;
 import dev.enrich.job.Priority;
 import dev.enrich.queue.QueuedJob;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,7 +23,7 @@ import reactor.test.StepVerifier;
 
 class WorkerPoolTest {
 
-    private final MutableClock clock = new MutableClock();
+    private final MutableClock clock = MutableClock.at("2026-01-01T00:00:00Z");
     private final Map<String, Sinks.One<JobState>> finish = new ConcurrentHashMap<>();
     private final AtomicInteger running = new AtomicInteger();
     private final AtomicInteger maxRunning = new AtomicInteger();
@@ -204,29 +203,5 @@ class WorkerPoolTest {
 
     private QueuedJob job(String id, String tenant) {
         return new QueuedJob(id, tenant, Priority.INTERACTIVE, clock.instant());
-    }
-
-    /** A clock tests move by hand. */
-    static final class MutableClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.enrich.resilience;
 
+import dev.enrich.testing.MutableClock;
 import static dev.enrich.resilience.ScriptedAiProvider.OK;
 import static dev.enrich.resilience.ScriptedAiProvider.fail;
 import static dev.enrich.resilience.ScriptedAiProvider.hang;
@@ -30,7 +31,7 @@ class ResilientAiProviderTest {
     private final ScriptedAiProvider service = new ScriptedAiProvider();
     private final RecordingListener listener = new RecordingListener();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    private final TestClock clock = new TestClock();
+    private final MutableClock clock = MutableClock.at("2025-01-01T00:00:00Z");
 
     private Dependencies dependencies = new Dependencies(TestSettings.fiveInARow(), meters, clock);
 

@@ -1,4 +1,4 @@
-package dev.enrich.cost;
+package dev.enrich.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,24 +6,27 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** Tell a time that tests set and advance. */
-final class MutableClock extends Clock {
+/** Tell a time that tests set and advance by hand (UTC). */
+public final class MutableClock extends Clock {
 
     private volatile Instant now;
 
-    MutableClock(Instant now) {
+    public MutableClock(Instant now) {
         this.now = now;
     }
 
-    static MutableClock at(String instant) {
+    /** Return a clock standing at an ISO instant, e.g. {@code "2026-01-01T00:00:00Z"}. */
+    public static MutableClock at(String instant) {
         return new MutableClock(Instant.parse(instant));
     }
 
-    void set(String instant) {
+    /** Move the clock to an ISO instant. */
+    public void set(String instant) {
         now = Instant.parse(instant);
     }
 
-    void advance(Duration by) {
+    /** Move the clock forward. */
+    public void advance(Duration by) {
         now = now.plus(by);
     }
 
