@@ -66,7 +66,7 @@ public record ResilienceProperties(
      * @param maxRetryAfter the longest wait a Retry-After can ask for
      */
     public record Retry(
-            @DefaultValue("3") int maxRetries,
+            @DefaultValue("4") int maxRetries,
             @DefaultValue("1s") Duration firstBackoff,
             @DefaultValue("10s") Duration maxBackoff,
             @DefaultValue("0.5") double jitter,
@@ -85,9 +85,9 @@ public record ResilienceProperties(
                     "enrich.resilience.retry.max-retry-after must be >= 0, but was " + maxRetryAfter);
         }
 
-        /** Return the defaults: 3 retries, 1 s → 10 s, jitter 0.5, Retry-After capped at 10 s. */
+        /** Return the defaults: 4 retries, 1 s → 10 s, jitter 0.5, Retry-After capped at 10 s. */
         public static Retry defaults() {
-            return new Retry(3, Duration.ofSeconds(1), Duration.ofSeconds(10), 0.5, Duration.ofSeconds(10));
+            return new Retry(4, Duration.ofSeconds(1), Duration.ofSeconds(10), 0.5, Duration.ofSeconds(10));
         }
     }
 

@@ -50,7 +50,7 @@ class RetryingEventTest {
         assertThat(done.get("state")).isEqualTo("completed");
         assertThat(events).contains("event:retrying")
                 .contains("Couldn't reach the AI service. Retrying in 1s...")
-                .contains("\"attempt\":2").contains("\"attempt\":3").contains("\"maxAttempts\":4")
+                .contains("\"attempt\":2").contains("\"attempt\":3").contains("\"maxAttempts\":5")
                 .doesNotContainIgnoringCase("cost").doesNotContainIgnoringCase("token")
                 .doesNotContain("503").doesNotContain("429");
     }

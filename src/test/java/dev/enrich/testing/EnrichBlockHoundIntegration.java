@@ -10,5 +10,12 @@ public final class EnrichBlockHoundIntegration implements BlockHoundIntegration 
     public void applyTo(BlockHound.Builder builder) {
         // SecureRandom (UUIDs, multipart boundaries) reads /dev/urandom, which never blocks on Linux.
         builder.allowBlockingCallsInside("java.security.SecureRandom", "nextBytes");
+        // Locks held for a few instructions: under contention they park for microseconds, never for I/O.
+        // resilience4j's breaker window records each outcome under a ReentrantLock (seen on event loops in RecoveryTest).
+        builder.allowBlockingCallsInside("io.github.resilience4j.core.metrics.FixedSizeSlidingWindowMetrics", "record");
+        builder.allowBlockingCallsInside("io.github.resilience4j.core.metrics.SlidingTimeWindowMetrics", "record");
+        // Jackson builds and caches a deserializer once per type under a lock.
+        builder.allowBlockingCallsInside("tools.jackson.databind.deser.DeserializerCache",
+                "_createAndCacheValueDeserializer");
     }
 }
