@@ -5,7 +5,6 @@ import dev.enrich.cost.CostReporter;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import org.jspecify.annotations.Nullable;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -13,11 +12,10 @@ import reactor.core.publisher.Mono;
 
 /**
  * Report AI spend to administrators at {@code GET /api/v1/admin/costs?tenant=&from=&to=} (ISO dates, UTC days;
- * default the last 30 days, all tenants). Exists only with {@code enrich.admin.enabled=true}; otherwise the path is
- * unknown (404). The only response that carries money.
+ * default the last 30 days, all tenants). ADMIN role only (the security chain answers 403 to anyone else). The only
+ * response that carries money.
  */
 @RestController
-@ConditionalOnProperty(name = "enrich.admin.enabled", havingValue = "true")
 class AdminCostController {
 
     private final CostReporter reporter;

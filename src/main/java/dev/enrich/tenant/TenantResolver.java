@@ -4,11 +4,16 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /**
- * Resolve the tenant a request acts for. The one place tenancy is decided: authentication replaces this bean.
+ * Resolve who a request acts for. The one place tenancy is decided: the security adapter implements it from the
+ * authenticated principal, so every controller scopes by the caller's tenant the same way.
  */
-@FunctionalInterface
 public interface TenantResolver {
 
+    /** Return the authenticated caller of this exchange (an error if there is none: security lets no such request in). */
+    Mono<Caller> caller(ServerWebExchange exchange);
+
     /** Return the tenant id of the caller of this exchange. */
-    Mono<String> resolve(ServerWebExchange exchange);
+    default Mono<String> resolve(ServerWebExchange exchange) {
+        return caller(exchange).map(Caller::tenant);
+    }
 }

@@ -11,12 +11,10 @@ import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.publisher.Flux;
 
 @ServiceTest
-@TestPropertySource(properties = "enrich.admin.enabled=true")
 class AdminCostReportTest {
 
     @Autowired

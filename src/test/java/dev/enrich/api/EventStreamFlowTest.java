@@ -11,6 +11,7 @@ import dev.enrich.pipeline.StageResult;
 import dev.enrich.pipeline.StageUpdate;
 import dev.enrich.testing.ScriptedStages;
 import dev.enrich.testing.ServiceTest;
+import dev.enrich.testing.TestAuthAutoConfiguration;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -99,6 +100,7 @@ class EventStreamFlowTest {
             socket.connect(new InetSocketAddress("localhost", port));
             OutputStream out = socket.getOutputStream();
             out.write(("GET /api/v1/jobs/" + jobId + "/events HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Authorization: " + TestAuthAutoConfiguration.BEARER + "\r\n"
                     + "Accept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
             await().atMost(TIMEOUT).until(() -> log.subscriberCount(stream) == 1);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.enrich.testing.Fixtures;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import dev.enrich.testing.TestAuthAutoConfiguration;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -45,7 +47,8 @@ final class SseClient {
     SseClient(int port, WebTestClient http) {
         this.port = port;
         this.http = http;
-        this.web = WebClient.builder().baseUrl("http://localhost:" + port).build();
+        this.web = WebClient.builder().baseUrl("http://localhost:" + port)
+                .defaultHeader(HttpHeaders.AUTHORIZATION, TestAuthAutoConfiguration.BEARER).build();
     }
 
     /** Upload a session with one second of audio; return its id. */
@@ -101,6 +104,7 @@ final class SseClient {
     /** Open a raw SSE connection; return once the response headers arrived (within 5 s). */
     RawStream raw(String path, String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header(HttpHeaders.AUTHORIZATION, TestAuthAutoConfiguration.BEARER)
                 .header("Accept", "text/event-stream");
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);

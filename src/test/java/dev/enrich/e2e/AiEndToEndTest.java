@@ -34,7 +34,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * AI path, every call is accounted in the admin cost report, and nothing user-facing mentions cost.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"enrich.media.dir=${java.io.tmpdir}/enrich-ai-e2e-media", "enrich.admin.enabled=true"})
+        properties = {"enrich.media.dir=${java.io.tmpdir}/enrich-ai-e2e-media"})
 @AutoConfigureWebTestClient(timeout = "PT60S")
 class AiEndToEndTest {
 

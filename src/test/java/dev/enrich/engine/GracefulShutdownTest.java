@@ -25,6 +25,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.http.HttpHeaders;
+import dev.enrich.testing.TestAuthAutoConfiguration;
 import reactor.core.Disposable;
 
 /** Start and stop a real service to prove the drain: finish what can finish, interrupt the rest, free streams. */
@@ -60,6 +62,7 @@ class GracefulShutdownTest {
         boolean[] ended = new boolean[1];
         Disposable stream = WebClient.create("http://127.0.0.1:" + port).get()
                 .uri("/api/v1/jobs/{id}/events", longJob.id())
+                .header(HttpHeaders.AUTHORIZATION, TestAuthAutoConfiguration.BEARER)
                 .retrieve()
                 .bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<String>>() {})
                 .doOnComplete(() -> ended[0] = true)

@@ -1,0 +1,71 @@
+package dev.enrich.api;
+
+import dev.enrich.engine.EnrichmentService;
+import dev.enrich.security.StreamTickets;
+import dev.enrich.tenant.Caller;
+import dev.enrich.tenant.TenantResolver;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/**
+ * Issue EventSource tickets ({@code POST /api/v1/stream-tickets}): a browser cannot send an Authorization header
+ * with an EventSource, so it asks for a short-lived single-use ticket and opens {@code url}. The body names the
+ * stream: {@code {"jobId": ...}}, {@code {"batchId": ...}} or nothing for the caller's own stream of all jobs.
+ * Another tenant's job or batch answers 404, like an unknown one.
+ */
+@RestController
+class StreamTicketController {
+
+    /** Which stream a ticket opens. */
+    record TicketRequest(@Nullable String jobId, @Nullable String batchId) {}
+
+    /** An issued ticket and the stream URL to open with it. */
+    record TicketView(String ticket, Instant expiresAt, String url) {}
+
+    private final TenantResolver tenants;
+    private final EnrichmentService service;
+    private final StreamTickets tickets;
+
+    StreamTicketController(TenantResolver tenants, EnrichmentService service, StreamTickets tickets) {
+        this.tenants = tenants;
+        this.service = service;
+        this.tickets = tickets;
+    }
+
+    @PostMapping("/api/v1/stream-tickets")
+    Mono<ResponseEntity<TicketView>> issue(@RequestBody(required = false) @Nullable TicketRequest request,
+            ServerWebExchange exchange) {
+        TicketRequest wanted = request == null ? new TicketRequest(null, null) : request;
+        if (wanted.jobId() != null && wanted.batchId() != null) {
+            throw StageSelection.invalid("Name a job or a batch, not both.");
+        }
+        return tenants.caller(exchange).flatMap(caller -> path(caller, wanted)
+                .map(path -> {
+                    StreamTickets.Ticket ticket = tickets.issue(caller, path);
+                    String url = path + "?ticket=" + URLEncoder.encode(ticket.value(), StandardCharsets.UTF_8);
+                    return ResponseEntity.status(HttpStatus.CREATED).cacheControl(CacheControl.noStore())
+                            .body(new TicketView(ticket.value(), ticket.expiresAt(), url));
+                }));
+    }
+
+    private Mono<String> path(Caller caller, TicketRequest request) {
+        if (request.jobId() != null) {
+            return service.job(caller.tenant(), request.jobId()).map(job -> "/api/v1/jobs/" + job.id() + "/events");
+        }
+        if (request.batchId() != null) {
+            return service.batch(caller.tenant(), request.batchId())
+                    .map(batch -> "/api/v1/batches/" + batch.id() + "/events");
+        }
+        return Mono.just("/api/v1/events");
+    }
+}
