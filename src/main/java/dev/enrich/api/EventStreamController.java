@@ -1,7 +1,9 @@
 package dev.enrich.api;
 
 import dev.enrich.config.EnrichProperties;
+import dev.enrich.config.LimitsProperties;
 import dev.enrich.engine.EngineLifecycle;
+import dev.enrich.engine.EnrichException;
 import dev.enrich.engine.EnrichmentService;
 import dev.enrich.events.EventLog;
 import dev.enrich.events.EventPublisher;
@@ -9,10 +11,12 @@ import dev.enrich.events.EventType;
 import dev.enrich.events.JobEvent;
 import dev.enrich.job.Job;
 import dev.enrich.job.JobState;
+import dev.enrich.tenant.Caller;
 import dev.enrich.tenant.TenantResolver;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -61,9 +65,15 @@ class EventStreamController {
     private final EngineLifecycle lifecycle;
     private final Clock clock;
     private final Duration heartbeat;
+    private final int streamsPerUser;
+    private final Duration retryAfter;
+    /** Open streams per user (API key or token subject); entries go when they reach zero. */
+    private final ConcurrentHashMap<String, Integer> open = new ConcurrentHashMap<>();
 
     EventStreamController(TenantResolver tenants, EnrichmentService service, EventLog log,
-            EngineLifecycle lifecycle, Clock clock, EnrichProperties props) {
+            EngineLifecycle lifecycle, Clock clock, EnrichProperties props, LimitsProperties limits) {
+        this.streamsPerUser = limits.streamsPerUser();
+        this.retryAfter = props.pool().retryAfter();
         this.tenants = tenants;
         this.service = service;
         this.log = log;
@@ -78,15 +88,15 @@ class EventStreamController {
             @RequestParam(name = "lastEventId", required = false) @Nullable String param,
             ServerWebExchange exchange) {
         Long last = lastEventId(header, param);
-        return tenants.resolve(exchange).flatMap(t -> service.job(t, id)).map(found -> {
+        return tenants.caller(exchange).flatMap(caller -> service.job(caller.tenant(), id).map(found -> {
             String stream = EventPublisher.jobStream(id);
             if (found.state().isTerminal() && coversEnd(last, stream)) {
                 return ResponseEntity.noContent().build();
             }
             Flux<JobEvent> events = events(stream, last,
                     opened -> service.job(found.tenant(), id).map(job -> snapshotOf(job, opened.lastSeq())));
-            return respond(events.map(e -> e.withJobSeq(e.seq())), e -> e.type().isTerminal());
-        });
+            return respond(caller, events.map(e -> e.withJobSeq(e.seq())), e -> e.type().isTerminal());
+        }));
     }
 
     @GetMapping(path = "/batches/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
@@ -95,7 +105,7 @@ class EventStreamController {
             @RequestParam(name = "lastEventId", required = false) @Nullable String param,
             ServerWebExchange exchange) {
         Long last = lastEventId(header, param);
-        return tenants.resolve(exchange).flatMap(t -> service.batch(t, id)).flatMap(batch -> {
+        return tenants.caller(exchange).flatMap(caller -> service.batch(caller.tenant(), id).flatMap(batch -> {
             String stream = EventPublisher.batchStream(id);
             return service.batchView(batch).map(view -> {
                 if (view.state().isTerminal() && coversEnd(last, stream)) {
@@ -104,10 +114,10 @@ class EventStreamController {
                 Flux<JobEvent> events = events(stream, last, opened -> service.batchView(batch)
                         .map(v -> retype(EventPublisher.batchEvent(v, batch.tenant(), clock.instant()),
                                 EventType.SNAPSHOT, opened.lastSeq())));
-                return respond(events, e -> (e.type() == EventType.BATCH || e.type() == EventType.SNAPSHOT)
+                return respond(caller, events, e -> (e.type() == EventType.BATCH || e.type() == EventType.SNAPSHOT)
                         && e.jobId() == null && e.state().isTerminal());
             });
-        });
+        }));
     }
 
     @GetMapping(path = "/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
@@ -116,9 +126,9 @@ class EventStreamController {
             @RequestParam(name = "lastEventId", required = false) @Nullable String param,
             ServerWebExchange exchange) {
         Long last = lastEventId(header, param);
-        return tenants.resolve(exchange).map(tenant -> respond(events(EventPublisher.userStream(tenant), last,
-                opened -> service.recentJobs(tenant, 100).map(service::view).collectList()
-                        .map(jobs -> new JobEvent(EventType.SNAPSHOT, opened.lastSeq(), 0, null, null, tenant,
+        return tenants.caller(exchange).map(caller -> respond(caller, events(EventPublisher.userStream(caller.tenant()), last,
+                opened -> service.recentJobs(caller.tenant(), 100).map(service::view).collectList()
+                        .map(jobs -> new JobEvent(EventType.SNAPSHOT, opened.lastSeq(), 0, null, null, caller.tenant(),
                                 JobState.RUNNING, 0, null, jobs.isEmpty() ? "No sessions yet." : "Your sessions.",
                                 null, null, null, new UserSnapshot(jobs), clock.instant()))),
                 e -> false));
@@ -173,9 +183,17 @@ class EventStreamController {
     }
 
     // End after an event `ends` accepts; open with a comment (flushes the headers) and keep idle streams alive.
-    private ResponseEntity<Flux<ServerSentEvent<JobEvent>>> respond(Flux<JobEvent> events,
+    // A user over their stream limit gets 429 before the stream opens; the count moves when the body is subscribed
+    // and ends, so a response that never starts holds nothing (checked, then counted: a soft limit by a few).
+    private ResponseEntity<Flux<ServerSentEvent<JobEvent>>> respond(Caller caller, Flux<JobEvent> events,
             Predicate<JobEvent> ends) {
+        String user = caller.tenant() + "/" + caller.subject();
+        if (open.getOrDefault(user, 0) >= streamsPerUser) {
+            throw new EnrichException(EnrichException.Kind.TOO_MANY,
+                    "You have a lot of live views open. Close one and try again.", retryAfter);
+        }
         Flux<ServerSentEvent<JobEvent>> body = Flux.defer(() -> {
+            open.merge(user, 1, Integer::sum);
             Sinks.Empty<Void> ended = Sinks.empty();
             Flux<ServerSentEvent<JobEvent>> sse = events.takeUntil(ends)
                     .map(e -> ServerSentEvent.builder(e).id(Long.toString(e.seq())).event(e.type().id()).build())
@@ -185,7 +203,8 @@ class EventStreamController {
                     .map(i -> HEARTBEAT)
                     .takeUntilOther(ended.asMono().then(Mono.just(1)));
             return Flux.just(OPEN).concatWith(Flux.merge(sse, heartbeats))
-                    .takeUntilOther(lifecycle.streamsEnd().then(Mono.just(1)));
+                    .takeUntilOther(lifecycle.streamsEnd().then(Mono.just(1)))
+                    .doFinally(signal -> open.computeIfPresent(user, (k, n) -> n > 1 ? n - 1 : null));
         });
         return ResponseEntity.ok()
                 .contentType(EVENT_STREAM)

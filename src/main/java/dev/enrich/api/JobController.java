@@ -1,5 +1,6 @@
 package dev.enrich.api;
 
+import dev.enrich.config.LimitsProperties;
 import dev.enrich.engine.EnrichmentService;
 import dev.enrich.job.BatchView;
 import dev.enrich.job.JobState;
@@ -30,13 +31,14 @@ import reactor.core.publisher.Mono;
 @RequestMapping("/api/v1")
 class JobController {
 
-    static final int MAX_BATCH = 1000;
 
     private final TenantResolver tenants;
     private final EnrichmentService service;
     private final WorkerPool pool;
+    private final int maxBatch;
 
-    JobController(TenantResolver tenants, EnrichmentService service, WorkerPool pool) {
+    JobController(TenantResolver tenants, EnrichmentService service, WorkerPool pool, LimitsProperties limits) {
+        this.maxBatch = limits.maxBatchSize();
         this.tenants = tenants;
         this.service = service;
         this.pool = pool;
@@ -80,8 +82,8 @@ class JobController {
         if (ids == null || ids.isEmpty()) {
             throw StageSelection.invalid("Add at least one session id to the batch.");
         }
-        if (ids.size() > MAX_BATCH) {
-            throw StageSelection.invalid("A batch holds at most " + MAX_BATCH + " sessions.");
+        if (ids.size() > maxBatch) {
+            throw StageSelection.invalid("A batch holds at most " + maxBatch + " sessions.");
         }
         if (ids.stream().anyMatch(id -> id == null || id.isBlank())) {
             throw StageSelection.invalid("Session ids must not be blank.");

@@ -6,6 +6,7 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -36,6 +37,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             case INVALID -> HttpStatus.BAD_REQUEST;
             case CONFLICT -> HttpStatus.CONFLICT;
             case BUSY -> HttpStatus.SERVICE_UNAVAILABLE;
+            case TOO_MANY -> HttpStatus.TOO_MANY_REQUESTS;
             case TOO_LARGE -> HttpStatus.CONTENT_TOO_LARGE;
             case UNSUPPORTED -> HttpStatus.UNSUPPORTED_MEDIA_TYPE;
             case UNPROCESSABLE -> HttpStatus.UNPROCESSABLE_CONTENT;
@@ -46,6 +48,16 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler({MediaTooLargeException.class, DataBufferLimitException.class})
     ResponseEntity<ProblemDetail> tooLarge(RuntimeException e) {
         return problem(HttpStatus.CONTENT_TOO_LARGE, "That upload is too large.", null);
+    }
+
+    /** A multipart body the parser refused: too many parts is too large (413), anything else is malformed (400). */
+    @ExceptionHandler(DecodingException.class)
+    ResponseEntity<ProblemDetail> undecodable(DecodingException e) {
+        String message = String.valueOf(e.getMessage());
+        if (message.startsWith("Too many parts")) {
+            return problem(HttpStatus.CONTENT_TOO_LARGE, "That upload has too many parts.", null);
+        }
+        return problem(HttpStatus.BAD_REQUEST, "We couldn't read that request. Please check its format.", null);
     }
 
     /** Replace the framework's technical details (class names, parser messages) with friendly ones. */

@@ -30,7 +30,13 @@ class StreamTicketController {
     record TicketRequest(@Nullable String jobId, @Nullable String batchId) {}
 
     /** An issued ticket and the stream URL to open with it. */
-    record TicketView(String ticket, Instant expiresAt, String url) {}
+    record TicketView(String ticket, Instant expiresAt, String url) {
+
+        @Override
+        public String toString() {
+            return "TicketView[expiresAt=" + expiresAt + "]"; // debug logging of response bodies shows no ticket
+        }
+    }
 
     private final TenantResolver tenants;
     private final EnrichmentService service;

@@ -4,6 +4,7 @@ import dev.enrich.ai.AiCache;
 import dev.enrich.ai.AiProvider;
 import dev.enrich.config.AiProperties;
 import dev.enrich.config.EnrichProperties;
+import dev.enrich.config.LimitsProperties;
 import dev.enrich.events.EventLog;
 import dev.enrich.events.EventPublisher;
 import dev.enrich.job.BatchRepository;
@@ -98,11 +99,11 @@ class EngineConfiguration {
     @Bean
     WorkerPool workerPool(EnrichProperties props, JobQueue queue, JobRepository jobs, SessionRepository sessions,
             Pipeline pipeline, EventPublisher events, DurationModel durations, Clock clock, MeterRegistry meters,
-            ServiceHolder holder) {
+            ServiceHolder holder, LimitsProperties limits) {
         JobRunner runner = new JobRunner(jobs, sessions, pipeline, events, durations, clock,
                 props.events().progressInterval(), job -> holder.get().jobFinished(job));
-        return new WorkerPool(props.pool().effectiveConcurrency(), props.pool().recycleAfterFailures(), queue,
-                runner, clock, meters);
+        return new WorkerPool(props.pool().effectiveConcurrency(), props.pool().recycleAfterFailures(),
+                limits.maxRunningJobs(), queue, runner, clock, meters);
     }
 
     @Bean
@@ -112,9 +113,10 @@ class EngineConfiguration {
 
     @Bean
     EnrichmentService enrichmentService(SessionRepository sessions, JobRepository jobs, BatchRepository batches,
-            WorkerPool pool, EventPublisher events, Clock clock, EnrichProperties props, ServiceHolder holder) {
+            WorkerPool pool, EventPublisher events, Clock clock, EnrichProperties props, LimitsProperties limits,
+            ServiceHolder holder) {
         EnrichmentService service = new EnrichmentService(sessions, jobs, batches, pool, events, clock,
-                props.pool().retryAfter());
+                props.pool().retryAfter(), limits.maxQueuedJobs());
         holder.set(service);
         return service;
     }

@@ -15,6 +15,8 @@ public final class EnrichException extends RuntimeException {
         INVALID,
         CONFLICT,
         BUSY,
+        /** The caller is over one of its limits (429); waiting helps. */
+        TOO_MANY,
         /** The content is larger than allowed (413). */
         TOO_LARGE,
         /** A media format we don't take (415). */

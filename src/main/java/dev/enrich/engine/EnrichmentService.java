@@ -44,9 +44,11 @@ public final class EnrichmentService {
     private final EventPublisher events;
     private final Clock clock;
     private final Duration retryAfter;
+    private final int maxQueuedPerTenant;
 
     EnrichmentService(SessionRepository sessions, JobRepository jobs, BatchRepository batches, WorkerPool pool,
-            EventPublisher events, Clock clock, Duration retryAfter) {
+            EventPublisher events, Clock clock, Duration retryAfter, int maxQueuedPerTenant) {
+        this.maxQueuedPerTenant = maxQueuedPerTenant;
         this.sessions = sessions;
         this.jobs = jobs;
         this.batches = batches;
@@ -61,7 +63,7 @@ public final class EnrichmentService {
         return sessions.find(tenant, sessionId)
                 .switchIfEmpty(Mono.error(() -> EnrichException.notFound("session")))
                 .flatMap(session -> {
-                    requireAccepting(1);
+                    requireAccepting(tenant, 1);
                     Job job = Job.queued(newId(), tenant, sessionId, null, priority, stages, clock.instant());
                     return enqueue(List.of(job), null).thenReturn(job);
                 });
@@ -75,7 +77,7 @@ public final class EnrichmentService {
                                 "We couldn't find session " + id + ".")))
                         .thenReturn(id))
                 .then(Mono.defer(() -> {
-                    requireAccepting(sessionIds.size());
+                    requireAccepting(tenant, sessionIds.size());
                     String batchId = newId();
                     List<Job> created = new ArrayList<>();
                     for (String sessionId : sessionIds) {
@@ -137,7 +139,7 @@ public final class EnrichmentService {
                 return Mono.error(new EnrichException(EnrichException.Kind.CONFLICT,
                         "This job completed, so there is nothing to retry."));
             }
-            requireAccepting(1);
+            requireAccepting(tenant, 1);
             Job again = job.retried(clock.instant());
             QueuedJob queued = new QueuedJob(again.id(), again.tenant(), again.priority(), clock.instant());
             return jobs.save(again).flatMap(saved -> pool.submitAll(List.of(queued))
@@ -243,9 +245,14 @@ public final class EnrichmentService {
                 }));
     }
 
-    private void requireAccepting(int jobs) {
+    private void requireAccepting(String tenant, int jobs) {
         if (!pool.accepting()) {
             throw restarting();
+        }
+        // Checked, then queued: concurrent requests of one tenant may pass the quota by a few jobs (a soft limit).
+        if (pool.queued(tenant) + jobs > maxQueuedPerTenant) {
+            throw new EnrichException(EnrichException.Kind.TOO_MANY, "You have a lot of sessions waiting already. "
+                    + "Please try again when some have finished.", retryAfter);
         }
         if (pool.status().queued() + jobs > pool.status().queueCapacity()) {
             throw busy();

@@ -44,6 +44,7 @@ public final class WorkerPool {
     private final Timer acquisitionTimer;
     private final Sinks.Many<Integer> idle = Sinks.many().replay().latest();
     private final AtomicInteger dispatching = new AtomicInteger();
+    private final int maxRunningPerTenant;
     private boolean accepting = true;
     private long recycled;
     private double meanJobMillis = Double.NaN;
@@ -56,6 +57,19 @@ public final class WorkerPool {
      */
     public WorkerPool(int size, int recycleAfterFailures, JobQueue queue, JobTask task, Clock clock,
             MeterRegistry meters) {
+        this(size, recycleAfterFailures, 0, queue, task, clock, meters);
+    }
+
+    /**
+     * Create a pool that runs at most {@code maxRunningPerTenant} jobs of one tenant at once (0 = no cap: an idle
+     * pool gives all its slots to whoever has work). A tenant at its cap keeps its queued jobs and its turn.
+     */
+    public WorkerPool(int size, int recycleAfterFailures, int maxRunningPerTenant, JobQueue queue, JobTask task,
+            Clock clock, MeterRegistry meters) {
+        if (maxRunningPerTenant < 0) {
+            throw new IllegalArgumentException("maxRunningPerTenant must be >= 0, but was " + maxRunningPerTenant);
+        }
+        this.maxRunningPerTenant = maxRunningPerTenant;
         if (size <= 0) {
             throw new IllegalArgumentException("size must be > 0, but was " + size);
         }
@@ -218,14 +232,15 @@ public final class WorkerPool {
                 if (free.isEmpty()) {
                     return;
                 }
-                Optional<QueuedJob> next = queue.poll();
+                Optional<QueuedJob> next = maxRunningPerTenant == 0 ? queue.poll()
+                        : queue.poll(tenant -> runningOf(tenant) < maxRunningPerTenant);
                 if (next.isEmpty()) {
                     return;
                 }
                 slot = free.poll();
                 job = next.get();
                 slot.jobId = job.jobId();
-                run = new Running(slot, clock.millis(), Sinks.one());
+                run = new Running(slot, job.tenant(), clock.millis(), Sinks.one());
                 running.put(job.jobId(), run);
                 idle.tryEmitNext(running.size());
             }
@@ -273,7 +288,23 @@ public final class WorkerPool {
         dispatch();
     }
 
-    private record Running(Slot slot, long startMillis, Sinks.One<JobState> stop) {}
+    private record Running(Slot slot, String tenant, long startMillis, Sinks.One<JobState> stop) {}
+
+    /** Count a tenant's running jobs; a scan of at most {@code size} entries, under the pool's lock. */
+    private int runningOf(String tenant) {
+        int count = 0;
+        for (Running r : running.values()) {
+            if (r.tenant.equals(tenant)) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** Return how many of {@code tenant}'s jobs wait in the queue. */
+    public int queued(String tenant) {
+        return queue.size(tenant);
+    }
 
     /** Return the slot a running job occupies, for tests. */
     synchronized @Nullable Integer slotOf(String jobId) {

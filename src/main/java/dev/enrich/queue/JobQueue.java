@@ -2,6 +2,7 @@ package dev.enrich.queue;
 
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Predicate;
 
 /**
  * Hold jobs waiting for a worker slot, bounded, and hand them out in a fair order (port).
@@ -17,7 +18,18 @@ public interface JobQueue {
     boolean offer(QueuedJob job);
 
     /** Remove and return the next job by the fair order; empty when the queue is empty. */
-    Optional<QueuedJob> poll();
+    default Optional<QueuedJob> poll() {
+        return poll(tenant -> true);
+    }
+
+    /**
+     * Remove and return the next job by the fair order among tenants that {@code mayStart} allows (tenants at their
+     * running cap keep their jobs and their turn); empty when no allowed tenant has a job.
+     */
+    Optional<QueuedJob> poll(Predicate<String> mayStart);
+
+    /** Return the number of {@code tenant}'s queued jobs. */
+    int size(String tenant);
 
     /** Remove a queued job (it was cancelled); return false when it was not queued. */
     boolean remove(String jobId);

@@ -27,7 +27,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "enrich.media.dir=${java.io.tmpdir}/enrich-recovery-media", "enrich.pool.concurrency=16",
-        "enrich.pool.queue-capacity=2000", "enrich.resilience.retry.first-backoff=5ms",
+        "enrich.pool.queue-capacity=2000", "enrich.limits.max-queued-jobs=2000",
+        "enrich.limits.requests-per-second=100000", "enrich.resilience.retry.first-backoff=5ms",
         "enrich.resilience.retry.max-backoff=50ms", "enrich.resilience.retry.max-retry-after=50ms",
         "enrich.resilience.timeout=5s"})
 @AutoConfigureWebTestClient(timeout = "PT60S")

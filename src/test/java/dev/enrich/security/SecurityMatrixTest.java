@@ -15,11 +15,14 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -46,6 +49,7 @@ import org.springframework.web.reactive.function.BodyInserters;
         "enrich.security.api-keys[2].sha256=" + SecurityMatrixTest.BOB_SHA, "enrich.security.api-keys[2].tenant=globex",
         "enrich.security.api-keys[2].roles=USER", "enrich.security.api-keys[2].name=bob"})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SecurityMatrixTest {
 
     static final String ALICE = "alice-key-0123456789";
@@ -156,6 +160,7 @@ class SecurityMatrixTest {
     }
 
     @Test
+    @Order(2)
     void everyEndpointAnswersEachCallerAsTheTableSays() {
         List<String> mismatches = new ArrayList<>();
         List<String> leaks = new ArrayList<>();
@@ -192,6 +197,24 @@ class SecurityMatrixTest {
     private boolean leaks(Row row, String body) {
         String sent = row.path() + (row.json() == null ? "" : row.json());
         return List.of(session, job, batch).stream().anyMatch(id -> !sent.contains(id) && body.contains(id));
+    }
+
+    @Test
+    @Order(1) // before the matrix, which starts new jobs for the session (its canvas is then not ready)
+    void responsesCarryStrictSecurityHeadersAndTheCanvasKeepsItsOwnPolicy() {
+        http.get().uri("/actuator/health").exchange().expectStatus().isOk()
+                .expectHeader().valueEquals("X-Content-Type-Options", "nosniff")
+                .expectHeader().valueEquals("X-Frame-Options", "DENY")
+                .expectHeader().valueEquals("Referrer-Policy", "no-referrer")
+                .expectHeader().value("Content-Security-Policy", csp -> assertThat(csp)
+                        .contains("script-src 'self'", "frame-ancestors 'none'", "object-src 'none'")
+                        .doesNotContain("unsafe-inline", "unsafe-eval"));
+        http.get().uri("/api/v1/jobs/" + job).headers(h -> h.setBearerAuth(ALICE)).exchange().expectStatus().isOk()
+                .expectHeader().value(HttpHeaders.CACHE_CONTROL, c -> assertThat(c).contains("no-store"));
+        http.get().uri("/api/v1/sessions/" + session + "/canvas").headers(h -> h.setBearerAuth(ALICE)).exchange()
+                .expectStatus().isOk()
+                .expectHeader().value("Content-Security-Policy", csp -> assertThat(csp)
+                        .contains("default-src 'none'", "style-src 'unsafe-inline'"));
     }
 
     record Response(int status, @Nullable MediaType contentType, String body) {}

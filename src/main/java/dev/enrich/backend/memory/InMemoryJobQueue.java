@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Hold queued jobs in memory and hand them out in the fair order of {@link JobQueue}.
@@ -59,15 +61,28 @@ public final class InMemoryJobQueue implements JobQueue {
     }
 
     @Override
-    public synchronized Optional<QueuedJob> poll() {
+    public synchronized Optional<QueuedJob> poll(Predicate<String> mayStart) {
         if (byId.isEmpty()) {
             return Optional.empty();
         }
         boolean takeBatch = takesBatch(interactive.size, batch.size, interactiveStreak, interactiveBurst);
-        interactiveStreak = nextStreak(takeBatch, batch.size, interactiveStreak);
-        QueuedJob job = (takeBatch ? batch : interactive).take();
+        int batchSizeBefore = batch.size;
+        QueuedJob job = (takeBatch ? batch : interactive).take(mayStart);
+        if (job == null) {
+            takeBatch = !takeBatch; // every tenant of the preferred lane is at its cap: try the other lane
+            job = (takeBatch ? batch : interactive).take(mayStart);
+        }
+        if (job == null) {
+            return Optional.empty();
+        }
+        interactiveStreak = nextStreak(takeBatch, batchSizeBefore, interactiveStreak);
         byId.remove(job.jobId());
         return Optional.of(job);
+    }
+
+    @Override
+    public synchronized int size(String tenant) {
+        return interactive.size(tenant) + batch.size(tenant);
     }
 
     @Override
@@ -159,9 +174,20 @@ public final class InMemoryJobQueue implements JobQueue {
             size++;
         }
 
-        /** Take the head job of the tenant whose turn it is; the lane must not be empty. */
-        QueuedJob take() {
-            String tenant = rotation.pollFirst();
+        /** Take the head job of the first tenant in turn that may start one; null when there is none. */
+        @Nullable QueuedJob take(Predicate<String> mayStart) {
+            String tenant = null;
+            for (Iterator<String> it = rotation.iterator(); it.hasNext(); ) {
+                String candidate = it.next();
+                if (mayStart.test(candidate)) {
+                    it.remove(); // tenants passed over keep their place at the front
+                    tenant = candidate;
+                    break;
+                }
+            }
+            if (tenant == null) {
+                return null;
+            }
             ArrayDeque<QueuedJob> jobs = byTenant.get(tenant);
             QueuedJob job = jobs.pollFirst();
             if (jobs.isEmpty()) {
@@ -171,6 +197,11 @@ public final class InMemoryJobQueue implements JobQueue {
             }
             size--;
             return job;
+        }
+
+        int size(String tenant) {
+            ArrayDeque<QueuedJob> jobs = byTenant.get(tenant);
+            return jobs == null ? 0 : jobs.size();
         }
 
         void remove(QueuedJob job) {

@@ -270,4 +270,24 @@ class InMemoryJobQueueTest {
                 .isThrownBy(() -> new InMemoryJobQueue(10, 0))
                 .withMessage("interactiveBurst must be > 0, but was 0");
     }
+
+    @Test
+    void aTenantAtItsCapKeepsItsJobsAndItsTurnWhileOthersAreServed() {
+        InMemoryJobQueue queue = new InMemoryJobQueue(10, 100);
+        queue.offer(interactive("a1", "a"));
+        queue.offer(interactive("a2", "a"));
+        queue.offer(interactive("b1", "b"));
+        queue.offer(batch("c1", "c"));
+
+        assertThat(queue.poll(tenant -> !tenant.equals("a")).map(QueuedJob::jobId)).hasValue("b1");
+        assertThat(queue.size("a")).isEqualTo(2);
+        // Only a's interactive jobs and c's batch job are left; with a capped, the batch lane serves c.
+        assertThat(queue.poll(tenant -> !tenant.equals("a")).map(QueuedJob::jobId)).hasValue("c1");
+        assertThat(queue.poll(tenant -> !tenant.equals("a"))).isEmpty();
+        assertThat(queue.size()).isEqualTo(2);
+        // Once a may start again, it is first in line, FIFO.
+        assertThat(queue.poll(tenant -> true).map(QueuedJob::jobId)).hasValue("a1");
+        assertThat(queue.size("a")).isEqualTo(1);
+        assertThat(queue.size("b")).isZero();
+    }
 }

@@ -1,0 +1,62 @@
+package dev.enrich.security;
+
+import dev.enrich.config.LimitsProperties;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
+import java.time.Duration;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.context.ReactiveSecurityContextHolder;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+
+/**
+ * Hold each tenant to {@code enrich.limits.requests-per-second} on the API: a resilience4j rate limiter per tenant
+ * (a burst of that many, refilled every second), asked without waiting, so a request over the limit is answered 429
+ * at once and never parks a thread. Runs after the security chain, which put the caller in the context.
+ */
+@Component
+class TenantRateLimitFilter implements WebFilter, Ordered {
+
+    private static final Duration PERIOD = Duration.ofSeconds(1);
+
+    private final RateLimiterRegistry limiters;
+
+    TenantRateLimitFilter(LimitsProperties limits) {
+        this.limiters = RateLimiterRegistry.of(RateLimiterConfig.custom()
+                .limitForPeriod(limits.requestsPerSecond())
+                .limitRefreshPeriod(PERIOD)
+                .timeoutDuration(Duration.ZERO)
+                .build());
+    }
+
+    @Override
+    public int getOrder() {
+        return 0; // after Spring Security's chain (-100)
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        if (!exchange.getRequest().getPath().pathWithinApplication().value().startsWith("/api/")) {
+            return chain.filter(exchange);
+        }
+        return ReactiveSecurityContextHolder.getContext()
+                .mapNotNull(context -> context.getAuthentication() instanceof EnrichAuthentication a ? a : null)
+                .map(auth -> limiters.rateLimiter(auth.caller().tenant()))
+                .flatMap(limiter -> limiter.acquirePermission() ? chain.filter(exchange).thenReturn(true)
+                        : ProblemResponses.write(exchange, HttpStatus.TOO_MANY_REQUESTS,
+                                "You're sending requests faster than we can take them. Please slow down a little.",
+                                PERIOD).thenReturn(true))
+                .switchIfEmpty(Mono.defer(() -> chain.filter(exchange).thenReturn(true)))
+                .then();
+    }
+
+    /** Return the limiter of {@code tenant}, for tests. */
+    RateLimiter limiter(String tenant) {
+        return limiters.rateLimiter(tenant);
+    }
+}
