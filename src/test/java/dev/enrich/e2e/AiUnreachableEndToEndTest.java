@@ -21,7 +21,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** With the AI provider configured but unreachable, the local processors carry the job to the end. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"enrich.media.dir=${java.io.tmpdir}/enrich-ai-down-media", "enrich.ai.connect-timeout=1s"})
+        properties = {"enrich.media.dir=${java.io.tmpdir}/enrich-ai-down-media", "enrich.ai.connect-timeout=1s",
+                // Backoff compressed: the production schedule (1 s → 10 s, four retries) is tested in virtual time.
+                "enrich.resilience.retry.first-backoff=10ms", "enrich.resilience.retry.max-backoff=100ms"})
 @AutoConfigureWebTestClient(timeout = "PT60S")
 class AiUnreachableEndToEndTest {
 

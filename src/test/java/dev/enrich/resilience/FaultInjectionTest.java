@@ -128,7 +128,9 @@ class FaultInjectionTest {
                     .verify(WAIT);
             slowest = Math.max(slowest, System.nanoTime() - start);
         }
-        assertThat(Duration.ofNanos(slowest)).isLessThan(Duration.ofMillis(50));
+        // Fails fast: no network, no timeout, no backoff (typically ~1 ms; the bound only rules out waiting, it is no
+        // benchmark on a shared machine).
+        assertThat(Duration.ofNanos(slowest)).isLessThan(Duration.ofSeconds(1));
         assertThat(server.requests()).hasSize(warmUp + 5);
         assertThat(listener.heard).isEmpty();
     }
