@@ -7,7 +7,7 @@ export function h(tag, attrs = {}, ...children) {
     if (value === false || value == null) continue;
     el.setAttribute(name, value === true ? '' : String(value));
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child != null && child !== false) el.append(child instanceof Node ? child : String(child));
   }
   return el;

@@ -162,10 +162,10 @@ function addStage(card, name) {
   const icon = h('span', {class: 'icon', 'aria-hidden': 'true'});
   const word = h('span', {class: 'stage-state'});
   const bar = progressBar(`${name} progress`);
-  const message = h('span', {class: 'stage-message'});
+  const note = h('span', {class: 'stage-message'});
   const el = h('li', {class: 'stage', 'data-stage': name}, icon, h('span', {class: 'stage-name'}, name), word, bar,
-    message);
-  const stage = {el, icon, word, bar, message, state: 'pending', progress: 0, history: []};
+    note);
+  const stage = {el, icon, word, bar, note, state: 'pending', progress: 0, message: null, history: []};
   card.stages.set(name, stage);
   card.stageList.append(el);
   return stage;
@@ -195,7 +195,8 @@ function render(card) {
     stage.word.textContent = STAGE_WORDS[stage.state] || stage.state;
     stage.bar.hidden = !(stage.state === 'running' || stage.state === 'retrying');
     setProgress(stage.bar, stage.progress);
-    stage.message.textContent = stage.state === 'running' ? '' : stage.message || '';
+    // A stage that went well says so with its icon; only trouble and skips need words.
+    stage.note.textContent = ['degraded', 'failed', 'skipped', 'retrying'].includes(stage.state) ? stage.message || '' : '';
   }
   updateTimes(card);
   if (job.batchId) renderBatch(batches.get(job.batchId));

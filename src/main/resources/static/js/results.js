@@ -1,6 +1,6 @@
 // A session's results: audio stats and speech timeline, chapters, transcript, summary, action items, canvas.
 import {h, clock} from './dom.js';
-import {getJson, blobUrl} from './api.js';
+import {call, getJson, blobUrl} from './api.js';
 
 /** Load and render the latest results of a session into `container`. */
 export async function renderResults(container, sessionId) {
@@ -108,14 +108,17 @@ function canvasSection(result, sessionId) {
  */
 async function showCanvas(host, download, sessionId) {
   const base = `/api/v1/sessions/${encodeURIComponent(sessionId)}`;
-  const url = await blobUrl(base + '/canvas', 'text/html');
-  download.href = url;
+  const html = await (await call(base + '/canvas')).text();
+  download.href = URL.createObjectURL(new Blob([html], {type: 'text/html'}));
   download.hidden = false;
-  const html = await (await fetch(url)).text();
-  const doc = new DOMParser().parseFromString(html, 'text/html');
+  // Take the <style> text out before parsing: an inline <style>, even in an inert document, breaks the CSP.
+  const styles = /<style[^>]*>([\s\S]*?)<\/style>/gi;
+  const css = [...html.matchAll(styles)].map(match => match[1]).join('\n');
+  const doc = new DOMParser().parseFromString(html.replace(styles, ''), 'text/html');
   const sheet = new CSSStyleSheet();
-  const css = [...doc.querySelectorAll('style')].map(s => s.textContent).join('\n');
-  sheet.replaceSync(css.replace(/:root/g, ':host').replace(/(^|[}\s,])(html|body)(?=\s*[{,])/g, '$1.canvas-page'));
+  // The page's rules for :root, html and body apply to the shadow host and its wrapper instead.
+  sheet.replaceSync(css.replace(/:root/g, ':host')
+    .replace(/(^|[}\s,])(?:html|body)(?=\s*[{,])/g, (match, before) => before + '.canvas-page'));
   const root = host.attachShadow({mode: 'open'});
   root.adoptedStyleSheets = [sheet];
   doc.querySelectorAll('script, iframe, object, embed, link, meta, style').forEach(el => el.remove());

@@ -128,11 +128,11 @@ async function startBatch() {
   if (!draft.length) return;
   const answer = await getJson('/api/v1/batches', {method: 'POST',
     json: {sessionIds: draft.map(session => session.id), stages: stages()}});
-  showBatch(answer.batchId, answer.jobIds);
-  await Promise.all(answer.jobIds.map(id => getJson('/api/v1/jobs/' + encodeURIComponent(id)).then(showJob)));
   announce(`Started a batch of ${draft.length} sessions.`);
   draft.length = 0;
   showDraft();
+  showBatch(answer.batchId, answer.jobIds);
+  await Promise.all(answer.jobIds.map(id => getJson('/api/v1/jobs/' + encodeURIComponent(id)).then(showJob)));
 }
 
 function showDraft() {
