@@ -178,7 +178,8 @@ function render(card) {
   card.pct.textContent = setProgress(card.bar, job.progress) + '%';
   card.message.textContent = job.message || '';
   const terminal = TERMINAL.has(job.state);
-  card.eta.textContent = terminal ? '' : job.state === 'queued' ? queueText(job) : job.etaText || etaText(job.etaSeconds);
+  const eta = job.state === 'queued' ? queueText(job) : job.etaText || etaText(job.etaSeconds);
+  card.eta.textContent = terminal ? '' : eta;
   card.cancel.hidden = terminal;
   card.retry.hidden = !terminal || job.state === 'completed';
   card.notice.hidden = job.state !== 'partial';
@@ -196,7 +197,8 @@ function render(card) {
     stage.bar.hidden = !(stage.state === 'running' || stage.state === 'retrying');
     setProgress(stage.bar, stage.progress);
     // A stage that went well says so with its icon; only trouble and skips need words.
-    stage.note.textContent = ['degraded', 'failed', 'skipped', 'retrying'].includes(stage.state) ? stage.message || '' : '';
+    const troubled = ['degraded', 'failed', 'skipped', 'retrying'].includes(stage.state);
+    stage.note.textContent = troubled ? stage.message || '' : '';
   }
   updateTimes(card);
   if (job.batchId) renderBatch(batches.get(job.batchId));
@@ -204,7 +206,8 @@ function render(card) {
 
 function queueText(job) {
   if (job.queuePosition == null) return 'Waiting to start';
-  const start = job.expectedStartSeconds != null ? `, starts in ${etaText(job.expectedStartSeconds).replace(' remaining', '')}` : '';
+  const start = job.expectedStartSeconds == null ? ''
+    : `, starts in ${etaText(job.expectedStartSeconds).replace(' remaining', '')}`;
   return `#${job.queuePosition} in line${start}`;
 }
 
