@@ -33,7 +33,13 @@ function showApp() {
   document.getElementById('sign-in').hidden = true;
   document.getElementById('app').hidden = false;
   document.getElementById('sign-out').hidden = false;
-  if (!stream) stream = openUserStream({onEvent: applyEvent, onState: showConnection});
+  if (!stream) stream = openUserStream({onEvent: showEvent, onState: showConnection});
+}
+
+function showEvent(event) {
+  // The last event shown, for support and tests: the stream resumes after it.
+  document.getElementById('connection').dataset.lastSeq = event.seq;
+  applyEvent(event);
 }
 
 async function signIn(event) {

@@ -54,7 +54,7 @@ export function clearJobs() {
 /** Apply one event of the user's stream. */
 export function applyEvent(event) {
   if (event.type === 'snapshot') {
-    (event.detail && event.detail.jobs || []).slice().reverse().forEach(upsert);
+    (event.detail && event.detail.jobs || []).slice().reverse().forEach(view => upsert(view, true));
     return;
   }
   if (event.type === 'batch') {
@@ -104,7 +104,11 @@ export function applyEvent(event) {
   render(card);
 }
 
-function upsert(view) {
+/**
+ * Show a job view. `ordered` views (snapshots on the stream) replace what the card shows; views from HTTP answers
+ * may arrive after newer events, so they only move the job and its stages forward.
+ */
+function upsert(view, ordered = false) {
   let card = cards.get(view.id);
   if (!card) {
     card = createCard(view);
@@ -112,12 +116,19 @@ function upsert(view) {
     list.prepend(card.el);
     emptyNote.hidden = true;
   }
-  Object.assign(card.job, view);
+  const job = card.job;
+  if (ordered || job.state === undefined || ahead(rank(view.state), view.progress, rank(job.state), job.progress)) {
+    Object.assign(job, view);
+  } else {
+    Object.assign(job, {sessionId: view.sessionId, batchId: view.batchId, stages: view.stages});
+  }
   for (const status of view.stages || []) {
     const stage = card.stages.get(status.stage) || addStage(card, status.stage);
-    stage.state = status.state;
-    stage.progress = status.progress;
-    stage.message = status.message;
+    if (ordered || ahead(stageRank(status.state), status.progress, stageRank(stage.state), stage.progress)) {
+      stage.state = status.state;
+      stage.progress = status.progress;
+      stage.message = status.message;
+    }
   }
   if (view.sessionId && !card.sessionId) {
     card.sessionId = view.sessionId;
@@ -126,6 +137,18 @@ function upsert(view) {
   if (view.batchId) batchOf(view.batchId, [view.id]);
   render(card);
   return card;
+}
+
+function rank(state) {
+  return state === 'queued' ? 0 : state === 'running' ? 1 : 2;
+}
+
+function stageRank(state) {
+  return state === 'pending' ? 0 : state === 'running' || state === 'retrying' ? 1 : 2;
+}
+
+function ahead(rankA, progressA, rankB, progressB) {
+  return rankA > rankB || (rankA === rankB && (progressA || 0) >= (progressB || 0));
 }
 
 function createCard(view) {
@@ -225,16 +248,14 @@ async function act(card, method, suffix) {
   const button = suffix ? card.retry : card.cancel;
   button.disabled = true;
   try {
-    const view = await getJson('/api/v1/jobs/' + encodeURIComponent(card.job.id) + suffix, {method});
     if (suffix) {
-      // A retry runs again under the same id: start the card's live record afresh.
-      card.stages.forEach(stage => { stage.history = []; });
-      card.job.finishedAt = null;
-      card.job.startedAt = null;
+      // A retry runs again under the same id: start the card afresh before the new run's events can arrive.
+      card.stages.forEach(stage => Object.assign(stage, {state: 'pending', progress: 0, message: null, history: []}));
+      Object.assign(card.job, {state: 'queued', progress: 0, startedAt: null, finishedAt: null});
       card.resultsLoaded = false;
       card.results.open = false;
     }
-    upsert(view);
+    upsert(await getJson('/api/v1/jobs/' + encodeURIComponent(card.job.id) + suffix, {method}));
   } catch (e) {
     card.message.textContent = e.message;
   } finally {

@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -117,8 +118,18 @@ final class Browser implements AutoCloseable {
     }
 
     <T> T waitFor(Duration timeout, ExpectedCondition<T> condition) {
-        return new WebDriverWait(driver, timeout, Duration.ofMillis(50)).ignoring(RuntimeException.class)
-                .until(condition);
+        try {
+            return new WebDriverWait(driver, timeout, Duration.ofMillis(50)).ignoring(RuntimeException.class)
+                    .until(condition);
+        } catch (TimeoutException e) {
+            // Keep what the page showed: a screenshot and the text of the connection state and job cards.
+            Path shot = screenshot("timeout-" + System.currentTimeMillis());
+            throw new TimeoutException("Page state (" + shot + "): " + script("return document.getElementById("
+                    + "'connection').textContent + ' | ' + [...document.querySelectorAll('.job')].map(j => "
+                    + "j.dataset.state + ': ' + j.innerText.replace(/\\s+/g, ' ')).join(' | ')") + " console: "
+                    + driver.manage().logs().get(LogType.BROWSER).getAll().stream().map(LogEntry::getMessage)
+                            .filter(m -> !m.contains("stream-tickets")).toList(), e);
+        }
     }
 
     void waitForText(By by, String text) {

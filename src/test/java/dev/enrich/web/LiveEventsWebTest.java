@@ -72,6 +72,7 @@ class LiveEventsWebTest {
     @Autowired
     Clock clock;
 
+
     private final Sinks.Empty<Void> gate = Sinks.empty();
 
     @BeforeAll

@@ -3,20 +3,16 @@ package dev.enrich.web;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.jspecify.annotations.Nullable;
-import org.reactivestreams.Publisher;
-import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
- * Cut the per-user event streams server-side, for tests: {@link #dropAndRefuse()} ends every open
- * {@code /api/v1/events} response and answers new ones 503 until {@link #accept()}. Records the
+ * Cut the per-user event streams server-side, for tests: {@link #dropAndRefuse()} closes every open
+ * {@code /api/v1/events} connection and answers new ones 503 until {@link #accept()}. Records the
  * {@code lastEventId} each accepted connection asked for.
  */
 final class StreamSwitch implements WebFilter {
@@ -38,19 +34,8 @@ final class StreamSwitch implements WebFilter {
         }
         @Nullable String last = exchange.getRequest().getQueryParams().getFirst("lastEventId");
         resumedFrom.add(last == null ? "none" : last);
-        Mono<Integer> dropped = drop.asMono().then(Mono.just(1));
-        ServerHttpResponseDecorator response = new ServerHttpResponseDecorator(exchange.getResponse()) {
-            @Override
-            public Mono<Void> writeWith(Publisher<? extends DataBuffer> body) {
-                return super.writeWith(Flux.from(body).takeUntilOther(dropped));
-            }
-
-            @Override
-            public Mono<Void> writeAndFlushWith(Publisher<? extends Publisher<? extends DataBuffer>> body) {
-                return super.writeAndFlushWith(Flux.from(body).takeUntilOther(dropped));
-            }
-        };
-        return chain.filter(exchange.mutate().response(response).build());
+        // Cancelling the exchange closes the connection, as a proxy or a network cut would; writes stay untouched.
+        return chain.filter(exchange).takeUntilOther(drop.asMono().then(Mono.just(1)));
     }
 
     /** End every open event stream and refuse new ones (503). */
