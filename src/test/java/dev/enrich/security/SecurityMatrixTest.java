@@ -160,6 +160,8 @@ class SecurityMatrixTest {
                 Row.of(get, "/actuator/prometheus", null, 403, 403, 200),
                 Row.of(get, "/actuator/metrics", null, 403, 403, 200),
                 new Row(get, "/actuator/health", null, false, 200, 200, 200, 200),
+                new Row(get, "/", null, false, 200, 200, 200, 200),
+                new Row(get, "/js/app.js", null, false, 200, 200, 200, 200),
                 // Last: these start new jobs for the session, after which its canvas is not ready for a while.
                 Row.of(post, s + "/enrichments", "{\"stages\":[\"summary\"]}", 404, 202, 202),
                 Row.of(post, "/api/v1/batches", "{\"sessionIds\":[\"" + session + "\"],\"stages\":[\"summary\"]}",
@@ -209,7 +211,7 @@ class SecurityMatrixTest {
     @Test
     @Order(1) // before the matrix, which starts new jobs for the session (its canvas is then not ready)
     void responsesCarryStrictSecurityHeadersAndTheCanvasKeepsItsOwnPolicy() {
-        http.get().uri("/actuator/health").exchange().expectStatus().isOk()
+        http.get().uri("/").exchange().expectStatus().isOk()
                 .expectHeader().valueEquals("X-Content-Type-Options", "nosniff")
                 .expectHeader().valueEquals("X-Frame-Options", "DENY")
                 .expectHeader().valueEquals("Referrer-Policy", "no-referrer")

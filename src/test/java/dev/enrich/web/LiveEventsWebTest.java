@@ -1,0 +1,238 @@
+package dev.enrich.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.enrich.events.EventPublisher;
+import dev.enrich.events.EventType;
+import dev.enrich.job.JobRepository;
+import dev.enrich.pipeline.StageName;
+import dev.enrich.pipeline.StageResult;
+import dev.enrich.pipeline.StageUpdate;
+import dev.enrich.stage.summary.AiSummaryStage;
+import dev.enrich.testing.Fixtures;
+import dev.enrich.testing.ScriptedStages;
+import dev.enrich.testing.ServiceTest;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.context.TestPropertySource;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Drive the web page in headless Chromium against scripted stages, so the test decides when work advances: live
+ * progress and ETA, an event stream cut server-side and resumed without lost or repeated stage transitions, cancel
+ * and retry, and a degraded summary explained as the basic summary (with a retry shown on the way).
+ */
+@ServiceTest
+@Import(WebTestConfiguration.class)
+@TestPropertySource(properties = {Browser.KEY_PROPERTIES_0, Browser.KEY_PROPERTIES_1, Browser.KEY_PROPERTIES_2})
+class LiveEventsWebTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    @TempDir
+    static Path dir;
+    static String wav;
+    static Browser browser;
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    ScriptedStages stages;
+    @Autowired
+    StreamSwitch streams;
+    @Autowired
+    JobRepository jobs;
+    @Autowired
+    EventPublisher events;
+    @Autowired
+    Clock clock;
+
+
+    private final Sinks.Empty<Void> gate = Sinks.empty();
+
+    @BeforeAll
+    static void media() {
+        wav = Browser.file(dir, "standup.wav", Fixtures.wav(1, 8000));
+    }
+
+    @BeforeEach
+    void signIn() {
+        stages.reset();
+        streams.accept();
+        if (browser == null) {
+            browser = Browser.start(port);
+        }
+        browser.resize(1280, 900);
+        browser.signIn();
+    }
+
+    @AfterEach
+    void cleanUp() {
+        gate.tryEmitEmpty();
+        streams.accept();
+        if (browser != null) {
+            browser.assertCleanConsole();
+        }
+    }
+
+    @AfterAll
+    static void quit() {
+        if (browser != null) {
+            browser.close();
+        }
+    }
+
+    @Test
+    void resumesAfterTheStreamDropsWithoutLosingOrRepeatingStageTransitions() throws Exception {
+        stages.script(StageName.AUDIO, ctx -> untilGate(StageName.AUDIO));
+        WebElement card = submit("Standup");
+
+        // Live: the running stage spins with its own bar, the overall bar and an ETA move.
+        WebElement audio = stage(card, "audio");
+        browser.waitFor(d -> "running".equals(audio.getAttribute("data-state"))
+                && Integer.parseInt(audio.findElement(By.cssSelector("[role=progressbar]"))
+                        .getAttribute("aria-valuenow")) > 0);
+        assertThat(audio.findElement(By.className("icon")).getText()).isEqualTo("⟳");
+        assertThat(card.findElement(By.className("eta")).getText())
+                .matches("Estimating time…|Almost done|~\\d+ (seconds|minutes?) remaining");
+        assertThat(card.findElement(By.className("elapsed")).getText()).matches("Elapsed \\d+:\\d\\d");
+        browser.screenshot("running");
+
+        // Cut the stream and keep it cut while the job moves on and finishes.
+        streams.dropAndRefuse();
+        browser.waitForText(By.id("connection"), "Reconnecting…");
+        String jobId = card.getAttribute("data-job-id");
+        gate.tryEmitEmpty();
+        browser.waitFor(TIMEOUT, d -> jobs.findById(jobId).block().state().isTerminal());
+        assertThat(card.findElement(By.className("badge")).getText()).isEqualTo("Running");
+        browser.screenshot("reconnecting");
+
+        streams.accept();
+        browser.waitForText(By.id("connection"), "Live");
+        browser.awaitBadge("Standup", "Completed", TIMEOUT);
+        assertThat(streams.resumedFrom().get(streams.resumedFrom().size() - 1)).matches("\\d+");
+        // Every stage transition the server logged shows exactly once, in order.
+        Map<String, String> expected = stageTransitions(jobId);
+        assertThat(expected).containsEntry("audio", "running succeeded").containsKeys("summary", "canvas");
+        for (Map.Entry<String, String> e : expected.entrySet()) {
+            assertThat(stage(card, e.getKey()).getAttribute("data-history")).as(e.getKey()).isEqualTo(e.getValue());
+        }
+    }
+
+    @Test
+    void cancelStopsARunningJobAndRetryFinishesIt() {
+        stages.script(StageName.AUDIO, ctx -> ScriptedStages.forever(StageName.AUDIO, Duration.ofMillis(50)));
+        WebElement card = submit("Cancel me");
+        browser.waitFor(d -> "running".equals(stage(card, "audio").getAttribute("data-state")));
+
+        card.findElement(By.className("cancel")).click();
+        browser.awaitBadge("Cancel me", "Cancelled", TIMEOUT);
+        assertThat(card.findElement(By.className("cancel")).isDisplayed()).isFalse();
+        WebElement retry = card.findElement(By.className("retry"));
+        assertThat(retry.isDisplayed()).isTrue();
+        browser.waitFor(d -> stages.active() == 0);
+        browser.screenshot("cancelled");
+
+        stages.reset();
+        retry.click();
+        browser.awaitBadge("Cancel me", "Completed", TIMEOUT);
+        assertThat(stage(card, "audio").getAttribute("data-state")).isEqualTo("succeeded");
+    }
+
+    @Test
+    void degradedSummaryIsShownAsTheBasicSummary() {
+        stages.script(StageName.SUMMARY, ctx -> gate.asMono().then(Mono.just(StageUpdate.done(
+                StageResult.degraded(StageName.SUMMARY, Map.of("summary", "We shipped it.", "actionItems",
+                        List.of("Tell the team.")), AiSummaryStage.UNREACHABLE_MESSAGE)))).flux());
+        WebElement card = submit("Degraded");
+        WebElement summary = stage(card, "summary");
+        browser.waitFor(d -> "running".equals(summary.getAttribute("data-state")));
+
+        // A retry of the AI call shows on the stage while it waits.
+        String jobId = card.getAttribute("data-job-id");
+        events.publish(EventPublisher.jobEvent(EventType.RETRYING, jobs.findById(jobId).block()
+                .withProgress(0.5, null, "Couldn't reach the AI service. Retrying in 4s..."), StageName.SUMMARY,
+                Map.of("attempt", 1, "maxAttempts", 4, "delaySeconds", 4), clock.instant()));
+        browser.waitFor(d -> "retrying".equals(summary.getAttribute("data-state")));
+        assertThat(summary.findElement(By.className("icon")).getText()).isEqualTo("↻");
+        assertThat(summary.findElement(By.className("stage-message")).getText())
+                .isEqualTo("Couldn't reach the AI service. Retrying in 4s...");
+
+        gate.tryEmitEmpty();
+        browser.awaitBadge("Degraded", "Partially enriched", TIMEOUT);
+        assertThat(summary.findElement(By.className("icon")).getText()).isEqualTo("!");
+        assertThat(summary.findElement(By.className("stage-message")).getText())
+                .isEqualTo(AiSummaryStage.UNREACHABLE_MESSAGE);
+        assertThat(card.findElement(By.className("notice")).getText()).startsWith("Partially enriched: ");
+        WebElement result = browser.waitFor(d -> card.findElement(By.className("result-summary")));
+        assertThat(result.findElement(By.tagName("h4")).getText()).isEqualTo("Summary (basic summary)");
+        assertThat(result.findElement(By.className("outcome")).getText()).isEqualTo(AiSummaryStage.UNREACHABLE_MESSAGE);
+        assertThat(result.findElement(By.className("action-items")).getText()).isEqualTo("Tell the team.");
+        browser.script("arguments[0].scrollIntoView()", card);
+        browser.screenshot("degraded");
+    }
+
+    private WebElement submit(String title) {
+        WebElement field = browser.driver.findElement(By.id("title"));
+        field.clear();
+        field.sendKeys(title);
+        browser.driver.findElement(By.id("notes")).sendKeys("We shipped it. TODO: tell the team.");
+        browser.driver.findElement(By.id("audio")).sendKeys(wav);
+        browser.driver.findElement(By.id("start")).click();
+        return browser.card(title);
+    }
+
+    // Progress ticks until the test opens the gate, then success.
+    private Flux<StageUpdate> untilGate(StageName stage) {
+        return Flux.interval(Duration.ofMillis(100))
+                .map(i -> StageUpdate.progress(Math.min(0.9, (i + 1) / 20.0), stage.activity()))
+                .takeUntilOther(gate.asMono().then(Mono.just(1)))
+                .concatWith(Mono.just(StageUpdate.done(StageResult.succeeded(stage, Map.of()))));
+    }
+
+    private static WebElement stage(WebElement card, String name) {
+        return card.findElement(By.cssSelector(".stage[data-stage='" + name + "']"));
+    }
+
+    // The server's own record: the job stream replayed from the start, stage events only, per stage in order.
+    private Map<String, String> stageTransitions(String jobId) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/jobs/" + jobId
+                + "/events")).header("Last-Event-ID", "0").header("Authorization", "Bearer " + Browser.API_KEY)
+                .timeout(TIMEOUT).build();
+        String body = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).body();
+        Map<String, String> transitions = new LinkedHashMap<>();
+        for (String block : body.split("\n\n")) {
+            if (block.contains("event:stage\n")) {
+                JsonNode data = JSON.readTree(block.substring(block.indexOf("data:") + 5));
+                transitions.merge(data.get("stage").asString(), data.get("stageState").asString(),
+                        (a, b) -> a + " " + b);
+            }
+        }
+        return transitions;
+    }
+}
