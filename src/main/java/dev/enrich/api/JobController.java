@@ -38,7 +38,8 @@ class JobController {
     private final int maxBatch;
 
     JobController(TenantResolver tenants, EnrichmentService service, WorkerPool pool, LimitsProperties limits) {
-        this.maxBatch = limits.maxBatchSize();
+        // A batch larger than the tenant's queue quota could never be accepted: refuse it as too large instead.
+        this.maxBatch = Math.min(limits.maxBatchSize(), limits.maxQueuedJobs());
         this.tenants = tenants;
         this.service = service;
         this.pool = pool;

@@ -54,6 +54,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(DecodingException.class)
     ResponseEntity<ProblemDetail> undecodable(DecodingException e) {
         String message = String.valueOf(e.getMessage());
+        if (e.getMostSpecificCause() instanceof DataBufferLimitException) {
+            return problem(HttpStatus.CONTENT_TOO_LARGE, "That upload is too large.", null);
+        }
         if (message.startsWith("Too many parts")) {
             return problem(HttpStatus.CONTENT_TOO_LARGE, "That upload has too many parts.", null);
         }

@@ -1,11 +1,13 @@
 package dev.enrich.api;
 
+import dev.enrich.engine.EnrichException;
 import dev.enrich.engine.EnrichmentService;
 import dev.enrich.security.StreamTickets;
 import dev.enrich.tenant.Caller;
 import dev.enrich.tenant.TenantResolver;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.CacheControl;
@@ -57,7 +59,9 @@ class StreamTicketController {
         }
         return tenants.caller(exchange).flatMap(caller -> path(caller, wanted)
                 .map(path -> {
-                    StreamTickets.Ticket ticket = tickets.issue(caller, path);
+                    StreamTickets.Ticket ticket = tickets.issue(caller, path).orElseThrow(() -> new EnrichException(
+                            EnrichException.Kind.TOO_MANY, "Too many live views are starting at once. "
+                                    + "Please try again in a moment.", Duration.ofSeconds(1)));
                     String url = path + "?ticket=" + URLEncoder.encode(ticket.value(), StandardCharsets.UTF_8);
                     return ResponseEntity.status(HttpStatus.CREATED).cacheControl(CacheControl.noStore())
                             .body(new TicketView(ticket.value(), ticket.expiresAt(), url));

@@ -37,7 +37,7 @@ class SecurityConfiguration {
 
     /** The page's policy: its own scripts and styles only, nothing from other hosts, never framed. */
     static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-            + "frame-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+            + "frame-src 'none'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
             + "frame-ancestors 'none'; form-action 'self'";
 
     @Bean
@@ -109,7 +109,8 @@ class SecurityConfiguration {
     private static ServerWebExchangeMatcher deadLetters() {
         ServerWebExchangeMatcher jobs = ServerWebExchangeMatchers.pathMatchers(HttpMethod.GET, "/api/v1/jobs");
         return exchange -> jobs.matches(exchange).flatMap(match -> match.isMatch()
-                && "failed".equalsIgnoreCase(exchange.getRequest().getQueryParams().getFirst("state"))
+                && exchange.getRequest().getQueryParams().getOrDefault("state", List.of()).stream()
+                        .anyMatch(state -> state != null && "failed".equalsIgnoreCase(state.strip()))
                 ? ServerWebExchangeMatcher.MatchResult.match()
                 : ServerWebExchangeMatcher.MatchResult.notMatch());
     }

@@ -42,16 +42,22 @@ public final class StreamTickets {
         this.clock = clock;
     }
 
-    /** Issue a ticket that lets {@code caller} open the stream at {@code path} once, within the configured TTL. */
-    public Ticket issue(Caller caller, String path) {
+    /**
+     * Issue a ticket that lets {@code caller} open the stream at {@code path} once, within the configured TTL; empty
+     * when {@code maxOutstanding} unused tickets are live (valid tickets are never dropped to make room).
+     */
+    public Optional<Ticket> issue(Caller caller, String path) {
         purge();
+        if (grants.size() >= settings.maxOutstanding()) {
+            return Optional.empty();
+        }
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
         String value = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         Instant expiresAt = clock.instant().plus(settings.ttl());
         grants.put(value, new Grant(caller, path, expiresAt));
         order.add(value);
-        return new Ticket(value, expiresAt);
+        return Optional.of(new Ticket(value, expiresAt));
     }
 
     /**
@@ -76,8 +82,7 @@ public final class StreamTickets {
         while (it.hasNext()) {
             String value = it.next();
             Grant grant = grants.get(value);
-            boolean over = grants.size() >= settings.maxOutstanding();
-            if (grant != null && now.isBefore(grant.expiresAt()) && !over) {
+            if (grant != null && now.isBefore(grant.expiresAt())) {
                 break; // issued in order: everything after this one is younger
             }
             grants.remove(value);

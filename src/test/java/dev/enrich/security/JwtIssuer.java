@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A token issuer for tests: an RSA key, its JWK set served over real HTTP on loopback (what
@@ -58,8 +59,13 @@ final class JwtIssuer implements AutoCloseable {
 
     /** Return a token for {@code subject} in {@code tenant} with {@code roles}, valid for {@code validFor} from now. */
     String token(String subject, String tenant, List<String> roles, Duration validFor) {
+        return token(subject, tenant, roles, validFor, AUDIENCE);
+    }
+
+    /** Return a token like {@link #token} for another audience; a null tenant leaves the claim out. */
+    String token(String subject, @Nullable String tenant, List<String> roles, Duration validFor, String audience) {
         Instant now = Instant.now();
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(ISSUER).audience(AUDIENCE).subject(subject)
+        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(ISSUER).audience(audience).subject(subject)
                 .claim("tenant", tenant).claim("roles", roles)
                 .issueTime(Date.from(now.minus(Duration.ofMinutes(30))))
                 .expirationTime(Date.from(now.plus(validFor))).build();

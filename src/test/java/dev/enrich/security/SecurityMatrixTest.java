@@ -62,7 +62,7 @@ class SecurityMatrixTest {
     static final String BOB = "bob-key-0123456789";
     static final String BOB_SHA = "f8596239fe2c5a7d74a70da44c981f5459c078c0060e69b541814edc07d50699";
 
-    enum Who { NONE, BAD_KEY, EXPIRED_JWT, OTHER_TENANT, USER, USER_JWT, ADMIN }
+    enum Who { NONE, BAD_KEY, EXPIRED_JWT, JWT_NO_TENANT, JWT_OTHER_AUDIENCE, OTHER_TENANT, USER, USER_JWT, ADMIN }
 
     static JwtIssuer issuer = new JwtIssuer();
 
@@ -124,7 +124,7 @@ class SecurityMatrixTest {
         int expected(Who who) {
             return switch (who) {
                 case NONE -> anonymous;
-                case BAD_KEY, EXPIRED_JWT -> 401;
+                case BAD_KEY, EXPIRED_JWT, JWT_NO_TENANT, JWT_OTHER_AUDIENCE -> 401;
                 case OTHER_TENANT -> other;
                 case USER, USER_JWT -> user;
                 case ADMIN -> admin;
@@ -144,6 +144,7 @@ class SecurityMatrixTest {
                 Row.of(get, s + "/canvas", null, 404, 200, 200),
                 Row.of(get, "/api/v1/jobs", null, 200, 200, 200),
                 Row.of(get, "/api/v1/jobs?state=failed", null, 403, 403, 200),
+                Row.of(get, "/api/v1/jobs?state=Failed", null, 403, 403, 200),
                 Row.of(get, "/api/v1/jobs/" + job, null, 404, 200, 200),
                 Row.of(post, "/api/v1/jobs/" + job + "/retry", null, 404, 409, 409),
                 Row.of(HttpMethod.DELETE, "/api/v1/jobs/" + job, null, 404, 409, 409),
@@ -160,6 +161,8 @@ class SecurityMatrixTest {
                 Row.of(get, "/actuator/prometheus", null, 403, 403, 200),
                 Row.of(get, "/actuator/metrics", null, 403, 403, 200),
                 new Row(get, "/actuator/health", null, false, 200, 200, 200, 200),
+                new Row(get, "/actuator/health/liveness", null, false, 200, 200, 200, 200),
+                Row.of(get, "/actuator/info", null, 403, 403, 200),
                 new Row(get, "/", null, false, 200, 200, 200, 200),
                 new Row(get, "/js/app.js", null, false, 200, 200, 200, 200),
                 // Last: these start new jobs for the session, after which its canvas is not ready for a while.
@@ -258,6 +261,10 @@ class SecurityMatrixTest {
                 case USER -> headers.setBearerAuth(ALICE);
                 case USER_JWT -> headers.setBearerAuth(issuer.token("alice", "acme", List.of("USER"),
                         Duration.ofMinutes(5)));
+                case JWT_NO_TENANT -> headers.setBearerAuth(issuer.token("alice", null, List.of("USER"),
+                        Duration.ofMinutes(5), JwtIssuer.AUDIENCE));
+                case JWT_OTHER_AUDIENCE -> headers.setBearerAuth(issuer.token("alice", "acme", List.of("USER"),
+                        Duration.ofMinutes(5), "another-service"));
                 case ADMIN -> headers.setBearerAuth(ADMIN);
             }
         };
