@@ -132,7 +132,13 @@ function upsert(view, ordered = false) {
   }
   if (view.sessionId && !card.sessionId) {
     card.sessionId = view.sessionId;
-    titleOf(view.sessionId).then(title => { card.title.textContent = title; });
+    titleOf(view.sessionId).then(title => {
+      card.title.textContent = title;
+      // Every card has these controls: name them after the session for screen readers.
+      card.el.querySelector('button.cancel').setAttribute('aria-label', `Cancel ${title}`);
+      card.el.querySelector('button.retry').setAttribute('aria-label', `Retry ${title}`);
+      card.el.querySelector('.overall [role=progressbar]')?.setAttribute('aria-label', `${title}: overall progress`);
+    });
   }
   if (view.batchId) batchOf(view.batchId, [view.id]);
   render(card);

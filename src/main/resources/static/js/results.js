@@ -122,6 +122,12 @@ async function showCanvas(host, download, sessionId) {
   const root = host.attachShadow({mode: 'open'});
   root.adoptedStyleSheets = [sheet];
   doc.querySelectorAll('script, iframe, object, embed, link, meta, style').forEach(el => el.remove());
+  // No handlers or script URLs either, whatever the CSP would do with them.
+  for (const el of doc.querySelectorAll('*')) {
+    for (const attr of [...el.attributes]) {
+      if (/^on/i.test(attr.name) || /^\s*javascript:/i.test(attr.value)) el.removeAttribute(attr.name);
+    }
+  }
   const page = h('div', {class: 'canvas-page'});
   page.append(...[...doc.body.childNodes].map(node => document.importNode(node, true)));
   for (const img of page.querySelectorAll('img')) {

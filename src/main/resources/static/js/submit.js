@@ -31,9 +31,12 @@ export function initSubmit() {
   zone.addEventListener('keydown', event => {
     if (event.key === 'Enter' || event.key === ' ') {
       event.preventDefault();
-      form.elements.audio.click();
+      form.elements.audio.focus(); // the pickers follow: audio, video, screenshots
     }
   });
+  // A file dropped beside the zone must not make the browser leave the page.
+  document.addEventListener('dragover', event => event.preventDefault());
+  document.addEventListener('drop', event => event.preventDefault());
   form.addEventListener('submit', event => {
     event.preventDefault();
     busy(startOne);
@@ -132,7 +135,11 @@ async function startBatch() {
   draft.length = 0;
   showDraft();
   showBatch(answer.batchId, answer.jobIds);
-  await Promise.all(answer.jobIds.map(id => getJson('/api/v1/jobs/' + encodeURIComponent(id)).then(showJob)));
+  // A few at a time: a large batch must not spend the tenant's request rate (the stream brings the rest).
+  for (let i = 0; i < answer.jobIds.length; i += 4) {
+    await Promise.all(answer.jobIds.slice(i, i + 4)
+      .map(id => getJson('/api/v1/jobs/' + encodeURIComponent(id)).then(showJob)));
+  }
 }
 
 function showDraft() {

@@ -9,8 +9,9 @@ export function initTheme() {
   const apply = () => {
     const theme = current();
     document.documentElement.dataset.theme = theme;
+    // One label, its state in aria-pressed: "Dark theme, pressed" reads true to a screen reader.
     button.setAttribute('aria-pressed', String(theme === 'dark'));
-    button.textContent = theme === 'dark' ? 'Light theme' : 'Dark theme';
+    button.textContent = 'Dark theme';
   };
   button.addEventListener('click', () => {
     localStorage.setItem(KEY, current() === 'dark' ? 'light' : 'dark');
