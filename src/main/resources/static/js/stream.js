@@ -34,7 +34,7 @@ export function openUserStream({onEvent, onState}) {
       failures = 0;
       onState('live');
     });
-    // The browser's own reconnect would reuse a spent ticket: close and reconnect with a fresh one instead.
+    // The browser's own reconnect would reuse a used ticket: close and reconnect with a fresh one instead.
     source.addEventListener('error', () => {
       source.close();
       source = null;

@@ -135,7 +135,7 @@ async function startBatch() {
   draft.length = 0;
   showDraft();
   showBatch(answer.batchId, answer.jobIds);
-  // A few at a time: a large batch must not spend the tenant's request rate (the stream brings the rest).
+  // A few at a time: a large batch must not use up the tenant's request rate (the stream brings the rest).
   for (let i = 0; i < answer.jobIds.length; i += 4) {
     await Promise.all(answer.jobIds.slice(i, i + 4)
       .map(id => getJson('/api/v1/jobs/' + encodeURIComponent(id)).then(showJob)));

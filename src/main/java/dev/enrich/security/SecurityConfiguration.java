@@ -66,7 +66,7 @@ class SecurityConfiguration {
         ServerAuthenticationEntryPoint unauthorized = (exchange, e) -> {
             exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
             return ProblemResponses.write(exchange, HttpStatus.UNAUTHORIZED,
-                    "Please sign in: send a valid API key or token.", null);
+                    "Please sign in with a valid API key.", null);
         };
         ServerAccessDeniedHandler forbidden = (exchange, e) -> ProblemResponses.write(exchange, HttpStatus.FORBIDDEN,
                 "You don't have access to this.", null);
