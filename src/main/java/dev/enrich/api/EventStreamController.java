@@ -183,17 +183,18 @@ class EventStreamController {
     }
 
     // End after an event `ends` accepts; open with a comment (flushes the headers) and keep idle streams alive.
-    // A user over their stream limit gets 429 before the stream opens; the count moves when the body is subscribed
-    // and ends, so a response that never starts holds nothing (checked, then counted: a soft limit by a few).
+    // A stream counts for its user from the moment its body is subscribed until it ends, so a response that never
+    // starts holds nothing. Over the limit, the body fails before its first event: the response is not committed
+    // yet, so the caller gets a plain 429 problem instead of a stream.
     private ResponseEntity<Flux<ServerSentEvent<JobEvent>>> respond(Caller caller, Flux<JobEvent> events,
             Predicate<JobEvent> ends) {
         String user = caller.tenant() + "/" + caller.subject();
-        if (open.getOrDefault(user, 0) >= streamsPerUser) {
-            throw new EnrichException(EnrichException.Kind.TOO_MANY,
-                    "You have a lot of live views open. Close one and try again.", retryAfter);
-        }
         Flux<ServerSentEvent<JobEvent>> body = Flux.defer(() -> {
-            open.merge(user, 1, Integer::sum);
+            if (open.merge(user, 1, Integer::sum) > streamsPerUser) {
+                release(user);
+                return Flux.error(new EnrichException(EnrichException.Kind.TOO_MANY,
+                        "You have a lot of live views open. Close one and try again.", retryAfter));
+            }
             Sinks.Empty<Void> ended = Sinks.empty();
             Flux<ServerSentEvent<JobEvent>> sse = events.takeUntil(ends)
                     .map(e -> ServerSentEvent.builder(e).id(Long.toString(e.seq())).event(e.type().id()).build())
@@ -204,13 +205,17 @@ class EventStreamController {
                     .takeUntilOther(ended.asMono().then(Mono.just(1)));
             return Flux.just(OPEN).concatWith(Flux.merge(sse, heartbeats))
                     .takeUntilOther(lifecycle.streamsEnd().then(Mono.just(1)))
-                    .doFinally(signal -> open.computeIfPresent(user, (k, n) -> n > 1 ? n - 1 : null));
+                    .doFinally(signal -> release(user));
         });
         return ResponseEntity.ok()
                 .contentType(EVENT_STREAM)
                 .header("Cache-Control", "no-cache")
                 .header("X-Accel-Buffering", "no")
                 .body(body);
+    }
+
+    private void release(String user) {
+        open.computeIfPresent(user, (k, n) -> n > 1 ? n - 1 : null);
     }
 
     private JobEvent snapshotOf(Job job, long seq) {

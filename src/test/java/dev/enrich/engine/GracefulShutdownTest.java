@@ -11,6 +11,7 @@ import dev.enrich.pipeline.StageName;
 import dev.enrich.session.Session;
 import dev.enrich.session.SessionRepository;
 import dev.enrich.testing.ScriptedStages;
+import dev.enrich.testing.TestAuthAutoConfiguration;
 import dev.enrich.testing.TestStagesConfiguration;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,10 +24,9 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.reactive.function.client.WebClient;
-import org.springframework.http.HttpHeaders;
-import dev.enrich.testing.TestAuthAutoConfiguration;
 import reactor.core.Disposable;
 
 /** Start and stop a real service to prove the drain: finish what can finish, interrupt the rest, free streams. */
