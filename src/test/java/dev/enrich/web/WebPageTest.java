@@ -121,6 +121,13 @@ class WebPageTest {
         assertThat(card.findElement(By.cssSelector(".result-audio .stats")).getText())
                 .contains("Length").contains("0:09").contains("Speech");
         assertThat(card.findElements(By.cssSelector(".timeline .speech"))).hasSize(2);
+        // Loudness per second as an SVG line: one point a second, speech (from 1 s) drawn above the quiet start.
+        WebElement loudness = card.findElement(By.cssSelector(".result-audio svg.loudness"));
+        assertThat(loudness.getAttribute("aria-label")).startsWith("Loudness per second: ").endsWith(" dBFS");
+        List<double[]> points = Stream.of(loudness.findElement(By.tagName("polyline")).getAttribute("points")
+                .split(" ")).map(p -> Stream.of(p.split(",")).mapToDouble(Double::parseDouble).toArray()).toList();
+        assertThat(points).hasSize(9);
+        assertThat(points.get(1)[1]).isLessThan(points.get(0)[1]);
         assertThat(card.findElement(By.className("transcript")).getText()).contains("We looked at the checkout.");
         assertThat(card.findElement(By.className("action-items")).getText())
                 .contains("We need to cut the address fields.");
