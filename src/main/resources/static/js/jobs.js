@@ -58,7 +58,8 @@ export function applyEvent(event) {
     return;
   }
   if (event.type === 'batch') {
-    if (event.detail) batchOf(event.detail.id, event.detail.jobIds);
+    // The server's batch view: counts, overall progress and ETA. Stream order is trusted as it comes.
+    if (event.detail) showBatchView(event.detail, true);
     return;
   }
   if (!event.jobId) return;
@@ -230,7 +231,6 @@ function render(card) {
     stage.note.textContent = troubled ? stage.message || '' : '';
   }
   updateTimes(card);
-  if (job.batchId) renderBatch(batches.get(job.batchId));
 }
 
 function queueText(job) {
@@ -303,25 +303,35 @@ function batchOf(batchId, jobIds) {
     const el = h('div', {class: 'batch', 'data-batch-id': batchId},
       h('p', {class: 'batch-head'}, h('strong', {}, 'Batch'), text), h('div', {class: 'overall'}, bar, pct),
       h('p', {class: 'times'}, eta));
-    batch = {el, bar, text, pct, eta, jobIds: new Set()};
+    batch = {el, bar, text, pct, eta, jobIds: new Set(), view: null};
     batches.set(batchId, batch);
     batchArea.prepend(el);
+    // Until the stream brings a batch event, ask for the batch's view once.
+    getJson('/api/v1/batches/' + encodeURIComponent(batchId)).then(view => showBatchView(view, false))
+      .catch(() => {});
   }
   (jobIds || []).forEach(id => batch.jobIds.add(id));
   renderBatch(batch);
   return batch;
 }
 
+/**
+ * Show a batch view from the server. Views from the stream (`ordered`) replace what is shown; the HTTP answer may
+ * arrive after newer events, so it only applies when it is the first view or has more jobs done.
+ */
+function showBatchView(view, ordered) {
+  const batch = batchOf(view.id, view.jobIds);
+  if (ordered || !batch.view || view.done > batch.view.done) {
+    batch.view = view;
+    renderBatch(batch);
+  }
+}
+
 function renderBatch(batch) {
-  if (!batch) return;
-  const members = [...batch.jobIds].map(id => cards.get(id)).filter(Boolean).map(card => card.job);
-  const total = batch.jobIds.size;
-  const done = members.filter(job => TERMINAL.has(job.state)).length;
-  const progress = members.reduce((sum, job) => sum + (job.progress || 0), 0) / Math.max(1, total);
-  const etas = members.filter(job => !TERMINAL.has(job.state)).map(job => job.etaSeconds);
-  batch.el.dataset.done = String(done === total);
-  batch.text.textContent = `${done} of ${total} done`;
-  batch.pct.textContent = setProgress(batch.bar, progress) + '%';
-  batch.eta.textContent = done === total ? 'All sessions done.'
-    : etaText(etas.some(eta => eta == null) ? null : Math.max(...etas));
+  const view = batch.view || {total: batch.jobIds.size, done: 0, progress: 0, state: 'queued'};
+  const finished = TERMINAL.has(view.state);
+  batch.el.dataset.done = String(finished);
+  batch.text.textContent = `${view.done} of ${view.total} done`;
+  batch.pct.textContent = setProgress(batch.bar, view.progress) + '%';
+  batch.eta.textContent = finished ? 'All sessions done.' : view.etaText || etaText(view.etaSeconds);
 }

@@ -37,6 +37,7 @@ function audioSection(result) {
   ];
   section.append(h('dl', {class: 'stats'}, stats.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])));
   section.append(speechTimeline(d.segments || [], d.durationSeconds));
+  if ((d.loudness || []).length > 1) section.append(loudnessCurve(d.loudness, d.loudnessStepSeconds || 1));
   const transcript = (d.transcript || []).filter(cue => cue.text);
   if (transcript.length) {
     section.append(h('h5', {}, 'Transcript'), h('ol', {class: 'transcript'}, transcript.map(cue =>
@@ -56,6 +57,30 @@ function speechTimeline(segments, duration) {
   }
   return h('div', {class: 'timeline-wrap'}, h('h5', {}, 'Speech activity'), track,
     h('p', {class: 'timeline-scale'}, h('span', {}, '0:00'), h('span', {}, clock(duration))));
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+const QUIET_DBFS = -60;
+
+function svg(tag, attrs) {
+  const el = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attrs)) el.setAttribute(name, String(value));
+  return el;
+}
+
+/** Loudness per second (RMS dBFS) as a small line chart: louder is higher, -60 dBFS and below sit at the bottom. */
+function loudnessCurve(points, step) {
+  const height = -QUIET_DBFS;
+  const y = db => Math.min(height, Math.max(0, -db)).toFixed(1);
+  // Each point sits in the middle of its second, so the curve lines up with the speech activity above.
+  const line = points.map((db, i) => `${i + 0.5},${y(db)}`).join(' ');
+  const chart = svg('svg', {class: 'loudness', viewBox: `0 0 ${points.length} ${height}`,
+    preserveAspectRatio: 'none', role: 'img', focusable: 'false',
+    'aria-label': `Loudness per ${step === 1 ? 'second' : step + ' seconds'}: ${Math.min(...points)} to `
+      + `${Math.max(...points)} dBFS`});
+  chart.append(svg('polyline', {class: 'loudness-line', points: line}));
+  return h('div', {class: 'timeline-wrap'}, h('h5', {}, 'Loudness'), chart,
+    h('p', {class: 'timeline-scale'}, h('span', {}, '0:00'), h('span', {}, clock(points.length * step))));
 }
 
 function chaptersSection(result, sessionId) {

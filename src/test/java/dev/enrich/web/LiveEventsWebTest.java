@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.enrich.events.EventPublisher;
 import dev.enrich.events.EventType;
+import dev.enrich.job.BatchView;
 import dev.enrich.job.JobRepository;
+import dev.enrich.job.JobState;
 import dev.enrich.pipeline.StageName;
 import dev.enrich.pipeline.StageResult;
 import dev.enrich.pipeline.StageUpdate;
@@ -44,7 +46,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Drive the web page in headless Chromium against scripted stages, so the test decides when work advances: live
  * progress and ETA, an event stream cut server-side and resumed without lost or repeated stage transitions, cancel
- * and retry, and a degraded summary explained as the basic summary (with a retry shown on the way).
+ * and retry, a degraded summary explained as the basic summary (with a retry shown on the way), and a batch summary
+ * that shows the server's batch view.
  */
 @ServiceTest
 @Import(WebTestConfiguration.class)
@@ -195,6 +198,53 @@ class LiveEventsWebTest {
         assertThat(result.findElement(By.className("action-items")).getText()).isEqualTo("Tell the team.");
         browser.script("arguments[0].scrollIntoView()", card);
         browser.screenshot("degraded");
+    }
+
+    @Test
+    void batchSummaryShowsTheServersBatchView() {
+        stages.script(StageName.SUMMARY, ctx -> untilGate(StageName.SUMMARY));
+        for (String title : List.of("Batch one", "Batch two")) {
+            WebElement field = browser.driver.findElement(By.id("title"));
+            field.clear();
+            field.sendKeys(title);
+            browser.driver.findElement(By.id("notes")).sendKeys("We shipped it. TODO: tell the team.");
+            browser.driver.findElement(By.id("add-to-batch")).click();
+            browser.waitFor(d -> d.findElement(By.id("batch-sessions")).getText().contains(title));
+        }
+        browser.driver.findElement(By.id("start-batch")).click();
+        WebElement batch = browser.waitFor(d -> d.findElement(By.cssSelector("#batches .batch")));
+        String batchId = batch.getAttribute("data-batch-id");
+        List<String> jobIds = List.of(browser.card("Batch one").getAttribute("data-job-id"),
+                browser.card("Batch two").getAttribute("data-job-id"));
+        browser.waitFor(d -> "running".equals(stage(browser.card("Batch two"), "summary").getAttribute("data-state")));
+        browser.waitForText(By.cssSelector("#batches .batch-count"), "0 of 2 done");
+
+        // A view the page could not work out from its cards (both are still running): it must show the server's.
+        events.publishBatch(EventPublisher.batchEvent(new BatchView(batchId, JobState.RUNNING, 2, 1,
+                Map.of(JobState.RUNNING, 1, JobState.COMPLETED, 1), 0.75, 150L, "~3 minutes remaining",
+                "1 of 2 sessions done", jobIds, clock.instant()), "web", clock.instant()));
+        browser.waitForText(By.cssSelector("#batches .batch-count"), "1 of 2 done");
+        assertThat(batch.findElement(By.cssSelector("[role=progressbar]")).getAttribute("aria-valuenow"))
+                .isEqualTo("75");
+        assertThat(batch.findElement(By.className("pct")).getText()).isEqualTo("75%");
+        assertThat(batch.findElement(By.className("eta")).getText()).isEqualTo("~3 minutes remaining");
+        assertThat(browser.card("Batch one").findElement(By.className("badge")).getText()).isEqualTo("Running");
+        browser.screenshot("batch-running");
+
+        gate.tryEmitEmpty();
+        browser.awaitBadge("Batch one", "Completed", TIMEOUT);
+        browser.awaitBadge("Batch two", "Completed", TIMEOUT);
+        browser.waitForText(By.cssSelector("#batches .batch-count"), "2 of 2 done");
+        assertThat(batch.findElement(By.cssSelector("[role=progressbar]")).getAttribute("aria-valuenow"))
+                .isEqualTo("100");
+        assertThat(batch.findElement(By.className("eta")).getText()).isEqualTo("All sessions done.");
+
+        // A fresh page gets no batch event (the snapshot lists jobs only): the card asks the server for its view.
+        browser.open();
+        WebElement reloaded = browser.waitFor(d -> d.findElement(By.cssSelector(
+                "#batches .batch[data-batch-id='" + batchId + "']")));
+        browser.waitFor(d -> reloaded.findElement(By.className("batch-count")).getText().equals("2 of 2 done"));
+        assertThat(reloaded.findElement(By.className("eta")).getText()).isEqualTo("All sessions done.");
     }
 
     private WebElement submit(String title) {

@@ -13,6 +13,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -32,7 +33,8 @@ import org.springframework.context.annotation.Import;
 /**
  * Drive the web page in headless Chromium against the service with its real local processors: upload a generated
  * WAV and MP4 through the form and watch it finish with results and canvas, see a truncated WAV explained as
- * partially enriched, run a batch, switch themes, sign out, and find no cost wording anywhere.
+ * partially enriched, drop a file on the drop zone and run it, run a batch, switch themes, sign out, and find no
+ * cost wording anywhere.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "enrich.media.dir=${java.io.tmpdir}/enrich-web-media", Browser.KEY_PROPERTIES_0, Browser.KEY_PROPERTIES_1,
@@ -52,6 +54,7 @@ class WebPageTest {
     static String wav;
     static String truncatedWav;
     static String mp4;
+    static String talkWavBase64;
     static Browser browser;
 
     @LocalServerPort
@@ -67,6 +70,8 @@ class WebPageTest {
         Path video = dir.resolve("screen.mp4");
         VideoFixtures.encodeMp4(video, 320, 180, 10, 90, 10, VideoFixtures.scenes(30));
         mp4 = video.toAbsolutePath().toString();
+        talkWavBase64 = Base64.getEncoder().encodeToString(WavFixtures.bytes(WavFixtures.Format.mono16(16000), 3,
+                WavFixtures.bursts(16000, new double[][] {{0.5, 2}}, 0.3, 300, 0.001)));
     }
 
     @BeforeEach
@@ -116,6 +121,13 @@ class WebPageTest {
         assertThat(card.findElement(By.cssSelector(".result-audio .stats")).getText())
                 .contains("Length").contains("0:09").contains("Speech");
         assertThat(card.findElements(By.cssSelector(".timeline .speech"))).hasSize(2);
+        // Loudness per second as an SVG line: one point a second, speech (from 1 s) drawn above the quiet start.
+        WebElement loudness = card.findElement(By.cssSelector(".result-audio svg.loudness"));
+        assertThat(loudness.getAttribute("aria-label")).startsWith("Loudness per second: ").endsWith(" dBFS");
+        List<double[]> points = Stream.of(loudness.findElement(By.tagName("polyline")).getAttribute("points")
+                .split(" ")).map(p -> Stream.of(p.split(",")).mapToDouble(Double::parseDouble).toArray()).toList();
+        assertThat(points).hasSize(9);
+        assertThat(points.get(1)[1]).isLessThan(points.get(0)[1]);
         assertThat(card.findElement(By.className("transcript")).getText()).contains("We looked at the checkout.");
         assertThat(card.findElement(By.className("action-items")).getText())
                 .contains("We need to cut the address fields.");
@@ -181,6 +193,32 @@ class WebPageTest {
     }
 
     @Test
+    void droppedFileIsChosenAndRunsToCompletion() {
+        fill("Dropped talk", "", "");
+        for (String stage : List.of("video", "canvas")) {
+            browser.driver.findElement(By.cssSelector("input[name=stage][value=" + stage + "]")).click();
+        }
+        String page = browser.driver.getCurrentUrl();
+
+        // A drop beside the zone: the page cancels it (so the browser would not open the file) and keeps no file.
+        assertThat(drop("document.body", talkWavBase64)).isEqualTo(List.of(true, true, false));
+        assertThat(browser.driver.findElement(By.id("chosen-files")).getText()).isEmpty();
+
+        // A drop on the zone: dragover highlights it, the drop chooses the file.
+        assertThat(drop("document.getElementById('drop-zone')", talkWavBase64)).isEqualTo(List.of(true, true, true));
+        assertThat(browser.driver.findElement(By.id("chosen-files")).getText()).isEqualTo("Audio: talk.wav");
+        assertThat(browser.driver.findElement(By.id("drop-zone")).getAttribute("class")).doesNotContain("dragging");
+        assertThat(browser.driver.getCurrentUrl()).isEqualTo(page);
+
+        browser.driver.findElement(By.id("start")).click();
+        WebElement card = browser.awaitBadge("Dropped talk", "Completed", JOB_TIMEOUT);
+        assertThat(stageElement(card, "audio").getAttribute("data-state")).isEqualTo("succeeded");
+        browser.waitFor(d -> card.findElement(By.cssSelector(".result-audio .stats")).getText().contains("0:03"));
+        assertThat(browser.driver.getCurrentUrl()).isEqualTo(page);
+        assertThat(browser.driver.findElement(By.id("chosen-files")).getText()).isEmpty();
+    }
+
+    @Test
     void darkThemeToggleIsRememberedAndThePageFitsAPhone() {
         WebElement toggle = browser.driver.findElement(By.id("theme-toggle"));
         String before = background();
@@ -239,6 +277,25 @@ class WebPageTest {
                 + ".outerHTML + [...document.querySelectorAll('.canvas-host')].map(h => h.shadowRoot"
                 + " ? h.shadowRoot.textContent : '').join(' ')");
         assertThat(COST_WORDS.matcher(text).results().map(m -> m.group()).toList()).isEmpty();
+    }
+
+    /**
+     * Drop a WAV named talk.wav on {@code target} (a script expression) with synthetic dragover and drop events
+     * carrying a DataTransfer; return [dragover cancelled, drop cancelled, target highlighted during dragover].
+     */
+    @SuppressWarnings("unchecked")
+    private static List<Boolean> drop(String target, String base64) {
+        return (List<Boolean>) browser.script("const target = " + target + ";"
+                + "const bytes = Uint8Array.from(atob(arguments[0]), c => c.charCodeAt(0));"
+                + "const data = new DataTransfer();"
+                + "data.items.add(new File([bytes], 'talk.wav', {type: 'audio/wav'}));"
+                + "const init = {bubbles: true, cancelable: true, dataTransfer: data};"
+                + "const over = new DragEvent('dragover', init);"
+                + "target.dispatchEvent(over);"
+                + "const highlighted = target.classList.contains('dragging');"
+                + "const drop = new DragEvent('drop', init);"
+                + "target.dispatchEvent(drop);"
+                + "return [over.defaultPrevented, drop.defaultPrevented, highlighted];", base64);
     }
 
     private String background() {
