@@ -6,7 +6,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -56,9 +55,9 @@ class UploadSizeFilter implements WebFilter, Ordered {
         ServerHttpRequest counted = new ServerHttpRequestDecorator(request) {
             @Override
             public Flux<DataBuffer> getBody() {
+                // The buffer that passes the cap is not emitted: the body's discard hook releases it.
                 return super.getBody().handle((buffer, sink) -> {
                     if (seen.addAndGet(buffer.readableByteCount()) > limit) {
-                        DataBufferUtils.release(buffer);
                         sink.error(new DataBufferLimitException(DETAIL));
                     } else {
                         sink.next(buffer);

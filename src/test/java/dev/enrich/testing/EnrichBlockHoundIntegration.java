@@ -14,6 +14,13 @@ public final class EnrichBlockHoundIntegration implements BlockHoundIntegration 
         // resilience4j's breaker window records each outcome under a ReentrantLock (seen on event loops in RecoveryTest).
         builder.allowBlockingCallsInside("io.github.resilience4j.core.metrics.FixedSizeSlidingWindowMetrics", "record");
         builder.allowBlockingCallsInside("io.github.resilience4j.core.metrics.SlidingTimeWindowMetrics", "record");
+        // resilience4j's AtomicRateLimiter backs off a lost compare-and-set with parkNanos(1): a yield, not a wait.
+        builder.allowBlockingCallsInside("io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter",
+                "compareAndSet");
+        // Netty's adaptive buffer allocator takes a StampedLock when a magazine grows or frees a chunk.
+        builder.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$Magazine", "free");
+        builder.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup",
+                "tryExpandMagazines");
         // Jackson builds and caches a deserializer once per type under a lock.
         builder.allowBlockingCallsInside("tools.jackson.databind.deser.DeserializerCache",
                 "_createAndCacheValueDeserializer");
