@@ -81,11 +81,12 @@ class LimitsTest {
 
     @Test
     void aTenantOverItsRequestRateGets429WhileOthersGoOn() {
-        WebTestClient burst = http.mutate().defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + BURST_KEY).build();
+        WebTestClient flooder = http.mutate().defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + BURST_KEY)
+                .build();
         long started = System.nanoTime();
         List<FluxExchangeResult<String>> burst = Flux.range(0, 60)
-                .flatMap(i -> Flux.just(burst.get().uri("/api/v1/jobs?limit=1").exchange().returnResult(String.class)),
-                        8)
+                .flatMap(i -> Flux.just(flooder.get().uri("/api/v1/jobs?limit=1").exchange()
+                        .returnResult(String.class)), 8)
                 .collectList().block(Duration.ofSeconds(30));
         long seconds = Duration.ofNanos(System.nanoTime() - started).toSeconds() + 1;
         List<FluxExchangeResult<String>> limited = burst.stream()
