@@ -126,12 +126,15 @@ class EventStreamController {
             @RequestParam(name = "lastEventId", required = false) @Nullable String param,
             ServerWebExchange exchange) {
         Long last = lastEventId(header, param);
-        return tenants.caller(exchange).map(caller -> respond(caller, events(EventPublisher.userStream(caller.tenant()), last,
-                opened -> service.recentJobs(caller.tenant(), 100).map(service::view).collectList()
-                        .map(jobs -> new JobEvent(EventType.SNAPSHOT, opened.lastSeq(), 0, null, null, caller.tenant(),
-                                JobState.RUNNING, 0, null, jobs.isEmpty() ? "No sessions yet." : "Your sessions.",
-                                null, null, null, new UserSnapshot(jobs), clock.instant()))),
-                e -> false));
+        return tenants.caller(exchange).map(caller -> {
+            String tenant = caller.tenant();
+            Flux<JobEvent> events = events(EventPublisher.userStream(tenant), last,
+                    opened -> service.recentJobs(tenant, 100).map(service::view).collectList()
+                            .map(jobs -> new JobEvent(EventType.SNAPSHOT, opened.lastSeq(), 0, null, null, tenant,
+                                    JobState.RUNNING, 0, null, jobs.isEmpty() ? "No sessions yet." : "Your sessions.",
+                                    null, null, null, new UserSnapshot(jobs), clock.instant())));
+            return respond(caller, events, e -> false);
+        });
     }
 
     /** Carry the jobs a per-user snapshot shows. */

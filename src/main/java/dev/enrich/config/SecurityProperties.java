@@ -55,7 +55,8 @@ public record SecurityProperties(
             @DefaultValue("") String name) {
 
         public ApiKey {
-            require(sha256 != null && sha256.length() == 64 && sha256.chars().allMatch(c -> Character.digit(c, 16) >= 0),
+            require(sha256 != null && sha256.length() == 64
+                    && sha256.chars().allMatch(c -> Character.digit(c, 16) >= 0),
                     "enrich.security.api-keys[].sha256 must be 64 hex digits (the SHA-256 of the key)");
             require(tenant != null && !tenant.isBlank(), "enrich.security.api-keys[].tenant must not be blank");
             require(!roles.isEmpty(), "enrich.security.api-keys[].roles must not be empty");

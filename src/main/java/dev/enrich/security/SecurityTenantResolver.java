@@ -15,7 +15,8 @@ class SecurityTenantResolver implements TenantResolver {
     @Override
     public Mono<Caller> caller(ServerWebExchange exchange) {
         return ReactiveSecurityContextHolder.getContext()
-                .mapNotNull(context -> context.getAuthentication() instanceof EnrichAuthentication a ? a.caller() : null)
+                .mapNotNull(context -> context.getAuthentication() instanceof EnrichAuthentication auth
+                        ? auth.caller() : null)
                 .switchIfEmpty(Mono.error(() -> new AuthenticationCredentialsNotFoundException("no caller")));
     }
 }

@@ -9,7 +9,7 @@ import reactor.core.publisher.Mono;
  */
 public interface TenantResolver {
 
-    /** Return the authenticated caller of this exchange (an error if there is none: security lets no such request in). */
+    /** Return the authenticated caller of this exchange; an error if there is none (security lets none through). */
     Mono<Caller> caller(ServerWebExchange exchange);
 
     /** Return the tenant id of the caller of this exchange. */

@@ -34,7 +34,8 @@ import reactor.core.publisher.Flux;
  * gets a 4xx problem, nothing is kept, and a 256 MB upload passes through without the heap growing with it.
  */
 @ServiceTest
-@TestPropertySource(properties = {"enrich.media.max-part-size=1MB", "enrich.media.max-session-size=2MB", "spring.webflux.multipart.max-parts=20",
+@TestPropertySource(properties = {"enrich.media.max-part-size=1MB", "enrich.media.max-session-size=2MB",
+        "spring.webflux.multipart.max-parts=20",
         "spring.webflux.multipart.max-headers-size=2KB", "spring.webflux.multipart.max-in-memory-size=16KB",
         "spring.webflux.multipart.max-disk-usage-per-part=2MB"})
 class UploadAbuseTest {
@@ -129,8 +130,9 @@ class UploadAbuseTest {
         // 16 parts of 1.9 MB: each passes the parser's per-part limits, together they pass the 2 MB + 20 MB cap.
         byte[] chunk = new byte[1900 * 1024];
         Flux<DataBuffer> body = Flux.concat(Flux.just(bytes(part("metadata", null, "{\"title\":\"Many\"}"))),
-                Flux.range(0, 16).concatMap(i -> Flux.just(bytes("--" + BOUNDARY + "\r\nContent-Disposition: form-data; "
-                        + "name=\"frames\"; filename=\"f" + i + ".png\"\r\nContent-Type: image/png\r\n\r\n"),
+                Flux.range(0, 16).concatMap(i -> Flux.just(bytes("--" + BOUNDARY
+                                + "\r\nContent-Disposition: form-data; name=\"frames\"; filename=\"f" + i + ".png\"\r\n"
+                                + "Content-Type: image/png\r\n\r\n"),
                         DefaultDataBufferFactory.sharedInstance.wrap(chunk), bytes("\r\n"))),
                 Flux.just(bytes("--" + BOUNDARY + "--\r\n")));
         assertThat(postPlain(body)).isEqualTo(413);

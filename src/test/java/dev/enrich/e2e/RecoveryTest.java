@@ -22,8 +22,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * Recovery figures: 1,000 jobs (summary + canvas, two AI chat calls each) against the fake provider failing 20% of
  * calls with transient faults. Backoff is compressed to milliseconds so the run takes seconds; the retry and breaker
  * logic is the production one, with the default retry count and breaker settings. Prints the figures the closing note
- * reports. The default is four retries because three recover only 99.2 % on average at 20 % faults (measured
- * 98.5-99.0 % in single runs, below the 99 % target); run with {@code -Denrich.resilience.retry.max-retries=3} to see it.
+ * reports. The default is four retries because three recover only 99.2 % on average at 20 % faults, too close to
+ * the 99 % target for a stable guarantee; run with {@code -Denrich.resilience.retry.max-retries=3} to see it.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "enrich.media.dir=${java.io.tmpdir}/enrich-recovery-media", "enrich.pool.concurrency=16",

@@ -47,7 +47,8 @@ class UserFacingWordingTest {
 
     /** Cost talk in any form: words, currency codes and signs next to numbers, token counts. */
     static final Pattern COST = Pattern.compile("(?i)\\b(costs?|price[sd]?|pricing|currency|budgets?|billing|"
-            + "spend|spent|charges?|tokens|usd|eur|gbp)\\b|[$€£¥]\\s*\\d|\\d\\s*[€£¥]|input_?tokens|output_?tokens");
+            + "spend|spent|charges?|tokens|usd|eur|gbp)\\b|[$€£¥]\\s*\\d|\\d\\s*[€£¥]"
+            + "|input_?tokens|output_?tokens");
 
     private static final String PAUSED_KEY = "wording-test-paused-tenant-key";
 

@@ -43,7 +43,8 @@ import org.springframework.web.reactive.function.BodyInserters;
         "enrich.test.default-key=false", "enrich.media.dir=${java.io.tmpdir}/enrich-ticket-media",
         "enrich.security.tickets.ttl=30s", "enrich.security.cors-origins=https://app.example.test",
         "enrich.security.api-keys[0].sha256=" + SecurityMatrixTest.ALICE_SHA, "enrich.security.api-keys[0].tenant=acme",
-        "enrich.security.api-keys[1].sha256=" + SecurityMatrixTest.BOB_SHA, "enrich.security.api-keys[1].tenant=globex"})
+        "enrich.security.api-keys[1].sha256=" + SecurityMatrixTest.BOB_SHA,
+        "enrich.security.api-keys[1].tenant=globex"})
 @ExtendWith(OutputCaptureExtension.class)
 class StreamTicketTest {
 

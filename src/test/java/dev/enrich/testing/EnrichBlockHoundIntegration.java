@@ -11,7 +11,8 @@ public final class EnrichBlockHoundIntegration implements BlockHoundIntegration 
         // SecureRandom (UUIDs, multipart boundaries) reads /dev/urandom, which never blocks on Linux.
         builder.allowBlockingCallsInside("java.security.SecureRandom", "nextBytes");
         // Locks held for a few instructions: under contention they park for microseconds, never for I/O.
-        // resilience4j's breaker window records each outcome under a ReentrantLock (seen on event loops in RecoveryTest).
+        // resilience4j's breaker window records each outcome under a ReentrantLock (seen on event loops in
+        // RecoveryTest).
         builder.allowBlockingCallsInside("io.github.resilience4j.core.metrics.FixedSizeSlidingWindowMetrics", "record");
         builder.allowBlockingCallsInside("io.github.resilience4j.core.metrics.SlidingTimeWindowMetrics", "record");
         // resilience4j's AtomicRateLimiter backs off a lost compare-and-set with parkNanos(1): a yield, not a wait.
