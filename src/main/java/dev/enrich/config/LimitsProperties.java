@@ -30,9 +30,4 @@ public record LimitsProperties(
         require(streamsPerUser > 0, "enrich.limits.streams-per-user must be > 0, but was " + streamsPerUser);
         require(maxBatchSize > 0, "enrich.limits.max-batch-size must be > 0, but was " + maxBatchSize);
     }
-
-    /** Return the defaults. */
-    public static LimitsProperties defaults() {
-        return new LimitsProperties(100, 500, 0, 16, 1000);
-    }
 }

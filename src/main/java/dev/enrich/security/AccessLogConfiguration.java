@@ -1,6 +1,7 @@
 package dev.enrich.security;
 
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -31,7 +32,7 @@ class AccessLogConfiguration {
     }
 
     /** Return {@code uri} with the values of credential-like query parameters replaced by {@code ***}. */
-    static String redact(CharSequence uri) {
+    static String redact(@Nullable CharSequence uri) {
         return uri == null ? "-" : SECRET.matcher(uri).replaceAll("$1***");
     }
 }

@@ -38,14 +38,6 @@ public final class ApiKeys {
         return Optional.ofNullable(byHash.get(sha256(key)));
     }
 
-    boolean isEmpty() {
-        return byHash.isEmpty();
-    }
-
-    int size() {
-        return byHash.size();
-    }
-
     /** Return the lower-case hex SHA-256 of {@code key}'s UTF-8 bytes, as configured in {@code api-keys[].sha256}. */
     public static String sha256(String key) {
         try {

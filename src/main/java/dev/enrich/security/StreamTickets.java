@@ -72,10 +72,6 @@ public final class StreamTickets {
         return Optional.of(grant.caller());
     }
 
-    int outstanding() {
-        return grants.size();
-    }
-
     private void purge() {
         Instant now = clock.instant();
         Iterator<String> it = order.iterator();

@@ -1,7 +1,6 @@
 package dev.enrich.security;
 
 import dev.enrich.config.LimitsProperties;
-import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import java.time.Duration;
@@ -44,19 +43,15 @@ class TenantRateLimitFilter implements WebFilter, Ordered {
         if (!exchange.getRequest().getPath().pathWithinApplication().value().startsWith("/api/")) {
             return chain.filter(exchange);
         }
+        // Anonymous requests meet the access rules instead: nothing to count them against.
         return ReactiveSecurityContextHolder.getContext()
-                .mapNotNull(context -> context.getAuthentication() instanceof EnrichAuthentication a ? a : null)
-                .map(auth -> limiters.rateLimiter(auth.caller().tenant()))
-                .flatMap(limiter -> limiter.acquirePermission() ? chain.filter(exchange).thenReturn(true)
+                .mapNotNull(context -> context.getAuthentication() instanceof EnrichAuthentication auth
+                        ? auth.caller().tenant() : null)
+                .map(tenant -> limiters.rateLimiter(tenant).acquirePermission())
+                .defaultIfEmpty(true)
+                .flatMap(allowed -> allowed ? chain.filter(exchange)
                         : ProblemResponses.write(exchange, HttpStatus.TOO_MANY_REQUESTS,
                                 "You're sending requests faster than we can take them. Please slow down a little.",
-                                PERIOD).thenReturn(true))
-                .switchIfEmpty(Mono.defer(() -> chain.filter(exchange).thenReturn(true)))
-                .then();
-    }
-
-    /** Return the limiter of {@code tenant}, for tests. */
-    RateLimiter limiter(String tenant) {
-        return limiters.rateLimiter(tenant);
+                                PERIOD));
     }
 }

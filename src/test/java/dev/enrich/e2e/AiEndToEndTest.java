@@ -6,12 +6,12 @@ import dev.enrich.ai.fake.FakeOpenAiServer;
 import dev.enrich.ai.fake.RecordedRequest;
 import dev.enrich.stage.audio.WavFixtures;
 import dev.enrich.stage.video.VideoFixtures;
+import dev.enrich.testing.CostWording;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -39,7 +39,6 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 class AiEndToEndTest {
 
     private static final ParameterizedTypeReference<Map<String, Object>> MAP = new ParameterizedTypeReference<>() {};
-    private static final List<String> COST_WORDS = List.of("cost", "price", "usd", "$", "token", "budget");
 
     static FakeOpenAiServer ai = FakeOpenAiServer.start();
 
@@ -101,8 +100,7 @@ class AiEndToEndTest {
                 .anyMatch(p -> p.endsWith("/audio/transcriptions"))
                 .anyMatch(p -> p.endsWith("/chat/completions"));
         for (String userFacing : List.of(job, results, events, page)) {
-            String lower = userFacing.toLowerCase(Locale.ROOT);
-            assertThat(COST_WORDS).noneMatch(lower::contains);
+            assertThat(CostWording.in(userFacing)).isEmpty();
             assertThat(userFacing).doesNotContain("sk-test-e2e-secret");
         }
         String report = body("/api/v1/admin/costs");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.enrich.ai.fake.FakeOpenAiServer;
 import dev.enrich.security.ApiKeys;
 import dev.enrich.stage.audio.WavFixtures;
+import dev.enrich.testing.CostWording;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +16,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -36,7 +35,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * No cost in front of users: collect everything a user can read from a faulty run (job, batch and user SSE
  * payloads with retries, degraded stages, a paused AI budget and a broken upload; job, result and canvas bodies;
  * problem+json bodies of every kind of refusal; the page's static assets and the canvas template) and fail on any
- * cost, price, currency, budget or token-count wording. Costs themselves are being recorded meanwhile (backend).
+ * {@link CostWording}. Costs themselves are being recorded meanwhile (backend).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "enrich.media.dir=${java.io.tmpdir}/enrich-wording-media", "enrich.resilience.retry.first-backoff=5ms",
@@ -44,11 +43,6 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         "enrich.cost.budgets.tenants.paused.daily=0"})
 @AutoConfigureWebTestClient(timeout = "PT60S")
 class UserFacingWordingTest {
-
-    /** Cost talk in any form: words, currency codes and signs next to numbers, token counts. */
-    static final Pattern COST = Pattern.compile("(?i)\\b(costs?|price[sd]?|pricing|currency|budgets?|billing|"
-            + "spend|spent|charges?|tokens|usd|eur|gbp)\\b|[$€£¥]\\s*\\d|\\d\\s*[€£¥]"
-            + "|input_?tokens|output_?tokens");
 
     private static final String PAUSED_KEY = "wording-test-paused-tenant-key";
 
@@ -60,7 +54,10 @@ class UserFacingWordingTest {
     @Autowired
     WebTestClient http;
 
+    /** What users read: event payloads, response bodies, problems. */
     final List<String> texts = new ArrayList<>();
+    /** What browsers run: the page's assets and the canvas template. */
+    final List<String> code = new ArrayList<>();
 
     @DynamicPropertySource
     static void provider(DynamicPropertyRegistry registry) {
@@ -122,15 +119,10 @@ class UserFacingWordingTest {
         assets(Path.of("src/main/resources/canvas"));
 
         List<String> found = new ArrayList<>();
-        for (String text : texts) {
-            Matcher m = COST.matcher(text);
-            while (m.find()) {
-                found.add(m.group() + " in …" + text.substring(Math.max(0, m.start() - 60),
-                        Math.min(text.length(), m.end() + 60)) + "…");
-            }
-        }
-        System.out.printf("WORDING texts=%d chars=%d costWords=%d providerRequests=%d%n", texts.size(),
-                all.length(), found.size(), ai.requests().size());
+        texts.forEach(text -> found.addAll(CostWording.in(text)));
+        code.forEach(asset -> found.addAll(CostWording.inCode(asset)));
+        System.out.printf("WORDING texts=%d assets=%d chars=%d costWords=%d providerRequests=%d%n", texts.size(),
+                code.size(), all.length(), found.size(), ai.requests().size());
         assertThat(found).isEmpty();
     }
 
@@ -167,7 +159,7 @@ class UserFacingWordingTest {
     private void assets(Path root) throws IOException {
         try (Stream<Path> files = Files.walk(root)) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
-                texts.add(Files.readString(file));
+                code.add(Files.readString(file));
             }
         }
     }

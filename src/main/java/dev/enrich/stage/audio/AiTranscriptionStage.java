@@ -99,8 +99,7 @@ public final class AiTranscriptionStage extends LocalFirstAiStage {
         double knownUntil = Boolean.TRUE.equals(data.get("segmentsTruncated"))
                 ? speech.get(speech.size() - 1)[1] : duration;
         MediaRef audio = context.session().first(MediaKind.AUDIO).orElseThrow();
-        AiCall call = new AiCall(context.session().tenant(), context.session().id(), context.jobId(),
-                StageName.AUDIO);
+        AiCall call = call(context, StageName.AUDIO);
         Flux<StageUpdate> ai = Flux.using(() -> WavChunkWriter.open(context.media().open(audio.key()), tempDir),
                 writer -> {
                     int rate = writer.rate();

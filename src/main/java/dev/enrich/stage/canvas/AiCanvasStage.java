@@ -1,7 +1,6 @@
 package dev.enrich.stage.canvas;
 
 import dev.enrich.ai.AiCache;
-import dev.enrich.ai.AiCall;
 import dev.enrich.ai.AiProvider;
 import dev.enrich.ai.ChatRequest;
 import dev.enrich.cost.Budgets;
@@ -11,7 +10,6 @@ import dev.enrich.pipeline.StageName;
 import dev.enrich.pipeline.StageResult;
 import dev.enrich.pipeline.StageUpdate;
 import dev.enrich.stage.ai.AiFallback;
-import dev.enrich.stage.ai.AiText;
 import dev.enrich.stage.ai.LocalFirstAiStage;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -47,10 +45,8 @@ public final class AiCanvasStage extends LocalFirstAiStage {
             return Flux.just(StageUpdate.done(basic));
         }
         ChatRequest request = CanvasNarrative.request(basic.data());
-        AiCall call = new AiCall(context.session().tenant(), context.session().id(), context.jobId(),
-                StageName.CANVAS);
-        Mono<String> narrative = cache.get(context.jobId(), CACHE_KIND, AiText.hash(request),
-                () -> provider.chat(call, request).map(reply -> CanvasNarrative.parse(reply.content())));
+        Mono<String> narrative = chatOnce(call(context, StageName.CANVAS), CACHE_KIND, request,
+                CanvasNarrative::parse);
         return AiFallback.attempt(context, basic, narrative, n -> withNarrative(basic.data(), n),
                 UNREACHABLE_MESSAGE);
     }

@@ -1,7 +1,6 @@
 package dev.enrich.stage.summary;
 
 import dev.enrich.ai.AiCache;
-import dev.enrich.ai.AiCall;
 import dev.enrich.ai.AiProvider;
 import dev.enrich.ai.ChatRequest;
 import dev.enrich.cost.Budgets;
@@ -11,7 +10,6 @@ import dev.enrich.pipeline.StageName;
 import dev.enrich.pipeline.StageResult;
 import dev.enrich.pipeline.StageUpdate;
 import dev.enrich.stage.ai.AiFallback;
-import dev.enrich.stage.ai.AiText;
 import dev.enrich.stage.ai.LocalFirstAiStage;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -48,10 +46,8 @@ public final class AiSummaryStage extends LocalFirstAiStage {
             return Flux.just(StageUpdate.done(basic));
         }
         ChatRequest request = SummaryPrompt.request(input);
-        AiCall call = new AiCall(context.session().tenant(), context.session().id(), context.jobId(),
-                StageName.SUMMARY);
-        Mono<Map<String, Object>> fields = cache.get(context.jobId(), CACHE_KIND, AiText.hash(request),
-                () -> provider.chat(call, request).map(reply -> AiSummaryReply.parse(reply.content())));
+        Mono<Map<String, Object>> fields = chatOnce(call(context, StageName.SUMMARY), CACHE_KIND, request,
+                AiSummaryReply::parse);
         return AiFallback.attempt(context, basic, fields, ai -> merge(basic.data(), ai), UNREACHABLE_MESSAGE);
     }
 

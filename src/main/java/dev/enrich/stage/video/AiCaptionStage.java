@@ -12,7 +12,6 @@ import dev.enrich.pipeline.StageResult;
 import dev.enrich.pipeline.StageUpdate;
 import dev.enrich.session.Session;
 import dev.enrich.stage.ai.AiFallback;
-import dev.enrich.stage.ai.AiText;
 import dev.enrich.stage.ai.LocalFirstAiStage;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -90,8 +89,7 @@ public final class AiCaptionStage extends LocalFirstAiStage {
         if (chosen.isEmpty()) {
             return Flux.just(StageUpdate.done(localResult));
         }
-        Session session = context.session();
-        AiCall call = new AiCall(session.tenant(), session.id(), context.jobId(), StageName.VIDEO);
+        AiCall call = call(context, StageName.VIDEO);
         Flux<StageUpdate> ai = Mono.fromCallable(() -> keyFrames(context, chosen))
                 .subscribeOn(Schedulers.boundedElastic())
                 .flatMapMany(frames -> {
@@ -116,8 +114,7 @@ public final class AiCaptionStage extends LocalFirstAiStage {
     private Mono<Map<Integer, String>> captionGroup(AiCall call, List<KeyFrame> group) {
         List<byte[]> pngs = group.stream().map(KeyFrame::png).toList();
         ChatRequest request = request(pngs);
-        return cache.get(call.jobId(), "captions", AiText.hash(request),
-                        () -> provider.chat(call, request).map(reply -> CaptionReply.parse(reply.content(), pngs.size())))
+        return chatOnce(call, "captions", request, content -> CaptionReply.parse(content, pngs.size()))
                 .map(captions -> {
                     Map<Integer, String> byChapter = new LinkedHashMap<>();
                     for (int i = 0; i < group.size(); i++) {

@@ -4,7 +4,6 @@ import static dev.enrich.stage.canvas.CanvasFixtures.audio;
 import static dev.enrich.stage.canvas.CanvasFixtures.summary;
 import static dev.enrich.stage.canvas.CanvasFixtures.video;
 import static dev.enrich.stage.summary.AiStageFixtures.CANVAS_MODEL;
-import static dev.enrich.stage.summary.AiStageFixtures.COST_WORDS;
 import static dev.enrich.stage.summary.AiStageFixtures.context;
 import static dev.enrich.stage.summary.AiStageFixtures.json;
 import static dev.enrich.stage.summary.AiStageFixtures.replying;
@@ -24,6 +23,7 @@ import dev.enrich.pipeline.StageResult;
 import dev.enrich.pipeline.StageState;
 import dev.enrich.pipeline.StageUpdate;
 import dev.enrich.stage.summary.AiStageFixtures;
+import dev.enrich.testing.CostWording;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -213,6 +213,6 @@ class AiCanvasStageTest {
         assertThat(result.state()).isEqualTo(StageState.DEGRADED);
         assertThat(result.data()).isEqualTo(basic.data()).doesNotContainKey("narrative");
         assertThat(result.message()).isEqualTo(message);
-        assertThat(result.message().toLowerCase(Locale.ROOT)).doesNotContain(COST_WORDS);
+        assertThat(CostWording.in(result.message())).isEmpty();
     }
 }

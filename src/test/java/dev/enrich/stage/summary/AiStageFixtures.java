@@ -47,7 +47,6 @@ public final class AiStageFixtures {
     public static final String TENANT = "acme";
     public static final String SESSION_ID = "s-1";
     /** Words that must never reach a user. */
-    public static final List<String> COST_WORDS = List.of("cost", "price", "token", "budget", "$", "usd");
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 

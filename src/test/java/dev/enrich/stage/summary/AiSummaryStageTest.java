@@ -1,6 +1,5 @@
 package dev.enrich.stage.summary;
 
-import static dev.enrich.stage.summary.AiStageFixtures.COST_WORDS;
 import static dev.enrich.stage.summary.AiStageFixtures.SUMMARY_MODEL;
 import static dev.enrich.stage.summary.AiStageFixtures.context;
 import static dev.enrich.stage.summary.AiStageFixtures.replying;
@@ -21,9 +20,9 @@ import dev.enrich.pipeline.StageName;
 import dev.enrich.pipeline.StageResult;
 import dev.enrich.pipeline.StageState;
 import dev.enrich.pipeline.StageUpdate;
+import dev.enrich.testing.CostWording;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterEach;
@@ -245,6 +244,6 @@ class AiSummaryStageTest {
         assertThat(result.state()).isEqualTo(StageState.DEGRADED);
         assertThat(result.data()).isEqualTo(basic.data());
         assertThat(result.message()).isEqualTo(message);
-        assertThat(result.message().toLowerCase(Locale.ROOT)).doesNotContain(COST_WORDS);
+        assertThat(CostWording.in(result.message())).isEmpty();
     }
 }
