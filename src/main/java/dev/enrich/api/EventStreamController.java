@@ -18,12 +18,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
-import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -33,7 +35,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Stream job, batch and per-user events over Server-Sent Events.
@@ -54,24 +56,24 @@ import reactor.core.publisher.Sinks;
 class EventStreamController {
 
     private static final MediaType EVENT_STREAM = MediaType.TEXT_EVENT_STREAM;
-    private static final ServerSentEvent<JobEvent> OPEN = ServerSentEvent.<JobEvent>builder()
-            .comment("stream open").retry(Duration.ofSeconds(3)).build();
-    private static final ServerSentEvent<JobEvent> HEARTBEAT = ServerSentEvent.<JobEvent>builder()
-            .comment("heartbeat").build();
+    /** Marks the end of a stream's events inside the merge with heartbeats; never written. */
+    private static final byte[] END = new byte[0];
 
     private final TenantResolver tenants;
     private final EnrichmentService service;
     private final EventLog log;
     private final EngineLifecycle lifecycle;
     private final Clock clock;
-    private final Duration heartbeat;
+    /** One timer for every open stream; each stream drops ticks it has no demand for. */
+    private final Flux<byte[]> heartbeats;
+    private final SseFrames frames;
     private final int streamsPerUser;
     private final Duration retryAfter;
     /** Open streams per user (API key or token subject); entries go when they reach zero. */
     private final ConcurrentHashMap<String, Integer> open = new ConcurrentHashMap<>();
 
     EventStreamController(TenantResolver tenants, EnrichmentService service, EventLog log,
-            EngineLifecycle lifecycle, Clock clock, EnrichProperties props, LimitsProperties limits) {
+            EngineLifecycle lifecycle, Clock clock, EnrichProperties props, LimitsProperties limits, JsonMapper json) {
         this.streamsPerUser = limits.streamsPerUser();
         this.retryAfter = props.pool().retryAfter();
         this.tenants = tenants;
@@ -79,61 +81,62 @@ class EventStreamController {
         this.log = log;
         this.lifecycle = lifecycle;
         this.clock = clock;
-        this.heartbeat = props.events().heartbeat();
+        this.heartbeats = Flux.interval(props.events().heartbeat()).map(i -> SseFrames.HEARTBEAT).share();
+        this.frames = new SseFrames(json);
     }
 
     @GetMapping(path = "/jobs/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    Mono<ResponseEntity<Flux<ServerSentEvent<JobEvent>>>> job(@PathVariable String id,
+    Mono<Void> job(@PathVariable String id,
             @RequestHeader(name = "Last-Event-ID", required = false) @Nullable String header,
             @RequestParam(name = "lastEventId", required = false) @Nullable String param,
             ServerWebExchange exchange) {
         Long last = lastEventId(header, param);
-        return tenants.caller(exchange).flatMap(caller -> service.job(caller.tenant(), id).map(found -> {
+        return tenants.caller(exchange).flatMap(caller -> service.job(caller.tenant(), id).flatMap(found -> {
             String stream = EventPublisher.jobStream(id);
             if (found.state().isTerminal() && coversEnd(last, stream)) {
-                return ResponseEntity.noContent().build();
+                return noContent(exchange);
             }
-            Flux<JobEvent> events = events(stream, last,
+            Flux<List<JobEvent>> events = events(stream, last,
                     opened -> service.job(found.tenant(), id).map(job -> snapshotOf(job, opened.lastSeq())));
-            return respond(caller, events.map(e -> e.withJobSeq(e.seq())), e -> e.type().isTerminal());
+            return respond(exchange, caller, events, e -> e.type().isTerminal());
         }));
     }
 
     @GetMapping(path = "/batches/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    Mono<ResponseEntity<Flux<ServerSentEvent<JobEvent>>>> batch(@PathVariable String id,
+    Mono<Void> batch(@PathVariable String id,
             @RequestHeader(name = "Last-Event-ID", required = false) @Nullable String header,
             @RequestParam(name = "lastEventId", required = false) @Nullable String param,
             ServerWebExchange exchange) {
         Long last = lastEventId(header, param);
         return tenants.caller(exchange).flatMap(caller -> service.batch(caller.tenant(), id).flatMap(batch -> {
             String stream = EventPublisher.batchStream(id);
-            return service.batchView(batch).map(view -> {
+            return service.batchView(batch).flatMap(view -> {
                 if (view.state().isTerminal() && coversEnd(last, stream)) {
-                    return ResponseEntity.noContent().build();
+                    return noContent(exchange);
                 }
-                Flux<JobEvent> events = events(stream, last, opened -> service.batchView(batch)
+                Flux<List<JobEvent>> events = events(stream, last, opened -> service.batchView(batch)
                         .map(v -> retype(EventPublisher.batchEvent(v, batch.tenant(), clock.instant()),
                                 EventType.SNAPSHOT, opened.lastSeq())));
-                return respond(caller, events, e -> (e.type() == EventType.BATCH || e.type() == EventType.SNAPSHOT)
-                        && e.jobId() == null && e.state().isTerminal());
+                return respond(exchange, caller, events, e -> (e.type() == EventType.BATCH
+                        || e.type() == EventType.SNAPSHOT) && e.jobId() == null && e.state().isTerminal());
             });
         }));
     }
 
     @GetMapping(path = "/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    Mono<ResponseEntity<Flux<ServerSentEvent<JobEvent>>>> user(
+    Mono<Void> user(
             @RequestHeader(name = "Last-Event-ID", required = false) @Nullable String header,
             @RequestParam(name = "lastEventId", required = false) @Nullable String param,
             ServerWebExchange exchange) {
         Long last = lastEventId(header, param);
-        return tenants.caller(exchange).map(caller -> {
+        return tenants.caller(exchange).flatMap(caller -> {
             String tenant = caller.tenant();
-            Flux<JobEvent> events = events(EventPublisher.userStream(tenant), last,
+            Flux<List<JobEvent>> events = events(EventPublisher.userStream(tenant), last,
                     opened -> service.recentJobs(tenant, 100).map(service::view).collectList()
                             .map(jobs -> new JobEvent(EventType.SNAPSHOT, opened.lastSeq(), 0, null, null, tenant,
                                     JobState.RUNNING, 0, null, jobs.isEmpty() ? "No sessions yet." : "Your sessions.",
                                     null, null, null, new UserSnapshot(jobs), clock.instant())));
-            return respond(caller, events, e -> false);
+            return respond(exchange, caller, events, e -> false);
         });
     }
 
@@ -152,33 +155,54 @@ class EventStreamController {
      * is followed by its terminal event, replayed from the log when held. Whatever happens, the log subscription is
      * released.
      */
-    private Flux<JobEvent> events(String stream, @Nullable Long last,
+    private Flux<List<JobEvent>> events(String stream, @Nullable Long last,
             Function<EventLog.Opened, Mono<JobEvent>> snapshot) {
         return Flux.defer(() -> {
             // A fresh subscriber also gets the last held event, to follow a finished job's snapshot.
             long after = last != null ? last : log.lastSeq(stream) - 1;
             EventLog.Opened opened = log.open(stream, after);
             AtomicBoolean subscribed = new AtomicBoolean();
-            Flux<JobEvent> events = opened.events().doOnSubscribe(s -> subscribed.set(true));
-            Flux<JobEvent> body;
+            Flux<List<JobEvent>> events = opened.batches().doOnSubscribe(s -> subscribed.set(true));
+            Flux<List<JobEvent>> body;
             if (last != null && !opened.gap() && last <= opened.lastSeq()) {
                 body = events;
             } else {
                 boolean endHeld = last == null && after >= 0 && !opened.gap();
-                body = snapshot.apply(opened).flatMapMany(s -> !finishedJob(s) ? Flux.just(s)
-                        .concatWith(events.filter(e -> e.seq() > s.seq()))
-                        : endHeld ? Flux.just(s.withSeq(s.seq() - 1))
-                                .concatWith(events.filter(e -> e.seq() >= s.seq()))
-                        : Flux.just(s.withSeq(Math.max(0, s.seq() - 1)),
-                                retype(s, EventType.valueOf(s.state().name()), s.seq())));
+                body = snapshot.apply(opened).flatMapMany(s -> {
+                    long seq = s.seq();
+                    return !finishedJob(s) ? once(s).concatWith(after(events, seq))
+                            : endHeld ? once(s.withSeq(seq - 1)).concatWith(after(events, seq - 1))
+                            : Flux.just(List.of(s.withSeq(Math.max(0, seq - 1)),
+                                    retype(s, EventType.valueOf(s.state().name()), seq)));
+                });
             }
             return body.doFinally(signal -> {
                 if (!subscribed.get()) {
                     // Unregister a subscription nobody consumed (finished job, failed snapshot, early cancel).
-                    opened.events().subscribe().dispose();
+                    opened.batches().subscribe().dispose();
                 }
             });
         });
+    }
+
+    // Drop events already covered by a snapshot numbered `seq`; batches left empty are dropped too.
+    private static Flux<List<JobEvent>> after(Flux<List<JobEvent>> batches, long seq) {
+        return batches.mapNotNull(batch -> {
+            if (batch.get(0).seq() > seq) {
+                return batch;
+            }
+            List<JobEvent> later = batch.stream().filter(e -> e.seq() > seq).toList();
+            return later.isEmpty() ? null : later;
+        });
+    }
+
+    // A stream may stay open for hours: let go of its snapshot (up to 100 job views) once it has been sent.
+    private static Flux<List<JobEvent>> once(JobEvent event) {
+        AtomicReference<@Nullable JobEvent> held = new AtomicReference<>(event);
+        return Mono.fromSupplier(() -> {
+            JobEvent snapshot = held.getAndSet(null);
+            return snapshot == null ? null : List.of(snapshot);
+        }).flux();
     }
 
     private static boolean finishedJob(JobEvent snapshot) {
@@ -189,32 +213,38 @@ class EventStreamController {
     // A stream counts for its user from the moment its body is subscribed until it ends, so a response that never
     // starts holds nothing. Over the limit, the body fails before its first event: the response is not committed
     // yet, so the caller gets a plain 429 problem instead of a stream.
-    private ResponseEntity<Flux<ServerSentEvent<JobEvent>>> respond(Caller caller, Flux<JobEvent> events,
+    // Frames are written with writeWith, not as ServerSentEvents: each event's bytes are shared by all its streams,
+    // and Reactor Netty flushes once per burst of frames instead of once per frame.
+    private Mono<Void> respond(ServerWebExchange exchange, Caller caller, Flux<List<JobEvent>> events,
             Predicate<JobEvent> ends) {
         String user = caller.tenant() + "/" + caller.subject();
-        Flux<ServerSentEvent<JobEvent>> body = Flux.defer(() -> {
+        ServerHttpResponse response = exchange.getResponse();
+        Flux<byte[]> body = Flux.defer(() -> {
             if (open.merge(user, 1, Integer::sum) > streamsPerUser) {
                 release(user);
                 return Flux.error(new EnrichException(EnrichException.Kind.TOO_MANY,
                         "You have a lot of live views open. Close one and try again.", retryAfter));
             }
-            Sinks.Empty<Void> ended = Sinks.empty();
-            Flux<ServerSentEvent<JobEvent>> sse = events.takeUntil(ends)
-                    .map(e -> ServerSentEvent.builder(e).id(Long.toString(e.seq())).event(e.type().id()).build())
-                    .doFinally(signal -> ended.tryEmitEmpty());
-            Flux<ServerSentEvent<JobEvent>> heartbeats = Flux.interval(heartbeat)
-                    .onBackpressureDrop()
-                    .map(i -> HEARTBEAT)
-                    .takeUntilOther(ended.asMono().then(Mono.just(1)));
-            return Flux.just(OPEN).concatWith(Flux.merge(sse, heartbeats))
+            // Only a stream that starts is labelled one; a refusal above is answered as problem+json.
+            HttpHeaders headers = response.getHeaders();
+            headers.setContentType(EVENT_STREAM);
+            headers.setCacheControl("no-cache");
+            headers.set("X-Accel-Buffering", "no");
+            Flux<byte[]> sse = events.map(batch -> frames.chunk(batch, ends))
+                    .takeUntil(SseFrames.Chunk::ends)
+                    .map(SseFrames.Chunk::bytes)
+                    .concatWith(Mono.just(END));
+            return Flux.just(SseFrames.OPEN).concatWith(Flux.merge(sse, heartbeats.onBackpressureDrop()))
+                    .takeWhile(frame -> frame != END)
                     .takeUntilOther(lifecycle.streamsEnd().then(Mono.just(1)))
                     .doFinally(signal -> release(user));
         });
-        return ResponseEntity.ok()
-                .contentType(EVENT_STREAM)
-                .header("Cache-Control", "no-cache")
-                .header("X-Accel-Buffering", "no")
-                .body(body);
+        return response.writeWith(body.map(response.bufferFactory()::wrap));
+    }
+
+    private static Mono<Void> noContent(ServerWebExchange exchange) {
+        exchange.getResponse().setStatusCode(HttpStatus.NO_CONTENT);
+        return exchange.getResponse().setComplete();
     }
 
     private void release(String user) {

@@ -98,19 +98,22 @@ public record EnrichProperties(
      * @param progressInterval the least time between two progress events of one job
      * @param retainPerStream events kept per stream for replay
      * @param maxStreams streams kept in memory
-     * @param subscriberBuffer events buffered for one slow subscriber before it is asked to reconnect
+     * @param deliveryInterval the least time between two deliveries to one stream's subscribers; events in between go
+     *     out together in one write per subscriber
      */
     public record Events(
             @DefaultValue("15s") Duration heartbeat,
             @DefaultValue("250ms") Duration progressInterval,
             @DefaultValue("1000") int retainPerStream,
             @DefaultValue("10000") int maxStreams,
-            @DefaultValue("2048") int subscriberBuffer) {
+            @DefaultValue("10ms") Duration deliveryInterval) {
 
         public Events {
             require(heartbeat.toMillis() > 0, "enrich.events.heartbeat must be > 0, but was " + heartbeat);
             require(!progressInterval.isNegative(),
                     "enrich.events.progress-interval must be >= 0, but was " + progressInterval);
+            require(!deliveryInterval.isNegative(),
+                    "enrich.events.delivery-interval must be >= 0, but was " + deliveryInterval);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.enrich.events;
 
+import java.util.List;
 import reactor.core.publisher.Flux;
 
 /**
@@ -23,15 +24,18 @@ public interface EventLog {
      * Open a subscription, atomically with respect to {@link #append}: no event is lost or repeated between the
      * replay and the live part.
      *
-     * <p>With {@code afterSeq >= 0} the flux first replays retained events with {@code seq > afterSeq}, then goes on
-     * live. If events after {@code afterSeq} are no longer held (a gap), nothing is replayed, {@link Opened#gap()} is
-     * true and the flux goes on live from {@link Opened#lastSeq()}. With {@code afterSeq < 0} the flux is live only.
+     * <p>Events come in batches, in sequence order: a batch is what was available to send at once (a burst, or a
+     * slow subscriber's backlog), so a subscriber can write it in one go; each batch counts as one against demand,
+     * and none is empty. With {@code afterSeq >= 0} the flux first replays retained events with
+     * {@code seq > afterSeq}, then goes on live. If events after {@code afterSeq} are no longer held (a gap), nothing
+     * is replayed, {@link Opened#gap()} is true and the flux goes on live from {@link Opened#lastSeq()}. With
+     * {@code afterSeq < 0} the flux is live only. Delivery never runs on the appending thread.
      *
-     * <p>For a slow subscriber, an undelivered {@link EventType#PROGRESS} event of a job is replaced by that job's
-     * newer progress event (latest wins; the newer one takes its place at the tail, so sequence numbers stay
-     * increasing). Other events are never dropped; if a subscriber falls so far behind that its bounded buffer
-     * overflows, its flux completes early so the client reconnects with its last id. The flux never completes by
-     * itself otherwise; cancel it to unsubscribe, which frees everything held for it.
+     * <p>For a slow subscriber, an undelivered {@link EventType#PROGRESS} event of a job is skipped when a newer
+     * progress event of the same job follows (latest wins). Other events are never dropped; a subscriber that falls
+     * so far behind that its next event is no longer retained completes early, so the client reconnects with its
+     * last id. The flux never completes by itself otherwise; cancel it to unsubscribe, which frees everything held
+     * for it.
      */
     Opened open(String stream, long afterSeq);
 
@@ -46,7 +50,7 @@ public interface EventLog {
      *
      * @param lastSeq the stream's last sequence number at the moment of opening
      * @param gap true when {@code afterSeq} asked for events that are no longer held
-     * @param events replayed events (if any), then live events
+     * @param batches replayed events (if any), then live events, in batches
      */
-    record Opened(long lastSeq, boolean gap, Flux<JobEvent> events) {}
+    record Opened(long lastSeq, boolean gap, Flux<List<JobEvent>> batches) {}
 }

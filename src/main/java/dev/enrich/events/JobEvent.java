@@ -54,6 +54,15 @@ public record JobEvent(
                 stageState, stageProgress, detail, at);
     }
 
+    /**
+     * Return a copy numbered {@code seq} in the stream it is being appended to. A job event not yet numbered in its
+     * job's stream ({@code jobSeq} 0) is being appended to that stream, the first it goes to, so it takes {@code seq}
+     * as its {@code jobSeq} too. Event logs number events with this method.
+     */
+    public JobEvent numbered(long seq) {
+        return jobSeq == 0 && jobId != null ? withSeq(seq).withJobSeq(seq) : withSeq(seq);
+    }
+
     /** Return a copy numbered {@code jobSeq} in its job's stream. */
     public JobEvent withJobSeq(long jobSeq) {
         return new JobEvent(type, seq, jobSeq, jobId, batchId, tenant, state, progress, etaSeconds, message, stage,

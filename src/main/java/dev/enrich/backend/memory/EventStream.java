@@ -2,110 +2,226 @@ package dev.enrich.backend.memory;
 
 import dev.enrich.events.EventLog;
 import dev.enrich.events.JobEvent;
-import java.util.ArrayDeque;
+import dev.enrich.events.EventType;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.jspecify.annotations.Nullable;
+import reactor.core.scheduler.Scheduler;
 
 /**
- * Hold one stream: its next sequence number, a ring of recent events and its live subscribers.
+ * Hold one stream: a ring of its recent events, its last sequence number and its live subscribers ({@link Tail}s).
  *
- * <p>Appending and opening share this object's lock, so a subscriber sees each event either in its replay or live,
- * exactly once. Subscribers are only signalled outside the lock. Once closed, the stream refuses appends and opens
- * (callers then look the stream up again).
+ * <p>Appending costs the publisher O(1) whatever the number of subscribers: the event is stored once in the ring and
+ * one fan-out task is scheduled (at most one pending at a time, rounds at least an interval apart); that task, on the
+ * fan-out scheduler, tells each subscriber to read what is new from the ring at its own pace, as one batch. Appends and opens share this object's lock, so a
+ * subscriber sees each event exactly once, replayed or live. Readers never take the lock: the ring is published by
+ * the volatile {@link #lastSeq}, and a slot whose event has been overwritten is detected by its sequence number.
  */
 final class EventStream {
 
-    private static final ConflatingBuffer[] NONE = new ConflatingBuffer[0];
+    private static final Tail[] NONE = new Tail[0];
+    private static final int FIRST_CAPACITY = 16;
+    /**
+     * A round costs each subscriber a write (a system call and, on loopback, the reader's wake-up): rounds of a stream
+     * with n subscribers are at least n times this apart, so one stream asks for at most 40,000 writes a second.
+     */
+    static final long ROUND_NANOS_PER_SUBSCRIBER = 25_000;
+    private static final AtomicIntegerFieldUpdater<EventStream> DISPATCH_PENDING =
+            AtomicIntegerFieldUpdater.newUpdater(EventStream.class, "dispatchPending");
 
     private final int retain;
-    private final ArrayDeque<JobEvent> retained;
-    private final Set<ConflatingBuffer> subscribers = new LinkedHashSet<>();
-    private long lastSeq;
-    private boolean closed;
+    private final int capacity;
+    private final Scheduler fanout;
+    private final long intervalNanos;
 
-    EventStream(int retain) {
+    /** Slot {@code seq & (length - 1)} holds event {@code seq}; grows by doubling up to {@link #capacity}. */
+    private volatile JobEvent[] ring;
+    /** Written under the lock after the ring slot, so a reader that sees it also sees the event. */
+    private volatile long lastSeq;
+    private volatile boolean closed;
+    /** Copy-on-write under the lock, read without it. */
+    private volatile Tail[] subscribers = NONE;
+    private volatile int dispatchPending;
+    /** The batch last built for subscribers at the same position; most subscribers of a round share it. */
+    private volatile @Nullable Batch lastBatch;
+    /** {@link System#nanoTime()} before which no new delivery round starts. */
+    private volatile long nextRound;
+
+    EventStream(int retain, Scheduler fanout, long intervalNanos) {
         this.retain = retain;
-        this.retained = new ArrayDeque<>(Math.min(retain, 64));
+        this.capacity = Integer.highestOneBit(Math.max(retain, 1) * 2 - 1);
+        this.fanout = fanout;
+        this.intervalNanos = intervalNanos;
+        this.ring = new JobEvent[Math.min(FIRST_CAPACITY, capacity)];
     }
 
-    /** Number, store and deliver an event; return null if the stream was closed meanwhile. */
+    /** Number and store an event, then schedule its fan-out; return null if the stream was closed meanwhile. */
     @Nullable JobEvent append(JobEvent event) {
         JobEvent stored;
-        ConflatingBuffer[] targets;
         synchronized (this) {
             if (closed) {
                 return null;
             }
-            stored = event.withSeq(++lastSeq);
-            retained.addLast(stored);
-            if (retained.size() > retain) {
-                retained.removeFirst();
+            long seq = lastSeq + 1;
+            stored = event.numbered(seq);
+            JobEvent[] slots = ring;
+            if (seq > slots.length && slots.length < capacity) {
+                slots = grow(slots);
             }
-            targets = subscribers.toArray(NONE);
-            for (ConflatingBuffer target : targets) {
-                if (!target.offer(stored)) {
-                    subscribers.remove(target);
-                }
-            }
+            slots[(int) (seq & (slots.length - 1))] = stored;
+            lastSeq = seq;
         }
-        for (ConflatingBuffer target : targets) {
-            target.drain();
-        }
+        signal();
         return stored;
     }
 
-    /** Compute the replay and register a subscriber in one step; return null if the stream was closed meanwhile. */
-    synchronized EventLog.@Nullable Opened open(long afterSeq, int subscriberBuffer) {
+    /** Check the replay and register a subscriber in one step; return null if the stream was closed meanwhile. */
+    synchronized EventLog.@Nullable Opened open(long afterSeq) {
         if (closed) {
             return null;
         }
-        boolean gap = false;
-        List<JobEvent> replay = List.of();
-        if (afterSeq >= 0 && afterSeq < lastSeq) {
-            JobEvent oldest = retained.peekFirst();
-            long oldestSeq = oldest == null ? lastSeq + 1 : oldest.seq();
-            if (oldestSeq > afterSeq + 1) {
-                gap = true;
-            } else {
-                replay = new ArrayList<>();
-                for (JobEvent event : retained) {
-                    if (event.seq() > afterSeq) {
-                        replay.add(event);
-                    }
-                }
-            }
-        }
-        ConflatingBuffer buffer = new ConflatingBuffer(subscriberBuffer, replay, this::remove);
-        subscribers.add(buffer);
-        return new EventLog.Opened(lastSeq, gap, buffer);
+        long last = lastSeq;
+        boolean gap = afterSeq >= 0 && afterSeq < last && afterSeq + 1 < oldestHeld(last);
+        long cursor = afterSeq < 0 || gap ? last : Math.min(afterSeq, last);
+        Tail tail = new Tail(this, cursor);
+        Tail[] current = subscribers;
+        Tail[] added = Arrays.copyOf(current, current.length + 1);
+        added[current.length] = tail;
+        subscribers = added;
+        return new EventLog.Opened(last, gap, tail);
     }
 
-    /** Forget retained events and complete live subscribers; later appends and opens are refused. */
+    /** Refuse later appends and opens; live subscribers get what is left, then complete. */
     void close() {
-        ConflatingBuffer[] targets;
         synchronized (this) {
             closed = true;
-            retained.clear();
-            targets = subscribers.toArray(NONE);
-            subscribers.clear();
         }
-        for (ConflatingBuffer target : targets) {
-            target.complete();
+        for (Tail tail : subscribers) {
+            tail.drain();
         }
+        signal();
     }
 
-    synchronized long lastSeq() {
+    long lastSeq() {
         return closed ? 0 : lastSeq;
     }
 
-    synchronized int subscriberCount() {
-        return subscribers.size();
+    /** Return the last sequence number appended, even after closing (for subscribers finishing up). */
+    long appended() {
+        return lastSeq;
     }
 
-    private synchronized void remove(ConflatingBuffer buffer) {
-        subscribers.remove(buffer);
+    boolean isClosed() {
+        return closed;
+    }
+
+    int subscriberCount() {
+        return subscribers.length;
+    }
+
+    /** Return the oldest sequence number still held when the last one is {@code last}. */
+    long oldestHeld(long last) {
+        return Math.max(1, last - retain + 1);
+    }
+
+    /**
+     * Return event {@code seq}, or null when it is no longer held (a subscriber fell behind the ring); callers read
+     * {@link #appended()} first and ask only for {@code seq <= } that value.
+     */
+    @Nullable JobEvent get(long seq, long last) {
+        if (seq < oldestHeld(last)) {
+            return null;
+        }
+        JobEvent[] slots = ring;
+        JobEvent event = slots[(int) (seq & (slots.length - 1))];
+        return event != null && event.seq() == seq ? event : null;
+    }
+
+    /**
+     * Return the events in {@code (after, last]} as one batch, progress conflated (a job's progress event followed by
+     * a newer one of the same job is left out), built once for every subscriber asking for the same range; null when
+     * part of the range is no longer held.
+     */
+    @Nullable List<JobEvent> batch(long after, long last) {
+        Batch cached = lastBatch;
+        if (cached != null && cached.after() == after && cached.last() == last) {
+            return cached.events();
+        }
+        List<JobEvent> events = new ArrayList<>((int) (last - after));
+        Set<String> newerProgress = null;
+        for (long seq = last; seq > after; seq--) {
+            JobEvent event = get(seq, last);
+            if (event == null) {
+                return null;
+            }
+            if (event.type() == EventType.PROGRESS && event.jobId() != null) {
+                if (newerProgress == null) {
+                    newerProgress = new HashSet<>();
+                }
+                if (!newerProgress.add(event.jobId())) {
+                    continue;
+                }
+            }
+            events.add(event);
+        }
+        Collections.reverse(events);
+        List<JobEvent> batch = Collections.unmodifiableList(events);
+        lastBatch = new Batch(after, last, batch);
+        return batch;
+    }
+
+    private record Batch(long after, long last, List<JobEvent> events) {}
+
+    synchronized void remove(Tail tail) {
+        Tail[] current = subscribers;
+        for (int i = 0; i < current.length; i++) {
+            if (current[i] == tail) {
+                Tail[] removed = new Tail[current.length - 1];
+                System.arraycopy(current, 0, removed, 0, i);
+                System.arraycopy(current, i + 1, removed, i, current.length - i - 1);
+                subscribers = removed.length == 0 ? NONE : removed;
+                return;
+            }
+        }
+    }
+
+    private JobEvent[] grow(JobEvent[] slots) {
+        JobEvent[] bigger = new JobEvent[slots.length * 2];
+        for (JobEvent event : slots) {
+            if (event != null) {
+                bigger[(int) (event.seq() & (bigger.length - 1))] = event;
+            }
+        }
+        ring = bigger;
+        return bigger;
+    }
+
+    // At most one fan-out task is pending per stream; an append during a running one schedules the next. Rounds are
+    // at least intervalNanos apart (longer for many subscribers), so under a burst each subscriber gets one batch (one
+    // write) per round.
+    private void signal() {
+        if (subscribers.length > 0 && DISPATCH_PENDING.compareAndSet(this, 0, 1)) {
+            long wait = nextRound - System.nanoTime();
+            if (wait > 0) {
+                fanout.schedule(this::dispatch, wait, TimeUnit.NANOSECONDS);
+            } else {
+                fanout.schedule(this::dispatch);
+            }
+        }
+    }
+
+    private void dispatch() {
+        Tail[] tails = subscribers;
+        nextRound = System.nanoTime() + Math.max(intervalNanos, tails.length * ROUND_NANOS_PER_SUBSCRIBER);
+        dispatchPending = 0;
+        for (Tail tail : tails) {
+            tail.drain();
+        }
     }
 }

@@ -2,26 +2,30 @@ package dev.enrich.backend.memory;
 
 import dev.enrich.events.EventLog;
 import dev.enrich.events.JobEvent;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
+import reactor.core.scheduler.Scheduler;
 
 /**
  * Keep event streams in memory, for a single instance (adapter of {@link EventLog}).
  *
- * <p>Each stream retains its last {@code retainPerStream} events. At most {@code maxStreams} streams are kept; beyond
- * that the least recently appended stream is forgotten and its live subscribers complete. Each subscriber has its own
- * buffer of at most {@code subscriberBuffer} undelivered live events (progress events of a job conflate, latest
- * wins); when it overflows, the subscriber's flux completes so the client reconnects with its last id. Thread-safe;
- * {@link #append} never waits on subscribers.
+ * <p>Each stream retains its last {@code retainPerStream} events in a ring. At most {@code maxStreams} streams are
+ * kept; beyond that the least recently appended stream is forgotten and its live subscribers complete. Subscribers
+ * read the ring through a cursor of their own, so a slow one holds no events (undelivered progress events of a job
+ * conflate, latest wins); one that falls more than {@code retainPerStream} events behind completes, so the client
+ * reconnects with its last id. Thread-safe; {@link #append} costs the same whatever the number of subscribers:
+ * delivery runs on the {@code fanout} scheduler, never on the publisher's thread.
  */
 public final class InMemoryEventLog implements EventLog {
 
     private final int retainPerStream;
     private final int maxStreams;
-    private final int subscriberBuffer;
+    private final Scheduler fanout;
+    private final long intervalNanos;
 
     /** Streams from least to most recently appended; guarded by itself. */
     private final Map<String, EventStream> streams = new LinkedHashMap<>();
@@ -31,13 +35,19 @@ public final class InMemoryEventLog implements EventLog {
      *
      * @param retainPerStream events kept per stream for replay
      * @param maxStreams streams kept before the least recently appended one is evicted
-     * @param subscriberBuffer undelivered live events a subscriber may fall behind by before its flux completes
-     * @throws IllegalArgumentException if any argument is not positive
+     * @param fanout where events are delivered to subscribers (non-blocking work)
+     * @param deliveryInterval the least time between two delivery rounds of one stream; events appended in between
+     *     reach each subscriber together, in one batch (zero: a round per append when subscribers keep up)
+     * @throws IllegalArgumentException if a number is not positive or the interval is negative
      */
-    public InMemoryEventLog(int retainPerStream, int maxStreams, int subscriberBuffer) {
+    public InMemoryEventLog(int retainPerStream, int maxStreams, Scheduler fanout, Duration deliveryInterval) {
         this.retainPerStream = requirePositive("retainPerStream", retainPerStream);
         this.maxStreams = requirePositive("maxStreams", maxStreams);
-        this.subscriberBuffer = requirePositive("subscriberBuffer", subscriberBuffer);
+        this.fanout = Objects.requireNonNull(fanout, "fanout");
+        if (deliveryInterval.isNegative()) {
+            throw new IllegalArgumentException("deliveryInterval must be >= 0, but was " + deliveryInterval);
+        }
+        this.intervalNanos = deliveryInterval.toNanos();
     }
 
     @Override
@@ -57,7 +67,7 @@ public final class InMemoryEventLog implements EventLog {
     public Opened open(String stream, long afterSeq) {
         Objects.requireNonNull(stream, "stream");
         for (;;) {
-            Opened opened = acquire(stream, false).open(afterSeq, subscriberBuffer);
+            Opened opened = acquire(stream, false).open(afterSeq);
             if (opened != null) {
                 return opened;
             }
@@ -108,7 +118,7 @@ public final class InMemoryEventLog implements EventLog {
             stream = appending ? streams.remove(name) : streams.get(name);
             boolean absent = stream == null;
             if (stream == null) {
-                stream = new EventStream(retainPerStream);
+                stream = new EventStream(retainPerStream, fanout, intervalNanos);
             }
             if (appending || absent) {
                 streams.put(name, stream);

@@ -10,6 +10,8 @@ import dev.enrich.session.SessionRepository;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /** Wire the embedded in-memory adapters: the default, {@code enrich.backend=memory}. */
 @Configuration(proxyBeanMethods = false)
@@ -36,10 +38,16 @@ class MemoryBackendConfiguration {
         return new InMemoryJobQueue(props.pool().queueCapacity(), props.pool().interactiveBurst());
     }
 
+    // Delivery to SSE subscribers: non-blocking work off the publishers' threads, one thread per core.
+    @Bean(destroyMethod = "dispose")
+    Scheduler eventFanout() {
+        return Schedulers.newParallel("enrich-events", Runtime.getRuntime().availableProcessors(), true);
+    }
+
     @Bean
-    EventLog eventLog(EnrichProperties props) {
+    EventLog eventLog(EnrichProperties props, Scheduler eventFanout) {
         EnrichProperties.Events e = props.events();
-        return new InMemoryEventLog(e.retainPerStream(), e.maxStreams(), e.subscriberBuffer());
+        return new InMemoryEventLog(e.retainPerStream(), e.maxStreams(), eventFanout, e.deliveryInterval());
     }
 
     @Bean

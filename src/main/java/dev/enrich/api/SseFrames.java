@@ -1,0 +1,95 @@
+package dev.enrich.api;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.enrich.events.EventType;
+import dev.enrich.events.JobEvent;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Write events as Server-Sent Events frames, each logged event once however many streams send it.
+ *
+ * <p>A frame is {@code id:<seq>}, {@code event:<type>}, {@code data:<JSON>} and a blank line, in UTF-8. Every
+ * subscriber of a stream receives the same {@link JobEvent} instance from the event log, so frames are cached by
+ * identity (weak keys: an entry goes with its event), and so is the last batch's chunk: a delivery is mostly a
+ * copy-free wrap of shared bytes. Snapshots are made per subscriber and not cached.
+ */
+final class SseFrames {
+
+    /** The first frame of every stream: the reconnection delay, and a comment that flushes the headers. */
+    static final byte[] OPEN = ascii("retry:3000\n:stream open\n\n");
+    /** A comment that keeps an idle stream from being cut by proxies. */
+    static final byte[] HEARTBEAT = ascii(":heartbeat\n\n");
+
+    private final JsonMapper json;
+    private final Cache<JobEvent, byte[]> written = Caffeine.newBuilder().weakKeys().maximumSize(16_384).build();
+    /**
+     * The last batch written: the event log hands the same batch instance to every subscriber of a stream that was
+     * at the same position, one after the other, so this one slot spares all but the first the copying.
+     */
+    private volatile @Nullable Written last;
+
+    SseFrames(JsonMapper json) {
+        this.json = json;
+    }
+
+    /**
+     * Return the frames of a batch of events in one array, up to and including the first event that {@code ends}
+     * the stream.
+     */
+    Chunk chunk(List<JobEvent> batch, Predicate<JobEvent> ends) {
+        Written memo = last;
+        if (memo != null && memo.batch() == batch && memo.ends() == ends) {
+            return memo.chunk();
+        }
+        Chunk chunk = write(batch, ends);
+        last = new Written(batch, ends, chunk);
+        return chunk;
+    }
+
+    private Chunk write(List<JobEvent> batch, Predicate<JobEvent> ends) {
+        if (batch.size() == 1) {
+            JobEvent only = batch.get(0);
+            return new Chunk(frame(only), ends.test(only));
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(batch.size() * 512);
+        for (JobEvent event : batch) {
+            out.writeBytes(frame(event));
+            if (ends.test(event)) {
+                return new Chunk(out.toByteArray(), true);
+            }
+        }
+        return new Chunk(out.toByteArray(), false);
+    }
+
+    /** Return the frame of an event. */
+    byte[] frame(JobEvent event) {
+        return event.type() == EventType.SNAPSHOT ? write(event) : written.get(event, this::write);
+    }
+
+    private byte[] write(JobEvent event) {
+        // Compact JSON escapes line breaks inside strings, so the data fits on one `data:` line.
+        String data = json.writeValueAsString(event);
+        return ("id:" + event.seq() + "\nevent:" + event.type().id() + "\ndata:" + data + "\n\n")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Carry the frames of a batch.
+     *
+     * @param bytes the frames, in order
+     * @param ends true when the last of them ends the stream
+     */
+    record Chunk(byte[] bytes, boolean ends) {}
+
+    private record Written(List<JobEvent> batch, Predicate<JobEvent> ends, Chunk chunk) {}
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+}
