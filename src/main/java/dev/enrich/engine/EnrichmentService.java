@@ -24,6 +24,7 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
@@ -243,6 +244,14 @@ public final class EnrichmentService {
                             .then(dropBatch)
                             .then(Mono.error(pool.accepting() ? busy() : restarting()));
                 }));
+    }
+
+    /**
+     * Return the refusal every submission gets while the engine drains for a shutdown (BUSY, with Retry-After), or
+     * empty while it accepts work. For entries that must refuse before they reach the service, such as uploads.
+     */
+    public Optional<EnrichException> refusalWhileDraining() {
+        return pool.accepting() ? Optional.empty() : Optional.of(restarting());
     }
 
     private void requireAccepting(String tenant, int jobs) {

@@ -9,6 +9,7 @@ import dev.enrich.job.StageStatus;
 import dev.enrich.pipeline.Pipeline;
 import dev.enrich.pipeline.PipelineSignal;
 import dev.enrich.pipeline.StageName;
+import dev.enrich.pipeline.StageInterruptedException;
 import dev.enrich.pipeline.StageResult;
 import dev.enrich.pipeline.StageState;
 import dev.enrich.pool.JobTask;
@@ -84,6 +85,11 @@ final class JobRunner implements JobTask {
         return save(run, EventType.PROGRESS, null)
                 .thenMany(pipeline.run(queuedJob.id(), session, queuedJob.requested(), checkpoint))
                 .takeUntilOther(stopSignal)
+                // The shutdown took what a stage needed: the job stops as if the drain had interrupted it.
+                .onErrorResume(StageInterruptedException.class, e -> {
+                    stopped.compareAndSet(null, JobState.INTERRUPTED);
+                    return Mono.empty();
+                })
                 .concatMap(signal -> handle(run, signal, checkpoint))
                 .then(Mono.defer(() -> {
                     JobState reason = stopped.get();

@@ -2,6 +2,7 @@ package dev.enrich.pipeline;
 
 import dev.enrich.session.MediaStore;
 import dev.enrich.session.Session;
+import java.nio.channels.ClosedByInterruptException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +24,9 @@ import reactor.core.scheduler.Scheduler;
  * finished (whatever their outcome), so {@code audio} and {@code video} run in parallel.
  *
  * <p>Stages run on the given bounded scheduler, never on the caller's thread. A stage that errors, or completes
- * without a result, finishes FAILED; the others go on. Cancelling the returned flux cancels every running stage.
+ * without a result, finishes FAILED; the others go on. A stage that errors because the shutdown took away what it
+ * needs (the JVM refusing new shutdown hooks, a disposed scheduler, an interrupted thread) does not fail: the flux
+ * ends with a {@link StageInterruptedException}. Cancelling the returned flux cancels every running stage.
  */
 public final class Pipeline {
 
@@ -93,10 +97,31 @@ public final class Pipeline {
                             .startWith(new PipelineSignal.Started(name));
                 })
                 .onErrorResume(e -> {
+                    if (takenByShutdown(e)) {
+                        log.info("stage interrupted by the shutdown job={} stage={} error={}", context.jobId(),
+                                name.id(), e.toString());
+                        return Mono.error(new StageInterruptedException(name, e));
+                    }
                     log.warn("stage failed job={} stage={} error={}", context.jobId(), name.id(), e.toString());
                     return Mono.just(new PipelineSignal.Finished(StageResult.failed(name, failureMessage(name))));
                 })
                 .subscribeOn(scheduler);
+    }
+
+    /**
+     * Return true when {@code error} comes from the shutdown taking away what a stage needs rather than from the
+     * stage's input: the JVM refusing a shutdown hook ("Shutdown in progress"), the stage scheduler disposed, or the
+     * stage's thread interrupted (only cancellation and shutdown interrupt stage threads).
+     */
+    boolean takenByShutdown(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof IllegalStateException && "Shutdown in progress".equals(t.getMessage())
+                    || t instanceof RejectedExecutionException && scheduler.isDisposed()
+                    || t instanceof InterruptedException || t instanceof ClosedByInterruptException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static PipelineSignal toSignal(StageName name, StageUpdate update) {

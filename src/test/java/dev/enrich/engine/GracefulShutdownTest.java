@@ -7,27 +7,38 @@ import dev.enrich.job.Job;
 import dev.enrich.job.JobRepository;
 import dev.enrich.job.JobState;
 import dev.enrich.job.Priority;
+import dev.enrich.pipeline.StageState;
+import dev.enrich.pool.WorkerPool;
 import dev.enrich.pipeline.StageName;
 import dev.enrich.session.Session;
 import dev.enrich.session.SessionRepository;
+import dev.enrich.testing.Fixtures;
 import dev.enrich.testing.ScriptedStages;
 import dev.enrich.testing.TestAuthAutoConfiguration;
 import dev.enrich.testing.TestStagesConfiguration;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 /** Start and stop a real service to prove the drain: finish what can finish, interrupt the rest, free streams. */
 class GracefulShutdownTest {
@@ -85,5 +96,73 @@ class GracefulShutdownTest {
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> ended[0]);
         assertThat(seen).extracting(ServerSentEvent::event).contains("interrupted");
         stream.dispose();
+    }
+
+    @Test
+    void duringTheDrainUploadsAnswer503AndAStageLosingAResourceToTheShutdownEndsInterrupted() throws Exception {
+        ConfigurableApplicationContext app = new SpringApplicationBuilder(EnrichApplication.class,
+                TestStagesConfiguration.class)
+                .run("--server.port=0", "--enrich.pool.drain-timeout=60s",
+                        "--enrich.media.dir=${java.io.tmpdir}/enrich-test-media");
+        ScriptedStages stages = app.getBean(ScriptedStages.class);
+        JobRepository jobs = app.getBean(JobRepository.class);
+        app.getBean(SessionRepository.class).save(new Session("held", "default", "T", "Notes.", null, List.of(),
+                Instant.now())).block();
+        // SUMMARY succeeds at once; CANVAS runs until the drain has begun, then loses a resource to the shutdown.
+        Sinks.Empty<Void> release = Sinks.empty();
+        stages.script(StageName.CANVAS, ctx -> ScriptedStages.forever(StageName.CANVAS, Duration.ofMillis(20))
+                .takeUntilOther(release.asMono())
+                .concatWith(Mono.error(new IllegalStateException("Shutdown in progress"))));
+        Job job = app.getBean(EnrichmentService.class).enrich("default", "held",
+                EnumSet.of(StageName.SUMMARY, StageName.CANVAS), Priority.INTERACTIVE).block();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> jobs.findById(job.id()).block().stages()
+                .get(StageName.CANVAS).state() == StageState.RUNNING);
+
+        WorkerPool pool = app.getBean(WorkerPool.class);
+        int port = ((WebServerApplicationContext) app).getWebServer().getPort();
+        Thread closing = new Thread(app::close, "test-close");
+        closing.start();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !pool.accepting());
+
+        ResponseEntity<String> upload = WebClient.create("http://127.0.0.1:" + port).post()
+                .uri("/api/v1/sessions")
+                .header(HttpHeaders.AUTHORIZATION, TestAuthAutoConfiguration.BEARER)
+                .bodyValue(Fixtures.session("Late", "Uploaded during the drain.", Fixtures.wav(1, 8000)))
+                .exchangeToMono(response -> response.toEntity(String.class))
+                .block(Duration.ofSeconds(10));
+        release.tryEmitEmpty();
+        closing.join();
+
+        assertThat(upload.getStatusCode().value()).isEqualTo(503);
+        assertThat(upload.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(upload.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("5");
+        assertThat(upload.getBody()).contains("\"status\":503")
+                .contains("Enrich is restarting. Please try again in a moment.");
+        Job ended = jobs.findById(job.id()).block();
+        assertThat(ended.state()).isEqualTo(JobState.INTERRUPTED);
+        assertThat(ended.stages().get(StageName.SUMMARY).state()).isEqualTo(StageState.SUCCEEDED);
+        assertThat(ended.stages().get(StageName.CANVAS).state()).isNotEqualTo(StageState.FAILED);
+    }
+
+    @Test
+    void videoStageRunningWhenTheJvmShutsDownFinishesItsJob(@TempDir Path dir) throws Exception {
+        // A real JVM shutdown (System.exit, Spring's shutdown hook, the drain) only happens in a JVM of its own.
+        Path output = dir.resolve("child.log");
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m", "-cp", System.getProperty("java.class.path"), VideoDuringShutdown.class.getName(),
+                dir.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile())
+                .start();
+        try {
+            assertThat(child.waitFor(5, TimeUnit.MINUTES)).as("the child JVM exits").isTrue();
+        } finally {
+            child.destroyForcibly();
+        }
+        String log = Files.readString(output);
+
+        assertThat(log).as(log).contains("video stage running; exiting", "draining: no new jobs")
+                .doesNotContain("Shutdown in progress", "stage failed")
+                .containsPattern(VideoDuringShutdown.REPORT + "\\S+ state=COMPLETED video=SUCCEEDED thumbnails=[1-9]");
     }
 }

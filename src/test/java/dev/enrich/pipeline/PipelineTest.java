@@ -7,7 +7,9 @@ import dev.enrich.session.MediaRef;
 import dev.enrich.session.MediaStore;
 import dev.enrich.session.Session;
 import dev.enrich.testing.ScriptedStages;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,6 +17,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -111,6 +114,31 @@ class PipelineTest {
         assertThat(results.get(StageName.AUDIO).message()).isEqualTo("Couldn't analyze the audio.");
         assertThat(results.get(StageName.VIDEO).state()).isEqualTo(StageState.SUCCEEDED);
         assertThat(results.get(StageName.SUMMARY).state()).isEqualTo(StageState.SUCCEEDED);
+    }
+
+    @Test
+    void stageLosingAResourceToTheShutdownIsInterruptedNotFailed() {
+        // What the JVM throws when a stage first touches something that registers a shutdown hook (e.g. ImageIO's
+        // file cache) while the shutdown drain runs.
+        stages.script(StageName.VIDEO, ctx -> Flux.error(new UncheckedIOException(
+                new IOException("thumbnail", new IllegalStateException("Shutdown in progress")))));
+
+        StepVerifier.create(pipeline.run("j", session(false, true, false), EnumSet.of(StageName.VIDEO), Map.of())
+                        .filter(PipelineSignal.Finished.class::isInstance))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOfSatisfying(StageInterruptedException.class,
+                        interrupted -> assertThat(interrupted.stage()).isEqualTo(StageName.VIDEO)))
+                .verify(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void stageRejectedByADisposedSchedulerIsInterruptedButARejectionFromALiveOneFails() {
+        stages.script(StageName.VIDEO, ctx -> Flux.error(new RejectedExecutionException("full")));
+
+        assertThat(results(session(false, true, false), EnumSet.of(StageName.VIDEO)).get(StageName.VIDEO).state())
+                .isEqualTo(StageState.FAILED);
+        scheduler.dispose();
+        assertThat(pipeline.takenByShutdown(new RejectedExecutionException("disposed")))
+                .isTrue();
     }
 
     @Test

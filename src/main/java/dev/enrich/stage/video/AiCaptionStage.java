@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.imageio.ImageIO;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -161,7 +160,7 @@ public final class AiCaptionStage extends LocalFirstAiStage {
             BufferedImage image;
             try (InputStream in = context.media().openDerived(session.tenant(), session.id(),
                     Thumbnails.fileName(index))) {
-                image = ImageIO.read(in);
+                image = Images.read(in);
             } catch (NoSuchFileException | UnsupportedOperationException e) {
                 image = null;
             }

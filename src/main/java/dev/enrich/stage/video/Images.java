@@ -5,10 +5,24 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Iterator;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
+import org.jspecify.annotations.Nullable;
 
-/** Convert, scale and encode frame images. */
+/**
+ * Convert, scale, decode and encode frame images.
+ *
+ * <p>Streams are cached in memory, never through ImageIO's default file cache: that cache registers a JVM shutdown
+ * hook the first time it is used, which throws "Shutdown in progress" when a stage still running during the
+ * shutdown drain is the first to touch it.
+ */
 final class Images {
 
     private Images() {}
@@ -85,15 +99,31 @@ final class Images {
 
     /** Encode an image as PNG. */
     static byte[] png(BufferedImage image) {
+        Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName("png");
+        if (!writers.hasNext()) {
+            throw new IllegalStateException("no PNG writer available");
+        }
+        ImageWriter writer = writers.next();
         ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
-        try {
-            if (!ImageIO.write(image, "png", out)) {
-                throw new IllegalStateException("no PNG writer available");
-            }
+        try (ImageOutputStream stream = new MemoryCacheImageOutputStream(out)) {
+            writer.setOutput(stream);
+            writer.write(image);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            writer.dispose();
         }
         return out.toByteArray();
+    }
+
+    /** Return an image stream over {@code in}, cached in memory; closing it leaves {@code in} open. */
+    static ImageInputStream input(InputStream in) {
+        return new MemoryCacheImageInputStream(in);
+    }
+
+    /** Decode an image with whichever ImageIO reader takes it; return null when none does. Blocking. */
+    static @Nullable BufferedImage read(InputStream in) throws IOException {
+        return ImageIO.read(input(in));
     }
 
     private static int clamp(double v) {

@@ -53,9 +53,9 @@ final class ScreenshotSource implements FrameSource {
     }
 
     private BufferedImage read(String key) throws IOException {
-        try (InputStream in = opener.open(key); ImageInputStream stream = ImageIO.createImageInputStream(in)) {
-            Iterator<ImageReader> readers = stream == null ? null : ImageIO.getImageReaders(stream);
-            if (readers == null || !readers.hasNext()) {
+        try (InputStream in = opener.open(key); ImageInputStream stream = Images.input(in)) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(stream);
+            if (!readers.hasNext()) {
                 throw new IOException("screenshot " + (index + 1) + " is not an image");
             }
             ImageReader reader = readers.next();

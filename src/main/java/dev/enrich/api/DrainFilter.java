@@ -1,0 +1,45 @@
+package dev.enrich.api;
+
+import dev.enrich.engine.EnrichmentService;
+import dev.enrich.security.ProblemResponses;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+
+/**
+ * Refuse session uploads while the engine drains for a shutdown, the way the engine refuses enrichments: 503
+ * problem+json with Retry-After, answered before the multipart body is read or anything is stored.
+ */
+@Component
+class DrainFilter implements WebFilter, Ordered {
+
+    private final EnrichmentService service;
+
+    DrainFilter(EnrichmentService service) {
+        this.service = service;
+    }
+
+    @Override
+    public int getOrder() {
+        return 2; // after security, the rate limit and the upload size check, none of which reads the body
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        ServerHttpRequest request = exchange.getRequest();
+        if (!HttpMethod.POST.equals(request.getMethod())
+                || !"/api/v1/sessions".equals(request.getPath().pathWithinApplication().value())) {
+            return chain.filter(exchange);
+        }
+        return service.refusalWhileDraining()
+                .map(refusal -> ProblemResponses.write(exchange, HttpStatus.SERVICE_UNAVAILABLE,
+                        refusal.getMessage(), refusal.retryAfter()))
+                .orElseGet(() -> chain.filter(exchange));
+    }
+}
