@@ -4,6 +4,7 @@ import dev.enrich.config.LimitsProperties;
 import dev.enrich.engine.EnrichmentService;
 import dev.enrich.job.BatchView;
 import dev.enrich.job.JobState;
+import dev.enrich.job.JobStateFilter;
 import dev.enrich.job.JobView;
 import dev.enrich.pool.PoolStatus;
 import dev.enrich.pool.WorkerPool;
@@ -11,7 +12,6 @@ import dev.enrich.tenant.TenantResolver;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
-import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -45,15 +45,27 @@ class JobController {
         this.pool = pool;
     }
 
+    /**
+     * List the caller's recent jobs, newest first, optionally in one state; the dead letters ({@code state=failed},
+     * admin only) are listed service-wide: ADMIN is the operator's role.
+     */
     @GetMapping("/jobs")
-    Flux<JobView> jobs(@RequestParam(defaultValue = "50") int limit,
-            @RequestParam(required = false) @Nullable String state, ServerWebExchange exchange) {
+    Flux<JobView> jobs(@RequestParam(defaultValue = "50") int limit, ServerWebExchange exchange) {
         if (limit < 1 || limit > 500) {
             throw StageSelection.invalid("limit must be between 1 and 500.");
         }
-        JobState wanted = state == null ? null : StageSelection.jobState(state);
-        return tenants.resolve(exchange)
-                .flatMapMany(t -> wanted == null ? service.recentJobs(t, limit) : service.recentJobs(t, wanted, limit))
+        // The same parser and the same values as the access rule for dead letters.
+        JobStateFilter filter = StageSelection.jobStates(
+                exchange.getRequest().getQueryParams().getOrDefault("state", List.of()));
+        JobState wanted = filter.state();
+        return tenants.caller(exchange)
+                .flatMapMany(caller -> {
+                    if (wanted == null) {
+                        return service.recentJobs(caller.tenant(), limit);
+                    }
+                    return filter.deadLetters() && caller.admin() ? service.deadLetters(limit)
+                            : service.recentJobs(caller.tenant(), wanted, limit);
+                })
                 .map(service::view);
     }
 

@@ -1,7 +1,7 @@
 package dev.enrich.api;
 
 import dev.enrich.engine.EnrichException;
-import dev.enrich.job.JobState;
+import dev.enrich.job.JobStateFilter;
 import dev.enrich.job.Priority;
 import dev.enrich.pipeline.StageName;
 import java.util.EnumSet;
@@ -46,13 +46,12 @@ final class StageSelection {
         }
     }
 
-    /** Parse a job state name, e.g. {@code failed}. */
-    static JobState jobState(String name) {
+    /** Parse the {@code state} query values of a job listing; fails INVALID (400) for what does not parse. */
+    static JobStateFilter jobStates(List<String> values) {
         try {
-            return JobState.valueOf(name.trim().toUpperCase(Locale.ROOT));
+            return JobStateFilter.parse(values);
         } catch (IllegalArgumentException e) {
-            throw invalid("Unknown state '" + name + "'. Use queued, running, completed, partial, failed, cancelled"
-                    + " or interrupted.");
+            throw invalid(e.getMessage());
         }
     }
 

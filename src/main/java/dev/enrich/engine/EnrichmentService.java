@@ -149,9 +149,14 @@ public final class EnrichmentService {
         });
     }
 
-    /** List a tenant's recent jobs in one state (e.g. FAILED: the dead letters), newest first. */
+    /** List a tenant's recent jobs in one state, newest first. */
     public Flux<Job> recentJobs(String tenant, JobState state, int limit) {
         return jobs.findByTenant(tenant, Integer.MAX_VALUE).filter(j -> j.state() == state).take(limit);
+    }
+
+    /** List the dead letters (failed jobs) of every tenant, newest first: the operator's view. */
+    public Flux<Job> deadLetters(int limit) {
+        return jobs.findByState(JobState.FAILED, limit);
     }
 
     /** Find a job of a tenant; fails NOT_FOUND. */

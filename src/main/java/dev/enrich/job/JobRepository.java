@@ -24,6 +24,9 @@ public interface JobRepository {
     /** List a tenant's jobs, newest first, at most {@code limit}. */
     Flux<Job> findByTenant(String tenant, int limit);
 
+    /** List the jobs in one state across all tenants, newest first, at most {@code limit} (for operators). */
+    Flux<Job> findByState(JobState state, int limit);
+
     /** List the jobs of a session, newest first. */
     Flux<Job> findBySession(String tenant, String sessionId);
 

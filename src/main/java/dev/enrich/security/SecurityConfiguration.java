@@ -1,6 +1,7 @@
 package dev.enrich.security;
 
 import dev.enrich.config.SecurityProperties;
+import dev.enrich.job.JobStateFilter;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -106,14 +107,25 @@ class SecurityConfiguration {
         return http.build();
     }
 
-    /** Dead letters ({@code GET /api/v1/jobs?state=failed}) are an operator's view. */
+    /**
+     * Dead letters ({@code GET /api/v1/jobs?state=failed}) are an operator's view. The state is parsed by the
+     * listing's own parser, whatever the method (HEAD reaches the listing too): a value this rule does not read as
+     * {@code failed} is either another state or refused with 400 by the listing.
+     */
     private static ServerWebExchangeMatcher deadLetters() {
-        ServerWebExchangeMatcher jobs = ServerWebExchangeMatchers.pathMatchers(HttpMethod.GET, "/api/v1/jobs");
+        ServerWebExchangeMatcher jobs = ServerWebExchangeMatchers.pathMatchers("/api/v1/jobs");
         return exchange -> jobs.matches(exchange).flatMap(match -> match.isMatch()
-                && exchange.getRequest().getQueryParams().getOrDefault("state", List.of()).stream()
-                        .anyMatch(state -> state != null && "failed".equalsIgnoreCase(state.strip()))
+                && asksForDeadLetters(exchange.getRequest().getQueryParams().getOrDefault("state", List.of()))
                 ? ServerWebExchangeMatcher.MatchResult.match()
                 : ServerWebExchangeMatcher.MatchResult.notMatch());
+    }
+
+    private static boolean asksForDeadLetters(List<String> states) {
+        try {
+            return JobStateFilter.parse(states).deadLetters();
+        } catch (IllegalArgumentException unparsable) {
+            return false; // the listing parses the same values and answers 400
+        }
     }
 
     private static UrlBasedCorsConfigurationSource cors(List<String> origins) {

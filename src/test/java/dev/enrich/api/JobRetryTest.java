@@ -14,13 +14,23 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.publisher.Flux;
 
-/** Checkpointed retries rerun only what failed; permanently failed jobs stay listed as dead letters. */
+/**
+ * Checkpointed retries rerun only what failed; permanently failed jobs stay listed as dead letters, which the
+ * operator (ADMIN, the default test key) sees for the whole service.
+ */
 @ServiceTest
+@TestPropertySource(properties = {"enrich.security.api-keys[0].sha256=" + JobRetryTest.GLOBEX_SHA,
+        "enrich.security.api-keys[0].tenant=globex", "enrich.security.api-keys[0].roles=USER"})
 class JobRetryTest {
+
+    static final String GLOBEX = "globex-user-key-0123456789";
+    static final String GLOBEX_SHA = "f124726ae636127c6494bb05d2b7bb8143d7dcf9ab0b478b31b8fe0698ab8974";
 
     @Autowired
     WebTestClient http;
@@ -59,6 +69,11 @@ class JobRetryTest {
         String session = ApiTestSupport.upload(http, Fixtures.session("Notes only", "Some notes.", null));
         String job = ApiTestSupport.enrich(http, session, "{\"stages\":[\"summary\"]}");
         assertThat(waitForEnd(job).get("state")).isEqualTo("failed");
+        WebTestClient globex = http.mutate().defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + GLOBEX).build();
+        String globexSession = ApiTestSupport.upload(globex, Fixtures.session("Theirs", "Other notes.", null));
+        String globexJob = ApiTestSupport.enrich(globex, globexSession, "{\"stages\":[\"summary\"]}");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> ApiTestSupport.job(globex, globexJob),
+                j -> "failed".equals(j.get("state")));
 
         List<Map<String, Object>> dead = http.get().uri("/api/v1/jobs?state=failed").exchange()
                 .expectStatus().isOk().expectBody(ApiTestSupport.LIST).returnResult().getResponseBody();
@@ -66,6 +81,9 @@ class JobRetryTest {
             assertThat(j.get("id")).isEqualTo(job);
             assertThat(j.get("message")).isEqualTo("Couldn't enrich this session.");
         });
+        assertThat(dead).as("service-wide: another tenant's dead letter too").anySatisfy(
+                j -> assertThat(j.get("id")).isEqualTo(globexJob));
+        globex.get().uri("/api/v1/jobs?state=failed").exchange().expectStatus().isForbidden();
 
         stages.reset();
         http.post().uri("/api/v1/jobs/{id}/retry", job).exchange().expectStatus().isAccepted();

@@ -2,6 +2,7 @@ package dev.enrich.backend.memory;
 
 import dev.enrich.job.Job;
 import dev.enrich.job.JobRepository;
+import dev.enrich.job.JobState;
 import dev.enrich.pipeline.StageName;
 import dev.enrich.pipeline.StageResult;
 import java.util.ArrayList;
@@ -69,6 +70,11 @@ public final class InMemoryJobRepository implements JobRepository {
     @Override
     public Flux<Job> findByTenant(String tenant, int limit) {
         return Flux.defer(() -> Flux.fromIterable(select(j -> j.tenant().equals(tenant)))).take(limit);
+    }
+
+    @Override
+    public Flux<Job> findByState(JobState state, int limit) {
+        return Flux.defer(() -> Flux.fromIterable(select(j -> j.state() == state))).take(limit);
     }
 
     @Override
