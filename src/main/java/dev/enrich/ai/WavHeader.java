@@ -9,14 +9,14 @@ import java.nio.file.StandardOpenOption;
 import org.jspecify.annotations.Nullable;
 
 /** Read the duration of a RIFF/WAVE file from its header, without reading the samples (blocking I/O). */
-final class WavHeader {
+public final class WavHeader {
 
     private static final int MAX_CHUNKS = 64;
 
     private WavHeader() {}
 
-    /** Return the duration in seconds, or -1 when the file is not a readable WAV. */
-    static double seconds(Path file) throws IOException {
+    /** Return the duration in seconds, or -1 when the file is not a readable WAV; throws when it cannot be read. */
+    public static double seconds(Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             ByteBuffer riff = read(channel, 0, 12);
             if (riff == null || riff.getInt(0) != 0x46464952 || riff.getInt(8) != 0x45564157) { // "RIFF", "WAVE"

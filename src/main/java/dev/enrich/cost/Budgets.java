@@ -4,8 +4,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.enrich.ai.AiException;
 import java.math.BigDecimal;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.Locale;
 import reactor.core.publisher.Mono;
 
 /**
@@ -13,8 +15,10 @@ import reactor.core.publisher.Mono;
  * and per-tenant overrides. A tenant whose spend of the day or month has reached its limit gets no more AI calls
  * until the next day or month.
  *
- * <p>The check happens before a call starts, so calls already running when the limit is reached still finish and
- * are charged: the overshoot is at most what the calls in flight cost.
+ * <p>The limits are hard caps: before a call starts, its most expensive outcome is {@linkplain #reserve reserved}
+ * in the {@link CostLedger}, atomically against the spend and the reservations of the tenant's other calls, and a
+ * call that could pass a limit does not start. Only a provider answering with more than it was allowed (ignoring
+ * {@code max_tokens}) can cost more than reserved; that overrun is recorded and the next calls are refused.
  */
 public final class Budgets {
 
@@ -73,17 +77,16 @@ public final class Budgets {
     }
 
     /**
-     * Complete when the tenant may start another AI call; otherwise signal an {@link AiException} of kind
-     * {@link AiException.Kind#BUDGET_EXHAUSTED} (its message names the tenant and which limit, never an amount).
+     * Reserve {@code amount} of the tenant's budgets for a call starting at {@code at}; settle the reservation with
+     * {@link CostLedger#settle} when the call ends, whatever the ending. When the amount could pass the daily or
+     * monthly limit, signal an {@link AiException} of kind {@link AiException.Kind#BUDGET_EXHAUSTED} instead (its
+     * message names the tenant and which limit, never an amount).
      */
-    public Mono<Void> check(String tenant) {
-        return status(tenant).flatMap(s -> {
-            if (!s.exhausted()) {
-                return Mono.<Void>empty();
-            }
-            String which = s.spentToday().compareTo(s.limits().daily()) >= 0 ? "daily" : "monthly";
-            return Mono.error(new AiException(AiException.Kind.BUDGET_EXHAUSTED,
-                    "AI " + which + " budget of tenant " + tenant + " is exhausted", null, null));
-        });
+    public Mono<Reservation.Held> reserve(String tenant, BigDecimal amount, Instant at) {
+        return ledger.reserve(tenant, LocalDate.ofInstant(at, ZoneOffset.UTC), amount, limits(tenant))
+                .flatMap(r -> r instanceof Reservation.Held held ? Mono.just(held)
+                        : Mono.error(new AiException(AiException.Kind.BUDGET_EXHAUSTED, "AI "
+                                + ((Reservation.Refused) r).limit().name().toLowerCase(Locale.ROOT)
+                                + " budget of tenant " + tenant + " does not cover another call", null, null)));
     }
 }

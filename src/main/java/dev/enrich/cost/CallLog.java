@@ -2,6 +2,7 @@ package dev.enrich.cost;
 
 import dev.enrich.ai.AiCall;
 import dev.enrich.ai.AiException;
+import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -21,13 +22,7 @@ final class CallLog {
     private CallLog() {}
 
     static void call(Logger log, CostEntry e, String outcome, String currency) {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("tenant", e.tenant());
-        fields.put("session", e.sessionId());
-        fields.put("job", e.jobId());
-        fields.put("stage", e.stage().id());
-        fields.put("kind", kind(e.kind()));
-        fields.put("model", e.model());
+        Map<String, Object> fields = who(e);
         fields.put("outcome", outcome);
         fields.put("inputTokens", e.inputTokens());
         fields.put("outputTokens", e.outputTokens());
@@ -47,6 +42,27 @@ final class CallLog {
         fields.put("kind", kind(kind));
         fields.put("outcome", e.kind() == AiException.Kind.BUDGET_EXHAUSTED ? "budget_exhausted" : "not_checked");
         write(log, Level.INFO, "AI call refused", fields);
+    }
+
+    /** Write the line of a call that cost more than was reserved for it (a provider ignoring its limits). */
+    static void overrun(Logger log, CostEntry e, BigDecimal reserved, String currency) {
+        Map<String, Object> fields = who(e);
+        fields.put("reserved", reserved.toPlainString());
+        fields.put("cost", e.cost().toPlainString());
+        fields.put("currency", currency);
+        write(log, Level.WARN, "AI call cost more than reserved", fields);
+    }
+
+    /** Return the fields naming who a call was for and what it was. */
+    private static Map<String, Object> who(CostEntry e) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("tenant", e.tenant());
+        fields.put("session", e.sessionId());
+        fields.put("job", e.jobId());
+        fields.put("stage", e.stage().id());
+        fields.put("kind", kind(e.kind()));
+        fields.put("model", e.model());
+        return fields;
     }
 
     static String kind(CostEntry.Kind kind) {

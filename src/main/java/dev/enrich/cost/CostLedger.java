@@ -13,13 +13,34 @@ import reactor.core.publisher.Mono;
  * tail of raw entries. Days are UTC days. Adapters may forget old data (they are bounded) but never lose spend of the
  * current month, which budgets depend on.
  *
+ * <p>Budgets are enforced with reservations: before a call starts, {@link #reserve} atomically checks the tenant's
+ * spend plus its outstanding reservations against its limits and holds the call's estimated cost; when the call
+ * ends, {@link #settle} records what it really cost and releases the hold, in one step. Adapters keep a reservation
+ * until it is settled (a shared adapter may also expire reservations whose holder died).
+ *
  * <p>Daily, monthly and range totals are derived from {@link #buckets}; adapters may override them with cheaper
  * queries.
  */
 public interface CostLedger {
 
-    /** Record one call. */
+    /** Record one call that held no reservation. */
     Mono<Void> record(CostEntry entry);
+
+    /**
+     * Reserve {@code amount} of the tenant's budget for a call starting on the UTC {@code day}, atomically with
+     * respect to every other reservation and settlement: held only when the tenant's committed amount (recorded spend
+     * plus outstanding reservations) is below the limit and stays at or below it with {@code amount} added, for the
+     * day against {@code limits.daily()} and for the day's month against {@code limits.monthly()}. A zero limit
+     * refuses everything.
+     */
+    Mono<Reservation> reserve(String tenant, LocalDate day, BigDecimal amount, Budgets.Limits limits);
+
+    /**
+     * Record {@code entry} (the settled call, at its real cost, which may exceed the amount held) and release
+     * {@code reservation}, atomically. Only the first settlement of a reservation counts: settling it again records
+     * nothing.
+     */
+    Mono<Void> settle(Reservation.Held reservation, CostEntry entry);
 
     /**
      * Return the buckets of the UTC days {@code from}..{@code to} (inclusive), ordered by day.

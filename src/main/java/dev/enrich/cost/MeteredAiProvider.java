@@ -18,15 +18,23 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
- * Meter any {@link AiProvider}: refuse calls of tenants whose budget is exhausted (the delegate is not called), then
- * time each call, price it, record it in the {@link CostLedger}, log one structured line and count it in Micrometer.
+ * Meter any {@link AiProvider}: reserve each call's most expensive outcome in the tenant's budget and refuse the call
+ * when the budget does not cover it (the delegate is not called), then time the call, price it, settle its
+ * reservation in the {@link CostLedger} with the real cost, log one structured line and count it in Micrometer.
  *
- * <p>Failed and cancelled calls are recorded and counted at zero cost. Metrics: {@code enrich.ai.calls} (tags
- * stage, model, kind, outcome), {@code enrich.ai.tokens} (stage, model, type=input|output),
- * {@code enrich.ai.audio.seconds} (stage, model), {@code enrich.ai.cost} (stage, model, currency) and
- * {@code enrich.ai.budget.refusals} (stage). No tenant or session tags: they are unbounded. Cost appears only in the
+ * <p>The reservation of a chat call is the price of its prompt bounded from above ({@link CallEstimate}) plus
+ * {@link ChatRequest#maxOutputTokens()} completion tokens, which the provider is asked not to exceed; of a
+ * transcription, the price of the audio's duration rounded up to whole seconds. A reply that used more than reserved
+ * is settled at its real cost, logged and counted as an overrun; the budget then refuses the next calls.
+ *
+ * <p>Failed and cancelled calls are recorded and counted at zero cost, releasing their reservation; each call is
+ * settled exactly once. Metrics: {@code enrich.ai.calls} (tags stage, model, kind, outcome), {@code enrich.ai.tokens}
+ * (stage, model, type=input|output), {@code enrich.ai.audio.seconds} (stage, model), {@code enrich.ai.cost} (stage,
+ * model, currency), {@code enrich.ai.budget.refusals} (stage) and {@code enrich.ai.budget.overruns} (stage, model).
+ * No tenant or session tags: they are unbounded. Cost appears only in the
  * backend log, the ledger and metrics — never in what the decorated calls return or signal.
  */
 public final class MeteredAiProvider implements AiProvider {
@@ -61,8 +69,11 @@ public final class MeteredAiProvider implements AiProvider {
     @Override
     public Mono<Transcription> transcribe(AiCall call, Path wav, double offsetSeconds) {
         String model = CallLog.cleanModel(models.transcription());
-        return metered(call, CostEntry.Kind.TRANSCRIPTION, model, () -> delegate.transcribe(call, wav, offsetSeconds),
-                t -> {
+        // Reading the WAV header is blocking file I/O: keep it off the event loops.
+        Mono<BigDecimal> estimate = Mono.fromCallable(() -> prices.transcription(model, CallEstimate.audioSeconds(wav)))
+                .subscribeOn(Schedulers.boundedElastic());
+        return metered(call, CostEntry.Kind.TRANSCRIPTION, model, estimate,
+                () -> delegate.transcribe(call, wav, offsetSeconds), t -> {
                     double seconds = Double.isFinite(t.audioSeconds()) ? Math.max(0, t.audioSeconds()) : 0;
                     return new Used(model, 0, 0, seconds, prices.transcription(model, seconds));
                 });
@@ -70,56 +81,81 @@ public final class MeteredAiProvider implements AiProvider {
 
     @Override
     public Mono<ChatReply> chat(AiCall call, ChatRequest request) {
-        return metered(call, CostEntry.Kind.CHAT, CallLog.cleanModel(models.chat(request.task())),
-                () -> delegate.chat(call, request), r -> {
-                    String model = CallLog.cleanModel(r.model());
-                    long in = Math.max(0, r.inputTokens());
-                    long out = Math.max(0, r.outputTokens());
-                    return new Used(model, in, out, 0, prices.chat(model, in, out));
-                });
+        String planned = CallLog.cleanModel(models.chat(request.task()));
+        Mono<BigDecimal> estimate = Mono.fromSupplier(() -> prices.chat(planned, CallEstimate.inputTokens(request),
+                request.maxOutputTokens()));
+        return metered(call, CostEntry.Kind.CHAT, planned, estimate, () -> delegate.chat(call, request), r -> {
+            String model = CallLog.cleanModel(r.model());
+            long in = Math.max(0, r.inputTokens());
+            long out = Math.max(0, r.outputTokens());
+            return new Used(model, in, out, 0, prices.chat(model, in, out));
+        });
     }
 
-    private <T> Mono<T> metered(AiCall call, CostEntry.Kind kind, String plannedModel, Supplier<Mono<T>> send,
-            Function<T, Used> measure) {
-        return budgets.check(call.tenant())
-                .onErrorMap(e -> !(e instanceof AiException),
-                        e -> new AiException(AiException.Kind.TRANSIENT, "AI budget check failed", null, e))
-                .doOnError(AiException.class, e -> refused(call, kind, e))
-                .then(Mono.defer(() -> {
-                    Instant at = clock.instant();
-                    long start = System.nanoTime();
-                    AtomicBoolean accounted = new AtomicBoolean();
-                    return send.get()
-                            .flatMap(reply -> {
-                                accounted.set(true);
-                                Used used = measure.apply(reply);
-                                return account(call, kind, used, at, start, "ok").thenReturn(reply);
-                            })
-                            .onErrorResume(e -> accounted.compareAndSet(false, true)
-                                    ? account(call, kind, Used.failed(plannedModel), at, start, outcome(e))
-                                            .then(Mono.error(e))
-                                    : Mono.error(e))
-                            .doOnCancel(() -> {
-                                if (accounted.compareAndSet(false, true)) {
-                                    account(call, kind, Used.failed(plannedModel), at, start, "cancelled")
-                                            .subscribe();
-                                }
-                            });
-                }));
+    private <T> Mono<T> metered(AiCall call, CostEntry.Kind kind, String plannedModel, Mono<BigDecimal> estimate,
+            Supplier<Mono<T>> send, Function<T, Used> measure) {
+        return Mono.defer(() -> {
+            Instant at = clock.instant();
+            return estimate.flatMap(amount -> budgets.reserve(call.tenant(), amount, at))
+                    .onErrorMap(e -> !(e instanceof AiException),
+                            e -> new AiException(AiException.Kind.TRANSIENT, "AI budget check failed", null, e))
+                    .doOnError(AiException.class, e -> refused(call, kind, e))
+                    .flatMap(reservation -> {
+                        Settlement settlement = new Settlement(call, kind, reservation, at);
+                        // deferred: a delegate throwing instead of signalling still settles the reservation
+                        return Mono.defer(send)
+                                .flatMap(reply -> settlement.settle(measure.apply(reply), "ok").thenReturn(reply))
+                                .onErrorResume(e -> settlement.settle(Used.failed(plannedModel), outcome(e))
+                                        .then(Mono.error(e)))
+                                // nobody is left to wait for the settlement of a cancelled call
+                                .doOnCancel(() -> settlement.settle(Used.failed(plannedModel), "cancelled")
+                                        .subscribe());
+                    });
+        });
     }
 
-    private Mono<Void> account(AiCall call, CostEntry.Kind kind, Used used, Instant at, long start, String outcome) {
-        long latency = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        boolean failed = !"ok".equals(outcome);
-        CostEntry entry = new CostEntry(call.tenant(), call.sessionId(), call.jobId(), call.stage(), used.model(),
-                kind, used.inputTokens(), used.outputTokens(), used.audioSeconds(), latency, used.cost(), at, failed);
-        CallLog.call(log, entry, outcome, prices.currency());
-        count(entry, outcome);
-        return ledger.record(entry)
-                .onErrorResume(e -> {
-                    log.warn("Could not record an AI call in the cost ledger: {}", e.toString());
-                    return Mono.empty();
-                });
+    /** Settle one call's reservation exactly once, whichever of success, failure and cancellation comes first. */
+    private final class Settlement {
+
+        private final AiCall call;
+        private final CostEntry.Kind kind;
+        private final Reservation.Held reservation;
+        private final Instant at;
+        private final long start = System.nanoTime();
+        private final AtomicBoolean settled = new AtomicBoolean();
+
+        Settlement(AiCall call, CostEntry.Kind kind, Reservation.Held reservation, Instant at) {
+            this.call = call;
+            this.kind = kind;
+            this.reservation = reservation;
+            this.at = at;
+        }
+
+        Mono<Void> settle(Used used, String outcome) {
+            if (!settled.compareAndSet(false, true)) {
+                return Mono.empty();
+            }
+            long latency = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            boolean failed = !"ok".equals(outcome);
+            CostEntry entry = new CostEntry(call.tenant(), call.sessionId(), call.jobId(), call.stage(),
+                    used.model(), kind, used.inputTokens(), used.outputTokens(), used.audioSeconds(), latency,
+                    used.cost(), at, failed);
+            CallLog.call(log, entry, outcome, prices.currency());
+            count(entry, outcome);
+            if (entry.cost().compareTo(reservation.amount()) > 0) {
+                overrun(entry, reservation.amount());
+            }
+            return ledger.settle(reservation, entry)
+                    .onErrorResume(e -> {
+                        log.warn("Could not settle an AI call in the cost ledger: {}", e.toString());
+                        return Mono.empty();
+                    });
+        }
+    }
+
+    private void overrun(CostEntry e, BigDecimal reserved) {
+        meters.counter("enrich.ai.budget.overruns", "stage", e.stage().id(), "model", e.model()).increment();
+        CallLog.overrun(log, e, reserved, prices.currency());
     }
 
     private void count(CostEntry e, String outcome) {

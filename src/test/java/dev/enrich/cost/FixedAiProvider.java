@@ -19,6 +19,7 @@ final class FixedAiProvider implements AiProvider {
     private final double audioSeconds;
     private @Nullable RuntimeException error;
     private boolean never;
+    private Mono<Void> gate = Mono.empty();
 
     FixedAiProvider(ChatReply reply, double audioSeconds) {
         this.reply = reply;
@@ -40,6 +41,12 @@ final class FixedAiProvider implements AiProvider {
 
     FixedAiProvider hanging() {
         this.never = true;
+        return this;
+    }
+
+    /** Answer only once {@code gate} completes: calls stay in flight until then. */
+    FixedAiProvider gatedBy(Mono<Void> gate) {
+        this.gate = gate;
         return this;
     }
 
@@ -65,7 +72,7 @@ final class FixedAiProvider implements AiProvider {
             if (never) {
                 return Mono.never();
             }
-            return error != null ? Mono.error(error) : Mono.just(value);
+            return gate.then(error != null ? Mono.error(error) : Mono.just(value));
         });
     }
 }

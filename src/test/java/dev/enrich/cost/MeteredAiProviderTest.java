@@ -1,6 +1,5 @@
 package dev.enrich.cost;
 
-import dev.enrich.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -9,15 +8,28 @@ import dev.enrich.ai.AiException;
 import dev.enrich.ai.ChatRequest;
 import dev.enrich.backend.memory.InMemoryCostLedger;
 import dev.enrich.pipeline.StageName;
+import dev.enrich.stage.audio.WavFixtures;
+import dev.enrich.testing.MutableClock;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
 class MeteredAiProviderTest {
@@ -132,7 +144,8 @@ class MeteredAiProviderTest {
     void logsOneStructuredLinePerCallWithoutSecrets() {
         String secret = "sk-live-abcdefghijklmnopqrstuvwxyz123456";
         try (LogCapture logs = new LogCapture(MeteredAiProvider.class)) {
-            metered(FixedAiProvider.chat("big", 1_000, 500)).chat(call("acme"), SUMMARY).block();
+            // within what was reserved (36 prompt tokens at most, 200 completion tokens): no overrun line
+            metered(FixedAiProvider.chat("big", 30, 200)).chat(call("acme"), SUMMARY).block();
             AiException denied = new AiException(AiException.Kind.PERMANENT,
                     "401 invalid api key " + secret + " (Authorization: Bearer " + secret + ")", null, null);
             StepVerifier.create(metered(FixedAiProvider.chat("big", 1, 1).failing(denied))
@@ -140,9 +153,9 @@ class MeteredAiProviderTest {
 
             assertThat(logs.lines()).hasSize(2);
             assertThat(logs.lines().get(0)).startsWith("AI call tenant=acme session=s1 job=j1 stage=summary "
-                            + "kind=chat model=big outcome=ok inputTokens=1000 outputTokens=500 audioSeconds=0.0 "
+                            + "kind=chat model=big outcome=ok inputTokens=30 outputTokens=200 audioSeconds=0.0 "
                             + "latencyMs=")
-                    .endsWith(" cost=0.00750000 currency=USD");
+                    .endsWith(" cost=0.00207500 currency=USD");
             assertThat(logs.lines().get(1)).contains("outcome=error", "cost=0.00000000");
             assertThat(logs.events().get(0).getKeyValuePairs()).extracting(kv -> kv.key)
                     .containsExactly("tenant", "session", "job", "stage", "kind", "model", "outcome", "inputTokens",
@@ -228,5 +241,138 @@ class MeteredAiProviderTest {
                 .verifyErrorSatisfies(e -> assertThat(e).hasMessageContaining("monthly"));
         assertThat(fake.calls).hasValue(1);
         assertThat(Budgets.PAUSED_MESSAGE).isEqualTo("AI features are paused for now — basic enrichment was used");
+    }
+
+    LocalDate today() {
+        return LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+    }
+
+    /** Return what the metering reserves for one {@link #SUMMARY} call on the model "big". */
+    BigDecimal summaryReservation() {
+        return prices.chat("big", CallEstimate.inputTokens(SUMMARY), SUMMARY.maxOutputTokens());
+    }
+
+    @Test
+    void startsNoCallThatCouldPassTheBudgetEvenWithSpendLeft() {
+        BigDecimal reserve = summaryReservation();
+        // an honest call uses all it may: the prompt bound and every allowed completion token
+        FixedAiProvider fake = FixedAiProvider.chat("big", CallEstimate.inputTokens(SUMMARY),
+                SUMMARY.maxOutputTokens());
+        MeteredAiProvider ai = metered(fake, new CostProperties.Budgets(
+                reserve.multiply(new BigDecimal("1.5")), BigDecimal.TEN, null));
+        StepVerifier.create(ai.chat(call("acme"), SUMMARY)).expectNextCount(1).verifyComplete();
+        // half a call's worth is left: not enough for the next one
+        StepVerifier.create(ai.chat(call("acme"), SUMMARY)).verifyErrorSatisfies(e -> assertThat(
+                ((AiException) e).kind()).isEqualTo(AiException.Kind.BUDGET_EXHAUSTED));
+        assertThat(fake.calls).hasValue(1);
+        assertThat(ledger.total("acme", today(), today()).block()).isEqualByComparingTo(reserve);
+    }
+
+    @Test
+    void concurrentCallsOfOneTenantReserveAtomicallyAndNeverPassTheBudgetTogether() {
+        BigDecimal reserve = summaryReservation();
+        Sinks.Empty<Void> answer = Sinks.empty();
+        FixedAiProvider fake = FixedAiProvider.chat("big", CallEstimate.inputTokens(SUMMARY),
+                SUMMARY.maxOutputTokens()).gatedBy(answer.asMono());
+        BigDecimal budget = reserve.multiply(new BigDecimal("4.5")); // room for four calls, not five
+        MeteredAiProvider ai = metered(fake, new CostProperties.Budgets(budget, BigDecimal.TEN, null));
+
+        List<String> outcomes = new CopyOnWriteArrayList<>();
+        Flux.range(0, 10)
+                .flatMap(i -> ai.chat(call("acme"), SUMMARY).map(r -> "ok")
+                        .onErrorResume(AiException.class, e -> Mono.just(e.kind().name()))
+                        .subscribeOn(Schedulers.parallel()))
+                .subscribe(outcomes::add);
+        // the refused calls end at once; the four held ones wait for their answer
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> outcomes.size() == 6);
+        assertThat(outcomes).containsOnly("BUDGET_EXHAUSTED");
+        assertThat(fake.calls).hasValue(4);
+
+        answer.tryEmitEmpty();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> outcomes.size() == 10);
+        assertThat(outcomes).filteredOn("ok"::equals).hasSize(4);
+        assertThat(ledger.total("acme", today(), today()).block()).isLessThanOrEqualTo(budget)
+                .isEqualByComparingTo(reserve.multiply(BigDecimal.valueOf(4)));
+        assertThat(meters.get("enrich.ai.budget.refusals").counter().count()).isEqualTo(6);
+    }
+
+    @Test
+    void releasesTheReservationOfAFailedOrCancelledCall() {
+        BigDecimal reserve = summaryReservation();
+        FixedAiProvider fake = FixedAiProvider.chat("big", 1, 1);
+        CostProperties.Budgets oneCall = new CostProperties.Budgets(reserve, BigDecimal.TEN, null);
+
+        Sinks.Empty<Void> never = Sinks.empty();
+        MeteredAiProvider hanging = metered(FixedAiProvider.chat("big", 1, 1).gatedBy(never.asMono()), oneCall);
+        Disposable running = hanging.chat(call("acme"), SUMMARY).subscribe();
+        // while it runs, its reservation takes the whole budget
+        StepVerifier.create(metered(fake, oneCall).chat(call("acme"), SUMMARY)).verifyError(AiException.class);
+        running.dispose();
+
+        AiException boom = new AiException(AiException.Kind.TRANSIENT, "503 from provider", null, null);
+        StepVerifier.create(metered(FixedAiProvider.chat("big", 1, 1).failing(boom), oneCall)
+                .chat(call("acme"), SUMMARY)).verifyErrorMatches(e -> e == boom);
+
+        StepVerifier.create(metered(fake, oneCall).chat(call("acme"), SUMMARY)).expectNextCount(1).verifyComplete();
+        assertThat(fake.calls).hasValue(1);
+        // the cancelled and the failed call are recorded once each, at zero cost
+        assertThat(entries()).extracting(CostEntry::failed).containsExactlyInAnyOrder(true, true, false);
+    }
+
+    @Test
+    void settlesAndRecordsAnOverrunOfAProviderIgnoringMaxTokensThenRefusesTheNextCalls() {
+        FixedAiProvider greedy = FixedAiProvider.chat("big", 1_000, 1_000_000); // 10.0025, max_tokens was 200
+        MeteredAiProvider ai = metered(greedy, new CostProperties.Budgets(new BigDecimal("0.50"), BigDecimal.TEN,
+                null));
+        try (LogCapture logs = new LogCapture(MeteredAiProvider.class)) {
+            StepVerifier.create(ai.chat(call("acme"), SUMMARY)).expectNextCount(1).verifyComplete();
+            assertThat(logs.lines()).anySatisfy(line -> assertThat(line)
+                    .startsWith("AI call cost more than reserved tenant=acme session=s1 job=j1 stage=summary "
+                            + "kind=chat model=big reserved=" + summaryReservation().toPlainString())
+                    .endsWith(" cost=10.00250000 currency=USD"));
+        }
+        assertThat(ledger.total("acme", today(), today()).block()).isEqualByComparingTo("10.0025");
+        assertThat(meters.get("enrich.ai.budget.overruns").tags("stage", "summary", "model", "big").counter()
+                .count()).isEqualTo(1);
+        StepVerifier.create(ai.chat(call("acme"), SUMMARY)).verifyErrorSatisfies(e -> assertThat(
+                ((AiException) e).kind()).isEqualTo(AiException.Kind.BUDGET_EXHAUSTED));
+        assertThat(greedy.calls).hasValue(1);
+    }
+
+    @Test
+    void reservesTranscriptionsByTheAudioDurationInTheWavHeader(@TempDir Path dir) throws IOException {
+        Path wav = WavFixtures.write(dir.resolve("chunk.wav"), WavFixtures.Format.mono16(8000), 90,
+                WavFixtures.silence());
+        FixedAiProvider fake = FixedAiProvider.audio(90); // 90 s at 0.006 a minute: 0.009
+        MeteredAiProvider ai = metered(fake, new CostProperties.Budgets(new BigDecimal("0.0089"), BigDecimal.TEN,
+                null));
+        AiCall audio = new AiCall("acme", "s1", "j1", StageName.AUDIO);
+        StepVerifier.create(ai.transcribe(audio, wav, 0)).verifyError(AiException.class);
+        assertThat(fake.calls).hasValue(0);
+
+        MeteredAiProvider enough = metered(fake, new CostProperties.Budgets(new BigDecimal("0.009"), BigDecimal.TEN,
+                null));
+        StepVerifier.create(enough.transcribe(audio, wav, 0)).expectNextCount(1).verifyComplete();
+        assertThat(fake.calls).hasValue(1);
+    }
+
+    @Test
+    void boundsThePromptFromAboveByItsUtf8BytesFramingAndImageTiles() {
+        ChatRequest text = new ChatRequest(ChatRequest.Task.SUMMARY, List.of(ChatRequest.Message.of("system", "ab"),
+                ChatRequest.Message.of("user", "é€")), false, 10);
+        // 3 to prime the reply; per message 4 + role + text bytes: (4 + 6 + 2) + (4 + 4 + 5)
+        assertThat(CallEstimate.inputTokens(text)).isEqualTo(3 + 12 + 13);
+        assertThat(CallEstimate.tiles(png(512, 288))).isEqualTo(1);
+        assertThat(CallEstimate.tiles(png(512, 1200))).isEqualTo(3);
+        assertThat(CallEstimate.tiles(png(4000, 4000))).isEqualTo(4); // 2048² then 768²
+        assertThat(CallEstimate.tiles(new byte[] {1, 2, 3})).isEqualTo(CallEstimate.MAX_TILES);
+    }
+
+    private static byte[] png(int width, int height) {
+        byte[] header = new byte[24];
+        byte[] ihdr = {'I', 'H', 'D', 'R'};
+        System.arraycopy(ihdr, 0, header, 12, 4);
+        java.nio.ByteBuffer.wrap(header, 16, 8).putInt(width).putInt(height);
+        return header;
     }
 }

@@ -1,14 +1,17 @@
 package dev.enrich.backend.memory;
 
+import dev.enrich.cost.Budgets;
 import dev.enrich.cost.CostBucket;
 import dev.enrich.cost.CostEntry;
 import dev.enrich.cost.CostLedger;
+import dev.enrich.cost.Reservation;
 import dev.enrich.cost.SessionCost;
 import dev.enrich.cost.Usage;
 import dev.enrich.pipeline.StageName;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.YearMonth;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,8 +27,9 @@ import reactor.core.publisher.Mono;
 /**
  * Keep the cost ledger in memory, bounded: calls are summed into per-day buckets (tenant × stage × model) kept for
  * {@code retainDays} days after the newest call; per-session totals are kept for the {@code maxSessions} sessions
- * charged most recently; the newest {@code maxEntries} raw entries are kept for hints and inspection. Everything is
- * lost on restart.
+ * charged most recently; the newest {@code maxEntries} raw entries are kept for hints and inspection. Reservations
+ * are checked and held under the same lock as recording, so concurrent calls of one tenant cannot together pass its
+ * limits. Everything is lost on restart.
  */
 public final class InMemoryCostLedger implements CostLedger {
 
@@ -34,6 +38,10 @@ public final class InMemoryCostLedger implements CostLedger {
     private final Object lock = new Object();
     private final TreeMap<LocalDate, Map<BucketKey, Usage>> days = new TreeMap<>();
     private final ArrayDeque<CostEntry> entries = new ArrayDeque<>();
+    /** Recorded spend per day and tenant, pruned with {@link #days}. */
+    private final TreeMap<LocalDate, Map<String, BigDecimal>> spent = new TreeMap<>();
+    private final Map<Long, Reservation.Held> outstanding = new HashMap<>();
+    private long nextReservation;
     private final LinkedHashMap<SessionKey, SessionTotal> sessions;
 
     /** Create a ledger with the given bounds (each must be > 0). */
@@ -57,12 +65,60 @@ public final class InMemoryCostLedger implements CostLedger {
         return Mono.fromRunnable(() -> add(entry));
     }
 
+    @Override
+    public Mono<Reservation> reserve(String tenant, LocalDate day, BigDecimal amount, Budgets.Limits limits) {
+        return Mono.fromSupplier(() -> {
+            synchronized (lock) {
+                Map<String, BigDecimal> ofDay = spent.getOrDefault(day, Map.of());
+                BigDecimal daily = ofDay.getOrDefault(tenant, BigDecimal.ZERO);
+                BigDecimal monthly = BigDecimal.ZERO;
+                for (Map<String, BigDecimal> tenants : spent.subMap(day.withDayOfMonth(1), true, day, true).values()) {
+                    monthly = monthly.add(tenants.getOrDefault(tenant, BigDecimal.ZERO));
+                }
+                // a few per tenant: calls in flight are bounded by the bulkhead
+                for (Reservation.Held held : outstanding.values()) {
+                    if (held.tenant().equals(tenant) && YearMonth.from(held.day()).equals(YearMonth.from(day))) {
+                        monthly = monthly.add(held.amount());
+                        daily = held.day().equals(day) ? daily.add(held.amount()) : daily;
+                    }
+                }
+                if (!fits(daily, amount, limits.daily())) {
+                    return new Reservation.Refused(Reservation.Limit.DAILY);
+                }
+                if (!fits(monthly, amount, limits.monthly())) {
+                    return new Reservation.Refused(Reservation.Limit.MONTHLY);
+                }
+                Reservation.Held held = new Reservation.Held(++nextReservation, tenant, day, amount);
+                outstanding.put(held.id(), held);
+                return held;
+            }
+        });
+    }
+
+    private static boolean fits(BigDecimal committed, BigDecimal amount, BigDecimal limit) {
+        return committed.compareTo(limit) < 0 && committed.add(amount).compareTo(limit) <= 0;
+    }
+
+    @Override
+    public Mono<Void> settle(Reservation.Held reservation, CostEntry entry) {
+        return Mono.fromRunnable(() -> {
+            synchronized (lock) {
+                if (outstanding.remove(reservation.id()) != null) {
+                    add(entry);
+                }
+            }
+        });
+    }
+
     private void add(CostEntry e) {
         Usage usage = Usage.of(e);
         synchronized (lock) {
             days.computeIfAbsent(e.day(), d -> new HashMap<>())
                     .merge(new BucketKey(e.tenant(), e.stage(), e.model()), usage, Usage::plus);
-            days.headMap(days.lastKey().minusDays(retainDays - 1L)).clear();
+            spent.computeIfAbsent(e.day(), d -> new HashMap<>()).merge(e.tenant(), e.cost(), BigDecimal::add);
+            LocalDate oldest = days.lastKey().minusDays(retainDays - 1L);
+            days.headMap(oldest).clear();
+            spent.headMap(oldest).clear();
             entries.addLast(e);
             if (entries.size() > maxEntries) {
                 entries.removeFirst();

@@ -29,6 +29,7 @@ import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Answer OpenAI-compatible requests on 127.0.0.1 with plausible bodies and usage fields, with configurable latency and
@@ -61,6 +62,19 @@ public final class FakeOpenAiServer implements AutoCloseable {
         /** 200 with a body that is not valid JSON. */
         MALFORMED_JSON
     }
+
+    /** Say what usage chat replies report. */
+    public enum Usage {
+        /** Tokens counted from the prompt and the reply, roughly as a tokenizer would. */
+        PLAUSIBLE,
+        /** The most an honest provider may report: every prompt byte a token, and all of the request's max_tokens. */
+        MAXIMAL,
+        /** A provider ignoring max_tokens: prompt as MAXIMAL, {@link #HUGE_COMPLETION_TOKENS} completion tokens. */
+        HUGE
+    }
+
+    /** Completion tokens reported with {@link Usage#HUGE}. */
+    public static final long HUGE_COMPLETION_TOKENS = 1_000_000;
 
     /**
      * Configure a server.
@@ -107,6 +121,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong();
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private final Deque<Fault> scripted = new ArrayDeque<>();
+    private volatile Usage usage = Usage.PLAUSIBLE;
     private @Nullable DisposableServer server;
 
     private FakeOpenAiServer(Options options) {
@@ -145,6 +160,11 @@ public final class FakeOpenAiServer implements AutoCloseable {
         synchronized (scripted) {
             scripted.addAll(List.of(faults));
         }
+    }
+
+    /** Report {@code usage} in the chat replies from now on. */
+    public void reportUsage(Usage usage) {
+        this.usage = usage;
     }
 
     /** Return every request received so far, oldest first. */
@@ -240,7 +260,12 @@ public final class FakeOpenAiServer implements AutoCloseable {
             if (json == null || !json.path("model").isString() || !json.path("messages").isArray()) {
                 return badRequest(response, "model and messages are required");
             }
-            return send(response, HttpResponseStatus.OK, FakeReplies.chat(json, ids.incrementAndGet()).toString());
+            ObjectNode reply = FakeReplies.chat(json, ids.incrementAndGet());
+            Usage reported = usage;
+            if (reported != Usage.PLAUSIBLE) {
+                FakeReplies.withUsage(reply, json, reported == Usage.HUGE ? HUGE_COMPLETION_TOKENS : -1);
+            }
+            return send(response, HttpResponseStatus.OK, reply.toString());
         }
         return send(response, HttpResponseStatus.NOT_FOUND,
                 FakeReplies.error("Unknown request URL: " + method + " " + recorded.path(), "invalid_request_error",

@@ -2,6 +2,7 @@ package dev.enrich.ai.fake;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -133,6 +134,35 @@ final class FakeReplies {
         body.putObject("usage").put("prompt_tokens", promptTokens).put("completion_tokens", completionTokens)
                 .put("total_tokens", promptTokens + completionTokens);
         return body;
+    }
+
+    /**
+     * Replace the usage of a chat reply: the request's prompt bytes as prompt tokens, and {@code completionTokens}
+     * (negative: the request's {@code max_tokens}).
+     */
+    static ObjectNode withUsage(ObjectNode reply, JsonNode request, long completionTokens) {
+        long prompt = promptBytes(request);
+        long completion = completionTokens >= 0 ? completionTokens : request.path("max_tokens").asLong(0);
+        reply.putObject("usage").put("prompt_tokens", prompt).put("completion_tokens", completion)
+                .put("total_tokens", prompt + completion);
+        return reply;
+    }
+
+    /** Return the UTF-8 bytes of every text of the request's messages: the most tokens a tokenizer can make. */
+    static long promptBytes(JsonNode request) {
+        long bytes = 0;
+        for (JsonNode message : request.path("messages")) {
+            JsonNode content = message.path("content");
+            if (content.isString()) {
+                bytes += content.stringValue().getBytes(StandardCharsets.UTF_8).length;
+            }
+            for (JsonNode part : content) {
+                if (part.path("text").isString()) {
+                    bytes += part.path("text").stringValue().getBytes(StandardCharsets.UTF_8).length;
+                }
+            }
+        }
+        return bytes;
     }
 
     /** Return the model list. */

@@ -3,18 +3,22 @@ package dev.enrich.backend.memory;
 import static dev.enrich.cost.CostEntries.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.enrich.cost.Budgets;
 import dev.enrich.cost.CostBucket;
 import dev.enrich.cost.CostEntry;
 import dev.enrich.cost.DailyCost;
 import dev.enrich.cost.MonthlyCost;
+import dev.enrich.cost.Reservation;
 import dev.enrich.cost.SessionCost;
 import dev.enrich.pipeline.StageName;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
 
 class InMemoryCostLedgerTest {
 
@@ -93,5 +97,52 @@ class InMemoryCostLedgerTest {
                 .extracting(SessionCost::sessionId).containsExactly("s2", "s1");
         assertThat(ledger.sessions(null, Instant.EPOCH, Instant.parse("2025-02-01T00:00:00Z"), 1)
                 .collectList().block()).extracting(SessionCost::sessionId).containsExactly("s3");
+    }
+
+    private static final Budgets.Limits ONE_A_DAY_TEN_A_MONTH = new Budgets.Limits(BigDecimal.ONE, BigDecimal.TEN);
+
+    private Reservation reserve(String tenant, String day, String amount) {
+        return ledger.reserve(tenant, LocalDate.parse(day), new BigDecimal(amount), ONE_A_DAY_TEN_A_MONTH).block();
+    }
+
+    @Test
+    void holdsReservationsAtomicallyUnderContention() {
+        List<Reservation> all = Flux.range(0, 2_000)
+                .flatMap(i -> ledger.reserve("acme", LocalDate.parse("2025-03-01"), new BigDecimal("0.01"),
+                        ONE_A_DAY_TEN_A_MONTH).subscribeOn(Schedulers.parallel()))
+                .collectList().block();
+        assertThat(all).filteredOn(Reservation.Held.class::isInstance).hasSize(100);
+        assertThat(all).filteredOn(Reservation.Refused.class::isInstance).hasSize(1_900)
+                .allSatisfy(r -> assertThat(((Reservation.Refused) r).limit()).isEqualTo(Reservation.Limit.DAILY));
+    }
+
+    @Test
+    void settlesOnceAtTheRealCostAndCountsReservationsOfEarlierDaysInTheMonth() {
+        Reservation.Held held = (Reservation.Held) reserve("acme", "2025-03-01", "0.60");
+        assertThat(reserve("acme", "2025-03-01", "0.50")).isEqualTo(new Reservation.Refused(Reservation.Limit.DAILY));
+        assertThat(reserve("beta", "2025-03-01", "0.50")).isInstanceOf(Reservation.Held.class);
+
+        CostEntry real = chat("acme", "s1", StageName.SUMMARY, "m", "0.70", "2025-03-01T10:00:00Z");
+        ledger.settle(held, real).block();
+        ledger.settle(held, real).block();
+        assertThat(ledger.total("acme", LocalDate.parse("2025-03-01"), LocalDate.parse("2025-03-01")).block())
+                .isEqualByComparingTo("0.70");
+        assertThat(reserve("acme", "2025-03-01", "0.30")).isInstanceOf(Reservation.Held.class);
+        assertThat(reserve("acme", "2025-03-01", "0")).isEqualTo(new Reservation.Refused(Reservation.Limit.DAILY));
+
+        // a new day, but the month holds 0.70 spent, 0.30 reserved and these
+        for (int day = 2; day <= 10; day++) {
+            assertThat(reserve("acme", "2025-03-%02d".formatted(day), "1.00")).isInstanceOf(Reservation.Held.class);
+        }
+        assertThat(reserve("acme", "2025-03-11", "0.01"))
+                .isEqualTo(new Reservation.Refused(Reservation.Limit.MONTHLY));
+        assertThat(reserve("acme", "2025-04-01", "1.00")).isInstanceOf(Reservation.Held.class);
+    }
+
+    @Test
+    void refusesEverythingUnderAZeroLimit() {
+        assertThat(ledger.reserve("acme", LocalDate.parse("2025-03-01"), BigDecimal.ZERO,
+                new Budgets.Limits(BigDecimal.ZERO, BigDecimal.TEN)).block())
+                .isEqualTo(new Reservation.Refused(Reservation.Limit.DAILY));
     }
 }
