@@ -57,7 +57,10 @@ public final class AudioStage implements Stage {
         MediaRef audio = context.session().first(MediaKind.AUDIO).orElseThrow();
         return Flux.using(() -> new Run(PcmDecoder.open(context.media().open(audio.key())), settings),
                         run -> Flux.generate(run::step), Run::close)
-                .map(update -> withTranscript(update, context.session().transcript()));
+                // The transcript is read from the store only once the audio is analysed, so it is held briefly.
+                .concatMap(update -> update instanceof StageUpdate.Done && context.session().transcript() != null
+                        ? context.transcript().map(raw -> withTranscript(update, raw)).defaultIfEmpty(update)
+                        : Flux.just(update));
     }
 
     // The uploaded transcript (plain, WebVTT or SRT) rides along with the audio facts, capped like the segments.
