@@ -48,4 +48,26 @@ class AudioTranscriptTest {
                 Map.of("start", 1.5, "end", 3.0, "text", "Let's ship it.")));
         assertThat(data).containsKey("durationSeconds");
     }
+    @Test
+    void aMillionCharacterTranscriptIsCarriedInTheResultOnlyInPart() {
+        MediaStore store = new LocalDirectoryMediaStore(dir);
+        MediaStore.Stored wav = store.store("t", "s", Flux.just(DefaultDataBufferFactory.sharedInstance
+                .wrap(Fixtures.wav(1, 8000))), 1 << 20).block(Duration.ofSeconds(5));
+        String plain = "We talked about the release. ".repeat(34_483).strip();
+        MediaStore.Stored text = store.store("t", "s", Flux.just(DefaultDataBufferFactory.sharedInstance
+                .wrap(plain.getBytes(StandardCharsets.UTF_8))), 1 << 22).block(Duration.ofSeconds(5));
+        Session session = new Session("s", "t", "Standup", null, SessionText.stored(text.key(), plain),
+                List.of(new MediaRef(MediaKind.AUDIO, wav.key(), wav.size(), "audio/wav", "a.wav")), Instant.EPOCH);
+
+        StageUpdate last = new AudioStage().run(new StageContext("j", session, Map.of(), store))
+                .last().block(Duration.ofSeconds(10));
+
+        Map<String, Object> data = ((StageUpdate.Done) last).result().data();
+        assertThat(plain).hasSizeGreaterThan(999_000);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> segments = (List<Map<String, Object>>) data.get("transcript");
+        assertThat(segments.stream().mapToInt(m -> ((String) m.get("text")).length()).sum())
+                .isEqualTo(AudioStage.MAX_TRANSCRIPT_CHARS);
+        assertThat(data).containsEntry("transcriptTruncated", true);
+    }
 }
