@@ -85,12 +85,7 @@ class SessionController {
             // Whatever ends the upload early (a refusal, an error, the client leaving) takes the stored files along.
             return Mono.usingWhen(Mono.just(UUID.randomUUID().toString()),
                     id -> metadata(parts.getFirst("metadata"))
-                            .flatMap(meta -> storeMedia(tenant, id, parts)
-                                    .zipWith(storeText(tenant, id, meta.notes()).zipWith(
-                                            storeText(tenant, id, meta.transcript())))
-                                    .map(stored -> new Session(id, tenant, meta.title().strip(),
-                                            stored.getT2().getT1().orElse(null), stored.getT2().getT2().orElse(null),
-                                            stored.getT1(), clock.instant())))
+                            .flatMap(meta -> store(tenant, id, meta, parts))
                             .flatMap(sessions::save),
                     id -> Mono.empty(),
                     (id, error) -> media.deleteSession(tenant, id),
@@ -148,6 +143,7 @@ class SessionController {
         if (part instanceof FormFieldPart field) {
             return Mono.fromCallable(() -> json.readValue(field.value(), Requests.SessionMetadata.class))
                     .onErrorMap(JacksonException.class, e -> notJson())
+                    .switchIfEmpty(Mono.error(SessionController::untitled)) // the JSON was null
                     .map(SessionController::check);
         }
         // Parsed as it streams in: no joined copy of the (up to 16 MB) part, no String of the whole JSON.
@@ -173,6 +169,7 @@ class SessionController {
                     }
                 })
                 .subscribeOn(Schedulers.boundedElastic())
+                .switchIfEmpty(Mono.error(SessionController::untitled))
                 .map(SessionController::check);
     }
 
@@ -180,9 +177,13 @@ class SessionController {
         return StageSelection.invalid("The 'metadata' part must be JSON like {\"title\": \"Standup\"}.");
     }
 
+    private static EnrichException untitled() {
+        return StageSelection.invalid("Give the session a title.");
+    }
+
     private static Requests.SessionMetadata check(Requests.SessionMetadata meta) {
-        if (meta == null || meta.title() == null || meta.title().isBlank()) {
-            throw StageSelection.invalid("Give the session a title.");
+        if (meta.title() == null || meta.title().isBlank()) {
+            throw untitled();
         }
         if (meta.title().length() > MAX_TITLE) {
             throw StageSelection.invalid("The title is too long: at most " + MAX_TITLE + " characters.");
@@ -191,6 +192,15 @@ class SessionController {
             throw StageSelection.invalid("Notes and transcript are limited to a million characters each.");
         }
         return meta;
+    }
+
+    // One file after the other: a refused file stops the upload before anything else is written.
+    private Mono<Session> store(String tenant, String id, Requests.SessionMetadata meta,
+            MultiValueMap<String, Part> parts) {
+        return storeMedia(tenant, id, parts).flatMap(refs -> storeText(tenant, id, meta.notes())
+                .flatMap(notes -> storeText(tenant, id, meta.transcript())
+                        .map(transcript -> new Session(id, tenant, meta.title().strip(), notes.orElse(null),
+                                transcript.orElse(null), refs, clock.instant()))));
     }
 
     // Long texts live with the media, not in memory: the session keeps their length and a preview.

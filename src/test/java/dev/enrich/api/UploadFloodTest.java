@@ -97,14 +97,6 @@ class UploadFloodTest {
                 .hasEntrySatisfying("preview", p -> assertThat((String) p).hasSize(280).startsWith("We cut"));
     }
 
-    @Test
-    void metadataOverSixteenMegabytesIsRefusedWhileItStreams() {
-        byte[] metadata = ("{\"title\":\"Huge\",\"notes\":\"" + "x".repeat(17 << 20) + "\"}")
-                .getBytes(StandardCharsets.UTF_8);
-        Answer answer = upload(client(OTHER_KEY), metadata);
-        assertProblem(answer, 413, "That upload is too large.");
-    }
-
     private static String text(String sentence) {
         return sentence.repeat(TEXT_CHARS / sentence.length() + 1).substring(0, TEXT_CHARS - 1) + ".";
     }
