@@ -83,13 +83,13 @@ class SessionController {
         return tenants.resolve(exchange).flatMap(tenant -> uploads.use(exchange, parts -> {
             checkParts(parts);
             // Whatever ends the upload early (a refusal, an error, the client leaving) takes the stored files along.
-            return Mono.usingWhen(Mono.just(UUID.randomUUID().toString()),
+            return sessions.checkRoom(tenant).then(Mono.usingWhen(Mono.just(UUID.randomUUID().toString()),
                     id -> metadata(parts.getFirst("metadata"))
                             .flatMap(meta -> store(tenant, id, meta, parts))
                             .flatMap(sessions::save),
                     id -> Mono.empty(),
                     (id, error) -> media.deleteSession(tenant, id),
-                    id -> media.deleteSession(tenant, id));
+                    id -> media.deleteSession(tenant, id)));
         }))
                 .map(s -> ResponseEntity.created(URI.create("/api/v1/sessions/" + s.id())).body(s));
     }

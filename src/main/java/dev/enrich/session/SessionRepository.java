@@ -11,6 +11,14 @@ public interface SessionRepository {
      */
     Mono<Session> save(Session session);
 
+    /**
+     * Fail with {@link StorageLimitException} when a new session of {@code tenant} would be refused now, so an upload
+     * stops before its files are written; {@link #save} still decides. The default finds room always.
+     */
+    default Mono<Void> checkRoom(String tenant) {
+        return Mono.empty();
+    }
+
     /** Find a session of a tenant; empty when unknown or owned by another tenant. */
     Mono<Session> find(String tenant, String id);
 }

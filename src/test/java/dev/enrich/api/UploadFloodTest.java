@@ -5,15 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.enrich.security.ApiKeys;
 import dev.enrich.testing.ServiceTest;
 import dev.enrich.testing.TestAuthAutoConfiguration;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -49,8 +55,11 @@ class UploadFloodTest {
     @LocalServerPort
     int port;
 
+    @Value("${enrich.media.dir}")
+    String mediaDir;
+
     @Test
-    void aFloodOfLargeNotesIsCappedWithoutFillingTheHeap() {
+    void aFloodOfLargeNotesIsCappedWithoutFillingTheHeap() throws IOException {
         byte[] metadata = JSON.writeValueAsBytes(Map.of("title", "Flood", "notes", text("We cut the scope. "),
                 "transcript", text("Line of the transcript.\n")));
         WebClient mine = client(TestAuthAutoConfiguration.KEY);
@@ -58,6 +67,7 @@ class UploadFloodTest {
         String small = (String) JSON.readValue(upload(mine, "{\"title\":\"Small\",\"notes\":\"Short.\"}"
                 .getBytes(StandardCharsets.UTF_8)).body(), Map.class).get("id");
 
+        long foldersBefore = sessionFolders("flood-other");
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         System.gc();
         long before = memory.getHeapMemoryUsage().getUsed();
@@ -85,6 +95,9 @@ class UploadFloodTest {
         assertProblem(theirAnswers.get(ATTEMPTS_PER_TENANT - 1), 507,
                 "Enrich can't store more sessions right now. Please try again later.");
 
+        assertThat(sessionFolders("flood-other") - foldersBefore)
+                .as("new media folders of the other tenant: refused uploads keep none").isEqualTo(15);
+
         WebClient anonymous = WebClient.create("http://localhost:" + port);
         assertThat(status(anonymous, "/actuator/health/liveness")).isEqualTo(200);
         assertThat(status(anonymous, "/actuator/health/readiness")).isEqualTo(200);
@@ -95,6 +108,17 @@ class UploadFloodTest {
         assertThat(session.get("notes")).asInstanceOf(InstanceOfAssertFactories.map(String.class, Object.class))
                 .containsEntry("length", TEXT_CHARS)
                 .hasEntrySatisfying("preview", p -> assertThat((String) p).hasSize(280).startsWith("We cut"));
+    }
+
+    private long sessionFolders(String tenant) throws IOException {
+        Path dir = Path.of(mediaDir, Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(tenant.getBytes(StandardCharsets.UTF_8)));
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> folders = Files.list(dir)) {
+            return folders.count();
+        }
     }
 
     private static String text(String sentence) {

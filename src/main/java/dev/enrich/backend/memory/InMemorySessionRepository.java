@@ -35,17 +35,21 @@ public final class InMemorySessionRepository implements SessionRepository {
     }
 
     @Override
+    public Mono<Void> checkRoom(String tenant) {
+        return Mono.fromRunnable(() -> {
+            synchronized (this) {
+                requireRoom(tenant);
+            }
+        });
+    }
+
+    @Override
     public Mono<Session> save(Session session) {
         return Mono.fromSupplier(() -> {
             synchronized (this) {
                 Session old = sessions.get(session.id());
                 if (old == null) {
-                    if (perTenant.getOrDefault(session.tenant(), 0) >= maxPerTenant) {
-                        throw new StorageLimitException(StorageLimitException.Scope.TENANT, "sessions", maxPerTenant);
-                    }
-                    if (sessions.size() >= maxSessions) {
-                        throw new StorageLimitException(StorageLimitException.Scope.SERVICE, "sessions", maxSessions);
-                    }
+                    requireRoom(session.tenant());
                     perTenant.merge(session.tenant(), 1, Integer::sum);
                 } else if (!old.tenant().equals(session.tenant())) {
                     throw new IllegalArgumentException("session " + session.id() + " belongs to another tenant");
@@ -54,6 +58,15 @@ public final class InMemorySessionRepository implements SessionRepository {
             }
             return session;
         });
+    }
+
+    private void requireRoom(String tenant) {
+        if (perTenant.getOrDefault(tenant, 0) >= maxPerTenant) {
+            throw new StorageLimitException(StorageLimitException.Scope.TENANT, "sessions", maxPerTenant);
+        }
+        if (sessions.size() >= maxSessions) {
+            throw new StorageLimitException(StorageLimitException.Scope.SERVICE, "sessions", maxSessions);
+        }
     }
 
     @Override

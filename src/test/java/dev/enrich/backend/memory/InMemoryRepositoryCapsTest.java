@@ -36,6 +36,7 @@ class InMemoryRepositoryCapsTest {
         assertThatThrownBy(() -> sessions.save(session("b2", "b")).block(WAIT))
                 .isInstanceOfSatisfying(StorageLimitException.class,
                         e -> assertThat(e.scope()).isEqualTo(StorageLimitException.Scope.SERVICE));
+        assertThatThrownBy(() -> sessions.checkRoom("a").block(WAIT)).isInstanceOf(StorageLimitException.class);
         assertThat(sessions.find("a", "a3").blockOptional(WAIT)).isEmpty();
         assertThat(sessions.find("a", "a1").blockOptional(WAIT)).isPresent();
     }
