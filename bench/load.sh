@@ -16,11 +16,12 @@ trap 'kill $PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
 # A throwaway admin key for this run: the service gets its hash only; limits are lifted for the one load tenant.
 KEY="bench-$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
 AUTH="Authorization: Bearer $KEY"
-java -jar "$JAR" --server.port="$PORT" --enrich.pool.concurrency="$CONCURRENCY" \
+java -XX:+ExitOnOutOfMemoryError -jar "$JAR" --server.port="$PORT" --enrich.pool.concurrency="$CONCURRENCY" \
   --enrich.pool.queue-capacity=$((JOBS + 10)) --enrich.media.dir="$WORK/media" \
   --enrich.security.api-keys[0].sha256="$(printf %s "$KEY" | sha256sum | cut -d' ' -f1)" \
   --enrich.security.api-keys[0].tenant=bench --enrich.security.api-keys[0].roles=USER,ADMIN \
   --enrich.limits.requests-per-second=100000 --enrich.limits.max-queued-jobs=$((JOBS + 10)) \
+  --enrich.limits.max-jobs-per-tenant=$((JOBS + 10)) --enrich.memory.max-jobs=$((JOBS + 10)) \
   > "$WORK/app.log" 2>&1 &
 PID=$!
 for _ in $(seq 1 120); do curl -fs -H "$AUTH" "$BASE/pool" >/dev/null 2>&1 && break; sleep 0.5; done

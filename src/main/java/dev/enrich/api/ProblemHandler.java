@@ -2,6 +2,7 @@ package dev.enrich.api;
 
 import dev.enrich.engine.EnrichException;
 import dev.enrich.session.MediaTooLargeException;
+import dev.enrich.session.StorageLimitException;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -43,6 +44,19 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             case UNPROCESSABLE -> HttpStatus.UNPROCESSABLE_CONTENT;
         };
         return problem(status, e.getMessage(), e.retryAfter());
+    }
+
+    /** A full share of storage: the caller's own (429), or the whole service's (507, Insufficient Storage). */
+    @ExceptionHandler(StorageLimitException.class)
+    ResponseEntity<ProblemDetail> storageFull(StorageLimitException e) {
+        if (e.scope() == StorageLimitException.Scope.SERVICE) {
+            return problem(HttpStatus.INSUFFICIENT_STORAGE, "Enrich can't store more " + e.what()
+                    + " right now. Please try again later.", null);
+        }
+        String detail = e.what().equals("jobs")
+                ? "You have a lot of enrichments in progress already. Please try again when some have finished."
+                : "You have stored as many " + e.what() + " as Enrich keeps for one account.";
+        return problem(HttpStatus.TOO_MANY_REQUESTS, detail, null);
     }
 
     @ExceptionHandler({MediaTooLargeException.class, DataBufferLimitException.class})

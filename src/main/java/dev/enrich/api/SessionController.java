@@ -9,16 +9,24 @@ import dev.enrich.session.MediaSniffer;
 import dev.enrich.session.MediaStore;
 import dev.enrich.session.Session;
 import dev.enrich.session.SessionRepository;
+import dev.enrich.session.SessionText;
 import dev.enrich.tenant.TenantResolver;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -56,10 +64,12 @@ class SessionController {
     private final JsonMapper json;
     private final Clock clock;
     private final EnrichProperties.Media limits;
+    private final UploadParts uploads;
 
     SessionController(TenantResolver tenants, SessionRepository sessions, MediaStore media,
-            EnrichmentService service, JsonMapper json, Clock clock, EnrichProperties props) {
+            EnrichmentService service, JsonMapper json, Clock clock, EnrichProperties props, UploadParts uploads) {
         this.tenants = tenants;
+        this.uploads = uploads;
         this.sessions = sessions;
         this.media = media;
         this.service = service;
@@ -70,16 +80,17 @@ class SessionController {
 
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     Mono<ResponseEntity<Session>> upload(ServerWebExchange exchange) {
-        return tenants.resolve(exchange).flatMap(tenant -> exchange.getMultipartData().flatMap(parts -> {
+        return tenants.resolve(exchange).flatMap(tenant -> uploads.use(exchange, parts -> {
             checkParts(parts);
-            String id = UUID.randomUUID().toString();
-            return metadata(parts.getFirst("metadata"))
-                    .flatMap(meta -> storeMedia(tenant, id, parts)
-                            .map(refs -> new Session(id, tenant, meta.title().strip(), trim(meta.notes()),
-                                    trim(meta.transcript()), refs, clock.instant())))
-                    .onErrorResume(e -> media.deleteSession(tenant, id).then(Mono.error(e)));
+            // Whatever ends the upload early (a refusal, an error, the client leaving) takes the stored files along.
+            return sessions.checkRoom(tenant).then(Mono.usingWhen(Mono.just(UUID.randomUUID().toString()),
+                    id -> metadata(parts.getFirst("metadata"))
+                            .flatMap(meta -> store(tenant, id, meta, parts))
+                            .flatMap(sessions::save),
+                    id -> Mono.empty(),
+                    (id, error) -> media.deleteSession(tenant, id),
+                    id -> media.deleteSession(tenant, id)));
         }))
-                .flatMap(sessions::save)
                 .map(s -> ResponseEntity.created(URI.create("/api/v1/sessions/" + s.id())).body(s));
     }
 
@@ -125,36 +136,86 @@ class SessionController {
         }
     }
 
-    private Mono<Requests.SessionMetadata> metadata(Part part) {
+    private Mono<Requests.SessionMetadata> metadata(@Nullable Part part) {
         if (part == null) {
             return Mono.error(StageSelection.invalid("Add a 'metadata' part with the session's title."));
         }
-        Mono<String> text = part instanceof FormFieldPart field ? Mono.just(field.value())
-                : DataBufferUtils.join(part.content(), MAX_METADATA_BYTES).map(buffer -> {
-                    try {
-                        return buffer.toString(java.nio.charset.StandardCharsets.UTF_8);
-                    } finally {
-                        DataBufferUtils.release(buffer);
-                    }
-                });
-        return text.map(value -> {
-            Requests.SessionMetadata meta;
-            try {
-                meta = json.readValue(value, Requests.SessionMetadata.class);
-            } catch (JacksonException e) {
-                throw StageSelection.invalid("The 'metadata' part must be JSON like {\"title\": \"Standup\"}.");
+        if (part instanceof FormFieldPart field) {
+            return Mono.fromCallable(() -> json.readValue(field.value(), Requests.SessionMetadata.class))
+                    .onErrorMap(JacksonException.class, e -> notJson())
+                    .switchIfEmpty(Mono.error(SessionController::untitled)) // the JSON was null
+                    .map(SessionController::check);
+        }
+        // Parsed as it streams in: no joined copy of the (up to 16 MB) part, no String of the whole JSON.
+        AtomicLong size = new AtomicLong();
+        Flux<DataBuffer> capped = part.content().handle((buffer, sink) -> {
+            if (size.addAndGet(buffer.readableByteCount()) > MAX_METADATA_BYTES) {
+                DataBufferUtils.release(buffer);
+                sink.error(new DataBufferLimitException("metadata over " + MAX_METADATA_BYTES + " bytes"));
+            } else {
+                sink.next(buffer);
             }
-            if (meta == null || meta.title() == null || meta.title().isBlank()) {
-                throw StageSelection.invalid("Give the session a title.");
-            }
-            if (meta.title().length() > MAX_TITLE) {
-                throw StageSelection.invalid("The title is too long: at most " + MAX_TITLE + " characters.");
-            }
-            if (length(meta.notes()) > MAX_TEXT || length(meta.transcript()) > MAX_TEXT) {
-                throw StageSelection.invalid("Notes and transcript are limited to a million characters each.");
-            }
-            return meta;
         });
+        return Mono.fromCallable(() -> {
+                    try (InputStream in = DataBufferUtils.subscriberInputStream(capped, 4)) {
+                        return json.readValue(in, Requests.SessionMetadata.class);
+                    } catch (RuntimeException | IOException e) {
+                        for (Throwable t = e; t != null; t = t.getCause()) {
+                            if (t instanceof DataBufferLimitException limit) {
+                                throw limit;
+                            }
+                        }
+                        throw e instanceof JacksonException ? notJson() : e;
+                    }
+                })
+                .subscribeOn(Schedulers.boundedElastic())
+                .switchIfEmpty(Mono.error(SessionController::untitled))
+                .map(SessionController::check);
+    }
+
+    private static EnrichException notJson() {
+        return StageSelection.invalid("The 'metadata' part must be JSON like {\"title\": \"Standup\"}.");
+    }
+
+    private static EnrichException untitled() {
+        return StageSelection.invalid("Give the session a title.");
+    }
+
+    private static Requests.SessionMetadata check(Requests.SessionMetadata meta) {
+        if (meta.title() == null || meta.title().isBlank()) {
+            throw untitled();
+        }
+        if (meta.title().length() > MAX_TITLE) {
+            throw StageSelection.invalid("The title is too long: at most " + MAX_TITLE + " characters.");
+        }
+        if (length(meta.notes()) > MAX_TEXT || length(meta.transcript()) > MAX_TEXT) {
+            throw StageSelection.invalid("Notes and transcript are limited to a million characters each.");
+        }
+        return meta;
+    }
+
+    // One file after the other: a refused file stops the upload before anything else is written.
+    private Mono<Session> store(String tenant, String id, Requests.SessionMetadata meta,
+            MultiValueMap<String, Part> parts) {
+        return storeMedia(tenant, id, parts).flatMap(refs -> storeText(tenant, id, meta.notes())
+                .flatMap(notes -> storeText(tenant, id, meta.transcript())
+                        .map(transcript -> new Session(id, tenant, meta.title().strip(), notes.orElse(null),
+                                transcript.orElse(null), refs, clock.instant()))));
+    }
+
+    // Long texts live with the media, not in memory: the session keeps their length and a preview.
+    private Mono<Optional<SessionText>> storeText(String tenant, String sessionId, @Nullable String raw) {
+        String text = trim(raw);
+        if (text == null) {
+            return Mono.just(Optional.empty());
+        }
+        if (text.length() <= SessionText.PREVIEW_CHARS) {
+            return Mono.just(Optional.of(SessionText.inline(text)));
+        }
+        Flux<DataBuffer> bytes = Flux.defer(() -> Flux.just(
+                DefaultDataBufferFactory.sharedInstance.wrap(text.getBytes(StandardCharsets.UTF_8))));
+        return media.store(tenant, sessionId, bytes, Long.MAX_VALUE)
+                .map(stored -> Optional.of(SessionText.stored(stored.key(), text)));
     }
 
     private Mono<List<MediaRef>> storeMedia(String tenant, String sessionId, MultiValueMap<String, Part> parts) {
@@ -210,11 +271,11 @@ class SessionController {
 
     private record SniffedMedia(String key, long size, String format) {}
 
-    private static int length(String s) {
+    private static int length(@Nullable String s) {
         return s == null ? 0 : s.length();
     }
 
-    private static String trim(String s) {
+    private static @Nullable String trim(@Nullable String s) {
         return s == null || s.isBlank() ? null : s.strip();
     }
 }

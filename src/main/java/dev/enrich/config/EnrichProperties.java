@@ -16,6 +16,7 @@ import org.springframework.util.unit.DataSize;
  * @param media media storage and upload limits
  * @param audio audio analysis
  * @param video video analysis
+ * @param memory what the embedded in-memory backend holds at most
  */
 @ConfigurationProperties("enrich")
 public record EnrichProperties(
@@ -23,7 +24,25 @@ public record EnrichProperties(
         @DefaultValue Events events,
         @DefaultValue Media media,
         @DefaultValue Audio audio,
-        @DefaultValue Video video) {
+        @DefaultValue Video video,
+        @DefaultValue Memory memory) {
+
+    /**
+     * Bound what the embedded in-memory backend ({@code enrich.backend=memory}) holds, so that no amount of uploads
+     * fills the heap. Per-tenant shares are {@code enrich.limits.max-sessions-per-tenant} and
+     * {@code max-jobs-per-tenant}.
+     *
+     * @param maxSessions sessions kept in all; past it new uploads answer 507
+     * @param maxJobs jobs kept in all; the oldest finished ones make room, and when only unfinished jobs are left
+     *     new enrichments answer 507
+     */
+    public record Memory(@DefaultValue("10000") int maxSessions, @DefaultValue("20000") int maxJobs) {
+
+        public Memory {
+            require(maxSessions > 0, "enrich.memory.max-sessions must be > 0, but was " + maxSessions);
+            require(maxJobs > 0, "enrich.memory.max-jobs must be > 0, but was " + maxJobs);
+        }
+    }
 
     /**
      * Tune the video stage.

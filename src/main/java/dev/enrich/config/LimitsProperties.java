@@ -7,13 +7,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * Bind and validate {@code enrich.limits.*}: what one tenant or user may take of the service. Going over answers
- * 429 with {@code Retry-After} and a friendly detail (the batch size, which no wait fixes, answers 400).
+ * 429 with {@code Retry-After} and a friendly detail (the batch size, which no wait fixes, answers 400; a full
+ * storage share answers 429 without {@code Retry-After}).
  *
  * @param requestsPerSecond API requests per second per tenant (a burst of that many, refilled every second)
  * @param maxQueuedJobs jobs one tenant may have waiting in the queue
  * @param maxRunningJobs jobs of one tenant that run at once; 0 = no cap (an idle pool serves whoever has work)
  * @param streamsPerUser open event streams per user (API key or token subject)
  * @param maxBatchSize sessions in one batch
+ * @param maxSessionsPerTenant sessions one tenant may keep; past it an upload answers 429
+ * @param maxJobsPerTenant jobs one tenant keeps; its oldest finished jobs make room, and when all are unfinished a
+ *     new enrichment answers 429
  */
 @ConfigurationProperties("enrich.limits")
 public record LimitsProperties(
@@ -21,7 +25,9 @@ public record LimitsProperties(
         @DefaultValue("500") int maxQueuedJobs,
         @DefaultValue("0") int maxRunningJobs,
         @DefaultValue("16") int streamsPerUser,
-        @DefaultValue("1000") int maxBatchSize) {
+        @DefaultValue("1000") int maxBatchSize,
+        @DefaultValue("1000") int maxSessionsPerTenant,
+        @DefaultValue("2000") int maxJobsPerTenant) {
 
     public LimitsProperties {
         require(requestsPerSecond > 0, "enrich.limits.requests-per-second must be > 0, but was " + requestsPerSecond);
@@ -29,5 +35,8 @@ public record LimitsProperties(
         require(maxRunningJobs >= 0, "enrich.limits.max-running-jobs must be >= 0, but was " + maxRunningJobs);
         require(streamsPerUser > 0, "enrich.limits.streams-per-user must be > 0, but was " + streamsPerUser);
         require(maxBatchSize > 0, "enrich.limits.max-batch-size must be > 0, but was " + maxBatchSize);
+        require(maxSessionsPerTenant > 0,
+                "enrich.limits.max-sessions-per-tenant must be > 0, but was " + maxSessionsPerTenant);
+        require(maxJobsPerTenant > 0, "enrich.limits.max-jobs-per-tenant must be > 0, but was " + maxJobsPerTenant);
     }
 }

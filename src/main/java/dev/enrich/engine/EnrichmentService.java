@@ -232,11 +232,15 @@ public final class EnrichmentService {
                 .subscribe(view -> events.publishBatch(EventPublisher.batchEvent(view, job.tenant(), clock.instant())));
     }
 
-    // All or nothing: the pool admits every job atomically, or none is kept.
+    // All or nothing: the repository keeps every job (it may be full) and the pool admits them all, or none is kept.
     private Mono<Void> enqueue(List<Job> created, @Nullable Batch batch) {
         Mono<?> saveBatch = batch == null ? Mono.empty() : batches.save(batch);
+        Mono<Void> dropAll = Flux.fromIterable(created).concatMap(j -> jobs.delete(j.id()))
+                .then(batch == null ? Mono.empty() : batches.delete(batch.id()))
+                .then();
         return saveBatch
                 .thenMany(Flux.fromIterable(created).concatMap(jobs::save))
+                .onErrorResume(e -> dropAll.then(Mono.error(e)))
                 .then(Mono.defer(() -> {
                     List<QueuedJob> queued = created.stream()
                             .map(j -> new QueuedJob(j.id(), j.tenant(), j.priority(), clock.instant()))
@@ -244,10 +248,7 @@ public final class EnrichmentService {
                     if (pool.submitAll(queued)) {
                         return Mono.<Void>empty();
                     }
-                    Mono<?> dropBatch = batch == null ? Mono.empty() : batches.delete(batch.id());
-                    return Flux.fromIterable(created).concatMap(j -> jobs.delete(j.id()))
-                            .then(dropBatch)
-                            .then(Mono.error(pool.accepting() ? busy() : restarting()));
+                    return dropAll.then(Mono.error(pool.accepting() ? busy() : restarting()));
                 }));
     }
 

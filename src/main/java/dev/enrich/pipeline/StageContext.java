@@ -2,8 +2,12 @@ package dev.enrich.pipeline;
 
 import dev.enrich.session.MediaStore;
 import dev.enrich.session.Session;
+import dev.enrich.session.SessionText;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Give a stage its input: the session, the results of the stages it runs after, and access to stored media.
@@ -17,6 +21,26 @@ public record StageContext(String jobId, Session session, Map<StageName, StageRe
 
     public StageContext {
         upstream = Map.copyOf(upstream);
+    }
+
+    /** Load the session's whole notes (from the media store, on bounded elastic); empty when there are none. */
+    public Mono<String> notes() {
+        return text(session.notes());
+    }
+
+    /** Load the session's whole uploaded transcript, like {@link #notes()}; empty when there is none. */
+    public Mono<String> transcript() {
+        return text(session.transcript());
+    }
+
+    private Mono<String> text(@Nullable SessionText text) {
+        if (text == null) {
+            return Mono.empty();
+        }
+        if (!text.isStored()) {
+            return Mono.just(text.preview());
+        }
+        return Mono.fromCallable(() -> text.read(media)).subscribeOn(Schedulers.boundedElastic());
     }
 
     /** Return an upstream result that produced something useful, if any. */

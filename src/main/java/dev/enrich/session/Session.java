@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
  * @param id session id
  * @param tenant owner
  * @param title title given by the client
- * @param notes free-form notes, if any
- * @param transcript a transcript supplied with the upload, if any
+ * @param notes free-form notes, if any: their length and preview; the whole text lives with the media
+ * @param transcript a transcript supplied with the upload, if any: length and preview, like the notes
  * @param media stored media, in upload order (frames in sequence)
  * @param createdAt when it was accepted
  */
@@ -21,8 +21,8 @@ public record Session(
         String id,
         @JsonIgnore String tenant,
         String title,
-        @Nullable String notes,
-        @Nullable String transcript,
+        @Nullable SessionText notes,
+        @Nullable SessionText transcript,
         List<MediaRef> media,
         Instant createdAt) {
 

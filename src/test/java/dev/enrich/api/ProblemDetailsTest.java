@@ -219,6 +219,15 @@ class ProblemDetailsTest {
     }
 
     @Test
+    void uploadWithNullMetadataIsBadRequest() {
+        for (MediaType type : List.of(MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN)) {
+            MultipartBodyBuilder b = new MultipartBodyBuilder();
+            b.part("metadata", "null", type);
+            expectProblem(upload(b), 400, "Bad Request", "Give the session a title.", null);
+        }
+    }
+
+    @Test
     void uploadWithBlankTitleIsBadRequest() {
         MultipartBodyBuilder b = new MultipartBodyBuilder();
         b.part("metadata", "{\"title\": \"   \", \"notes\": \"n\"}", MediaType.APPLICATION_JSON);

@@ -83,8 +83,10 @@ class RestFlowTest {
         Map<String, Object> session = api.get().uri(location).exchange().expectBody(ApiTestSupport.MAP)
                 .returnResult().getResponseBody();
         assertThat(session).containsEntry("id", location.substring("/api/v1/sessions/".length()))
-                .containsEntry("title", "Design review").containsEntry("notes", "Agreed on v2.")
-                .containsEntry("transcript", "Let's ship v2.").containsKey("createdAt");
+                .containsEntry("title", "Design review")
+                .containsEntry("notes", Map.of("length", 13, "preview", "Agreed on v2."))
+                .containsEntry("transcript", Map.of("length", 14, "preview", "Let's ship v2."))
+                .containsKey("createdAt");
         assertThat(media(session)).extracting(m -> m.get("kind"), m -> m.get("fileName"), m -> m.get("size"))
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("audio", "review.wav", 44 + 8000),

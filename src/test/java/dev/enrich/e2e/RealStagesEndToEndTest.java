@@ -34,9 +34,11 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 class RealStagesEndToEndTest {
 
     private static final ParameterizedTypeReference<Map<String, Object>> MAP = new ParameterizedTypeReference<>() {};
+    // Over 280 characters: stored with the media, read by the summary stage when it runs.
     private static final String NOTES = "We reviewed the checkout redesign. The payment form is too long. "
             + "We need to cut the address fields. TODO: ask design for a one-page layout. "
-            + "I'll follow up with the payments team on Friday.";
+            + "I'll follow up with the payments team on Friday. The order summary should show the shipping "
+            + "estimate before the payment step, and the coupon field can move below it.";
 
     @TempDir
     static Path dir;

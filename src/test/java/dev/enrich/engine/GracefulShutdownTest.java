@@ -11,6 +11,7 @@ import dev.enrich.pipeline.StageState;
 import dev.enrich.pool.WorkerPool;
 import dev.enrich.pipeline.StageName;
 import dev.enrich.session.Session;
+import dev.enrich.session.SessionText;
 import dev.enrich.session.SessionRepository;
 import dev.enrich.testing.Fixtures;
 import dev.enrich.testing.ScriptedStages;
@@ -53,8 +54,8 @@ class GracefulShutdownTest {
         EnrichmentService service = app.getBean(EnrichmentService.class);
         JobRepository jobs = app.getBean(JobRepository.class);
         for (String id : List.of("short", "long")) {
-            app.getBean(SessionRepository.class).save(new Session(id, "default", "T", "Notes.", null, List.of(),
-                    Instant.now())).block();
+            app.getBean(SessionRepository.class).save(new Session(id, "default", "T", SessionText.inline("Notes."),
+                    null, List.of(), Instant.now())).block();
         }
 
         // SUMMARY of session "short" finishes after ~300 ms; of "long" it runs until interrupted.

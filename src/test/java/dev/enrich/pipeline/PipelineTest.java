@@ -6,6 +6,7 @@ import dev.enrich.session.MediaKind;
 import dev.enrich.session.MediaRef;
 import dev.enrich.session.MediaStore;
 import dev.enrich.session.Session;
+import dev.enrich.session.SessionText;
 import dev.enrich.testing.ScriptedStages;
 import java.io.IOException;
 import java.io.InputStream;
@@ -228,7 +229,8 @@ class PipelineTest {
         if (video) {
             media.add(new MediaRef(MediaKind.VIDEO, "v", 1, "video/mp4", "v.mp4"));
         }
-        return new Session("s", "t", "Title", notes ? "Some notes. More notes." : null, null, media, Instant.now());
+        return new Session("s", "t", "Title", notes ? SessionText.inline("Some notes. More notes.") : null, null,
+                media, Instant.now());
     }
 
     /** Scripted stages never read media. */

@@ -5,39 +5,58 @@ import dev.enrich.job.JobRepository;
 import dev.enrich.job.JobState;
 import dev.enrich.pipeline.StageName;
 import dev.enrich.pipeline.StageResult;
+import dev.enrich.session.StorageLimitException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.Iterator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Keep jobs and stage results in memory. Holds at most {@code maxJobs}: beyond that the oldest finished jobs (and
- * their results) are forgotten; unfinished jobs are never dropped.
+ * Keep jobs and stage results in memory: at most {@code maxJobs} in all and {@code maxPerTenant} per tenant. To make
+ * room for a new job the oldest finished jobs (and their results) are forgotten, the tenant's own first when its
+ * share is full; unfinished jobs are never dropped. When only unfinished jobs hold the room, the new job is refused
+ * with {@link StorageLimitException}.
  */
 public final class InMemoryJobRepository implements JobRepository {
 
     private final int maxJobs;
+    private final int maxPerTenant;
     private final LinkedHashMap<String, Job> jobs = new LinkedHashMap<>();
-    private final Map<String, Map<StageName, StageResult>> results = new LinkedHashMap<>();
+    private final Map<String, LinkedHashSet<String>> byTenant = new HashMap<>();
+    private final Map<String, Map<StageName, StageResult>> results = new HashMap<>();
 
-    public InMemoryJobRepository(int maxJobs) {
+    /**
+     * Create the repository.
+     *
+     * @throws IllegalArgumentException when a cap is not positive
+     */
+    public InMemoryJobRepository(int maxJobs, int maxPerTenant) {
         if (maxJobs <= 0) {
             throw new IllegalArgumentException("maxJobs must be > 0, but was " + maxJobs);
         }
+        if (maxPerTenant <= 0) {
+            throw new IllegalArgumentException("maxPerTenant must be > 0, but was " + maxPerTenant);
+        }
         this.maxJobs = maxJobs;
+        this.maxPerTenant = maxPerTenant;
     }
 
     @Override
     public Mono<Job> save(Job job) {
         return Mono.fromSupplier(() -> {
             synchronized (this) {
+                if (!jobs.containsKey(job.id())) {
+                    makeRoom(job.tenant());
+                    byTenant.computeIfAbsent(job.tenant(), t -> new LinkedHashSet<>()).add(job.id());
+                }
                 jobs.put(job.id(), job);
-                evict();
             }
             return job;
         });
@@ -47,8 +66,7 @@ public final class InMemoryJobRepository implements JobRepository {
     public Mono<Void> delete(String id) {
         return Mono.fromRunnable(() -> {
             synchronized (this) {
-                jobs.remove(id);
-                results.remove(id);
+                forget(id);
             }
         });
     }
@@ -87,7 +105,9 @@ public final class InMemoryJobRepository implements JobRepository {
     public Mono<Void> saveResult(String jobId, StageName stage, StageResult result) {
         return Mono.fromRunnable(() -> {
             synchronized (this) {
-                results.computeIfAbsent(jobId, k -> new EnumMap<>(StageName.class)).put(stage, result);
+                if (jobs.containsKey(jobId)) { // a forgotten job keeps no results
+                    results.computeIfAbsent(jobId, k -> new EnumMap<>(StageName.class)).put(stage, result);
+                }
             }
         });
     }
@@ -113,13 +133,35 @@ public final class InMemoryJobRepository implements JobRepository {
         return out;
     }
 
-    private void evict() {
-        Iterator<Map.Entry<String, Job>> it = jobs.entrySet().iterator();
-        while (jobs.size() > maxJobs && it.hasNext()) {
-            Map.Entry<String, Job> e = it.next();
-            if (e.getValue().state().isTerminal()) {
-                it.remove();
-                results.remove(e.getKey());
+    private void makeRoom(String tenant) {
+        Set<String> own = byTenant.getOrDefault(tenant, new LinkedHashSet<>());
+        if (own.size() >= maxPerTenant && !evictOldestFinished(own)) {
+            throw new StorageLimitException(StorageLimitException.Scope.TENANT, "jobs", maxPerTenant);
+        }
+        if (jobs.size() >= maxJobs && !evictOldestFinished(jobs.keySet())) {
+            throw new StorageLimitException(StorageLimitException.Scope.SERVICE, "jobs", maxJobs);
+        }
+    }
+
+    // Ids iterate oldest first (insertion order); a replaced job keeps its place.
+    private boolean evictOldestFinished(Set<String> ids) {
+        for (String id : ids) {
+            if (jobs.get(id).state().isTerminal()) {
+                forget(id);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void forget(String id) {
+        Job job = jobs.remove(id);
+        results.remove(id);
+        if (job != null) {
+            Set<String> own = byTenant.get(job.tenant());
+            own.remove(id);
+            if (own.isEmpty()) {
+                byTenant.remove(job.tenant());
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.enrich.backend.memory;
 
 import dev.enrich.config.EnrichProperties;
+import dev.enrich.config.LimitsProperties;
 import dev.enrich.events.EventLog;
 import dev.enrich.job.BatchRepository;
 import dev.enrich.job.JobRepository;
@@ -19,13 +20,13 @@ import reactor.core.scheduler.Schedulers;
 class MemoryBackendConfiguration {
 
     @Bean
-    SessionRepository sessionRepository() {
-        return new InMemorySessionRepository();
+    SessionRepository sessionRepository(EnrichProperties props, LimitsProperties limits) {
+        return new InMemorySessionRepository(props.memory().maxSessions(), limits.maxSessionsPerTenant());
     }
 
     @Bean
-    JobRepository jobRepository() {
-        return new InMemoryJobRepository(100_000);
+    JobRepository jobRepository(EnrichProperties props, LimitsProperties limits) {
+        return new InMemoryJobRepository(props.memory().maxJobs(), limits.maxJobsPerTenant());
     }
 
     @Bean

@@ -15,6 +15,7 @@ import dev.enrich.stage.ai.AiText;
 import dev.enrich.stage.ai.LocalFirstAiStage;
 import dev.enrich.session.MediaKind;
 import dev.enrich.session.MediaRef;
+import dev.enrich.session.SessionText;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -83,7 +84,7 @@ public final class AiTranscriptionStage extends LocalFirstAiStage {
 
     @Override
     protected Flux<StageUpdate> improve(StageContext context, StageResult basic) {
-        String uploaded = context.session().transcript();
+        SessionText uploaded = context.session().transcript();
         boolean hasTranscript = (uploaded != null && !uploaded.isBlank()) || basic.data().containsKey("transcript");
         return hasTranscript || !basic.state().isUseful() ? Flux.just(StageUpdate.done(basic))
                 : transcribe(context, basic);

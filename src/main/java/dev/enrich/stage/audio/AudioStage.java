@@ -12,6 +12,7 @@ import java.util.Optional;
 import javax.sound.sampled.AudioFormat;
 import dev.enrich.transcript.Transcript;
 import dev.enrich.transcript.TranscriptParser;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +46,8 @@ public final class AudioStage implements Stage {
     }
 
     private static final int MAX_TRANSCRIPT_SEGMENTS = 5_000;
+    /** Characters of uploaded transcript carried in the result: results stay in memory, the whole text is stored. */
+    static final int MAX_TRANSCRIPT_CHARS = 100_000;
 
     @Override
     public Optional<String> missingInput(StageContext context) {
@@ -57,10 +60,14 @@ public final class AudioStage implements Stage {
         MediaRef audio = context.session().first(MediaKind.AUDIO).orElseThrow();
         return Flux.using(() -> new Run(PcmDecoder.open(context.media().open(audio.key())), settings),
                         run -> Flux.generate(run::step), Run::close)
-                .map(update -> withTranscript(update, context.session().transcript()));
+                // The transcript is read from the store only once the audio is analysed, so it is held briefly.
+                .concatMap(update -> update instanceof StageUpdate.Done && context.session().transcript() != null
+                        ? context.transcript().map(raw -> withTranscript(update, raw)).defaultIfEmpty(update)
+                        : Flux.just(update));
     }
 
-    // The uploaded transcript (plain, WebVTT or SRT) rides along with the audio facts, capped like the segments.
+    // The uploaded transcript (plain, WebVTT or SRT) rides along with the audio facts, capped in segments and
+    // characters (the summary reads the whole text from the store).
     private static StageUpdate withTranscript(StageUpdate update, @Nullable String raw) {
         if (!(update instanceof StageUpdate.Done done) || raw == null || raw.isBlank()) {
             return update;
@@ -70,9 +77,30 @@ public final class AudioStage implements Stage {
             return update;
         }
         List<Map<String, Object>> segments = transcript.toData();
+        List<Map<String, Object>> kept = new ArrayList<>();
+        boolean truncated = false;
+        int room = MAX_TRANSCRIPT_CHARS;
+        for (Map<String, Object> segment : segments) {
+            if (kept.size() == MAX_TRANSCRIPT_SEGMENTS || room == 0) {
+                truncated = true;
+                break;
+            }
+            String text = (String) segment.get("text");
+            if (text.length() > room) {
+                int end = Character.isHighSurrogate(text.charAt(room - 1)) ? room - 1 : room;
+                text = text.substring(0, end);
+                segment.put("text", text);
+                truncated = true;
+            }
+            room -= text.length();
+            kept.add(segment);
+            if (truncated) {
+                break;
+            }
+        }
         Map<String, Object> data = new LinkedHashMap<>(done.result().data());
-        data.put("transcript", segments.subList(0, Math.min(MAX_TRANSCRIPT_SEGMENTS, segments.size())));
-        if (segments.size() > MAX_TRANSCRIPT_SEGMENTS) {
+        data.put("transcript", kept);
+        if (truncated) {
             data.put("transcriptTruncated", true);
         }
         return StageUpdate.done(StageResult.succeeded(StageName.AUDIO, data));

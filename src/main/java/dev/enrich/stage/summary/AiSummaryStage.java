@@ -41,14 +41,18 @@ public final class AiSummaryStage extends LocalFirstAiStage {
 
     @Override
     protected Flux<StageUpdate> improve(StageContext context, StageResult basic) {
-        SummaryInput input = SummaryInput.of(context);
-        if (!basic.state().isUseful() || !input.hasText()) {
+        if (!basic.state().isUseful()) {
             return Flux.just(StageUpdate.done(basic));
         }
-        ChatRequest request = SummaryPrompt.request(input);
-        Mono<Map<String, Object>> fields = chatOnce(call(context, StageName.SUMMARY), CACHE_KIND, request,
-                AiSummaryReply::parse);
-        return AiFallback.attempt(context, basic, fields, ai -> merge(basic.data(), ai), UNREACHABLE_MESSAGE);
+        return SummaryInput.load(context).flatMapMany(input -> {
+            if (!input.hasText()) {
+                return Flux.just(StageUpdate.done(basic));
+            }
+            ChatRequest request = SummaryPrompt.request(input);
+            Mono<Map<String, Object>> fields = chatOnce(call(context, StageName.SUMMARY), CACHE_KIND, request,
+                    AiSummaryReply::parse);
+            return AiFallback.attempt(context, basic, fields, ai -> merge(basic.data(), ai), UNREACHABLE_MESSAGE);
+        });
     }
 
     private static Map<String, Object> merge(Map<String, Object> local, Map<String, Object> ai) {

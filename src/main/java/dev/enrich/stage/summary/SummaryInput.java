@@ -3,13 +3,15 @@ package dev.enrich.stage.summary;
 import dev.enrich.pipeline.StageContext;
 import dev.enrich.pipeline.StageName;
 import dev.enrich.pipeline.StageResult;
-import dev.enrich.session.Session;
+import dev.enrich.session.SessionText;
 import dev.enrich.transcript.Transcript;
 import dev.enrich.transcript.TranscriptParser;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
 
 /**
  * Gather what the summary reads: the transcript (the uploaded one, else the one in the audio result), the notes,
@@ -28,18 +30,36 @@ record SummaryInput(String title, Transcript transcript, String notes, List<Stri
         captions = List.copyOf(captions);
     }
 
-    /** Read the input from a stage context. */
-    static SummaryInput of(StageContext context) {
-        Session session = context.session();
+    /** Load the input of a stage context: the session's texts are read from the store, off the event loop. */
+    static Mono<SummaryInput> load(StageContext context) {
+        return Mono.zip(context.notes().defaultIfEmpty(""), context.transcript().defaultIfEmpty(""))
+                .map(texts -> of(context, texts.getT1(), texts.getT2()));
+    }
+
+    /**
+     * Return the input when it is known without reading the store (the session's texts are short enough to be
+     * held whole, or absent), else empty.
+     */
+    static Optional<SummaryInput> known(StageContext context) {
+        SessionText notes = context.session().notes();
+        SessionText transcript = context.session().transcript();
+        if ((notes != null && notes.isStored()) || (transcript != null && transcript.isStored())) {
+            return Optional.empty();
+        }
+        return Optional.of(of(context, notes == null ? "" : notes.preview(),
+                transcript == null ? "" : transcript.preview()));
+    }
+
+    private static SummaryInput of(StageContext context, String notes, String rawTranscript) {
         Map<String, Object> audio = context.useful(StageName.AUDIO).map(StageResult::data).orElse(null);
         Map<String, Object> video = context.useful(StageName.VIDEO).map(StageResult::data).orElse(null);
-        Transcript transcript = session.transcript() == null
-                ? Transcript.fromData(null) : TranscriptParser.parse(session.transcript());
+        Transcript transcript = rawTranscript.isEmpty()
+                ? Transcript.fromData(null) : TranscriptParser.parse(rawTranscript);
         if (transcript.isEmpty() && audio != null) {
             transcript = Transcript.fromData(audio.get("transcript"));
         }
-        String notes = session.notes() == null ? "" : session.notes();
-        return new SummaryInput(session.title(), transcript, notes, captions(video), Facts.of(audio, video));
+        return new SummaryInput(context.session().title(), transcript, notes, captions(video),
+                Facts.of(audio, video));
     }
 
     /** Return true when there is any text to summarise. */

@@ -23,24 +23,27 @@ import reactor.core.publisher.Flux;
 public final class SummaryStage implements Stage {
 
     private static final String ACTIVITY = StageName.SUMMARY.activity();
+    private static final String NOTHING = "Nothing to summarize: no text, audio or video results.";
 
     @Override
     public Optional<String> missingInput(StageContext context) {
-        return SummaryInput.of(context).isEmpty()
-                ? Optional.of("Nothing to summarize: no text, audio or video results.") : Optional.empty();
+        // Stored texts are long, so not empty; run() still checks once they are read.
+        return SummaryInput.known(context).filter(SummaryInput::isEmpty).map(input -> NOTHING);
     }
 
     @Override
     public Flux<StageUpdate> run(StageContext context) {
-        return Flux.generate(() -> new Summarizer(SummaryInput.of(context)), (summarizer, sink) -> {
-            Optional<Summary> done = summarizer.step();
-            if (done.isPresent()) {
-                sink.next(StageUpdate.done(StageResult.succeeded(StageName.SUMMARY, done.get().toData())));
-                sink.complete();
-            } else {
-                sink.next(StageUpdate.progress(summarizer.fraction(), ACTIVITY));
-            }
-            return summarizer;
-        });
+        return SummaryInput.load(context).flatMapMany(input -> input.isEmpty()
+                ? Flux.just(StageUpdate.done(StageResult.skipped(StageName.SUMMARY, NOTHING)))
+                : Flux.generate(() -> new Summarizer(input), (summarizer, sink) -> {
+                    Optional<Summary> done = summarizer.step();
+                    if (done.isPresent()) {
+                        sink.next(StageUpdate.done(StageResult.succeeded(StageName.SUMMARY, done.get().toData())));
+                        sink.complete();
+                    } else {
+                        sink.next(StageUpdate.progress(summarizer.fraction(), ACTIVITY));
+                    }
+                    return summarizer;
+                }));
     }
 }

@@ -19,6 +19,7 @@ import dev.enrich.pipeline.StageResult;
 import dev.enrich.pipeline.StageState;
 import dev.enrich.pipeline.StageUpdate;
 import dev.enrich.session.Session;
+import dev.enrich.session.SessionText;
 import dev.enrich.stage.audio.WavFixtures.Format;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -141,7 +142,8 @@ class AiTranscriptionStageTest {
         String vtt = "WEBVTT\n\n00:00.000 --> 00:02.000\nHello team.\n";
         Session session = plain.session();
         StageContext context = new StageContext(plain.jobId(), new Session(session.id(), session.tenant(),
-                session.title(), null, vtt, session.media(), session.createdAt()), Map.of(), plain.media());
+                session.title(), null, SessionText.inline(vtt), session.media(), session.createdAt()), Map.of(),
+                plain.media());
 
         StageResult result = result(AiMediaFixtures.run(stage(), context));
 

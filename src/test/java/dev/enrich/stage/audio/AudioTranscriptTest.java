@@ -9,7 +9,9 @@ import dev.enrich.session.MediaKind;
 import dev.enrich.session.MediaRef;
 import dev.enrich.session.MediaStore;
 import dev.enrich.session.Session;
+import dev.enrich.session.SessionText;
 import dev.enrich.testing.Fixtures;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +33,10 @@ class AudioTranscriptTest {
         MediaStore.Stored wav = store.store("t", "s", Flux.just(DefaultDataBufferFactory.sharedInstance
                 .wrap(Fixtures.wav(1, 8000))), 1 << 20).block(Duration.ofSeconds(5));
         String vtt = "WEBVTT\n\n00:00.000 --> 00:01.500\nHello team.\n\n00:01.500 --> 00:03.000\nLet's ship it.\n";
-        Session session = new Session("s", "t", "Standup", null, vtt,
+        // Stored like an uploaded transcript: the stage reads it from the store when the audio is done.
+        MediaStore.Stored text = store.store("t", "s", Flux.just(DefaultDataBufferFactory.sharedInstance
+                .wrap(vtt.getBytes(StandardCharsets.UTF_8))), 1 << 20).block(Duration.ofSeconds(5));
+        Session session = new Session("s", "t", "Standup", null, SessionText.stored(text.key(), vtt),
                 List.of(new MediaRef(MediaKind.AUDIO, wav.key(), wav.size(), "audio/wav", "a.wav")), Instant.EPOCH);
 
         StageUpdate last = new AudioStage().run(new StageContext("j", session, Map.of(), store))
@@ -42,5 +47,27 @@ class AudioTranscriptTest {
                 Map.of("start", 0.0, "end", 1.5, "text", "Hello team."),
                 Map.of("start", 1.5, "end", 3.0, "text", "Let's ship it.")));
         assertThat(data).containsKey("durationSeconds");
+    }
+    @Test
+    void aMillionCharacterTranscriptIsCarriedInTheResultOnlyInPart() {
+        MediaStore store = new LocalDirectoryMediaStore(dir);
+        MediaStore.Stored wav = store.store("t", "s", Flux.just(DefaultDataBufferFactory.sharedInstance
+                .wrap(Fixtures.wav(1, 8000))), 1 << 20).block(Duration.ofSeconds(5));
+        String plain = "We talked about the release. ".repeat(34_483).strip();
+        MediaStore.Stored text = store.store("t", "s", Flux.just(DefaultDataBufferFactory.sharedInstance
+                .wrap(plain.getBytes(StandardCharsets.UTF_8))), 1 << 22).block(Duration.ofSeconds(5));
+        Session session = new Session("s", "t", "Standup", null, SessionText.stored(text.key(), plain),
+                List.of(new MediaRef(MediaKind.AUDIO, wav.key(), wav.size(), "audio/wav", "a.wav")), Instant.EPOCH);
+
+        StageUpdate last = new AudioStage().run(new StageContext("j", session, Map.of(), store))
+                .last().block(Duration.ofSeconds(10));
+
+        Map<String, Object> data = ((StageUpdate.Done) last).result().data();
+        assertThat(plain).hasSizeGreaterThan(999_000);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> segments = (List<Map<String, Object>>) data.get("transcript");
+        assertThat(segments.stream().mapToInt(m -> ((String) m.get("text")).length()).sum())
+                .isEqualTo(AudioStage.MAX_TRANSCRIPT_CHARS);
+        assertThat(data).containsEntry("transcriptTruncated", true);
     }
 }

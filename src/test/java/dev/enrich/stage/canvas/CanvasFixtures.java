@@ -5,6 +5,7 @@ import dev.enrich.pipeline.StageName;
 import dev.enrich.pipeline.StageResult;
 import dev.enrich.session.MediaStore;
 import dev.enrich.session.Session;
+import dev.enrich.session.SessionText;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,7 +25,7 @@ final class CanvasFixtures {
     private CanvasFixtures() {}
 
     static Session session(String title) {
-        return new Session(SESSION_ID, "t", title, "Notes.", null, List.of(), CREATED);
+        return new Session(SESSION_ID, "t", title, SessionText.inline("Notes."), null, List.of(), CREATED);
     }
 
     static StageContext context(String title, StageResult... upstream) {

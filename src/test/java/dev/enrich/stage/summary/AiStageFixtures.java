@@ -21,6 +21,7 @@ import dev.enrich.pipeline.StageResult;
 import dev.enrich.pipeline.StageUpdate;
 import dev.enrich.session.MediaStore;
 import dev.enrich.session.Session;
+import dev.enrich.session.SessionText;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -106,8 +107,8 @@ public final class AiStageFixtures {
         for (StageResult r : upstream) {
             results.put(r.stage(), r);
         }
-        Session session = new Session(SESSION_ID, TENANT, title, notes, null, List.of(),
-                Instant.parse("2025-03-04T09:30:00Z"));
+        Session session = new Session(SESSION_ID, TENANT, title, notes == null ? null : SessionText.inline(notes), null,
+                List.of(), Instant.parse("2025-03-04T09:30:00Z"));
         return new StageContext(jobId, session, results, new NoMedia());
     }
 

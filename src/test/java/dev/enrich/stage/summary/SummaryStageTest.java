@@ -8,6 +8,7 @@ import dev.enrich.pipeline.StageResult;
 import dev.enrich.pipeline.StageState;
 import dev.enrich.pipeline.StageUpdate;
 import dev.enrich.session.Session;
+import dev.enrich.session.SessionText;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
@@ -16,7 +17,11 @@ import org.assertj.core.api.InstanceOfAssertFactories;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import dev.enrich.backend.memory.LocalDirectoryMediaStore;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
 class SummaryStageTest {
@@ -104,6 +109,35 @@ class SummaryStageTest {
         assertThat(stage.missingInput(context(null, null, Map.of(StageName.AUDIO, audio)))).isEmpty();
     }
 
+    @Test
+    void readsStoredNotesFromTheMediaStoreWhenItRuns() throws Exception {
+        LocalDirectoryMediaStore store = new LocalDirectoryMediaStore(
+                Path.of(System.getProperty("java.io.tmpdir"), "enrich-st"));
+        String notes = SummaryFixtures.MEETING_NOTES;
+        String key = store.store("t1", "s1", Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(
+                notes.getBytes(StandardCharsets.UTF_8))), 1 << 20).block(Duration.ofSeconds(5)).key();
+        Session session = new Session("s1", "t1", "Standup", SessionText.stored(key, notes), null, List.of(),
+                Instant.EPOCH);
+        StageContext stored = new StageContext("j1", session, Map.of(), store);
+
+        assertThat(stage.missingInput(stored)).isEmpty();
+        assertThat(result(stored)).isEqualTo(result(context(notes, null, Map.of())));
+    }
+
+    @Test
+    void storedTextWithoutWordsEndsSkippedOnceRead() {
+        LocalDirectoryMediaStore store = new LocalDirectoryMediaStore(
+                Path.of(System.getProperty("java.io.tmpdir"), "enrich-st"));
+        String dashes = "-".repeat(SessionText.PREVIEW_CHARS + 1);
+        String key = store.store("t1", "s2", Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(
+                dashes.getBytes(StandardCharsets.UTF_8))), 1 << 20).block(Duration.ofSeconds(5)).key();
+        Session session = new Session("s2", "t1", "Dashes", SessionText.stored(key, dashes), null, List.of(),
+                Instant.EPOCH);
+
+        StageUpdate last = stage.run(new StageContext("j1", session, Map.of(), store)).last().block();
+        assertThat(((StageUpdate.Done) last).result().state()).isEqualTo(StageState.SKIPPED);
+    }
+
     private Map<String, Object> result(StageContext context) {
         StageUpdate last = stage.run(context).last().block();
         return ((StageUpdate.Done) last).result().data();
@@ -111,7 +145,8 @@ class SummaryStageTest {
 
     private static StageContext context(@Nullable String notes, @Nullable String transcript,
             Map<StageName, StageResult> upstream) {
-        Session session = new Session("s1", "t1", "Standup", notes, transcript, List.of(), Instant.EPOCH);
+        Session session = new Session("s1", "t1", "Standup", notes == null ? null : SessionText.inline(notes),
+                transcript == null ? null : SessionText.inline(transcript), List.of(), Instant.EPOCH);
         Map<StageName, StageResult> results = new EnumMap<>(StageName.class);
         results.putAll(upstream);
         // The summary reads no media; a real store keeps the context honest.
