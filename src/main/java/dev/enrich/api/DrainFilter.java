@@ -3,9 +3,7 @@ package dev.enrich.api;
 import dev.enrich.engine.EnrichmentService;
 import dev.enrich.security.ProblemResponses;
 import org.springframework.core.Ordered;
-import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -32,9 +30,7 @@ class DrainFilter implements WebFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        ServerHttpRequest request = exchange.getRequest();
-        if (!HttpMethod.POST.equals(request.getMethod())
-                || !"/api/v1/sessions".equals(request.getPath().pathWithinApplication().value())) {
+        if (!UploadSizeFilter.isUpload(exchange.getRequest())) {
             return chain.filter(exchange);
         }
         return service.refusalWhileDraining()

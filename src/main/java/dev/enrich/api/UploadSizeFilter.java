@@ -44,8 +44,7 @@ class UploadSizeFilter implements WebFilter, Ordered {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         ServerHttpRequest request = exchange.getRequest();
-        if (!HttpMethod.POST.equals(request.getMethod())
-                || !"/api/v1/sessions".equals(request.getPath().pathWithinApplication().value())) {
+        if (!isUpload(request)) {
             return chain.filter(exchange);
         }
         if (request.getHeaders().getContentLength() > limit) {
@@ -66,5 +65,11 @@ class UploadSizeFilter implements WebFilter, Ordered {
             }
         };
         return chain.filter(exchange.mutate().request(counted).build());
+    }
+
+    /** Return true for a session upload: {@code POST /api/v1/sessions}. */
+    static boolean isUpload(ServerHttpRequest request) {
+        return HttpMethod.POST.equals(request.getMethod())
+                && "/api/v1/sessions".equals(request.getPath().pathWithinApplication().value());
     }
 }

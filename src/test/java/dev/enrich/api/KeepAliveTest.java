@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.enrich.session.MediaStore;
 import dev.enrich.session.Session;
+import dev.enrich.session.SessionText;
 import dev.enrich.session.SessionRepository;
 import dev.enrich.stage.video.Thumbnails;
 import dev.enrich.testing.Fixtures;
@@ -42,7 +43,7 @@ class KeepAliveTest {
     @Test
     void pipelinedRequestsOnOneKeepAliveConnectionAreAllAnswered() throws Exception {
         String id = UUID.randomUUID().toString();
-        sessions.save(new Session(id, "default", "T", "Notes.", null, List.of(), Instant.now())).block();
+        sessions.save(new Session(id, "default", "T", SessionText.inline("Notes."), null, List.of(), Instant.now())).block();
         try (OutputStream out = media.createDerived("default", id, Thumbnails.fileName(0))) {
             out.write(Fixtures.png(1));
         }

@@ -3,6 +3,7 @@ package dev.enrich.bench;
 import dev.enrich.EnrichApplication;
 import dev.enrich.session.MediaStore;
 import dev.enrich.session.Session;
+import dev.enrich.session.SessionText;
 import dev.enrich.session.SessionRepository;
 import dev.enrich.testing.Fixtures;
 import dev.enrich.testing.KeepAliveConnection;
@@ -65,7 +66,7 @@ public final class KeepAliveBench {
                         "--logging.level.root=WARN", "--enrich.limits.requests-per-second=1000000");
         try {
             int port = ((WebServerApplicationContext) app).getWebServer().getPort();
-            app.getBean(SessionRepository.class).save(new Session("bench", "default", "Bench", "Notes.", null,
+            app.getBean(SessionRepository.class).save(new Session("bench", "default", "Bench", SessionText.inline("Notes."), null,
                     List.of(), Instant.now())).block();
             try (OutputStream out = app.getBean(MediaStore.class).createDerived("default", "bench",
                     "thumbnail-0.png")) {

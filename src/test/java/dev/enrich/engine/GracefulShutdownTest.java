@@ -107,7 +107,7 @@ class GracefulShutdownTest {
                         "--enrich.media.dir=${java.io.tmpdir}/enrich-test-media");
         ScriptedStages stages = app.getBean(ScriptedStages.class);
         JobRepository jobs = app.getBean(JobRepository.class);
-        app.getBean(SessionRepository.class).save(new Session("held", "default", "T", "Notes.", null, List.of(),
+        app.getBean(SessionRepository.class).save(new Session("held", "default", "T", SessionText.inline("Notes."), null, List.of(),
                 Instant.now())).block();
         // SUMMARY succeeds at once; CANVAS runs until the drain has begun, then loses a resource to the shutdown.
         Sinks.Empty<Void> release = Sinks.empty();

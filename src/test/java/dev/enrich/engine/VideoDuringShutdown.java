@@ -15,6 +15,7 @@ import dev.enrich.session.MediaKind;
 import dev.enrich.session.MediaRef;
 import dev.enrich.session.MediaStore;
 import dev.enrich.session.Session;
+import dev.enrich.session.SessionText;
 import dev.enrich.session.SessionRepository;
 import dev.enrich.stage.audio.AudioStage;
 import dev.enrich.stage.canvas.CanvasStage;
@@ -75,7 +76,7 @@ public final class VideoDuringShutdown {
         MediaStore.Stored stored = media.store("default", "s1",
                 DataBufferUtils.read(mp4, DefaultDataBufferFactory.sharedInstance, 64 * 1024), Long.MAX_VALUE)
                 .block();
-        app.getBean(SessionRepository.class).save(new Session("s1", "default", "Review", "We agreed to ship.", null,
+        app.getBean(SessionRepository.class).save(new Session("s1", "default", "Review", SessionText.inline("We agreed to ship."), null,
                 List.of(new MediaRef(MediaKind.VIDEO, stored.key(), stored.size(), "video/mp4", "clip.mp4")),
                 Instant.now())).block();
         Job job = app.getBean(EnrichmentService.class)
