@@ -10,7 +10,7 @@ JOBS=${1:-300}
 COUNTS=${2:-0,200,1000}
 IDLE=${3:-1000}
 PORT=${PORT:-18081}
-JAR=$(ls target/enrich-*.jar | head -1)
+JAR=${JAR:-$(ls target/enrich-*.jar | head -1)}
 WORK=$(mktemp -d)
 trap 'kill $PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
 [ -f target/test-classpath.txt ] || ./mvnw -B -q test-compile dependency:build-classpath \
@@ -25,5 +25,5 @@ java -Xmx2g -XX:+ExitOnOutOfMemoryError ${SERVER_JAVA_OPTS:-} -jar "$JAR" --serv
   --enrich.access-log.enabled=false --enrich.events.retain-per-stream=5000 ${SERVER_ARGS:-} > "$WORK/app.log" 2>&1 &
 PID=$!
 for _ in $(seq 1 120); do curl -fs "http://127.0.0.1:$PORT/actuator/health" >/dev/null 2>&1 && break; sleep 0.5; done
-java -Xmx1g -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
+java -Xmx1g ${CLIENT_JAVA_OPTS:-} -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
   dev.enrich.bench.StreamBench "http://127.0.0.1:$PORT" "$KEY" "$PID" "$JOBS" "$COUNTS" "$IDLE"

@@ -147,6 +147,11 @@ public final class StreamBench {
         long rss0 = rss();
         Clients clients = open(n);
         String after = jcmd("GC.class_histogram");
+        String dump = System.getenv("BENCH_JFR_DUMP");
+        if (dump != null) {
+            // With the server started under a flight recording: its old-object samples, with the streams open.
+            System.out.println(jcmd("JFR.dump filename=" + dump));
+        }
         Files.writeString(dir.resolve("stream-bench-histogram-" + n + ".txt"), after);
         long heap1 = liveHeap(after);
         long rss1 = rss();
@@ -248,11 +253,12 @@ public final class StreamBench {
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
     }
 
-    /** One second of 8 kHz mono 16-bit PCM: a tone, so the audio stage finds speech. */
+    /** 8 kHz mono 16-bit PCM ({@code -Dbench.audioSeconds}, default 1 s): a tone, so the audio stage finds speech. */
     private static byte[] wav() {
         int rate = 8000;
-        ByteBuffer pcm = ByteBuffer.allocate(rate * 2).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < rate; i++) {
+        int samples = rate * Integer.getInteger("bench.audioSeconds", 1);
+        ByteBuffer pcm = ByteBuffer.allocate(samples * 2).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < samples; i++) {
             pcm.putShort((short) (8000 * Math.sin(2 * Math.PI * 220 * i / rate)));
         }
         ByteBuffer header = ByteBuffer.allocate(44).order(ByteOrder.LITTLE_ENDIAN);
