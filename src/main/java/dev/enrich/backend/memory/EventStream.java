@@ -44,6 +44,12 @@ final class EventStream {
     private volatile JobEvent[] ring;
     /** Written under the lock after the ring slot, so a reader that sees it also sees the event. */
     private volatile long lastSeq;
+    /**
+     * The last sequence number subscribers may be sent: raised to {@link #lastSeq} by each delivery round (and by an
+     * open, for its replay). Events appended since wait for the next round even when a subscriber asks for more, so
+     * under a burst each subscriber gets one write per round, not one per event.
+     */
+    private volatile long released;
     private volatile boolean closed;
     /** Copy-on-write under the lock, read without it. */
     private volatile Tail[] subscribers = NONE;
@@ -89,6 +95,7 @@ final class EventStream {
         long last = lastSeq;
         boolean gap = afterSeq >= 0 && afterSeq < last && afterSeq + 1 < oldestHeld(last);
         long cursor = afterSeq < 0 || gap ? last : Math.min(afterSeq, last);
+        released = last;
         Tail tail = new Tail(this, cursor);
         Tail[] current = subscribers;
         Tail[] added = Arrays.copyOf(current, current.length + 1);
@@ -101,6 +108,7 @@ final class EventStream {
     void close() {
         synchronized (this) {
             closed = true;
+            released = lastSeq;
         }
         for (Tail tail : subscribers) {
             tail.drain();
@@ -115,6 +123,11 @@ final class EventStream {
     /** Return the last sequence number appended, even after closing (for subscribers finishing up). */
     long appended() {
         return lastSeq;
+    }
+
+    /** Return the last sequence number released to subscribers; never more than {@link #appended()}. */
+    long released() {
+        return released;
     }
 
     boolean isClosed() {
@@ -217,6 +230,9 @@ final class EventStream {
     }
 
     private void dispatch() {
+        synchronized (this) {
+            released = lastSeq; // under the lock: two rounds running at once never move it back
+        }
         Tail[] tails = subscribers;
         nextRound = System.nanoTime() + Math.max(intervalNanos, tails.length * ROUND_NANOS_PER_SUBSCRIBER);
         dispatchPending = 0;

@@ -97,6 +97,12 @@ public final class InMemoryEventLog implements EventLog {
         return found == null ? 0 : found.subscriberCount();
     }
 
+    /** Return the last sequence number of a stream released to its subscribers by a delivery round, 0 if unknown. */
+    long releasedSeq(String stream) {
+        EventStream found = find(stream);
+        return found == null ? 0 : found.released();
+    }
+
     /** Return the number of streams currently kept. */
     public int streamCount() {
         synchronized (streams) {

@@ -113,8 +113,9 @@ final class Tail extends Flux<List<JobEvent>> implements Subscription {
 
     private void emit(CoreSubscriber<? super List<JobEvent>> subscriber) {
         boolean closed = stream.isClosed();
-        long last = stream.appended();
-        if (cursor < last && cursor + 1 < stream.oldestHeld(last)) {
+        long appended = stream.appended();
+        long last = stream.released();
+        if (cursor < appended && cursor + 1 < stream.oldestHeld(appended)) {
             // Fell behind what the ring holds: end, so the client resumes with its last id.
             finish(subscriber);
             return;

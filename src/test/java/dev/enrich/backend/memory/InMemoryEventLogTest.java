@@ -226,6 +226,7 @@ class InMemoryEventLogTest {
                     }
                     log.append(STREAM, completed("j1"));
                 })
+                .then(() -> await().atMost(TIMEOUT).until(() -> log.releasedSeq(STREAM) == 1002))
                 .thenRequest(10)
                 .assertNext(batch -> assertThat(batch)
                         .extracting(JobEvent::type, JobEvent::seq, JobEvent::progress)
@@ -248,6 +249,7 @@ class InMemoryEventLogTest {
                     log.append("batch:b1", progress("a", 0.2)); // 4 supersedes 1
                     log.append("batch:b1", progress("b", 0.3)); // 5 supersedes 2
                 })
+                .then(() -> await().atMost(TIMEOUT).until(() -> log.releasedSeq("batch:b1") == 5))
                 .thenRequest(Long.MAX_VALUE)
                 .assertNext(batch -> assertThat(batch).extracting(JobEvent::seq, JobEvent::jobId)
                         .containsExactly(tuple(3L, "a"), tuple(4L, "a"), tuple(5L, "b")))
@@ -257,7 +259,7 @@ class InMemoryEventLogTest {
 
     @Test
     void eventsAppendedWithinTheDeliveryIntervalReachSubscribersInOneBatch() {
-        InMemoryEventLog log = new InMemoryEventLog(100, 10, FANOUT, Duration.ofMillis(200));
+        InMemoryEventLog log = new InMemoryEventLog(100, 10, FANOUT, Duration.ofSeconds(2));
         Opened opened = log.open(STREAM, -1);
 
         // The first append after a quiet spell goes out at once; the ones right after it wait for the next round.
@@ -265,6 +267,24 @@ class InMemoryEventLogTest {
                 .then(() -> log.append(STREAM, stage("j1")))
                 .assertNext(batch -> assertThat(batch).extracting(JobEvent::seq).containsExactly(1L))
                 .then(() -> appendStages(log, STREAM, 3))
+                .assertNext(batch -> assertThat(batch).extracting(JobEvent::seq).containsExactly(2L, 3L, 4L))
+                .thenCancel()
+                .verify(TIMEOUT);
+    }
+
+    @Test
+    void askingForMoreBetweenRoundsGetsNothingUntilTheNextRound() {
+        InMemoryEventLog log = new InMemoryEventLog(100, 10, FANOUT, Duration.ofSeconds(2));
+        Opened opened = log.open(STREAM, -1);
+
+        // Round 1 releases event 1; events 2-4 come right after it, within the interval: a request in between (as
+        // Netty makes once it has written a batch) must not send them one by one, the next round sends them at once.
+        StepVerifier.create(opened.batches(), 1)
+                .then(() -> log.append(STREAM, stage("j1")))
+                .assertNext(batch -> assertThat(batch).extracting(JobEvent::seq).containsExactly(1L))
+                .then(() -> appendStages(log, STREAM, 3))
+                .thenRequest(1)
+                .then(() -> assertThat(log.releasedSeq(STREAM)).isEqualTo(1))
                 .assertNext(batch -> assertThat(batch).extracting(JobEvent::seq).containsExactly(2L, 3L, 4L))
                 .thenCancel()
                 .verify(TIMEOUT);
