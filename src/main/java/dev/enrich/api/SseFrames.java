@@ -4,7 +4,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.enrich.events.EventType;
 import dev.enrich.events.JobEvent;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Predicate;
@@ -57,14 +56,24 @@ final class SseFrames {
             JobEvent only = batch.get(0);
             return new Chunk(frame(only), ends.test(only));
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(batch.size() * 512);
+        byte[][] parts = new byte[batch.size()][];
+        int count = 0;
+        int size = 0;
+        boolean end = false;
         for (JobEvent event : batch) {
-            out.writeBytes(frame(event));
+            byte[] frame = frame(event);
+            parts[count++] = frame;
+            size += frame.length;
             if (ends.test(event)) {
-                return new Chunk(out.toByteArray(), true);
+                end = true;
+                break;
             }
         }
-        return new Chunk(out.toByteArray(), false);
+        byte[] bytes = new byte[size];
+        for (int i = 0, at = 0; i < count; at += parts[i].length, i++) {
+            System.arraycopy(parts[i], 0, bytes, at, parts[i].length);
+        }
+        return new Chunk(bytes, end);
     }
 
     /** Return the frame of an event. */
