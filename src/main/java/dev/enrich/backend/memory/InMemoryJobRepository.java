@@ -87,18 +87,18 @@ public final class InMemoryJobRepository implements JobRepository {
 
     @Override
     public Flux<Job> findByTenant(String tenant, int limit) {
-        return Flux.defer(() -> Flux.fromIterable(select(j -> j.tenant().equals(tenant)))).take(limit);
+        return Flux.defer(() -> Flux.fromIterable(select(j -> j.tenant().equals(tenant), limit)));
     }
 
     @Override
     public Flux<Job> findByState(JobState state, int limit) {
-        return Flux.defer(() -> Flux.fromIterable(select(j -> j.state() == state))).take(limit);
+        return Flux.defer(() -> Flux.fromIterable(select(j -> j.state() == state, limit)));
     }
 
     @Override
     public Flux<Job> findBySession(String tenant, String sessionId) {
         return Flux.defer(() -> Flux.fromIterable(
-                select(j -> j.tenant().equals(tenant) && j.sessionId().equals(sessionId))));
+                select(j -> j.tenant().equals(tenant) && j.sessionId().equals(sessionId), Integer.MAX_VALUE)));
     }
 
     @Override
@@ -122,7 +122,9 @@ public final class InMemoryJobRepository implements JobRepository {
         });
     }
 
-    private synchronized List<Job> select(java.util.function.Predicate<Job> filter) {
+    // Newest first, at most `limit`: the list is copied to its final size, since a subscriber (an open event stream's
+    // snapshot) may hold on to it for as long as it lives.
+    private synchronized List<Job> select(java.util.function.Predicate<Job> filter, int limit) {
         List<Job> out = new ArrayList<>();
         for (Job j : jobs.values()) {
             if (filter.test(j)) {
@@ -130,7 +132,7 @@ public final class InMemoryJobRepository implements JobRepository {
             }
         }
         out.sort(Comparator.comparing(Job::createdAt).reversed());
-        return out;
+        return List.copyOf(out.subList(0, Math.min(limit, out.size())));
     }
 
     private void makeRoom(String tenant) {
