@@ -3,7 +3,8 @@
 # /api/v1/events streams, the terminal event's delay to every client, and live heap and RSS per idle stream.
 # Usage: bench/streams.sh [jobs=300] [stream-counts=0,200,1000] [idle-streams=1000]
 # Streams retain 5,000 events (default 1,000) so that a bench client falling behind in a burst is not cut off,
-# which would spare the server deliveries. Needs: ./mvnw -B -q -DskipTests package (the jar) and test-compile; jcmd (JDK). Traffic stays on 127.0.0.1.
+# which would spare the server deliveries. Needs: ./mvnw -B -q -DskipTests package (the jar); jcmd (JDK).
+# Traffic stays on 127.0.0.1. JAR=... runs another build; SERVER_JAVA_OPTS, SERVER_ARGS, CLIENT_JAVA_OPTS pass options.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JOBS=${1:-300}
@@ -17,7 +18,8 @@ trap 'kill $PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
   -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test
 
 KEY="bench-$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
-java -Xmx2g -XX:+ExitOnOutOfMemoryError ${SERVER_JAVA_OPTS:-} -jar "$JAR" --server.port="$PORT" --enrich.media.dir="$WORK/media" \
+java -Xmx2g -XX:+ExitOnOutOfMemoryError ${SERVER_JAVA_OPTS:-} -jar "$JAR" \
+  --server.port="$PORT" --enrich.media.dir="$WORK/media" \
   --enrich.security.api-keys[0].sha256="$(printf %s "$KEY" | sha256sum | cut -d' ' -f1)" \
   --enrich.security.api-keys[0].tenant=bench --enrich.security.api-keys[0].roles=USER,ADMIN \
   --enrich.limits.requests-per-second=1000000 --enrich.limits.max-queued-jobs=100000 \
