@@ -230,12 +230,14 @@ final class EventStream {
     }
 
     private void dispatch() {
+        Tail[] tails = subscribers;
+        nextRound = System.nanoTime() + Math.max(intervalNanos, tails.length * ROUND_NANOS_PER_SUBSCRIBER);
+        // Reopen scheduling before reading what to release: an append after this point either is released now or
+        // schedules the next round itself; never neither.
+        dispatchPending = 0;
         synchronized (this) {
             released = lastSeq; // under the lock: two rounds running at once never move it back
         }
-        Tail[] tails = subscribers;
-        nextRound = System.nanoTime() + Math.max(intervalNanos, tails.length * ROUND_NANOS_PER_SUBSCRIBER);
-        dispatchPending = 0;
         for (Tail tail : tails) {
             tail.drain();
         }
