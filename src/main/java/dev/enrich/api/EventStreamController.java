@@ -56,6 +56,8 @@ import tools.jackson.databind.json.JsonMapper;
 class EventStreamController {
 
     private static final MediaType EVENT_STREAM = MediaType.TEXT_EVENT_STREAM;
+    /** How long a stream may still take to send its last events once the service shuts down. */
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(1);
     /** Marks the end of a stream's events inside the merge with heartbeats; never written. */
     private static final byte[] END = new byte[0];
 
@@ -236,7 +238,8 @@ class EventStreamController {
                     .concatWith(Mono.just(END));
             return Flux.just(SseFrames.OPEN).concatWith(Flux.merge(sse, heartbeats.onBackpressureDrop()))
                     .takeWhile(frame -> frame != END)
-                    .takeUntilOther(lifecycle.streamsEnd().then(Mono.just(1)))
+                    // On shutdown the log ends each subscription after its last events; this cuts the rest.
+                    .takeUntilOther(lifecycle.streamsEnd().then(Mono.delay(SHUTDOWN_GRACE)))
                     .doFinally(signal -> release(user));
         });
         return response.writeWith(body.map(response.bufferFactory()::wrap));

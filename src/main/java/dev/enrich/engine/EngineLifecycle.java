@@ -46,7 +46,10 @@ public final class EngineLifecycle implements SmartLifecycle {
         this.publisher = publisher;
     }
 
-    /** Return a signal that completes when open event streams must end (shutdown). */
+    /**
+     * Return a signal that completes when open event streams must end (shutdown); their subscriptions have been
+     * ended then, so a stream still open is one whose client stopped reading.
+     */
     public Mono<Void> streamsEnd() {
         return Mono.defer(() -> streamsEnd.asMono());
     }
@@ -78,6 +81,9 @@ public final class EngineLifecycle implements SmartLifecycle {
                 .then()
                 .doFinally(signal -> {
                     running = false;
+                    // Streams end once their clients were sent every event so far (the interrupted ones too);
+                    // streamsEnd cuts, a moment later, those whose clients stopped reading.
+                    events.endSubscriptions();
                     streamsEnd.tryEmitEmpty();
                     log.info("drained");
                     callback.run();

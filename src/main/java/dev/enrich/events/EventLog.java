@@ -46,6 +46,13 @@ public interface EventLog {
     void close(String stream);
 
     /**
+     * End every live subscription of this instance once its subscriber has been sent everything appended so far
+     * (shutdown: clients get the last events, such as {@code interrupted}, before their streams end). A subscriber
+     * that asks for nothing more is not waited for here; callers bound the wait themselves.
+     */
+    void endSubscriptions();
+
+    /**
      * Describe an opened subscription.
      *
      * @param lastSeq the stream's last sequence number at the moment of opening

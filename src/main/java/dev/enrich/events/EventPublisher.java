@@ -65,6 +65,11 @@ public final class EventPublisher {
         return stored.withJobSeq(stored.seq());
     }
 
+    /** End every live subscription once it has been sent what was published so far (shutdown). */
+    public void endSubscriptions() {
+        log.endSubscriptions();
+    }
+
     /** Append a batch event to the batch and user streams. */
     public void publishBatch(JobEvent event) {
         if (event.batchId() == null) {

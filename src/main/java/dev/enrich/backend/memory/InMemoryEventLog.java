@@ -91,6 +91,19 @@ public final class InMemoryEventLog implements EventLog {
         }
     }
 
+    // In memory the streams die with the process anyway: closing them delivers what they hold, then completes.
+    @Override
+    public void endSubscriptions() {
+        EventStream[] all;
+        synchronized (streams) {
+            all = streams.values().toArray(new EventStream[0]);
+            streams.clear();
+        }
+        for (EventStream stream : all) {
+            stream.close();
+        }
+    }
+
     /** Return the number of live subscribers of a stream, 0 if the stream is unknown. */
     public int subscriberCount(String stream) {
         EventStream found = find(stream);

@@ -437,6 +437,27 @@ class InMemoryEventLogTest {
     }
 
     @Test
+    void endingSubscriptionsSendsWhatWasAppendedThenCompletes() {
+        InMemoryEventLog log = new InMemoryEventLog(10, 10, FANOUT, Duration.ofHours(1));
+        Opened opened = log.open(STREAM, -1);
+
+        // The first append goes out in a round; the next rounds are an hour away: only the shutdown sends the rest.
+        StepVerifier.create(flat(opened))
+                .then(() -> log.append(STREAM, stage("j1")))
+                .expectNextMatches(e -> e.seq() == 1)
+                .then(() -> {
+                    log.append(STREAM, stage("j1"));
+                    log.append(STREAM, event(EventType.INTERRUPTED, "j1", 0.5));
+                    log.endSubscriptions();
+                })
+                .expectNextMatches(e -> e.seq() == 2)
+                .expectNextMatches(e -> e.seq() == 3 && e.type() == EventType.INTERRUPTED)
+                .expectComplete()
+                .verify(TIMEOUT);
+        assertThat(log.streamCount()).isZero();
+    }
+
+    @Test
     void closeDeliversPendingEventsBeforeCompleting() {
         InMemoryEventLog log = new InMemoryEventLog(10, 10, FANOUT, Duration.ZERO);
         Opened opened = log.open(STREAM, -1);
