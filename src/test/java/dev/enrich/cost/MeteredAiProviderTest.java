@@ -29,6 +29,7 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
@@ -278,10 +279,12 @@ class MeteredAiProviderTest {
         MeteredAiProvider ai = metered(fake, new CostProperties.Budgets(budget, BigDecimal.TEN, null));
 
         List<String> outcomes = new CopyOnWriteArrayList<>();
-        Flux.range(0, 10)
+        Scheduler callers = Schedulers.newParallel("budget-callers", 4, true);
+        Disposable calls = Flux.range(0, 10)
                 .flatMap(i -> ai.chat(call("acme"), SUMMARY).map(r -> "ok")
                         .onErrorResume(AiException.class, e -> Mono.just(e.kind().name()))
-                        .subscribeOn(Schedulers.parallel()))
+                        .subscribeOn(callers))
+                .doFinally(signal -> callers.dispose())
                 .subscribe(outcomes::add);
         // the refused calls end at once; the four held ones wait for their answer
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> outcomes.size() == 6);
@@ -294,6 +297,7 @@ class MeteredAiProviderTest {
         assertThat(ledger.total("acme", today(), today()).block()).isLessThanOrEqualTo(budget)
                 .isEqualByComparingTo(reserve.multiply(BigDecimal.valueOf(4)));
         assertThat(meters.get("enrich.ai.budget.refusals").counter().count()).isEqualTo(6);
+        calls.dispose();
     }
 
     @Test

@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -36,7 +37,13 @@ class InMemoryEventLogTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
     private static final String STREAM = "job:j1";
-    private static final Scheduler FANOUT = Schedulers.parallel();
+    /** The log's own delivery threads, as in the service: nothing else of the test JVM waits behind them. */
+    private static final Scheduler FANOUT = Schedulers.newParallel("event-log-test", 2, true);
+
+    @AfterAll
+    static void disposeFanout() {
+        FANOUT.dispose();
+    }
 
     @Test
     void rejectsNonPositiveSettingsSayingWhatWasWrong() {
