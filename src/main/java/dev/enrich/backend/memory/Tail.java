@@ -2,12 +2,7 @@ package dev.enrich.backend.memory;
 
 import dev.enrich.events.EventType;
 import dev.enrich.events.JobEvent;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import org.jspecify.annotations.Nullable;
@@ -39,17 +34,10 @@ final class Tail extends Flux<List<JobEvent>> implements Subscription {
 
     private final EventStream stream;
 
-    /** Sequence number of the last event delivered or skipped; only touched inside the drain loop. */
+    /** Sequence number of the last event delivered or skipped (conflated); only touched inside the drain loop. */
     private long cursor;
     /** Only touched inside the drain loop. */
     private boolean terminated;
-    /**
-     * While behind: the newest progress event per job among those read ahead (up to {@link #scannedUpTo}), and the
-     * older ones they supersede, to be skipped. Drain loop only; null when caught up.
-     */
-    private @Nullable Map<String, Long> newestProgress;
-    private @Nullable Set<Long> superseded;
-    private long scannedUpTo;
 
     private volatile long requested;
     private volatile int wip;
@@ -122,84 +110,29 @@ final class Tail extends Flux<List<JobEvent>> implements Subscription {
         }
         long demand = requested;
         long emitted = 0;
-        if (cursor < last && demand != 0 && newestProgress == null && last - cursor <= MAX_BATCH) {
-            // The common case: caught up before this round, like most subscribers; the batch is built once, shared.
+        while (cursor < last && emitted != demand && !cancelled) {
+            // Subscribers at the same position (most of them, in a round) get the same batch, built once.
             List<JobEvent> batch = stream.batch(cursor, last);
             if (batch == null) {
+                // Fell behind what the ring holds: end, so the client resumes with its last id.
                 finish(subscriber);
                 return;
             }
-            cursor = last;
-            if (!batch.isEmpty()) {
-                subscriber.onNext(batch);
-                emitted++;
+            if (batch.size() > MAX_BATCH) {
+                // The rest is conflated again from the new cursor next time: what was skipped here stays skipped.
+                batch = List.copyOf(batch.subList(0, MAX_BATCH));
+                cursor = batch.get(MAX_BATCH - 1).seq();
+            } else {
+                cursor = last;
             }
-        }
-        while (cursor < last && emitted != demand && !cancelled) {
-            if (last - cursor > 1) {
-                scanAhead(last);
-            }
-            Set<Long> skip = superseded;
-            JobEvent first = null;
-            List<JobEvent> batch = null;
-            for (int n = 0; cursor < last && n < MAX_BATCH; ) {
-                JobEvent next = stream.get(cursor + 1, last);
-                if (next == null) {
-                    // Fell behind what the ring holds: end, so the client resumes with its last id.
-                    finish(subscriber);
-                    return;
-                }
-                cursor++;
-                if (skip != null && skip.contains(next.seq())) {
-                    continue;
-                }
-                if (first == null) {
-                    first = next;
-                } else {
-                    if (batch == null) {
-                        batch = new ArrayList<>();
-                        batch.add(first);
-                    }
-                    batch.add(next);
-                }
-                n++;
-            }
-            if (first != null) {
-                subscriber.onNext(batch != null ? batch : List.of(first));
-                emitted++;
-            }
+            subscriber.onNext(batch);
+            emitted++;
         }
         if (emitted != 0) {
             Operators.produced(REQUESTED, this, emitted);
         }
-        if (cursor >= scannedUpTo) {
-            newestProgress = null;
-            superseded = null;
-        }
         if (closed && cursor >= last && !cancelled) {
             finish(subscriber);
-        }
-    }
-
-    // Each event is scanned once however the backlog is consumed, so a subscriber taking one event at a time stays O(1).
-    private void scanAhead(long last) {
-        if (newestProgress == null) {
-            newestProgress = new HashMap<>();
-            superseded = new HashSet<>();
-            scannedUpTo = cursor;
-        }
-        for (long seq = Math.max(scannedUpTo, cursor) + 1; seq <= last; seq++) {
-            JobEvent event = stream.get(seq, last);
-            if (event == null) {
-                break;
-            }
-            scannedUpTo = seq;
-            if (event.type() == EventType.PROGRESS && event.jobId() != null) {
-                Long older = newestProgress.put(event.jobId(), seq);
-                if (older != null && older > cursor) {
-                    superseded.add(older);
-                }
-            }
         }
     }
 

@@ -244,6 +244,25 @@ class InMemoryEventLogTest {
     }
 
     @Test
+    void aLongBacklogComesInBatchesOfAtMostMaxBatchInOrder() {
+        InMemoryEventLog log = new InMemoryEventLog(1_000, 10, FANOUT, Duration.ZERO);
+        Opened opened = log.open(STREAM, -1);
+
+        StepVerifier.create(opened.batches(), 0)
+                .then(() -> appendStages(log, STREAM, 600))
+                .then(() -> await().atMost(TIMEOUT).until(() -> log.releasedSeq(STREAM) == 600))
+                .thenRequest(3)
+                .assertNext(batch -> assertThat(batch).hasSize(Tail.MAX_BATCH).first().extracting(JobEvent::seq)
+                        .isEqualTo(1L))
+                .assertNext(batch -> assertThat(batch).hasSize(Tail.MAX_BATCH).first().extracting(JobEvent::seq)
+                        .isEqualTo(257L))
+                .assertNext(batch -> assertThat(batch).extracting(JobEvent::seq)
+                        .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(513, 600).boxed().toList()))
+                .thenCancel()
+                .verify(TIMEOUT);
+    }
+
+    @Test
     void conflatesProgressPerJobKeepingTheLatestOfEach() {
         InMemoryEventLog log = new InMemoryEventLog(100, 10, FANOUT, Duration.ZERO);
         Opened opened = log.open("batch:b1", -1);
