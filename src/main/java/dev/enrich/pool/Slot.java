@@ -2,7 +2,7 @@ package dev.enrich.pool;
 
 import org.jspecify.annotations.Nullable;
 
-/** Track one worker slot's current job and health; guarded by the pool's lock. */
+/** Track one worker slot's current job and health; guarded by the {@link SlotTracker}'s lock. */
 final class Slot {
 
     final int number;

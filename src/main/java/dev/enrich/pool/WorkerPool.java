@@ -4,50 +4,36 @@ import dev.enrich.job.JobState;
 import dev.enrich.queue.JobQueue;
 import dev.enrich.queue.QueuedJob;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 
 /**
- * Run queued jobs with bounded concurrency: a fixed number of slots, fed from a fair {@link JobQueue}.
+ * Run queued jobs with bounded concurrency, fed from a fair {@link JobQueue}: intake, dispatch, slot health and
+ * metrics behind one entry.
  *
- * <p>Tracks per-slot health (jobs run, error rate, mean duration, uptime) and recycles a slot after
- * {@code recycleAfterFailures} consecutive FAILED jobs: its health and generation start over. Records acquisition
- * latency (queue wait) per job. Dispatch is non-blocking; all bookkeeping is under one short lock.
+ * <p>The dispatch ({@link Dispatcher}) is a Flux of the queue's jobs consumed with bounded parallelism: a free slot is
+ * a request to the queue. Slot health ({@link SlotTracker}: jobs run, error rate, mean duration, uptime; a slot whose
+ * jobs keep failing is recycled), Micrometer meters ({@link PoolMetrics}: acquisition latency, busy, queued) and the
+ * mean job duration for ETAs observe it. Dispatching starts at construction; {@link #close} ends it.
  */
-public final class WorkerPool {
-
-    private static final Logger log = LoggerFactory.getLogger(WorkerPool.class);
+public final class WorkerPool implements AutoCloseable {
 
     private final JobQueue queue;
-    private final JobTask task;
     private final Clock clock;
-    private final int recycleAfterFailures;
-    private final Slot[] slots;
-    private final Deque<Slot> free = new ArrayDeque<>();
-    private final Map<String, Running> running = new HashMap<>();
-    private final LatencyWindow latency = new LatencyWindow(1024);
-    private final Timer acquisitionTimer;
-    private final Sinks.Many<Integer> idle = Sinks.many().replay().latest();
-    private final AtomicInteger dispatching = new AtomicInteger();
-    private final int maxRunningPerTenant;
-    private boolean accepting = true;
-    private long recycled;
-    private double meanJobMillis = Double.NaN;
+    private final int size;
+    private final Dispatcher dispatcher;
+    private final SlotTracker slots;
+    private final PoolMetrics metrics;
+    private final MeanJobDuration meanJob = new MeanJobDuration();
+    /** Guards intake: a job is either refused, or queued before a drain sweeps the queue. */
+    private final Object intake = new Object();
+    private volatile boolean accepting = true;
 
     /**
      * Create a pool.
@@ -63,13 +49,14 @@ public final class WorkerPool {
     /**
      * Create a pool that runs at most {@code maxRunningPerTenant} jobs of one tenant at once (0 = no cap: an idle
      * pool gives all its slots to whoever has work). A tenant at its cap keeps its queued jobs and its turn.
+     *
+     * @throws IllegalArgumentException when a value is out of range
      */
     public WorkerPool(int size, int recycleAfterFailures, int maxRunningPerTenant, JobQueue queue, JobTask task,
             Clock clock, MeterRegistry meters) {
         if (maxRunningPerTenant < 0) {
             throw new IllegalArgumentException("maxRunningPerTenant must be >= 0, but was " + maxRunningPerTenant);
         }
-        this.maxRunningPerTenant = maxRunningPerTenant;
         if (size <= 0) {
             throw new IllegalArgumentException("size must be > 0, but was " + size);
         }
@@ -77,21 +64,13 @@ public final class WorkerPool {
             throw new IllegalArgumentException("recycleAfterFailures must be > 0, but was " + recycleAfterFailures);
         }
         this.queue = queue;
-        this.task = task;
         this.clock = clock;
-        this.recycleAfterFailures = recycleAfterFailures;
-        this.slots = new Slot[size];
-        for (int i = 0; i < size; i++) {
-            slots[i] = new Slot(i, clock.millis());
-            free.add(slots[i]);
-        }
-        this.acquisitionTimer = Timer.builder("enrich.pool.acquisition")
-                .description("Time a job waits in the queue for a worker slot")
-                .publishPercentiles(0.5, 0.95, 0.99)
-                .register(meters);
-        meters.gauge("enrich.pool.busy", this, p -> p.status().busy());
-        meters.gauge("enrich.pool.queued", queue, JobQueue::size);
-        idle.tryEmitNext(0);
+        this.size = size;
+        this.slots = new SlotTracker(size, recycleAfterFailures, clock.millis());
+        this.metrics = new PoolMetrics(meters, queue);
+        this.dispatcher = new Dispatcher(queue, task, clock, size, maxRunningPerTenant,
+                List.of(slots, metrics, meanJob));
+        dispatcher.start();
     }
 
     /** Queue a job; return false when the queue is full or the pool no longer accepts work. */
@@ -101,36 +80,24 @@ public final class WorkerPool {
 
     /**
      * Queue jobs all or nothing: return false (and queue none) when the pool no longer accepts work or the queue
-     * lacks room for every one of them.
+     * lacks room for every one of them. A free slot may start one of them on this thread before this returns.
      */
     public boolean submitAll(List<QueuedJob> jobs) {
-        synchronized (this) {
-            if (!accepting || queue.size() + jobs.size() > queue.capacity()) {
-                return false;
-            }
-            List<QueuedJob> offered = new ArrayList<>();
-            for (QueuedJob job : jobs) {
-                if (!queue.offer(job)) {
-                    offered.forEach(j -> queue.remove(j.jobId()));
-                    return false;
-                }
-                offered.add(job);
-            }
+        synchronized (intake) {
+            return accepting && queue.offerAll(jobs);
         }
-        dispatch();
-        return true;
     }
 
-    /** Accept work again after a {@link #drain}. */
+    /** Accept and dispatch work again after a {@link #drain}. */
     public void resume() {
-        synchronized (this) {
+        synchronized (intake) {
             accepting = true;
         }
-        dispatch();
+        dispatcher.start();
     }
 
     /** Return true while the pool accepts new work. */
-    public synchronized boolean accepting() {
+    public boolean accepting() {
         return accepting;
     }
 
@@ -141,20 +108,12 @@ public final class WorkerPool {
 
     /** Ask a running job to stop with {@code reason}; return false when it is not running. */
     public boolean stopRunning(String jobId, JobState reason) {
-        Running r;
-        synchronized (this) {
-            r = running.get(jobId);
-        }
-        if (r == null) {
-            return false;
-        }
-        r.stop.tryEmitValue(reason);
-        return true;
+        return dispatcher.stop(jobId, reason);
     }
 
     /** Return true when the job runs in a slot now. */
-    public synchronized boolean isRunning(String jobId) {
-        return running.containsKey(jobId);
+    public boolean isRunning(String jobId) {
+        return dispatcher.isRunning(jobId);
     }
 
     /** Return a queued job's 1-based position. */
@@ -163,25 +122,25 @@ public final class WorkerPool {
     }
 
     /** Return the mean duration of recent jobs (EWMA), if any finished. */
-    public synchronized Optional<Duration> meanJobDuration() {
-        return Double.isNaN(meanJobMillis) ? Optional.empty() : Optional.of(Duration.ofMillis((long) meanJobMillis));
+    public Optional<Duration> meanJobDuration() {
+        return meanJob.get();
     }
 
     /** Return the number of slots. */
     public int size() {
-        return slots.length;
+        return size;
+    }
+
+    /** Return how many of {@code tenant}'s jobs wait in the queue. */
+    public int queued(String tenant) {
+        return queue.size(tenant);
     }
 
     /** Report size, load, queue, acquisition latency and per-slot health. */
-    public synchronized PoolStatus status() {
-        long now = clock.millis();
-        List<SlotHealth> health = new ArrayList<>();
-        for (Slot s : slots) {
-            health.add(s.health(now));
-        }
-        int busy = running.size();
-        return new PoolStatus(slots.length, busy, slots.length - busy, queue.size(), queue.capacity(), accepting,
-                recycled, latency.snapshot(), health);
+    public PoolStatus status() {
+        SlotTracker.Report report = slots.report(clock.millis());
+        return new PoolStatus(size, report.busy(), size - report.busy(), queue.size(), queue.capacity(), accepting,
+                report.recycled(), metrics.acquisition(), report.health());
     }
 
     /**
@@ -190,125 +149,25 @@ public final class WorkerPool {
      */
     public Mono<List<QueuedJob>> drain(Duration timeout) {
         List<QueuedJob> dropped = new ArrayList<>();
-        synchronized (this) {
+        Mono<Void> idle;
+        synchronized (intake) {
             accepting = false;
+            idle = dispatcher.drain(timeout); // closes dispatch before the sweep: no queued job starts after it
             for (Optional<QueuedJob> j = queue.poll(); j.isPresent(); j = queue.poll()) {
                 dropped.add(j.get());
             }
         }
-        Mono<Integer> whenIdle = idle.asFlux().filter(n -> n == 0).next();
-        return whenIdle
-                .timeout(timeout, Mono.defer(() -> {
-                    List<Running> left;
-                    synchronized (this) {
-                        left = new ArrayList<>(running.values());
-                    }
-                    log.info("drain timeout reached, interrupting {} running job(s)", left.size());
-                    left.forEach(r -> r.stop.tryEmitValue(JobState.INTERRUPTED));
-                    return whenIdle;
-                }))
-                .thenReturn(dropped);
+        return idle.thenReturn(dropped);
     }
 
-    // Trampolined: a job that ends synchronously re-enters dispatch() without growing the stack.
-    private void dispatch() {
-        if (dispatching.getAndIncrement() != 0) {
-            return;
-        }
-        do {
-            drainQueue();
-        } while (dispatching.decrementAndGet() != 0);
-    }
-
-    private void drainQueue() {
-        while (true) {
-            Slot slot;
-            QueuedJob job;
-            Running run;
-            synchronized (this) {
-                if (!accepting && queue.size() > 0) {
-                    return;
-                }
-                if (free.isEmpty()) {
-                    return;
-                }
-                Optional<QueuedJob> next = maxRunningPerTenant == 0 ? queue.poll()
-                        : queue.poll(tenant -> runningOf(tenant) < maxRunningPerTenant);
-                if (next.isEmpty()) {
-                    return;
-                }
-                slot = free.poll();
-                job = next.get();
-                slot.jobId = job.jobId();
-                run = new Running(slot, job.tenant(), clock.millis(), Sinks.one());
-                running.put(job.jobId(), run);
-                idle.tryEmitNext(running.size());
-            }
-            long waited = Math.max(0, run.startMillis - job.enqueuedAt().toEpochMilli());
-            latency.record(waited);
-            acquisitionTimer.record(Duration.ofMillis(waited));
-            start(job, run);
-        }
-    }
-
-    private void start(QueuedJob job, Running run) {
-        Mono<JobState> work;
-        try {
-            work = task.run(job, run.stop.asMono());
-        } catch (RuntimeException e) {
-            work = Mono.error(e);
-        }
-        work.onErrorResume(e -> {
-                    log.error("job task crashed job={} tenant={}", job.jobId(), job.tenant(), e);
-                    return Mono.just(JobState.FAILED);
-                })
-                .defaultIfEmpty(JobState.FAILED)
-                .subscribe(state -> release(job, run, state));
-    }
-
-    private void release(QueuedJob job, Running run, JobState state) {
-        synchronized (this) {
-            running.remove(job.jobId());
-            long took = clock.millis() - run.startMillis;
-            Slot slot = run.slot;
-            boolean failed = state == JobState.FAILED;
-            slot.finished(took, failed);
-            if (state == JobState.COMPLETED || state == JobState.PARTIAL) {
-                meanJobMillis = Double.isNaN(meanJobMillis) ? took : 0.8 * meanJobMillis + 0.2 * took;
-            }
-            if (slot.consecutiveFailures >= recycleAfterFailures) {
-                log.warn("recycling worker slot {} after {} consecutive failures", slot.number,
-                        slot.consecutiveFailures);
-                slot.recycle(clock.millis());
-                recycled++;
-            }
-            free.add(slot);
-            idle.tryEmitNext(running.size());
-        }
-        dispatch();
-    }
-
-    private record Running(Slot slot, String tenant, long startMillis, Sinks.One<JobState> stop) {}
-
-    /** Count a tenant's running jobs; a scan of at most {@code size} entries, under the pool's lock. */
-    private int runningOf(String tenant) {
-        int count = 0;
-        for (Running r : running.values()) {
-            if (r.tenant.equals(tenant)) {
-                count++;
-            }
-        }
-        return count;
-    }
-
-    /** Return how many of {@code tenant}'s jobs wait in the queue. */
-    public int queued(String tenant) {
-        return queue.size(tenant);
+    /** End dispatching at once: running jobs are cancelled. {@link #drain} first for a graceful end. */
+    @Override
+    public void close() {
+        dispatcher.close();
     }
 
     /** Return the slot a running job occupies, for tests. */
-    synchronized @Nullable Integer slotOf(String jobId) {
-        Running r = running.get(jobId);
-        return r == null ? null : r.slot.number;
+    @Nullable Integer slotOf(String jobId) {
+        return slots.slotOf(jobId);
     }
 }

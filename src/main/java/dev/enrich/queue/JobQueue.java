@@ -1,8 +1,10 @@
 package dev.enrich.queue;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Predicate;
+import reactor.core.publisher.Flux;
 
 /**
  * Hold jobs waiting for a worker slot, bounded, and hand them out in a fair order (port).
@@ -11,11 +13,34 @@ import java.util.function.Predicate;
  * anti-starvation rule so batch work still moves under steady interactive load; within a priority, tenants take
  * turns (round robin), and each tenant's jobs are FIFO. So one tenant's 500-job batch never starves another tenant's
  * single job. Thread-safe.
+ *
+ * <p>The worker pool consumes the queue through {@link #take}: a demand-driven source where each request is a free
+ * worker slot. Another backend (a Redis stream read with a consumer group) plugs in as another such source.
  */
 public interface JobQueue {
 
     /** Add a job; return false (and change nothing) when the queue is full or the job is already queued. */
-    boolean offer(QueuedJob job);
+    default boolean offer(QueuedJob job) {
+        return offerAll(List.of(job));
+    }
+
+    /**
+     * Add jobs all or nothing: return false (and change nothing) when the queue lacks room for every one of them or
+     * one of them is already queued.
+     */
+    boolean offerAll(List<QueuedJob> jobs);
+
+    /**
+     * Return a source of queued jobs that emits, in the fair order, at most as many jobs as were requested: each
+     * request is a free worker slot, so a job never leaves the queue before a slot is free for it. With no job to
+     * give, the source waits for one (it never completes by itself); cancelling the subscription stops it.
+     *
+     * <p>{@code mayStart} is asked about tenants in the fair order, on the emitting thread; the first tenant it
+     * allows has its next job taken and emitted, so a {@code mayStart} that answers true may count that start as
+     * made. A tenant it refuses keeps its jobs and its turn. Emission happens on the thread that requested or that
+     * offered the job; a subscriber that needs another thread moves the work itself.
+     */
+    Flux<QueuedJob> take(Predicate<String> mayStart);
 
     /** Remove and return the next job by the fair order; empty when the queue is empty. */
     default Optional<QueuedJob> poll() {

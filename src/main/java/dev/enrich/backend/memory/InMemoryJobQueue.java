@@ -6,12 +6,19 @@ import dev.enrich.queue.QueuedJob;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
+import reactor.core.publisher.Flux;
 
 /**
  * Hold queued jobs in memory and hand them out in the fair order of {@link JobQueue}.
@@ -20,6 +27,9 @@ import org.jspecify.annotations.Nullable;
  * taken goes to the back of the rotation, a tenant whose deque empties leaves it, and a tenant that gets a new job
  * joins at the back. Interactive jobs go first, except that after {@code interactiveBurst} consecutive interactive
  * polls while batch jobs were waiting, the next poll takes a batch job. All methods are synchronized and short.
+ *
+ * <p>{@link #take} sources poll on demand: when they are requested more and when a job is offered, on that thread,
+ * outside the queue's lock.
  */
 public final class InMemoryJobQueue implements JobQueue {
 
@@ -28,6 +38,8 @@ public final class InMemoryJobQueue implements JobQueue {
     private final Lane interactive = new Lane();
     private final Lane batch = new Lane();
     private final Map<String, QueuedJob> byId = new HashMap<>();
+    /** Open {@link #take} sources, woken when jobs are offered. */
+    private final List<Taker> takers = new CopyOnWriteArrayList<>();
     /** Consecutive interactive polls taken while batch jobs were waiting. */
     private int interactiveStreak;
 
@@ -50,14 +62,30 @@ public final class InMemoryJobQueue implements JobQueue {
     }
 
     @Override
-    public synchronized boolean offer(QueuedJob job) {
-        Objects.requireNonNull(job, "job");
-        if (byId.size() >= capacity || byId.containsKey(job.jobId())) {
-            return false;
+    public boolean offerAll(List<QueuedJob> jobs) {
+        synchronized (this) {
+            if (byId.size() + jobs.size() > capacity
+                    || jobs.stream().map(QueuedJob::jobId).distinct().count() != jobs.size()
+                    || jobs.stream().anyMatch(job -> byId.containsKey(job.jobId()))) {
+                return false;
+            }
+            for (QueuedJob job : jobs) {
+                byId.put(job.jobId(), job);
+                lane(job.priority()).add(job);
+            }
         }
-        byId.put(job.jobId(), job);
-        lane(job.priority()).add(job);
+        takers.forEach(Taker::drain);
         return true;
+    }
+
+    @Override
+    public Flux<QueuedJob> take(Predicate<String> mayStart) {
+        Objects.requireNonNull(mayStart, "mayStart");
+        return Flux.from(subscriber -> {
+            Taker taker = new Taker(subscriber, mayStart);
+            takers.add(taker);
+            subscriber.onSubscribe(taker);
+        });
     }
 
     @Override
@@ -142,6 +170,64 @@ public final class InMemoryJobQueue implements JobQueue {
             if (tenant.equals(job.tenant()) && --turnsNeeded == 0) {
                 return OptionalInt.of(polls);
             }
+        }
+    }
+
+    /**
+     * Emit jobs to one subscriber as it requests them: a serialized drain loop (re-entrant requests from within
+     * {@code onNext}, e.g. a job that ends at once, are handled by the running loop, so the stack does not grow).
+     */
+    private final class Taker implements Subscription {
+
+        private final Subscriber<? super QueuedJob> actual;
+        private final Predicate<String> mayStart;
+        private final AtomicLong requested = new AtomicLong();
+        private final AtomicInteger wip = new AtomicInteger();
+        private volatile boolean cancelled;
+
+        Taker(Subscriber<? super QueuedJob> actual, Predicate<String> mayStart) {
+            this.actual = actual;
+            this.mayStart = mayStart;
+        }
+
+        @Override
+        public void request(long n) {
+            if (n <= 0) {
+                cancel();
+                actual.onError(new IllegalArgumentException("request must be > 0, but was " + n));
+                return;
+            }
+            requested.accumulateAndGet(n, (r, add) -> r + add < 0 ? Long.MAX_VALUE : r + add);
+            drain();
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+            takers.remove(this);
+        }
+
+        void drain() {
+            if (wip.getAndIncrement() != 0) {
+                return;
+            }
+            int missed = 1;
+            do {
+                long wanted = requested.get();
+                long emitted = 0;
+                while (emitted != wanted && !cancelled) {
+                    Optional<QueuedJob> job = poll(mayStart);
+                    if (job.isEmpty()) {
+                        break;
+                    }
+                    actual.onNext(job.get());
+                    emitted++;
+                }
+                if (emitted != 0 && wanted != Long.MAX_VALUE) {
+                    requested.addAndGet(-emitted);
+                }
+                missed = wip.addAndGet(-missed);
+            } while (missed != 0);
         }
     }
 

@@ -1,0 +1,193 @@
+package dev.enrich.pool;
+
+import dev.enrich.job.JobState;
+import dev.enrich.queue.JobQueue;
+import dev.enrich.queue.QueuedJob;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * Dispatch queued jobs: the queue's jobs as a Flux, consumed with bounded parallelism
+ * ({@code queue.take(gate).flatMap(run, concurrency)}). A free slot is a request to the queue and backpressure is the
+ * pool: at most {@code concurrency} jobs run, and no job leaves the queue before a slot is free for it.
+ *
+ * <p>A job that errors, throws, completes empty or is cancelled ends as a state and frees its slot; it never ends the
+ * Flux. The gate asked by the queue admits a job while dispatch is open and its tenant is under its running cap.
+ * Knows nothing of slot health or metrics: {@link DispatchListener}s observe it.
+ */
+final class Dispatcher {
+
+    private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+
+    private final JobQueue queue;
+    private final JobTask task;
+    private final Clock clock;
+    private final int concurrency;
+    private final int maxRunningPerTenant;
+    private final List<DispatchListener> listeners;
+    private final Map<String, Running> running = new ConcurrentHashMap<>();
+    /** Admitted jobs not yet finished, per tenant. */
+    private final Map<String, Integer> perTenant = new ConcurrentHashMap<>();
+    /** Admitted jobs not yet finished: taken from the queue (possibly not yet started) or running. */
+    private final AtomicInteger admitted = new AtomicInteger();
+    private volatile boolean open;
+    private volatile Sinks.Empty<Void> idle = Sinks.empty();
+    private @Nullable Disposable subscription; // guarded by this
+
+    /**
+     * @param concurrency jobs run at once, > 0 (checked by the caller)
+     * @param maxRunningPerTenant jobs of one tenant run at once, 0 = no cap
+     */
+    Dispatcher(JobQueue queue, JobTask task, Clock clock, int concurrency, int maxRunningPerTenant,
+            List<DispatchListener> listeners) {
+        this.queue = queue;
+        this.task = task;
+        this.clock = clock;
+        this.concurrency = concurrency;
+        this.maxRunningPerTenant = maxRunningPerTenant;
+        this.listeners = List.copyOf(listeners);
+    }
+
+    /** Return the dispatch: it never completes by itself and never errors because of a job. */
+    Flux<Void> jobs() {
+        return queue.take(this::admit).flatMap(this::run, concurrency);
+    }
+
+    /** Open dispatch, subscribing to {@link #jobs()} unless a subscription is live. */
+    synchronized void start() {
+        open = true;
+        if (subscription == null) {
+            // The edge of the dispatch flow: its Disposable is kept and disposed by drain or close.
+            subscription = jobs().subscribe(null, e -> log.error("job dispatch ended by an error", e));
+        }
+    }
+
+    /**
+     * Stop admitting jobs now; let running ones finish for up to {@code timeout}, then stop the rest as INTERRUPTED.
+     * The returned Mono completes when no job runs any more; the dispatch subscription is then disposed (a
+     * {@link #start} restarts it).
+     */
+    Mono<Void> drain(Duration timeout) {
+        Sinks.Empty<Void> whenIdle = Sinks.empty();
+        idle = whenIdle;
+        open = false;
+        if (admitted.get() == 0) {
+            whenIdle.tryEmitEmpty();
+        }
+        Mono<Void> done = whenIdle.asMono();
+        return done.timeout(timeout, Mono.defer(() -> {
+                    log.info("drain timeout reached, interrupting {} running job(s)", running.size());
+                    running.values().forEach(r -> r.stop.tryEmitValue(JobState.INTERRUPTED));
+                    return done;
+                }))
+                .then(Mono.fromRunnable(this::disposeIfClosed));
+    }
+
+    /** Stop admitting jobs and cut the dispatch: running jobs are cancelled and their slots freed. */
+    synchronized void close() {
+        open = false;
+        if (subscription != null) {
+            subscription.dispose();
+            subscription = null;
+        }
+    }
+
+    /** Ask a running job to stop with {@code reason}; return false when it is not running. */
+    boolean stop(String jobId, JobState reason) {
+        Running r = running.get(jobId);
+        if (r == null) {
+            return false;
+        }
+        r.stop.tryEmitValue(reason);
+        return true;
+    }
+
+    boolean isRunning(String jobId) {
+        return running.containsKey(jobId);
+    }
+
+    private synchronized void disposeIfClosed() {
+        if (!open) {
+            close();
+        }
+    }
+
+    /** Admit the queue's next job of {@code tenant}: a true answer counts as that job taken. */
+    private boolean admit(String tenant) {
+        admitted.incrementAndGet(); // before reading open: a drain either sees this job or this sees the drain
+        boolean[] underCap = {false};
+        if (open) {
+            perTenant.compute(tenant, (t, n) -> {
+                int count = n == null ? 0 : n;
+                if (maxRunningPerTenant > 0 && count >= maxRunningPerTenant) {
+                    return n;
+                }
+                underCap[0] = true;
+                return count + 1;
+            });
+        }
+        if (!underCap[0]) {
+            leave();
+        }
+        return underCap[0];
+    }
+
+    private Mono<Void> run(QueuedJob job) {
+        Running r = new Running(job, clock.millis(), Sinks.one(), new AtomicBoolean());
+        running.put(job.jobId(), r);
+        for (DispatchListener l : listeners) {
+            notify(l, () -> l.started(job, r.startMillis));
+        }
+        return Mono.defer(() -> task.run(job, r.stop.asMono()))
+                .onErrorResume(e -> {
+                    log.error("job task crashed job={} tenant={}", job.jobId(), job.tenant(), e);
+                    return Mono.just(JobState.FAILED);
+                })
+                .defaultIfEmpty(JobState.FAILED)
+                // Before the inner completes: flatMap requests the next job only after the slot is free.
+                .doOnNext(state -> finish(r, state))
+                .doOnCancel(() -> finish(r, JobState.INTERRUPTED))
+                .then();
+    }
+
+    private void finish(Running r, JobState state) {
+        if (!r.ended.compareAndSet(false, true)) {
+            return;
+        }
+        long end = clock.millis();
+        running.remove(r.job.jobId(), r);
+        perTenant.computeIfPresent(r.job.tenant(), (t, n) -> n == 1 ? null : n - 1);
+        for (DispatchListener l : listeners) {
+            notify(l, () -> l.finished(r.job, state, r.startMillis, end));
+        }
+        leave();
+    }
+
+    private void leave() {
+        if (admitted.decrementAndGet() == 0 && !open) {
+            idle.tryEmitEmpty();
+        }
+    }
+
+    private static void notify(DispatchListener listener, Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            log.error("dispatch listener {} failed", listener.getClass().getSimpleName(), e);
+        }
+    }
+
+    private record Running(QueuedJob job, long startMillis, Sinks.One<JobState> stop, AtomicBoolean ended) {}
+}

@@ -1,0 +1,87 @@
+package dev.enrich.pool;
+
+import dev.enrich.job.JobState;
+import dev.enrich.queue.QueuedJob;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Observe dispatch per worker slot: which slot runs which job, and each slot's health (jobs run, error rate, mean
+ * duration, uptime). A slot whose last {@code recycleAfterFailures} jobs all FAILED is recycled: its health and
+ * generation start over. A started job takes the slot freed longest ago. All methods hold one short lock.
+ */
+final class SlotTracker implements DispatchListener {
+
+    private static final Logger log = LoggerFactory.getLogger(SlotTracker.class);
+
+    private final int recycleAfterFailures;
+    private final Slot[] slots;
+    private final Deque<Slot> free = new ArrayDeque<>();
+    private final Map<String, Slot> byJob = new HashMap<>();
+    private long recycled;
+
+    SlotTracker(int size, int recycleAfterFailures, long nowMillis) {
+        this.recycleAfterFailures = recycleAfterFailures;
+        this.slots = new Slot[size];
+        for (int i = 0; i < size; i++) {
+            slots[i] = new Slot(i, nowMillis);
+            free.add(slots[i]);
+        }
+    }
+
+    @Override
+    public synchronized void started(QueuedJob job, long startMillis) {
+        Slot slot = free.poll();
+        if (slot == null) {
+            throw new IllegalStateException("no free slot for job " + job.jobId() + ": more jobs run than slots");
+        }
+        slot.jobId = job.jobId();
+        byJob.put(job.jobId(), slot);
+    }
+
+    @Override
+    public synchronized void finished(QueuedJob job, JobState state, long startMillis, long endMillis) {
+        Slot slot = byJob.remove(job.jobId());
+        if (slot == null) {
+            return;
+        }
+        slot.finished(endMillis - startMillis, state == JobState.FAILED);
+        if (slot.consecutiveFailures >= recycleAfterFailures) {
+            log.warn("recycling worker slot {} after {} consecutive failures", slot.number, slot.consecutiveFailures);
+            slot.recycle(endMillis);
+            recycled++;
+        }
+        free.add(slot);
+    }
+
+    /** Report all slots at {@code nowMillis}, consistently. */
+    synchronized Report report(long nowMillis) {
+        List<SlotHealth> health = new ArrayList<>(slots.length);
+        for (Slot s : slots) {
+            health.add(s.health(nowMillis));
+        }
+        return new Report(byJob.size(), recycled, List.copyOf(health));
+    }
+
+    /** Return the slot a running job occupies, or null. */
+    synchronized @Nullable Integer slotOf(String jobId) {
+        Slot slot = byJob.get(jobId);
+        return slot == null ? null : slot.number;
+    }
+
+    /**
+     * Report the slots at one instant.
+     *
+     * @param busy slots running a job
+     * @param recycled slots recycled since start
+     * @param health per-slot health, by slot number
+     */
+    record Report(int busy, long recycled, List<SlotHealth> health) {}
+}
