@@ -42,7 +42,7 @@ final class Dispatcher {
     private final Map<String, Integer> perTenant = new ConcurrentHashMap<>();
     /** Admitted jobs not yet finished: taken from the queue (possibly not yet started) or running. */
     private final AtomicInteger admitted = new AtomicInteger();
-    private volatile boolean open;
+    private volatile boolean open = true;
     private volatile Sinks.Empty<Void> idle = Sinks.empty();
     private @Nullable Disposable subscription; // guarded by this
 

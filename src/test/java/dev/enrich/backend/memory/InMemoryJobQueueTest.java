@@ -22,6 +22,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
 
 class InMemoryJobQueueTest {
 
@@ -289,5 +290,69 @@ class InMemoryJobQueueTest {
         assertThat(queue.poll(tenant -> true).map(QueuedJob::jobId)).hasValue("a1");
         assertThat(queue.size("a")).isEqualTo(1);
         assertThat(queue.size("b")).isZero();
+    }
+
+    @Test
+    void takeEmitsOnlyWhatIsRequestedInTheFairOrder() {
+        InMemoryJobQueue queue = new InMemoryJobQueue(10, 100);
+        queue.offer(batch("b1", "t"));
+        queue.offer(interactive("t1", "t"));
+        queue.offer(interactive("t2", "t"));
+        queue.offer(interactive("u1", "u"));
+
+        StepVerifier.create(queue.take(tenant -> true).map(QueuedJob::jobId), 0)
+                .then(() -> assertThat(queue.size()).isEqualTo(4))
+                .thenRequest(2)
+                .expectNext("t1", "u1")
+                .then(() -> assertThat(queue.size()).isEqualTo(2))
+                .thenRequest(1)
+                .expectNext("t2")
+                .thenCancel()
+                .verify();
+        assertThat(drain(queue)).containsExactly("b1");
+    }
+
+    @Test
+    void takeWaitsForOffersWhileRequestedAndStopsOnCancel() {
+        InMemoryJobQueue queue = new InMemoryJobQueue(10, 100);
+
+        StepVerifier.create(queue.take(tenant -> true).map(QueuedJob::jobId), 1)
+                .then(() -> queue.offerAll(List.of(interactive("a", "t"), interactive("b", "t"))))
+                .expectNext("a")
+                .then(() -> assertThat(queue.size()).isEqualTo(1))
+                .thenCancel()
+                .verify();
+        queue.offer(interactive("c", "t"));
+        assertThat(drain(queue)).containsExactly("b", "c");
+    }
+
+    @Test
+    void takeLeavesTenantsTheGateRefusesQueuedWithTheirTurn() {
+        InMemoryJobQueue queue = new InMemoryJobQueue(10, 100);
+        queue.offer(interactive("a1", "a"));
+        queue.offer(interactive("b1", "b"));
+        queue.offer(interactive("b2", "b"));
+        List<String> asked = new ArrayList<>();
+
+        StepVerifier.create(queue.take(tenant -> asked.add(tenant) && tenant.equals("b")).map(QueuedJob::jobId), 3)
+                .expectNext("b1", "b2")
+                .thenCancel()
+                .verify();
+        assertThat(asked).startsWith("a", "b");
+        assertThat(drain(queue)).containsExactly("a1");
+    }
+
+    @Test
+    void offerAllIsAllOrNothing() {
+        InMemoryJobQueue queue = new InMemoryJobQueue(3, 100);
+        queue.offer(interactive("a", "t"));
+
+        assertThat(queue.offerAll(List.of(interactive("b", "t"), interactive("c", "t"), interactive("d", "t"))))
+                .isFalse();
+        assertThat(queue.offerAll(List.of(interactive("b", "t"), interactive("a", "t")))).isFalse();
+        assertThat(queue.offerAll(List.of(interactive("b", "t"), interactive("b", "u")))).isFalse();
+        assertThat(queue.size()).isEqualTo(1);
+        assertThat(queue.offerAll(List.of(interactive("b", "t"), interactive("c", "t")))).isTrue();
+        assertThat(drain(queue)).containsExactly("a", "b", "c");
     }
 }
