@@ -197,6 +197,100 @@ class WorkerPoolTest {
         assertThat(List.of(pool.status().queued(), pool.status().queueCapacity())).containsExactly(1, 1);
     }
 
+    @Test
+    void cancellingRunningJobsUnderLoadLeaksNoSlot() {
+        WorkerPool pool = pool(2, controlled);
+        for (int i = 0; i < 6; i++) {
+            pool.submit(job("j" + i, "t"));
+        }
+
+        for (int i = 0; i < 6; i++) {
+            assertThat(pool.stopRunning("j" + i, JobState.CANCELLED)).isTrue();
+        }
+
+        assertThat(running.get()).isZero();
+        assertThat(maxRunning.get()).isEqualTo(2);
+        PoolStatus status = pool.status();
+        assertThat(List.of(status.busy(), status.idle(), status.queued())).containsExactly(0, 2, 0);
+        assertThat(status.slots()).extracting(SlotHealth::currentJobId).containsOnlyNulls();
+        assertThat(status.slots()).extracting(SlotHealth::jobsRun).containsOnly(3L);
+    }
+
+    @Test
+    void aCancelledQueuedJobNeverRuns() {
+        WorkerPool pool = pool(1, controlled);
+        pool.submit(job("a", "t"));
+        pool.submit(job("b", "t"));
+
+        assertThat(pool.removeQueued("b")).isTrue();
+        finish.get("a").tryEmitValue(JobState.COMPLETED);
+
+        assertThat(finish).doesNotContainKey("b");
+        assertThat(pool.status().busy()).isZero();
+    }
+
+    @Test
+    void aTenantAtItsRunningCapWaitsWhileOthersRun() {
+        WorkerPool pool = new WorkerPool(3, 3, 1, new InMemoryJobQueue(100, 8), controlled, clock,
+                new SimpleMeterRegistry());
+        pool.submit(job("a1", "a"));
+        pool.submit(job("a2", "a"));
+        pool.submit(job("b1", "b"));
+
+        assertThat(List.of(pool.isRunning("a1"), pool.isRunning("a2"), pool.isRunning("b1")))
+                .containsExactly(true, false, true);
+        assertThat(pool.status().idle()).isEqualTo(1);
+
+        finish.get("a1").tryEmitValue(JobState.COMPLETED);
+
+        assertThat(pool.isRunning("a2")).isTrue();
+    }
+
+    @Test
+    void resumeAfterADrainDispatchesAgain() {
+        WorkerPool pool = pool(1, controlled);
+        StepVerifier.create(pool.drain(Duration.ofSeconds(30)))
+                .assertNext(dropped -> assertThat(dropped).isEmpty())
+                .verifyComplete();
+        assertThat(pool.submit(job("refused", "t"))).isFalse();
+
+        pool.resume();
+
+        assertThat(pool.submit(job("a", "t"))).isTrue();
+        assertThat(pool.isRunning("a")).isTrue();
+    }
+
+    @Test
+    void closeCutsRunningJobsAndFreesTheirSlots() {
+        WorkerPool pool = pool(2, controlled);
+        pool.submit(job("a", "t"));
+        pool.submit(job("b", "t"));
+
+        pool.close();
+
+        assertThat(running.get()).isZero();
+        assertThat(pool.status().busy()).isZero();
+        assertThat(pool.isRunning("a")).isFalse();
+    }
+
+    @Test
+    void publishesAcquisitionBusyAndQueuedMeters() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        WorkerPool pool = new WorkerPool(1, 3, new InMemoryJobQueue(100, 8), controlled, clock, meters);
+        pool.submit(job("a", "t"));
+        pool.submit(job("b", "t"));
+        clock.advance(Duration.ofMillis(250));
+        finish.get("a").tryEmitValue(JobState.COMPLETED);
+
+        assertThat(meters.get("enrich.pool.busy").gauge().value()).isEqualTo(1.0);
+        assertThat(meters.get("enrich.pool.queued").gauge().value()).isZero();
+        assertThat(meters.get("enrich.pool.acquisition").timer().count()).isEqualTo(2);
+        assertThat(meters.get("enrich.pool.acquisition").timer().max(java.util.concurrent.TimeUnit.MILLISECONDS))
+                .isEqualTo(250.0);
+        assertThat(pool.status().acquisition().samples()).isEqualTo(2);
+        assertThat(pool.status().acquisition().maxMillis()).isEqualTo(250);
+    }
+
     private WorkerPool pool(int size, JobTask task) {
         return new WorkerPool(size, 3, new InMemoryJobQueue(100, 8), task, clock, new SimpleMeterRegistry());
     }
