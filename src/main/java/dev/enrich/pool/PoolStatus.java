@@ -12,7 +12,7 @@ import java.util.List;
  * @param queueCapacity the most jobs that can wait
  * @param accepting false while draining for shutdown
  * @param recycled slots recycled since start
- * @param acquisition queue-wait (acquisition) latency percentiles over recent jobs
+ * @param acquisition queue-wait (acquisition) latency percentiles, from the {@code enrich.pool.acquisition} timer
  * @param slots per-slot health
  */
 public record PoolStatus(
@@ -27,9 +27,10 @@ public record PoolStatus(
         List<SlotHealth> slots) {
 
     /**
-     * Summarise recent acquisition latencies in milliseconds.
+     * Summarise acquisition latencies in milliseconds, as the {@code enrich.pool.acquisition} timer publishes them:
+     * percentiles and max over its recent window (2 minutes by default), within 0.1 %.
      *
-     * @param samples how many recent jobs the figures cover
+     * @param samples how many jobs got a slot since start
      */
     public record Latency(int samples, long p50Millis, long p95Millis, long p99Millis, long maxMillis) {}
 }
