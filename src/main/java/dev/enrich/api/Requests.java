@@ -9,15 +9,6 @@ final class Requests {
     private Requests() {}
 
     /**
-     * Describe a session: the {@code metadata} part of an upload.
-     *
-     * @param title shown on the session's card
-     * @param notes free-form notes
-     * @param transcript a transcript, if the client has one
-     */
-    record SessionMetadata(@Nullable String title, @Nullable String notes, @Nullable String transcript) {}
-
-    /**
      * Ask for an enrichment.
      *
      * @param stages stage names; all when absent

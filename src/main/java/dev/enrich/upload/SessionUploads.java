@@ -1,0 +1,171 @@
+package dev.enrich.upload;
+
+import dev.enrich.config.EnrichProperties;
+import dev.enrich.engine.EnrichException;
+import dev.enrich.session.MediaKind;
+import dev.enrich.session.MediaRef;
+import dev.enrich.session.MediaSniffer;
+import dev.enrich.session.MediaStore;
+import dev.enrich.session.Session;
+import dev.enrich.session.SessionRepository;
+import dev.enrich.session.SessionText;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Take in a new session: check it, store its files (each checked by its content, not its declared type) and its long
+ * texts with the media, then keep it. Whatever ends an upload early (a refusal, an error, the client leaving) deletes
+ * what was stored for it.
+ */
+@Service
+public class SessionUploads {
+
+    /** The longest title, in characters. */
+    public static final int MAX_TITLE = 200;
+    /** The longest notes or transcript, in characters. */
+    public static final int MAX_TEXT = 1_000_000;
+
+    private final SessionRepository sessions;
+    private final MediaStore media;
+    private final Clock clock;
+    private final EnrichProperties.Media limits;
+
+    public SessionUploads(SessionRepository sessions, MediaStore media, Clock clock, EnrichProperties props) {
+        this.sessions = sessions;
+        this.media = media;
+        this.clock = clock;
+        this.limits = props.media();
+    }
+
+    /**
+     * Store and keep a new session of {@code tenant}.
+     *
+     * @param draft read only once the tenant is known to have room, so a refused upload is not parsed
+     * @param files stored one after the other: a refused file stops the upload before the next is written
+     * @return the kept session; fails with {@link EnrichException} (or a storage limit) on what it refuses
+     */
+    public Mono<Session> upload(String tenant, Mono<SessionDraft> draft, List<UploadFile> files) {
+        return Mono.fromRunnable(() -> checkFrames(files))
+                .then(sessions.checkRoom(tenant))
+                .then(Mono.usingWhen(Mono.fromSupplier(() -> UUID.randomUUID().toString()),
+                        id -> draft.switchIfEmpty(Mono.error(SessionUploads::untitled))
+                                .map(SessionUploads::check)
+                                .flatMap(checked -> store(tenant, id, checked, files))
+                                .flatMap(sessions::save),
+                        id -> Mono.empty(),
+                        (id, error) -> media.deleteSession(tenant, id),
+                        id -> media.deleteSession(tenant, id)));
+    }
+
+    /** Return the refusal of a session without a title. */
+    public static EnrichException untitled() {
+        return invalid("Give the session a title.");
+    }
+
+    private void checkFrames(List<UploadFile> files) {
+        long frames = files.stream().filter(f -> f.kind() == MediaKind.FRAMES).count();
+        if (frames > limits.maxFrames()) {
+            throw invalid("Too many screenshots: at most " + limits.maxFrames() + " per session.");
+        }
+    }
+
+    private static SessionDraft check(SessionDraft draft) {
+        if (draft.title() == null || draft.title().isBlank()) {
+            throw untitled();
+        }
+        if (draft.title().length() > MAX_TITLE) {
+            throw invalid("The title is too long: at most " + MAX_TITLE + " characters.");
+        }
+        if (length(draft.notes()) > MAX_TEXT || length(draft.transcript()) > MAX_TEXT) {
+            throw invalid("Notes and transcript are limited to a million characters each.");
+        }
+        return draft;
+    }
+
+    private Mono<Session> store(String tenant, String id, SessionDraft draft, List<UploadFile> files) {
+        return storeMedia(tenant, id, files).flatMap(refs -> storeText(tenant, id, draft.notes())
+                .flatMap(notes -> storeText(tenant, id, draft.transcript())
+                        .map(transcript -> new Session(id, tenant, draft.title().strip(), notes.orElse(null),
+                                transcript.orElse(null), refs, clock.instant()))));
+    }
+
+    // Long texts live with the media, not in memory: the session keeps their length and a preview.
+    private Mono<Optional<SessionText>> storeText(String tenant, String sessionId, @Nullable String raw) {
+        String text = raw == null || raw.isBlank() ? null : raw.strip();
+        if (text == null) {
+            return Mono.just(Optional.empty());
+        }
+        if (text.length() <= SessionText.PREVIEW_CHARS) {
+            return Mono.just(Optional.of(SessionText.inline(text)));
+        }
+        Flux<DataBuffer> bytes = Flux.defer(() -> Flux.just(
+                DefaultDataBufferFactory.sharedInstance.wrap(text.getBytes(StandardCharsets.UTF_8))));
+        return media.store(tenant, sessionId, bytes, Long.MAX_VALUE)
+                .map(stored -> Optional.of(SessionText.stored(stored.key(), text)));
+    }
+
+    // In order of kind (audio, video, frames), as the media store expects to find them.
+    private Mono<List<MediaRef>> storeMedia(String tenant, String sessionId, List<UploadFile> files) {
+        AtomicLong total = new AtomicLong();
+        long sessionLimit = limits.maxSessionSize().toBytes();
+        return Flux.fromIterable(files)
+                .sort((a, b) -> a.kind().compareTo(b.kind()))
+                .concatMap(file -> {
+                    long room = Math.min(limits.maxPartSize().toBytes(), sessionLimit - total.get());
+                    return media.store(tenant, sessionId, file.content(), room)
+                            .flatMap(stored -> sniff(file.kind(), stored))
+                            .doOnNext(stored -> total.addAndGet(stored.size()))
+                            .map(stored -> new MediaRef(file.kind(), stored.key(), stored.size(),
+                                    contentType(stored.format()), file.filename()));
+                })
+                .collectList();
+    }
+
+    // Check the stored bytes, not the declared type or name: the format is what the content says.
+    private Mono<SniffedMedia> sniff(MediaKind kind, MediaStore.Stored stored) {
+        return Mono.fromCallable(() -> {
+                    try (InputStream in = media.open(stored.key())) {
+                        return in.readNBytes(MediaSniffer.HEAD);
+                    }
+                })
+                .subscribeOn(Schedulers.boundedElastic())
+                .map(head -> {
+                    MediaSniffer.check(kind, head, stored.size()).ifPresent(problem -> {
+                        throw new EnrichException(problem.unsupported() ? EnrichException.Kind.UNSUPPORTED
+                                : EnrichException.Kind.UNPROCESSABLE, problem.detail());
+                    });
+                    return new SniffedMedia(stored.key(), stored.size(), MediaSniffer.format(head));
+                });
+    }
+
+    private static String contentType(String format) {
+        return switch (format) {
+            case "wav" -> "audio/wav";
+            case "mp4" -> "video/mp4";
+            case "png" -> "image/png";
+            default -> "image/jpeg";
+        };
+    }
+
+    private static EnrichException invalid(String detail) {
+        return new EnrichException(EnrichException.Kind.INVALID, detail);
+    }
+
+    private static int length(@Nullable String s) {
+        return s == null ? 0 : s.length();
+    }
+
+    private record SniffedMedia(String key, long size, String format) {}
+}
