@@ -1,6 +1,5 @@
 package dev.enrich.events;
 
-import java.time.Duration;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
 
@@ -12,9 +11,6 @@ import reactor.core.publisher.Sinks;
  * progress) follows {@link #published()}.
  */
 public final class EventPublisher {
-
-    /** The longest a publisher waits for another one's hand-over to {@link #published()} subscribers. */
-    private static final Duration HAND_OVER = Duration.ofSeconds(1);
 
     private final EventLog log;
     private final Sinks.Many<JobEvent> published = Sinks.many().multicast().directBestEffort();
@@ -57,12 +53,12 @@ public final class EventPublisher {
         return numbered;
     }
 
-    // Publishers run on many threads at once: each waits (briefly) for the hand-over of the one before it. With no
-    // subscriber, or none with demand, the event is simply not handed over; the sink never terminates.
+    // Publishers run on many threads at once: hand-overs are serialized by this short lock (subscribers only take the
+    // event and queue it). With no subscriber, or none with demand, the event is simply not handed over; the sink
+    // never terminates.
     private void handOver(JobEvent event) {
-        long deadline = System.nanoTime() + HAND_OVER.toNanos();
-        while (published.tryEmitNext(event) == Sinks.EmitResult.FAIL_NON_SERIALIZED && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
+        synchronized (published) {
+            published.tryEmitNext(event);
         }
     }
 
