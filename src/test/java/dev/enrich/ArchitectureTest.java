@@ -1,15 +1,22 @@
 package dev.enrich;
 
+import static com.tngtech.archunit.base.DescribedPredicate.describe;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.core.domain.JavaConstructorCall;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import dev.enrich.events.EventLog;
+import dev.enrich.events.EventPublisher;
+import dev.enrich.events.JobEvent;
+import org.reactivestreams.Publisher;
 
-/** Keep the layering: ports owned by the core, adapters depend on the core, no package cycles. */
+/** Keep the layering: ports owned by the core, adapters depend on the core, no package cycles, events one way. */
 @AnalyzeClasses(packages = "dev.enrich", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
@@ -68,4 +75,54 @@ class ArchitectureTest {
     static final ArchRule queuePortKnowsNoPool = noClasses()
             .that().resideInAPackage("dev.enrich.queue..")
             .should().dependOnClassesThat().resideInAPackage("dev.enrich.pool..");
+
+    /** The pipeline's signals flow up to the job runner; nothing in it reaches for what runs it or listens to it. */
+    @ArchTest
+    static final ArchRule pipelineReachesBackIntoNothing = noClasses()
+            .that().resideInAPackage("dev.enrich.pipeline..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.enrich.engine..", "dev.enrich.pool..",
+                    "dev.enrich.queue..", "dev.enrich.events..", "dev.enrich.job..", "dev.enrich.resilience..",
+                    "dev.enrich.ai..");
+
+    /** Retries are announced in the stage's own flux (RetryNotices in its context), never to a job or event log. */
+    @ArchTest
+    static final ArchRule resilienceKnowsNoJobsOrEvents = noClasses()
+            .that().resideInAPackage("dev.enrich.resilience..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.enrich.job..", "dev.enrich.events..",
+                    "dev.enrich.engine..", "dev.enrich.pool..", "dev.enrich.queue..", "dev.enrich.stage..");
+
+    /** The events package is below its transports and the engine. */
+    @ArchTest
+    static final ArchRule eventsKnowNoTransportOrEngine = noClasses()
+            .that().resideInAPackage("dev.enrich.events..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.enrich.api..", "dev.enrich.engine..",
+                    "dev.enrich.pool..", "dev.enrich.security..");
+
+    /** The API reads events through the events service (EventFeed) only: not the log port, not the publisher. */
+    @ArchTest
+    static final ArchRule apiReadsEventsThroughTheFeed = noClasses()
+            .that().resideInAPackage("dev.enrich.api..")
+            .should().dependOnClassesThat().belongToAnyOf(EventLog.class, EventPublisher.class);
+
+    /** Each kind of event has one factory, on JobEvent: nothing outside the events package builds one. */
+    @ArchTest
+    static final ArchRule eventsAreBuiltByTheirFactories = noClasses()
+            .that().resideOutsideOfPackage("dev.enrich.events..")
+            .should().callConstructorWhere(describe("a constructor of JobEvent",
+                    (JavaConstructorCall call) -> call.getTargetOwner().isEquivalentTo(JobEvent.class)));
+
+    /**
+     * A subscribe() in the middle of a chain starts a second, unordered flow. The few edges where a flow must be
+     * started (a lifecycle's own work, the worker pool's dispatch, settling a cancelled AI call's cost) are named
+     * here and keep their Disposable.
+     */
+    @ArchTest
+    static final ArchRule noSubscribeOutsideDocumentedEdges = noClasses()
+            .that().doNotHaveFullyQualifiedName("dev.enrich.engine.BatchEvents")
+            .and().doNotHaveFullyQualifiedName("dev.enrich.engine.EngineLifecycle")
+            .and().doNotHaveFullyQualifiedName("dev.enrich.pool.Dispatcher")
+            .and().doNotHaveFullyQualifiedName("dev.enrich.cost.MeteredAiProvider")
+            .should().callMethodWhere(describe("subscribe() on a publisher",
+                    (JavaMethodCall call) -> call.getName().equals("subscribe")
+                            && call.getTargetOwner().isAssignableTo(Publisher.class)));
 }

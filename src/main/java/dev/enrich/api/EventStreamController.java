@@ -4,22 +4,12 @@ import dev.enrich.config.EnrichProperties;
 import dev.enrich.config.LimitsProperties;
 import dev.enrich.engine.EngineLifecycle;
 import dev.enrich.engine.EnrichException;
-import dev.enrich.engine.EnrichmentService;
-import dev.enrich.events.EventLog;
-import dev.enrich.events.EventPublisher;
-import dev.enrich.events.EventType;
+import dev.enrich.events.EventFeed;
 import dev.enrich.events.JobEvent;
-import dev.enrich.job.Job;
-import dev.enrich.job.JobState;
 import dev.enrich.tenant.Caller;
 import dev.enrich.tenant.TenantResolver;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
@@ -45,11 +35,13 @@ import tools.jackson.databind.json.JsonMapper;
  * fresh snapshot when that is no longer held. Job and batch streams end after their terminal event; a reconnect
  * whose id already covers it gets 204 (EventSource then stops). Heartbeat comments keep idle streams open.
  *
+ * <p>What a subscriber is sent (snapshot, replay, live events, where the stream ends) comes from the {@link EventFeed};
+ * this controller only writes it as SSE frames ({@link SseFrames}: each event encoded once for all its streams, one
+ * heartbeat timer for all streams).
+ *
  * <p>Wire format: a stream opens with {@code retry:3000} and the comment {@code :stream open}; each event is
  * {@code id:<seq>}, {@code event:<type>}, {@code data:<JSON>}. The JSON omits null fields, so {@code etaSeconds} is
- * absent while the ETA is unknown. A fresh subscription to a finished job gets its snapshot numbered one before
- * the terminal event, then the terminal event (as held in the log), so ids always increase. Errors are
- * {@code application/problem+json}.
+ * absent while the ETA is unknown. Errors are {@code application/problem+json}.
  */
 @RestController
 @RequestMapping("/api/v1")
@@ -62,10 +54,8 @@ class EventStreamController {
     private static final byte[] END = new byte[0];
 
     private final TenantResolver tenants;
-    private final EnrichmentService service;
-    private final EventLog log;
+    private final EventFeed feed;
     private final EngineLifecycle lifecycle;
-    private final Clock clock;
     /** One timer for every open stream; each stream drops ticks it has no demand for. */
     private final Flux<byte[]> heartbeats;
     private final SseFrames frames;
@@ -74,15 +64,13 @@ class EventStreamController {
     /** Open streams per user (API key or token subject); entries go when they reach zero. */
     private final ConcurrentHashMap<String, Integer> open = new ConcurrentHashMap<>();
 
-    EventStreamController(TenantResolver tenants, EnrichmentService service, EventLog log,
-            EngineLifecycle lifecycle, Clock clock, EnrichProperties props, LimitsProperties limits, JsonMapper json) {
+    EventStreamController(TenantResolver tenants, EventFeed feed, EngineLifecycle lifecycle, EnrichProperties props,
+            LimitsProperties limits, JsonMapper json) {
         this.streamsPerUser = limits.streamsPerUser();
         this.retryAfter = props.pool().retryAfter();
         this.tenants = tenants;
-        this.service = service;
-        this.log = log;
+        this.feed = feed;
         this.lifecycle = lifecycle;
-        this.clock = clock;
         this.heartbeats = Flux.interval(props.events().heartbeat()).map(i -> SseFrames.HEARTBEAT).share();
         this.frames = new SseFrames(json);
     }
@@ -93,15 +81,8 @@ class EventStreamController {
             @RequestParam(name = "lastEventId", required = false) @Nullable String param,
             ServerWebExchange exchange) {
         Long last = lastEventId(header, param);
-        return tenants.caller(exchange).flatMap(caller -> service.job(caller.tenant(), id).flatMap(found -> {
-            String stream = EventPublisher.jobStream(id);
-            if (found.state().isTerminal() && coversEnd(last, stream)) {
-                return noContent(exchange);
-            }
-            Flux<List<JobEvent>> events = events(stream, last,
-                    opened -> service.job(found.tenant(), id).map(job -> snapshotOf(job, opened.lastSeq())));
-            return respond(exchange, caller, events, e -> e.type().isTerminal());
-        }));
+        return tenants.caller(exchange)
+                .flatMap(caller -> feed.job(caller.tenant(), id, last).flatMap(f -> respond(exchange, caller, f)));
     }
 
     @GetMapping(path = "/batches/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
@@ -110,19 +91,8 @@ class EventStreamController {
             @RequestParam(name = "lastEventId", required = false) @Nullable String param,
             ServerWebExchange exchange) {
         Long last = lastEventId(header, param);
-        return tenants.caller(exchange).flatMap(caller -> service.batch(caller.tenant(), id).flatMap(batch -> {
-            String stream = EventPublisher.batchStream(id);
-            return service.batchView(batch).flatMap(view -> {
-                if (view.state().isTerminal() && coversEnd(last, stream)) {
-                    return noContent(exchange);
-                }
-                Flux<List<JobEvent>> events = events(stream, last, opened -> service.batchView(batch)
-                        .map(v -> retype(EventPublisher.batchEvent(v, batch.tenant(), clock.instant()),
-                                EventType.SNAPSHOT, opened.lastSeq())));
-                return respond(exchange, caller, events, e -> (e.type() == EventType.BATCH
-                        || e.type() == EventType.SNAPSHOT) && e.jobId() == null && e.state().isTerminal());
-            });
-        }));
+        return tenants.caller(exchange)
+                .flatMap(caller -> feed.batch(caller.tenant(), id, last).flatMap(f -> respond(exchange, caller, f)));
     }
 
     @GetMapping(path = "/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
@@ -131,84 +101,8 @@ class EventStreamController {
             @RequestParam(name = "lastEventId", required = false) @Nullable String param,
             ServerWebExchange exchange) {
         Long last = lastEventId(header, param);
-        return tenants.caller(exchange).flatMap(caller -> {
-            String tenant = caller.tenant();
-            Flux<List<JobEvent>> events = events(EventPublisher.userStream(tenant), last,
-                    opened -> service.recentJobs(tenant, 100).map(service::view).collectList()
-                            .map(jobs -> new JobEvent(EventType.SNAPSHOT, opened.lastSeq(), 0, null, null, tenant,
-                                    JobState.RUNNING, 0, null, jobs.isEmpty() ? "No sessions yet." : "Your sessions.",
-                                    null, null, null, new UserSnapshot(jobs), clock.instant())));
-            return respond(exchange, caller, events, e -> false);
-        });
-    }
-
-    /** Carry the jobs a per-user snapshot shows. */
-    record UserSnapshot(List<dev.enrich.job.JobView> jobs) {}
-
-    // A reconnect whose id covers everything the stream holds; also true when the log forgot the stream (lastSeq 0),
-    // so a client of a finished job never loops on snapshot + terminal.
-    private boolean coversEnd(@Nullable Long last, String stream) {
-        return last != null && last >= log.lastSeq(stream);
-    }
-
-    /**
-     * Return the events a subscriber should see: a resumption that can be replayed gets exactly the missed events;
-     * anything else gets a snapshot numbered with the stream's last seq, then live events. A finished job's snapshot
-     * is followed by its terminal event, replayed from the log when held. Whatever happens, the log subscription is
-     * released.
-     */
-    private Flux<List<JobEvent>> events(String stream, @Nullable Long last,
-            Function<EventLog.Opened, Mono<JobEvent>> snapshot) {
-        return Flux.defer(() -> {
-            // A fresh subscriber also gets the last held event, to follow a finished job's snapshot.
-            long after = last != null ? last : log.lastSeq(stream) - 1;
-            EventLog.Opened opened = log.open(stream, after);
-            AtomicBoolean subscribed = new AtomicBoolean();
-            Flux<List<JobEvent>> events = opened.batches().doOnSubscribe(s -> subscribed.set(true));
-            Flux<List<JobEvent>> body;
-            if (last != null && !opened.gap() && last <= opened.lastSeq()) {
-                body = events;
-            } else {
-                boolean endHeld = last == null && after >= 0 && !opened.gap();
-                body = snapshot.apply(opened).flatMapMany(s -> {
-                    long seq = s.seq();
-                    return !finishedJob(s) ? once(s).concatWith(after(events, seq))
-                            : endHeld ? once(s.withSeq(seq - 1)).concatWith(after(events, seq - 1))
-                            : Flux.just(List.of(s.withSeq(Math.max(0, seq - 1)),
-                                    retype(s, EventType.valueOf(s.state().name()), seq)));
-                });
-            }
-            return body.doFinally(signal -> {
-                if (!subscribed.get()) {
-                    // Unregister a subscription nobody consumed (finished job, failed snapshot, early cancel).
-                    opened.batches().subscribe().dispose();
-                }
-            });
-        });
-    }
-
-    // Drop events already covered by a snapshot numbered `seq`; batches left empty are dropped too.
-    private static Flux<List<JobEvent>> after(Flux<List<JobEvent>> batches, long seq) {
-        return batches.mapNotNull(batch -> {
-            if (batch.get(0).seq() > seq) {
-                return batch;
-            }
-            List<JobEvent> later = batch.stream().filter(e -> e.seq() > seq).toList();
-            return later.isEmpty() ? null : later;
-        });
-    }
-
-    // A stream may stay open for hours: let go of its snapshot (up to 100 job views) once it has been sent.
-    private static Flux<List<JobEvent>> once(JobEvent event) {
-        AtomicReference<@Nullable JobEvent> held = new AtomicReference<>(event);
-        return Mono.fromSupplier(() -> {
-            JobEvent snapshot = held.getAndSet(null);
-            return snapshot == null ? null : List.of(snapshot);
-        }).flux();
-    }
-
-    private static boolean finishedJob(JobEvent snapshot) {
-        return snapshot.jobId() != null && snapshot.state().isTerminal();
+        return tenants.caller(exchange)
+                .flatMap(caller -> feed.user(caller.tenant(), last).flatMap(f -> respond(exchange, caller, f)));
     }
 
     // End after an event `ends` accepts; open with a comment (flushes the headers) and keep idle streams alive.
@@ -217,8 +111,11 @@ class EventStreamController {
     // yet, so the caller gets a plain 429 problem instead of a stream.
     // Frames are written with writeWith, not as ServerSentEvents: each event's bytes are shared by all its streams,
     // and Reactor Netty flushes once per burst of frames instead of once per frame.
-    private Mono<Void> respond(ServerWebExchange exchange, Caller caller, Flux<List<JobEvent>> events,
-            Predicate<JobEvent> ends) {
+    private Mono<Void> respond(ServerWebExchange exchange, Caller caller, EventFeed.Feed feed) {
+        if (feed.finished()) {
+            return noContent(exchange);
+        }
+        Predicate<JobEvent> ends = feed.ends();
         String user = caller.tenant() + "/" + caller.subject();
         ServerHttpResponse response = exchange.getResponse();
         Flux<byte[]> body = Flux.defer(() -> {
@@ -232,7 +129,7 @@ class EventStreamController {
             headers.setContentType(EVENT_STREAM);
             headers.setCacheControl("no-cache");
             headers.set("X-Accel-Buffering", "no");
-            Flux<byte[]> sse = events.map(batch -> frames.chunk(batch, ends))
+            Flux<byte[]> sse = feed.batches().map(batch -> frames.chunk(batch, ends))
                     .takeUntil(SseFrames.Chunk::ends)
                     .map(SseFrames.Chunk::bytes)
                     .concatWith(Mono.just(END));
@@ -252,19 +149,6 @@ class EventStreamController {
 
     private void release(String user) {
         open.computeIfPresent(user, (k, n) -> n > 1 ? n - 1 : null);
-    }
-
-    private JobEvent snapshotOf(Job job, long seq) {
-        return EventPublisher.jobEvent(EventType.SNAPSHOT, job, null, service.view(job), clock.instant())
-                .withSeq(seq)
-                .withJobSeq(seq);
-    }
-
-    // The same event under another name and number (a batch view as a snapshot, a finished job's terminal event).
-    private static JobEvent retype(JobEvent e, EventType type, long seq) {
-        return new JobEvent(type, seq, e.jobId() == null ? 0 : seq, e.jobId(), e.batchId(), e.tenant(), e.state(),
-                e.progress(), e.etaSeconds(), e.message(), null, null, null,
-                type == EventType.SNAPSHOT ? e.detail() : null, e.at());
     }
 
     private static @Nullable Long lastEventId(@Nullable String header, @Nullable String param) {

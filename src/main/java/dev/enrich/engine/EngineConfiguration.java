@@ -5,6 +5,7 @@ import dev.enrich.ai.AiProvider;
 import dev.enrich.config.AiProperties;
 import dev.enrich.config.EnrichProperties;
 import dev.enrich.config.LimitsProperties;
+import dev.enrich.events.EventFeed;
 import dev.enrich.events.EventLog;
 import dev.enrich.events.EventPublisher;
 import dev.enrich.job.BatchRepository;
@@ -15,7 +16,6 @@ import dev.enrich.pipeline.StageRegistry;
 import dev.enrich.pool.WorkerPool;
 import dev.enrich.progress.DurationModel;
 import dev.enrich.queue.JobQueue;
-import dev.enrich.resilience.RetryListener;
 import dev.enrich.session.MediaStore;
 import dev.enrich.session.SessionRepository;
 import dev.enrich.stage.audio.AiTranscriptionStage;
@@ -31,7 +31,6 @@ import dev.enrich.stage.video.VideoStage;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
@@ -72,11 +71,6 @@ class EngineConfiguration {
     }
 
     @Bean
-    RetryListener retryListener(JobRepository jobs, EventPublisher events, Clock clock) {
-        return new RetryEvents(jobs, events, clock);
-    }
-
-    @Bean
     AiCache aiCache() {
         return new AiCache(10_000);
     }
@@ -92,6 +86,16 @@ class EngineConfiguration {
     }
 
     @Bean
+    EventFeed eventFeed(EventLog log, EnrichmentService service, Clock clock) {
+        return new EventFeed(log, service, clock);
+    }
+
+    @Bean
+    BatchEvents batchEvents(EventPublisher events, EnrichmentService service, Clock clock) {
+        return new BatchEvents(events, service::batchView, clock, Schedulers.parallel());
+    }
+
+    @Bean
     Pipeline pipeline(StageRegistry stages, Scheduler stageScheduler, MediaStore media) {
         return new Pipeline(stages, stageScheduler, media);
     }
@@ -99,48 +103,23 @@ class EngineConfiguration {
     @Bean
     WorkerPool workerPool(EnrichProperties props, JobQueue queue, JobRepository jobs, SessionRepository sessions,
             Pipeline pipeline, EventPublisher events, DurationModel durations, Clock clock, MeterRegistry meters,
-            ServiceHolder holder, LimitsProperties limits) {
+            LimitsProperties limits) {
         JobRunner runner = new JobRunner(jobs, sessions, pipeline, events, durations, clock,
-                props.events().progressInterval(), job -> holder.get().jobFinished(job));
+                props.events().progressInterval());
         return new WorkerPool(props.pool().effectiveConcurrency(), props.pool().recycleAfterFailures(),
                 limits.maxRunningJobs(), queue, runner, clock, meters);
     }
 
     @Bean
-    ServiceHolder serviceHolder() {
-        return new ServiceHolder();
-    }
-
-    @Bean
     EnrichmentService enrichmentService(SessionRepository sessions, JobRepository jobs, BatchRepository batches,
-            WorkerPool pool, EventPublisher events, Clock clock, EnrichProperties props, LimitsProperties limits,
-            ServiceHolder holder) {
-        EnrichmentService service = new EnrichmentService(sessions, jobs, batches, pool, events, clock,
-                props.pool().retryAfter(), limits.maxQueuedJobs());
-        holder.set(service);
-        return service;
+            WorkerPool pool, EventPublisher events, Clock clock, EnrichProperties props, LimitsProperties limits) {
+        return new EnrichmentService(sessions, jobs, batches, pool, events, clock, props.pool().retryAfter(),
+                limits.maxQueuedJobs());
     }
 
     @Bean
     EngineLifecycle engineLifecycle(WorkerPool pool, JobRepository jobs, EventPublisher events, Clock clock,
             EnrichProperties props, ApplicationEventPublisher publisher) {
         return new EngineLifecycle(pool, jobs, events, clock, props.pool().drainTimeout(), publisher);
-    }
-
-    /** Break the runner → service → pool → runner cycle: the runner reports finished jobs through this. */
-    static final class ServiceHolder {
-        private final AtomicReference<EnrichmentService> service = new AtomicReference<>();
-
-        void set(EnrichmentService s) {
-            service.set(s);
-        }
-
-        EnrichmentService get() {
-            EnrichmentService s = service.get();
-            if (s == null) {
-                throw new IllegalStateException("EnrichmentService not wired yet");
-            }
-            return s;
-        }
     }
 }

@@ -1,7 +1,7 @@
 package dev.enrich.engine;
 
 import dev.enrich.events.EventPublisher;
-import dev.enrich.events.EventType;
+import dev.enrich.events.JobEvent;
 import dev.enrich.job.JobRepository;
 import dev.enrich.job.JobState;
 import dev.enrich.pool.WorkerPool;
@@ -14,6 +14,8 @@ import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -35,6 +37,8 @@ public final class EngineLifecycle implements SmartLifecycle {
     private final ApplicationEventPublisher publisher;
     private volatile Sinks.Empty<Void> streamsEnd = Sinks.empty();
     private volatile boolean running;
+    /** The drain under way, if any: stop(Runnable) is asynchronous, so the drain runs on its own (the edge). */
+    private volatile Disposable drain = Disposables.disposed();
 
     EngineLifecycle(WorkerPool pool, JobRepository jobs, EventPublisher events, Clock clock, Duration drainTimeout,
             ApplicationEventPublisher publisher) {
@@ -60,6 +64,8 @@ public final class EngineLifecycle implements SmartLifecycle {
         if (running) {
             return;
         }
+        // A start after a stop whose drain has not ended (its phase timed out): that drain ends now, callback included.
+        drain.dispose();
         streamsEnd = Sinks.empty();
         pool.resume();
         AvailabilityChangeEvent.publish(publisher, this, ReadinessState.ACCEPTING_TRAFFIC);
@@ -75,7 +81,7 @@ public final class EngineLifecycle implements SmartLifecycle {
     public void stop(Runnable callback) {
         log.info("draining: no new jobs; waiting up to {} for running jobs", drainTimeout);
         AvailabilityChangeEvent.publish(publisher, this, ReadinessState.REFUSING_TRAFFIC);
-        pool.drain(drainTimeout)
+        drain = pool.drain(drainTimeout)
                 .flatMapMany(Flux::fromIterable)
                 .concatMap(this::interruptQueued)
                 .then()
@@ -96,8 +102,7 @@ public final class EngineLifecycle implements SmartLifecycle {
                 .map(job -> job.withState(JobState.INTERRUPTED, "Interrupted by a restart. You can retry it.",
                         clock.instant()))
                 .flatMap(jobs::save)
-                .doOnNext(job -> events.publish(
-                        EventPublisher.jobEvent(EventType.INTERRUPTED, job, null, null, clock.instant())))
+                .doOnNext(job -> events.publish(JobEvent.ended(job, clock.instant())))
                 .then();
     }
 

@@ -1,7 +1,8 @@
 package dev.enrich.engine;
 
 import dev.enrich.events.EventPublisher;
-import dev.enrich.events.EventType;
+import dev.enrich.events.JobEvent;
+import dev.enrich.events.SnapshotSource;
 import dev.enrich.job.Batch;
 import dev.enrich.job.BatchRepository;
 import dev.enrich.job.BatchView;
@@ -34,9 +35,10 @@ import reactor.core.publisher.Mono;
 
 /**
  * Accept enrichment requests, cancel jobs and show jobs and batches to their owners. The API's one entry to the
- * engine; every call is scoped by tenant, so another tenant's ids are simply not found.
+ * engine; every call is scoped by tenant, so another tenant's ids are simply not found. Also what event stream
+ * snapshots show ({@link SnapshotSource}).
  */
-public final class EnrichmentService {
+public final class EnrichmentService implements SnapshotSource {
 
     private final SessionRepository sessions;
     private final JobRepository jobs;
@@ -89,8 +91,7 @@ public final class EnrichmentService {
                             clock.instant());
                     return enqueue(created, batch)
                             .then(Mono.defer(() -> batchView(batch)))
-                            .doOnNext(view -> events.publishBatch(
-                                    EventPublisher.batchEvent(view, tenant, clock.instant())))
+                            .doOnNext(view -> events.publishBatch(JobEvent.batch(view, tenant, clock.instant())))
                             .thenReturn(batch);
                 }));
     }
@@ -104,10 +105,7 @@ public final class EnrichmentService {
             }
             if (pool.removeQueued(jobId)) {
                 Job cancelled = job.withState(JobState.CANCELLED, "Cancelled.", clock.instant());
-                return jobs.save(cancelled).doOnNext(j -> {
-                    events.publish(EventPublisher.jobEvent(EventType.CANCELLED, j, null, null, clock.instant()));
-                    jobFinished(j);
-                });
+                return jobs.save(cancelled).doOnNext(j -> events.publish(JobEvent.ended(j, clock.instant())));
             }
             if (pool.stopRunning(jobId, JobState.CANCELLED)) {
                 return Mono.just(job.withProgress(job.progress(), job.etaSeconds(), "Cancelling..."));
@@ -118,10 +116,7 @@ public final class EnrichmentService {
                     return Mono.just(current);
                 }
                 Job cancelled = current.withState(JobState.CANCELLED, "Cancelled.", clock.instant());
-                return jobs.save(cancelled).doOnNext(j -> {
-                    events.publish(EventPublisher.jobEvent(EventType.CANCELLED, j, null, null, clock.instant()));
-                    jobFinished(j);
-                });
+                return jobs.save(cancelled).doOnNext(j -> events.publish(JobEvent.ended(j, clock.instant())));
             });
         });
     }
@@ -160,11 +155,13 @@ public final class EnrichmentService {
     }
 
     /** Find a job of a tenant; fails NOT_FOUND. */
+    @Override
     public Mono<Job> job(String tenant, String jobId) {
         return jobs.find(tenant, jobId).switchIfEmpty(Mono.error(() -> EnrichException.notFound("job")));
     }
 
     /** Show a job with its queue position and expected start while queued. */
+    @Override
     public JobView view(Job job) {
         Integer position = null;
         Long expectedStart = null;
@@ -197,6 +194,18 @@ public final class EnrichmentService {
                         pool.meanJobDuration().orElse(null)));
     }
 
+    /** Show a batch of a tenant: counts by state, overall progress and ETA; fails NOT_FOUND. */
+    @Override
+    public Mono<BatchView> batchView(String tenant, String batchId) {
+        return batch(tenant, batchId).flatMap(this::batchView);
+    }
+
+    /** List the views of a tenant's recent jobs, newest first. */
+    @Override
+    public Flux<JobView> recentJobViews(String tenant, int limit) {
+        return recentJobs(tenant, limit).map(this::view);
+    }
+
     /** Return the latest job of a session with its stage results so far; fails NOT_FOUND. */
     public Mono<Results> results(String tenant, String sessionId) {
         return sessions.find(tenant, sessionId)
@@ -219,17 +228,6 @@ public final class EnrichmentService {
             ordered.putAll(results);
             results = Collections.unmodifiableMap(ordered);
         }
-    }
-
-    /** Publish the batch's new view when one of its jobs ended. */
-    void jobFinished(Job job) {
-        String batchId = job.batchId();
-        if (batchId == null) {
-            return;
-        }
-        batches.findById(batchId)
-                .flatMap(this::batchView)
-                .subscribe(view -> events.publishBatch(EventPublisher.batchEvent(view, job.tenant(), clock.instant())));
     }
 
     // All or nothing: the repository keeps every job (it may be full) and the pool admits them all, or none is kept.

@@ -1,7 +1,7 @@
 package dev.enrich.engine;
 
 import dev.enrich.events.EventPublisher;
-import dev.enrich.events.EventType;
+import dev.enrich.events.JobEvent;
 import dev.enrich.job.Job;
 import dev.enrich.job.JobRepository;
 import dev.enrich.job.JobState;
@@ -14,16 +14,16 @@ import dev.enrich.pipeline.StageResult;
 import dev.enrich.pipeline.StageState;
 import dev.enrich.pool.JobTask;
 import dev.enrich.progress.DurationModel;
-import dev.enrich.progress.EtaText;
 import dev.enrich.progress.JobProgress;
 import dev.enrich.queue.QueuedJob;
 import dev.enrich.session.Session;
 import dev.enrich.session.SessionRepository;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +32,10 @@ import reactor.core.publisher.Mono;
 /**
  * Run one job in a worker slot: drive the pipeline, keep the job's state, progress and ETA, checkpoint stage
  * results, and publish events. Progress events are throttled to one per {@code progressInterval} per job.
+ *
+ * <p>Every event of a job is published from the job's one serial chain of pipeline signals, in order: a stage's
+ * {@code retrying} events come between its {@code stage} events. What others derive from job events (batch progress)
+ * they derive from {@link EventPublisher#published()}; the runner calls back no one.
  */
 final class JobRunner implements JobTask {
 
@@ -44,10 +48,9 @@ final class JobRunner implements JobTask {
     private final DurationModel durations;
     private final Clock clock;
     private final Duration progressInterval;
-    private final Consumer<Job> onFinished;
 
     JobRunner(JobRepository jobs, SessionRepository sessions, Pipeline pipeline, EventPublisher events,
-            DurationModel durations, Clock clock, Duration progressInterval, Consumer<Job> onFinished) {
+            DurationModel durations, Clock clock, Duration progressInterval) {
         this.jobs = jobs;
         this.sessions = sessions;
         this.pipeline = pipeline;
@@ -55,7 +58,6 @@ final class JobRunner implements JobTask {
         this.durations = durations;
         this.clock = clock;
         this.progressInterval = progressInterval;
-        this.onFinished = onFinished;
     }
 
     @Override
@@ -82,7 +84,7 @@ final class JobRunner implements JobTask {
         run.job = queuedJob.withState(JobState.RUNNING, "Starting...", clock.instant());
         log.info("job started job={} tenant={} stages={}", queuedJob.id(), queuedJob.tenant(),
                 queuedJob.requested());
-        return save(run, EventType.PROGRESS, null)
+        return save(run, (job, at) -> JobEvent.progress(job, null, at))
                 .thenMany(pipeline.run(queuedJob.id(), session, queuedJob.requested(), checkpoint))
                 .takeUntilOther(stopSignal)
                 // The shutdown took what a stage needed: the job stops as if the drain had interrupted it.
@@ -109,7 +111,12 @@ final class JobRunner implements JobTask {
             progress.stageStarted(stage, now);
             run.job = run.job.withStage(stage, s -> s.running(clock.instant(), stage.activity()));
             updateProgress(run, stage.activity(), now);
-            return save(run, EventType.STAGE, stage);
+            return save(run, (job, at) -> JobEvent.stage(job, stage, at));
+        }
+        if (signal instanceof PipelineSignal.Retrying r) {
+            // Said, not kept: the job's own message moves on with the stage's next progress.
+            return Mono.fromRunnable(() -> events.publish(JobEvent.retrying(run.job, stage, r.attempt(),
+                    r.maxAttempts(), r.delay(), clock.instant())));
         }
         if (signal instanceof PipelineSignal.Progressed p) {
             progress.stageProgress(stage, p.fraction(), now);
@@ -119,7 +126,7 @@ final class JobRunner implements JobTask {
             }
             run.lastProgressEventMillis = now;
             updateProgress(run, p.message(), now);
-            return save(run, EventType.PROGRESS, stage);
+            return save(run, (job, at) -> JobEvent.progress(job, stage, at));
         }
         StageResult result = ((PipelineSignal.Finished) signal).result();
         boolean fresh = checkpoint.get(stage) != result;
@@ -129,7 +136,7 @@ final class JobRunner implements JobTask {
         run.job = run.job.withStage(stage, s -> s.finished(result.state(), said, result.path(), clock.instant()));
         updateProgress(run, run.job.message(), now);
         Mono<Void> checkpointed = fresh ? jobs.saveResult(run.job.id(), stage, result) : Mono.empty();
-        return checkpointed.then(save(run, EventType.STAGE, stage));
+        return checkpointed.then(save(run, (job, at) -> JobEvent.stage(job, stage, at)));
     }
 
     private void updateProgress(Run run, String message, long now) {
@@ -147,22 +154,15 @@ final class JobRunner implements JobTask {
         }
         run.job = job.withState(state, message, clock.instant());
         log.info("job finished job={} tenant={} state={}", run.job.id(), run.job.tenant(), state);
-        EventType type = EventType.valueOf(state.name());
-        return save(run, type, null)
-                .then(Mono.fromRunnable(() -> onFinished.accept(run.job)))
-                .thenReturn(state);
+        return save(run, JobEvent::ended).thenReturn(state);
     }
 
-    private Mono<Void> save(Run run, EventType type, @Nullable StageName stage) {
+    // Store the job as it is now, then publish the event `event` makes of what was stored.
+    private Mono<Void> save(Run run, BiFunction<Job, Instant, JobEvent> event) {
         Job snapshot = run.job;
         return jobs.save(snapshot)
-                .doOnNext(saved -> events.publish(EventPublisher.jobEvent(type, saved, stage, etaDetail(saved),
-                        clock.instant())))
+                .doOnNext(saved -> events.publish(event.apply(saved, clock.instant())))
                 .then();
-    }
-
-    private static @Nullable Object etaDetail(Job job) {
-        return job.state().isTerminal() ? null : Map.of("etaText", EtaText.describe(job.etaSeconds()));
     }
 
     /** Hold a running job's latest state; touched only from the job's serial signal chain. */

@@ -57,7 +57,17 @@ public interface EventLog {
      *
      * @param lastSeq the stream's last sequence number at the moment of opening
      * @param gap true when {@code afterSeq} asked for events that are no longer held
-     * @param batches replayed events (if any), then live events, in batches
+     * @param batches replayed events (if any), then live events, in batches; subscribe at most once
+     * @param onRelease unregisters the subscription when {@code batches} will not be subscribed after all
      */
-    record Opened(long lastSeq, boolean gap, Flux<List<JobEvent>> batches) {}
+    record Opened(long lastSeq, boolean gap, Flux<List<JobEvent>> batches, Runnable onRelease) {
+
+        /**
+         * Let go of a subscription nobody will consume (a finished job's snapshot, a failed snapshot, a client gone
+         * before the body started); a subscription that was consumed is released by cancelling it instead.
+         */
+        public void release() {
+            onRelease.run();
+        }
+    }
 }

@@ -1,19 +1,19 @@
 package dev.enrich.events;
 
-import dev.enrich.job.BatchView;
-import dev.enrich.job.Job;
-import dev.enrich.job.StageStatus;
-import dev.enrich.pipeline.StageName;
-import java.time.Instant;
-import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
 
 /**
  * Publish job and batch events to their streams: a job event goes to the job's stream, its batch's stream and its
  * owner's stream, each numbering it in turn; {@code jobSeq} keeps the job stream's number everywhere.
+ *
+ * <p>Build events with the factories of {@link JobEvent}. What is derived from job events in this process (batch
+ * progress) follows {@link #published()}.
  */
 public final class EventPublisher {
 
     private final EventLog log;
+    private final Sinks.Many<JobEvent> published = Sinks.many().multicast().directBestEffort();
 
     public EventPublisher(EventLog log) {
         this.log = log;
@@ -34,24 +34,10 @@ public final class EventPublisher {
         return "user:" + tenant;
     }
 
-    /** Build an event describing a job as it is now. */
-    public static JobEvent jobEvent(EventType type, Job job, @Nullable StageName stage, @Nullable Object detail,
-            Instant at) {
-        StageStatus status = stage == null ? null : job.stages().get(stage);
-        return new JobEvent(type, 0, 0, job.id(), job.batchId(), job.tenant(), job.state(), job.progress(),
-                job.etaSeconds(), status != null && type == EventType.STAGE && status.message() != null
-                        ? status.message() : job.message(),
-                stage == null ? null : stage.id(), status == null ? null : status.state(),
-                status == null ? null : status.progress(), detail, at);
-    }
-
-    /** Build an event describing a batch as it is now. */
-    public static JobEvent batchEvent(BatchView batch, String tenant, Instant at) {
-        return new JobEvent(EventType.BATCH, 0, 0, null, batch.id(), tenant, batch.state(), batch.progress(),
-                batch.etaSeconds(), batch.message(), null, null, null, batch, at);
-    }
-
-    /** Append a job event to the job, batch and user streams; return it as numbered in the job stream. */
+    /**
+     * Append a job event to the job, batch and user streams, then hand it to the {@link #published()} subscribers;
+     * return it as numbered in the job stream.
+     */
     public JobEvent publish(JobEvent event) {
         if (event.jobId() == null) {
             throw new IllegalArgumentException("jobId must be set on a job event");
@@ -62,7 +48,27 @@ public final class EventPublisher {
             log.append(batchStream(event.batchId()), shared);
         }
         log.append(userStream(event.tenant()), shared);
-        return stored.withJobSeq(stored.seq());
+        JobEvent numbered = stored.withJobSeq(stored.seq());
+        handOver(numbered);
+        return numbered;
+    }
+
+    // Publishers run on many threads at once: hand-overs are serialized by this short lock (subscribers only take the
+    // event and queue it). With no subscriber, or none with demand, the event is simply not handed over; the sink
+    // never terminates.
+    private void handOver(JobEvent event) {
+        synchronized (published) {
+            published.tryEmitNext(event);
+        }
+    }
+
+    /**
+     * Return the job events this instance publishes from now on, each once, in the order they were published (so in
+     * order per job); hot, never completes. A subscriber sees only what is published while it has demand: it should
+     * take what it needs at once (filter, then buffer) and do its work elsewhere, never on the publisher's thread.
+     */
+    public Flux<JobEvent> published() {
+        return published.asFlux();
     }
 
     /** End every live subscription once it has been sent what was published so far (shutdown). */

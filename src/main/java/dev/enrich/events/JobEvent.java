@@ -2,9 +2,17 @@ package dev.enrich.events;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.enrich.job.BatchView;
+import dev.enrich.job.Job;
 import dev.enrich.job.JobState;
+import dev.enrich.job.JobView;
+import dev.enrich.job.StageStatus;
+import dev.enrich.pipeline.StageName;
 import dev.enrich.pipeline.StageState;
+import dev.enrich.progress.EtaText;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -13,6 +21,9 @@ import org.jspecify.annotations.Nullable;
  * <p>{@code seq} is the sequence number in the stream the event is delivered on (1, 2, ...); {@code jobSeq} is its
  * number in the job's own stream, so the same event keeps one identity across the job, batch and user streams.
  * Immutable; {@link #withSeq} returns a copy.
+ *
+ * <p>Each kind of event has one factory here ({@link #progress}, {@link #stage}, {@link #retrying}, {@link #ended},
+ * {@link #batch} and the three snapshots); nothing else builds events.
  *
  * @param type event name
  * @param seq sequence in the delivering stream (0 until appended)
@@ -47,6 +58,111 @@ public record JobEvent(
         @Nullable Double stageProgress,
         @Nullable Object detail,
         Instant at) {
+
+    /** Say, while a job runs, what its overall progress is; {@code stage} names the stage that moved, if any. */
+    public static JobEvent progress(Job job, @Nullable StageName stage, Instant at) {
+        return of(EventType.PROGRESS, job, stage, job.message(), eta(job), at);
+    }
+
+    /** Say that a stage of a job started or finished; the message is the stage's own when it has one. */
+    public static JobEvent stage(Job job, StageName stage, Instant at) {
+        StageStatus status = job.stages().get(stage);
+        String message = status != null && status.message() != null ? status.message() : job.message();
+        return of(EventType.STAGE, job, stage, message, eta(job), at);
+    }
+
+    /**
+     * Say that a call of a running stage failed and will be tried again after {@code delay}, in short friendly words
+     * ("Couldn't reach the AI service. Retrying in 4s..."): never the error, a status code or a cost.
+     *
+     * @param attempt the attempt about to be made, 2 for the first retry
+     */
+    public static JobEvent retrying(Job job, StageName stage, int attempt, int maxAttempts, Duration delay,
+            Instant at) {
+        long seconds = Math.max(1, Math.round(delay.toMillis() / 1000.0));
+        return of(EventType.RETRYING, job, stage, retryingMessage(seconds),
+                new RetryDetail(attempt, maxAttempts, seconds), at);
+    }
+
+    /** Return the words a {@link #retrying} event shows while waiting {@code seconds} (at least 1). */
+    static String retryingMessage(long seconds) {
+        return "Couldn't reach the AI service. Retrying in " + seconds + "s...";
+    }
+
+    /**
+     * Say how a job ended: the event is named after its terminal state ({@code completed}, {@code partial},
+     * {@code failed}, {@code cancelled}, {@code interrupted}).
+     *
+     * @throws IllegalArgumentException if the job has not ended
+     */
+    public static JobEvent ended(Job job, Instant at) {
+        if (!job.state().isTerminal()) {
+            throw new IllegalArgumentException("job must have ended, but was " + job.state());
+        }
+        return of(EventType.valueOf(job.state().name()), job, null, job.message(), null, at);
+    }
+
+    /** Show a job as it is now to a new subscriber of its stream, numbered {@code seq} in that stream. */
+    public static JobEvent jobSnapshot(Job job, JobView view, long seq, Instant at) {
+        return of(EventType.SNAPSHOT, job, null, job.message(), view, at).withSeq(seq).withJobSeq(seq);
+    }
+
+    /** Say how a batch stands now (counts, progress, ETA); the body is the whole view. */
+    public static JobEvent batch(BatchView batch, String tenant, Instant at) {
+        return new JobEvent(EventType.BATCH, 0, 0, null, batch.id(), tenant, batch.state(), batch.progress(),
+                batch.etaSeconds(), batch.message(), null, null, null, batch, at);
+    }
+
+    /** Show a batch as it is now to a new subscriber of its stream, numbered {@code seq} in that stream. */
+    public static JobEvent batchSnapshot(BatchView batch, String tenant, long seq, Instant at) {
+        return new JobEvent(EventType.SNAPSHOT, seq, 0, null, batch.id(), tenant, batch.state(), batch.progress(),
+                batch.etaSeconds(), batch.message(), null, null, null, batch, at);
+    }
+
+    /** Show a user's recent jobs to a new subscriber of the user's stream, numbered {@code seq} in that stream. */
+    public static JobEvent userSnapshot(String tenant, List<JobView> jobs, long seq, Instant at) {
+        return new JobEvent(EventType.SNAPSHOT, seq, 0, null, null, tenant, JobState.RUNNING, 0, null,
+                jobs.isEmpty() ? "No sessions yet." : "Your sessions.", null, null, null, new UserSnapshot(jobs), at);
+    }
+
+    private static JobEvent of(EventType type, Job job, @Nullable StageName stage, String message,
+            @Nullable Object detail, Instant at) {
+        StageStatus status = stage == null ? null : job.stages().get(stage);
+        return new JobEvent(type, 0, 0, job.id(), job.batchId(), job.tenant(), job.state(), job.progress(),
+                job.etaSeconds(), message, stage == null ? null : stage.id(), status == null ? null : status.state(),
+                status == null ? null : status.progress(), detail, at);
+    }
+
+    private static @Nullable EtaDetail eta(Job job) {
+        return job.state().isTerminal() ? null : new EtaDetail(EtaText.describe(job.etaSeconds()));
+    }
+
+    /**
+     * Carry the ETA in words, the body of progress and stage events.
+     *
+     * @param etaText e.g. "~3 minutes remaining"
+     */
+    public record EtaDetail(String etaText) {}
+
+    /**
+     * Carry what a {@code retrying} event says about the retry.
+     *
+     * @param attempt the attempt about to be made, 2 for the first retry
+     * @param maxAttempts the most attempts that will be made
+     * @param delaySeconds the wait before it, whole seconds, at least 1
+     */
+    public record RetryDetail(int attempt, int maxAttempts, long delaySeconds) {}
+
+    /**
+     * Carry the jobs a per-user snapshot shows, newest first.
+     *
+     * @param jobs the user's recent jobs
+     */
+    public record UserSnapshot(List<JobView> jobs) {
+        public UserSnapshot {
+            jobs = List.copyOf(jobs);
+        }
+    }
 
     /** Return a copy numbered {@code seq} in the stream it is appended to. */
     public JobEvent withSeq(long seq) {

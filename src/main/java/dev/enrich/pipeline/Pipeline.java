@@ -27,6 +27,9 @@ import reactor.core.scheduler.Scheduler;
  * without a result, finishes FAILED; the others go on. A stage that errors because the shutdown took away what it
  * needs (the JVM refusing new shutdown hooks, a disposed scheduler, an interrupted thread) does not fail: the flux
  * ends with a {@link StageInterruptedException}. Cancelling the returned flux cancels every running stage.
+ *
+ * <p>Each stage runs with {@link RetryNotices} in its Reactor context: a retry announced from inside the stage's flux
+ * (by the resilience layer around an AI call) becomes a {@link PipelineSignal.Retrying} among that stage's signals.
  */
 public final class Pipeline {
 
@@ -88,12 +91,19 @@ public final class Pipeline {
                         return Flux.just(new PipelineSignal.Finished(StageResult.skipped(name, missing.get())));
                     }
                     AtomicBoolean done = new AtomicBoolean();
-                    return stage.run(context)
+                    Sinks.Many<PipelineSignal> retries = Sinks.many().unicast().onBackpressureBuffer();
+                    Flux<PipelineSignal> own = stage.run(context)
+                            .contextWrite(RetryNotices.in((dependency, attempt, maxAttempts, delay) -> emit(retries,
+                                    new PipelineSignal.Retrying(name, attempt, maxAttempts, delay))))
                             .takeUntil(u -> u instanceof StageUpdate.Done)
                             .map(u -> toSignal(name, u))
                             .doOnNext(s -> done.compareAndSet(false, s instanceof PipelineSignal.Finished))
                             .concatWith(Mono.defer(() -> done.get() ? Mono.empty() : Mono.error(
                                     new IllegalStateException("stage " + name.id() + " ended without a result"))))
+                            .doFinally(signal -> complete(retries));
+                    // Retry notices first: one still waiting in the merge goes out before the stage's later signals
+                    // (its Finished among them), so a notice never trails the stage it is about.
+                    return Flux.merge(retries.asFlux(), own)
                             .startWith(new PipelineSignal.Started(name));
                 })
                 .onErrorResume(e -> {
@@ -106,6 +116,19 @@ public final class Pipeline {
                     return Mono.just(new PipelineSignal.Finished(StageResult.failed(name, failureMessage(name))));
                 })
                 .subscribeOn(scheduler);
+    }
+
+    // A stage's calls retry one after the other, but nothing forbids two at once: emissions are serialized here.
+    private static void emit(Sinks.Many<PipelineSignal> retries, PipelineSignal.Retrying notice) {
+        synchronized (retries) {
+            retries.tryEmitNext(notice);
+        }
+    }
+
+    private static void complete(Sinks.Many<PipelineSignal> retries) {
+        synchronized (retries) {
+            retries.tryEmitComplete();
+        }
     }
 
     /**

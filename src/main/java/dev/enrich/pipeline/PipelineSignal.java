@@ -1,8 +1,13 @@
 package dev.enrich.pipeline;
 
-/** Report what the pipeline did, in order: a stage started, progressed, or finished with a result. */
+import java.time.Duration;
+
+/**
+ * Report what the pipeline did, in order: a stage started, progressed, is retrying a call, or finished with a
+ * result.
+ */
 public sealed interface PipelineSignal permits PipelineSignal.Started, PipelineSignal.Progressed,
-        PipelineSignal.Finished {
+        PipelineSignal.Retrying, PipelineSignal.Finished {
 
     /** Return the stage this signal is about. */
     StageName stage();
@@ -12,6 +17,15 @@ public sealed interface PipelineSignal permits PipelineSignal.Started, PipelineS
 
     /** Report a stage's progress 0..1 with a friendly message. */
     record Progressed(StageName stage, double fraction, String message) implements PipelineSignal {}
+
+    /**
+     * Report that a call of a running stage failed and will be tried again (see {@link RetryNotices}).
+     *
+     * @param attempt the attempt about to be made, 2 for the first retry
+     * @param maxAttempts the most attempts that will be made
+     * @param delay how long the stage waits before that attempt
+     */
+    record Retrying(StageName stage, int attempt, int maxAttempts, Duration delay) implements PipelineSignal {}
 
     /** Report a stage's result; every requested stage finishes exactly once. */
     record Finished(StageResult result) implements PipelineSignal {

@@ -34,10 +34,10 @@ public class ResilienceConfiguration {
     @Bean
     @Primary
     public AiProvider resilientAiProvider(@Qualifier("meteredAiProvider") AiProvider metered,
-            Dependencies dependencies, ObjectProvider<RetryListener> listener) {
+            Dependencies dependencies) {
         if (!metered.enabled()) {
             return metered;
         }
-        return new ResilientAiProvider(metered, dependencies, listener.getIfAvailable(RetryListener::none));
+        return new ResilientAiProvider(metered, dependencies);
     }
 }

@@ -6,6 +6,7 @@ import dev.enrich.ai.AiProvider;
 import dev.enrich.ai.ChatReply;
 import dev.enrich.ai.ChatRequest;
 import dev.enrich.ai.Transcription;
+import dev.enrich.pipeline.RetryNotices;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
@@ -28,8 +29,9 @@ import reactor.util.retry.Retry;
  * failures are retried outside the breaker with exponential backoff and jitter ({@link BackoffPolicy}).
  *
  * <p>Only {@linkplain ErrorClassifier#isTransient transient} failures are retried; permanent ones, an exhausted
- * budget and an open circuit fail at once. Before each wait the {@link RetryListener} hears which attempt comes next
- * and after how long. Every failed attempt is logged once here, with classification, dependency, attempt, tenant,
+ * budget and an open circuit fail at once. Before each wait the {@link RetryNotices} found in the subscriber's Reactor
+ * context (the running stage's, put there by the pipeline) hear which attempt comes next and after how long; this
+ * class reaches for nothing else to tell anyone. Every failed attempt is logged once here, with classification, dependency, attempt, tenant,
  * session, job and stage — never the request or the key. The error finally signalled is always an
  * {@link AiException}; there is no fallback here: the stages fall back to their local result.
  */
@@ -40,7 +42,6 @@ public final class ResilientAiProvider implements AiProvider {
     private final AiProvider delegate;
     private final Dependencies dependencies;
     private final BackoffPolicy backoff;
-    private final RetryListener listener;
     private final Supplier<Scheduler> timers;
 
     /**
@@ -49,18 +50,16 @@ public final class ResilientAiProvider implements AiProvider {
      * @param timers gives the scheduler retry waits run on, asked at each wait (so virtual time can replace it)
      */
     public ResilientAiProvider(AiProvider delegate, Dependencies dependencies, BackoffPolicy backoff,
-            RetryListener listener, Supplier<Scheduler> timers) {
+            Supplier<Scheduler> timers) {
         this.delegate = delegate;
         this.dependencies = dependencies;
         this.backoff = backoff;
-        this.listener = listener;
         this.timers = timers;
     }
 
     /** Guard {@code delegate} with the backoff of {@code dependencies}' settings; waits on {@code Schedulers.parallel()}. */
-    public ResilientAiProvider(AiProvider delegate, Dependencies dependencies, RetryListener listener) {
-        this(delegate, dependencies, new BackoffPolicy(dependencies.settings().retry()), listener,
-                Schedulers::parallel);
+    public ResilientAiProvider(AiProvider delegate, Dependencies dependencies) {
+        this(delegate, dependencies, new BackoffPolicy(dependencies.settings().retry()), Schedulers::parallel);
     }
 
     @Override
@@ -89,10 +88,10 @@ public final class ResilientAiProvider implements AiProvider {
         // otherwise leave the job waiting forever. No call outlives every attempt at its longest plus every backoff.
         Duration deadline = guards.timeLimiter().getTimeLimiterConfig().getTimeoutDuration()
                 .plus(backoff.maxBackoff()).multipliedBy(backoff.maxRetries() + 1L).plusSeconds(1);
-        return Mono.defer(() -> {
+        return Mono.deferContextual(context -> {
             AtomicInteger retries = new AtomicInteger();
             return attempt
-                    .retryWhen(retry(call, guards, retries))
+                    .retryWhen(retry(call, guards, retries, RetryNotices.current(context)))
                     .timeout(deadline, Mono.defer(() -> {
                         log.warn("AI call passed its deadline of {} ms: dependency={} job={} stage={}",
                                 deadline.toMillis(), dependency, call.jobId(), call.stage().id());
@@ -125,7 +124,7 @@ public final class ResilientAiProvider implements AiProvider {
         });
     }
 
-    private Retry retry(AiCall call, Guards guards, AtomicInteger retries) {
+    private Retry retry(AiCall call, Guards guards, AtomicInteger retries, RetryNotices notices) {
         int maxAttempts = backoff.maxRetries() + 1;
         return Retry.from(signals -> signals.concatMap(signal -> {
             Throwable failure = signal.failure();
@@ -142,9 +141,9 @@ public final class ResilientAiProvider implements AiProvider {
             guards.retries().attempted.increment();
             AttemptLog.retrying(log, call, guards.name(), retry, maxAttempts, failure, delay);
             try {
-                listener.retrying(call, guards.name(), retry + 1, maxAttempts, delay);
+                notices.retrying(guards.name(), retry + 1, maxAttempts, delay);
             } catch (RuntimeException e) {
-                log.warn("Retry listener failed: {}", e.toString());
+                log.warn("Retry notice failed: {}", e.toString());
             }
             return Mono.delay(delay, timers.get());
         }));

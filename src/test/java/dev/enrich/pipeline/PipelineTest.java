@@ -215,9 +215,39 @@ class PipelineTest {
                 .block(Duration.ofSeconds(5));
     }
 
+    @Test
+    void retryNoticesFromInsideAStageAreSignalsOfThatStageInOrder() {
+        // What the resilience layer does around an AI call: announce from inside the stage's flux, via its context.
+        Mono<Void> failingTwice = Flux.range(2, 2)
+                .concatMap(attempt -> Mono.deferContextual(ctx -> {
+                    RetryNotices.current(ctx).retrying("ai-chat", attempt, 5, Duration.ofMillis(attempt));
+                    return Mono.delay(Duration.ofMillis(attempt), scheduler);
+                }))
+                .then();
+        stages.script(StageName.SUMMARY, ctx -> Flux.concat(
+                Mono.just(StageUpdate.progress(0.5, "Writing summary...")),
+                failingTwice.then(Mono.just(StageUpdate.done(StageResult.succeeded(StageName.SUMMARY, Map.of()))))));
+
+        List<String> order = pipeline.run("j", session(false, false, true), EnumSet.of(StageName.SUMMARY), Map.of())
+                .map(PipelineTest::describe)
+                .collectList()
+                .block(Duration.ofSeconds(5));
+
+        assertThat(order).containsExactly("started:summary", "progress:summary", "retrying2:summary",
+                "retrying3:summary", "finished:summary");
+    }
+
+    @Test
+    void outsideAStageRetryNoticesGoNowhere() {
+        StepVerifier.create(Mono.deferContextual(ctx -> Mono.just(RetryNotices.current(ctx))))
+                .expectNext(RetryNotices.NONE)
+                .verifyComplete();
+    }
+
     private static String describe(PipelineSignal s) {
         String kind = s instanceof PipelineSignal.Started ? "started"
-                : s instanceof PipelineSignal.Finished ? "finished" : "progress";
+                : s instanceof PipelineSignal.Finished ? "finished"
+                : s instanceof PipelineSignal.Retrying r ? "retrying" + r.attempt() : "progress";
         return kind + ":" + s.stage().id();
     }
 

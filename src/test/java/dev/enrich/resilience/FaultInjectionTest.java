@@ -3,6 +3,7 @@ package dev.enrich.resilience;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.enrich.ai.AiException;
+import dev.enrich.ai.AiProvider;
 import dev.enrich.ai.OpenAiCompatibleProvider;
 import dev.enrich.ai.fake.FakeOpenAiServer;
 import dev.enrich.ai.fake.FakeOpenAiServer.Fault;
@@ -112,7 +113,7 @@ class FaultInjectionTest {
         server.failNext(Fault.UNAVAILABLE, Fault.UNAVAILABLE, Fault.UNAVAILABLE, Fault.UNAVAILABLE,
                 Fault.UNAVAILABLE);
         Dependencies dependencies = dependencies(0, Duration.ofSeconds(2));
-        ResilientAiProvider provider = guarded(dependencies);
+        AiProvider provider = guarded(dependencies);
         for (int i = 0; i < 5; i++) {
             StepVerifier.create(provider.chat(ResilientAiProviderTest.CALL, ResilientAiProviderTest.HELLO))
                     .expectError(AiException.class)
@@ -142,8 +143,8 @@ class FaultInjectionTest {
                 .withTimeout(timeout), new SimpleMeterRegistry(), Clock.systemUTC());
     }
 
-    private ResilientAiProvider guarded(Dependencies dependencies) {
-        return new ResilientAiProvider(http, dependencies, new BackoffPolicy(dependencies.settings().retry()),
-                listener, Schedulers::parallel);
+    private AiProvider guarded(Dependencies dependencies) {
+        return listener.listening(new ResilientAiProvider(http, dependencies,
+                new BackoffPolicy(dependencies.settings().retry()), Schedulers::parallel));
     }
 }

@@ -38,8 +38,7 @@ class HalfOpenCancellationTest {
     private final Dependencies dependencies = new Dependencies(TestSettings.fiveInARow()
             .withRetry(new ResilienceProperties.Retry(0, Duration.ofSeconds(1), Duration.ofSeconds(10), 0.5,
                     Duration.ofSeconds(10))), new SimpleMeterRegistry(), Clock.systemUTC());
-    private final ResilientAiProvider provider = new ResilientAiProvider(service, dependencies,
-            RetryListener.none());
+    private final ResilientAiProvider provider = new ResilientAiProvider(service, dependencies);
     private final CircuitBreaker breaker = dependencies.breaker(Dependencies.AI_CHAT);
 
     @Test

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.enrich.ai.AiCall;
 import dev.enrich.ai.AiException;
+import dev.enrich.ai.AiProvider;
 import dev.enrich.ai.ChatRequest;
 import dev.enrich.config.ResilienceProperties;
 import dev.enrich.pipeline.StageName;
@@ -40,7 +41,7 @@ class ResilientAiProviderTest {
         service.then(fail(AiException.Kind.TRANSIENT), fail(AiException.Kind.TRANSIENT),
                 fail(AiException.Kind.TRANSIENT));
         // random 0.25 puts each delay a quarter of the way into its ± 50 % band: 750, 1500, 3000 ms
-        ResilientAiProvider provider = provider(() -> 0.25);
+        AiProvider provider = provider(() -> 0.25);
 
         succeedsAfterExactly(provider, Duration.ofMillis(5250));
 
@@ -67,7 +68,7 @@ class ResilientAiProviderTest {
             service.then(fail(AiException.Kind.TRANSIENT));
         }
         java.util.Random random = new java.util.Random(11);
-        ResilientAiProvider provider = provider(random::nextDouble);
+        AiProvider provider = provider(random::nextDouble);
 
         StepVerifier.withVirtualTime(() -> provider.chat(CALL, HELLO))
                 .thenAwait(Duration.ofMinutes(2))
@@ -87,7 +88,7 @@ class ResilientAiProviderTest {
     void honoursRetryAfterUpToItsCap() {
         service.then(fail(AiException.Kind.TRANSIENT, Duration.ofSeconds(7)),
                 fail(AiException.Kind.TRANSIENT, Duration.ofMinutes(5)));
-        ResilientAiProvider provider = provider(() -> 0.5);
+        AiProvider provider = provider(() -> 0.5);
 
         succeedsAfterExactly(provider, Duration.ofSeconds(17));
 
@@ -114,7 +115,7 @@ class ResilientAiProviderTest {
         for (int i = 0; i < 4; i++) {
             service.then(fail(AiException.Kind.TRANSIENT));
         }
-        ResilientAiProvider provider = provider(() -> 0.5);
+        AiProvider provider = provider(() -> 0.5);
 
         StepVerifier.withVirtualTime(() -> provider.chat(CALL, HELLO))
                 .thenAwait(Duration.ofMinutes(1))
@@ -131,7 +132,7 @@ class ResilientAiProviderTest {
         dependencies = new Dependencies(TestSettings.fiveInARow().withTimeout(Duration.ofSeconds(5)), meters,
                 clock);
         service.then(hang());
-        ResilientAiProvider provider = provider(() -> 0.5);
+        AiProvider provider = provider(() -> 0.5);
 
         succeedsAfterExactly(provider, Duration.ofMillis(6000));
 
@@ -145,7 +146,7 @@ class ResilientAiProviderTest {
         for (int i = 0; i < 5; i++) {
             service.then(fail(AiException.Kind.TRANSIENT));
         }
-        ResilientAiProvider provider = provider(() -> 0.5);
+        AiProvider provider = provider(() -> 0.5);
         for (int i = 0; i < 5; i++) {
             StepVerifier.create(provider.chat(CALL, HELLO)).expectError(AiException.class).verify(Duration.ofSeconds(5));
         }
@@ -166,7 +167,7 @@ class ResilientAiProviderTest {
         for (int i = 0; i < 10; i++) {
             service.then(fail(AiException.Kind.TRANSIENT));
         }
-        ResilientAiProvider provider = provider(() -> 0.5);
+        AiProvider provider = provider(() -> 0.5);
         StepVerifier.withVirtualTime(() -> provider.chat(CALL, HELLO))
                 .thenAwait(Duration.ofMinutes(1))
                 .expectError(AiException.class)
@@ -188,7 +189,7 @@ class ResilientAiProviderTest {
         for (int i = 0; i < 5; i++) {
             service.then(fail(AiException.Kind.TRANSIENT));
         }
-        ResilientAiProvider provider = provider(() -> 0.5);
+        AiProvider provider = provider(() -> 0.5);
         for (int i = 0; i < 5; i++) {
             StepVerifier.create(provider.chat(CALL, HELLO)).expectError(AiException.class).verify(Duration.ofSeconds(5));
         }
@@ -210,7 +211,7 @@ class ResilientAiProviderTest {
         for (int i = 0; i < 30; i++) {
             service.then(fail(i % 2 == 0 ? AiException.Kind.BUDGET_EXHAUSTED : AiException.Kind.PERMANENT));
         }
-        ResilientAiProvider provider = provider(() -> 0.5);
+        AiProvider provider = provider(() -> 0.5);
         for (int i = 0; i < 30; i++) {
             StepVerifier.create(provider.chat(CALL, HELLO)).expectError(AiException.class).verify(Duration.ofSeconds(5));
         }
@@ -221,7 +222,7 @@ class ResilientAiProviderTest {
     @Test
     void eachDependencyHasItsOwnBreaker() {
         dependencies = withRetries(0);
-        ResilientAiProvider provider = provider(() -> 0.5);
+        AiProvider provider = provider(() -> 0.5);
         dependencies.breaker(Dependencies.AI_CHAT).transitionToOpenState();
 
         StepVerifier.create(provider.chat(CALL, HELLO)).expectError(AiException.class).verify(Duration.ofSeconds(5));
@@ -237,7 +238,7 @@ class ResilientAiProviderTest {
     @Test
     void breakerStatesAndRetriesAreMetered() {
         service.then(fail(AiException.Kind.TRANSIENT));
-        ResilientAiProvider provider = provider(() -> 0.5);
+        AiProvider provider = provider(() -> 0.5);
         StepVerifier.withVirtualTime(() -> provider.chat(CALL, HELLO))
                 .thenAwait(Duration.ofSeconds(5))
                 .expectNext(OK)
@@ -253,7 +254,7 @@ class ResilientAiProviderTest {
     }
 
     /** Check in virtual time that the call succeeds exactly {@code after} from its start, not a millisecond sooner. */
-    private static void succeedsAfterExactly(ResilientAiProvider provider, Duration after) {
+    private static void succeedsAfterExactly(AiProvider provider, Duration after) {
         StepVerifier.withVirtualTime(() -> provider.chat(CALL, HELLO))
                 .expectSubscription()
                 .expectNoEvent(after.minusMillis(1))
@@ -269,8 +270,8 @@ class ResilientAiProviderTest {
                 d.firstBackoff(), d.maxBackoff(), d.jitter(), d.maxRetryAfter())), meters, clock);
     }
 
-    private ResilientAiProvider provider(DoubleSupplier random) {
-        return new ResilientAiProvider(service, dependencies,
-                new BackoffPolicy(dependencies.settings().retry(), random), listener, Schedulers::parallel);
+    private AiProvider provider(DoubleSupplier random) {
+        return listener.listening(new ResilientAiProvider(service, dependencies,
+                new BackoffPolicy(dependencies.settings().retry(), random), Schedulers::parallel));
     }
 }

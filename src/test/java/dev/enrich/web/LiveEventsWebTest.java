@@ -3,7 +3,7 @@ package dev.enrich.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.enrich.events.EventPublisher;
-import dev.enrich.events.EventType;
+import dev.enrich.events.JobEvent;
 import dev.enrich.job.BatchView;
 import dev.enrich.job.JobRepository;
 import dev.enrich.job.JobState;
@@ -178,9 +178,8 @@ class LiveEventsWebTest {
 
         // A retry of the AI call shows on the stage while it waits.
         String jobId = card.getAttribute("data-job-id");
-        events.publish(EventPublisher.jobEvent(EventType.RETRYING, jobs.findById(jobId).block()
-                .withProgress(0.5, null, "Couldn't reach the AI service. Retrying in 4s..."), StageName.SUMMARY,
-                Map.of("attempt", 1, "maxAttempts", 4, "delaySeconds", 4), clock.instant()));
+        events.publish(JobEvent.retrying(jobs.findById(jobId).block().withProgress(0.5, null, "Running."),
+                StageName.SUMMARY, 2, 4, Duration.ofSeconds(4), clock.instant()));
         browser.waitFor(d -> "retrying".equals(summary.getAttribute("data-state")));
         assertThat(summary.findElement(By.className("icon")).getText()).isEqualTo("↻");
         assertThat(summary.findElement(By.className("stage-message")).getText())
@@ -220,7 +219,7 @@ class LiveEventsWebTest {
         browser.waitForText(By.cssSelector("#batches .batch-count"), "0 of 2 done");
 
         // A view the page could not work out from its cards (both are still running): it must show the server's.
-        events.publishBatch(EventPublisher.batchEvent(new BatchView(batchId, JobState.RUNNING, 2, 1,
+        events.publishBatch(JobEvent.batch(new BatchView(batchId, JobState.RUNNING, 2, 1,
                 Map.of(JobState.RUNNING, 1, JobState.COMPLETED, 1), 0.75, 150L, "~3 minutes remaining",
                 "1 of 2 sessions done", jobIds, clock.instant()), "web", clock.instant()));
         browser.waitForText(By.cssSelector("#batches .batch-count"), "1 of 2 done");

@@ -101,7 +101,7 @@ final class EventStream {
         Tail[] added = Arrays.copyOf(current, current.length + 1);
         added[current.length] = tail;
         subscribers = added;
-        return new EventLog.Opened(last, gap, tail);
+        return new EventLog.Opened(last, gap, tail, tail::cancel);
     }
 
     /** Refuse later appends and opens; live subscribers get what is left, then complete. */
