@@ -1,10 +1,10 @@
 package dev.enrich.api;
 
-import static dev.enrich.api.SseClient.TIMEOUT;
-import static dev.enrich.api.SseClient.data;
-import static dev.enrich.api.SseClient.id;
-import static dev.enrich.api.SseClient.json;
-import static dev.enrich.api.SseClient.terminal;
+import static dev.enrich.testing.SseClient.TIMEOUT;
+import static dev.enrich.testing.SseClient.data;
+import static dev.enrich.testing.SseClient.id;
+import static dev.enrich.testing.SseClient.json;
+import static dev.enrich.testing.SseClient.terminal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -15,6 +15,7 @@ import dev.enrich.pipeline.StageResult;
 import dev.enrich.pipeline.StageUpdate;
 import dev.enrich.testing.ScriptedStages;
 import dev.enrich.testing.ServiceTest;
+import dev.enrich.testing.SseClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
