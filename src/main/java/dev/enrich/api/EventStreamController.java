@@ -71,7 +71,7 @@ class EventStreamController {
         this.tenants = tenants;
         this.feed = feed;
         this.lifecycle = lifecycle;
-        this.heartbeats = Flux.interval(props.events().heartbeat()).map(i -> SseFrames.HEARTBEAT).share();
+        this.heartbeats = heartbeats(props.events().heartbeat());
         this.frames = new SseFrames(json);
     }
 
@@ -131,15 +131,28 @@ class EventStreamController {
             headers.set("X-Accel-Buffering", "no");
             Flux<byte[]> sse = feed.batches().map(batch -> frames.chunk(batch, ends))
                     .takeUntil(SseFrames.Chunk::ends)
-                    .map(SseFrames.Chunk::bytes)
-                    .concatWith(Mono.just(END));
-            return Flux.just(SseFrames.OPEN).concatWith(Flux.merge(sse, heartbeats.onBackpressureDrop()))
-                    .takeWhile(frame -> frame != END)
+                    .map(SseFrames.Chunk::bytes);
+            return withHeartbeats(sse, heartbeats)
                     // On shutdown the log ends each subscription after its last events; this cuts the rest.
                     .takeUntilOther(lifecycle.streamsEnd().then(Mono.delay(SHUTDOWN_GRACE)))
                     .doFinally(signal -> release(user));
         });
         return response.writeWith(body.map(response.bufferFactory()::wrap));
+    }
+
+    /** Tick a heartbeat comment every {@code interval}, one timer shared by all streams that subscribe. */
+    static Flux<byte[]> heartbeats(Duration interval) {
+        return Flux.interval(interval).map(i -> SseFrames.HEARTBEAT).share();
+    }
+
+    /**
+     * Open a stream's body, then send its frames merged with {@code heartbeats} until the frames end; heartbeats the
+     * client has no demand for are dropped, frames never.
+     */
+    static Flux<byte[]> withHeartbeats(Flux<byte[]> frames, Flux<byte[]> heartbeats) {
+        return Flux.just(SseFrames.OPEN)
+                .concatWith(Flux.merge(frames.concatWith(Mono.just(END)), heartbeats.onBackpressureDrop()))
+                .takeWhile(frame -> frame != END);
     }
 
     private static Mono<Void> noContent(ServerWebExchange exchange) {

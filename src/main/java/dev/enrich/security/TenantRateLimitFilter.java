@@ -2,8 +2,12 @@ package dev.enrich.security;
 
 import dev.enrich.config.LimitsProperties;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
-import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.context.ReactiveSecurityContextHolder;
@@ -23,14 +27,23 @@ class TenantRateLimitFilter implements WebFilter, Ordered {
 
     private static final Duration PERIOD = Duration.ofSeconds(1);
 
-    private final RateLimiterRegistry limiters;
+    private final RateLimiterConfig config;
+    private final LongSupplier nanoTime;
+    private final ConcurrentHashMap<String, RateLimiter> limiters = new ConcurrentHashMap<>();
 
+    @Autowired
     TenantRateLimitFilter(LimitsProperties limits) {
-        this.limiters = RateLimiterRegistry.of(RateLimiterConfig.custom()
+        this(limits, System::nanoTime);
+    }
+
+    /** Count the limiters' periods in {@code nanoTime} (tests move it by hand). */
+    TenantRateLimitFilter(LimitsProperties limits, LongSupplier nanoTime) {
+        this.config = RateLimiterConfig.custom()
                 .limitForPeriod(limits.requestsPerSecond())
                 .limitRefreshPeriod(PERIOD)
                 .timeoutDuration(Duration.ZERO)
-                .build());
+                .build();
+        this.nanoTime = nanoTime;
     }
 
     @Override
@@ -47,11 +60,15 @@ class TenantRateLimitFilter implements WebFilter, Ordered {
         return ReactiveSecurityContextHolder.getContext()
                 .mapNotNull(context -> context.getAuthentication() instanceof EnrichAuthentication auth
                         ? auth.caller().tenant() : null)
-                .map(tenant -> limiters.rateLimiter(tenant).acquirePermission())
+                .map(tenant -> limiter(tenant).acquirePermission())
                 .defaultIfEmpty(true)
                 .flatMap(allowed -> allowed ? chain.filter(exchange)
                         : ProblemResponses.write(exchange, HttpStatus.TOO_MANY_REQUESTS,
                                 "You're sending requests faster than we can take them. Please slow down a little.",
                                 PERIOD));
+    }
+
+    private RateLimiter limiter(String tenant) {
+        return limiters.computeIfAbsent(tenant, t -> new AtomicRateLimiter(t, config, nanoTime::getAsLong));
     }
 }

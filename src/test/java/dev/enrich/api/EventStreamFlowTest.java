@@ -1,6 +1,6 @@
 package dev.enrich.api;
 
-import static dev.enrich.api.SseClient.TIMEOUT;
+import static dev.enrich.testing.SseClient.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,6 +11,7 @@ import dev.enrich.pipeline.StageResult;
 import dev.enrich.pipeline.StageUpdate;
 import dev.enrich.testing.ScriptedStages;
 import dev.enrich.testing.ServiceTest;
+import dev.enrich.testing.SseClient;
 import dev.enrich.testing.TestAuthAutoConfiguration;
 import java.io.IOException;
 import java.io.OutputStream;

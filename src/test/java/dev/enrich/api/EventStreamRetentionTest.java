@@ -1,11 +1,12 @@
 package dev.enrich.api;
 
-import static dev.enrich.api.SseClient.TIMEOUT;
-import static dev.enrich.api.SseClient.data;
+import static dev.enrich.testing.SseClient.TIMEOUT;
+import static dev.enrich.testing.SseClient.data;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.enrich.testing.ScriptedStages;
 import dev.enrich.testing.ServiceTest;
+import dev.enrich.testing.SseClient;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

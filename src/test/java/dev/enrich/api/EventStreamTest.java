@@ -1,20 +1,19 @@
 package dev.enrich.api;
 
-import static dev.enrich.api.SseClient.TIMEOUT;
-import static dev.enrich.api.SseClient.data;
-import static dev.enrich.api.SseClient.id;
-import static dev.enrich.api.SseClient.json;
-import static dev.enrich.api.SseClient.terminal;
+import static dev.enrich.testing.SseClient.TIMEOUT;
+import static dev.enrich.testing.SseClient.data;
+import static dev.enrich.testing.SseClient.id;
+import static dev.enrich.testing.SseClient.json;
+import static dev.enrich.testing.SseClient.terminal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.enrich.backend.memory.InMemoryEventLog;
 import dev.enrich.events.EventPublisher;
 import dev.enrich.pipeline.StageName;
-import dev.enrich.pipeline.StageResult;
-import dev.enrich.pipeline.StageUpdate;
 import dev.enrich.testing.ScriptedStages;
 import dev.enrich.testing.ServiceTest;
+import dev.enrich.testing.SseClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -32,8 +31,6 @@ import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
 
@@ -292,23 +289,6 @@ class EventStreamTest {
         http.get().uri(path).accept(MediaType.TEXT_EVENT_STREAM)
                 .header("Last-Event-ID", fresh.get(fresh.size() - 1).id()).exchange().expectStatus().isNoContent();
         await().atMost(TIMEOUT).until(() -> log.subscriberCount(EventPublisher.batchStream(batchId)) == 0);
-    }
-
-    @Test
-    void stageReportingTenThousandTicksSendsFewProgressEvents() {
-        stages.script(StageName.AUDIO, ctx -> Flux.range(1, 10_000)
-                .map(i -> StageUpdate.progress(i / 10_001.0, "Analyzing audio..."))
-                .concatWith(Mono.just(StageUpdate.done(StageResult.succeeded(StageName.AUDIO, Map.of())))));
-        long start = System.nanoTime();
-        String jobId = client.audioJob();
-
-        List<ServerSentEvent<String>> all = client.events(path(jobId), "0").collectList().block(TIMEOUT);
-
-        long elapsedMillis = Duration.ofNanos(System.nanoTime() - start).toMillis();
-        long progress = all.stream().filter(e -> "progress".equals(e.event())).count();
-        // enrich.events.progress-interval is 250ms: one per interval, plus the start event and the first tick
-        assertThat(progress).isLessThan(200).isLessThanOrEqualTo(elapsedMillis / 250 + 3);
-        assertThat(all.get(all.size() - 1).event()).isEqualTo("completed");
     }
 
     @Test

@@ -83,18 +83,17 @@ class LimitsTest {
     void aTenantOverItsRequestRateGets429WhileOthersGoOn() {
         WebTestClient flooder = http.mutate().defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + BURST_KEY)
                 .build();
-        long started = System.nanoTime();
         List<FluxExchangeResult<String>> burst = Flux.range(0, 60)
                 .flatMap(i -> Flux.just(flooder.get().uri("/api/v1/jobs?limit=1").exchange()
                         .returnResult(String.class)), 8)
                 .collectList().block(Duration.ofSeconds(30));
-        long seconds = Duration.ofNanos(System.nanoTime() - started).toSeconds() + 1;
         List<FluxExchangeResult<String>> limited = burst.stream()
                 .filter(r -> r.getStatus().value() == 429).toList();
 
+        // How many pass per period is counted exactly in TenantRateLimitFilterTest, in a time it moves by hand;
+        // here: a burst over the limit meets 429s, answered as the problem below, and nothing else.
         assertThat(limited).isNotEmpty();
-        assertThat(burst.size() - limited.size()).as("at most 20 per started second").isLessThanOrEqualTo(
-                (int) (20 * (seconds + 1)));
+        assertThat(burst).extracting(r -> r.getStatus().value()).containsOnly(200, 429);
         FluxExchangeResult<String> first = limited.get(0);
         assertThat(first.getResponseHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("1");
         assertThat(first.getResponseHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);

@@ -8,10 +8,16 @@ import dev.enrich.testing.ServiceTest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.core.io.ByteArrayResource;
@@ -41,23 +47,34 @@ class ProblemDetailsTest {
         ApiTestSupport.cancelUnfinishedJobs(http);
     }
 
-    @Test
-    void unknownSessionIsNotFound() {
-        expectProblem(http.get().uri("/api/v1/sessions/{id}", UNKNOWN).exchange(),
-                404, "Not Found", "We couldn't find that session.", "/api/v1/sessions/" + UNKNOWN);
+    static Stream<Arguments> unknownAddresses() {
+        return Stream.of(
+                notFound("unknown session", c -> c.get().uri("/api/v1/sessions/{id}", UNKNOWN),
+                        "We couldn't find that session.", "/api/v1/sessions/" + UNKNOWN),
+                notFound("enriching an unknown session", c -> c.post()
+                                .uri("/api/v1/sessions/{id}/enrichments", UNKNOWN)
+                                .contentType(MediaType.APPLICATION_JSON).bodyValue("{}"),
+                        "We couldn't find that session.", "/api/v1/sessions/" + UNKNOWN + "/enrichments"),
+                notFound("results of an unknown session", c -> c.get().uri("/api/v1/sessions/{id}/enrichment", UNKNOWN),
+                        "We couldn't find that session.", "/api/v1/sessions/" + UNKNOWN + "/enrichment"),
+                notFound("unknown job", c -> c.get().uri("/api/v1/jobs/{id}", UNKNOWN),
+                        "We couldn't find that job.", "/api/v1/jobs/" + UNKNOWN),
+                notFound("cancelling an unknown job", c -> c.delete().uri("/api/v1/jobs/{id}", UNKNOWN),
+                        "We couldn't find that job.", "/api/v1/jobs/" + UNKNOWN),
+                notFound("unknown batch", c -> c.get().uri("/api/v1/batches/{id}", UNKNOWN),
+                        "We couldn't find that batch.", "/api/v1/batches/" + UNKNOWN),
+                notFound("unknown path", c -> c.get().uri("/api/v1/nothing-here"),
+                        "There is nothing at this address.", "/api/v1/nothing-here"),
+                notFound("unknown path outside the API, even for browsers",
+                        c -> c.get().uri("/nope").accept(MediaType.TEXT_HTML),
+                        "There is nothing at this address.", "/nope"));
     }
 
-    @Test
-    void enrichingAnUnknownSessionIsNotFound() {
-        expectProblem(http.post().uri("/api/v1/sessions/{id}/enrichments", UNKNOWN)
-                        .contentType(MediaType.APPLICATION_JSON).bodyValue("{}").exchange(),
-                404, "Not Found", "We couldn't find that session.", null);
-    }
-
-    @Test
-    void resultsOfAnUnknownSessionAreNotFound() {
-        expectProblem(http.get().uri("/api/v1/sessions/{id}/enrichment", UNKNOWN).exchange(),
-                404, "Not Found", "We couldn't find that session.", null);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("unknownAddresses")
+    void unknownAddressesAreNotFoundProblems(String what, Function<WebTestClient, WebTestClient.RequestHeadersSpec<?>>
+            request, String detail, String instance) {
+        expectProblem(request.apply(http).exchange(), 404, "Not Found", detail, instance);
     }
 
     @Test
@@ -68,101 +85,42 @@ class ProblemDetailsTest {
     }
 
     @Test
-    void unknownJobIsNotFound() {
-        expectProblem(http.get().uri("/api/v1/jobs/{id}", UNKNOWN).exchange(),
-                404, "Not Found", "We couldn't find that job.", "/api/v1/jobs/" + UNKNOWN);
-    }
-
-    @Test
-    void cancellingAnUnknownJobIsNotFound() {
-        expectProblem(http.delete().uri("/api/v1/jobs/{id}", UNKNOWN).exchange(),
-                404, "Not Found", "We couldn't find that job.", null);
-    }
-
-    @Test
-    void unknownBatchIsNotFound() {
-        expectProblem(http.get().uri("/api/v1/batches/{id}", UNKNOWN).exchange(),
-                404, "Not Found", "We couldn't find that batch.", "/api/v1/batches/" + UNKNOWN);
-    }
-
-    @Test
-    void unknownPathIsNotFoundProblem() {
-        expectProblem(http.get().uri("/api/v1/nothing-here").exchange(),
-                404, "Not Found", "There is nothing at this address.", "/api/v1/nothing-here");
-    }
-
-    @Test
-    void unknownPathOutsideTheApiIsNotFoundProblemEvenForBrowsers() {
-        expectProblem(http.get().uri("/nope").accept(MediaType.TEXT_HTML).exchange(),
-                404, "Not Found", "There is nothing at this address.", "/nope");
-    }
-
-    @Test
     void wrongMethodIsMethodNotAllowedProblem() {
         expectProblem(http.put().uri("/api/v1/pool").exchange(),
                 405, "Method Not Allowed", "PUT is not supported here. Use GET.", null);
     }
 
-    @Test
-    void malformedEnrichmentJsonIsBadRequest() {
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            {"stages": ["audio"                  | The request body isn't valid JSON.
+            {"stages": "audio"}                  | The field 'stages' has the wrong type.
+            {"stages": ["audio", "x"]}           | Unknown stage 'x'. Use audio, video, summary or canvas.
+            {"stages": []}                       | Choose at least one stage: audio, video, summary or canvas.
+            {"priority": "urgent"}               | Unknown priority 'urgent'. Use interactive or batch.
+            """)
+    void invalidEnrichmentRequestsAreBadRequestsThatCreateNoJob(String body, String detail) {
         String session = ApiTestSupport.upload(http, Fixtures.session("Standup", "Notes.", null));
-        expectProblem(post("/api/v1/sessions/" + session + "/enrichments", "{\"stages\": [\"audio\""),
-                400, "Bad Request", "The request body isn't valid JSON.", null);
+        expectProblem(post("/api/v1/sessions/" + session + "/enrichments", body), 400, "Bad Request", detail,
+                "/api/v1/sessions/" + session + "/enrichments");
+        assertNoJobFor(session);
     }
 
-    @Test
-    void enrichmentFieldOfWrongTypeIsBadRequest() {
-        String session = ApiTestSupport.upload(http, Fixtures.session("Standup", "Notes.", null));
-        expectProblem(post("/api/v1/sessions/" + session + "/enrichments", "{\"stages\": \"audio\"}"),
-                400, "Bad Request", "The field 'stages' has the wrong type.", null);
-    }
-
-    @Test
-    void malformedBatchJsonIsBadRequest() {
-        expectProblem(post("/api/v1/batches", "{sessionIds: nope"),
-                400, "Bad Request", "The request body isn't valid JSON.", "/api/v1/batches");
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            {sessionIds: nope                    | The request body isn't valid JSON.
+            {"sessionIds": []}                   | Add at least one session id to the batch.
+            {"stages": ["audio"]}                | Add at least one session id to the batch.
+            """)
+    void invalidBatchBodiesAreBadRequests(String body, String detail) {
+        int before = ApiTestSupport.jobs(http).size();
+        expectProblem(post("/api/v1/batches", body), 400, "Bad Request", detail, "/api/v1/batches");
+        assertThat(ApiTestSupport.jobs(http)).hasSize(before);
     }
 
     @Test
     void batchWithoutBodyIsBadRequest() {
         expectProblem(http.post().uri("/api/v1/batches").contentType(MediaType.APPLICATION_JSON).exchange(),
                 400, "Bad Request", "Send a JSON body with this request.", null);
-    }
-
-    @Test
-    void unknownStageNameIsBadRequest() {
-        String session = ApiTestSupport.upload(http, Fixtures.session("Standup", "Notes.", null));
-        expectProblem(post("/api/v1/sessions/" + session + "/enrichments", "{\"stages\": [\"audio\", \"x\"]}"),
-                400, "Bad Request", "Unknown stage 'x'. Use audio, video, summary or canvas.", null);
-        assertNoJobFor(session);
-    }
-
-    @Test
-    void emptyStageListIsBadRequest() {
-        String session = ApiTestSupport.upload(http, Fixtures.session("Standup", "Notes.", null));
-        expectProblem(post("/api/v1/sessions/" + session + "/enrichments", "{\"stages\": []}"),
-                400, "Bad Request", "Choose at least one stage: audio, video, summary or canvas.", null);
-        assertNoJobFor(session);
-    }
-
-    @Test
-    void unknownPriorityIsBadRequest() {
-        String session = ApiTestSupport.upload(http, Fixtures.session("Standup", "Notes.", null));
-        expectProblem(post("/api/v1/sessions/" + session + "/enrichments", "{\"priority\": \"urgent\"}"),
-                400, "Bad Request", "Unknown priority 'urgent'. Use interactive or batch.", null);
-        assertNoJobFor(session);
-    }
-
-    @Test
-    void emptyBatchIsBadRequest() {
-        expectProblem(post("/api/v1/batches", "{\"sessionIds\": []}"),
-                400, "Bad Request", "Add at least one session id to the batch.", null);
-    }
-
-    @Test
-    void batchWithoutSessionIdsIsBadRequest() {
-        expectProblem(post("/api/v1/batches", "{\"stages\": [\"audio\"]}"),
-                400, "Bad Request", "Add at least one session id to the batch.", null);
     }
 
     @Test
@@ -286,6 +244,11 @@ class ProblemDetailsTest {
     private void assertNoJobFor(String session) {
         List<Map<String, Object>> jobs = ApiTestSupport.jobs(http);
         assertThat(jobs).noneMatch(j -> session.equals(j.get("sessionId")));
+    }
+
+    private static Arguments notFound(String what,
+            Function<WebTestClient, WebTestClient.RequestHeadersSpec<?>> request, String detail, String instance) {
+        return Arguments.of(what, request, detail, instance);
     }
 
     static ByteArrayResource file(byte[] bytes, String name) {

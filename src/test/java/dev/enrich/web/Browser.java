@@ -1,9 +1,8 @@
 package dev.enrich.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.enrich.testing.RequiredTool;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -63,14 +62,9 @@ final class Browser implements AutoCloseable {
         Path driverBinary = executable("ENRICH_CHROMEDRIVER", "/usr/bin/chromedriver");
         String missing = (Files.isExecutable(chromium) ? "" : " " + chromium)
                 + (Files.isExecutable(driverBinary) ? "" : " " + driverBinary);
-        if (!missing.isEmpty()) {
-            String message = "Browser tests need Chromium and chromedriver (apt-get install chromium chromium-driver);"
-                    + " missing:" + missing;
-            if (required()) {
-                fail(message + " (required here: CI or ENRICH_BROWSER_TESTS=required)");
-            }
-            assumeTrue(false, message);
-        }
+        RequiredTool.assume(missing.isEmpty(), "Chromium or chromedriver (missing:" + missing + ")",
+                "sudo apt-get install -y chromium chromium-driver", "Browser tests", required(),
+                "CI or ENRICH_BROWSER_TESTS=required");
         try {
             Path profile = Files.createTempDirectory("enrich-chromium-");
             ChromeOptions options = new ChromeOptions();
@@ -88,7 +82,7 @@ final class Browser implements AutoCloseable {
     }
 
     private static boolean required() {
-        return System.getenv("CI") != null || "required".equals(System.getenv("ENRICH_BROWSER_TESTS"));
+        return RequiredTool.onCi() || "required".equals(System.getenv("ENRICH_BROWSER_TESTS"));
     }
 
     private static Path executable(String env, String fallback) {

@@ -1,9 +1,9 @@
 package dev.enrich.stage.audio;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.enrich.stage.audio.WavFixtures.Format;
 import dev.enrich.stage.audio.WavFixtures.Signal;
+import dev.enrich.testing.RequiredTool;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -26,8 +26,9 @@ class RealSpeechTest {
 
     @Test
     void findsSentenceBoundariesInRealSpeechWithin250ms(@TempDir Path dir) throws Exception {
-        assumeTrue(espeakAvailable(), "espeak-ng is not on the PATH, so the real-speech test is skipped; "
-                + "install it (apt-get install espeak-ng) to run it");
+        RequiredTool.assume(espeakAvailable(), "espeak-ng", "sudo apt-get install -y espeak-ng", "RealSpeechTest",
+                RequiredTool.onCi() || "required".equals(System.getenv("ENRICH_SPEECH_TESTS")),
+                "CI or ENRICH_SPEECH_TESTS=required");
         float[] first = speak(dir, "first", "Good morning everyone and welcome to the weekly review");
         float[] second = speak(dir, "second", "Next we will look at the numbers from the last release");
         int rate = 22_050;

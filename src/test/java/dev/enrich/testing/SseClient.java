@@ -1,11 +1,9 @@
-package dev.enrich.api;
+package dev.enrich.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.enrich.testing.Fixtures;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import dev.enrich.testing.TestAuthAutoConfiguration;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -30,11 +28,12 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Talk to the running service over real HTTP: create sessions and jobs, read SSE streams decoded (WebClient) or as
- * raw wire text (java.net.http, read on the calling test thread, never on a reactor thread).
+ * raw wire text (java.net.http, read on the calling test thread, never on a reactor thread). The one SSE fixture of
+ * the tests: every test that reads an event stream reads it through this.
  */
-final class SseClient {
+public final class SseClient {
 
-    static final ParameterizedTypeReference<ServerSentEvent<String>> SSE =
+    public static final ParameterizedTypeReference<ServerSentEvent<String>> SSE =
             new ParameterizedTypeReference<>() {};
     private static final ParameterizedTypeReference<Map<String, Object>> MAP = new ParameterizedTypeReference<>() {};
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -44,7 +43,14 @@ final class SseClient {
     private final WebClient web;
     private final HttpClient raw = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    SseClient(int port, WebTestClient http) {
+    /** Talk to the service on {@code port} as the test user ({@link TestAuthAutoConfiguration#BEARER}). */
+    public SseClient(int port) {
+        this(port, WebTestClient.bindToServer().baseUrl("http://localhost:" + port)
+                .defaultHeader(HttpHeaders.AUTHORIZATION, TestAuthAutoConfiguration.BEARER).build());
+    }
+
+    /** Talk to the service on {@code port}; REST calls go through {@code http}. */
+    public SseClient(int port, WebTestClient http) {
         this.port = port;
         this.http = http;
         this.web = WebClient.builder().baseUrl("http://localhost:" + port)
@@ -52,7 +58,7 @@ final class SseClient {
     }
 
     /** Upload a session with one second of audio; return its id. */
-    String session() {
+    public String session() {
         Map<String, Object> created = http.post().uri("/api/v1/sessions")
                 .bodyValue(Fixtures.session("Standup", "We shipped it.", Fixtures.wav(1, 8000)))
                 .exchange().expectStatus().isCreated()
@@ -61,14 +67,14 @@ final class SseClient {
     }
 
     /** Enrich a new session's audio only; return the job id. */
-    String audioJob() {
+    public String audioJob() {
         return (String) http.post().uri("/api/v1/sessions/{id}/enrichments", session())
                 .bodyValue(Map.of("stages", List.of("audio"))).exchange().expectStatus().isAccepted()
                 .expectBody(MAP).returnResult().getResponseBody().get("jobId");
     }
 
     /** Enrich new sessions' audio as one batch; return the batch id. */
-    String audioBatch(int sessions) {
+    public String audioBatch(int sessions) {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < sessions; i++) {
             ids.add(session());
@@ -80,13 +86,13 @@ final class SseClient {
     }
 
     /** Return a job's state as the REST API shows it. */
-    String jobState(String jobId) {
+    public String jobState(String jobId) {
         return (String) http.get().uri("/api/v1/jobs/{id}", jobId).exchange().expectStatus().isOk()
                 .expectBody(MAP).returnResult().getResponseBody().get("state");
     }
 
     /** Subscribe to an SSE endpoint; {@code lastEventId} goes into the {@code Last-Event-ID} header. */
-    Flux<ServerSentEvent<String>> sse(String path, @Nullable String lastEventId) {
+    public Flux<ServerSentEvent<String>> sse(String path, @Nullable String lastEventId) {
         return web.get().uri(path).accept(MediaType.TEXT_EVENT_STREAM)
                 .headers(h -> {
                     if (lastEventId != null) {
@@ -97,12 +103,12 @@ final class SseClient {
     }
 
     /** Subscribe and keep only named events (no comments). */
-    Flux<ServerSentEvent<String>> events(String path, @Nullable String lastEventId) {
+    public Flux<ServerSentEvent<String>> events(String path, @Nullable String lastEventId) {
         return sse(path, lastEventId).filter(e -> e.event() != null);
     }
 
     /** Open a raw SSE connection; return once the response headers arrived (within 5 s). */
-    RawStream raw(String path, String... headers) {
+    public RawStream raw(String path, String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                 .header(HttpHeaders.AUTHORIZATION, TestAuthAutoConfiguration.BEARER)
                 .header("Accept", "text/event-stream");
@@ -121,25 +127,25 @@ final class SseClient {
     }
 
     /** Parse an event's JSON {@code data:}. */
-    static Map<String, Object> data(ServerSentEvent<String> event) {
+    public static Map<String, Object> data(ServerSentEvent<String> event) {
         return json(event.data());
     }
 
-    static Map<String, Object> json(@Nullable String text) {
+    public static Map<String, Object> json(@Nullable String text) {
         assertThat(text).as("event data").isNotNull();
         return JSON.readValue(text, new tools.jackson.core.type.TypeReference<Map<String, Object>>() {});
     }
 
-    static long id(ServerSentEvent<String> event) {
+    public static long id(ServerSentEvent<String> event) {
         return Long.parseLong(event.id());
     }
 
-    static boolean terminal(ServerSentEvent<String> event) {
+    public static boolean terminal(ServerSentEvent<String> event) {
         return List.of("completed", "partial", "failed", "cancelled", "interrupted").contains(event.event());
     }
 
     /** Read an SSE response line by line on the calling (test) thread. */
-    static final class RawStream implements AutoCloseable {
+    public static final class RawStream implements AutoCloseable {
 
         private final HttpResponse<Stream<String>> response;
         private final Iterator<String> lines;
@@ -149,16 +155,16 @@ final class SseClient {
             this.lines = response.body().iterator();
         }
 
-        int status() {
+        public int status() {
             return response.statusCode();
         }
 
-        String header(String name) {
+        public String header(String name) {
             return response.headers().firstValue(name).orElse("");
         }
 
         /** Return the next frame (the lines up to a blank line), or an empty list when the stream ended. */
-        List<String> frame() {
+        public List<String> frame() {
             List<String> frame = new ArrayList<>();
             while (lines.hasNext()) {
                 String line = lines.next();
@@ -171,7 +177,7 @@ final class SseClient {
         }
 
         /** Return true once the server ended the response. */
-        boolean ended() {
+        public boolean ended() {
             return !lines.hasNext();
         }
 
@@ -186,5 +192,5 @@ final class SseClient {
     }
 
     /** Wait timeout for stream assertions. */
-    static final Duration TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration TIMEOUT = Duration.ofSeconds(10);
 }

@@ -1,0 +1,80 @@
+package dev.enrich.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.enrich.config.LimitsProperties;
+import dev.enrich.tenant.Caller;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
+import org.springframework.security.core.context.ReactiveSecurityContextHolder;
+import reactor.core.publisher.Mono;
+
+/**
+ * The per-tenant request rate counted in a time the test moves by hand: exact counts per one-second period, however
+ * fast or slow this machine runs. {@code LimitsTest} shows the same limit over HTTP.
+ */
+class TenantRateLimitFilterTest {
+
+    private final AtomicLong nanos = new AtomicLong(Duration.ofHours(1).toNanos());
+    private final TenantRateLimitFilter filter = new TenantRateLimitFilter(
+            new LimitsProperties(20, 500, 0, 16, 1000, 1000, 2000), nanos::get);
+    private final AtomicInteger passed = new AtomicInteger();
+
+    @Test
+    void aTenantGetsItsRatePerPeriodAndIsRefusedWith429UntilTheNextPeriod() {
+        assertThat(burst("acme", 60)).as("passed of 60 at one instant").isEqualTo(20);
+
+        MockServerWebExchange refused = request("acme");
+        assertThat(refused.getResponse().getStatusCode().value()).isEqualTo(429);
+        assertThat(refused.getResponse().getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("1");
+        assertThat(refused.getResponse().getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(refused.getResponse().getBodyAsString().block())
+                .contains("You're sending requests faster than we can take them.");
+
+        nanos.addAndGet(Duration.ofMillis(999).toNanos());
+        assertThat(burst("acme", 5)).as("passed 999 ms later").isZero();
+        nanos.addAndGet(Duration.ofMillis(1).toNanos());
+        assertThat(burst("acme", 60)).as("passed in the next period").isEqualTo(20);
+    }
+
+    @Test
+    void anotherTenantHasABucketOfItsOwn() {
+        assertThat(burst("acme", 60)).isEqualTo(20);
+        assertThat(burst("other", 60)).isEqualTo(20);
+    }
+
+    @Test
+    void pathsOutsideTheApiAreNotCounted() {
+        for (int i = 0; i < 60; i++) {
+            filter.filter(MockServerWebExchange.from(MockServerHttpRequest.get("/index.html")),
+                            exchange -> Mono.fromRunnable(passed::incrementAndGet))
+                    .contextWrite(ReactiveSecurityContextHolder.withAuthentication(
+                            new EnrichAuthentication(new Caller("acme", "key", false))))
+                    .block();
+        }
+        assertThat(passed).hasValue(60);
+    }
+
+    private int burst(String tenant, int requests) {
+        int before = passed.get();
+        for (int i = 0; i < requests; i++) {
+            request(tenant);
+        }
+        return passed.get() - before;
+    }
+
+    private MockServerWebExchange request(String tenant) {
+        MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/api/v1/jobs"));
+        filter.filter(exchange, e -> Mono.fromRunnable(passed::incrementAndGet))
+                .contextWrite(ReactiveSecurityContextHolder.withAuthentication(
+                        new EnrichAuthentication(new Caller(tenant, "key", false))))
+                .block();
+        return exchange;
+    }
+}
