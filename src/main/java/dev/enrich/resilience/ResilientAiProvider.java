@@ -61,6 +61,12 @@ public final class ResilientAiProvider implements AiProvider {
                 Schedulers::parallel);
     }
 
+    /** Close the guarded provider. */
+    @Override
+    public void close() {
+        delegate.close();
+    }
+
     @Override
     public boolean enabled() {
         return delegate.enabled();
