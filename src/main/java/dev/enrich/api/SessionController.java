@@ -11,17 +11,18 @@ import dev.enrich.session.Session;
 import dev.enrich.session.SessionRepository;
 import dev.enrich.session.SessionText;
 import dev.enrich.tenant.TenantResolver;
+import jakarta.validation.Valid;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.atomic.AtomicLong;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
@@ -103,7 +104,7 @@ class SessionController {
 
     @PostMapping("/{id}/enrichments")
     Mono<ResponseEntity<Map<String, Object>>> enrich(@PathVariable String id,
-            @RequestBody(required = false) Requests.EnrichmentRequest body, ServerWebExchange exchange) {
+            @Valid @RequestBody(required = false) Requests.EnrichmentRequest body, ServerWebExchange exchange) {
         Requests.EnrichmentRequest request = body == null ? new Requests.EnrichmentRequest(null, null) : body;
         return tenants.resolve(exchange)
                 .flatMap(tenant -> service.enrich(tenant, id, StageSelection.stages(request.stages()),
