@@ -24,8 +24,10 @@ class TenantRateLimitFilter implements WebFilter, Ordered {
     private static final Duration PERIOD = Duration.ofSeconds(1);
 
     private final RateLimiterRegistry limiters;
+    private final ProblemResponses problems;
 
-    TenantRateLimitFilter(LimitsProperties limits) {
+    TenantRateLimitFilter(LimitsProperties limits, ProblemResponses problems) {
+        this.problems = problems;
         this.limiters = RateLimiterRegistry.of(RateLimiterConfig.custom()
                 .limitForPeriod(limits.requestsPerSecond())
                 .limitRefreshPeriod(PERIOD)
@@ -50,7 +52,7 @@ class TenantRateLimitFilter implements WebFilter, Ordered {
                 .map(tenant -> limiters.rateLimiter(tenant).acquirePermission())
                 .defaultIfEmpty(true)
                 .flatMap(allowed -> allowed ? chain.filter(exchange)
-                        : ProblemResponses.write(exchange, HttpStatus.TOO_MANY_REQUESTS,
+                        : problems.write(exchange, HttpStatus.TOO_MANY_REQUESTS,
                                 "You're sending requests faster than we can take them. Please slow down a little.",
                                 PERIOD));
     }
