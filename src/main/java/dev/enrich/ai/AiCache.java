@@ -1,35 +1,42 @@
 package dev.enrich.ai;
 
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Remember AI replies per job and input content hash, so an input already processed within a job (or its retry,
- * which keeps the job id) is not sent again. Bounded (least recently used entries go first); thread-safe; only
- * successful replies are kept.
+ * which keeps the job id) is not sent again. A Caffeine {@link AsyncCache}: bounded (least recently or frequently
+ * used entries go first), thread-safe, and concurrent callers of one key share a single call in flight. Only
+ * successful replies are kept: a failed or empty call is forgotten before any of its callers hears of it, so the next
+ * caller calls again.
+ *
+ * <p>A caller that cancels cancels the call it shares; the others waiting on it then fail with a
+ * {@link java.util.concurrent.CancellationException} (callers of one key belong to one job, which is cancelled
+ * whole).
  */
 public final class AiCache {
 
-    private final int maxEntries;
-    private final Map<String, Object> entries;
+    private final AsyncCache<String, Object> entries;
 
     /** Create a cache holding at most {@code maxEntries} replies. */
     public AiCache(int maxEntries) {
         if (maxEntries <= 0) {
             throw new IllegalArgumentException("maxEntries must be > 0, but was " + maxEntries);
         }
-        this.maxEntries = maxEntries;
-        this.entries = new LinkedHashMap<>(16, 0.75f, true);
+        this.entries = Caffeine.newBuilder().maximumSize(maxEntries).buildAsync();
     }
 
     /**
-     * Return the remembered reply for this job, kind of call and content hash, or make the call and remember it.
+     * Return the remembered reply for this job, kind of call and content hash, or make the call and remember it. The
+     * call is subscribed once per key however many callers ask at once, with the first caller's context.
      *
      * @param kind what the call does, e.g. {@code "transcribe"}; part of the key
      * @param contentHash a hash of everything sent, e.g. from {@link #sha256}
@@ -37,30 +44,28 @@ public final class AiCache {
     @SuppressWarnings("unchecked")
     public <T> Mono<T> get(String jobId, String kind, String contentHash, Supplier<Mono<T>> call) {
         String key = jobId + '\n' + kind + '\n' + contentHash;
-        return Mono.defer(() -> {
-            Object hit;
-            synchronized (entries) {
-                hit = entries.get(key);
-            }
-            if (hit != null) {
-                return Mono.just((T) hit);
-            }
-            return call.get().doOnNext(value -> {
-                synchronized (entries) {
-                    entries.put(key, value);
-                    while (entries.size() > maxEntries) {
-                        entries.remove(entries.keySet().iterator().next());
-                    }
+        return Mono.deferContextual(context -> {
+            // Subscribed on Caffeine's executor: not inside the map's compute, which runs the mapping function.
+            CompletableFuture<Object> shared = entries.get(key, (k, executor) -> call.get()
+                    .<Object>map(value -> value)
+                    .contextWrite(context)
+                    .subscribeOn(Schedulers.fromExecutor(executor))
+                    .toFuture());
+            CompletableFuture<Object> settled = shared.whenComplete((value, error) -> {
+                if (error != null || value == null) {
+                    entries.asMap().remove(key, shared);
                 }
             });
+            return Mono.fromFuture(settled, true)
+                    .doOnCancel(() -> shared.cancel(false))
+                    .map(value -> (T) value);
         });
     }
 
-    /** Return the number of remembered replies. */
-    public int size() {
-        synchronized (entries) {
-            return entries.size();
-        }
+    /** Return the number of remembered replies (calls in flight included). */
+    public long size() {
+        entries.synchronous().cleanUp();
+        return entries.synchronous().estimatedSize();
     }
 
     /** Return the hex SHA-256 of some texts (each length-prefixed, so boundaries count). */

@@ -11,7 +11,7 @@ import reactor.core.publisher.Mono;
  * put prices, token counts or provider internals into the errors they signal: errors are {@link AiException}s whose
  * {@link AiException#kind()} says whether a retry could help.
  */
-public interface AiProvider {
+public interface AiProvider extends AutoCloseable {
 
     /** Return true when an AI service is configured and may be called. */
     boolean enabled();
@@ -25,4 +25,8 @@ public interface AiProvider {
 
     /** Ask the chat model; with {@link ChatRequest#json()} the reply content is a JSON object (still untrusted). */
     Mono<ChatReply> chat(AiCall call, ChatRequest request);
+
+    /** Release what the provider holds (a connection pool); a decorator closes what it wraps. Default: nothing. */
+    @Override
+    default void close() {}
 }

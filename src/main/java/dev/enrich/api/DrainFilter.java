@@ -18,9 +18,11 @@ import reactor.core.publisher.Mono;
 class DrainFilter implements WebFilter, Ordered {
 
     private final EnrichmentService service;
+    private final ProblemResponses problems;
 
-    DrainFilter(EnrichmentService service) {
+    DrainFilter(EnrichmentService service, ProblemResponses problems) {
         this.service = service;
+        this.problems = problems;
     }
 
     @Override
@@ -34,7 +36,7 @@ class DrainFilter implements WebFilter, Ordered {
             return chain.filter(exchange);
         }
         return service.refusalWhileDraining()
-                .map(refusal -> ProblemResponses.write(exchange, HttpStatus.SERVICE_UNAVAILABLE,
+                .map(refusal -> problems.write(exchange, HttpStatus.SERVICE_UNAVAILABLE,
                         refusal.getMessage(), refusal.retryAfter()))
                 .orElseGet(() -> chain.filter(exchange));
     }

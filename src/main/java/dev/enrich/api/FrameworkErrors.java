@@ -1,12 +1,17 @@
 package dev.enrich.api;
 
+import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.core.MethodParameter;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
+import org.springframework.validation.FieldError;
+import org.springframework.validation.ObjectError;
+import org.springframework.web.bind.support.WebExchangeBindException;
 import org.springframework.web.reactive.resource.NoResourceFoundException;
 import org.springframework.web.server.MethodNotAllowedException;
 import org.springframework.web.server.MissingRequestValueException;
@@ -41,10 +46,24 @@ final class FrameworkErrors {
         if (ex instanceof MissingRequestValueException e) {
             return "Add the " + e.getLabel() + " '" + e.getName() + "'.";
         }
+        if (ex instanceof WebExchangeBindException e) {
+            return violations(e);
+        }
         if (ex instanceof ServerWebInputException e) {
             return input(e);
         }
         return fallback;
+    }
+
+    /** Say what Bean Validation refused: each distinct constraint message, in field order. */
+    private static String violations(WebExchangeBindException e) {
+        List<String> messages = e.getAllErrors().stream()
+                .sorted(Comparator.comparing(error -> error instanceof FieldError f ? f.getField() : ""))
+                .map(ObjectError::getDefaultMessage)
+                .filter(Objects::nonNull)
+                .distinct()
+                .toList();
+        return messages.isEmpty() ? "The request is not valid." : String.join(" ", messages);
     }
 
     private static String input(ServerWebInputException e) {

@@ -9,9 +9,11 @@ import dev.enrich.job.JobView;
 import dev.enrich.pool.PoolStatus;
 import dev.enrich.pool.WorkerPool;
 import dev.enrich.tenant.TenantResolver;
+import jakarta.validation.Valid;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -89,17 +91,11 @@ class JobController {
     }
 
     @PostMapping("/batches")
-    Mono<ResponseEntity<Map<String, Object>>> batch(@RequestBody Requests.BatchRequest body,
+    Mono<ResponseEntity<Map<String, Object>>> batch(@Valid @RequestBody Requests.BatchRequest body,
             ServerWebExchange exchange) {
-        List<String> ids = body.sessionIds();
-        if (ids == null || ids.isEmpty()) {
-            throw StageSelection.invalid("Add at least one session id to the batch.");
-        }
+        List<String> ids = Objects.requireNonNull(body.sessionIds()); // @NotEmpty
         if (ids.size() > maxBatch) {
             throw StageSelection.invalid("A batch holds at most " + maxBatch + " sessions.");
-        }
-        if (ids.stream().anyMatch(id -> id == null || id.isBlank())) {
-            throw StageSelection.invalid("Session ids must not be blank.");
         }
         if (ids.stream().distinct().count() != ids.size()) {
             throw StageSelection.invalid("Each session may appear only once in a batch.");

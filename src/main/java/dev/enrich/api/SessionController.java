@@ -9,6 +9,7 @@ import dev.enrich.tenant.TenantResolver;
 import dev.enrich.upload.SessionDraft;
 import dev.enrich.upload.SessionUploads;
 import dev.enrich.upload.UploadFile;
+import jakarta.validation.Valid;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -82,7 +83,7 @@ class SessionController {
 
     @PostMapping("/{id}/enrichments")
     Mono<ResponseEntity<Map<String, Object>>> enrich(@PathVariable String id,
-            @RequestBody(required = false) Requests.EnrichmentRequest body, ServerWebExchange exchange) {
+            @Valid @RequestBody(required = false) Requests.EnrichmentRequest body, ServerWebExchange exchange) {
         Requests.EnrichmentRequest request = body == null ? new Requests.EnrichmentRequest(null, null) : body;
         return tenants.resolve(exchange)
                 .flatMap(tenant -> service.enrich(tenant, id, StageSelection.stages(request.stages()),

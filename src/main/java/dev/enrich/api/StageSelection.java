@@ -15,19 +15,16 @@ final class StageSelection {
 
     private StageSelection() {}
 
-    /** Parse stage names; null means every stage; empty or unknown names fail INVALID. */
+    /**
+     * Parse stage names; null means every stage; unknown names fail INVALID. An empty list or a null name never gets
+     * here: the request records' constraints refuse them.
+     */
     static Set<StageName> stages(@Nullable List<String> names) {
         if (names == null) {
             return EnumSet.allOf(StageName.class);
         }
-        if (names.isEmpty()) {
-            throw invalid("Choose at least one stage: audio, video, summary or canvas.");
-        }
         Set<StageName> out = EnumSet.noneOf(StageName.class);
         for (String name : names) {
-            if (name == null) {
-                throw invalid("Stage names must not be null.");
-            }
             out.add(StageName.parse(name).orElseThrow(() -> invalid(
                     "Unknown stage '" + name + "'. Use audio, video, summary or canvas.")));
         }

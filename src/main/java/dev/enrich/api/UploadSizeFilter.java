@@ -31,8 +31,10 @@ class UploadSizeFilter implements WebFilter, Ordered {
     private static final String DETAIL = "That upload is too large.";
 
     private final long limit;
+    private final ProblemResponses problems;
 
-    UploadSizeFilter(EnrichProperties props) {
+    UploadSizeFilter(EnrichProperties props, ProblemResponses problems) {
+        this.problems = problems;
         this.limit = props.media().maxSessionSize().toBytes() + OVERHEAD;
     }
 
@@ -48,7 +50,7 @@ class UploadSizeFilter implements WebFilter, Ordered {
             return chain.filter(exchange);
         }
         if (request.getHeaders().getContentLength() > limit) {
-            return ProblemResponses.write(exchange, HttpStatus.CONTENT_TOO_LARGE, DETAIL, null);
+            return problems.write(exchange, HttpStatus.CONTENT_TOO_LARGE, DETAIL, null);
         }
         AtomicLong seen = new AtomicLong();
         ServerHttpRequest counted = new ServerHttpRequestDecorator(request) {

@@ -1,5 +1,7 @@
 package dev.enrich.cost;
 
+import static reactor.function.TupleUtils.function;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.enrich.ai.AiException;
 import java.math.BigDecimal;
@@ -73,7 +75,7 @@ public final class Budgets {
     public Mono<Status> status(String tenant) {
         LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
         return Mono.zip(ledger.total(tenant, today, today), ledger.total(tenant, today.withDayOfMonth(1), today))
-                .map(t -> new Status(tenant, limits(tenant), t.getT1(), t.getT2()));
+                .map(function((day, month) -> new Status(tenant, limits(tenant), day, month)));
     }
 
     /**

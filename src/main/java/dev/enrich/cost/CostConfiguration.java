@@ -2,15 +2,13 @@ package dev.enrich.cost;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import dev.enrich.ai.AiProvider;
-import dev.enrich.ai.ChatRequest;
-import dev.enrich.config.AiProperties;
-import java.util.Map;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Wire prices, budgets, hints, the admin reporter and the AI metering over whichever {@link CostLedger} exists. */
+/**
+ * Wire prices, budgets, hints, the admin reporter and the AI metering over whichever {@link CostLedger} exists; the
+ * metering is put into the AI provider chain by {@code dev.enrich.aichain.AiChainConfiguration}.
+ */
 @Configuration(proxyBeanMethods = false)
 class CostConfiguration {
 
@@ -38,21 +36,5 @@ class CostConfiguration {
     AiMetering aiMetering(PriceTable prices, Budgets budgets, CostLedger ledger, MeterRegistry meters,
             Clock clock) {
         return new AiMetering(prices, budgets, ledger, meters, clock);
-    }
-
-    /**
-     * Return the configured provider ({@code aiProvider}) behind budgets and cost accounting; the resilience layer
-     * ({@code resilientAiProvider}, the primary one the stages use) wraps it, so every attempt is metered. Disabled
-     * providers are passed through untouched: nothing is called, nothing is charged.
-     */
-    @Bean
-    AiProvider meteredAiProvider(@Qualifier("aiProvider") AiProvider provider, AiMetering metering,
-            AiProperties ai) {
-        if (!provider.enabled()) {
-            return provider;
-        }
-        AiProperties.Models m = ai.models();
-        return metering.meter(provider, new ModelNames(m.transcription(), Map.of(ChatRequest.Task.SUMMARY,
-                m.summary(), ChatRequest.Task.VISION, m.vision(), ChatRequest.Task.CANVAS, m.canvas())));
     }
 }

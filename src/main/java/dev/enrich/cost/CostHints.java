@@ -1,5 +1,7 @@
 package dev.enrich.cost;
 
+import static reactor.function.TupleUtils.function;
+
 import dev.enrich.pipeline.StageName;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -53,12 +55,12 @@ public final class CostHints {
         Mono<List<CostHint>> smaller = ledger.since(weekAgo)
                 .filter(e -> tenant == null || tenant.equals(e.tenant()))
                 .collectList().map(this::smallerModels);
-        return Mono.zip(growth, smaller).map(t -> {
+        return Mono.zip(growth, smaller).map(function((stage, models) -> {
             List<CostHint> all = new ArrayList<>();
-            t.getT1().ifPresent(all::add);
-            all.addAll(t.getT2());
+            stage.ifPresent(all::add);
+            all.addAll(models);
             return List.copyOf(all);
-        });
+        }));
     }
 
     Optional<CostHint> stageGrowth(List<SessionCost> sessions, Instant weekAgo) {

@@ -7,6 +7,7 @@ import java.time.YearMonth;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.math.MathFlux;
 
 /**
  * Keep the record of AI calls (port): per-day buckets per tenant, stage and model, per-session totals, and a bounded
@@ -65,7 +66,8 @@ public interface CostLedger {
 
     /** Return one tenant's spend over the UTC days {@code from}..{@code to} (inclusive). */
     default Mono<BigDecimal> total(String tenant, LocalDate from, LocalDate to) {
-        return buckets(tenant, from, to).map(b -> b.usage().cost()).reduce(BigDecimal.ZERO, BigDecimal::add);
+        return MathFlux.sumBigDecimal(buckets(tenant, from, to), b -> b.usage().cost())
+                .defaultIfEmpty(BigDecimal.ZERO);
     }
 
     /** Return per-tenant daily aggregates over {@code from}..{@code to}, ordered by tenant then day. */

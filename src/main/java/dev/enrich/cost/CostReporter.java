@@ -1,5 +1,7 @@
 package dev.enrich.cost;
 
+import static reactor.function.TupleUtils.function;
+
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -66,13 +68,14 @@ public final class CostReporter {
         Mono<List<MonthlyCost>> monthly = ledger.monthly(tenant, YearMonth.from(first), YearMonth.from(last))
                 .collectList();
         return Mono.zip(buckets, sessions, monthly, hints.hints(ledger, tenant, now))
-                .flatMap(t -> statuses(tenant, t.getT1()).map(statuses -> new CostReport(prices.currency(), tenant,
-                        first, last, now, Aggregates.sum(t.getT1()), t.getT2(), Aggregates.daily(t.getT1()), t.getT3(),
-                        Aggregates.top(t.getT1(), CostBucket::stage, TOP).stream()
-                                .map(r -> new CostReport.StageUsage(r.key(), r.usage())).toList(),
-                        Aggregates.top(t.getT1(), CostBucket::model, TOP).stream()
-                                .map(r -> new CostReport.ModelUsage(r.key(), r.usage())).toList(),
-                        statuses, t.getT4())));
+                .flatMap(function((inRange, topSessions, months, costHints) -> statuses(tenant, inRange)
+                        .map(statuses -> new CostReport(prices.currency(), tenant, first, last, now,
+                                Aggregates.sum(inRange), topSessions, Aggregates.daily(inRange), months,
+                                Aggregates.top(inRange, CostBucket::stage, TOP).stream()
+                                        .map(r -> new CostReport.StageUsage(r.key(), r.usage())).toList(),
+                                Aggregates.top(inRange, CostBucket::model, TOP).stream()
+                                        .map(r -> new CostReport.ModelUsage(r.key(), r.usage())).toList(),
+                                statuses, costHints))));
     }
 
     private Mono<List<Budgets.Status>> statuses(@Nullable String tenant, List<CostBucket> buckets) {

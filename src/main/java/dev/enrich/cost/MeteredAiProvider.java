@@ -49,6 +49,12 @@ public final class MeteredAiProvider implements AiProvider {
     private final MeterRegistry meters;
     private final Clock clock;
 
+    /** Close the decorated provider. */
+    @Override
+    public void close() {
+        delegate.close();
+    }
+
     /** Decorate {@code delegate}; {@code clock} stamps the entries. */
     public MeteredAiProvider(AiProvider delegate, ModelNames models, PriceTable prices, Budgets budgets,
             CostLedger ledger, MeterRegistry meters, Clock clock) {

@@ -7,13 +7,11 @@ import dev.enrich.ai.ChatReply;
 import dev.enrich.ai.ChatRequest;
 import dev.enrich.ai.Transcription;
 import dev.enrich.pipeline.RetryNotices;
-import io.github.resilience4j.bulkhead.Bulkhead;
-import io.github.resilience4j.bulkhead.BulkheadFullException;
+import io.github.resilience4j.reactor.bulkhead.operator.BulkheadOperator;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
 import io.github.resilience4j.reactor.timelimiter.TimeLimiterOperator;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -62,6 +60,12 @@ public final class ResilientAiProvider implements AiProvider {
         this(delegate, dependencies, new BackoffPolicy(dependencies.settings().retry()), Schedulers::parallel);
     }
 
+    /** Close the guarded provider. */
+    @Override
+    public void close() {
+        delegate.close();
+    }
+
     @Override
     public boolean enabled() {
         return delegate.enabled();
@@ -82,7 +86,7 @@ public final class ResilientAiProvider implements AiProvider {
         // transformDeferred applies inside out: the last one is the outermost of the three.
         Mono<T> attempt = Mono.defer(send)
                 .transformDeferred(TimeLimiterOperator.of(guards.timeLimiter()))
-                .transformDeferred(mono -> bulkhead(guards.bulkhead(), mono))
+                .transformDeferred(BulkheadOperator.of(guards.bulkhead()))
                 .transformDeferred(CircuitBreakerOperator.of(guards.breaker()));
         // Safety net: every attempt is bounded by the time limiter, but a signal lost in a layer around it would
         // otherwise leave the job waiting forever. No call outlives every attempt at its longest plus every backoff.
@@ -105,22 +109,6 @@ public final class ResilientAiProvider implements AiProvider {
                     })
                     .onErrorMap(e -> AttemptLog.failed(log, call, dependency, retries.get() + 1,
                             backoff.maxRetries() + 1, e));
-        });
-    }
-
-    // Hand-written instead of BulkheadOperator, which can lose a completion under concurrent subscribers
-    // (resilience4j#1125): take a permit without waiting, give it back exactly once on any ending.
-    private static <T> Mono<T> bulkhead(Bulkhead bulkhead, Mono<T> call) {
-        return Mono.defer(() -> {
-            if (!bulkhead.tryAcquirePermission()) {
-                return Mono.error(BulkheadFullException.createBulkheadFullException(bulkhead));
-            }
-            AtomicBoolean held = new AtomicBoolean(true);
-            return call.doFinally(signal -> {
-                if (held.compareAndSet(true, false)) {
-                    bulkhead.onComplete();
-                }
-            });
         });
     }
 

@@ -11,6 +11,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.codec.ServerCodecConfigurer;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
@@ -57,19 +58,24 @@ class SecurityConfiguration {
     }
 
     @Bean
+    ProblemResponses problemResponses(ServerCodecConfigurer codecs) {
+        return new ProblemResponses(codecs);
+    }
+
+    @Bean
     StreamTickets streamTickets(SecurityProperties settings, Clock clock) {
         return new StreamTickets(settings.tickets(), clock);
     }
 
     @Bean
     SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ApiKeys keys, StreamTickets tickets,
-            ObjectProvider<ReactiveJwtDecoder> jwt, SecurityProperties settings) {
+            ObjectProvider<ReactiveJwtDecoder> jwt, SecurityProperties settings, ProblemResponses problems) {
         ServerAuthenticationEntryPoint unauthorized = (exchange, e) -> {
             exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
-            return ProblemResponses.write(exchange, HttpStatus.UNAUTHORIZED,
+            return problems.write(exchange, HttpStatus.UNAUTHORIZED,
                     "Please sign in with a valid API key.", null);
         };
-        ServerAccessDeniedHandler forbidden = (exchange, e) -> ProblemResponses.write(exchange, HttpStatus.FORBIDDEN,
+        ServerAccessDeniedHandler forbidden = (exchange, e) -> problems.write(exchange, HttpStatus.FORBIDDEN,
                 "You don't have access to this.", null);
 
         AuthenticationWebFilter authentication = new AuthenticationWebFilter(

@@ -1,22 +1,23 @@
 package dev.enrich.security;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.enrich.config.SecurityProperties;
 import dev.enrich.tenant.Caller;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Iterator;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Issue and redeem EventSource tickets: random, short-lived, single-use, bound to one caller and one stream path.
  * A browser's EventSource cannot send an Authorization header, so it puts a ticket in the query string instead; a
  * ticket seen in a log or a proxy is useless a moment later. In memory: a replica redeems what it issued (sticky
- * streams or one replica; a shared store comes with the Redis backend).
+ * streams or one replica; a shared store comes with the Redis backend). Held in a Caffeine cache that expires each
+ * ticket its TTL after issue, on the given clock; it has no size bound of its own, since it must never evict a live
+ * ticket: {@link #issue} refuses instead.
  */
 public final class StreamTickets {
 
@@ -34,12 +35,19 @@ public final class StreamTickets {
     private final SecurityProperties.Tickets settings;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
-    private final Map<String, Grant> grants = new ConcurrentHashMap<>();
-    private final ConcurrentLinkedQueue<String> order = new ConcurrentLinkedQueue<>();
+    private final Cache<String, Grant> grants;
 
     StreamTickets(SecurityProperties.Tickets settings, Clock clock) {
         this.settings = settings;
         this.clock = clock;
+        this.grants = Caffeine.newBuilder()
+                .expireAfterWrite(settings.ttl())
+                .ticker(() -> {
+                    Instant now = clock.instant();
+                    return TimeUnit.SECONDS.toNanos(now.getEpochSecond()) + now.getNano();
+                })
+                .executor(Runnable::run) // expired tickets are gone once cleanUp returns, so the count is exact
+                .build();
     }
 
     /**
@@ -47,8 +55,8 @@ public final class StreamTickets {
      * when {@code maxOutstanding} unused tickets are live (valid tickets are never dropped to make room).
      */
     public Optional<Ticket> issue(Caller caller, String path) {
-        purge();
-        if (grants.size() >= settings.maxOutstanding()) {
+        grants.cleanUp();
+        if (grants.estimatedSize() >= settings.maxOutstanding()) {
             return Optional.empty();
         }
         byte[] bytes = new byte[32];
@@ -56,7 +64,6 @@ public final class StreamTickets {
         String value = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         Instant expiresAt = clock.instant().plus(settings.ttl());
         grants.put(value, new Grant(caller, path, expiresAt));
-        order.add(value);
         return Optional.of(new Ticket(value, expiresAt));
     }
 
@@ -65,24 +72,10 @@ public final class StreamTickets {
      * expired or for another stream. A ticket is gone after its first use, whatever the outcome.
      */
     Optional<Caller> redeem(String value, String path) {
-        Grant grant = grants.remove(value);
+        Grant grant = grants.asMap().remove(value);
         if (grant == null || !clock.instant().isBefore(grant.expiresAt()) || !grant.path().equals(path)) {
             return Optional.empty();
         }
         return Optional.of(grant.caller());
-    }
-
-    private void purge() {
-        Instant now = clock.instant();
-        Iterator<String> it = order.iterator();
-        while (it.hasNext()) {
-            String value = it.next();
-            Grant grant = grants.get(value);
-            if (grant != null && now.isBefore(grant.expiresAt())) {
-                break; // issued in order: everything after this one is younger
-            }
-            grants.remove(value);
-            it.remove();
-        }
     }
 }

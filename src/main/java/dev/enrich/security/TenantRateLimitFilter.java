@@ -29,15 +29,17 @@ class TenantRateLimitFilter implements WebFilter, Ordered {
 
     private final RateLimiterConfig config;
     private final LongSupplier nanoTime;
+    private final ProblemResponses problems;
     private final ConcurrentHashMap<String, RateLimiter> limiters = new ConcurrentHashMap<>();
 
     @Autowired
-    TenantRateLimitFilter(LimitsProperties limits) {
-        this(limits, System::nanoTime);
+    TenantRateLimitFilter(LimitsProperties limits, ProblemResponses problems) {
+        this(limits, problems, System::nanoTime);
     }
 
     /** Count the limiters' periods in {@code nanoTime} (tests move it by hand). */
-    TenantRateLimitFilter(LimitsProperties limits, LongSupplier nanoTime) {
+    TenantRateLimitFilter(LimitsProperties limits, ProblemResponses problems, LongSupplier nanoTime) {
+        this.problems = problems;
         this.config = RateLimiterConfig.custom()
                 .limitForPeriod(limits.requestsPerSecond())
                 .limitRefreshPeriod(PERIOD)
@@ -63,7 +65,7 @@ class TenantRateLimitFilter implements WebFilter, Ordered {
                 .map(tenant -> limiter(tenant).acquirePermission())
                 .defaultIfEmpty(true)
                 .flatMap(allowed -> allowed ? chain.filter(exchange)
-                        : ProblemResponses.write(exchange, HttpStatus.TOO_MANY_REQUESTS,
+                        : problems.write(exchange, HttpStatus.TOO_MANY_REQUESTS,
                                 "You're sending requests faster than we can take them. Please slow down a little.",
                                 PERIOD));
     }

@@ -124,6 +124,33 @@ class ProblemDetailsTest {
     }
 
     @Test
+    void batchWithABlankSessionIdIsBadRequest() {
+        expectProblem(post("/api/v1/batches", "{\"sessionIds\": [\"  \"]}"),
+                400, "Bad Request", "Session ids must not be blank.", "/api/v1/batches");
+    }
+
+    @Test
+    void batchWithAnEmptyStageListIsBadRequest() {
+        expectProblem(post("/api/v1/batches", "{\"sessionIds\": [\"" + UNKNOWN + "\"], \"stages\": []}"),
+                400, "Bad Request", "Choose at least one stage: audio, video, summary or canvas.", null);
+    }
+
+    @Test
+    void aNullStageNameIsBadRequest() {
+        String session = ApiTestSupport.upload(http, Fixtures.session("Standup", "Notes.", null));
+        expectProblem(post("/api/v1/sessions/" + session + "/enrichments", "{\"stages\": [null]}"),
+                400, "Bad Request", "Stage names must not be null.", null);
+        assertNoJobFor(session);
+    }
+
+    @Test
+    void everyViolationIsNamedOnce() {
+        expectProblem(post("/api/v1/batches", "{\"sessionIds\": [], \"stages\": []}"),
+                400, "Bad Request", "Add at least one session id to the batch. "
+                        + "Choose at least one stage: audio, video, summary or canvas.", null);
+    }
+
+    @Test
     void batchWithDuplicateIdsIsBadRequest() {
         String session = ApiTestSupport.upload(http, Fixtures.session("Standup", "Notes.", null));
         expectProblem(post("/api/v1/batches", "{\"sessionIds\": [\"" + session + "\", \"" + session + "\"]}"),

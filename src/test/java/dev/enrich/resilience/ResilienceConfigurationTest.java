@@ -2,8 +2,6 @@ package dev.enrich.resilience;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.enrich.ai.AiProvider;
-import dev.enrich.ai.DisabledAiProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -11,7 +9,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.context.ConfigurationPropertiesAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
-/** Put the guards in front of the metered provider, configured from {@code enrich.resilience.*}. */
+/** Configure the guards from {@code enrich.resilience.*} (the chain using them: {@code AiChainConfigurationTest}). */
 class ResilienceConfigurationTest {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
@@ -20,13 +18,10 @@ class ResilienceConfigurationTest {
             .withUserConfiguration(ResilienceConfiguration.class);
 
     @Test
-    void stagesGetTheGuardedProviderWrappingTheMeteredOne() {
-        ScriptedAiProvider metered = new ScriptedAiProvider();
-        runner.withBean("meteredAiProvider", AiProvider.class, () -> metered, d -> d.setPrimary(false))
-                .withPropertyValues("enrich.resilience.retry.max-retries=5",
+    void guardsAreConfiguredFromProperties() {
+        runner.withPropertyValues("enrich.resilience.retry.max-retries=5",
                         "enrich.resilience.circuit-breaker.wait-in-open=10s")
                 .run(context -> {
-                    assertThat(context.getBean(AiProvider.class)).isInstanceOf(ResilientAiProvider.class);
                     assertThat(context.getBean(Dependencies.class).settings().retry().maxRetries()).isEqualTo(5);
                     assertThat(context.getBean(Dependencies.class).settings().circuitBreaker().waitInOpen())
                             .hasSeconds(10);
@@ -34,16 +29,8 @@ class ResilienceConfigurationTest {
     }
 
     @Test
-    void aDisabledProviderIsPassedThrough() {
-        runner.withBean("meteredAiProvider", AiProvider.class, DisabledAiProvider::new)
-                .run(context -> assertThat(context.getBean("resilientAiProvider"))
-                        .isInstanceOf(DisabledAiProvider.class));
-    }
-
-    @Test
     void invalidSettingsStopTheContext() {
-        runner.withBean("meteredAiProvider", AiProvider.class, ScriptedAiProvider::new)
-                .withPropertyValues("enrich.resilience.max-concurrent-calls=-1")
+        runner.withPropertyValues("enrich.resilience.max-concurrent-calls=-1")
                 .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
                         .hasMessage("enrich.resilience.max-concurrent-calls must be > 0, but was -1"));
     }

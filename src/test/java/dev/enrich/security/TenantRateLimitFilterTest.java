@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerCodecConfigurer;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
 import org.springframework.security.core.context.ReactiveSecurityContextHolder;
@@ -23,7 +24,8 @@ class TenantRateLimitFilterTest {
 
     private final AtomicLong nanos = new AtomicLong(Duration.ofHours(1).toNanos());
     private final TenantRateLimitFilter filter = new TenantRateLimitFilter(
-            new LimitsProperties(20, 500, 0, 16, 1000, 1000, 2000), nanos::get);
+            new LimitsProperties(20, 500, 0, 16, 1000, 1000, 2000),
+            new ProblemResponses(ServerCodecConfigurer.create()), nanos::get);
     private final AtomicInteger passed = new AtomicInteger();
 
     @Test

@@ -54,6 +54,10 @@ class InMemoryCostLedgerTest {
                 .containsExactly("acme 2025-01 0.10", "acme 2025-02 0.25", "other 2025-02 1.00");
         assertThat(ledger.total("acme", LocalDate.parse("2025-02-01"), LocalDate.parse("2025-02-01")).block())
                 .isEqualByComparingTo("0.25");
+        assertThat(ledger.total("acme", LocalDate.parse("2025-01-01"), LocalDate.parse("2025-02-28")).block())
+                .isEqualByComparingTo("0.35");
+        assertThat(ledger.total("nobody", LocalDate.parse("2025-01-01"), LocalDate.parse("2025-02-28")).block())
+                .isEqualByComparingTo("0");
     }
 
     @Test
