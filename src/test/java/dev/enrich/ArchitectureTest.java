@@ -1,5 +1,6 @@
 package dev.enrich;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -27,4 +28,11 @@ class ArchitectureTest {
             .that().resideInAPackage("dev.enrich.stage..")
             .should().dependOnClassesThat().resideInAnyPackage("dev.enrich.engine..", "dev.enrich.pool..",
                     "dev.enrich.queue..", "dev.enrich.events..", "dev.enrich.job..");
+
+    /** The wire model is reused by the client SDK: nothing of ours, no Spring, no databind; JDK and annotations. */
+    @ArchTest
+    static final ArchRule modelDependsOnlyOnTheJdkAndAnnotations = classes()
+            .that().resideInAPackage("dev.enrich.model..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("dev.enrich.model..", "java..",
+                    "org.jspecify..", "com.fasterxml.jackson.annotation..");
 }

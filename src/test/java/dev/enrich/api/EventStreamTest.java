@@ -13,6 +13,7 @@ import dev.enrich.events.EventPublisher;
 import dev.enrich.pipeline.StageName;
 import dev.enrich.pipeline.StageResult;
 import dev.enrich.pipeline.StageUpdate;
+import dev.enrich.testing.Outputs;
 import dev.enrich.testing.ScriptedStages;
 import dev.enrich.testing.ServiceTest;
 import java.time.Duration;
@@ -298,7 +299,7 @@ class EventStreamTest {
     void stageReportingTenThousandTicksSendsFewProgressEvents() {
         stages.script(StageName.AUDIO, ctx -> Flux.range(1, 10_000)
                 .map(i -> StageUpdate.progress(i / 10_001.0, "Analyzing audio..."))
-                .concatWith(Mono.just(StageUpdate.done(StageResult.succeeded(StageName.AUDIO, Map.of())))));
+                .concatWith(Mono.just(StageUpdate.done(audioResult()))));
         long start = System.nanoTime();
         String jobId = client.audioJob();
 
@@ -367,5 +368,9 @@ class EventStreamTest {
         if (data.containsKey("etaSeconds")) {
             assertThat(data.get("etaSeconds")).isInstanceOf(Number.class);
         }
+    }
+
+    private static StageResult audioResult() {
+        return StageResult.succeeded(StageName.AUDIO, Outputs.of(StageName.AUDIO));
     }
 }

@@ -2,13 +2,13 @@ package dev.enrich.stage.audio;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.enrich.model.AudioAnalysis;
 import dev.enrich.stage.audio.WavFixtures.Format;
 import dev.enrich.stage.audio.WavFixtures.Signal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.sound.sampled.AudioFormat;
 import javax.sound.sampled.AudioInputStream;
@@ -40,7 +40,7 @@ class RealSpeechTest {
         Signal voices = frame -> noise.at(frame) + at(first, frame - firstAt) + at(second, frame - secondAt);
         double seconds = (secondAt + second.length) / (double) rate + LEAD;
 
-        Map<String, Object> data = AudioStageTest.analyse(new AudioStage(), Format.mono16(rate), seconds, voices);
+        AudioAnalysis data = AudioStageTest.analyse(new AudioStage(), Format.mono16(rate), seconds, voices);
 
         AudioStageTest.assertSegmentsNear(data, truth, 0.25);
     }
