@@ -1,6 +1,7 @@
 package dev.enrich;
 
 import static com.tngtech.archunit.base.DescribedPredicate.describe;
+
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -125,4 +126,11 @@ class ArchitectureTest {
             .should().callMethodWhere(describe("subscribe() on a publisher",
                     (JavaMethodCall call) -> call.getName().equals("subscribe")
                             && call.getTargetOwner().isAssignableTo(Publisher.class)));
+
+    /** The wire model is reused by the client SDK: nothing of ours, no Spring, no databind; JDK and annotations. */
+    @ArchTest
+    static final ArchRule modelDependsOnlyOnTheJdkAndAnnotations = classes()
+            .that().resideInAPackage("dev.enrich.model..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("dev.enrich.model..", "java..",
+                    "org.jspecify..", "com.fasterxml.jackson.annotation..");
 }

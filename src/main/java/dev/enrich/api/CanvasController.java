@@ -2,6 +2,7 @@ package dev.enrich.api;
 
 import dev.enrich.engine.EnrichException;
 import dev.enrich.engine.EnrichmentService;
+import dev.enrich.model.Canvas;
 import dev.enrich.pipeline.StageName;
 import dev.enrich.pipeline.StageResult;
 import dev.enrich.stage.canvas.CanvasRenderer;
@@ -40,8 +41,10 @@ class CanvasController {
         return tenants.resolve(exchange)
                 .flatMap(tenant -> service.results(tenant, id))
                 .map(results -> {
-                    StageResult canvas = results.results().get(StageName.CANVAS);
-                    if (canvas == null || !canvas.state().isUseful() || canvas.data().isEmpty()) {
+                    StageResult result = results.results().get(StageName.CANVAS);
+                    Canvas canvas = result == null || !result.state().isUseful() ? null
+                            : result.data(Canvas.class).orElse(null);
+                    if (canvas == null) {
                         throw new EnrichException(EnrichException.Kind.NOT_FOUND, "The canvas isn't ready yet.");
                     }
                     return ResponseEntity.ok()
@@ -50,7 +53,7 @@ class CanvasController {
                             .header("Content-Security-Policy", CanvasRenderer.CONTENT_SECURITY_POLICY)
                             .header("X-Content-Type-Options", "nosniff")
                             .header("Referrer-Policy", "no-referrer")
-                            .body(renderer.render(canvas.data()));
+                            .body(renderer.render(canvas));
                 });
     }
 }

@@ -1,5 +1,6 @@
 package dev.enrich.pipeline;
 
+import dev.enrich.model.StageOutput;
 import dev.enrich.session.MediaStore;
 import dev.enrich.session.Session;
 import dev.enrich.session.SessionText;
@@ -46,5 +47,14 @@ public record StageContext(String jobId, Session session, Map<StageName, StageRe
     /** Return an upstream result that produced something useful, if any. */
     public Optional<StageResult> useful(StageName stage) {
         return Optional.ofNullable(upstream.get(stage)).filter(r -> r.state().isUseful());
+    }
+
+    /**
+     * Return the output of type {@code type} of the upstream stage that produces it, when that stage produced
+     * something useful; e.g. {@code useful(AudioAnalysis.class)}.
+     */
+    public <T extends StageOutput> Optional<T> useful(Class<T> type) {
+        return upstream.values().stream().filter(r -> r.state().isUseful()).map(r -> r.data(type))
+                .flatMap(Optional::stream).findFirst();
     }
 }

@@ -1,6 +1,6 @@
 package dev.enrich.transcript;
 
-import dev.enrich.transcript.Transcript.Segment;
+import dev.enrich.model.TranscriptSegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -28,7 +28,7 @@ final class CueParser {
     }
 
     private final boolean vtt;
-    private final List<Segment> out = new ArrayList<>();
+    private final List<TranscriptSegment> out = new ArrayList<>();
     private final List<String> lines = new ArrayList<>();
     private Mode mode;
     private long startMs;
@@ -40,7 +40,7 @@ final class CueParser {
     }
 
     /** Return the well-formed, non-empty cues of {@code text} (line ends already normalised to {@code \n}). */
-    static List<Segment> parse(String text, boolean vtt) {
+    static List<TranscriptSegment> parse(String text, boolean vtt) {
         CueParser p = new CueParser(vtt);
         for (String line : text.split("\n", -1)) {
             p.line(line);
@@ -106,7 +106,7 @@ final class CueParser {
         if (mode == Mode.CUE) {
             String text = CueText.clean(lines);
             if (!text.isEmpty()) {
-                out.add(new Segment(startMs / 1000.0, endMs / 1000.0, text));
+                out.add(new TranscriptSegment(startMs / 1000.0, endMs / 1000.0, text));
             }
             mode = Mode.IDLE;
         }

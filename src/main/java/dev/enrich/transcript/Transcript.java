@@ -1,19 +1,17 @@
 package dev.enrich.transcript;
 
+import dev.enrich.model.TranscriptSegment;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Hold a parsed transcript: its source format and its segments in order. Immutable.
  *
  * @param format what the text was recognised as
- * @param segments the cues (timed for WebVTT and SRT; one untimed segment for plain text); empty when nothing usable
- *     was found
+ * @param segments the cues, text with markup removed (timed for WebVTT and SRT, rounded to milliseconds; one untimed
+ *     segment for plain text, with its line ends); empty when nothing usable was found
  */
-public record Transcript(Format format, List<Segment> segments) {
+public record Transcript(Format format, List<TranscriptSegment> segments) {
 
     public Transcript {
         segments = List.copyOf(segments);
@@ -26,19 +24,10 @@ public record Transcript(Format format, List<Segment> segments) {
         PLAIN
     }
 
-    /**
-     * Hold one cue: its text with markup removed, and its times in seconds when the format has them.
-     *
-     * @param start seconds from the start, rounded to milliseconds, or null when untimed
-     * @param end seconds from the start, rounded to milliseconds, or null when untimed
-     * @param text the text, never blank: a cue's lines joined with a space, or plain text with its line ends
-     */
-    public record Segment(@Nullable Double start, @Nullable Double end, String text) {}
-
     /** Return the text of all segments joined with single spaces (for plain text: the text itself). */
     public String plainText() {
         StringBuilder b = new StringBuilder();
-        for (Segment s : segments) {
+        for (TranscriptSegment s : segments) {
             if (!b.isEmpty()) {
                 b.append(' ');
             }
@@ -53,41 +42,16 @@ public record Transcript(Format format, List<Segment> segments) {
     }
 
     /**
-     * Return the segments in the JSON-ready shape stages exchange: a list of {@code {start?, end?, text}} maps, with
-     * {@code start} and {@code end} omitted when untimed.
+     * Return the transcript of {@code segments} as a result carries them: {@link Format#PLAIN} when no segment is
+     * timed, {@link Format#WEBVTT} otherwise; blank segments are left out.
      */
-    public List<Map<String, Object>> toData() {
-        List<Map<String, Object>> out = new ArrayList<>(segments.size());
-        for (Segment s : segments) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            if (s.start() != null) {
-                m.put("start", s.start());
-            }
-            if (s.end() != null) {
-                m.put("end", s.end());
-            }
-            m.put("text", s.text());
-            out.add(m);
-        }
-        return out;
-    }
-
-    /**
-     * Read segments back from the shape {@link #toData()} writes, tolerating anything else: entries that are not maps
-     * or lack a non-blank {@code text} are skipped, non-numeric times are treated as absent. The format is
-     * {@link Format#PLAIN} when no segment is timed, {@link Format#WEBVTT} otherwise.
-     */
-    public static Transcript fromData(@Nullable Object data) {
-        List<Segment> out = new ArrayList<>();
+    public static Transcript of(List<TranscriptSegment> segments) {
+        List<TranscriptSegment> out = new ArrayList<>();
         boolean timed = false;
-        if (data instanceof List<?> list) {
-            for (Object item : list) {
-                if (item instanceof Map<?, ?> m && m.get("text") instanceof String text && !text.isBlank()) {
-                    Double start = m.get("start") instanceof Number n ? n.doubleValue() : null;
-                    Double end = m.get("end") instanceof Number n ? n.doubleValue() : null;
-                    timed |= start != null || end != null;
-                    out.add(new Segment(start, end, text.strip()));
-                }
+        for (TranscriptSegment s : segments) {
+            if (!s.text().isBlank()) {
+                timed |= s.start() != null || s.end() != null;
+                out.add(new TranscriptSegment(s.start(), s.end(), s.text().strip()));
             }
         }
         return new Transcript(timed ? Format.WEBVTT : Format.PLAIN, out);

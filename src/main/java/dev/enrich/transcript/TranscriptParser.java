@@ -1,7 +1,7 @@
 package dev.enrich.transcript;
 
+import dev.enrich.model.TranscriptSegment;
 import dev.enrich.transcript.Transcript.Format;
-import dev.enrich.transcript.Transcript.Segment;
 import java.util.List;
 
 /**
@@ -31,7 +31,8 @@ public final class TranscriptParser {
             return new Transcript(Format.SRT, CueParser.parse(text, false));
         }
         String plain = text.strip();
-        return new Transcript(Format.PLAIN, plain.isEmpty() ? List.of() : List.of(new Segment(null, null, plain)));
+        return new Transcript(Format.PLAIN,
+                plain.isEmpty() ? List.of() : List.of(new TranscriptSegment(null, null, plain)));
     }
 
     private static String normalise(String raw) {

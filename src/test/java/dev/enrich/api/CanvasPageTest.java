@@ -2,11 +2,13 @@ package dev.enrich.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.enrich.model.TimeSpan;
 import dev.enrich.pipeline.StageName;
 import dev.enrich.pipeline.StageResult;
 import dev.enrich.pipeline.StageUpdate;
 import dev.enrich.stage.canvas.CanvasStage;
 import dev.enrich.testing.Fixtures;
+import dev.enrich.testing.Outputs;
 import dev.enrich.testing.ScriptedStages;
 import dev.enrich.testing.ServiceTest;
 import java.time.Duration;
@@ -37,16 +39,11 @@ class CanvasPageTest {
         // Generous timeouts: the build machine is shared and busy; the happy path takes milliseconds.
         http = http.mutate().responseTimeout(Duration.ofSeconds(30)).build();
         stages.reset();
-        stages.script(StageName.AUDIO, ctx -> done(StageResult.succeeded(StageName.AUDIO, Map.ofEntries(
-                Map.entry("durationSeconds", 1.0), Map.entry("sampleRate", 8000), Map.entry("channels", 1),
-                Map.entry("bitsPerSample", 16), Map.entry("rmsDbfs", -15.1), Map.entry("peakDbfs", -12.0),
-                Map.entry("clippingRatio", 0.0), Map.entry("speechRatio", 0.9),
-                Map.entry("longestPauseSeconds", 0.1),
-                Map.entry("segments", List.of(Map.of("start", 0.05, "end", 0.95))),
-                Map.entry("loudness", List.of(-15.1))))));
-        stages.script(StageName.SUMMARY, ctx -> done(StageResult.succeeded(StageName.SUMMARY, Map.of(
-                "title", "Standup <b>shipped</b>", "summary", "We shipped it.", "highlights", List.of("We shipped it."),
-                "keywords", List.of("docs"), "actionItems", List.of("Write the docs"), "source", "text"))));
+        stages.script(StageName.AUDIO, ctx -> done(StageResult.succeeded(StageName.AUDIO,
+                Outputs.audio(1.0, 0.9, 0.1, List.of(new TimeSpan(0.05, 0.95)), List.of(-15.1)))));
+        stages.script(StageName.SUMMARY, ctx -> done(StageResult.succeeded(StageName.SUMMARY, Outputs.summary(
+                "Standup <b>shipped</b>", "We shipped it.", List.of("We shipped it."), List.of("docs"),
+                List.of("Write the docs")))));
         stages.script(StageName.CANVAS, ctx -> new CanvasStage().run(ctx));
     }
 

@@ -9,6 +9,7 @@ import dev.enrich.events.EventPublisher;
 import dev.enrich.pipeline.StageName;
 import dev.enrich.pipeline.StageResult;
 import dev.enrich.pipeline.StageUpdate;
+import dev.enrich.testing.Outputs;
 import dev.enrich.testing.ScriptedStages;
 import dev.enrich.testing.ServiceTest;
 import dev.enrich.testing.SseClient;
@@ -19,7 +20,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -136,7 +136,7 @@ class EventStreamFlowTest {
     private static Flux<StageUpdate> floodThenSucceed(int ticks) {
         return Flux.range(1, ticks)
                 .map(i -> StageUpdate.progress(i / (ticks + 1.0), "Analyzing audio..."))
-                .concatWith(Mono.just(StageUpdate.done(StageResult.succeeded(StageName.AUDIO, Map.of()))));
+                .concatWith(Mono.just(StageUpdate.done(audioResult())));
     }
 
     /** Take one event, then never ask for more. */
@@ -152,5 +152,9 @@ class EventStreamFlowTest {
         protected void hookOnNext(ServerSentEvent<String> value) {
             received.add(value);
         }
+    }
+
+    private static StageResult audioResult() {
+        return StageResult.succeeded(StageName.AUDIO, Outputs.of(StageName.AUDIO));
     }
 }

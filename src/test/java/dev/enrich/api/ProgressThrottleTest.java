@@ -10,6 +10,7 @@ import dev.enrich.pipeline.StageName;
 import dev.enrich.pipeline.StageResult;
 import dev.enrich.pipeline.StageUpdate;
 import dev.enrich.testing.MutableClock;
+import dev.enrich.testing.Outputs;
 import dev.enrich.testing.ScriptedStages;
 import dev.enrich.testing.ServiceTest;
 import dev.enrich.testing.SseClient;
@@ -77,7 +78,7 @@ class ProgressThrottleTest {
         Sinks.Empty<Void> nextInterval = Sinks.empty();
         stages.script(StageName.AUDIO, ctx -> ticks(1, 5_000)
                 .concatWith(nextInterval.asMono().thenMany(ticks(5_001, 10_000)))
-                .concatWith(Mono.just(StageUpdate.done(StageResult.succeeded(StageName.AUDIO, Map.of())))));
+                .concatWith(Mono.just(StageUpdate.done(StageResult.succeeded(StageName.AUDIO, Outputs.of(StageName.AUDIO))))));
         String jobId = client.audioJob();
         String stream = EventPublisher.jobStream(jobId);
         // 1 progress "Starting...", 2 stage running, 3 the first tick's progress

@@ -1,18 +1,17 @@
 package dev.enrich.bench;
 
+import dev.enrich.model.AudioAnalysis;
 import dev.enrich.pipeline.StageUpdate;
 import dev.enrich.stage.audio.AudioStage;
-import dev.enrich.stage.audio.WavFixtures;
 import dev.enrich.stage.audio.WavFixtures.Format;
+import dev.enrich.stage.audio.WavFixtures;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Measure the audio stage on generated 16 kHz mono 16-bit WAV files written to a temp directory: decode and analyse
@@ -70,24 +69,24 @@ public final class AudioBench {
         long heapBefore = usedAfterGc();
         long allocatedBefore = threads.getThreadAllocatedBytes(thread);
         long start = System.nanoTime();
-        Map<String, Object> data = analyse(file);
+        AudioAnalysis data = analyse(file);
         double seconds = (System.nanoTime() - start) / 1e9;
         long allocated = threads.getThreadAllocatedBytes(thread) - allocatedBefore;
         long heapAfter = usedAfterGc();
-        double audioSeconds = (double) data.get("durationSeconds");
+        double audioSeconds = data.durationSeconds();
         System.out.printf(Locale.ROOT,
                 "%3d min (%4d MB) run %d: %6.2f s  %7.0fx real time  allocated %6.2f MB  "
                         + "heap used after GC: before %5.1f MB, after %5.1f MB  segments %d%n",
                 minutes, Files.size(file) >> 20, run, seconds, audioSeconds / seconds, allocated / 1e6,
-                heapBefore / 1e6, heapAfter / 1e6, ((List<?>) data.get("segments")).size());
+                heapBefore / 1e6, heapAfter / 1e6, data.segments().size());
     }
 
-    private static Map<String, Object> analyse(Path file) {
+    private static AudioAnalysis analyse(Path file) {
         StageUpdate last = new AudioStage().run(WavFixtures.context(() -> Files.newInputStream(file))).blockLast();
         if (!(last instanceof StageUpdate.Done done)) {
             throw new IllegalStateException("no result: " + last);
         }
-        return done.result().data();
+        return done.result().data(AudioAnalysis.class).orElseThrow();
     }
 
     private static long usedAfterGc() {

@@ -1,5 +1,6 @@
 package dev.enrich.bench;
 
+import dev.enrich.model.VideoAnalysis;
 import dev.enrich.pipeline.StageContext;
 import dev.enrich.pipeline.StageUpdate;
 import dev.enrich.session.MediaKind;
@@ -18,11 +19,11 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.jcodec.api.specific.AVCMP4Adaptor;
 import org.jcodec.codecs.h264.H264Decoder;
 import org.jcodec.common.DemuxerTrack;
 import org.jcodec.common.io.NIOUtils;
 import org.jcodec.common.model.Packet;
-import org.jcodec.api.specific.AVCMP4Adaptor;
 import org.jcodec.containers.mp4.demuxer.MP4Demuxer;
 import org.springframework.core.io.buffer.DataBuffer;
 import reactor.core.publisher.Flux;
@@ -57,14 +58,14 @@ public final class VideoBench {
             long t0 = System.nanoTime();
             StageUpdate.Done done = runStage(clip);
             double stage = (System.nanoTime() - t0) / 1e9;
-            Map<String, Object> data = done.result().data();
+            VideoAnalysis data = done.result().data(VideoAnalysis.class).orElseThrow();
             t0 = System.nanoTime();
             int frames = decodeAll(clip);
             double decode = (System.nanoTime() - t0) / 1e9;
             System.out.printf("run %d: stage %.2f s = %.1fx real time (%s sampled frames, %s cuts); "
                             + "full decode %d frames in %.2f s = %.1f fps = %.2fx real time%n",
-                    run, stage, seconds / stage, data.get("sampledFrames"),
-                    ((List<?>) data.get("sceneChanges")).size(), frames, decode, frames / decode,
+                    run, stage, seconds / stage, data.sampledFrames(),
+                    data.sceneChanges().size(), frames, decode, frames / decode,
                     frames / decode / FPS);
         }
     }

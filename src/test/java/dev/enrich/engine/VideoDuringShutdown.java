@@ -4,6 +4,7 @@ import dev.enrich.EnrichApplication;
 import dev.enrich.job.Job;
 import dev.enrich.job.JobRepository;
 import dev.enrich.job.Priority;
+import dev.enrich.model.VideoAnalysis;
 import dev.enrich.pipeline.Stage;
 import dev.enrich.pipeline.StageContext;
 import dev.enrich.pipeline.StageName;
@@ -15,8 +16,8 @@ import dev.enrich.session.MediaKind;
 import dev.enrich.session.MediaRef;
 import dev.enrich.session.MediaStore;
 import dev.enrich.session.Session;
-import dev.enrich.session.SessionText;
 import dev.enrich.session.SessionRepository;
+import dev.enrich.session.SessionText;
 import dev.enrich.stage.audio.AudioStage;
 import dev.enrich.stage.canvas.CanvasStage;
 import dev.enrich.stage.summary.SummaryStage;
@@ -36,10 +37,10 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Primary;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
@@ -157,8 +158,8 @@ public final class VideoDuringShutdown {
             }
             Job job = jobs.findById(id).block();
             StageResult video = jobs.results(id).block().get(StageName.VIDEO);
-            long thumbnails = video == null ? 0 : ((List<?>) video.data().getOrDefault("chapters", List.of()))
-                    .stream().filter(c -> ((Map<?, ?>) c).containsKey("thumbnail")).count();
+            long thumbnails = video == null ? 0 : video.data(VideoAnalysis.class).map(VideoAnalysis::chapters)
+                    .orElse(List.of()).stream().filter(c -> c.thumbnail() != null).count();
             System.out.println(REPORT + id + " state=" + job.state().name() + " video="
                     + job.stages().get(StageName.VIDEO).state().name() + " thumbnails=" + thumbnails);
             System.out.flush();

@@ -7,6 +7,7 @@ import dev.enrich.session.MediaRef;
 import dev.enrich.session.MediaStore;
 import dev.enrich.session.Session;
 import dev.enrich.session.SessionText;
+import dev.enrich.testing.Outputs;
 import dev.enrich.testing.ScriptedStages;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +21,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -168,7 +168,7 @@ class PipelineTest {
 
     @Test
     void checkpointedStagesAreNotRunAgain() {
-        StageResult kept = StageResult.succeeded(StageName.AUDIO, Map.of("kept", true));
+        StageResult kept = StageResult.succeeded(StageName.AUDIO, Outputs.of(StageName.AUDIO));
 
         Map<StageName, StageResult> results = pipeline.run("j", session(true, false, true),
                         EnumSet.of(StageName.AUDIO, StageName.SUMMARY), Map.of(StageName.AUDIO, kept))
@@ -197,7 +197,7 @@ class PipelineTest {
     @Test
     void progressIsClampedToZeroToOne() {
         stages.script(StageName.AUDIO, ctx -> Flux.just(StageUpdate.progress(7, "x"), StageUpdate.progress(-1, "y"),
-                StageUpdate.done(StageResult.succeeded(StageName.AUDIO, Map.of()))));
+                StageUpdate.done(StageResult.succeeded(StageName.AUDIO, Outputs.of(StageName.AUDIO)))));
 
         List<Double> fractions = pipeline.run("j", session(true, false, false), EnumSet.of(StageName.AUDIO), Map.of())
                 .ofType(PipelineSignal.Progressed.class)
@@ -226,7 +226,7 @@ class PipelineTest {
                 .then();
         stages.script(StageName.SUMMARY, ctx -> Flux.concat(
                 Mono.just(StageUpdate.progress(0.5, "Writing summary...")),
-                failingTwice.then(Mono.just(StageUpdate.done(StageResult.succeeded(StageName.SUMMARY, Map.of()))))));
+                failingTwice.then(Mono.just(StageUpdate.done(StageResult.succeeded(StageName.SUMMARY, Outputs.of(StageName.SUMMARY)))))));
 
         List<String> order = pipeline.run("j", session(false, false, true), EnumSet.of(StageName.SUMMARY), Map.of())
                 .map(PipelineTest::describe)

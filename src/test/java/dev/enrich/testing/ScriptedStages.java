@@ -91,7 +91,7 @@ public final class ScriptedStages {
         return Flux.interval(every)
                 .take(n)
                 .map(i -> StageUpdate.progress((i + 1) / (double) (n + 1), stage.activity()))
-                .concatWith(Flux.just(StageUpdate.done(StageResult.succeeded(stage, Map.of("ticks", n)))));
+                .concatWith(Flux.just(StageUpdate.done(StageResult.succeeded(stage, Outputs.of(stage)))));
     }
 
     /** Tick forever (until cancelled); ticks a busy runner has no room for are dropped, not an overflow error. */

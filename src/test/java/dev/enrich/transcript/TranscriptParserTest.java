@@ -3,10 +3,9 @@ package dev.enrich.transcript;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import dev.enrich.model.TranscriptSegment;
 import dev.enrich.transcript.Transcript.Format;
-import dev.enrich.transcript.Transcript.Segment;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -38,8 +37,8 @@ class TranscriptParserTest {
 
         assertThat(t.format()).isEqualTo(Format.WEBVTT);
         assertThat(t.segments()).containsExactly(
-                new Segment(1.0, 4.0, "Welcome to the standup."),
-                new Segment(3723.456, 3725.5, "We need to ship & test by Friday please."));
+                new TranscriptSegment(1.0, 4.0, "Welcome to the standup."),
+                new TranscriptSegment(3723.456, 3725.5, "We need to ship & test by Friday please."));
         assertThat(t.plainText()).isEqualTo("Welcome to the standup. We need to ship & test by Friday please.");
     }
 
@@ -60,7 +59,8 @@ class TranscriptParserTest {
 
         assertThat(t.format()).isEqualTo(Format.SRT);
         assertThat(t.segments()).containsExactly(
-                new Segment(1.0, 4.0, "Hello there, general."), new Segment(5.25, 7.0, "Second cue."));
+                new TranscriptSegment(1.0, 4.0, "Hello there, general."),
+                new TranscriptSegment(5.25, 7.0, "Second cue."));
     }
 
     @Test
@@ -69,9 +69,10 @@ class TranscriptParserTest {
                 + "00:00:04,000\rTwo\r";
         String vtt = "\uFEFFWEBVTT\r\n\r\n00:01.000 --> 00:02.000\r\nOne\r\n";
 
-        assertThat(TranscriptParser.parse(srt).segments()).extracting(Segment::text).containsExactly("One", "Two");
+        assertThat(TranscriptParser.parse(srt).segments()).extracting(TranscriptSegment::text)
+                .containsExactly("One", "Two");
         assertThat(TranscriptParser.parse(vtt).format()).isEqualTo(Format.WEBVTT);
-        assertThat(TranscriptParser.parse(vtt).segments()).containsExactly(new Segment(1.0, 2.0, "One"));
+        assertThat(TranscriptParser.parse(vtt).segments()).containsExactly(new TranscriptSegment(1.0, 2.0, "One"));
     }
 
     @Test
@@ -108,8 +109,9 @@ class TranscriptParserTest {
         Transcript t = TranscriptParser.parse(srt);
 
         assertThat(t.format()).isEqualTo(Format.SRT);
-        assertThat(t.segments()).containsExactly(new Segment(12.0, 13.0, "kept"),
-                new Segment(14.0, 15.0, "also kept, though no blank line came before just text without a timing line"));
+        assertThat(t.segments()).containsExactly(new TranscriptSegment(12.0, 13.0, "kept"),
+                new TranscriptSegment(14.0, 15.0,
+                        "also kept, though no blank line came before just text without a timing line"));
     }
 
     @Test
@@ -118,7 +120,7 @@ class TranscriptParserTest {
                 + "00:04.000 --> 00:05.000\nLast\n";
 
         assertThat(TranscriptParser.parse(vtt).segments())
-                .containsExactly(new Segment(0.5, 1.0, "First"), new Segment(4.0, 5.0, "Last"));
+                .containsExactly(new TranscriptSegment(0.5, 1.0, "First"), new TranscriptSegment(4.0, 5.0, "Last"));
     }
 
     @Test
@@ -133,7 +135,7 @@ class TranscriptParserTest {
         Transcript t = TranscriptParser.parse("\uFEFF  Hello there.\r\nSecond line.\r\n\r\n");
 
         assertThat(t.format()).isEqualTo(Format.PLAIN);
-        assertThat(t.segments()).containsExactly(new Segment(null, null, "Hello there.\nSecond line."));
+        assertThat(t.segments()).containsExactly(new TranscriptSegment(null, null, "Hello there.\nSecond line."));
         assertThat(t.plainText()).isEqualTo("Hello there.\nSecond line.");
     }
 
@@ -168,15 +170,13 @@ class TranscriptParserTest {
     }
 
     @Test
-    void roundTripsThroughTheStageDataShape() {
-        Transcript t = new Transcript(Format.SRT, List.of(new Segment(1.0, 2.5, "Hi."), new Segment(null, null, "Yo.")));
+    void readsBackTheSegmentsAResultCarries() {
+        List<TranscriptSegment> timed = List.of(new TranscriptSegment(1.0, 2.5, "Hi."),
+                new TranscriptSegment(null, null, " Yo. "), new TranscriptSegment(null, null, " "));
 
-        List<Map<String, Object>> data = t.toData();
-
-        assertThat(data).containsExactly(Map.of("start", 1.0, "end", 2.5, "text", "Hi."), Map.of("text", "Yo."));
-        assertThat(Transcript.fromData(data).segments()).isEqualTo(t.segments());
-        assertThat(Transcript.fromData(List.of("junk", Map.of("text", " "), Map.of("start", "x", "text", "ok")))
-                .segments()).containsExactly(new Segment(null, null, "ok"));
-        assertThat(Transcript.fromData(null).isEmpty()).isTrue();
+        assertThat(Transcript.of(timed)).isEqualTo(new Transcript(Format.WEBVTT,
+                List.of(new TranscriptSegment(1.0, 2.5, "Hi."), new TranscriptSegment(null, null, "Yo."))));
+        assertThat(Transcript.of(List.of(new TranscriptSegment(null, null, "ok"))).format()).isEqualTo(Format.PLAIN);
+        assertThat(Transcript.of(List.of()).isEmpty()).isTrue();
     }
 }

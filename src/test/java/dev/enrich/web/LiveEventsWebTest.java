@@ -12,6 +12,7 @@ import dev.enrich.pipeline.StageResult;
 import dev.enrich.pipeline.StageUpdate;
 import dev.enrich.stage.summary.AiSummaryStage;
 import dev.enrich.testing.Fixtures;
+import dev.enrich.testing.Outputs;
 import dev.enrich.testing.ScriptedStages;
 import dev.enrich.testing.ServiceTest;
 import java.io.IOException;
@@ -170,8 +171,8 @@ class LiveEventsWebTest {
     @Test
     void degradedSummaryIsShownAsTheBasicSummary() {
         stages.script(StageName.SUMMARY, ctx -> gate.asMono().then(Mono.just(StageUpdate.done(
-                StageResult.degraded(StageName.SUMMARY, Map.of("summary", "We shipped it.", "actionItems",
-                        List.of("Tell the team.")), AiSummaryStage.UNREACHABLE_MESSAGE)))).flux());
+                StageResult.degraded(StageName.SUMMARY, Outputs.summary("Standup", "We shipped it.", List.of(),
+                        List.of(), List.of("Tell the team.")), AiSummaryStage.UNREACHABLE_MESSAGE)))).flux());
         WebElement card = submit("Degraded");
         WebElement summary = stage(card, "summary");
         browser.waitFor(d -> "running".equals(summary.getAttribute("data-state")));
@@ -261,7 +262,7 @@ class LiveEventsWebTest {
         return Flux.interval(Duration.ofMillis(100))
                 .map(i -> StageUpdate.progress(Math.min(0.9, (i + 1) / 20.0), stage.activity()))
                 .takeUntilOther(gate.asMono().then(Mono.just(1)))
-                .concatWith(Mono.just(StageUpdate.done(StageResult.succeeded(stage, Map.of()))));
+                .concatWith(Mono.just(StageUpdate.done(StageResult.succeeded(stage, Outputs.of(stage)))));
     }
 
     private static WebElement stage(WebElement card, String name) {

@@ -2,12 +2,12 @@ package dev.enrich.stage.ai;
 
 import dev.enrich.ai.AiException;
 import dev.enrich.cost.Budgets;
+import dev.enrich.model.StageOutput;
 import dev.enrich.pipeline.Stage;
 import dev.enrich.pipeline.StageContext;
 import dev.enrich.pipeline.StageResult;
 import dev.enrich.pipeline.StageState;
 import dev.enrich.pipeline.StageUpdate;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -57,18 +57,17 @@ public final class AiFallback {
     }
 
     /**
-     * Return a progress tick, then the result of one AI attempt: the local data improved by {@code improve} with path
-     * {@code ai}, or on any error the local result with path {@code local} and a friendly message.
+     * Return a progress tick, then the result of one AI attempt: the local output improved by {@code improve} with
+     * path {@code ai}, or on any error the local result with path {@code local} and a friendly message.
      *
      * @param unreachableMessage the message for failures other than an exhausted budget
      */
     public static <T> Flux<StageUpdate> attempt(StageContext context, StageResult basic, Mono<T> call,
-            Function<T, Map<String, Object>> improve, String unreachableMessage) {
+            Function<T, StageOutput> improve, String unreachableMessage) {
         Mono<StageUpdate> done = call
                 // Replies arrive on an event loop; what follows (and the pipeline after it) stays off it.
                 .publishOn(Schedulers.boundedElastic())
-                .map(reply -> StageUpdate.done(new StageResult(basic.stage(), basic.state(), improve.apply(reply),
-                        basic.message(), "ai")))
+                .map(reply -> StageUpdate.done(basic.with(improve.apply(reply), "ai")))
                 .onErrorResume(e -> Mono.just(StageUpdate.done(fallback(context, basic, e, unreachableMessage))));
         return Flux.concat(Mono.just(StageUpdate.progress(LOCAL_SHARE, basic.stage().activity())), done);
     }

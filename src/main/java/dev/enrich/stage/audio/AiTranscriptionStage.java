@@ -5,23 +5,23 @@ import dev.enrich.ai.AiCall;
 import dev.enrich.ai.AiProvider;
 import dev.enrich.ai.Transcription;
 import dev.enrich.config.AiProperties;
+import dev.enrich.model.AudioAnalysis;
+import dev.enrich.model.TranscriptSegment;
 import dev.enrich.pipeline.Stage;
 import dev.enrich.pipeline.StageContext;
 import dev.enrich.pipeline.StageName;
 import dev.enrich.pipeline.StageResult;
 import dev.enrich.pipeline.StageUpdate;
-import dev.enrich.stage.ai.AiFallback;
-import dev.enrich.stage.ai.AiText;
-import dev.enrich.stage.ai.LocalFirstAiStage;
 import dev.enrich.session.MediaKind;
 import dev.enrich.session.MediaRef;
 import dev.enrich.session.SessionText;
+import dev.enrich.stage.ai.AiFallback;
+import dev.enrich.stage.ai.AiText;
+import dev.enrich.stage.ai.LocalFirstAiStage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -85,20 +85,20 @@ public final class AiTranscriptionStage extends LocalFirstAiStage {
     @Override
     protected Flux<StageUpdate> improve(StageContext context, StageResult basic) {
         SessionText uploaded = context.session().transcript();
-        boolean hasTranscript = (uploaded != null && !uploaded.isBlank()) || basic.data().containsKey("transcript");
+        boolean hasTranscript = (uploaded != null && !uploaded.isBlank())
+                || basic.data(AudioAnalysis.class).filter(a -> !a.transcript().isEmpty()).isPresent();
         return hasTranscript || !basic.state().isUseful() ? Flux.just(StageUpdate.done(basic))
                 : transcribe(context, basic);
     }
 
     private Flux<StageUpdate> transcribe(StageContext context, StageResult localResult) {
-        Map<String, Object> data = localResult.data();
-        List<double[]> speech = speech(data.get("segments"));
+        AudioAnalysis analysis = localResult.data(AudioAnalysis.class).orElseThrow();
+        List<double[]> speech = analysis.segments().stream().map(s -> new double[] {s.start(), s.end()}).toList();
         if (speech.isEmpty()) {
             return Flux.just(StageUpdate.done(localResult));
         }
-        double duration = number(data.get("durationSeconds"));
-        double knownUntil = Boolean.TRUE.equals(data.get("segmentsTruncated"))
-                ? speech.get(speech.size() - 1)[1] : duration;
+        double duration = analysis.durationSeconds();
+        double knownUntil = analysis.segmentsTruncated() ? speech.get(speech.size() - 1)[1] : duration;
         MediaRef audio = context.session().first(MediaKind.AUDIO).orElseThrow();
         AiCall call = call(context, StageName.AUDIO);
         Flux<StageUpdate> ai = Flux.using(() -> WavChunkWriter.open(context.media().open(audio.key()), tempDir),
@@ -115,7 +115,8 @@ public final class AiTranscriptionStage extends LocalFirstAiStage {
                                 double fraction = LOCAL_SHARE + (1 - LOCAL_SHARE) * parts.size() / chunks.size();
                                 return StageUpdate.progress(fraction, ACTIVITY);
                             })
-                            .concatWith(Mono.fromSupplier(() -> StageUpdate.done(merged(localResult, parts))));
+                            .concatWith(Mono.fromSupplier(
+                                    () -> StageUpdate.done(merged(localResult, analysis, parts))));
                 },
                 AiTranscriptionStage::closeQuietly);
         return Flux.concat(Mono.just(StageUpdate.progress(LOCAL_SHARE, ACTIVITY)),
@@ -154,8 +155,8 @@ public final class AiTranscriptionStage extends LocalFirstAiStage {
         }
     }
 
-    private static StageResult merged(StageResult localResult, List<Part> parts) {
-        List<Map<String, Object>> transcript = new ArrayList<>();
+    private static StageResult merged(StageResult localResult, AudioAnalysis audio, List<Part> parts) {
+        List<TranscriptSegment> transcript = new ArrayList<>();
         boolean truncated = false;
         for (Part part : parts) {
             for (Transcription.Segment s : part.segments()) {
@@ -167,37 +168,11 @@ public final class AiTranscriptionStage extends LocalFirstAiStage {
                     truncated = true;
                     break;
                 }
-                Map<String, Object> segment = new LinkedHashMap<>();
-                segment.put("start", ms(Math.max(0, s.start())));
-                segment.put("end", ms(Math.max(s.start(), s.end())));
-                segment.put("text", text);
-                transcript.add(segment);
+                transcript.add(new TranscriptSegment(ms(Math.max(0, s.start())), ms(Math.max(s.start(), s.end())),
+                        text));
             }
         }
-        Map<String, Object> data = new LinkedHashMap<>(localResult.data());
-        data.put("transcript", transcript);
-        if (truncated) {
-            data.put("transcriptTruncated", true);
-        }
-        data.put("transcriptSource", "ai");
-        return new StageResult(StageName.AUDIO, localResult.state(), data, localResult.message(), "ai");
-    }
-
-    private static List<double[]> speech(Object segments) {
-        List<double[]> out = new ArrayList<>();
-        if (segments instanceof List<?> list) {
-            for (Object item : list) {
-                if (item instanceof Map<?, ?> m && m.get("start") instanceof Number s
-                        && m.get("end") instanceof Number e) {
-                    out.add(new double[] {s.doubleValue(), e.doubleValue()});
-                }
-            }
-        }
-        return out;
-    }
-
-    private static double number(Object value) {
-        return value instanceof Number n ? n.doubleValue() : 0;
+        return localResult.with(audio.withTranscript(transcript, truncated, AudioAnalysis.TRANSCRIPT_BY_AI), "ai");
     }
 
     private static double ms(double seconds) {

@@ -1,5 +1,7 @@
 package dev.enrich.stage.audio;
 
+import dev.enrich.model.AudioAnalysis;
+import dev.enrich.model.TranscriptSegment;
 import dev.enrich.pipeline.Stage;
 import dev.enrich.pipeline.StageContext;
 import dev.enrich.pipeline.StageName;
@@ -7,15 +9,13 @@ import dev.enrich.pipeline.StageResult;
 import dev.enrich.pipeline.StageUpdate;
 import dev.enrich.session.MediaKind;
 import dev.enrich.session.MediaRef;
-import java.io.IOException;
-import java.util.Optional;
-import javax.sound.sampled.AudioFormat;
 import dev.enrich.transcript.Transcript;
 import dev.enrich.transcript.TranscriptParser;
+import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
+import javax.sound.sampled.AudioFormat;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.SynchronousSink;
@@ -23,13 +23,10 @@ import reactor.core.publisher.SynchronousSink;
 /**
  * Analyse a session's PCM WAV audio, streamed in chunks with {@code javax.sound.sampled}, never loaded whole.
  *
- * <p>Result keys: {@code durationSeconds}, {@code sampleRate}, {@code channels}, {@code bitsPerSample},
- * {@code rmsDbfs}, {@code peakDbfs} (-120 floor), {@code clippingRatio} (samples at or above 0.999 of full scale),
- * {@code speechRatio}, {@code longestPauseSeconds} (between speech segments), {@code segments} (speech as
- * {start, end} seconds; at most 2,000, with {@code segmentsTruncated} when cut) and {@code loudness} (RMS dBFS per
- * second; at most 3,600 points, with {@code loudnessStepSeconds} when a point covers more than a second). Emits one
- * progress update per chunk (about 200 per file) and stops between chunks when cancelled. Truncated, empty or
- * non-audio input ends the flux with an error.
+ * <p>The result is an {@link AudioAnalysis} (levels, speech segments from an energy-based voice activity detector, a
+ * loudness timeline) with the uploaded transcript, if any, as its segments. Emits one progress update per chunk
+ * (about 200 per file) and stops between chunks when cancelled. Truncated, empty or non-audio input ends the flux
+ * with an error.
  */
 public final class AudioStage implements Stage {
 
@@ -76,20 +73,25 @@ public final class AudioStage implements Stage {
         if (transcript.isEmpty()) {
             return update;
         }
-        List<Map<String, Object>> segments = transcript.toData();
-        List<Map<String, Object>> kept = new ArrayList<>();
+        AudioAnalysis audio = done.result().data(AudioAnalysis.class).orElseThrow();
+        return StageUpdate.done(StageResult.succeeded(StageName.AUDIO, capped(audio, transcript.segments())));
+    }
+
+    /** Return {@code audio} carrying {@code segments}, cut to the most segments and characters a result holds. */
+    private static AudioAnalysis capped(AudioAnalysis audio, List<TranscriptSegment> segments) {
+        List<TranscriptSegment> kept = new ArrayList<>();
         boolean truncated = false;
         int room = MAX_TRANSCRIPT_CHARS;
-        for (Map<String, Object> segment : segments) {
+        for (TranscriptSegment segment : segments) {
             if (kept.size() == MAX_TRANSCRIPT_SEGMENTS || room == 0) {
                 truncated = true;
                 break;
             }
-            String text = (String) segment.get("text");
+            String text = segment.text();
             if (text.length() > room) {
                 int end = Character.isHighSurrogate(text.charAt(room - 1)) ? room - 1 : room;
                 text = text.substring(0, end);
-                segment.put("text", text);
+                segment = new TranscriptSegment(segment.start(), segment.end(), text);
                 truncated = true;
             }
             room -= text.length();
@@ -98,12 +100,7 @@ public final class AudioStage implements Stage {
                 break;
             }
         }
-        Map<String, Object> data = new LinkedHashMap<>(done.result().data());
-        data.put("transcript", kept);
-        if (truncated) {
-            data.put("transcriptTruncated", true);
-        }
-        return StageUpdate.done(StageResult.succeeded(StageName.AUDIO, data));
+        return audio.withTranscript(kept, truncated, null);
     }
 
     /** Decode and analyse one file; one instance per subscription. */

@@ -1,7 +1,7 @@
 package dev.enrich.stage.audio;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import dev.enrich.model.AudioAnalysis;
+import java.util.List;
 
 /**
  * Accumulate the audio facts over interleaved samples, chunk by chunk, in memory that does not grow with the length
@@ -83,8 +83,8 @@ final class SignalAnalyzer {
         }
     }
 
-    /** Finish the analysis and return the facts as a JSON-ready map. */
-    Map<String, Object> result() {
+    /** Finish the analysis and return the facts. */
+    AudioAnalysis result() {
         if (frameLeft < frameLength) {
             vad.accept(Levels.rawDbfs(frameSum / ((double) (frameLength - frameLeft) * channels)));
             frameLeft = frameLength;
@@ -92,24 +92,22 @@ final class SignalAnalyzer {
         double duration = frames / (double) sampleRate;
         vad.finish(duration);
         long samples = frames * channels;
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("durationSeconds", Levels.round(duration, 3));
-        out.put("sampleRate", sampleRate);
-        out.put("channels", channels);
-        out.put("bitsPerSample", bitsPerSample);
-        out.put("rmsDbfs", samples == 0 ? Levels.FLOOR_DBFS : Levels.dbfs(Math.sqrt(sumSquares / samples)));
-        out.put("peakDbfs", Levels.dbfs(peak));
-        out.put("clippingRatio", samples == 0 ? 0.0 : Levels.round(clipped / (double) samples, 6));
-        out.put("speechRatio", duration == 0 ? 0.0 : Levels.round(Math.min(1, segments.speechSeconds() / duration), 3));
-        out.put("longestPauseSeconds", Levels.round(segments.longestPause(), 3));
-        out.put("segments", segments.toList());
-        if (segments.truncated()) {
-            out.put("segmentsTruncated", true);
-        }
-        out.put("loudness", loudness.points());
-        if (loudness.stepSeconds() > 1) {
-            out.put("loudnessStepSeconds", loudness.stepSeconds());
-        }
-        return out;
+        return new AudioAnalysis(
+                Levels.round(duration, 3),
+                sampleRate,
+                channels,
+                bitsPerSample,
+                samples == 0 ? Levels.FLOOR_DBFS : Levels.dbfs(Math.sqrt(sumSquares / samples)),
+                Levels.dbfs(peak),
+                samples == 0 ? 0.0 : Levels.round(clipped / (double) samples, 6),
+                duration == 0 ? 0.0 : Levels.round(Math.min(1, segments.speechSeconds() / duration), 3),
+                Levels.round(segments.longestPause(), 3),
+                segments.toList(),
+                segments.truncated(),
+                loudness.points(),
+                loudness.stepSeconds() > 1 ? loudness.stepSeconds() : null,
+                List.of(),
+                false,
+                null);
     }
 }

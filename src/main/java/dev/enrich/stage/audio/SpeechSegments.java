@@ -1,9 +1,8 @@
 package dev.enrich.stage.audio;
 
+import dev.enrich.model.TimeSpan;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Turn raw speech spans into segments: bridge pauses shorter than the minimum silence, drop segments shorter than the
@@ -81,14 +80,11 @@ final class SpeechSegments {
         return count > kept;
     }
 
-    /** Return the kept segments as {start, end} maps, in seconds rounded to milliseconds. */
-    List<Map<String, Object>> toList() {
-        List<Map<String, Object>> out = new ArrayList<>(kept);
+    /** Return the kept segments, in seconds rounded to milliseconds. */
+    List<TimeSpan> toList() {
+        List<TimeSpan> out = new ArrayList<>(kept);
         for (int i = 0; i < kept; i++) {
-            Map<String, Object> segment = new LinkedHashMap<>();
-            segment.put("start", Levels.round(starts[i], 3));
-            segment.put("end", Levels.round(ends[i], 3));
-            out.add(segment);
+            out.add(new TimeSpan(Levels.round(starts[i], 3), Levels.round(ends[i], 3)));
         }
         return out;
     }

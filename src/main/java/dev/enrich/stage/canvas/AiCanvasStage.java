@@ -2,8 +2,8 @@ package dev.enrich.stage.canvas;
 
 import dev.enrich.ai.AiCache;
 import dev.enrich.ai.AiProvider;
-import dev.enrich.ai.ChatRequest;
 import dev.enrich.cost.Budgets;
+import dev.enrich.model.Canvas;
 import dev.enrich.pipeline.Stage;
 import dev.enrich.pipeline.StageContext;
 import dev.enrich.pipeline.StageName;
@@ -11,17 +11,15 @@ import dev.enrich.pipeline.StageResult;
 import dev.enrich.pipeline.StageUpdate;
 import dev.enrich.stage.ai.AiFallback;
 import dev.enrich.stage.ai.LocalFirstAiStage;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
  * Add an AI narrative to a local canvas stage's document: run the local stage first (its result is the fallback),
- * then, when a summary exists, ask the chat model for a 2 to 4 sentence story of the session, added to the document
- * as {@code narrative} (path {@code ai}) and shown on the canvas page, escaped.
+ * then, when a summary exists, ask the chat model for a 2 to 4 sentence story of the session, added to the canvas as
+ * its {@link Canvas#narrative()} (path {@code ai}) and shown on the canvas page, escaped.
  *
- * <p>On any failure or an invalid reply the local document is kept with path {@code local} and a friendly message:
+ * <p>On any failure or an invalid reply the local canvas is kept with path {@code local} and a friendly message:
  * {@link Budgets#PAUSED_MESSAGE} when the tenant's AI budget is used up, else {@value #UNREACHABLE_MESSAGE}. Without a
  * summary, or with the provider disabled, the stage is exactly the local one. Replies are remembered per job in the
  * {@link AiCache} (kind {@value #CACHE_KIND}). No retries here: the resilience layer adds them.
@@ -40,20 +38,13 @@ public final class AiCanvasStage extends LocalFirstAiStage {
 
     @Override
     protected Flux<StageUpdate> improve(StageContext context, StageResult basic) {
-        if (!basic.state().isUseful() || context.useful(StageName.SUMMARY).isEmpty()
-                || !CanvasNarrative.canTell(basic.data())) {
+        Canvas doc = basic.data(Canvas.class).orElse(null);
+        if (doc == null || !basic.state().isUseful() || context.useful(StageName.SUMMARY).isEmpty()
+                || !CanvasNarrative.canTell(doc)) {
             return Flux.just(StageUpdate.done(basic));
         }
-        ChatRequest request = CanvasNarrative.request(basic.data());
-        Mono<String> narrative = chatOnce(call(context, StageName.CANVAS), CACHE_KIND, request,
+        Mono<String> narrative = chatOnce(call(context, StageName.CANVAS), CACHE_KIND, CanvasNarrative.request(doc),
                 CanvasNarrative::parse);
-        return AiFallback.attempt(context, basic, narrative, n -> withNarrative(basic.data(), n),
-                UNREACHABLE_MESSAGE);
-    }
-
-    private static Map<String, Object> withNarrative(Map<String, Object> doc, String narrative) {
-        Map<String, Object> out = new LinkedHashMap<>(doc);
-        out.put("narrative", narrative);
-        return out;
+        return AiFallback.attempt(context, basic, narrative, doc::withNarrative, UNREACHABLE_MESSAGE);
     }
 }

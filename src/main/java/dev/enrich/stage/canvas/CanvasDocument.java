@@ -1,31 +1,29 @@
 package dev.enrich.stage.canvas;
 
+import dev.enrich.model.AudioAnalysis;
+import dev.enrich.model.Canvas;
+import dev.enrich.model.Chapter;
+import dev.enrich.model.SessionSummary;
+import dev.enrich.model.TimeSpan;
+import dev.enrich.model.VideoAnalysis;
 import dev.enrich.pipeline.StageContext;
 import dev.enrich.pipeline.StageName;
-import dev.enrich.pipeline.StageResult;
 import dev.enrich.session.Session;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Build the canvas document from the session and whatever useful upstream results exist. Every upstream value is
- * validated (type, finiteness, range) and anything unusable is left out, so any subset of results works.
+ * Build the canvas from the session and whatever useful upstream results exist; any subset of results works. Times
+ * outside 0..{@value #MAX_SECONDS} seconds and non-finite values are left out, levels and activity clamped to their
+ * ranges, and thumbnails kept only when they are this session's.
  *
- * <p>Keys: {@code title} (the summary's suggested title, else the session's), {@code date} (ISO-8601),
- * {@code durationSeconds} (the longer of audio and video), {@code stats}, {@code chapters}
- * ({@code index, start, end, thumbnail?}), {@code speech} ({@code segments, segmentsMerged?, loudness,
- * loudnessStepSeconds}), {@code motion} ({@code values, stepSeconds?}), {@code summary}, {@code highlights},
- * {@code actionItems}, {@code keywords}, {@code sources}; {@link AiCanvasStage} may add {@code narrative}. Absent
- * data means an absent key. Tracks hold at most
- * {@value #MAX_POINTS} points: close speech segments are merged (then {@code segmentsMerged} is true) and value
- * tracks downsampled; text lists are capped (10 highlights, 30 action items, 30 keywords, 200 chapters).
+ * <p>Tracks hold at most {@value #MAX_POINTS} points: close speech segments are merged (then
+ * {@link Canvas.Speech#segmentsMerged()} is true) and value tracks downsampled; text lists are capped (10 highlights,
+ * 30 action items, 30 keywords, 200 chapters). {@link AiCanvasStage} may add a narrative.
  */
 final class CanvasDocument {
 
@@ -40,161 +38,149 @@ final class CanvasDocument {
 
     private CanvasDocument() {}
 
-    /** Return the document for a stage context. */
-    static Map<String, Object> build(StageContext context) {
+    /** Return the canvas for a stage context. */
+    static Canvas build(StageContext context) {
         Session session = context.session();
-        Map<?, ?> audio = data(context, StageName.AUDIO);
-        Map<?, ?> video = data(context, StageName.VIDEO);
-        Map<?, ?> summary = data(context, StageName.SUMMARY);
-
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("title", Values.text(summary.get("title"), MAX_TITLE)
-                .or(() -> Values.text(session.title(), MAX_TITLE)).orElse("Session"));
-        doc.put("date", session.createdAt().toString());
-        OptionalDouble audioSeconds = seconds(audio.get("durationSeconds"));
-        OptionalDouble videoSeconds = seconds(video.get("durationSeconds"));
-        if (audioSeconds.isPresent() || videoSeconds.isPresent()) {
-            doc.put("durationSeconds", Values.round(
-                    Math.max(audioSeconds.orElse(0), videoSeconds.orElse(0)), 3));
-        }
-        List<Map<String, Object>> chapters = chapters(video, session.id());
-        Map<String, Object> speech = speech(audio);
-        Optional<Map<String, Object>> motion = motion(video, videoSeconds);
-        Values.text(summary.get("summary"), MAX_SUMMARY).ifPresent(s -> doc.put("summary", s));
-        List<String> highlights = Values.texts(summary.get("highlights"), 10, 500);
-        List<String> actionItems = Values.texts(summary.get("actionItems"), 30, 300);
-        List<String> keywords = Values.texts(summary.get("keywords"), 30, 60);
-
-        doc.put("stats", stats(audio, video, chapters, highlights, actionItems, keywords));
-        putIfNotEmpty(doc, "chapters", chapters);
-        putIfNotEmpty(doc, "speech", speech);
-        motion.ifPresent(m -> doc.put("motion", m));
-        putIfNotEmpty(doc, "highlights", highlights);
-        putIfNotEmpty(doc, "actionItems", actionItems);
-        putIfNotEmpty(doc, "keywords", keywords);
-        List<String> sources = new ArrayList<>();
-        for (StageName stage : List.of(StageName.AUDIO, StageName.VIDEO, StageName.SUMMARY)) {
-            if (!data(context, stage).isEmpty()) {
-                sources.add(stage.id());
-            }
-        }
-        doc.put("sources", sources);
-        return doc;
+        AudioAnalysis audio = context.useful(AudioAnalysis.class).orElse(null);
+        VideoAnalysis video = context.useful(VideoAnalysis.class).orElse(null);
+        SessionSummary summary = context.useful(SessionSummary.class).orElse(null);
+        Double videoSeconds = video == null ? null : seconds(video.durationSeconds());
+        List<Chapter> chapters = video == null ? List.of() : chapters(video, session.id());
+        List<String> highlights = summary == null ? List.of() : texts(summary.highlights(), 10, 500);
+        List<String> actionItems = summary == null ? List.of() : texts(summary.actionItems(), 30, 300);
+        List<String> keywords = summary == null ? List.of() : texts(summary.keywords(), 30, 60);
+        String title = text(summary == null ? null : summary.title(), MAX_TITLE)
+                .or(() -> text(session.title(), MAX_TITLE)).orElse("Session");
+        return new Canvas(title, session.createdAt(), duration(audio, videoSeconds),
+                summary == null ? null : text(summary.summary(), MAX_SUMMARY).orElse(null),
+                stats(audio, video, chapters, highlights, actionItems, keywords), chapters,
+                audio == null ? null : speech(audio), video == null ? null : motion(video, videoSeconds),
+                highlights, actionItems, keywords, sources(context), null);
     }
 
-    private static Map<?, ?> data(StageContext context, StageName stage) {
-        return context.useful(stage).map(StageResult::data).<Map<?, ?>>map(d -> d).orElse(Map.of());
+    private static @Nullable Double duration(@Nullable AudioAnalysis audio, @Nullable Double videoSeconds) {
+        Double audioSeconds = audio == null ? null : seconds(audio.durationSeconds());
+        if (audioSeconds == null && videoSeconds == null) {
+            return null;
+        }
+        return round(Math.max(audioSeconds == null ? 0 : audioSeconds, videoSeconds == null ? 0 : videoSeconds), 3);
     }
 
-    private static Map<String, Object> stats(Map<?, ?> audio, Map<?, ?> video, List<?> chapters, List<?> highlights,
-            List<?> actionItems, List<?> keywords) {
-        Map<String, Object> stats = new LinkedHashMap<>();
-        Values.number(audio.get("speechRatio"), 0, 1).ifPresent(r -> stats.put("speechRatio", Values.round(r, 3)));
-        seconds(audio.get("longestPauseSeconds"))
-                .ifPresent(s -> stats.put("longestPauseSeconds", Values.round(s, 3)));
-        if (audio.get("segments") instanceof List<?> segments) {
-            stats.put("speechSegments", segments.size());
-        }
-        Values.number(audio.get("rmsDbfs"), FLOOR_DBFS, 0).ifPresent(d -> stats.put("rmsDbfs", Values.round(d, 1)));
-        Values.number(audio.get("peakDbfs"), FLOOR_DBFS, 0).ifPresent(d -> stats.put("peakDbfs", Values.round(d, 1)));
-        Values.number(audio.get("clippingRatio"), 0, 1)
-                .ifPresent(r -> stats.put("clippingRatio", Values.round(r, 4)));
-        putCount(stats, "chapters", chapters);
-        if (video.get("sceneChanges") instanceof List<?> changes) {
-            stats.put("sceneChanges", changes.size());
-        }
-        putCount(stats, "highlights", highlights);
-        putCount(stats, "actionItems", actionItems);
-        putCount(stats, "keywords", keywords);
-        return stats;
+    private static List<String> sources(StageContext context) {
+        return List.of(StageName.AUDIO, StageName.VIDEO, StageName.SUMMARY).stream()
+                .filter(stage -> context.useful(stage).isPresent()).map(StageName::id).toList();
     }
 
-    private static List<Map<String, Object>> chapters(Map<?, ?> video, String sessionId) {
+    private static Canvas.Stats stats(@Nullable AudioAnalysis audio, @Nullable VideoAnalysis video,
+            List<Chapter> chapters, List<String> highlights, List<String> actionItems, List<String> keywords) {
+        return new Canvas.Stats(
+                audio == null ? null : rounded(within(audio.speechRatio(), 0, 1), 3),
+                audio == null ? null : rounded(seconds(audio.longestPauseSeconds()), 3),
+                audio == null ? null : audio.segments().size(),
+                audio == null ? null : rounded(within(audio.rmsDbfs(), FLOOR_DBFS, 0), 1),
+                audio == null ? null : rounded(within(audio.peakDbfs(), FLOOR_DBFS, 0), 1),
+                audio == null ? null : rounded(within(audio.clippingRatio(), 0, 1), 4),
+                count(chapters),
+                video == null ? null : video.sceneChanges().size(),
+                count(highlights),
+                count(actionItems),
+                count(keywords));
+    }
+
+    private static List<Chapter> chapters(VideoAnalysis video, String sessionId) {
         Pattern thumbnail = Pattern.compile("/api/v1/sessions/" + Pattern.quote(sessionId) + "/thumbnails/\\d{1,6}");
-        List<Map<String, Object>> out = new ArrayList<>();
-        List<Map<?, ?>> raw = Values.maps(video.get("chapters"));
-        for (int i = 0; i < raw.size() && out.size() < MAX_CHAPTERS; i++) {
-            Map<?, ?> c = raw.get(i);
-            Optional<Tracks.Span> span = span(c);
-            if (span.isEmpty()) {
-                continue;
-            }
-            Map<String, Object> chapter = new LinkedHashMap<>();
-            chapter.put("index", (int) Values.number(c.get("index"), 0, Integer.MAX_VALUE).orElse(i));
-            chapter.put("start", span.get().start());
-            chapter.put("end", span.get().end());
-            Values.text(c.get("thumbnail"), 200).filter(t -> thumbnail.matcher(t).matches())
-                    .ifPresent(t -> chapter.put("thumbnail", t));
-            out.add(chapter);
+        List<Chapter> out = new ArrayList<>();
+        List<Chapter> chapters = video.chapters();
+        for (int i = 0; i < chapters.size() && out.size() < MAX_CHAPTERS; i++) {
+            Chapter c = chapters.get(i);
+            int index = c.index() >= 0 ? c.index() : i;
+            String path = c.thumbnail() != null && thumbnail.matcher(c.thumbnail()).matches() ? c.thumbnail() : null;
+            span(c.start(), c.end()).ifPresent(span -> out.add(new Chapter(index, span.start(), span.end(), path)));
         }
-        out.sort(Comparator.comparingDouble(c -> (Double) c.get("start")));
+        out.sort(Comparator.comparingDouble(Chapter::start));
         return out;
     }
 
-    private static Map<String, Object> speech(Map<?, ?> audio) {
-        Map<String, Object> speech = new LinkedHashMap<>();
-        List<Tracks.Span> spans = new ArrayList<>();
-        for (Map<?, ?> s : Values.maps(audio.get("segments"))) {
-            span(s).ifPresent(spans::add);
+    private static Canvas.@Nullable Speech speech(AudioAnalysis audio) {
+        List<TimeSpan> spans = new ArrayList<>();
+        for (TimeSpan s : audio.segments()) {
+            span(s.start(), s.end()).ifPresent(spans::add);
         }
-        if (!spans.isEmpty()) {
-            spans.sort(Comparator.comparingDouble(Tracks.Span::start));
-            if (spans.size() > MAX_POINTS) {
-                double extent = spans.get(spans.size() - 1).end() - spans.get(0).start();
-                spans = Tracks.merge(spans, extent / MAX_POINTS);
-                spans = spans.subList(0, Math.min(spans.size(), MAX_POINTS));
-                speech.put("segmentsMerged", true);
-            }
-            speech.put("segments", spans.stream()
-                    .map(s -> Map.<String, Object>of("start", s.start(), "end", s.end())).toList());
+        spans.sort(Comparator.comparingDouble(TimeSpan::start));
+        boolean merged = spans.size() > MAX_POINTS;
+        if (merged) {
+            double extent = spans.get(spans.size() - 1).end() - spans.get(0).start();
+            spans = Tracks.merge(spans, extent / MAX_POINTS);
+            spans = spans.subList(0, Math.min(spans.size(), MAX_POINTS));
         }
-        List<Double> loudness = Values.numbers(audio.get("loudness")).stream()
+        List<Double> loudness = audio.loudness().stream().filter(Double::isFinite)
                 .map(d -> Math.max(FLOOR_DBFS, Math.min(0, d))).toList();
-        if (!loudness.isEmpty()) {
-            double step = Values.number(audio.get("loudnessStepSeconds"), 1e-3, MAX_SECONDS).orElse(1.0);
-            Tracks.Downsampled down = Tracks.downsampleDbfs(loudness, MAX_POINTS);
-            speech.put("loudness", down.values().stream().map(d -> Values.round(d, 1)).toList());
-            speech.put("loudnessStepSeconds", Values.round(step * down.factor(), 3));
+        if (spans.isEmpty() && loudness.isEmpty()) {
+            return null;
         }
-        return speech;
+        Tracks.Downsampled down = Tracks.downsampleDbfs(loudness, MAX_POINTS);
+        Integer step = audio.loudnessStepSeconds();
+        return new Canvas.Speech(merged, spans, down.values().stream().map(d -> round(d, 1)).toList(),
+                loudness.isEmpty() ? null : round((step == null ? 1.0 : step) * down.factor(), 3));
     }
 
-    private static Optional<Map<String, Object>> motion(Map<?, ?> video, OptionalDouble videoSeconds) {
-        List<Double> activity = Values.numbers(video.get("activity")).stream()
+    private static Canvas.@Nullable Motion motion(VideoAnalysis video, @Nullable Double videoSeconds) {
+        List<Double> activity = video.activity().stream().filter(Double::isFinite)
                 .map(d -> Math.max(0, Math.min(1, d))).toList();
         if (activity.isEmpty()) {
-            return Optional.empty();
+            return null;
         }
         Tracks.Downsampled down = Tracks.downsamplePeak(activity, MAX_POINTS);
-        Map<String, Object> motion = new LinkedHashMap<>();
-        motion.put("values", down.values().stream().map(d -> Values.round(d, 3)).toList());
-        videoSeconds.ifPresent(s -> motion.put("stepSeconds", Values.round(s / activity.size() * down.factor(), 3)));
-        return Optional.of(motion);
+        return new Canvas.Motion(down.values().stream().map(d -> round(d, 3)).toList(),
+                videoSeconds == null ? null : round(videoSeconds / activity.size() * down.factor(), 3));
     }
 
-    private static Optional<Tracks.Span> span(Map<?, ?> m) {
-        OptionalDouble start = seconds(m.get("start"));
-        OptionalDouble end = seconds(m.get("end"));
-        if (start.isEmpty() || end.isEmpty() || end.getAsDouble() < start.getAsDouble()) {
+    private static Optional<TimeSpan> span(double start, double end) {
+        Double s = seconds(start);
+        Double e = seconds(end);
+        return s == null || e == null || e < s ? Optional.empty() : Optional.of(new TimeSpan(round(s, 3), round(e, 3)));
+    }
+
+    private static @Nullable Double seconds(@Nullable Double value) {
+        return value == null ? null : within(value, 0, MAX_SECONDS);
+    }
+
+    /** Return {@code value} when it is finite and within bounds, else null. */
+    private static @Nullable Double within(double value, double min, double max) {
+        return Double.isFinite(value) && value >= min && value <= max ? value : null;
+    }
+
+    private static @Nullable Double rounded(@Nullable Double value, int decimals) {
+        return value == null ? null : round(value, decimals);
+    }
+
+    private static @Nullable Integer count(List<?> list) {
+        return list.isEmpty() ? null : list.size();
+    }
+
+    /** Return {@code value} rounded to {@code decimals} places. */
+    static double round(double value, int decimals) {
+        double scale = Math.pow(10, decimals);
+        return Math.round(value * scale) / scale;
+    }
+
+    /** Return the non-blank stripped {@code value} cut to {@code maxLength} characters with an ellipsis, or empty. */
+    static Optional<String> text(@Nullable String value, int maxLength) {
+        String s = value == null ? "" : value.strip();
+        if (s.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Tracks.Span(Values.round(start.getAsDouble(), 3), Values.round(end.getAsDouble(), 3)));
-    }
-
-    private static OptionalDouble seconds(@Nullable Object value) {
-        return Values.number(value, 0, MAX_SECONDS);
-    }
-
-    private static void putCount(Map<String, Object> stats, String key, List<?> list) {
-        if (!list.isEmpty()) {
-            stats.put(key, list.size());
+        if (s.length() <= maxLength) {
+            return Optional.of(s);
         }
+        int end = Math.max(0, maxLength - 1);
+        if (end > 0 && Character.isHighSurrogate(s.charAt(end - 1))) {
+            end--;
+        }
+        return Optional.of(s.substring(0, end).stripTrailing() + "…");
     }
 
-    private static void putIfNotEmpty(Map<String, Object> doc, String key, Object value) {
-        boolean empty = value instanceof List<?> l ? l.isEmpty() : value instanceof Map<?, ?> m && m.isEmpty();
-        if (!empty) {
-            doc.put(key, value);
-        }
+    private static List<String> texts(List<String> values, int maxItems, int maxLength) {
+        return values.stream().map(v -> text(v, maxLength)).flatMap(Optional::stream).limit(maxItems).toList();
     }
 }

@@ -1,16 +1,16 @@
 package dev.enrich.stage.canvas;
 
 import dev.enrich.ai.ChatRequest;
-import dev.enrich.stage.ai.AiText;
+import dev.enrich.model.Canvas;
+import dev.enrich.model.Chapter;
 import dev.enrich.stage.ai.AiText.InvalidReply;
-import java.util.ArrayList;
+import dev.enrich.stage.ai.AiText;
 import java.util.List;
-import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Ask for and read the canvas narrative: a 2 to 4 sentence story of the session, written by the chat model from the
- * canvas document's facts (title, length, summary, highlights, action items, keywords, chapters, speech share).
+ * canvas's facts (title, length, summary, highlights, action items, keywords, chapters, speech share).
  *
  * <p>The reply is untrusted input: it must be a JSON object whose {@code narrative} is a non-blank string, cleaned
  * with {@link AiText#clean} to one line of at most {@value #MAX_NARRATIVE} characters. It is not HTML-safe: the
@@ -33,45 +33,54 @@ final class CanvasNarrative {
 
     private CanvasNarrative() {}
 
-    /** Return true when the document has a summary to tell the story from. */
-    static boolean canTell(Map<String, Object> doc) {
-        return doc.containsKey("summary") || doc.containsKey("highlights");
+    /** Return true when the canvas has a summary to tell the story from. */
+    static boolean canTell(Canvas doc) {
+        return doc.summary() != null || !doc.highlights().isEmpty();
     }
 
-    /** Return the request for the narrative of a canvas document. */
-    static ChatRequest request(Map<String, Object> doc) {
+    /** Return the request for the narrative of a canvas. */
+    static ChatRequest request(Canvas doc) {
         return new ChatRequest(ChatRequest.Task.CANVAS, List.of(
                 ChatRequest.Message.of("system", SYSTEM),
                 ChatRequest.Message.of("user", facts(doc))), true, MAX_OUTPUT_TOKENS);
     }
 
-    static String facts(Map<String, Object> doc) {
+    static String facts(Canvas doc) {
         StringBuilder out = new StringBuilder();
-        line(out, "Title", Values.text(doc.get("title"), CanvasDocument.MAX_TITLE).orElse("Session"));
-        Values.number(doc.get("durationSeconds"), 0, CanvasDocument.MAX_SECONDS)
-                .ifPresent(s -> line(out, "Length", Format.duration(s)));
-        Values.number(Values.map(doc.get("stats")).get("speechRatio"), 0, 1)
-                .ifPresent(r -> line(out, "Speech", Format.percent(r) + " of the time"));
-        List<Map<?, ?>> chapters = Values.maps(doc.get("chapters"));
-        if (!chapters.isEmpty()) {
-            List<String> spans = new ArrayList<>();
-            for (Map<?, ?> c : chapters.subList(0, Math.min(20, chapters.size()))) {
-                double start = Values.number(c.get("start")).orElse(0);
-                double end = Values.number(c.get("end")).orElse(start);
-                spans.add(Format.clock(start) + "-" + Format.clock(end));
-            }
-            line(out, "Chapters", chapters.size() + " (" + String.join(", ", spans)
-                    + (chapters.size() > 20 ? ", ..." : "") + ")");
+        line(out, "Title", doc.title());
+        Double duration = doc.durationSeconds();
+        if (duration != null) {
+            line(out, "Length", Format.duration(duration));
         }
-        Values.text(doc.get("summary"), 4_000).ifPresent(s -> line(out, "Summary", s));
-        list(out, "Highlights", Values.texts(doc.get("highlights"), 7, 500));
-        list(out, "Action items", Values.texts(doc.get("actionItems"), 10, 300));
-        List<String> keywords = Values.texts(doc.get("keywords"), 12, 60);
-        if (!keywords.isEmpty()) {
-            line(out, "Keywords", String.join(", ", keywords));
+        Double speech = doc.stats().speechRatio();
+        if (speech != null) {
+            line(out, "Speech", Format.percent(speech) + " of the time");
+        }
+        chapters(out, doc.chapters());
+        if (doc.summary() != null) {
+            line(out, "Summary", doc.summary());
+        }
+        list(out, "Highlights", first(doc.highlights(), 7));
+        list(out, "Action items", first(doc.actionItems(), 10));
+        if (!doc.keywords().isEmpty()) {
+            line(out, "Keywords", String.join(", ", first(doc.keywords(), 12)));
         }
         String text = out.toString().strip();
         return text.length() <= MAX_FACTS ? text : text.substring(0, MAX_FACTS);
+    }
+
+    private static void chapters(StringBuilder out, List<Chapter> chapters) {
+        if (chapters.isEmpty()) {
+            return;
+        }
+        List<String> spans = first(chapters, 20).stream()
+                .map(c -> Format.clock(c.start()) + "-" + Format.clock(c.end())).toList();
+        line(out, "Chapters", chapters.size() + " (" + String.join(", ", spans)
+                + (chapters.size() > 20 ? ", ..." : "") + ")");
+    }
+
+    private static <T> List<T> first(List<T> list, int n) {
+        return list.subList(0, Math.min(n, list.size()));
     }
 
     /**

@@ -2,6 +2,9 @@ package dev.enrich.stage.canvas;
 
 import com.samskivert.mustache.Mustache;
 import com.samskivert.mustache.Template;
+import dev.enrich.model.Canvas;
+import dev.enrich.model.Chapter;
+import dev.enrich.model.TimeSpan;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -10,7 +13,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Render a canvas document as one self-contained HTML page: inline CSS (light and dark), an inline SVG timeline,
@@ -45,24 +47,18 @@ public final class CanvasRenderer {
         render(sample());
     }
 
-    /** Return the HTML page for a canvas document (the CANVAS stage's result data). */
-    public String render(Map<String, ?> document) {
-        return template.execute(CanvasView.of(document));
+    /** Return the HTML page for a canvas (the CANVAS stage's result). */
+    public String render(Canvas canvas) {
+        return template.execute(CanvasView.of(canvas));
     }
 
-    private static Map<String, Object> sample() {
-        return Map.ofEntries(Map.entry("title", "Sample"), Map.entry("date", Instant.EPOCH.toString()),
-                Map.entry("durationSeconds", 90.0),
-                Map.entry("stats", Map.of("speechRatio", 0.5, "longestPauseSeconds", 3.0, "chapters", 2)),
-                Map.entry("chapters", List.of(Map.of("index", 0, "start", 0.0, "end", 45.0),
-                        Map.of("index", 1, "start", 45.0, "end", 90.0,
-                                "thumbnail", "/api/v1/sessions/s/thumbnails/1"))),
-                Map.entry("speech", Map.of("segments", List.of(Map.of("start", 1.0, "end", 5.0)),
-                        "loudness", List.of(-30.0, -20.0), "loudnessStepSeconds", 45.0)),
-                Map.entry("motion", Map.of("values", List.of(0.1, 0.9))),
-                Map.entry("summary", "Sample."), Map.entry("narrative", "Sample."),
-                Map.entry("highlights", List.of("Sample.")),
-                Map.entry("actionItems", List.of("Sample.")), Map.entry("keywords", List.of("sample")),
-                Map.entry("sources", List.of("audio", "video", "summary")));
+    private static Canvas sample() {
+        List<String> one = List.of("Sample.");
+        return new Canvas("Sample", Instant.EPOCH, 90.0, "Sample.",
+                new Canvas.Stats(0.5, 3.0, 1, -20.0, -10.0, 0.0, 2, 1, 1, 1, 1),
+                List.of(new Chapter(0, 0, 45, null), new Chapter(1, 45, 90, "/api/v1/sessions/s/thumbnails/1")),
+                new Canvas.Speech(false, List.of(new TimeSpan(1, 5)), List.of(-30.0, -20.0), 45.0),
+                new Canvas.Motion(List.of(0.1, 0.9), null), one, one, List.of("sample"),
+                List.of("audio", "video", "summary"), "Sample.");
     }
 }

@@ -13,9 +13,9 @@ import reactor.core.publisher.Mono;
  * Compose a one-page canvas document from the session and every useful upstream result: title, date, duration,
  * stats, chapter timeline with thumbnails, speech activity track, highlights, action items and keywords.
  *
- * <p>The result holds only the structured document (see {@link CanvasDocument} for its keys); the HTML page is
- * rendered on request by {@link CanvasRenderer}. Works with any subset of upstream results and is SKIPPED when no
- * other stage produced anything.
+ * <p>The result is a {@link dev.enrich.model.Canvas} (see {@link CanvasDocument} for how it is built); the HTML
+ * page is rendered on request by {@link CanvasRenderer}. Works with any subset of upstream results and is SKIPPED
+ * when no other stage produced anything.
  */
 public final class CanvasStage implements Stage {
 

@@ -1,14 +1,16 @@
 package dev.enrich.stage.canvas;
 
+import dev.enrich.model.Canvas;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Hold what the canvas template shows, derived from a canvas document. Read defensively: a stored document may come
- * from an older version. Empty strings mean "absent" (the compiler treats them as false in sections).
+ * Hold what the canvas template shows, derived from a canvas. Thumbnails must be same-origin key frame paths and
+ * chapters proper spans, else they are left out; texts are capped again, as a stored canvas may be larger. Empty
+ * strings mean "absent" (the compiler treats them as false in sections).
  */
 record CanvasView(String title, String dateIso, String dateText, String durationText, String sourcesText,
         String summary, String narrative, List<Stat> stats, TimelineSvg.@Nullable Timeline timeline,
@@ -52,60 +54,61 @@ record CanvasView(String title, String dateIso, String dateText, String duration
                 && highlights.isEmpty() && actionItems.isEmpty() && keywords.isEmpty();
     }
 
-    /** Return the view of a canvas document. */
-    static CanvasView of(Map<?, ?> doc) {
-        String dateIso = Values.text(doc.get("date"), 40).orElse("");
-        double duration = Values.number(doc.get("durationSeconds"), 0, CanvasDocument.MAX_SECONDS).orElse(0);
+    /** Return the view of a canvas. */
+    static CanvasView of(Canvas doc) {
+        Double duration = doc.durationSeconds();
         return new CanvasView(
-                Values.text(doc.get("title"), CanvasDocument.MAX_TITLE).orElse("Session"),
-                dateIso,
-                Format.date(dateIso).orElse(""),
-                duration > 0 ? Format.duration(duration) : "",
-                sources(Values.texts(doc.get("sources"), 3, 20)),
-                Values.text(doc.get("summary"), 10_000).orElse(""),
-                Values.text(doc.get("narrative"), CanvasNarrative.MAX_NARRATIVE).orElse(""),
-                stats(Values.map(doc.get("stats"))),
+                CanvasDocument.text(doc.title(), CanvasDocument.MAX_TITLE).orElse("Session"),
+                doc.date().toString(),
+                Format.date(doc.date()),
+                duration != null && duration > 0 ? Format.duration(duration) : "",
+                sources(doc.sources()),
+                CanvasDocument.text(doc.summary(), 10_000).orElse(""),
+                CanvasDocument.text(doc.narrative(), CanvasNarrative.MAX_NARRATIVE).orElse(""),
+                stats(doc.stats()),
                 TimelineSvg.of(doc),
-                chapters(Values.maps(doc.get("chapters"))),
-                Values.texts(doc.get("highlights"), 50, 1000),
-                Values.texts(doc.get("actionItems"), 100, 1000),
-                Values.texts(doc.get("keywords"), 100, 100));
+                chapters(doc.chapters()),
+                doc.highlights(),
+                doc.actionItems(),
+                doc.keywords());
     }
 
-    private static List<Stat> stats(Map<?, ?> s) {
+    private static List<Stat> stats(Canvas.Stats s) {
         List<Stat> out = new ArrayList<>();
-        Values.number(s.get("speechRatio"), 0, 1).ifPresent(r -> out.add(new Stat("Speech", Format.percent(r))));
-        Values.number(s.get("longestPauseSeconds"), 0, CanvasDocument.MAX_SECONDS)
-                .ifPresent(p -> out.add(new Stat("Longest pause", Format.duration(p))));
-        count(out, s, "speechSegments", "Speech segments");
-        Values.number(s.get("rmsDbfs"), CanvasDocument.FLOOR_DBFS, 0)
-                .ifPresent(d -> out.add(new Stat("Average loudness", Format.decimal(d), "dBFS")));
-        Values.number(s.get("peakDbfs"), CanvasDocument.FLOOR_DBFS, 0)
-                .ifPresent(d -> out.add(new Stat("Peak level", Format.decimal(d), "dBFS")));
-        Values.number(s.get("clippingRatio"), 0, 1)
-                .ifPresent(r -> out.add(new Stat("Clipping", r == 0 ? "None" : Format.percent(r))));
-        count(out, s, "chapters", "Chapters");
-        count(out, s, "sceneChanges", "Scene changes");
-        count(out, s, "actionItems", "Action items");
-        count(out, s, "keywords", "Keywords");
+        add(out, s.speechRatio(), r -> new Stat("Speech", Format.percent(r)));
+        add(out, s.longestPauseSeconds(), p -> new Stat("Longest pause", Format.duration(p)));
+        count(out, s.speechSegments(), "Speech segments");
+        add(out, s.rmsDbfs(), d -> new Stat("Average loudness", Format.decimal(d), "dBFS"));
+        add(out, s.peakDbfs(), d -> new Stat("Peak level", Format.decimal(d), "dBFS"));
+        add(out, s.clippingRatio(), r -> new Stat("Clipping", r == 0 ? "None" : Format.percent(r)));
+        count(out, s.chapters(), "Chapters");
+        count(out, s.sceneChanges(), "Scene changes");
+        count(out, s.actionItems(), "Action items");
+        count(out, s.keywords(), "Keywords");
         return out;
     }
 
-    private static void count(List<Stat> out, Map<?, ?> stats, String key, String label) {
-        Values.number(stats.get(key), 0, Integer.MAX_VALUE)
-                .ifPresent(n -> out.add(new Stat(label, String.valueOf((long) n))));
+    private static void add(List<Stat> out, @Nullable Double value, Function<Double, Stat> stat) {
+        if (value != null) {
+            out.add(stat.apply(value));
+        }
     }
 
-    private static List<Chapter> chapters(List<Map<?, ?>> maps) {
+    private static void count(List<Stat> out, @Nullable Integer n, String label) {
+        if (n != null) {
+            out.add(new Stat(label, String.valueOf(n)));
+        }
+    }
+
+    private static List<Chapter> chapters(List<dev.enrich.model.Chapter> chapters) {
         List<Chapter> out = new ArrayList<>();
-        for (Map<?, ?> c : maps) {
-            double start = Values.number(c.get("start"), 0, CanvasDocument.MAX_SECONDS).orElse(-1);
-            double end = Values.number(c.get("end"), 0, CanvasDocument.MAX_SECONDS).orElse(-1);
-            if (start < 0 || end < start) {
+        for (dev.enrich.model.Chapter c : chapters) {
+            double start = c.start();
+            double end = c.end();
+            if (!(start >= 0) || !(end >= start) || end > CanvasDocument.MAX_SECONDS) {
                 continue;
             }
-            String thumbnail = Values.text(c.get("thumbnail"), 200).filter(t -> THUMBNAIL.matcher(t).matches())
-                    .orElse("");
+            String thumbnail = c.thumbnail() != null && THUMBNAIL.matcher(c.thumbnail()).matches() ? c.thumbnail() : "";
             out.add(new Chapter(String.valueOf(out.size() + 1), Format.clock(start) + "–" + Format.clock(end),
                     Format.duration(end - start), thumbnail));
         }

@@ -3,9 +3,7 @@ package dev.enrich.stage.canvas;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
-import java.util.Optional;
 
 /** Format numbers, times and dates for people, and coordinates for SVG. Locale-independent. */
 final class Format {
@@ -46,13 +44,9 @@ final class Format {
         return (p >= 10 || p == 0 ? String.valueOf(Math.round(p)) : decimal(p)) + "%";
     }
 
-    /** Return an ISO-8601 instant as a readable UTC date, or empty when it does not parse. */
-    static Optional<String> date(String iso) {
-        try {
-            return Optional.of(DATE.format(Instant.parse(iso)));
-        } catch (DateTimeParseException e) {
-            return Optional.empty();
-        }
+    /** Return an instant as a readable UTC date, e.g. {@code 2 January 2026, 03:04 UTC}. */
+    static String date(Instant instant) {
+        return DATE.format(instant);
     }
 
     /** Return {@code value} with at most one decimal and no exponent, e.g. {@code -23.5} or {@code 120}. */

@@ -1,8 +1,9 @@
 package dev.enrich.stage.canvas;
 
+import dev.enrich.model.Canvas;
+import dev.enrich.model.TimeSpan;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.DoubleUnaryOperator;
 import org.jspecify.annotations.Nullable;
 
@@ -45,19 +46,19 @@ final class TimelineSvg {
         this.extent = extent;
     }
 
-    /** Return the timeline for a canvas document, or {@code null} when it has nothing to draw on a time axis. */
-    static @Nullable Timeline of(Map<?, ?> doc) {
-        List<Tracks.Span> chapters = spans(Values.maps(doc.get("chapters")));
-        Map<?, ?> speech = Values.map(doc.get("speech"));
-        List<Tracks.Span> segments = spans(Values.maps(speech.get("segments")));
-        List<Double> loudness = Values.numbers(speech.get("loudness"));
-        double loudnessStep = Values.number(speech.get("loudnessStepSeconds"), 1e-3, CanvasDocument.MAX_SECONDS)
-                .orElse(1);
-        Map<?, ?> motion = Values.map(doc.get("motion"));
-        List<Double> activity = Values.numbers(motion.get("values"));
-        double motionStep = Values.number(motion.get("stepSeconds"), 1e-3, CanvasDocument.MAX_SECONDS).orElse(0);
+    /** Return the timeline for a canvas, or {@code null} when it has nothing to draw on a time axis. */
+    static @Nullable Timeline of(Canvas doc) {
+        List<TimeSpan> chapters = spans(doc.chapters().stream().map(c -> new TimeSpan(c.start(), c.end())).toList());
+        Canvas.Speech speech = doc.speech();
+        List<TimeSpan> segments = speech == null ? List.of() : spans(speech.segments());
+        List<Double> loudness = speech == null ? List.of() : speech.loudness();
+        double loudnessStep = step(speech == null ? null : speech.loudnessStepSeconds(), 1);
+        Canvas.Motion motion = doc.motion();
+        List<Double> activity = motion == null ? List.of() : motion.values();
+        double motionStep = step(motion == null ? null : motion.stepSeconds(), 0);
 
-        double extent = Values.number(doc.get("durationSeconds"), 0, CanvasDocument.MAX_SECONDS).orElse(0);
+        Double duration = doc.durationSeconds();
+        double extent = duration != null && duration >= 0 && duration <= CanvasDocument.MAX_SECONDS ? duration : 0;
         extent = Math.max(extent, end(chapters));
         extent = Math.max(extent, end(segments));
         extent = Math.max(extent, loudness.size() * loudnessStep);
@@ -83,13 +84,13 @@ final class TimelineSvg {
                 ticks);
     }
 
-    private ChapterRow chapters(List<Tracks.Span> chapters) {
+    private ChapterRow chapters(List<TimeSpan> chapters) {
         double h = 28;
         double top = row(h);
         double textY = top + h / 2 + 4;
         List<ChapterBar> bars = new ArrayList<>();
         for (int i = 0; i < chapters.size(); i++) {
-            Tracks.Span c = chapters.get(i);
+            TimeSpan c = chapters.get(i);
             double x = x(c.start());
             double w = Math.max(1, x(c.end()) - x);
             String number = String.valueOf(i + 1);
@@ -100,10 +101,10 @@ final class TimelineSvg {
         return new ChapterRow(num(top), num(h), num(textY), bars);
     }
 
-    private BarRow speech(List<Tracks.Span> segments) {
+    private BarRow speech(List<TimeSpan> segments) {
         double h = 16;
         List<Bar> bars = new ArrayList<>();
-        for (Tracks.Span s : segments) {
+        for (TimeSpan s : segments) {
             double x = x(s.start());
             bars.add(new Bar(num(x), num(Math.max(0.5, x(s.end()) - x))));
         }
@@ -150,20 +151,18 @@ final class TimelineSvg {
         return PLOT_X + Math.max(0, Math.min(1, seconds / extent)) * PLOT_W;
     }
 
-    private static List<Tracks.Span> spans(List<Map<?, ?>> maps) {
-        List<Tracks.Span> out = new ArrayList<>();
-        for (Map<?, ?> m : maps) {
-            double start = Values.number(m.get("start"), 0, CanvasDocument.MAX_SECONDS).orElse(-1);
-            double end = Values.number(m.get("end"), 0, CanvasDocument.MAX_SECONDS).orElse(-1);
-            if (start >= 0 && end >= start) {
-                out.add(new Tracks.Span(start, end));
-            }
-        }
-        return out;
+    private static List<TimeSpan> spans(List<TimeSpan> spans) {
+        return spans.stream().filter(s -> s.start() >= 0 && s.end() >= s.start()
+                && s.end() <= CanvasDocument.MAX_SECONDS).toList();
     }
 
-    private static double end(List<Tracks.Span> spans) {
-        return spans.stream().mapToDouble(Tracks.Span::end).max().orElse(0);
+    /** Return {@code seconds} when it is a usable step, else {@code otherwise}. */
+    private static double step(@Nullable Double seconds, double otherwise) {
+        return seconds != null && seconds >= 1e-3 && seconds <= CanvasDocument.MAX_SECONDS ? seconds : otherwise;
+    }
+
+    private static double end(List<TimeSpan> spans) {
+        return spans.stream().mapToDouble(TimeSpan::end).max().orElse(0);
     }
 
     private static String num(double value) {

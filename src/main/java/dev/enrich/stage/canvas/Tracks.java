@@ -1,14 +1,12 @@
 package dev.enrich.stage.canvas;
 
+import dev.enrich.model.TimeSpan;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
 
 /** Shrink long timelines to a drawable size: merge close speech segments, downsample value tracks. */
 final class Tracks {
-
-    /** Seconds; a time span on the timeline. */
-    record Span(double start, double end) {}
 
     /** A downsampled track and how many input points each output point covers. */
     record Downsampled(List<Double> values, int factor) {}
@@ -19,12 +17,12 @@ final class Tracks {
      * Merge spans separated by less than {@code minGap} seconds. With {@code minGap = extent / n}, at most
      * {@code n + 1} spans remain, since each remaining gap is at least {@code minGap} long. Input must be sorted.
      */
-    static List<Span> merge(List<Span> spans, double minGap) {
-        List<Span> out = new ArrayList<>();
-        for (Span s : spans) {
+    static List<TimeSpan> merge(List<TimeSpan> spans, double minGap) {
+        List<TimeSpan> out = new ArrayList<>();
+        for (TimeSpan s : spans) {
             int last = out.size() - 1;
             if (last >= 0 && s.start() - out.get(last).end() < minGap) {
-                out.set(last, new Span(out.get(last).start(), Math.max(out.get(last).end(), s.end())));
+                out.set(last, new TimeSpan(out.get(last).start(), Math.max(out.get(last).end(), s.end())));
             } else {
                 out.add(s);
             }

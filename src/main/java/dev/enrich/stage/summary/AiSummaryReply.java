@@ -1,21 +1,28 @@
 package dev.enrich.stage.summary;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import dev.enrich.stage.ai.AiText;
+import dev.enrich.model.SessionSummary;
 import dev.enrich.stage.ai.AiText.InvalidReply;
+import dev.enrich.stage.ai.AiText;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Read an AI summary reply, which is untrusted input: it must be a JSON object with a non-blank string
+ * Hold a valid AI summary reply. Replies are untrusted input: one must be a JSON object with a non-blank string
  * {@code summary}; {@code title} must be a string and {@code highlights}, {@code actionItems} and {@code keywords}
  * arrays of strings when present. Strings are cleaned with {@link AiText#clean} and capped, lists capped and
  * deduplicated. The text is not HTML-safe: whoever renders it escapes it.
+ *
+ * @param title the title, or null when none was given
+ * @param summary the summary text
+ * @param highlights the highlights, empty when none were given
+ * @param actionItems the action items, empty when none were given
+ * @param keywords the keywords, empty when none were given
  */
-final class AiSummaryReply {
+record AiSummaryReply(@Nullable String title, String summary, List<String> highlights, List<String> actionItems,
+        List<String> keywords) {
 
     static final int MAX_TITLE = 120;
     static final int MAX_SUMMARY = 2_000;
@@ -26,24 +33,39 @@ final class AiSummaryReply {
     static final int MAX_KEYWORDS = 12;
     static final int MAX_KEYWORD = 60;
 
-    private AiSummaryReply() {}
+    AiSummaryReply {
+        highlights = List.copyOf(highlights);
+        actionItems = List.copyOf(actionItems);
+        keywords = List.copyOf(keywords);
+    }
 
     /**
-     * Return the fields of a valid reply: {@code summary}, and {@code title}, {@code highlights},
-     * {@code actionItems}, {@code keywords} when given and not empty.
+     * Read a reply.
      *
      * @throws InvalidReply when the reply does not fit the schema
      */
-    static Map<String, Object> parse(String content) {
+    static AiSummaryReply parse(String content) {
         JsonNode root = AiText.readObject(content);
-        Map<String, Object> out = new LinkedHashMap<>();
-        text(root, "title", MAX_TITLE, false).ifPresent(t -> out.put("title", t));
-        out.put("summary", text(root, "summary", MAX_SUMMARY, true)
-                .orElseThrow(() -> new InvalidReply("reply has no summary")));
-        list(root, "highlights", MAX_HIGHLIGHTS, MAX_HIGHLIGHT, out);
-        list(root, "actionItems", MAX_ACTION_ITEMS, MAX_ACTION_ITEM, out);
-        list(root, "keywords", MAX_KEYWORDS, MAX_KEYWORD, out);
-        return Map.copyOf(out);
+        return new AiSummaryReply(
+                text(root, "title", MAX_TITLE, false).orElse(null),
+                text(root, "summary", MAX_SUMMARY, true).orElseThrow(() -> new InvalidReply("reply has no summary")),
+                list(root, "highlights", MAX_HIGHLIGHTS, MAX_HIGHLIGHT),
+                list(root, "actionItems", MAX_ACTION_ITEMS, MAX_ACTION_ITEM),
+                list(root, "keywords", MAX_KEYWORDS, MAX_KEYWORD));
+    }
+
+    /**
+     * Return {@code local} with what this reply gives: the summary, and the title and lists when given. The source and
+     * sentence counts stay; given action items replace the local ones, so they are no longer truncated.
+     */
+    SessionSummary applyTo(SessionSummary local) {
+        return new SessionSummary(title != null ? title : local.title(), summary, or(highlights, local.highlights()),
+                or(keywords, local.keywords()), or(actionItems, local.actionItems()), local.source(),
+                actionItems.isEmpty() && local.actionItemsTruncated(), local.sentences(), local.rankedSentences());
+    }
+
+    private static List<String> or(List<String> given, List<String> local) {
+        return given.isEmpty() ? local : given;
     }
 
     private static Optional<String> text(JsonNode root, String key, int max, boolean multiline) {
@@ -57,10 +79,10 @@ final class AiSummaryReply {
         return AiText.clean(node.stringValue(), max, multiline);
     }
 
-    private static void list(JsonNode root, String key, int maxItems, int maxLength, Map<String, Object> out) {
+    private static List<String> list(JsonNode root, String key, int maxItems, int maxLength) {
         JsonNode node = root.path(key);
         if (node.isMissingNode() || node.isNull()) {
-            return;
+            return List.of();
         }
         if (!node.isArray()) {
             throw new InvalidReply(key + " is not an array");
@@ -75,8 +97,6 @@ final class AiSummaryReply {
                         .ifPresent(items::add);
             }
         }
-        if (!items.isEmpty()) {
-            out.put(key, List.copyOf(items));
-        }
+        return items;
     }
 }

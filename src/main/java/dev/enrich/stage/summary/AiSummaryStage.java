@@ -4,6 +4,7 @@ import dev.enrich.ai.AiCache;
 import dev.enrich.ai.AiProvider;
 import dev.enrich.ai.ChatRequest;
 import dev.enrich.cost.Budgets;
+import dev.enrich.model.SessionSummary;
 import dev.enrich.pipeline.Stage;
 import dev.enrich.pipeline.StageContext;
 import dev.enrich.pipeline.StageName;
@@ -11,8 +12,6 @@ import dev.enrich.pipeline.StageResult;
 import dev.enrich.pipeline.StageUpdate;
 import dev.enrich.stage.ai.AiFallback;
 import dev.enrich.stage.ai.LocalFirstAiStage;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -20,8 +19,8 @@ import reactor.core.publisher.Mono;
  * Improve a local summary stage with the AI chat model: run the local stage first (its result is the fallback), then,
  * when the session has text, ask the model for {@code title, summary, highlights, actionItems, keywords} as JSON.
  *
- * <p>A valid reply replaces those keys of the local data (the other local keys, {@code source} included, stay) and the
- * result's path is {@code ai}. On any failure or an invalid reply the local result is kept with path {@code local} and
+ * <p>A valid reply replaces those fields of the local summary (see {@link AiSummaryReply#applyTo}) and the result's
+ * path is {@code ai}. On any failure or an invalid reply the local result is kept with path {@code local} and
  * a friendly message: {@link Budgets#PAUSED_MESSAGE} when the tenant's AI budget is used up, else
  * {@value #UNREACHABLE_MESSAGE}. With no text, or with the provider disabled, the stage is exactly the local one.
  * Replies are remembered per job in the {@link AiCache} (kind {@value #CACHE_KIND}), so the same text is not sent twice
@@ -49,18 +48,10 @@ public final class AiSummaryStage extends LocalFirstAiStage {
                 return Flux.just(StageUpdate.done(basic));
             }
             ChatRequest request = SummaryPrompt.request(input);
-            Mono<Map<String, Object>> fields = chatOnce(call(context, StageName.SUMMARY), CACHE_KIND, request,
+            SessionSummary local = basic.data(SessionSummary.class).orElseThrow();
+            Mono<AiSummaryReply> reply = chatOnce(call(context, StageName.SUMMARY), CACHE_KIND, request,
                     AiSummaryReply::parse);
-            return AiFallback.attempt(context, basic, fields, ai -> merge(basic.data(), ai), UNREACHABLE_MESSAGE);
+            return AiFallback.attempt(context, basic, reply, ai -> ai.applyTo(local), UNREACHABLE_MESSAGE);
         });
-    }
-
-    private static Map<String, Object> merge(Map<String, Object> local, Map<String, Object> ai) {
-        Map<String, Object> out = new LinkedHashMap<>(local);
-        out.putAll(ai);
-        if (ai.containsKey("actionItems")) {
-            out.remove("actionItemsTruncated");
-        }
-        return out;
     }
 }

@@ -1,8 +1,12 @@
 package dev.enrich.stage.summary;
 
+import dev.enrich.model.AudioAnalysis;
+import dev.enrich.model.SessionSummary;
+import dev.enrich.model.VideoAnalysis;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Describe a session with no text from its audio and video facts: "A 12-minute session in 4 chapters, 70% speech.",
@@ -12,30 +16,39 @@ final class StructuralSummary {
 
     private StructuralSummary() {}
 
-    /** Return the summary of a session described only by {@code facts}. */
-    static Summary of(String sessionTitle, Facts facts) {
-        String lead = lead(facts);
+    /** Return the summary of a session described only by its audio and video results; either may be absent. */
+    static SessionSummary of(String sessionTitle, @Nullable AudioAnalysis audio, @Nullable VideoAnalysis video) {
+        String lead = lead(audio, video);
         StringBuilder summary = new StringBuilder("A ").append(lead);
-        if (facts.chapters() != null && facts.chapters() > 0) {
-            summary.append(" in ").append(count(facts.chapters(), "chapter", "chapters"));
+        if (video != null && !video.chapters().isEmpty()) {
+            summary.append(" in ").append(count(video.chapters().size(), "chapter", "chapters"));
         }
-        if (facts.speechRatio() != null) {
-            summary.append(", ").append(percent(facts.speechRatio())).append(" speech");
+        if (audio != null) {
+            summary.append(", ").append(percent(audio.speechRatio())).append(" speech");
         }
         summary.append('.');
         List<String> highlights = new ArrayList<>(2);
-        audioLine(facts, highlights);
-        videoLine(facts, highlights);
+        if (audio != null) {
+            audioLine(audio, highlights);
+        }
+        if (video != null) {
+            videoLine(video, highlights);
+        }
         String title = Titles.forStructure(sessionTitle, Titles.capitalise(lead));
-        return new Summary(title, summary.toString(), highlights, List.of(), ActionItems.Found.NONE, Summary.STRUCTURE);
+        return new SessionSummary(title, summary.toString(), highlights, List.of(), List.of(),
+                SessionSummary.Source.STRUCTURE, false, null, null);
     }
 
-    private static String lead(Facts f) {
-        if (f.durationSeconds() != null) {
-            return duration(f.durationSeconds()) + " session";
+    private static String lead(@Nullable AudioAnalysis audio, @Nullable VideoAnalysis video) {
+        if (audio != null && audio.durationSeconds() > 0) {
+            return duration(audio.durationSeconds()) + " session";
         }
-        if (f.screenshots() != null) {
-            return "session of " + count(f.screenshots(), "screenshot", "screenshots");
+        Double videoSeconds = video == null ? null : video.durationSeconds();
+        if (videoSeconds != null && videoSeconds > 0) {
+            return duration(videoSeconds) + " session";
+        }
+        if (video != null && video.source() == VideoAnalysis.Source.FRAMES) {
+            return "session of " + count(video.sampledFrames(), "screenshot", "screenshots");
         }
         return "session";
     }
@@ -54,40 +67,30 @@ final class StructuralSummary {
         return (hours == Math.rint(hours) ? String.valueOf((long) hours) : String.valueOf(hours)) + "-hour";
     }
 
-    private static void audioLine(Facts f, List<String> out) {
-        List<String> parts = new ArrayList<>();
-        if (f.speechRatio() != null) {
-            String speech = percent(f.speechRatio()) + " speech";
-            if (f.speechSegments() != null && f.speechSegments() > 0) {
-                speech += " in " + count(f.speechSegments(), "segment", "segments");
-            }
-            parts.add(speech);
+    private static void audioLine(AudioAnalysis audio, List<String> out) {
+        String speech = percent(audio.speechRatio()) + " speech";
+        if (!audio.segments().isEmpty()) {
+            speech += " in " + count(audio.segments().size(), "segment", "segments");
         }
-        if (f.longestPauseSeconds() != null && f.longestPauseSeconds() > 0) {
-            parts.add("longest pause " + clock(f.longestPauseSeconds()));
+        if (audio.longestPauseSeconds() > 0) {
+            speech += ", longest pause " + clock(audio.longestPauseSeconds());
         }
-        if (!parts.isEmpty()) {
-            out.add("Audio: " + String.join(", ", parts) + ".");
-        }
+        out.add("Audio: " + speech + ".");
     }
 
-    private static void videoLine(Facts f, List<String> out) {
+    private static void videoLine(VideoAnalysis video, List<String> out) {
         List<String> parts = new ArrayList<>();
-        if (f.screenshots() != null) {
-            parts.add(count(f.screenshots(), "screenshot", "screenshots"));
+        if (video.source() == VideoAnalysis.Source.FRAMES) {
+            parts.add(count(video.sampledFrames(), "screenshot", "screenshots"));
         }
-        if (f.chapters() != null && f.chapters() > 0) {
-            parts.add(count(f.chapters(), "chapter", "chapters"));
+        if (!video.chapters().isEmpty()) {
+            parts.add(count(video.chapters().size(), "chapter", "chapters"));
         }
-        if (f.sceneChanges() != null) {
-            parts.add(count(f.sceneChanges(), "scene change", "scene changes"));
+        parts.add(count(video.sceneChanges().size(), "scene change", "scene changes"));
+        if (video.width() > 0 && video.height() > 0) {
+            parts.add(video.width() + "x" + video.height());
         }
-        if (f.width() != null && f.height() != null) {
-            parts.add(f.width() + "x" + f.height());
-        }
-        if (!parts.isEmpty()) {
-            out.add("Video: " + String.join(", ", parts) + ".");
-        }
+        out.add("Video: " + String.join(", ", parts) + ".");
     }
 
     private static String percent(double ratio) {

@@ -1,5 +1,6 @@
 package dev.enrich.stage.summary;
 
+import dev.enrich.model.SessionSummary;
 import dev.enrich.transcript.Transcript;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,9 +48,9 @@ final class Summarizer {
     }
 
     /** Run all steps at once. */
-    static Summary summarize(SummaryInput input) {
+    static SessionSummary summarize(SummaryInput input) {
         Summarizer s = new Summarizer(input);
-        Optional<Summary> done = s.step();
+        Optional<SessionSummary> done = s.step();
         while (done.isEmpty()) {
             done = s.step();
         }
@@ -57,12 +58,12 @@ final class Summarizer {
     }
 
     /** Run the next step; return the summary after the last one. */
-    Optional<Summary> step() {
+    Optional<SessionSummary> step() {
         switch (step++) {
             case 0 -> split();
             case 1 -> {
                 if (sentences.isEmpty()) {
-                    return Optional.of(StructuralSummary.of(input.title(), input.facts()));
+                    return Optional.of(StructuralSummary.of(input.title(), input.audio(), input.video()));
                 }
                 tfIdf = new TfIdf(sentences);
             }
@@ -110,7 +111,7 @@ final class Summarizer {
         scores = TextRank.rank(weights, nodes);
     }
 
-    private Summary finish() {
+    private SessionSummary finish() {
         TfIdf weights = tfIdf();
         Integer[] byRank = new Integer[nodes.length];
         for (int i = 0; i < byRank.length; i++) {
@@ -128,15 +129,12 @@ final class Summarizer {
         List<String> ranked = picked.stream().map(s -> sentences.get(s).text()).toList();
         List<String> highlights = picked.stream().sorted().map(s -> sentences.get(s).text()).toList();
         List<String> keywords = weights.keywords(KEYWORDS);
-        return new Summary(
-                Titles.forText(input.title(), heading, ranked, keywords),
-                paragraph(highlights),
-                highlights,
-                keywords,
-                ActionItems.find(sentences, MAX_ACTION_ITEMS),
-                Summary.TEXT,
-                sentences.size(),
-                nodes.length);
+        ActionItems.Found items = ActionItems.find(sentences, MAX_ACTION_ITEMS);
+        // Counts are reported only when part of a long text was left out of the ranking.
+        boolean partial = nodes.length < sentences.size();
+        return new SessionSummary(Titles.forText(input.title(), heading, ranked, keywords), paragraph(highlights),
+                highlights, keywords, items.items(), SessionSummary.Source.TEXT, items.truncated(),
+                partial ? sentences.size() : null, partial ? nodes.length : null);
     }
 
     /** Add sentences in rank order until {@code wanted}; {@code strict} also skips short ones. */

@@ -1,30 +1,29 @@
 package dev.enrich.stage.summary;
 
+import dev.enrich.model.AudioAnalysis;
+import dev.enrich.model.VideoAnalysis;
 import dev.enrich.pipeline.StageContext;
-import dev.enrich.pipeline.StageName;
-import dev.enrich.pipeline.StageResult;
 import dev.enrich.session.SessionText;
 import dev.enrich.transcript.Transcript;
 import dev.enrich.transcript.TranscriptParser;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
  * Gather what the summary reads: the transcript (the uploaded one, else the one in the audio result), the notes,
- * the frame captions in the video result ({@code captions}: strings, or maps with a {@code text}) and the audio and
- * video facts.
+ * the frame captions in the video result and the audio and video results themselves.
  *
  * @param title the session's title
  * @param transcript the transcript, empty when there is none
  * @param notes the notes, empty when there are none
  * @param captions non-blank frame captions in order
- * @param facts structural facts from the audio and video results
+ * @param audio the audio result, when the audio stage produced one
+ * @param video the video result, when the video stage produced one
  */
-record SummaryInput(String title, Transcript transcript, String notes, List<String> captions, Facts facts) {
+record SummaryInput(String title, Transcript transcript, String notes, List<String> captions,
+        @Nullable AudioAnalysis audio, @Nullable VideoAnalysis video) {
 
     SummaryInput {
         captions = List.copyOf(captions);
@@ -51,15 +50,15 @@ record SummaryInput(String title, Transcript transcript, String notes, List<Stri
     }
 
     private static SummaryInput of(StageContext context, String notes, String rawTranscript) {
-        Map<String, Object> audio = context.useful(StageName.AUDIO).map(StageResult::data).orElse(null);
-        Map<String, Object> video = context.useful(StageName.VIDEO).map(StageResult::data).orElse(null);
-        Transcript transcript = rawTranscript.isEmpty()
-                ? Transcript.fromData(null) : TranscriptParser.parse(rawTranscript);
+        AudioAnalysis audio = context.useful(AudioAnalysis.class).orElse(null);
+        VideoAnalysis video = context.useful(VideoAnalysis.class).orElse(null);
+        Transcript transcript = TranscriptParser.parse(rawTranscript);
         if (transcript.isEmpty() && audio != null) {
-            transcript = Transcript.fromData(audio.get("transcript"));
+            transcript = Transcript.of(audio.transcript());
         }
-        return new SummaryInput(context.session().title(), transcript, notes, captions(video),
-                Facts.of(audio, video));
+        List<String> captions = video == null ? List.of()
+                : video.captions().stream().filter(c -> !c.isBlank()).map(String::strip).toList();
+        return new SummaryInput(context.session().title(), transcript, notes, captions, audio, video);
     }
 
     /** Return true when there is any text to summarise. */
@@ -67,21 +66,8 @@ record SummaryInput(String title, Transcript transcript, String notes, List<Stri
         return !transcript.isEmpty() || !captions.isEmpty() || notes.codePoints().anyMatch(Character::isLetterOrDigit);
     }
 
-    /** Return true when there is neither text nor a structural fact: nothing to summarise. */
+    /** Return true when there is neither text nor an audio or video result: nothing to summarise. */
     boolean isEmpty() {
-        return !hasText() && facts.isEmpty();
-    }
-
-    private static List<String> captions(@Nullable Map<String, Object> video) {
-        List<String> out = new ArrayList<>();
-        if (video != null && video.get("captions") instanceof List<?> list) {
-            for (Object item : list) {
-                Object text = item instanceof Map<?, ?> m ? m.get("text") : item;
-                if (text instanceof String s && !s.isBlank()) {
-                    out.add(s.strip());
-                }
-            }
-        }
-        return out;
+        return !hasText() && audio == null && video == null;
     }
 }

@@ -1,5 +1,6 @@
 package dev.enrich.stage.summary;
 
+import dev.enrich.model.SessionSummary;
 import dev.enrich.pipeline.Stage;
 import dev.enrich.pipeline.StageContext;
 import dev.enrich.pipeline.StageName;
@@ -17,8 +18,7 @@ import reactor.core.publisher.Flux;
  * summary describes the audio and video facts instead ("A 12-minute session in 4 chapters, 70% speech.", source
  * {@code structure}). Deterministic. Long texts stay fast: at most 400 sentences enter the ranking graph.
  *
- * <p>Result keys: {@code title, summary, highlights, keywords, actionItems, source}. This is also the basic summary an
- * AI summary falls back to.
+ * <p>The result is a {@link SessionSummary}. This is also the basic summary an AI summary falls back to.
  */
 public final class SummaryStage implements Stage {
 
@@ -36,9 +36,9 @@ public final class SummaryStage implements Stage {
         return SummaryInput.load(context).flatMapMany(input -> input.isEmpty()
                 ? Flux.just(StageUpdate.done(StageResult.skipped(StageName.SUMMARY, NOTHING)))
                 : Flux.generate(() -> new Summarizer(input), (summarizer, sink) -> {
-                    Optional<Summary> done = summarizer.step();
+                    Optional<SessionSummary> done = summarizer.step();
                     if (done.isPresent()) {
-                        sink.next(StageUpdate.done(StageResult.succeeded(StageName.SUMMARY, done.get().toData())));
+                        sink.next(StageUpdate.done(StageResult.succeeded(StageName.SUMMARY, done.get())));
                         sink.complete();
                     } else {
                         sink.next(StageUpdate.progress(summarizer.fraction(), ACTIVITY));

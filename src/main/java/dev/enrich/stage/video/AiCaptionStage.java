@@ -5,6 +5,8 @@ import dev.enrich.ai.AiCall;
 import dev.enrich.ai.AiProvider;
 import dev.enrich.ai.ChatRequest;
 import dev.enrich.config.AiProperties;
+import dev.enrich.model.Chapter;
+import dev.enrich.model.VideoAnalysis;
 import dev.enrich.pipeline.Stage;
 import dev.enrich.pipeline.StageContext;
 import dev.enrich.pipeline.StageName;
@@ -84,7 +86,8 @@ public final class AiCaptionStage extends LocalFirstAiStage {
     }
 
     private Flux<StageUpdate> caption(StageContext context, StageResult localResult) {
-        List<Integer> chosen = choose(chapters(localResult.data()));
+        VideoAnalysis video = localResult.data(VideoAnalysis.class).orElseThrow();
+        List<Integer> chosen = choose(video.chapters());
         if (chosen.isEmpty()) {
             return Flux.just(StageUpdate.done(localResult));
         }
@@ -102,7 +105,8 @@ public final class AiCaptionStage extends LocalFirstAiStage {
                             .index()
                             .map(i -> StageUpdate.progress(
                                     LOCAL_SHARE + (1 - LOCAL_SHARE) * (i.getT1() + 1) / groups.size(), ACTIVITY))
-                            .concatWith(Mono.fromSupplier(() -> StageUpdate.done(merged(localResult, captions))));
+                            .concatWith(Mono.fromSupplier(
+                                    () -> StageUpdate.done(merged(localResult, video, captions))));
                 });
         return Flux.concat(Mono.just(StageUpdate.progress(LOCAL_SHARE, ACTIVITY)),
                 ai.onErrorResume(e -> Mono.just(StageUpdate.done(
@@ -133,13 +137,8 @@ public final class AiCaptionStage extends LocalFirstAiStage {
     }
 
     /** Return the {@code index} of up to {@code maxFrames} chapters with a key frame, spread over the video. */
-    private List<Integer> choose(List<Map<String, Object>> chapters) {
-        List<Integer> withFrame = new ArrayList<>();
-        for (Map<String, Object> chapter : chapters) {
-            if (chapter.get("thumbnail") != null && chapter.get("index") instanceof Number n) {
-                withFrame.add(n.intValue());
-            }
-        }
+    private List<Integer> choose(List<Chapter> chapters) {
+        List<Integer> withFrame = chapters.stream().filter(c -> c.thumbnail() != null).map(Chapter::index).toList();
         if (withFrame.size() <= maxFrames) {
             return withFrame;
         }
@@ -183,37 +182,19 @@ public final class AiCaptionStage extends LocalFirstAiStage {
         return groups;
     }
 
-    private static StageResult merged(StageResult localResult, Map<Integer, String> captions) {
-        List<Map<String, Object>> chapters = new ArrayList<>();
+    private static StageResult merged(StageResult localResult, VideoAnalysis video, Map<Integer, String> captions) {
+        List<Chapter> chapters = new ArrayList<>();
         List<String> list = new ArrayList<>();
-        for (Map<String, Object> chapter : chapters(localResult.data())) {
-            String caption = chapter.get("index") instanceof Number n ? captions.get(n.intValue()) : null;
+        for (Chapter chapter : video.chapters()) {
+            String caption = captions.get(chapter.index());
             if (caption == null || caption.isEmpty()) {
                 chapters.add(chapter);
-                continue;
-            }
-            Map<String, Object> copy = new LinkedHashMap<>(chapter);
-            copy.put("caption", caption);
-            chapters.add(copy);
-            list.add(caption);
-        }
-        Map<String, Object> data = new LinkedHashMap<>(localResult.data());
-        data.put("chapters", chapters);
-        data.put("captions", list);
-        return new StageResult(StageName.VIDEO, localResult.state(), data, localResult.message(), "ai");
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> chapters(Map<String, Object> data) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        if (data.get("chapters") instanceof List<?> list) {
-            for (Object item : list) {
-                if (item instanceof Map<?, ?> m) {
-                    out.add((Map<String, Object>) m);
-                }
+            } else {
+                chapters.add(chapter.withCaption(caption));
+                list.add(caption);
             }
         }
-        return out;
+        return localResult.with(video.withCaptions(chapters, list), "ai");
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.enrich.stage.video;
 
+import dev.enrich.model.VideoAnalysis;
 import java.awt.image.BufferedImage;
 import java.io.Closeable;
 import java.io.IOException;
@@ -21,8 +22,8 @@ interface FrameSource extends Closeable {
      */
     record SampledFrame(double seconds, FrameSignature signature, int width, int height) {}
 
-    /** Return the {@code source} value of the result: {@code "mp4"} or {@code "frames"}. */
-    String kind();
+    /** Return what the frames come from: the {@code source} of the result. */
+    VideoAnalysis.Source kind();
 
     /**
      * Move to the next sampled frame and return it; null at the end. Throws when the input is corrupt.

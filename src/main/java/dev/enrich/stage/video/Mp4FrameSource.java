@@ -1,5 +1,6 @@
 package dev.enrich.stage.video;
 
+import dev.enrich.model.VideoAnalysis;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.lang.reflect.Field;
@@ -86,8 +87,8 @@ final class Mp4FrameSource implements FrameSource {
     }
 
     @Override
-    public String kind() {
-        return "mp4";
+    public VideoAnalysis.Source kind() {
+        return VideoAnalysis.Source.MP4;
     }
 
     @Override

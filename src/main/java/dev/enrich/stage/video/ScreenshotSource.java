@@ -1,5 +1,6 @@
 package dev.enrich.stage.video;
 
+import dev.enrich.model.VideoAnalysis;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,8 +36,8 @@ final class ScreenshotSource implements FrameSource {
     }
 
     @Override
-    public String kind() {
-        return "frames";
+    public VideoAnalysis.Source kind() {
+        return VideoAnalysis.Source.FRAMES;
     }
 
     @Override

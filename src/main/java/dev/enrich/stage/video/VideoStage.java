@@ -26,11 +26,9 @@ import reactor.core.publisher.Flux;
  * per sampled frame; corrupt or unsupported input ends the stage with an error (FAILED). Re-running rewrites the
  * thumbnails in place.
  *
- * <p>Result keys: {@code source} ("mp4" | "frames"), {@code durationSeconds}, {@code sampledFrames}, {@code width},
- * {@code height}, {@code sceneChanges} (seconds, at most 2,000, then {@code sceneChangesTruncated}),
- * {@code chapters} ({@code index, start, end, thumbnail?}; at most {@link VideoSettings#maxChapters}, then
- * {@code chaptersTruncated}), {@code activity} (mean absolute luma change per sampled frame, 0..1, at most 3,600
- * points; longer timelines keep the peak of each group and add {@code activityStepSeconds}).
+ * <p>The result is a {@link dev.enrich.model.VideoAnalysis}: at most 2,000 scene changes, at most
+ * {@link VideoSettings#maxChapters} chapters, and an activity timeline of at most 3,600 points (longer timelines keep
+ * the peak of each group).
  */
 public final class VideoStage implements Stage {
 
@@ -59,7 +57,7 @@ public final class VideoStage implements Stage {
     public Flux<StageUpdate> run(StageContext context) {
         Session session = context.session();
         String activity = StageName.VIDEO.activity();
-        return Flux.<StageUpdate, VideoAnalysis>generate(() -> open(context), (analysis, sink) -> {
+        return Flux.<StageUpdate, VideoAnalyzer>generate(() -> open(context), (analysis, sink) -> {
             try {
                 if (analysis.step()) {
                     sink.next(StageUpdate.progress(analysis.progress(), activity));
@@ -74,7 +72,7 @@ public final class VideoStage implements Stage {
         }, VideoStage::closeQuietly);
     }
 
-    private VideoAnalysis open(StageContext context) throws IOException {
+    private VideoAnalyzer open(StageContext context) throws IOException {
         Session session = context.session();
         MediaStore media = context.media();
         List<MediaRef> frames = session.media(MediaKind.FRAMES);
@@ -87,7 +85,7 @@ public final class VideoStage implements Stage {
                     .orElseThrow(() -> new IOException("no video or screenshots in the session"));
             source = Mp4FrameSource.open(media.openChannel(video.key()), settings.sampleFps());
         }
-        return new VideoAnalysis(source, settings, (index, image) -> save(media, session, index, image));
+        return new VideoAnalyzer(source, settings, (index, image) -> save(media, session, index, image));
     }
 
     // A thumbnail is a nicety: when it cannot be stored the chapter simply has none.
@@ -102,7 +100,7 @@ public final class VideoStage implements Stage {
         }
     }
 
-    private static void closeQuietly(VideoAnalysis analysis) {
+    private static void closeQuietly(VideoAnalyzer analysis) {
         try {
             analysis.close();
         } catch (IOException e) {

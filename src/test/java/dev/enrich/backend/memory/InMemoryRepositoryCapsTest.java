@@ -10,11 +10,11 @@ import dev.enrich.pipeline.StageName;
 import dev.enrich.pipeline.StageResult;
 import dev.enrich.session.Session;
 import dev.enrich.session.StorageLimitException;
+import dev.enrich.testing.Outputs;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The in-memory repositories hold a bounded number of sessions and jobs, per tenant and in all. */
@@ -45,7 +45,8 @@ class InMemoryRepositoryCapsTest {
     void oldestFinishedJobsOfTheTenantMakeRoomAndUnfinishedOnesNever() {
         InMemoryJobRepository jobs = new InMemoryJobRepository(10, 2);
         jobs.save(job("a1", "a", JobState.COMPLETED)).block(WAIT);
-        jobs.saveResult("a1", StageName.SUMMARY, StageResult.succeeded(StageName.SUMMARY, Map.of())).block(WAIT);
+        StageResult summary = StageResult.succeeded(StageName.SUMMARY, Outputs.of(StageName.SUMMARY));
+        jobs.saveResult("a1", StageName.SUMMARY, summary).block(WAIT);
         jobs.save(job("a2", "a", JobState.RUNNING)).block(WAIT);
         jobs.save(job("b1", "b", JobState.COMPLETED)).block(WAIT);
 

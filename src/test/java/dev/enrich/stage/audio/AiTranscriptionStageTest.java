@@ -13,8 +13,9 @@ import dev.enrich.ai.fake.FakeOpenAiServer;
 import dev.enrich.ai.fake.RecordedRequest;
 import dev.enrich.config.AiProperties;
 import dev.enrich.cost.Budgets;
+import dev.enrich.model.AudioAnalysis;
+import dev.enrich.model.TranscriptSegment;
 import dev.enrich.pipeline.StageContext;
-import dev.enrich.pipeline.StageName;
 import dev.enrich.pipeline.StageResult;
 import dev.enrich.pipeline.StageState;
 import dev.enrich.pipeline.StageUpdate;
@@ -77,16 +78,18 @@ class AiTranscriptionStageTest {
         assertThat(result.state()).isEqualTo(StageState.SUCCEEDED);
         assertThat(result.path()).isEqualTo("ai");
         assertThat(result.message()).isNull();
-        Map<String, Object> data = result.data();
-        assertThat(data).containsEntry("transcriptSource", "ai").containsEntry("durationSeconds", SECONDS)
-                .containsKeys("segments", "loudness", "speechRatio");
+        AudioAnalysis data = audio(result);
+        assertThat(data.transcriptSource()).isEqualTo("ai");
+        assertThat(data.durationSeconds()).isEqualTo(SECONDS);
+        assertThat(data.segments()).isNotEmpty();
+        assertThat(data.loudness()).isNotEmpty();
 
         List<RecordedRequest.Upload> uploads = uploads();
         assertThat(uploads).hasSizeGreaterThanOrEqualTo(6)
                 .allSatisfy(u -> assertThat(u.size()).isLessThanOrEqualTo(ONE_MB));
         assertThat(uploads).allSatisfy(u -> assertThat(u.contentType()).isEqualTo("audio/wav"));
         // Chunks run back to back from the start and cover all speech; only a silent tail may be left out.
-        List<double[]> speech = segments(data.get("segments"));
+        List<double[]> speech = data.segments().stream().map(m -> new double[] {m.start(), m.end()}).toList();
         assertThat(uploads.stream().mapToDouble(RecordedRequest.Upload::wavSeconds).sum())
                 .isBetween(speech.get(speech.size() - 1)[1], SECONDS);
 
@@ -104,13 +107,13 @@ class AiTranscriptionStageTest {
                 expectedStarts.add(bounds.get(i) + t);
             }
         }
-        List<Map<String, Object>> transcript = transcript(data);
+        List<TranscriptSegment> transcript = data.transcript();
         assertThat(transcript).hasSameSizeAs(expectedStarts);
         for (int i = 0; i < transcript.size(); i++) {
-            Map<String, Object> segment = transcript.get(i);
-            assertThat((double) segment.get("start")).isCloseTo(expectedStarts.get(i), within(0.002));
-            assertThat((double) segment.get("end")).isGreaterThan((double) segment.get("start"));
-            assertThat((String) segment.get("text")).isNotBlank();
+            TranscriptSegment segment = transcript.get(i);
+            assertThat(segment.start()).isCloseTo(expectedStarts.get(i), within(0.002));
+            assertThat(segment.end()).isGreaterThan(segment.start());
+            assertThat(segment.text()).isNotBlank();
         }
 
         assertThat(fractions(updates)).isSorted().allSatisfy(f -> assertThat(f).isBetween(0.0, 1.0))
@@ -148,8 +151,8 @@ class AiTranscriptionStageTest {
         StageResult result = result(AiMediaFixtures.run(stage(), context));
 
         assertThat(result.path()).isEqualTo("local");
-        assertThat(transcript(result.data())).extracting(s -> s.get("text")).containsExactly("Hello team.");
-        assertThat(result.data()).doesNotContainKey("transcriptSource");
+        assertThat(audio(result).transcript()).extracting(TranscriptSegment::text).containsExactly("Hello team.");
+        assertThat(audio(result).transcriptSource()).isNull();
         assertThat(server.requests()).isEmpty();
     }
 
@@ -183,7 +186,9 @@ class AiTranscriptionStageTest {
         assertThat(result.state()).isEqualTo(StageState.DEGRADED);
         assertThat(result.path()).isEqualTo("local");
         assertThat(result.message()).isEqualTo("Couldn't reach the AI service — no transcript this time.");
-        assertThat(result.data()).doesNotContainKeys("transcript", "transcriptSource").containsKey("segments");
+        assertThat(audio(result).transcript()).isEmpty();
+        assertThat(audio(result).transcriptSource()).isNull();
+        assertThat(audio(result).segments()).isNotNull();
         assertThat(server.requests()).hasSize(2);
         assertThat(tempFiles()).isEmpty();
     }
@@ -240,7 +245,7 @@ class AiTranscriptionStageTest {
         StageResult result = result(AiMediaFixtures.run(stage(), context));
 
         assertThat(result.path()).isEqualTo("local");
-        assertThat(result.data()).doesNotContainKey("transcript");
+        assertThat(audio(result).transcript()).isEmpty();
         assertThat(server.requests()).isEmpty();
     }
 
@@ -324,14 +329,7 @@ class AiTranscriptionStageTest {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<double[]> segments(Object list) {
-        return ((List<Map<String, Object>>) list).stream()
-                .map(m -> new double[] {(double) m.get("start"), (double) m.get("end")}).toList();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> transcript(Map<String, Object> data) {
-        return (List<Map<String, Object>>) data.get("transcript");
+    private static AudioAnalysis audio(StageResult result) {
+        return result.data(AudioAnalysis.class).orElseThrow();
     }
 }

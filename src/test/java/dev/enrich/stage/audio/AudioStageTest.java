@@ -3,6 +3,8 @@ package dev.enrich.stage.audio;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.enrich.model.AudioAnalysis;
+import dev.enrich.model.TimeSpan;
 import dev.enrich.pipeline.StageContext;
 import dev.enrich.pipeline.StageName;
 import dev.enrich.pipeline.StageState;
@@ -12,12 +14,10 @@ import dev.enrich.stage.audio.WavFixtures.Signal;
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,13 +40,13 @@ class AudioStageTest {
     @ParameterizedTest(name = "amplitude {0}")
     @ValueSource(doubles = {0.5, 0.05, 0.02})
     void findsToneBurstBoundariesWithin50msOverLowNoise(double amplitude) {
-        Map<String, Object> data = analyse(Format.mono16(16_000), 6.3,
+        AudioAnalysis data = analyse(Format.mono16(16_000), 6.3,
                 WavFixtures.bursts(16_000, BURSTS, amplitude, 440, NOISE_60_DBFS));
 
         assertSegmentsNear(data, BURSTS, 0.05);
         double speech = Arrays.stream(BURSTS).mapToDouble(s -> s[1] - s[0]).sum();
-        assertThat((double) data.get("speechRatio")).isCloseTo(speech / 6.3, within(0.03));
-        assertThat((double) data.get("longestPauseSeconds")).isCloseTo(0.7, within(0.1));
+        assertThat(data.speechRatio()).isCloseTo(speech / 6.3, within(0.03));
+        assertThat(data.longestPauseSeconds()).isCloseTo(0.7, within(0.1));
     }
 
     static Stream<Format> formats() {
@@ -59,17 +59,16 @@ class AudioStageTest {
     @MethodSource("formats")
     void decodesEveryLayoutToTheSameFacts(Format format) {
         double[][] spans = {{0.5, 1.5}, {2.0, 3.0}};
-        Map<String, Object> reference = analyse(Format.mono16(16_000), 3.5,
+        AudioAnalysis reference = analyse(Format.mono16(16_000), 3.5,
                 WavFixtures.bursts(16_000, spans, 0.5, 440, 0));
-        Map<String, Object> data = analyse(format, 3.5, WavFixtures.bursts(format.rate(), spans, 0.5, 440, 0));
+        AudioAnalysis data = analyse(format, 3.5, WavFixtures.bursts(format.rate(), spans, 0.5, 440, 0));
 
-        assertThat(data).containsEntry("sampleRate", format.rate()).containsEntry("channels", format.channels())
-                .containsEntry("bitsPerSample", format.bits())
-                .containsEntry("durationSeconds", reference.get("durationSeconds"))
-                .containsEntry("clippingRatio", 0.0);
-        assertThat((double) data.get("rmsDbfs")).isCloseTo((double) reference.get("rmsDbfs"), within(0.2));
-        assertThat((double) data.get("peakDbfs")).isCloseTo((double) reference.get("peakDbfs"), within(0.2));
-        assertThat((double) data.get("speechRatio")).isCloseTo((double) reference.get("speechRatio"), within(0.02));
+        assertThat(data).extracting(AudioAnalysis::sampleRate, AudioAnalysis::channels, AudioAnalysis::bitsPerSample,
+                        AudioAnalysis::durationSeconds, AudioAnalysis::clippingRatio)
+                .containsExactly(format.rate(), format.channels(), format.bits(), reference.durationSeconds(), 0.0);
+        assertThat(data.rmsDbfs()).isCloseTo(reference.rmsDbfs(), within(0.2));
+        assertThat(data.peakDbfs()).isCloseTo(reference.peakDbfs(), within(0.2));
+        assertThat(data.speechRatio()).isCloseTo(reference.speechRatio(), within(0.02));
         assertSegmentsNear(data, spans, 0.05);
         assertThat(loudness(data)).hasSameSizeAs(loudness(reference));
     }
@@ -111,7 +110,7 @@ class AudioStageTest {
             return t < 1 ? 0.5 * tone : t >= 2 && t < 3 ? 0.05 * tone : t >= 4 && t < 5 ? 2 * tone : 0;
         };
 
-        Map<String, Object> data = analyse(Format.mono16(16_000), 5.5, signal);
+        AudioAnalysis data = analyse(Format.mono16(16_000), 5.5, signal);
 
         // The clipped second is a 2x sine cut at full scale: |sin| >= 0.5 for two thirds of it.
         assertThat(loudness(data)).hasSize(6).satisfies(l -> {
@@ -121,19 +120,20 @@ class AudioStageTest {
             assertThat(l.get(3)).isEqualTo(-120.0);
             assertThat(l.get(5)).isEqualTo(-120.0);
         });
-        assertThat((double) data.get("peakDbfs")).isCloseTo(0.0, within(0.05));
-        assertThat((double) data.get("clippingRatio")).isCloseTo((2 / 3.0) / 5.5, within(0.005));
-        assertThat(data).containsEntry("durationSeconds", 5.5).doesNotContainKeys("loudnessStepSeconds",
-                "segmentsTruncated");
+        assertThat(data.peakDbfs()).isCloseTo(0.0, within(0.05));
+        assertThat(data.clippingRatio()).isCloseTo((2 / 3.0) / 5.5, within(0.005));
+        assertThat(data.durationSeconds()).isEqualTo(5.5);
+        assertThat(data.loudnessStepSeconds()).isNull();
+        assertThat(data.segmentsTruncated()).isFalse();
     }
 
     @Test
     void reportsSilenceAsNoSpeechAtTheFloor() {
-        Map<String, Object> data = analyse(Format.mono16(8_000), 2, WavFixtures.silence());
+        AudioAnalysis data = analyse(Format.mono16(8_000), 2, WavFixtures.silence());
 
-        assertThat(data).containsEntry("rmsDbfs", -120.0).containsEntry("peakDbfs", -120.0)
-                .containsEntry("speechRatio", 0.0).containsEntry("longestPauseSeconds", 0.0)
-                .containsEntry("segments", List.of());
+        assertThat(data).extracting(AudioAnalysis::rmsDbfs, AudioAnalysis::peakDbfs, AudioAnalysis::speechRatio,
+                        AudioAnalysis::longestPauseSeconds, AudioAnalysis::segments)
+                .containsExactly(-120.0, -120.0, 0.0, 0.0, List.of());
     }
 
     @Test
@@ -170,7 +170,7 @@ class AudioStageTest {
         StageUpdate.Done done = (StageUpdate.Done) updates.get(updates.size() - 1);
         assertThat(done.result().stage()).isEqualTo(StageName.AUDIO);
         assertThat(done.result().state()).isEqualTo(StageState.SUCCEEDED);
-        assertThat(done.result().data().get("segments")).asList().hasSize(60);
+        assertThat(done.result().data(AudioAnalysis.class).orElseThrow().segments()).hasSize(60);
     }
 
     @Test
@@ -232,33 +232,31 @@ class AudioStageTest {
                 .verify(Duration.ofSeconds(10));
     }
 
-    private Map<String, Object> analyse(Format format, double seconds, Signal signal) {
+    private AudioAnalysis analyse(Format format, double seconds, Signal signal) {
         return analyse(stage, format, seconds, signal);
     }
 
-    static Map<String, Object> analyse(AudioStage stage, Format format, double seconds, Signal signal) {
+    static AudioAnalysis analyse(AudioStage stage, Format format, double seconds, Signal signal) {
         return analyse(stage, WavFixtures.context(() -> WavFixtures.stream(format, seconds, signal)));
     }
 
-    static Map<String, Object> analyse(AudioStage stage, StageContext context) {
+    static AudioAnalysis analyse(AudioStage stage, StageContext context) {
         StageUpdate last = stage.run(context).blockLast(Duration.ofSeconds(30));
         assertThat(last).isInstanceOf(StageUpdate.Done.class);
-        return ((StageUpdate.Done) last).result().data();
+        return ((StageUpdate.Done) last).result().data(AudioAnalysis.class).orElseThrow();
     }
 
-    @SuppressWarnings("unchecked")
-    static List<Double> loudness(Map<String, Object> data) {
-        return (List<Double>) data.get("loudness");
+    static List<Double> loudness(AudioAnalysis data) {
+        return data.loudness();
     }
 
-    @SuppressWarnings("unchecked")
-    static void assertSegmentsNear(Map<String, Object> data, double[][] expected, double tolerance) {
-        List<Map<String, Object>> segments = (List<Map<String, Object>>) data.get("segments");
+    static void assertSegmentsNear(AudioAnalysis data, double[][] expected, double tolerance) {
+        List<TimeSpan> segments = data.segments();
         assertThat(segments).as("segments %s", segments).hasSize(expected.length);
         for (int i = 0; i < expected.length; i++) {
-            assertThat((double) segments.get(i).get("start")).as("start of segment %d in %s", i, segments)
+            assertThat(segments.get(i).start()).as("start of segment %d in %s", i, segments)
                     .isCloseTo(expected[i][0], within(tolerance));
-            assertThat((double) segments.get(i).get("end")).as("end of segment %d in %s", i, segments)
+            assertThat(segments.get(i).end()).as("end of segment %d in %s", i, segments)
                     .isCloseTo(expected[i][1], within(tolerance));
         }
     }

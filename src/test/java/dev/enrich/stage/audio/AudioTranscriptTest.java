@@ -3,6 +3,8 @@ package dev.enrich.stage.audio;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.enrich.backend.memory.LocalDirectoryMediaStore;
+import dev.enrich.model.AudioAnalysis;
+import dev.enrich.model.TranscriptSegment;
 import dev.enrich.pipeline.StageContext;
 import dev.enrich.pipeline.StageUpdate;
 import dev.enrich.session.MediaKind;
@@ -42,11 +44,11 @@ class AudioTranscriptTest {
         StageUpdate last = new AudioStage().run(new StageContext("j", session, Map.of(), store))
                 .last().block(Duration.ofSeconds(10));
 
-        Map<String, Object> data = ((StageUpdate.Done) last).result().data();
-        assertThat(data.get("transcript")).isEqualTo(List.of(
-                Map.of("start", 0.0, "end", 1.5, "text", "Hello team."),
-                Map.of("start", 1.5, "end", 3.0, "text", "Let's ship it.")));
-        assertThat(data).containsKey("durationSeconds");
+        AudioAnalysis data = ((StageUpdate.Done) last).result().data(AudioAnalysis.class).orElseThrow();
+        assertThat(data.transcript()).containsExactly(new TranscriptSegment(0.0, 1.5, "Hello team."),
+                new TranscriptSegment(1.5, 3.0, "Let's ship it."));
+        assertThat(data.durationSeconds()).isPositive();
+        assertThat(data.transcriptSource()).isNull();
     }
     @Test
     void aMillionCharacterTranscriptIsCarriedInTheResultOnlyInPart() {
@@ -62,12 +64,10 @@ class AudioTranscriptTest {
         StageUpdate last = new AudioStage().run(new StageContext("j", session, Map.of(), store))
                 .last().block(Duration.ofSeconds(10));
 
-        Map<String, Object> data = ((StageUpdate.Done) last).result().data();
+        AudioAnalysis data = ((StageUpdate.Done) last).result().data(AudioAnalysis.class).orElseThrow();
         assertThat(plain).hasSizeGreaterThan(999_000);
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> segments = (List<Map<String, Object>>) data.get("transcript");
-        assertThat(segments.stream().mapToInt(m -> ((String) m.get("text")).length()).sum())
+        assertThat(data.transcript().stream().mapToInt(m -> m.text().length()).sum())
                 .isEqualTo(AudioStage.MAX_TRANSCRIPT_CHARS);
-        assertThat(data).containsEntry("transcriptTruncated", true);
+        assertThat(data.transcriptTruncated()).isTrue();
     }
 }

@@ -2,7 +2,7 @@ package dev.enrich.stage.audio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Map;
+import dev.enrich.model.TimeSpan;
 import org.junit.jupiter.api.Test;
 
 /** Check that the timeline and the segment list stay within their caps and say so. */
@@ -39,7 +39,7 @@ class BoundedCollectorsTest {
         segments.flush();
 
         assertThat(segments.toList())
-                .containsExactly(Map.of("start", 0.0, "end", 1.0), Map.of("start", 2.0, "end", 3.0));
+                .containsExactly(new TimeSpan(0.0, 1.0), new TimeSpan(2.0, 3.0));
         assertThat(segments.truncated()).isTrue();
         assertThat(segments.speechSeconds()).isEqualTo(3.0);
         assertThat(segments.longestPause()).isEqualTo(2.0);

@@ -1,6 +1,7 @@
 package dev.enrich.stage.audio;
 
 
+import dev.enrich.model.AudioAnalysis;
 import dev.enrich.stage.audio.WavFixtures.Format;
 import dev.enrich.stage.audio.WavFixtures.Signal;
 import dev.enrich.testing.RequiredTool;
@@ -8,7 +9,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.sound.sampled.AudioFormat;
 import javax.sound.sampled.AudioInputStream;
@@ -41,7 +41,7 @@ class RealSpeechTest {
         Signal voices = frame -> noise.at(frame) + at(first, frame - firstAt) + at(second, frame - secondAt);
         double seconds = (secondAt + second.length) / (double) rate + LEAD;
 
-        Map<String, Object> data = AudioStageTest.analyse(new AudioStage(), Format.mono16(rate), seconds, voices);
+        AudioAnalysis data = AudioStageTest.analyse(new AudioStage(), Format.mono16(rate), seconds, voices);
 
         AudioStageTest.assertSegmentsNear(data, truth, 0.25);
     }

@@ -18,12 +18,15 @@ import dev.enrich.ai.DisabledAiProvider;
 import dev.enrich.ai.OpenAiCompatibleProvider;
 import dev.enrich.ai.fake.FakeOpenAiServer;
 import dev.enrich.cost.Budgets;
+import dev.enrich.model.Canvas;
 import dev.enrich.pipeline.StageContext;
+import dev.enrich.pipeline.StageName;
 import dev.enrich.pipeline.StageResult;
 import dev.enrich.pipeline.StageState;
 import dev.enrich.pipeline.StageUpdate;
 import dev.enrich.stage.summary.AiStageFixtures;
 import dev.enrich.testing.CostWording;
+import dev.enrich.testing.Outputs;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -81,16 +84,15 @@ class AiCanvasStageTest {
         assertThat(result.path()).isEqualTo("ai");
         assertThat(result.state()).isEqualTo(StageState.SUCCEEDED);
         assertThat(result.message()).isNull();
-        assertThat(result.data()).containsEntry("narrative", STORY)
-                .containsAllEntriesOf(basic.data()).hasSize(basic.data().size() + 1);
+        assertThat(result.data()).isEqualTo(canvas(basic).withNarrative(STORY));
     }
 
     @Test
     void showsTheNarrativeOnTheCanvasPage() {
-        String html = new CanvasRenderer().render(result(stage(storyteller), session).data());
+        String html = new CanvasRenderer().render(canvas(result(stage(storyteller), session)));
 
         assertThat(html).contains("<h2>The story</h2>", "<p>" + STORY + "</p>");
-        assertThat(new CanvasRenderer().render(result(new CanvasStage(), session).data()))
+        assertThat(new CanvasRenderer().render(canvas(result(new CanvasStage(), session))))
                 .doesNotContain("The story");
     }
 
@@ -139,7 +141,7 @@ class AiCanvasStageTest {
 
         assertThat(result.path()).isEqualTo("ai");
         assertThat(result.state()).isEqualTo(StageState.SUCCEEDED);
-        assertThat(result.data().get("narrative")).asString().startsWith("The session covered ");
+        assertThat(canvas(result).narrative()).startsWith("The session covered ");
     }
 
     @Test
@@ -186,8 +188,8 @@ class AiCanvasStageTest {
                 + "and on ".repeat(10_000);
 
         StageResult result = result(stage(replying(provider, json(Map.of("narrative", hostile)))), session);
-        String narrative = (String) result.data().get("narrative");
-        String html = new CanvasRenderer().render(result.data());
+        String narrative = canvas(result).narrative();
+        String html = new CanvasRenderer().render(canvas(result));
 
         assertThat(result.path()).isEqualTo("ai");
         assertThat(narrative).hasSizeLessThanOrEqualTo(CanvasNarrative.MAX_NARRATIVE).endsWith("…")
@@ -200,7 +202,7 @@ class AiCanvasStageTest {
 
     @Test
     void capsANarrativeFromAStoredDocumentOnRender() {
-        Map<String, Object> doc = Map.of("title", "Standup", "narrative", "x".repeat(50_000));
+        Canvas doc = ((Canvas) Outputs.of(StageName.CANVAS)).withNarrative("x".repeat(50_000));
 
         String html = new CanvasRenderer().render(doc);
 
@@ -211,8 +213,13 @@ class AiCanvasStageTest {
     private static void assertBasic(StageResult result, StageResult basic, String message) {
         assertThat(result.path()).isEqualTo("local");
         assertThat(result.state()).isEqualTo(StageState.DEGRADED);
-        assertThat(result.data()).isEqualTo(basic.data()).doesNotContainKey("narrative");
+        assertThat(result.data()).isEqualTo(basic.data());
+        assertThat(canvas(result).narrative()).isNull();
         assertThat(result.message()).isEqualTo(message);
         assertThat(CostWording.in(result.message())).isEmpty();
+    }
+
+    private static Canvas canvas(StageResult result) {
+        return result.data(Canvas.class).orElseThrow();
     }
 }

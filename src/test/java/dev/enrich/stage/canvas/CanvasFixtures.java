@@ -1,11 +1,15 @@
 package dev.enrich.stage.canvas;
 
+import dev.enrich.model.AudioAnalysis;
+import dev.enrich.model.Chapter;
+import dev.enrich.model.TimeSpan;
 import dev.enrich.pipeline.StageContext;
 import dev.enrich.pipeline.StageName;
 import dev.enrich.pipeline.StageResult;
 import dev.enrich.session.MediaStore;
 import dev.enrich.session.Session;
 import dev.enrich.session.SessionText;
+import dev.enrich.testing.Outputs;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,7 +20,7 @@ import org.springframework.core.io.buffer.DataBuffer;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** Build contract-shaped upstream results and stage contexts for canvas tests. */
+/** Build upstream results and stage contexts for canvas tests. */
 final class CanvasFixtures {
 
     static final String SESSION_ID = "s-1";
@@ -37,35 +41,25 @@ final class CanvasFixtures {
     }
 
     static StageResult audio() {
-        return StageResult.succeeded(StageName.AUDIO, Map.ofEntries(
-                Map.entry("durationSeconds", 120.5), Map.entry("sampleRate", 16000), Map.entry("channels", 1),
-                Map.entry("bitsPerSample", 16), Map.entry("rmsDbfs", -23.46), Map.entry("peakDbfs", -1.2),
-                Map.entry("clippingRatio", 0.0), Map.entry("speechRatio", 0.7234),
-                Map.entry("longestPauseSeconds", 14.25),
-                Map.entry("segments", List.of(Map.of("start", 1.0, "end", 30.5), Map.of("start", 44.75, "end", 110.0))),
-                Map.entry("loudness", loudness(121))));
+        return StageResult.succeeded(StageName.AUDIO, new AudioAnalysis(120.5, 16000, 1, 16, -23.46, -1.2, 0.0,
+                0.7234, 14.25, List.of(new TimeSpan(1.0, 30.5), new TimeSpan(44.75, 110.0)), false, loudness(121), null,
+                List.of(), false, null));
     }
 
     static StageResult video() {
-        return StageResult.succeeded(StageName.VIDEO, Map.of(
-                "source", "mp4", "durationSeconds", 118.0, "sampledFrames", 236, "width", 1280, "height", 720,
-                "sceneChanges", List.of(40.0, 80.0),
-                "chapters", List.of(
-                        chapter(0, 0.0, 40.0), chapter(1, 40.0, 80.0), chapter(2, 80.0, 118.0)),
-                "activity", List.of(0.0, 0.1, 0.9, 0.2)));
+        return StageResult.succeeded(StageName.VIDEO, Outputs.video(118.0,
+                List.of(chapter(0, 0.0, 40.0), chapter(1, 40.0, 80.0), chapter(2, 80.0, 118.0)),
+                List.of(40.0, 80.0), List.of(0.0, 0.1, 0.9, 0.2)));
     }
 
     static StageResult summary() {
-        return StageResult.succeeded(StageName.SUMMARY, Map.of(
-                "title", "Release planning", "summary", "We planned the release. Docs are next.",
-                "highlights", List.of("We planned the release.", "Docs are next."),
-                "keywords", List.of("release", "docs"),
-                "actionItems", List.of("Write the docs", "Tag v1.0"), "source", "text"));
+        return StageResult.succeeded(StageName.SUMMARY, Outputs.summary("Release planning",
+                "We planned the release. Docs are next.", List.of("We planned the release.", "Docs are next."),
+                List.of("release", "docs"), List.of("Write the docs", "Tag v1.0")));
     }
 
-    static Map<String, Object> chapter(int index, double start, double end) {
-        return Map.of("index", index, "start", start, "end", end,
-                "thumbnail", "/api/v1/sessions/" + SESSION_ID + "/thumbnails/" + index);
+    static Chapter chapter(int index, double start, double end) {
+        return new Chapter(index, start, end, "/api/v1/sessions/" + SESSION_ID + "/thumbnails/" + index);
     }
 
     static List<Double> loudness(int n) {

@@ -6,12 +6,15 @@ import static dev.enrich.stage.canvas.CanvasFixtures.summary;
 import static dev.enrich.stage.canvas.CanvasFixtures.video;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.enrich.model.Canvas;
+import dev.enrich.model.Chapter;
 import dev.enrich.pipeline.StageName;
 import dev.enrich.pipeline.StageResult;
+import dev.enrich.testing.Outputs;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -26,9 +29,9 @@ class CanvasRendererTest {
     @Test
     void escapesHostileTextEverywhere() {
         String hostile = SCRIPT + ATTRIBUTE;
-        StageResult summary = StageResult.succeeded(StageName.SUMMARY, Map.of("title", hostile, "summary", hostile,
-                "highlights", List.of(hostile), "actionItems", List.of(hostile), "keywords", List.of(hostile)));
-        Map<String, Object> doc = CanvasDocument.build(context(hostile, summary));
+        StageResult summary = StageResult.succeeded(StageName.SUMMARY, Outputs.summary(hostile, hostile,
+                List.of(hostile), List.of(hostile), List.of(hostile)));
+        Canvas doc = CanvasDocument.build(context(hostile, summary));
 
         String html = renderer.render(doc);
 
@@ -115,9 +118,12 @@ class CanvasRendererTest {
 
     @Test
     void survivesAnEmptyOrForeignDocument() {
-        assertThat(renderer.render(Map.of())).contains("<h1>Session</h1>", "There isn't much to show yet");
-        assertThat(renderer.render(Map.of("title", List.of("x"), "stats", "many", "chapters", Map.of(),
-                "speech", List.of(), "durationSeconds", -1, "keywords", List.of(Map.of()))))
+        Canvas.Stats none = new Canvas.Stats(null, null, null, null, null, null, null, null, null, null, null);
+        assertThat(renderer.render(new Canvas(" ", Instant.EPOCH, null, null, none, List.of(), null, null, List.of(),
+                List.of(), List.of(), List.of(), null))).contains("<h1>Session</h1>", "There isn't much to show yet");
+        assertThat(renderer.render(new Canvas("", Instant.EPOCH, -1.0, null, none,
+                List.of(new Chapter(0, 5, 1, null)), new Canvas.Speech(false, List.of(), List.of(), null), null,
+                List.of(), List.of(), List.of(), List.of(), null)))
                 .contains("<h1>Session</h1>").doesNotContain("<svg");
     }
 

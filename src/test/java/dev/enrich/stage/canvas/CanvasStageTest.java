@@ -6,12 +6,18 @@ import static dev.enrich.stage.canvas.CanvasFixtures.summary;
 import static dev.enrich.stage.canvas.CanvasFixtures.video;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.enrich.model.AudioAnalysis;
+import dev.enrich.model.Chapter;
+import dev.enrich.model.SessionSummary;
+import dev.enrich.model.TimeSpan;
+import dev.enrich.model.VideoAnalysis;
 import dev.enrich.pipeline.StageName;
 import dev.enrich.pipeline.StageResult;
 import dev.enrich.pipeline.StageState;
 import dev.enrich.pipeline.StageUpdate;
+import dev.enrich.testing.Json;
+import dev.enrich.testing.Outputs;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -24,7 +30,7 @@ class CanvasStageTest {
 
     @Test
     void buildsTheWholeDocumentFromAudioVideoAndSummary() {
-        Map<String, Object> doc = CanvasDocument.build(context("Standup", audio(), video(), summary()));
+        Map<String, Object> doc = Json.map(CanvasDocument.build(context("Standup", audio(), video(), summary())));
 
         assertThat(doc).containsEntry("title", "Release planning")
                 .containsEntry("date", "2025-03-04T09:30:00Z")
@@ -54,7 +60,7 @@ class CanvasStageTest {
 
     @Test
     void usesOnlyTheAudioWhenThatIsAllThereIs() {
-        Map<String, Object> doc = CanvasDocument.build(context("Standup", audio()));
+        Map<String, Object> doc = Json.map(CanvasDocument.build(context("Standup", audio())));
 
         assertThat(doc).containsEntry("title", "Standup").containsEntry("durationSeconds", 120.5)
                 .containsKeys("speech", "stats").doesNotContainKeys("chapters", "motion", "summary", "highlights",
@@ -66,7 +72,7 @@ class CanvasStageTest {
 
     @Test
     void usesOnlyTheSummaryWhenThatIsAllThereIs() {
-        Map<String, Object> doc = CanvasDocument.build(context("Standup", summary()));
+        Map<String, Object> doc = Json.map(CanvasDocument.build(context("Standup", summary())));
 
         assertThat(doc).containsEntry("title", "Release planning").containsKeys("summary", "highlights",
                 "actionItems", "keywords").doesNotContainKeys("durationSeconds", "speech", "chapters", "motion");
@@ -75,7 +81,7 @@ class CanvasStageTest {
 
     @Test
     void usesOnlyTheVideoWhenThatIsAllThereIs() {
-        Map<String, Object> doc = CanvasDocument.build(context("Demo", video()));
+        Map<String, Object> doc = Json.map(CanvasDocument.build(context("Demo", video())));
 
         assertThat(doc).containsEntry("title", "Demo").containsEntry("durationSeconds", 118.0)
                 .containsKeys("chapters", "motion").doesNotContainKeys("speech", "summary");
@@ -87,37 +93,30 @@ class CanvasStageTest {
         StageResult failedAudio = StageResult.failed(StageName.AUDIO, "That audio file looks damaged.");
         StageResult degradedSummary = StageResult.degraded(StageName.SUMMARY, summary().data(), "Basic summary.");
 
-        Map<String, Object> doc = CanvasDocument.build(context("Standup", failedAudio, degradedSummary));
+        Map<String, Object> doc = Json.map(CanvasDocument.build(context("Standup", failedAudio, degradedSummary)));
 
         assertThat(doc).doesNotContainKey("speech").containsEntry("summary", "We planned the release. Docs are next.")
                 .containsEntry("sources", List.of("summary"));
     }
 
     @Test
-    void dropsWronglyTypedAndOutOfRangeValues() {
-        Map<String, Object> hostileAudio = new HashMap<>();
-        hostileAudio.put("durationSeconds", Double.NaN);
-        hostileAudio.put("speechRatio", "0.5");
-        hostileAudio.put("longestPauseSeconds", -3.0);
-        hostileAudio.put("rmsDbfs", 12.0);
-        hostileAudio.put("segments", List.of("x", Map.of("start", 5.0, "end", 2.0), Map.of("start", "1", "end", 2.0),
-                Map.of("start", 1.0, "end", 2.0)));
-        hostileAudio.put("loudness", List.of(-20.0, "loud", Double.POSITIVE_INFINITY, 40.0, -500.0));
-        Map<String, Object> hostileVideo = Map.of("durationSeconds", 1e12, "activity", "lots",
-                "chapters", List.of(
-                        Map.of("index", 0, "start", 0.0, "end", 10.0, "thumbnail", "javascript:alert(1)"),
-                        Map.of("index", 1, "start", 10.0, "end", 20.0,
-                                "thumbnail", "/api/v1/sessions/other/thumbnails/1"),
-                        Map.of("index", -4, "start", 20.0, "end", 30.0,
-                                "thumbnail", "https://evil.example/x.png"),
-                        Map.of("start", 30.0)));
-        Map<String, Object> hostileSummary = Map.of("title", 42, "summary", "   ",
-                "highlights", List.of(1, "Real one.", Map.of()), "keywords", "release", "actionItems", List.of("  "));
+    void dropsOutOfRangeValues() {
+        AudioAnalysis hostileAudio = new AudioAnalysis(Double.NaN, 16000, 1, 16, 12.0, -1.0, 0.0, 1.5, -3.0,
+                List.of(new TimeSpan(5.0, 2.0), new TimeSpan(Double.NaN, 2.0), new TimeSpan(1.0, 2.0)), false,
+                List.of(-20.0, Double.POSITIVE_INFINITY, 40.0, -500.0), null, List.of(), false, null);
+        VideoAnalysis hostileVideo = Outputs.video(1e12, List.of(
+                        new Chapter(0, 0.0, 10.0, "javascript:alert(1)"),
+                        new Chapter(1, 10.0, 20.0, "/api/v1/sessions/other/thumbnails/1"),
+                        new Chapter(-4, 20.0, 30.0, "https://evil.example/x.png"),
+                        new Chapter(3, 30.0, Double.NaN, null)),
+                List.of(), List.of());
+        SessionSummary hostileSummary = Outputs.summary("  ", "   ", List.of("", "Real one.", " "), List.of(),
+                List.of("  "));
 
-        Map<String, Object> doc = CanvasDocument.build(context("Fallback title",
+        Map<String, Object> doc = Json.map(CanvasDocument.build(context("Fallback title",
                 StageResult.succeeded(StageName.AUDIO, hostileAudio),
                 StageResult.succeeded(StageName.VIDEO, hostileVideo),
-                StageResult.succeeded(StageName.SUMMARY, hostileSummary)));
+                StageResult.succeeded(StageName.SUMMARY, hostileSummary))));
 
         assertThat(doc).containsEntry("title", "Fallback title").doesNotContainKeys("durationSeconds", "summary",
                 "keywords", "actionItems", "motion").containsEntry("highlights", List.of("Real one."));
@@ -133,16 +132,16 @@ class CanvasStageTest {
     @Test
     void capsLongTracksAtSixHundredPointsByMergingCloseSegments() {
         // 500 bursts a minute apart, each of 4 segments 0.5 s apart: 2,000 segments that merge into 500.
-        List<Map<String, Object>> segments = new ArrayList<>();
+        List<TimeSpan> segments = new ArrayList<>();
         for (int i = 0; i < 2000; i++) {
             double start = (i / 4) * 60.0 + (i % 4) * 2.0;
-            segments.add(Map.of("start", start, "end", start + 1.5));
+            segments.add(new TimeSpan(start, start + 1.5));
         }
-        Map<String, Object> longAudio = Map.of("durationSeconds", 30_000.0, "segments", segments,
-                "segmentsTruncated", true, "loudness", CanvasFixtures.loudness(3600), "loudnessStepSeconds", 8.0);
+        AudioAnalysis longAudio = new AudioAnalysis(30_000.0, 16000, 1, 16, -20.0, -1.0, 0.0, 0.2, 60.0, segments,
+                true, CanvasFixtures.loudness(3600), 8, List.of(), false, null);
 
-        Map<String, Object> doc = CanvasDocument.build(context("Long",
-                StageResult.succeeded(StageName.AUDIO, longAudio)));
+        Map<String, Object> doc = Json.map(CanvasDocument.build(context("Long",
+                StageResult.succeeded(StageName.AUDIO, longAudio))));
 
         Map<Object, Object> speech = map(doc.get("speech"));
         List<Object> merged = list(speech.get("segments"));
@@ -166,9 +165,9 @@ class CanvasStageTest {
 
     @Test
     void keepsTheDocumentSmall() {
-        Map<String, Object> longAudio = Map.of("durationSeconds", 3600.0, "loudness", CanvasFixtures.loudness(3600));
-        Map<String, Object> doc = CanvasDocument.build(context("Long",
-                StageResult.succeeded(StageName.AUDIO, longAudio), video(), summary()));
+        AudioAnalysis longAudio = Outputs.audio(3600.0, 0.5, 0, List.of(), CanvasFixtures.loudness(3600));
+        Map<String, Object> doc = Json.map(CanvasDocument.build(context("Long",
+                StageResult.succeeded(StageName.AUDIO, longAudio), video(), summary())));
 
         assertThat(JsonMapper.builder().build().writeValueAsString(doc)).hasSizeLessThan(10_000);
     }
@@ -181,7 +180,8 @@ class CanvasStageTest {
                     StageResult result = ((StageUpdate.Done) update).result();
                     assertThat(result.stage()).isEqualTo(StageName.CANVAS);
                     assertThat(result.state()).isEqualTo(StageState.SUCCEEDED);
-                    assertThat(result.data()).containsEntry("title", "Release planning").doesNotContainKey("html");
+                    assertThat(Json.map(result.data())).containsEntry("title", "Release planning")
+                            .doesNotContainKey("html");
                 })
                 .verifyComplete();
     }

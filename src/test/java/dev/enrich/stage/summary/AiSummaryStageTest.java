@@ -15,15 +15,20 @@ import dev.enrich.ai.OpenAiCompatibleProvider;
 import dev.enrich.ai.fake.FakeOpenAiServer;
 import dev.enrich.ai.fake.RecordedRequest;
 import dev.enrich.cost.Budgets;
+import dev.enrich.model.TimeSpan;
+import dev.enrich.model.TranscriptSegment;
 import dev.enrich.pipeline.StageContext;
 import dev.enrich.pipeline.StageName;
 import dev.enrich.pipeline.StageResult;
 import dev.enrich.pipeline.StageState;
 import dev.enrich.pipeline.StageUpdate;
 import dev.enrich.testing.CostWording;
+import dev.enrich.testing.Json;
+import dev.enrich.testing.Outputs;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -92,13 +97,13 @@ class AiSummaryStageTest {
         assertThat(result.state()).isEqualTo(StageState.SUCCEEDED);
         assertThat(result.message()).isNull();
         // The fake names its title after the session text's most frequent words and echoes its first words.
-        assertThat(result.data().get("title")).asString().startsWith("Session on ");
-        assertThat(result.data().get("summary")).asString().isNotBlank()
+        assertThat(data(result).get("title")).asString().startsWith("Session on ");
+        assertThat(data(result).get("summary")).asString().isNotBlank()
                 .doesNotStartWith("You summarize recorded work sessions");
-        assertThat(result.data().get("highlights")).asInstanceOf(InstanceOfAssertFactories.LIST).isNotEmpty();
-        assertThat(result.data().get("keywords")).asInstanceOf(InstanceOfAssertFactories.LIST).isNotEmpty()
-                .isNotEqualTo(basic.data().get("keywords"));
-        assertThat(result.data()).containsEntry("source", "text")
+        assertThat(data(result).get("highlights")).asInstanceOf(InstanceOfAssertFactories.LIST).isNotEmpty();
+        assertThat(data(result).get("keywords")).asInstanceOf(InstanceOfAssertFactories.LIST).isNotEmpty()
+                .isNotEqualTo(data(basic).get("keywords"));
+        assertThat(data(result)).containsEntry("source", "text")
                 .containsKeys("title", "summary", "highlights", "keywords", "actionItems");
     }
 
@@ -191,22 +196,22 @@ class AiSummaryStageTest {
 
     @Test
     void writesOnlyTheStructuralSummaryWithoutAskingWhenThereIsNoText() {
-        StageResult audio = StageResult.succeeded(StageName.AUDIO, Map.of("durationSeconds", 720.0,
-                "speechRatio", 0.7, "segments", List.of(Map.of("start", 0.0, "end", 5.0))));
+        StageResult audio = StageResult.succeeded(StageName.AUDIO,
+                Outputs.audio(720.0, 0.7, 0, List.of(new TimeSpan(0.0, 5.0)), List.of()));
         StageContext silent = context("job-1", "Standup", null, audio);
 
         StageResult result = result(stage(provider), silent);
 
         assertThat(server.requests()).isEmpty();
         assertThat(result).isEqualTo(result(new SummaryStage(), silent));
-        assertThat(result.data()).containsEntry("source", "structure");
+        assertThat(data(result)).containsEntry("source", "structure");
     }
 
     @Test
     void usesTheTranscriptFromTheAudioResult() {
-        StageResult audio = StageResult.succeeded(StageName.AUDIO, Map.of("durationSeconds", 8.0,
-                "transcript", List.of(Map.of("start", 0.0, "end", 4.0, "text", "We agreed to ship the beta on Monday."),
-                        Map.of("start", 4.0, "end", 8.0, "text", "Dana will write the release notes."))));
+        StageResult audio = StageResult.succeeded(StageName.AUDIO, Outputs.audio(8.0, 1.0, 0, List.of(), List.of())
+                .withTranscript(List.of(new TranscriptSegment(0.0, 4.0, "We agreed to ship the beta on Monday."),
+                        new TranscriptSegment(4.0, 8.0, "Dana will write the release notes.")), false, null));
 
         StageResult result = result(stage(provider), context("job-1", "Standup", null, audio));
 
@@ -227,7 +232,7 @@ class AiSummaryStageTest {
         StageResult result = result(stage(replying(provider, reply)), meeting);
 
         assertThat(result.path()).isEqualTo("ai");
-        Map<String, Object> data = result.data();
+        Map<String, Object> data = data(result);
         assertThat((String) data.get("title")).hasSizeLessThanOrEqualTo(AiSummaryReply.MAX_TITLE).endsWith("…");
         assertThat((String) data.get("summary")).hasSizeLessThanOrEqualTo(AiSummaryReply.MAX_SUMMARY);
         assertThat(data.get("highlights")).asInstanceOf(InstanceOfAssertFactories.list(String.class))
@@ -245,5 +250,9 @@ class AiSummaryStageTest {
         assertThat(result.data()).isEqualTo(basic.data());
         assertThat(result.message()).isEqualTo(message);
         assertThat(CostWording.in(result.message())).isEmpty();
+    }
+
+    private static Map<String, Object> data(StageResult result) {
+        return Json.map(Objects.requireNonNull(result.data()));
     }
 }

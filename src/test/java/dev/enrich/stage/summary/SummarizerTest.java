@@ -3,6 +3,13 @@ package dev.enrich.stage.summary;
 import static dev.enrich.stage.summary.SummaryFixtures.MEETING_NOTES;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.enrich.model.AudioAnalysis;
+import dev.enrich.model.Chapter;
+import dev.enrich.model.SessionSummary;
+import dev.enrich.model.TimeSpan;
+import dev.enrich.model.VideoAnalysis;
+import dev.enrich.testing.Json;
+import dev.enrich.testing.Outputs;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -12,9 +19,9 @@ class SummarizerTest {
 
     @Test
     void highlightsTheKeySentencesOfMeetingNotesInTextOrder() {
-        Summary s = Summarizer.summarize(SummaryFixtures.input("Weekly sync", MEETING_NOTES));
+        SessionSummary s = Summarizer.summarize(SummaryFixtures.input("Weekly sync", MEETING_NOTES));
 
-        assertThat(s.source()).isEqualTo("text");
+        assertThat(s.source()).isEqualTo(SessionSummary.Source.TEXT);
         assertThat(s.highlights()).containsExactly(
                 "Carol showed the new checkout flow and the team liked the simpler payment form.",
                 "The payment provider migration blocks the checkout release.",
@@ -27,7 +34,7 @@ class SummarizerTest {
 
     @Test
     void findsTheObviousKeywords() {
-        Summary s = Summarizer.summarize(SummaryFixtures.input("Weekly sync", MEETING_NOTES));
+        SessionSummary s = Summarizer.summarize(SummaryFixtures.input("Weekly sync", MEETING_NOTES));
 
         assertThat(s.keywords()).hasSize(Summarizer.KEYWORDS)
                 .startsWith("payment", "checkout", "provider", "release", "mobile")
@@ -37,16 +44,16 @@ class SummarizerTest {
 
     @Test
     void findsExactlyTheActionItemsInTextOrder() {
-        Summary s = Summarizer.summarize(SummaryFixtures.input("Weekly sync", MEETING_NOTES));
+        SessionSummary s = Summarizer.summarize(SummaryFixtures.input("Weekly sync", MEETING_NOTES));
 
-        assertThat(s.actionItems().items()).containsExactly(
+        assertThat(s.actionItems()).containsExactly(
                 "We need to fix the payment provider integration before the checkout release.",
                 "Bob writes the migration plan for the payment provider",
                 "Carol updates the mobile checkout mockups",
                 "TODO: ask legal about the new terms.",
                 "I'll follow up with the payment provider by Friday.",
                 "Let's make sure the release notes mention the new payment form.");
-        assertThat(s.actionItems().truncated()).isFalse();
+        assertThat(s.actionItemsTruncated()).isFalse();
     }
 
     @Test
@@ -66,9 +73,9 @@ class SummarizerTest {
                 Nobody knew what to do about it.
                 """;
 
-        Summary s = Summarizer.summarize(SummaryFixtures.input("Ops", notes));
+        SessionSummary s = Summarizer.summarize(SummaryFixtures.input("Ops", notes));
 
-        assertThat(s.actionItems().items()).containsExactly("We should rename the service.",
+        assertThat(s.actionItems()).containsExactly("We should rename the service.",
                 "Next step: load test the queue.", "To do: rotate the keys.", "I will draft the announcement.",
                 "Please make sure backups run.", "Follow-up with finance on the invoice.",
                 "The report is due by Monday.", "The deadline for the survey is in May.", "Ship the fix ASAP.");
@@ -78,7 +85,7 @@ class SummarizerTest {
     void producesTheSameOutputForTheSameInput() {
         List<String> runs = IntStream.range(0, 5)
                 .mapToObj(i -> Summarizer.summarize(SummaryFixtures.input("Weekly sync", MEETING_NOTES)))
-                .map(s -> s.toData().toString())
+                .map(s -> Json.map(s).toString())
                 .toList();
 
         assertThat(runs).containsOnly(runs.get(0));
@@ -86,7 +93,7 @@ class SummarizerTest {
 
     @Test
     void breaksKeywordTiesByFirstOccurrence() {
-        Summary s = Summarizer.summarize(SummaryFixtures.input("Ties",
+        SessionSummary s = Summarizer.summarize(SummaryFixtures.input("Ties",
                 "Zebra yak xylophone. Walrus vulture umbrella. Tiger sparrow robin."));
 
         assertThat(s.keywords())
@@ -95,7 +102,7 @@ class SummarizerTest {
 
     @Test
     void foldsPluralsIntoOneKeywordSpeltAsMostOftenWritten() {
-        Summary s = Summarizer.summarize(SummaryFixtures.input("Bugs",
+        SessionSummary s = Summarizer.summarize(SummaryFixtures.input("Bugs",
                 "The bugs piled up. One bug was nasty. Another bug was harmless. Priorities changed. "
                         + "The priority is stability."));
 
@@ -138,13 +145,13 @@ class SummarizerTest {
                 <v Alice>We need to retrain the ranking model with the freshness signal.</v>
                 """;
 
-        Summary s = Summarizer.summarize(SummaryFixtures.transcript("Search review", vtt));
+        SessionSummary s = Summarizer.summarize(SummaryFixtures.transcript("Search review", vtt));
 
         assertThat(s.highlights()).contains("Search relevance dropped after the ranking model update.",
                 "We need to retrain the ranking model with the freshness signal.");
         assertThat(s.summary()).doesNotContain("-->", "00:", "<v", "WEBVTT");
         assertThat(s.highlights()).noneMatch(h -> h.matches(".*\\d\\d:\\d\\d.*") || h.matches("\\d+"));
-        assertThat(s.actionItems().items())
+        assertThat(s.actionItems())
                 .containsExactly("We need to retrain the ranking model with the freshness signal.");
         assertThat(s.keywords()).startsWith("ranking", "model");
     }
@@ -169,25 +176,26 @@ class SummarizerTest {
                 and the orders table keeps growing
                 """;
 
-        Summary s = Summarizer.summarize(SummaryFixtures.transcript("DB", srt));
+        SessionSummary s = Summarizer.summarize(SummaryFixtures.transcript("DB", srt));
 
         assertThat(s.highlights()).containsExactly("so the database migration failed twice",
                 "the database index was missing on the orders table", "we need to add the index before the migration");
         assertThat(s.summary()).doesNotContain("-->", ",000");
-        assertThat(s.actionItems().items()).containsExactly("we need to add the index before the migration");
+        assertThat(s.actionItems()).containsExactly("we need to add the index before the migration");
     }
 
     @Test
     void describesTheStructureWhenThereIsNoText() {
-        Map<String, Object> audio = Map.of("durationSeconds", 725.0, "speechRatio", 0.7, "longestPauseSeconds", 42.4,
-                "segments", List.of(Map.of("start", 0.0, "end", 1.0), Map.of("start", 2.0, "end", 3.0)));
-        Map<String, Object> video = Map.of("source", "mp4", "durationSeconds", 724.9, "width", 1280, "height", 720,
-                "sceneChanges", List.of(180.0, 360.0, 540.0), "chapters", List.of(Map.of("index", 0),
-                        Map.of("index", 1), Map.of("index", 2), Map.of("index", 3)));
+        AudioAnalysis audio = Outputs.audio(725.0, 0.7, 42.4, List.of(new TimeSpan(0, 1), new TimeSpan(2, 3)),
+                List.of());
+        VideoAnalysis video = Outputs.video(724.9, List.of(new Chapter(0, 0, 180, null),
+                        new Chapter(1, 180, 360, null), new Chapter(2, 360, 540, null),
+                        new Chapter(3, 540, 724.9, null)),
+                List.of(180.0, 360.0, 540.0), List.of());
 
-        Summary s = Summarizer.summarize(SummaryFixtures.structure("Recording 3", audio, video));
+        SessionSummary s = Summarizer.summarize(SummaryFixtures.structure("Recording 3", audio, video));
 
-        assertThat(s.toData()).containsExactly(
+        assertThat(Json.map(s)).containsExactly(
                 Map.entry("title", "12-minute session"),
                 Map.entry("summary", "A 12-minute session in 4 chapters, 70% speech."),
                 Map.entry("highlights", List.of("Audio: 70% speech in 2 segments, longest pause 0:42.",
@@ -199,33 +207,36 @@ class SummarizerTest {
 
     @Test
     void describesPartialStructure() {
-        assertThat(Summarizer.summarize(SummaryFixtures.structure("Design review",
-                Map.of("durationSeconds", 45.2), Map.of())).toData())
+        assertThat(Json.map(Summarizer.summarize(SummaryFixtures.structure("Design review",
+                null, new VideoAnalysis(VideoAnalysis.Source.MP4, 45.2, 0, 0, 0, List.of(), false, List.of(), false,
+                        List.of(), null, List.of())))))
                 .containsEntry("title", "Design review")
                 .containsEntry("summary", "A 45-second session.")
-                .containsEntry("highlights", List.of());
-        assertThat(Summarizer.summarize(SummaryFixtures.structure("Untitled", Map.of(),
-                Map.of("source", "frames", "sampledFrames", 24, "chapters", List.of(Map.of(), Map.of()))))
+                .containsEntry("highlights", List.of("Video: 0 scene changes."));
+        assertThat(Summarizer.summarize(SummaryFixtures.structure("Untitled", null,
+                new VideoAnalysis(VideoAnalysis.Source.FRAMES, null, 24, 0, 0, List.of(), false,
+                        List.of(new Chapter(0, 0, 1, null), new Chapter(1, 1, 2, null)), false, List.of(), null,
+                        List.of())))
                 .summary()).isEqualTo("A session of 24 screenshots in 2 chapters.");
-        assertThat(Summarizer.summarize(SummaryFixtures.structure("x", Map.of("durationSeconds", 9000.0,
-                "speechRatio", 0.0), Map.of())).summary()).isEqualTo("A 2.5-hour session, 0% speech.");
+        assertThat(Summarizer.summarize(SummaryFixtures.structure("x", Outputs.audio(9000.0, 0.0, 0, List.of(),
+                List.of()), null)).summary()).isEqualTo("A 2.5-hour session, 0% speech.");
     }
 
     @Test
     void summarisesAMegabyteOfNotesByRankingACappedSetOfSentences() {
         String notes = SummaryFixtures.megabyteOfNotes();
 
-        Summary s = Summarizer.summarize(SummaryFixtures.input("Big notes", notes));
+        SessionSummary s = Summarizer.summarize(SummaryFixtures.input("Big notes", notes));
 
         assertThat(notes.length()).isGreaterThanOrEqualTo(1 << 20);
         assertThat(s.sentences()).isGreaterThan(5_000);
-        assertThat(s.ranked()).isEqualTo(Summarizer.MAX_RANKED);
-        assertThat(s.toData()).containsEntry("rankedSentences", Summarizer.MAX_RANKED)
+        assertThat(s.rankedSentences()).isEqualTo(Summarizer.MAX_RANKED);
+        assertThat(Json.map(s)).containsEntry("rankedSentences", Summarizer.MAX_RANKED)
                 .containsEntry("actionItemsTruncated", true);
         assertThat(s.highlights()).hasSize(7);
         assertInTextOrder(notes, s.highlights());
         assertThat(s.keywords()).containsExactlyInAnyOrder(SummaryFixtures.TOPICS);
-        assertThat(s.actionItems().items()).hasSize(Summarizer.MAX_ACTION_ITEMS);
+        assertThat(s.actionItems()).hasSize(Summarizer.MAX_ACTION_ITEMS);
     }
 
     private static void assertInTextOrder(String text, List<String> sentences) {

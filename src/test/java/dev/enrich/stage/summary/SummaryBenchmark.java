@@ -1,5 +1,6 @@
 package dev.enrich.stage.summary;
 
+import dev.enrich.model.SessionSummary;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -28,12 +29,12 @@ public class SummaryBenchmark {
     private final SummaryInput megabyte = SummaryFixtures.input("Big notes", SummaryFixtures.megabyteOfNotes());
 
     @Benchmark
-    public Summary meetingNotes() {
+    public SessionSummary meetingNotes() {
         return Summarizer.summarize(meeting);
     }
 
     @Benchmark
-    public Summary megabyteOfNotes() {
+    public SessionSummary megabyteOfNotes() {
         return Summarizer.summarize(megabyte);
     }
 }

@@ -1,11 +1,13 @@
 package dev.enrich.stage.summary;
 
+import dev.enrich.model.AudioAnalysis;
+import dev.enrich.model.VideoAnalysis;
 import dev.enrich.transcript.Transcript;
 import dev.enrich.transcript.TranscriptParser;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** Texts and inputs shared by the summary tests. */
 final class SummaryFixtures {
@@ -65,14 +67,14 @@ final class SummaryFixtures {
     private SummaryFixtures() {}
 
     static SummaryInput input(String title, String notes) {
-        return new SummaryInput(title, Transcript.fromData(null), notes, List.of(), Facts.of(null, null));
+        return new SummaryInput(title, Transcript.of(List.of()), notes, List.of(), null, null);
     }
 
     static SummaryInput transcript(String title, String raw) {
-        return new SummaryInput(title, TranscriptParser.parse(raw), "", List.of(), Facts.of(null, null));
+        return new SummaryInput(title, TranscriptParser.parse(raw), "", List.of(), null, null);
     }
 
-    static SummaryInput structure(String title, Map<String, Object> audio, Map<String, Object> video) {
-        return new SummaryInput(title, Transcript.fromData(null), "", List.of(), Facts.of(audio, video));
+    static SummaryInput structure(String title, @Nullable AudioAnalysis audio, @Nullable VideoAnalysis video) {
+        return new SummaryInput(title, Transcript.of(List.of()), "", List.of(), audio, video);
     }
 }

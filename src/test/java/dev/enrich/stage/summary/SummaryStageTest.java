@@ -2,6 +2,10 @@ package dev.enrich.stage.summary;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.enrich.backend.memory.LocalDirectoryMediaStore;
+import dev.enrich.model.Chapter;
+import dev.enrich.model.SessionSummary;
+import dev.enrich.model.TranscriptSegment;
 import dev.enrich.pipeline.StageContext;
 import dev.enrich.pipeline.StageName;
 import dev.enrich.pipeline.StageResult;
@@ -9,6 +13,11 @@ import dev.enrich.pipeline.StageState;
 import dev.enrich.pipeline.StageUpdate;
 import dev.enrich.session.Session;
 import dev.enrich.session.SessionText;
+import dev.enrich.testing.Json;
+import dev.enrich.testing.Outputs;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
@@ -16,10 +25,6 @@ import java.util.Map;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
-import dev.enrich.backend.memory.LocalDirectoryMediaStore;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
@@ -40,9 +45,10 @@ class SummaryStageTest {
                     StageResult result = ((StageUpdate.Done) update).result();
                     assertThat(result.stage()).isEqualTo(StageName.SUMMARY);
                     assertThat(result.state()).isEqualTo(StageState.SUCCEEDED);
-                    assertThat(result.data()).containsOnlyKeys(
+                    assertThat(Json.map(result.data())).containsOnlyKeys(
                             "title", "summary", "highlights", "keywords", "actionItems", "source");
-                    assertThat(result.data()).containsEntry("source", "text").containsEntry("title", "Standup");
+                    assertThat(Json.map(result.data())).containsEntry("source", "text")
+                            .containsEntry("title", "Standup");
                 })
                 .verifyComplete();
     }
@@ -58,8 +64,8 @@ class SummaryStageTest {
     @Test
     void summarisesTranscriptNotesAndFrameCaptionsTogether() {
         String vtt = "WEBVTT\n\n00:01.000 --> 00:05.000\nThe invoice export breaks for large customers.\n";
-        StageResult video = StageResult.succeeded(StageName.VIDEO, Map.of("source", "frames",
-                "captions", List.of("The invoice export screen shows a timeout error.", Map.of("text", " "))));
+        StageResult video = StageResult.succeeded(StageName.VIDEO, Outputs.video(4, List.of(), List.of(), List.of())
+                .withCaptions(List.of(), List.of("The invoice export screen shows a timeout error.", " ")));
 
         Map<String, Object> data = result(context("Invoice export needs paging for large customers.", vtt,
                 Map.of(StageName.VIDEO, video)));
@@ -73,8 +79,9 @@ class SummaryStageTest {
 
     @Test
     void readsTheAudioTranscriptWhenNoneWasUploaded() {
-        StageResult audio = StageResult.succeeded(StageName.AUDIO, Map.of("durationSeconds", 20.0, "transcript",
-                List.of(Map.of("start", 0.0, "end", 4.0, "text", "Let's rotate the staging keys."))));
+        StageResult audio = StageResult.succeeded(StageName.AUDIO, Outputs.audio(20.0, 0.2, 0, List.of(), List.of())
+                .withTranscript(List.of(new TranscriptSegment(0.0, 4.0, "Let's rotate the staging keys.")), false,
+                        null));
 
         Map<String, Object> data = result(context(null, null, Map.of(StageName.AUDIO, audio)));
 
@@ -84,8 +91,9 @@ class SummaryStageTest {
 
     @Test
     void writesAStructuralSummaryFromAudioAndVideoWithoutText() {
-        StageResult audio = StageResult.succeeded(StageName.AUDIO, Map.of("durationSeconds", 90.0, "speechRatio", 0.5));
-        StageResult video = StageResult.degraded(StageName.VIDEO, Map.of("chapters", List.of(Map.of())), "partial");
+        StageResult audio = StageResult.succeeded(StageName.AUDIO, Outputs.audio(90.0, 0.5, 0, List.of(), List.of()));
+        StageResult video = StageResult.degraded(StageName.VIDEO,
+                Outputs.video(90.0, List.of(new Chapter(0, 0, 90, null)), List.of(), List.of()), "partial");
 
         Map<String, Object> data = result(context(" ", null, Map.of(StageName.AUDIO, audio, StageName.VIDEO, video)));
 
@@ -95,15 +103,13 @@ class SummaryStageTest {
 
     @Test
     void isMissingInputOnlyWithoutTextAndWithoutUsefulAudioOrVideo() {
-        StageResult audio = StageResult.succeeded(StageName.AUDIO, Map.of("durationSeconds", 3.0));
+        StageResult audio = StageResult.succeeded(StageName.AUDIO, Outputs.audio(3.0, 0, 0, List.of(), List.of()));
         StageResult failedVideo = StageResult.failed(StageName.VIDEO, "broken");
 
         assertThat(stage.missingInput(context(null, null, Map.of())))
                 .contains("Nothing to summarize: no text, audio or video results.");
         assertThat(stage.missingInput(context(" \n ", "WEBVTT\n\nNOTE nothing here\n",
                 Map.of(StageName.VIDEO, failedVideo)))).isPresent();
-        assertThat(stage.missingInput(context(null, null, Map.of(StageName.AUDIO,
-                StageResult.succeeded(StageName.AUDIO, Map.of()))))).isPresent();
         assertThat(stage.missingInput(context("Notes.", null, Map.of()))).isEmpty();
         assertThat(stage.missingInput(context(null, "Just a plain transcript.", Map.of()))).isEmpty();
         assertThat(stage.missingInput(context(null, null, Map.of(StageName.AUDIO, audio)))).isEmpty();
@@ -139,8 +145,12 @@ class SummaryStageTest {
     }
 
     private Map<String, Object> result(StageContext context) {
+        return Json.map(summary(context));
+    }
+
+    private SessionSummary summary(StageContext context) {
         StageUpdate last = stage.run(context).last().block();
-        return ((StageUpdate.Done) last).result().data();
+        return ((StageUpdate.Done) last).result().data(SessionSummary.class).orElseThrow();
     }
 
     private static StageContext context(@Nullable String notes, @Nullable String transcript,

@@ -10,10 +10,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.enrich.ai.AiCache;
 import dev.enrich.ai.AiProvider;
 import dev.enrich.ai.fake.FakeOpenAiServer;
-import dev.enrich.ai.fake.RecordedRequest;
 import dev.enrich.backend.memory.LocalDirectoryMediaStore;
 import dev.enrich.config.AiProperties;
 import dev.enrich.cost.Budgets;
+import dev.enrich.model.Chapter;
+import dev.enrich.model.StageOutput;
+import dev.enrich.model.VideoAnalysis;
 import dev.enrich.pipeline.StageContext;
 import dev.enrich.pipeline.StageResult;
 import dev.enrich.pipeline.StageState;
@@ -28,14 +30,16 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import javax.imageio.ImageIO;
-import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -77,15 +81,14 @@ class AiCaptionStageTest {
         assertThat(result.state()).isEqualTo(StageState.SUCCEEDED);
         assertThat(result.path()).isEqualTo("ai");
         assertThat(result.message()).isNull();
-        List<Map<String, Object>> chapters = chapters(result.data());
-        assertThat(chapters).hasSize(3).allSatisfy(c -> assertThat(c).containsKeys("index", "start", "end",
-                "thumbnail", "caption"));
-        assertThat(chapters).extracting(c -> (String) c.get("caption"))
+        List<Chapter> chapters = chapters(result.data());
+        assertThat(chapters).hasSize(3).allSatisfy(c -> assertThat(c.thumbnail()).isNotNull());
+        assertThat(chapters).extracting(Chapter::caption)
                 .containsExactly(captions(result.data()).toArray(String[]::new))
                 .allSatisfy(c -> assertThat(c).isNotBlank().hasSizeLessThanOrEqualTo(200));
         assertThat(captions(result.data())).extracting(c -> c.substring(0, "Frame 1:".length()))
                 .containsExactly("Frame 1:", "Frame 2:", "Frame 3:");
-        assertThat(result.data()).containsKeys("sceneChanges", "activity", "sampledFrames");
+        assertThat(video(result.data()).activity()).hasSize(video(result.data()).sampledFrames());
 
         assertThat(server.requests()).singleElement().satisfies(request -> {
             assertThat(request.path()).isEqualTo("/v1/chat/completions");
@@ -107,7 +110,7 @@ class AiCaptionStageTest {
 
         assertThat(result.path()).isEqualTo("ai");
         assertThat(server.requests()).extracting(r -> imageUrls(r.json()).size()).containsExactly(2, 1);
-        assertThat(chapters(result.data())).allSatisfy(c -> assertThat(c).containsKey("caption"));
+        assertThat(chapters(result.data())).allSatisfy(c -> assertThat(c.caption()).isNotNull());
         assertThat(captions(result.data())).extracting(c -> c.substring(0, "Frame 1:".length()))
                 .containsExactly("Frame 1:", "Frame 2:", "Frame 1:");
     }
@@ -138,8 +141,8 @@ class AiCaptionStageTest {
         assertThat(result.state()).isEqualTo(StageState.DEGRADED);
         assertThat(result.path()).isEqualTo("local");
         assertThat(result.message()).isEqualTo("Couldn't reach the AI service — no captions this time.");
-        assertThat(result.data()).doesNotContainKey("captions");
-        assertThat(chapters(result.data())).allSatisfy(c -> assertThat(c).doesNotContainKey("caption"));
+        assertThat(captions(result.data())).isEmpty();
+        assertThat(chapters(result.data())).allSatisfy(c -> assertThat(c.caption()).isNull());
         assertThat(server.requests()).hasSize(1);
     }
 
@@ -163,7 +166,7 @@ class AiCaptionStageTest {
 
         assertThat(result.path()).isEqualTo("local");
         assertThat(result.state()).isEqualTo(StageState.DEGRADED);
-        assertThat(result.data()).doesNotContainKey("captions");
+        assertThat(captions(result.data())).isEmpty();
         assertThat(cache.size()).isZero();
     }
 
@@ -201,7 +204,7 @@ class AiCaptionStageTest {
         StageResult result = result(AiMediaFixtures.run(stage, threeScenes(640)));
 
         assertThat(imageUrls(server.lastRequest().json())).hasSize(2);
-        assertThat(chapters(result.data())).extracting(c -> c.containsKey("caption"))
+        assertThat(chapters(result.data())).extracting(c -> c.caption() != null)
                 .containsExactly(true, false, true);
     }
 
@@ -282,13 +285,15 @@ class AiCaptionStageTest {
         return ImageIO.read(new ByteArrayInputStream(png));
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> chapters(Map<String, Object> data) {
-        return (List<Map<String, Object>>) data.get("chapters");
+    private static VideoAnalysis video(@Nullable StageOutput data) {
+        return (VideoAnalysis) Objects.requireNonNull(data);
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<String> captions(Map<String, Object> data) {
-        return (List<String>) data.get("captions");
+    private static List<Chapter> chapters(@Nullable StageOutput data) {
+        return video(data).chapters();
+    }
+
+    private static List<String> captions(@Nullable StageOutput data) {
+        return video(data).captions();
     }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.enrich.backend.memory.LocalDirectoryMediaStore;
+import dev.enrich.model.Chapter;
+import dev.enrich.model.VideoAnalysis;
 import dev.enrich.pipeline.StageContext;
 import dev.enrich.pipeline.StageName;
 import dev.enrich.pipeline.StageResult;
@@ -67,25 +69,26 @@ class VideoStageTest {
     @Test
     void findsEveryHardCutInAnMp4WithinOneSampledFrame() throws IOException {
         Fixture f = mp4(scenesMp4);
-        Map<String, Object> data = succeed(f);
+        VideoAnalysis data = succeed(f);
 
-        assertThat(data).containsEntry("source", "mp4").containsEntry("width", 320).containsEntry("height", 180);
-        assertThat((double) data.get("durationSeconds")).isCloseTo(12.0, within(0.01));
-        assertCutsNear(doubles(data.get("sceneChanges")), 1.0);
-        assertThat((int) data.get("sampledFrames")).isBetween(12, 13);
-        assertThat(doubles(data.get("activity"))).hasSize((int) data.get("sampledFrames"))
+        assertThat(data).extracting(VideoAnalysis::source, VideoAnalysis::width, VideoAnalysis::height)
+                .containsExactly(VideoAnalysis.Source.MP4, 320, 180);
+        assertThat(data.durationSeconds()).isCloseTo(12.0, within(0.01));
+        assertCutsNear(data.sceneChanges(), 1.0);
+        assertThat(data.sampledFrames()).isBetween(12, 13);
+        assertThat(data.activity()).hasSize(data.sampledFrames())
                 .allSatisfy(a -> assertThat(a).isBetween(0.0, 1.0));
     }
 
     @Test
     void savesOneThumbnailPerChapterServedByPath() throws IOException {
         Fixture f = mp4(scenesMp4);
-        List<Map<String, Object>> chapters = chapters(succeed(f));
+        List<Chapter> chapters = chapters(succeed(f));
 
         assertThat(chapters).hasSize(4);
-        assertThat(chapters.get(0)).containsEntry("index", 0).containsEntry("start", 0.0)
-                .containsEntry("thumbnail", "/api/v1/sessions/" + f.session.id() + "/thumbnails/0");
-        assertThat(chapters.get(3)).containsEntry("end", 12.0);
+        assertThat(chapters.get(0)).isEqualTo(
+                new Chapter(0, 0.0, chapters.get(0).end(), "/api/v1/sessions/" + f.session.id() + "/thumbnails/0"));
+        assertThat(chapters.get(3).end()).isEqualTo(12.0);
         for (int i = 0; i < chapters.size(); i++) {
             try (InputStream in = f.store.openDerived(TENANT, f.session.id(), Thumbnails.fileName(i))) {
                 BufferedImage png = ImageIO.read(in);
@@ -102,26 +105,26 @@ class VideoStageTest {
 
     @Test
     void blinkingCursorProducesNoCuts() throws IOException {
-        Map<String, Object> data = succeed(mp4(cursorMp4));
+        VideoAnalysis data = succeed(mp4(cursorMp4));
 
-        assertThat(doubles(data.get("sceneChanges"))).isEmpty();
+        assertThat(data.sceneChanges()).isEmpty();
         assertThat(chapters(data)).hasSize(1);
     }
 
     @Test
     void slowlyScrollingLineProducesNoCuts() throws IOException {
-        Map<String, Object> data = succeed(mp4(scrollMp4));
+        VideoAnalysis data = succeed(mp4(scrollMp4));
 
-        assertThat(doubles(data.get("sceneChanges"))).isEmpty();
-        assertThat(doubles(data.get("activity")).subList(1, 10)).allSatisfy(a -> assertThat(a).isPositive());
+        assertThat(data.sceneChanges()).isEmpty();
+        assertThat(data.activity().subList(1, 10)).allSatisfy(a -> assertThat(a).isPositive());
     }
 
     @Test
     void samplesAtTheConfiguredRate() throws IOException {
-        Map<String, Object> data = succeed(new VideoStage(VideoSettings.defaults().withSampleFps(2)), mp4(scenesMp4));
+        VideoAnalysis data = succeed(new VideoStage(VideoSettings.defaults().withSampleFps(2)), mp4(scenesMp4));
 
-        assertThat((int) data.get("sampledFrames")).isBetween(24, 25);
-        assertCutsNear(doubles(data.get("sceneChanges")), 0.5);
+        assertThat(data.sampledFrames()).isBetween(24, 25);
+        assertCutsNear(data.sceneChanges(), 0.5);
     }
 
     @Test
@@ -132,7 +135,8 @@ class VideoStageTest {
                 .map(StageUpdate.Progress.class::cast).toList();
         StageUpdate last = updates.get(updates.size() - 1);
         assertThat(last).isInstanceOf(StageUpdate.Done.class);
-        assertThat(progress).hasSize((int) ((StageUpdate.Done) last).result().data().get("sampledFrames"));
+        assertThat(progress).hasSize(
+                ((StageUpdate.Done) last).result().data(VideoAnalysis.class).orElseThrow().sampledFrames());
         assertThat(progress).allSatisfy(p -> assertThat(p.message()).isEqualTo("Analyzing video..."));
         double previous = 0;
         for (StageUpdate.Progress p : progress) {
@@ -144,11 +148,11 @@ class VideoStageTest {
     @Test
     void mergesChaptersShorterThanTheMinimum() throws IOException {
         VideoStage patient = new VideoStage(VideoSettings.defaults().withMinChapterSeconds(4));
-        Map<String, Object> data = succeed(patient, mp4(scenesMp4));
+        VideoAnalysis data = succeed(patient, mp4(scenesMp4));
 
-        assertThat(doubles(data.get("sceneChanges"))).hasSize(3);
-        assertThat(chapters(data)).extracting(c -> c.get("start")).containsExactly(0.0, 6.0);
-        assertThat(chapters(data)).extracting(c -> c.get("end")).containsExactly(6.0, 12.0);
+        assertThat(data.sceneChanges()).hasSize(3);
+        assertThat(chapters(data)).extracting(Chapter::start).containsExactly(0.0, 6.0);
+        assertThat(chapters(data)).extracting(Chapter::end).containsExactly(6.0, 12.0);
     }
 
     @Test
@@ -158,12 +162,12 @@ class VideoStageTest {
             shots.add(VideoFixtures.image(640, 360, second * FPS, VideoFixtures.scenes(SCENE_SECONDS * FPS)));
         }
         Fixture f = screenshots(shots, "png");
-        Map<String, Object> data = succeed(f);
+        VideoAnalysis data = succeed(f);
 
-        assertThat(data).containsEntry("source", "frames").containsEntry("sampledFrames", 12)
-                .containsEntry("width", 640).containsEntry("durationSeconds", 12.0);
-        assertThat(doubles(data.get("sceneChanges"))).containsExactlyElementsOf(CUTS);
-        assertThat(chapters(data)).hasSize(4).allSatisfy(c -> assertThat(c).containsKey("thumbnail"));
+        assertThat(data).extracting(VideoAnalysis::source, VideoAnalysis::sampledFrames, VideoAnalysis::width,
+                VideoAnalysis::durationSeconds).containsExactly(VideoAnalysis.Source.FRAMES, 12, 640, 12.0);
+        assertThat(data.sceneChanges()).containsExactlyElementsOf(CUTS);
+        assertThat(chapters(data)).hasSize(4).allSatisfy(c -> assertThat(c.thumbnail()).isNotNull());
     }
 
     @Test
@@ -173,9 +177,9 @@ class VideoStageTest {
             // Half-second steps catch the cursor both on and off.
             shots.add(VideoFixtures.image(320, 180, second * FPS / 2, VideoFixtures.blinkingCursor(FPS)));
         }
-        Map<String, Object> data = succeed(screenshots(shots, "jpg"));
+        VideoAnalysis data = succeed(screenshots(shots, "jpg"));
 
-        assertThat(doubles(data.get("sceneChanges"))).isEmpty();
+        assertThat(data.sceneChanges()).isEmpty();
         assertThat(chapters(data)).hasSize(1);
     }
 
@@ -248,16 +252,16 @@ class VideoStageTest {
         }
     }
 
-    private Map<String, Object> succeed(Fixture f) {
+    private VideoAnalysis succeed(Fixture f) {
         return succeed(stage, f);
     }
 
-    private static Map<String, Object> succeed(VideoStage stage, Fixture f) {
+    private static VideoAnalysis succeed(VideoStage stage, Fixture f) {
         List<StageUpdate> updates = run(stage, f);
         StageResult result = ((StageUpdate.Done) updates.get(updates.size() - 1)).result();
         assertThat(result.state()).isEqualTo(StageState.SUCCEEDED);
         assertThat(result.stage()).isEqualTo(StageName.VIDEO);
-        return result.data();
+        return result.data(VideoAnalysis.class).orElseThrow();
     }
 
     private static List<StageUpdate> run(VideoStage stage, Fixture f) {
@@ -272,14 +276,8 @@ class VideoStageTest {
                 .verify(Duration.ofSeconds(20));
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<Double> doubles(Object list) {
-        return (List<Double>) list;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> chapters(Map<String, Object> data) {
-        return (List<Map<String, Object>>) data.get("chapters");
+    private static List<Chapter> chapters(VideoAnalysis data) {
+        return data.chapters();
     }
 
     private static Path write(String name, byte[] bytes) throws IOException {

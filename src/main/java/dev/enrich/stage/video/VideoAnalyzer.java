@@ -1,18 +1,18 @@
 package dev.enrich.stage.video;
 
+import dev.enrich.model.Chapter;
+import dev.enrich.model.VideoAnalysis;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Analyse a video one sampled frame at a time: frame-to-frame distance, scene changes, chapters with key frames and
  * the activity timeline. Not thread-safe; driven by one {@code Flux.generate} loop.
  */
-final class VideoAnalysis implements Closeable {
+final class VideoAnalyzer implements Closeable {
 
     static final int MAX_ACTIVITY_POINTS = 3_600;
     static final int MAX_SCENE_CHANGES = 2_000;
@@ -28,7 +28,7 @@ final class VideoAnalysis implements Closeable {
     private int width;
     private int height;
 
-    VideoAnalysis(FrameSource source, VideoSettings settings, Chapters.KeyFrameSink sink) {
+    VideoAnalyzer(FrameSource source, VideoSettings settings, Chapters.KeyFrameSink sink) {
         this.source = source;
         this.settings = settings;
         this.detector = new SceneDetector(settings.cutFloor(), settings.cutSensitivity(), settings.historyFrames());
@@ -68,52 +68,31 @@ final class VideoAnalysis implements Closeable {
     }
 
     /**
-     * Close the last chapter and return the result data (keys per the stage output contract).
+     * Close the last chapter and return the result.
      *
      * @throws IOException when no frame could be sampled at all
      */
-    Map<String, Object> result(String sessionId) throws IOException {
+    VideoAnalysis result(String sessionId) throws IOException {
         if (activity.isEmpty()) {
             throw new IOException("the video has no frames");
         }
         double duration = source.durationSeconds();
         double end = Double.isNaN(duration) ? lastSeconds + sampleSpacing() : duration;
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("source", source.kind());
-        if (!Double.isNaN(duration)) {
-            out.put("durationSeconds", ms(duration));
-        }
-        out.put("sampledFrames", activity.size());
-        out.put("width", width);
-        out.put("height", height);
         List<Double> changes = sceneChanges.size() > MAX_SCENE_CHANGES
                 ? sceneChanges.subList(0, MAX_SCENE_CHANGES) : sceneChanges;
-        out.put("sceneChanges", changes.stream().map(VideoAnalysis::ms).toList());
-        if (changes.size() < sceneChanges.size()) {
-            out.put("sceneChangesTruncated", true);
-        }
-        List<Map<String, Object>> list = new ArrayList<>();
+        List<Chapter> list = new ArrayList<>();
         for (Chapters.Chapter c : chapters.finish(end)) {
-            Map<String, Object> chapter = new LinkedHashMap<>();
-            chapter.put("index", c.index());
-            chapter.put("start", ms(c.start()));
-            chapter.put("end", ms(c.end()));
-            if (c.thumbnail()) {
-                chapter.put("thumbnail", Thumbnails.path(sessionId, c.index()));
-            }
-            list.add(chapter);
+            list.add(new Chapter(c.index(), ms(c.start()), ms(c.end()),
+                    c.thumbnail() ? Thumbnails.path(sessionId, c.index()) : null));
         }
-        out.put("chapters", list);
-        if (chapters.truncated()) {
-            out.put("chaptersTruncated", true);
-        }
-        putActivity(out);
-        return out;
+        int step = (activity.size() + MAX_ACTIVITY_POINTS - 1) / MAX_ACTIVITY_POINTS;
+        return new VideoAnalysis(source.kind(), Double.isNaN(duration) ? null : ms(duration), activity.size(), width,
+                height, changes.stream().map(VideoAnalyzer::ms).toList(), changes.size() < sceneChanges.size(), list,
+                chapters.truncated(), activityPoints(step), step > 1 ? ms(step * sampleSpacing()) : null, List.of());
     }
 
     // Downsample long timelines by taking the peak of each group, so short bursts of motion stay visible.
-    private void putActivity(Map<String, Object> out) {
-        int step = (activity.size() + MAX_ACTIVITY_POINTS - 1) / MAX_ACTIVITY_POINTS;
+    private List<Double> activityPoints(int step) {
         List<Double> points = new ArrayList<>();
         for (int i = 0; i < activity.size(); i += step) {
             double peak = 0;
@@ -122,14 +101,12 @@ final class VideoAnalysis implements Closeable {
             }
             points.add(Math.round(Math.min(1, peak) * 1000) / 1000.0);
         }
-        out.put("activity", points);
-        if (step > 1) {
-            out.put("activityStepSeconds", ms(step * sampleSpacing()));
-        }
+        return points;
     }
 
     private double sampleSpacing() {
-        return source.kind().equals("frames") ? settings.frameIntervalSeconds() : 1 / settings.sampleFps();
+        return source.kind() == VideoAnalysis.Source.FRAMES
+                ? settings.frameIntervalSeconds() : 1 / settings.sampleFps();
     }
 
     private static double ms(double seconds) {
