@@ -12,10 +12,18 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import dev.enrich.ai.AiProvider;
+import dev.enrich.ai.OpenAiCompatibleProvider;
+import dev.enrich.config.AiProperties;
 import dev.enrich.events.EventLog;
 import dev.enrich.events.EventPublisher;
 import dev.enrich.events.JobEvent;
+import dev.enrich.resilience.Dependencies;
+import dev.enrich.resilience.ResilientAiProvider;
+import dev.enrich.session.MediaSniffer;
+import dev.enrich.session.SessionText;
 import org.reactivestreams.Publisher;
+import org.springframework.web.reactive.function.client.WebClient;
 
 /** Keep the layering: ports owned by the core, adapters depend on the core, no package cycles, events one way. */
 @AnalyzeClasses(packages = "dev.enrich", importOptions = ImportOption.DoNotIncludeTests.class)
@@ -43,9 +51,9 @@ class ArchitectureTest {
             .that().haveFullyQualifiedName("dev.enrich.pool.Dispatcher")
             .should().dependOnClassesThat().haveFullyQualifiedName("dev.enrich.pool.SlotTracker")
             .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.enrich.pool.Slot")
-            .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.enrich.pool.SlotHealth")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.enrich.model.SlotHealth")
             .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.enrich.pool.PoolMetrics")
-            .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.enrich.pool.PoolStatus")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.enrich.model.PoolStatus")
             .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.enrich.pool.MeanJobDuration")
             .orShould().dependOnClassesThat().resideInAPackage("io.micrometer..");
 
@@ -133,4 +141,25 @@ class ArchitectureTest {
             .that().resideInAPackage("dev.enrich.model..")
             .should().onlyDependOnClassesThat().resideInAnyPackage("dev.enrich.model..", "java..",
                     "org.jspecify..", "com.fasterxml.jackson.annotation..");
+
+    /** Controllers do HTTP only: they reach use cases (engine, upload, events feed), never the pool or a stage. */
+    @ArchTest
+    static final ArchRule apiUsesUseCasesOnly = noClasses()
+            .that().resideInAPackage("dev.enrich.api..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.enrich.pool..", "dev.enrich.queue..",
+                    "dev.enrich.stage..", "dev.enrich.backend..")
+            .orShould().dependOnClassesThat().belongToAnyOf(MediaSniffer.class, SessionText.class);
+
+    /** The engine runs whatever stages the registry holds; each stage package wires its own. */
+    @ArchTest
+    static final ArchRule engineKnowsNoStage = noClasses()
+            .that().resideInAnyPackage("dev.enrich.engine..", "dev.enrich.upload..")
+            .should().dependOnClassesThat().resideInAPackage("dev.enrich.stage..");
+
+    /** The AI provider chain (resilience around metering around the HTTP client) is assembled in one place. */
+    @ArchTest
+    static final ArchRule aiChainAssembledOnce = noClasses()
+            .that().resideOutsideOfPackage("dev.enrich.aichain..")
+            .should().callConstructor(ResilientAiProvider.class, AiProvider.class, Dependencies.class)
+            .orShould().callConstructor(OpenAiCompatibleProvider.class, AiProperties.class, WebClient.Builder.class);
 }

@@ -1,5 +1,6 @@
 package dev.enrich.aichain;
 
+import dev.enrich.ai.AiCache;
 import dev.enrich.ai.AiProvider;
 import dev.enrich.ai.ChatRequest;
 import dev.enrich.ai.DisabledAiProvider;
@@ -45,6 +46,12 @@ public class AiChainConfiguration {
         AiProvider http = new OpenAiCompatibleProvider(properties, builders.getIfAvailable(WebClient::builder));
         AiProvider metered = metering.meter(http, modelNames(properties.models()));
         return new ResilientAiProvider(metered, dependencies);
+    }
+
+    /** The stages' cache of AI replies, per job and input: a retried or repeated request costs one call. */
+    @Bean
+    public AiCache aiCache() {
+        return new AiCache(10_000);
     }
 
     private static ModelNames modelNames(AiProperties.Models m) {

@@ -3,9 +3,9 @@ package dev.enrich.api;
 import dev.enrich.engine.EnrichException;
 import dev.enrich.engine.EnrichmentService;
 import dev.enrich.model.Canvas;
+import dev.enrich.pipeline.CanvasPages;
 import dev.enrich.pipeline.StageName;
 import dev.enrich.pipeline.StageResult;
-import dev.enrich.stage.canvas.CanvasRenderer;
 import dev.enrich.tenant.TenantResolver;
 import java.nio.charset.StandardCharsets;
 import org.springframework.http.CacheControl;
@@ -28,12 +28,13 @@ class CanvasController {
 
     private final TenantResolver tenants;
     private final EnrichmentService service;
-    // Compiled once here; rendering a small document is CPU-only, so it runs on the request thread.
-    private final CanvasRenderer renderer = new CanvasRenderer();
+    // Rendering a small document is CPU-only, so it runs on the request thread.
+    private final CanvasPages pages;
 
-    CanvasController(TenantResolver tenants, EnrichmentService service) {
+    CanvasController(TenantResolver tenants, EnrichmentService service, CanvasPages pages) {
         this.tenants = tenants;
         this.service = service;
+        this.pages = pages;
     }
 
     @GetMapping("/api/v1/sessions/{id}/canvas")
@@ -50,10 +51,10 @@ class CanvasController {
                     return ResponseEntity.ok()
                             .contentType(HTML)
                             .cacheControl(CacheControl.noCache())
-                            .header("Content-Security-Policy", CanvasRenderer.CONTENT_SECURITY_POLICY)
+                            .header("Content-Security-Policy", pages.contentSecurityPolicy())
                             .header("X-Content-Type-Options", "nosniff")
                             .header("Referrer-Policy", "no-referrer")
-                            .body(renderer.render(canvas));
+                            .body(pages.render(canvas));
                 });
     }
 }

@@ -6,8 +6,7 @@ import dev.enrich.job.BatchView;
 import dev.enrich.job.JobState;
 import dev.enrich.job.JobStateFilter;
 import dev.enrich.job.JobView;
-import dev.enrich.pool.PoolStatus;
-import dev.enrich.pool.WorkerPool;
+import dev.enrich.model.PoolStatus;
 import dev.enrich.tenant.TenantResolver;
 import jakarta.validation.Valid;
 import java.net.URI;
@@ -36,15 +35,13 @@ class JobController {
 
     private final TenantResolver tenants;
     private final EnrichmentService service;
-    private final WorkerPool pool;
     private final int maxBatch;
 
-    JobController(TenantResolver tenants, EnrichmentService service, WorkerPool pool, LimitsProperties limits) {
+    JobController(TenantResolver tenants, EnrichmentService service, LimitsProperties limits) {
         // A batch larger than the tenant's queue quota could never be accepted: refuse it as too large instead.
         this.maxBatch = Math.min(limits.maxBatchSize(), limits.maxQueuedJobs());
         this.tenants = tenants;
         this.service = service;
-        this.pool = pool;
     }
 
     /**
@@ -114,6 +111,6 @@ class JobController {
 
     @GetMapping("/pool")
     PoolStatus pool() {
-        return pool.status();
+        return service.poolStatus();
     }
 }

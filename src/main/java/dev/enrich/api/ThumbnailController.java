@@ -3,7 +3,7 @@ package dev.enrich.api;
 import dev.enrich.engine.EnrichException;
 import dev.enrich.session.MediaStore;
 import dev.enrich.session.SessionRepository;
-import dev.enrich.stage.video.Thumbnails;
+import dev.enrich.session.Thumbnails;
 import dev.enrich.tenant.TenantResolver;
 import java.io.InputStream;
 import java.nio.file.NoSuchFileException;

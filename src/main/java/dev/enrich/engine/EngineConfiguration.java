@@ -1,8 +1,5 @@
 package dev.enrich.engine;
 
-import dev.enrich.ai.AiCache;
-import dev.enrich.ai.AiProvider;
-import dev.enrich.config.AiProperties;
 import dev.enrich.config.EnrichProperties;
 import dev.enrich.config.LimitsProperties;
 import dev.enrich.events.EventFeed;
@@ -10,7 +7,9 @@ import dev.enrich.events.EventLog;
 import dev.enrich.events.EventPublisher;
 import dev.enrich.job.BatchRepository;
 import dev.enrich.job.JobRepository;
+import dev.enrich.pipeline.NamedStage;
 import dev.enrich.pipeline.Pipeline;
+import dev.enrich.pipeline.Stage;
 import dev.enrich.pipeline.StageName;
 import dev.enrich.pipeline.StageRegistry;
 import dev.enrich.pool.WorkerPool;
@@ -18,18 +17,10 @@ import dev.enrich.progress.DurationModel;
 import dev.enrich.queue.JobQueue;
 import dev.enrich.session.MediaStore;
 import dev.enrich.session.SessionRepository;
-import dev.enrich.stage.audio.AiTranscriptionStage;
-import dev.enrich.stage.audio.AudioSettings;
-import dev.enrich.stage.audio.AudioStage;
-import dev.enrich.stage.canvas.AiCanvasStage;
-import dev.enrich.stage.canvas.CanvasStage;
-import dev.enrich.stage.summary.AiSummaryStage;
-import dev.enrich.stage.summary.SummaryStage;
-import dev.enrich.stage.video.AiCaptionStage;
-import dev.enrich.stage.video.VideoSettings;
-import dev.enrich.stage.video.VideoStage;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.ApplicationEventPublisher;
@@ -38,7 +29,10 @@ import org.springframework.context.annotation.Configuration;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
-/** Wire the engine: stages, pipeline, worker pool, job runner and service, over whatever adapters are present. */
+/**
+ * Wire the engine: the stage registry (of the stages the {@code stage.*} packages offer), pipeline, worker pool, job
+ * runner and service, over whatever adapters are present.
+ */
 @Configuration(proxyBeanMethods = false)
 class EngineConfiguration {
 
@@ -48,31 +42,23 @@ class EngineConfiguration {
         return Clock.systemUTC();
     }
 
+    /** The stages each stage package offers ({@code stage.*} configurations); tests may bring their own registry. */
     @Bean
     @ConditionalOnMissingBean
-    StageRegistry stageRegistry(EnrichProperties props, AiProvider ai, AiCache aiCache, AiProperties aiProps) {
-        AudioSettings audio = AudioSettings.defaults()
-                .withMinSpeechMs((int) props.audio().minSpeech().toMillis())
-                .withMinSilenceMs((int) props.audio().minSilence().toMillis());
-        VideoSettings video = VideoSettings.defaults()
-                .withSampleFps(props.video().sampleFps())
-                .withMinChapterSeconds(props.video().minChapter().toMillis() / 1000.0);
-        return new StageRegistry(Map.of(
-                StageName.AUDIO, new AiTranscriptionStage(new AudioStage(audio), ai, aiCache, aiProps),
-                StageName.VIDEO, new AiCaptionStage(new VideoStage(video), ai, aiCache, aiProps),
-                StageName.SUMMARY, new AiSummaryStage(new SummaryStage(), ai, aiCache),
-                StageName.CANVAS, new AiCanvasStage(new CanvasStage(), ai, aiCache)));
+    StageRegistry stageRegistry(List<NamedStage> stages) {
+        Map<StageName, Stage> byName = new EnumMap<>(StageName.class);
+        for (NamedStage named : stages) {
+            if (byName.put(named.name(), named.stage()) != null) {
+                throw new IllegalStateException("two stages offered for " + named.name().id());
+            }
+        }
+        return new StageRegistry(byName);
     }
 
     /** Bounded threads for CPU-heavy and blocking stage work; never a Netty event loop. */
     @Bean(destroyMethod = "dispose")
     Scheduler stageScheduler(EnrichProperties props) {
         return Schedulers.newBoundedElastic(props.pool().effectiveCpuThreads(), 100_000, "enrich-stage");
-    }
-
-    @Bean
-    AiCache aiCache() {
-        return new AiCache(10_000);
     }
 
     @Bean

@@ -11,6 +11,7 @@ import dev.enrich.job.JobRepository;
 import dev.enrich.job.JobState;
 import dev.enrich.job.JobView;
 import dev.enrich.job.Priority;
+import dev.enrich.model.PoolStatus;
 import dev.enrich.pipeline.StageName;
 import dev.enrich.pipeline.StageResult;
 import dev.enrich.pool.WorkerPool;
@@ -204,6 +205,11 @@ public final class EnrichmentService implements SnapshotSource {
     @Override
     public Flux<JobView> recentJobViews(String tenant, int limit) {
         return recentJobs(tenant, limit).map(this::view);
+    }
+
+    /** Report the worker pool: capacity, load, queue and per-slot health. */
+    public PoolStatus poolStatus() {
+        return pool.status();
     }
 
     /** Return the latest job of a session with its stage results so far; fails NOT_FOUND. */

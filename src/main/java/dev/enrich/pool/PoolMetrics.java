@@ -1,6 +1,7 @@
 package dev.enrich.pool;
 
 import dev.enrich.job.JobState;
+import dev.enrich.model.PoolStatus;
 import dev.enrich.queue.JobQueue;
 import dev.enrich.queue.QueuedJob;
 import io.micrometer.core.instrument.Gauge;

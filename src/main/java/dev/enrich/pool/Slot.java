@@ -1,5 +1,6 @@
 package dev.enrich.pool;
 
+import dev.enrich.model.SlotHealth;
 import org.jspecify.annotations.Nullable;
 
 /** Track one worker slot's current job and health; guarded by the {@link SlotTracker}'s lock. */

@@ -1,6 +1,7 @@
 package dev.enrich.pool;
 
 import dev.enrich.job.JobState;
+import dev.enrich.model.SlotHealth;
 import dev.enrich.queue.QueuedJob;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -6,7 +6,7 @@ import dev.enrich.session.MediaStore;
 import dev.enrich.session.Session;
 import dev.enrich.session.SessionText;
 import dev.enrich.session.SessionRepository;
-import dev.enrich.stage.video.Thumbnails;
+import dev.enrich.session.Thumbnails;
 import dev.enrich.testing.Fixtures;
 import dev.enrich.testing.KeepAliveConnection;
 import dev.enrich.testing.ServiceTest;

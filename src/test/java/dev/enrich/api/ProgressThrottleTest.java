@@ -16,7 +16,6 @@ import dev.enrich.testing.ServiceTest;
 import dev.enrich.testing.SseClient;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

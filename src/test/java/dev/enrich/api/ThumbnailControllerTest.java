@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.enrich.session.MediaStore;
 import dev.enrich.session.Session;
 import dev.enrich.session.SessionRepository;
-import dev.enrich.stage.video.Thumbnails;
+import dev.enrich.session.Thumbnails;
 import dev.enrich.testing.ServiceTest;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.enrich.backend.memory.InMemoryJobQueue;
 import dev.enrich.job.JobState;
 import dev.enrich.job.Priority;
+import dev.enrich.model.SlotHealth;
 import dev.enrich.queue.JobQueue;
 import dev.enrich.queue.QueuedJob;
 import dev.enrich.testing.MutableClock;

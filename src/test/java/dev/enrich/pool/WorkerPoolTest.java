@@ -1,5 +1,7 @@
 package dev.enrich.pool;
 
+import dev.enrich.model.PoolStatus;
+import dev.enrich.model.SlotHealth;
 import dev.enrich.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

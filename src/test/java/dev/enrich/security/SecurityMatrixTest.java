@@ -3,7 +3,7 @@ package dev.enrich.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.enrich.session.MediaStore;
-import dev.enrich.stage.video.Thumbnails;
+import dev.enrich.session.Thumbnails;
 import dev.enrich.testing.Fixtures;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -3,6 +3,7 @@ package dev.enrich.stage.canvas;
 import com.samskivert.mustache.Mustache;
 import com.samskivert.mustache.Template;
 import dev.enrich.model.Canvas;
+import dev.enrich.pipeline.CanvasPages;
 import dev.enrich.model.Chapter;
 import dev.enrich.model.TimeSpan;
 import java.io.IOException;
@@ -23,7 +24,7 @@ import java.util.List;
  * every class the rendering needs is loaded up front: {@link #render} does no I/O and may run on an event loop.
  * Thread-safe.
  */
-public final class CanvasRenderer {
+public final class CanvasRenderer implements CanvasPages {
 
     /** The Content-Security-Policy the page is designed for: no scripts, inline styles, same-origin images. */
     public static final String CONTENT_SECURITY_POLICY =
@@ -47,7 +48,13 @@ public final class CanvasRenderer {
         render(sample());
     }
 
+    @Override
+    public String contentSecurityPolicy() {
+        return CONTENT_SECURITY_POLICY;
+    }
+
     /** Return the HTML page for a canvas (the CANVAS stage's result). */
+    @Override
     public String render(Canvas canvas) {
         return template.execute(CanvasView.of(canvas));
     }

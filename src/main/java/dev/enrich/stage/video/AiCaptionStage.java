@@ -13,6 +13,7 @@ import dev.enrich.pipeline.StageName;
 import dev.enrich.pipeline.StageResult;
 import dev.enrich.pipeline.StageUpdate;
 import dev.enrich.session.Session;
+import dev.enrich.session.Thumbnails;
 import dev.enrich.stage.ai.AiFallback;
 import dev.enrich.stage.ai.LocalFirstAiStage;
 import java.awt.image.BufferedImage;

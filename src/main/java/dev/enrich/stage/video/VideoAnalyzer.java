@@ -2,6 +2,7 @@ package dev.enrich.stage.video;
 
 import dev.enrich.model.Chapter;
 import dev.enrich.model.VideoAnalysis;
+import dev.enrich.session.Thumbnails;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.ArrayList;

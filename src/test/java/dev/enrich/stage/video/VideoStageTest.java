@@ -16,6 +16,7 @@ import dev.enrich.session.MediaKind;
 import dev.enrich.session.MediaRef;
 import dev.enrich.session.MediaStore;
 import dev.enrich.session.Session;
+import dev.enrich.session.Thumbnails;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package dev.enrich.pool;
+package dev.enrich.model;
 
 /**
  * Report one worker slot's health.

@@ -1,4 +1,4 @@
-package dev.enrich.pool;
+package dev.enrich.model;
 
 import java.util.List;
 

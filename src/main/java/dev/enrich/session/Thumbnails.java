@@ -1,4 +1,4 @@
-package dev.enrich.stage.video;
+package dev.enrich.session;
 
 /** Name chapter thumbnails: the derived file the video stage writes and the API path that serves it. */
 public final class Thumbnails {
