@@ -122,15 +122,14 @@ class ArchitectureTest {
 
     /**
      * A subscribe() in the middle of a chain starts a second, unordered flow. The few edges where a flow must be
-     * started (a lifecycle's own work, the worker pool's dispatch, settling a cancelled AI call's cost) are named
-     * here and keep their Disposable.
+     * started (the batch events' and the shutdown drain's lifecycles, the worker pool's dispatch) are named here
+     * and keep their Disposable.
      */
     @ArchTest
     static final ArchRule noSubscribeOutsideDocumentedEdges = noClasses()
             .that().doNotHaveFullyQualifiedName("dev.enrich.engine.BatchEvents")
             .and().doNotHaveFullyQualifiedName("dev.enrich.engine.EngineLifecycle")
             .and().doNotHaveFullyQualifiedName("dev.enrich.pool.Dispatcher")
-            .and().doNotHaveFullyQualifiedName("dev.enrich.cost.MeteredAiProvider")
             .should().callMethodWhere(describe("subscribe() on a publisher",
                     (JavaMethodCall call) -> call.getName().equals("subscribe")
                             && call.getTargetOwner().isAssignableTo(Publisher.class)));

@@ -107,15 +107,15 @@ public final class MeteredAiProvider implements AiProvider {
                             e -> new AiException(AiException.Kind.TRANSIENT, "AI budget check failed", null, e))
                     .doOnError(AiException.class, e -> refused(call, kind, e))
                     .flatMap(reservation -> {
-                        Settlement settlement = new Settlement(call, kind, reservation, at);
-                        // deferred: a delegate throwing instead of signalling still settles the reservation
-                        return Mono.defer(send)
-                                .flatMap(reply -> settlement.settle(measure.apply(reply), "ok").thenReturn(reply))
-                                .onErrorResume(e -> settlement.settle(Used.failed(plannedModel), outcome(e))
-                                        .then(Mono.error(e)))
-                                // nobody is left to wait for the settlement of a cancelled call
-                                .doOnCancel(() -> settlement.settle(Used.failed(plannedModel), "cancelled")
-                                        .subscribe());
+                        // The reservation is the call's resource: settled on success, on failure (then the error
+                        // goes on) and on cancellation, which Reactor subscribes to itself; deferred, so a delegate
+                        // throwing instead of signalling still settles it.
+                        return Mono.usingWhen(Mono.just(new Settlement(call, kind, reservation, at)),
+                                settlement -> Mono.defer(send).flatMap(reply ->
+                                        settlement.settle(measure.apply(reply), "ok").thenReturn(reply)),
+                                settlement -> Mono.empty(),
+                                (settlement, e) -> settlement.settle(Used.failed(plannedModel), outcome(e)),
+                                settlement -> settlement.settle(Used.failed(plannedModel), "cancelled"));
                     });
         });
     }
