@@ -52,6 +52,7 @@ class EventStreamController {
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(1);
     /** Marks the end of a stream's events inside the merge with heartbeats; never written. */
     private static final byte[] END = new byte[0];
+    private static final int MERGE_PREFETCH = 2;
 
     private final TenantResolver tenants;
     private final EventFeed feed;
@@ -109,8 +110,10 @@ class EventStreamController {
     // A stream counts for its user from the moment its body is subscribed until it ends, so a response that never
     // starts holds nothing. Over the limit, the body fails before its first event: the response is not committed
     // yet, so the caller gets a plain 429 problem instead of a stream.
-    // Frames are written with writeWith, not as ServerSentEvents: each event's bytes are shared by all its streams,
-    // and Reactor Netty flushes once per burst of frames instead of once per frame.
+    // Frames are written as bytes, not as ServerSentEvents: each event's bytes are shared by all its streams, and
+    // Reactor Netty flushes once per burst of frames instead of once per frame.
+    // Served through SseRoute (a real server), the accepted stream is handed off: this exchange ends with the
+    // headers, and the route writes the frames outside the web filter chain, so an open stream holds none of it.
     private Mono<Void> respond(ServerWebExchange exchange, Caller caller, EventFeed.Feed feed) {
         if (feed.finished()) {
             return noContent(exchange);
@@ -118,26 +121,53 @@ class EventStreamController {
         Predicate<JobEvent> ends = feed.ends();
         String user = caller.tenant() + "/" + caller.subject();
         ServerHttpResponse response = exchange.getResponse();
-        Flux<byte[]> body = Flux.defer(() -> {
+        Flux<byte[]> sse = feed.batches().map(batch -> frames.chunk(batch, ends))
+                .takeUntil(SseFrames.Chunk::ends)
+                .map(SseFrames.Chunk::bytes);
+        return Mono.deferContextual(context -> {
+            StreamHandoff handoff = context.getOrDefault(StreamHandoff.class, null);
+            if (handoff == null) {
+                return response.writeWith(counted(user, sse, () -> label(response.getHeaders()))
+                        .map(response.bufferFactory()::wrap));
+            }
+            if (open.getOrDefault(user, 0) >= streamsPerUser) {
+                return refused(sse).then(Mono.error(this::tooMany));
+            }
+            label(response.getHeaders());
+            // Counted again once the route subscribes; a stream that lost a race for the last place ends at once.
+            handoff.hand(counted(user, sse, () -> { }));
+            return response.setComplete();
+        });
+    }
+
+    private Flux<byte[]> counted(String user, Flux<byte[]> sse, Runnable started) {
+        return Flux.defer(() -> {
             if (open.merge(user, 1, Integer::sum) > streamsPerUser) {
                 release(user);
-                return Flux.error(new EnrichException(EnrichException.Kind.TOO_MANY,
-                        "You have a lot of live views open. Close one and try again.", retryAfter));
+                return refused(sse).thenMany(Flux.error(tooMany()));
             }
-            // Only a stream that starts is labelled one; a refusal above is answered as problem+json.
-            HttpHeaders headers = response.getHeaders();
-            headers.setContentType(EVENT_STREAM);
-            headers.setCacheControl("no-cache");
-            headers.set("X-Accel-Buffering", "no");
-            Flux<byte[]> sse = feed.batches().map(batch -> frames.chunk(batch, ends))
-                    .takeUntil(SseFrames.Chunk::ends)
-                    .map(SseFrames.Chunk::bytes);
+            started.run(); // only a stream that starts is labelled one; a refusal is answered as problem+json
             return withHeartbeats(sse, heartbeats)
                     // On shutdown the log ends each subscription after its last events; this cuts the rest.
                     .takeUntilOther(lifecycle.streamsEnd().then(Mono.delay(SHUTDOWN_GRACE)))
                     .doFinally(signal -> release(user));
         });
-        return response.writeWith(body.map(response.bufferFactory()::wrap));
+    }
+
+    // Subscribed and cancelled at once: lets go of the event log subscription the feed holds for this stream.
+    private static Mono<Void> refused(Flux<byte[]> sse) {
+        return sse.take(0).then();
+    }
+
+    private EnrichException tooMany() {
+        return new EnrichException(EnrichException.Kind.TOO_MANY,
+                "You have a lot of live views open. Close one and try again.", retryAfter);
+    }
+
+    private static void label(HttpHeaders headers) {
+        headers.setContentType(EVENT_STREAM);
+        headers.setCacheControl("no-cache");
+        headers.set("X-Accel-Buffering", "no");
     }
 
     /** Tick a heartbeat comment every {@code interval}, one timer shared by all streams that subscribe. */
@@ -151,7 +181,9 @@ class EventStreamController {
      */
     static Flux<byte[]> withHeartbeats(Flux<byte[]> frames, Flux<byte[]> heartbeats) {
         return Flux.just(SseFrames.OPEN)
-                .concatWith(Flux.merge(frames.concatWith(Mono.just(END)), heartbeats.onBackpressureDrop()))
+                // A small prefetch: each frame is a whole batch of events, and an idle stream holds two small queues.
+                .concatWith(Flux.merge(MERGE_PREFETCH, frames.concatWith(Mono.just(END)),
+                        heartbeats.onBackpressureDrop()))
                 .takeWhile(frame -> frame != END);
     }
 

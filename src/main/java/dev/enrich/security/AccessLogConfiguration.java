@@ -19,6 +19,7 @@ import org.springframework.http.server.reactive.HttpHandler;
 import org.springframework.http.server.reactive.HttpHandlerDecoratorFactory;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
+import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
 import reactor.netty.Connection;
 import reactor.netty.http.HttpInfos;
@@ -50,28 +51,47 @@ class AccessLogConfiguration {
             Object exchange = request instanceof AbstractServerHttpRequest r ? r.getNativeRequest() : null;
             // Taken now: once the exchange is over, Reactor Netty's connection object no longer holds the socket.
             Channel channel = exchange instanceof Connection connection ? connection.channel() : null;
-            return handler.handle(request, response)
-                    .doFinally(signal -> log(request, response, exchange, channel, signal, start));
+            return Mono.deferContextual(context -> {
+                Mono<Void> handled = handler.handle(request, response);
+                DeferredAccessLine deferred = context.getOrDefault(DeferredAccessLine.class, null);
+                if (deferred != null) {
+                    // A stream goes on after its exchange: its route writes the line when it really ends. The line is
+                    // made now, so the stream holds a string, not the exchange.
+                    return handled.doFinally(signal -> {
+                        String line = line(request, response, exchange);
+                        deferred.set(ending -> write(line, exchange, channel,
+                                signal == SignalType.ON_COMPLETE ? ending : signal, start));
+                    });
+                }
+                return handled.doFinally(signal -> write(line(request, response, exchange), exchange, channel,
+                        signal, start));
+            });
         };
     }
 
-    private static void log(ServerHttpRequest request, ServerHttpResponse response, @Nullable Object exchange,
-            @Nullable Channel channel, SignalType signal, long start) {
-        if (!log.isInfoEnabled()) {
-            return;
-        }
+    // Everything of the line but its duration and ending, known once the response has its status.
+    private static String line(ServerHttpRequest request, ServerHttpResponse response, @Nullable Object exchange) {
         HttpInfos infos = exchange instanceof HttpInfos i ? i : null;
         HttpStatusCode status = response.getStatusCode();
         String length = response.getHeaders().getFirst("Content-Length");
+        return remote(request) + " \"" + request.getMethod().name() + " "
+                + redact(infos != null ? infos.uri() : pathAndQuery(request.getURI())) + " "
+                + (infos != null ? infos.version().text() : "-") + "\" " + (status == null ? "-" : status.value())
+                + " " + (length == null ? "-" : length);
+    }
+
+    private static void write(String line, @Nullable Object exchange, @Nullable Channel channel, SignalType signal,
+            long start) {
+        if (!log.isInfoEnabled()) {
+            return;
+        }
         // Neither the signal nor the status tells a client that left: Reactor Netty cancels every exchange once its
         // last byte is out, and the web handler completes quietly when its client has gone. A kept-alive connection
         // whose socket is closed already does tell.
-        boolean left = infos != null && infos.isKeepAlive() && channel != null && !channel.isActive();
+        boolean left = exchange instanceof HttpInfos infos && infos.isKeepAlive() && channel != null
+                && !channel.isActive();
         String ending = left ? " cancelled" : signal == SignalType.ON_ERROR ? " failed" : "";
-        log.info("{} \"{} {} {}\" {} {} {} ms{}", remote(request), request.getMethod().name(),
-                redact(infos != null ? infos.uri() : pathAndQuery(request.getURI())),
-                infos != null ? infos.version().text() : "-", status == null ? "-" : status.value(),
-                length == null ? "-" : length, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), ending);
+        log.info("{} {} ms{}", line, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), ending);
     }
 
     private static String remote(ServerHttpRequest request) {

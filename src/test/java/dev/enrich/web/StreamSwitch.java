@@ -4,11 +4,13 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.netty.Connection;
 
 /**
  * Cut the per-user event streams server-side, for tests: {@link #dropAndRefuse()} closes every open
@@ -34,8 +36,11 @@ final class StreamSwitch implements WebFilter {
         }
         @Nullable String last = exchange.getRequest().getQueryParams().getFirst("lastEventId");
         resumedFrom.add(last == null ? "none" : last);
-        // Cancelling the exchange closes the connection, as a proxy or a network cut would; writes stay untouched.
-        return chain.filter(exchange).takeUntilOther(drop.asMono().then(Mono.just(1)));
+        // Closing the connection, as a proxy or a network cut would (the stream outlives this exchange: SseRoute).
+        if (ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest()) instanceof Connection open) {
+            drop.asMono().doOnTerminate(() -> open.channel().close()).subscribe();
+        }
+        return chain.filter(exchange);
     }
 
     /** End every open event stream and refuse new ones (503). */
