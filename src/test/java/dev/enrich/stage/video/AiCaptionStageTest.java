@@ -1,18 +1,14 @@
 package dev.enrich.stage.video;
 
-import static dev.enrich.stage.audio.AiMediaFixtures.fractions;
 import static dev.enrich.stage.audio.AiMediaFixtures.result;
 import static dev.enrich.stage.summary.AiStageFixtures.replying;
-import static dev.enrich.stage.summary.AiStageFixtures.withoutBudget;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.enrich.ai.AiCache;
 import dev.enrich.ai.AiProvider;
 import dev.enrich.ai.fake.FakeOpenAiServer;
-import dev.enrich.backend.memory.LocalDirectoryMediaStore;
 import dev.enrich.config.AiProperties;
-import dev.enrich.cost.Budgets;
 import dev.enrich.model.Chapter;
 import dev.enrich.model.StageOutput;
 import dev.enrich.model.VideoAnalysis;
@@ -20,23 +16,16 @@ import dev.enrich.pipeline.StageContext;
 import dev.enrich.pipeline.StageResult;
 import dev.enrich.pipeline.StageState;
 import dev.enrich.pipeline.StageUpdate;
-import dev.enrich.session.MediaKind;
-import dev.enrich.session.MediaRef;
-import dev.enrich.session.MediaStore;
-import dev.enrich.session.Session;
 import dev.enrich.stage.ai.AiText;
 import dev.enrich.stage.audio.AiMediaFixtures;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import javax.imageio.ImageIO;
 import org.jspecify.annotations.Nullable;
@@ -44,14 +33,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.util.unit.DataSize;
-import reactor.core.publisher.Flux;
 import tools.jackson.databind.JsonNode;
 
 class AiCaptionStageTest {
 
-    private static final String TENANT = "acme";
     private static final String DATA_URL = "data:image/png;base64,";
 
     @TempDir
@@ -73,14 +59,11 @@ class AiCaptionStageTest {
 
     @Test
     void captionsEveryChapterKeyFrameInOneCall() throws IOException {
-        StageContext context = threeScenes(640);
+        StageContext context = VideoFixtures.threeScenes(dir, 640);
 
         List<StageUpdate> updates = AiMediaFixtures.run(stage(properties(4)), context);
 
         StageResult result = result(updates);
-        assertThat(result.state()).isEqualTo(StageState.SUCCEEDED);
-        assertThat(result.path()).isEqualTo("ai");
-        assertThat(result.message()).isNull();
         List<Chapter> chapters = chapters(result.data());
         assertThat(chapters).hasSize(3).allSatisfy(c -> assertThat(c.thumbnail()).isNotNull());
         assertThat(chapters).extracting(Chapter::caption)
@@ -101,12 +84,11 @@ class AiCaptionStageTest {
                 assertThat(image(urls.get(i)).getWidth()).isEqualTo(320);
             }
         });
-        assertThat(fractions(updates)).isSorted().endsWith(1.0).contains(AiCaptionStage.LOCAL_SHARE);
     }
 
     @Test
     void sendsAtMostTheConfiguredNumberOfImagesPerCall() throws IOException {
-        StageResult result = result(AiMediaFixtures.run(stage(properties(2)), threeScenes(640)));
+        StageResult result = result(AiMediaFixtures.run(stage(properties(2)), VideoFixtures.threeScenes(dir, 640)));
 
         assertThat(result.path()).isEqualTo("ai");
         assertThat(server.requests()).extracting(r -> imageUrls(r.json()).size()).containsExactly(2, 1);
@@ -122,7 +104,7 @@ class AiCaptionStageTest {
         AiCaptionStage stage = new AiCaptionStage(new VideoStage(wide), AiMediaFixtures.provider(properties), cache,
                 properties);
 
-        assertThat(result(AiMediaFixtures.run(stage, threeScenes(1280))).path()).isEqualTo("ai");
+        assertThat(result(AiMediaFixtures.run(stage, VideoFixtures.threeScenes(dir, 1280))).path()).isEqualTo("ai");
 
         assertThat(imageUrls(server.lastRequest().json())).allSatisfy(url -> {
             BufferedImage image = image(url);
@@ -132,37 +114,12 @@ class AiCaptionStageTest {
     }
 
     @Test
-    void failedCallKeepsTheLocalResultWithAFriendlyMessage() throws IOException {
-        StageContext context = threeScenes(640);
-        server.failNext(FakeOpenAiServer.Fault.SERVER_ERROR);
-
-        StageResult result = result(AiMediaFixtures.run(stage(properties(2)), context));
-
-        assertThat(result.state()).isEqualTo(StageState.DEGRADED);
-        assertThat(result.path()).isEqualTo("local");
-        assertThat(result.message()).isEqualTo("Couldn't reach the AI service — no captions this time.");
-        assertThat(captions(result.data())).isEmpty();
-        assertThat(chapters(result.data())).allSatisfy(c -> assertThat(c.caption()).isNull());
-        assertThat(server.requests()).hasSize(1);
-    }
-
-    @Test
-    void malformedReplyKeepsTheLocalResult() throws IOException {
-        server.failNext(FakeOpenAiServer.Fault.MALFORMED_JSON);
-
-        StageResult result = result(AiMediaFixtures.run(stage(properties(4)), threeScenes(640)));
-
-        assertThat(result.path()).isEqualTo("local");
-        assertThat(result.message()).isEqualTo("Couldn't reach the AI service — no captions this time.");
-    }
-
-    @Test
     void tooFewCaptionsKeepTheLocalResult() throws IOException {
         AiProperties properties = properties(4);
         AiProvider terse = replying(AiMediaFixtures.provider(properties), "{\"captions\": [\"Only one.\"]}");
         AiCaptionStage stage = new AiCaptionStage(new VideoStage(), terse, cache, properties);
 
-        StageResult result = result(AiMediaFixtures.run(stage, threeScenes(640)));
+        StageResult result = result(AiMediaFixtures.run(stage, VideoFixtures.threeScenes(dir, 640)));
 
         assertThat(result.path()).isEqualTo("local");
         assertThat(result.state()).isEqualTo(StageState.DEGRADED);
@@ -171,53 +128,16 @@ class AiCaptionStageTest {
     }
 
     @Test
-    void exhaustedBudgetSaysAiIsPausedAndSendsNothing() throws IOException {
-        AiProperties properties = properties(4);
-        AiProvider paused = withoutBudget(AiMediaFixtures.provider(properties));
-        AiCaptionStage stage = new AiCaptionStage(new VideoStage(), paused, cache, properties);
-
-        StageResult result = result(AiMediaFixtures.run(stage, threeScenes(640)));
-
-        assertThat(result.path()).isEqualTo("local");
-        assertThat(result.message()).isEqualTo(Budgets.PAUSED_MESSAGE);
-        assertThat(server.requests()).isEmpty();
-    }
-
-    @Test
-    void rerunWithinTheSameJobSendsNothingAgain() throws IOException {
-        StageContext context = threeScenes(640);
-        AiCaptionStage stage = stage(properties(2));
-        StageResult first = result(AiMediaFixtures.run(stage, context));
-
-        StageResult second = result(AiMediaFixtures.run(stage, context));
-
-        assertThat(server.requests()).hasSize(2);
-        assertThat(second).isEqualTo(first);
-    }
-
-    @Test
     void captionsAtMostTheConfiguredNumberOfKeyFrames() throws IOException {
         AiProperties properties = properties(4);
         AiCaptionStage stage = new AiCaptionStage(new VideoStage(), AiMediaFixtures.provider(properties), cache,
                 properties, 2);
 
-        StageResult result = result(AiMediaFixtures.run(stage, threeScenes(640)));
+        StageResult result = result(AiMediaFixtures.run(stage, VideoFixtures.threeScenes(dir, 640)));
 
         assertThat(imageUrls(server.lastRequest().json())).hasSize(2);
         assertThat(chapters(result.data())).extracting(c -> c.caption() != null)
                 .containsExactly(true, false, true);
-    }
-
-    @Test
-    void disabledProviderLeavesTheLocalStageAsItIs() throws IOException {
-        AiProperties off = AiProperties.of("", "");
-        AiCaptionStage stage = new AiCaptionStage(new VideoStage(), AiMediaFixtures.provider(off), cache, off);
-        StageContext context = threeScenes(640);
-
-        List<StageUpdate> updates = AiMediaFixtures.run(stage, context);
-
-        assertThat(updates).isEqualTo(AiMediaFixtures.run(new VideoStage(), context));
-        assertThat(server.requests()).isEmpty();
     }
 
     @Test
@@ -248,24 +168,6 @@ class AiCaptionStageTest {
 
     private AiCaptionStage stage(AiProperties properties) {
         return new AiCaptionStage(new VideoStage(), AiMediaFixtures.provider(properties), cache, properties);
-    }
-
-    /** Return a session of nine one-second screenshots, three per scene: three chapters. */
-    private StageContext threeScenes(int width) throws IOException {
-        MediaStore store = new LocalDirectoryMediaStore(dir.resolve("store-" + width));
-        String sessionId = "session-" + width;
-        List<MediaRef> media = new ArrayList<>();
-        for (int second = 0; second < 9; second++) {
-            BufferedImage shot = VideoFixtures.image(width, width * 9 / 16, second * 10, VideoFixtures.scenes(30));
-            ByteArrayOutputStream png = new ByteArrayOutputStream();
-            ImageIO.write(shot, "png", png);
-            MediaStore.Stored stored = store.store(TENANT, sessionId,
-                    Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(png.toByteArray())), Long.MAX_VALUE)
-                    .block(Duration.ofSeconds(10));
-            media.add(new MediaRef(MediaKind.FRAMES, stored.key(), stored.size(), "image/png", second + ".png"));
-        }
-        Session session = new Session(sessionId, TENANT, "Review", null, null, media, Instant.EPOCH);
-        return new StageContext("job-1", session, Map.of(), store);
     }
 
     private static List<String> imageUrls(JsonNode body) {
