@@ -33,6 +33,7 @@ import dev.enrich.stage.video.AiCaptionStage;
 import dev.enrich.stage.video.VideoFixtures;
 import dev.enrich.stage.video.VideoStage;
 import dev.enrich.testing.CostWording;
+import dev.enrich.testing.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -80,17 +81,17 @@ class AiStageContractTest {
     static Stream<Fixture> stages() {
         return Stream.of(
                 new Fixture("summary", (provider, cache, properties, dir) ->
-                        new AiSummaryStage(new SummaryStage(), provider, cache), new SummaryStage(),
+                        new AiSummaryStage(new SummaryStage(), provider, cache, Json.mapper()), new SummaryStage(),
                         dir -> AiStageFixtures.context("job-1", "Standup", SummaryFixtures.MEETING_NOTES),
                         "Couldn't reach the AI service — basic summary was used.", "Writing summary...", 0.7, 1, true),
                 new Fixture("canvas", (provider, cache, properties, dir) ->
-                        new AiCanvasStage(new CanvasStage(), provider, cache), new CanvasStage(),
+                        new AiCanvasStage(new CanvasStage(), provider, cache, Json.mapper()), new CanvasStage(),
                         dir -> AiStageFixtures.context("job-1", "Standup", "Notes.", CanvasFixtures.audio(),
                                 CanvasFixtures.video(), CanvasFixtures.summary()),
                         "Couldn't reach the AI service — basic canvas was used.", "Drawing canvas...", 0.7, 1, true),
                 // Two images per call: three key frames take two calls, each cached on its own.
                 new Fixture("captions", (provider, cache, properties, dir) ->
-                        new AiCaptionStage(new VideoStage(), provider, cache, properties), new VideoStage(),
+                        new AiCaptionStage(new VideoStage(), provider, cache, properties, Json.mapper()), new VideoStage(),
                         dir -> VideoFixtures.threeScenes(dir, 640),
                         "Couldn't reach the AI service — no captions this time.", "Describing key frames...", 1.0, 2,
                         true),

@@ -21,6 +21,7 @@ import dev.enrich.pipeline.StageResult;
 import dev.enrich.pipeline.StageState;
 import dev.enrich.stage.summary.AiStageFixtures;
 import dev.enrich.testing.CostWording;
+import dev.enrich.testing.Json;
 import dev.enrich.testing.Outputs;
 import java.time.Duration;
 import java.util.Locale;
@@ -48,7 +49,7 @@ class AiCanvasStageTest {
     }
 
     private AiCanvasStage stage(AiProvider ai) {
-        return new AiCanvasStage(new CanvasStage(), ai, cache);
+        return new AiCanvasStage(new CanvasStage(), ai, cache, Json.mapper());
     }
 
     @Test

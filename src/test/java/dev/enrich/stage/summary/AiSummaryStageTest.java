@@ -45,7 +45,7 @@ class AiSummaryStageTest {
     }
 
     private AiSummaryStage stage(AiProvider ai) {
-        return new AiSummaryStage(new SummaryStage(), ai, cache);
+        return new AiSummaryStage(new SummaryStage(), ai, cache, Json.mapper());
     }
 
     @Test

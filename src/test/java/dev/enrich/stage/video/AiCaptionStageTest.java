@@ -18,6 +18,7 @@ import dev.enrich.pipeline.StageState;
 import dev.enrich.pipeline.StageUpdate;
 import dev.enrich.stage.ai.AiText;
 import dev.enrich.stage.audio.AiMediaFixtures;
+import dev.enrich.testing.Json;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -102,7 +103,7 @@ class AiCaptionStageTest {
         VideoSettings wide = new VideoSettings(1.0, 1.0, 2.0, 100, 800, 0.15, 6.0, 30);
         AiProperties properties = properties(4);
         AiCaptionStage stage = new AiCaptionStage(new VideoStage(wide), AiMediaFixtures.provider(properties), cache,
-                properties);
+                properties, Json.mapper());
 
         assertThat(result(AiMediaFixtures.run(stage, VideoFixtures.threeScenes(dir, 1280))).path()).isEqualTo("ai");
 
@@ -117,7 +118,7 @@ class AiCaptionStageTest {
     void tooFewCaptionsKeepTheLocalResult() throws IOException {
         AiProperties properties = properties(4);
         AiProvider terse = replying(AiMediaFixtures.provider(properties), "{\"captions\": [\"Only one.\"]}");
-        AiCaptionStage stage = new AiCaptionStage(new VideoStage(), terse, cache, properties);
+        AiCaptionStage stage = new AiCaptionStage(new VideoStage(), terse, cache, properties, Json.mapper());
 
         StageResult result = result(AiMediaFixtures.run(stage, VideoFixtures.threeScenes(dir, 640)));
 
@@ -131,7 +132,7 @@ class AiCaptionStageTest {
     void captionsAtMostTheConfiguredNumberOfKeyFrames() throws IOException {
         AiProperties properties = properties(4);
         AiCaptionStage stage = new AiCaptionStage(new VideoStage(), AiMediaFixtures.provider(properties), cache,
-                properties, 2);
+                properties, 2, Json.mapper());
 
         StageResult result = result(AiMediaFixtures.run(stage, VideoFixtures.threeScenes(dir, 640)));
 
@@ -142,24 +143,28 @@ class AiCaptionStageTest {
 
     @Test
     void captionRepliesAreCheckedAndCleaned() {
-        assertThat(CaptionReply.parse("{\"captions\": [\" A\\u0007 slide\\n about  sales \", \"\", \"extra\"]}", 2))
+        assertThat(captions("{\"captions\": [\" A\\u0007 slide\\n about  sales \", \"\", \"extra\"]}", 2))
                 .containsExactly("A slide about sales", "");
-        assertThat(CaptionReply.parse("{\"captions\": [\"" + "x".repeat(500) + "\"]}", 1).get(0)).hasSize(200);
-        assertThatThrownBy(() -> CaptionReply.parse("{\"captions\": [\"one\"]}", 2))
+        assertThat(captions("{\"captions\": [\"" + "x".repeat(500) + "\"]}", 1).get(0)).hasSize(200);
+        assertThatThrownBy(() -> captions("{\"captions\": [\"one\"]}", 2))
                 .isInstanceOf(AiText.InvalidReply.class).hasMessage("1 captions for 2 images");
-        assertThatThrownBy(() -> CaptionReply.parse("{\"captions\": [1, 2]}", 2)).isInstanceOf(AiText.InvalidReply.class);
-        assertThatThrownBy(() -> CaptionReply.parse("[\"a\"]", 1)).isInstanceOf(AiText.InvalidReply.class);
-        assertThatThrownBy(() -> CaptionReply.parse("not json", 1)).isInstanceOf(AiText.InvalidReply.class);
+        assertThatThrownBy(() -> captions("{\"captions\": [1, 2]}", 2)).isInstanceOf(AiText.InvalidReply.class);
+        assertThatThrownBy(() -> captions("[\"a\"]", 1)).isInstanceOf(AiText.InvalidReply.class);
+        assertThatThrownBy(() -> captions("not json", 1)).isInstanceOf(AiText.InvalidReply.class);
     }
 
     @Test
     void settingsSayWhatIsWrong() {
         AiProperties properties = properties(4);
         assertThatThrownBy(() -> new AiCaptionStage(new VideoStage(), AiMediaFixtures.provider(properties), cache,
-                properties, 0)).hasMessage("maxFrames must be > 0, but was 0");
+                properties, 0, Json.mapper())).hasMessage("maxFrames must be > 0, but was 0");
     }
 
     // --- helpers
+
+    private static List<String> captions(String reply, int expected) {
+        return CaptionReply.parse(AiText.readObject(Json.mapper(), reply), expected);
+    }
 
     private AiProperties properties(int imagesPerCall) {
         return new AiProperties(server.baseUrl(), "test-key", AiProperties.Models.defaults(), Duration.ofSeconds(5),
@@ -167,7 +172,8 @@ class AiCaptionStageTest {
     }
 
     private AiCaptionStage stage(AiProperties properties) {
-        return new AiCaptionStage(new VideoStage(), AiMediaFixtures.provider(properties), cache, properties);
+        return new AiCaptionStage(new VideoStage(), AiMediaFixtures.provider(properties), cache, properties,
+                Json.mapper());
     }
 
     private static List<String> imageUrls(JsonNode body) {
