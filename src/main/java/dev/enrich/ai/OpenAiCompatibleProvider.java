@@ -24,6 +24,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Call an OpenAI-compatible HTTP API ({@code POST /audio/transcriptions}, {@code POST /chat/completions}) through
@@ -50,6 +51,7 @@ public final class OpenAiCompatibleProvider implements AiProvider, AutoCloseable
 
     private final AiProperties properties;
     private final Clock clock;
+    private final OpenAiWire wire;
     private final ConnectionProvider connections;
     private final WebClient client;
 
@@ -57,14 +59,16 @@ public final class OpenAiCompatibleProvider implements AiProvider, AutoCloseable
      * Create a provider for {@code properties}.
      *
      * @param builder a WebClient builder (cloned, not changed), e.g. Spring's, so codecs and observation apply
+     * @param json the application's mapper, which writes request bodies and reads replies
      */
-    public OpenAiCompatibleProvider(AiProperties properties, WebClient.Builder builder) {
-        this(properties, builder, Clock.systemUTC());
+    public OpenAiCompatibleProvider(AiProperties properties, WebClient.Builder builder, JsonMapper json) {
+        this(properties, builder, json, Clock.systemUTC());
     }
 
-    OpenAiCompatibleProvider(AiProperties properties, WebClient.Builder builder, Clock clock) {
+    OpenAiCompatibleProvider(AiProperties properties, WebClient.Builder builder, JsonMapper json, Clock clock) {
         this.properties = properties;
         this.clock = clock;
+        this.wire = new OpenAiWire(json);
         this.connections = ConnectionProvider.builder("enrich-ai").maxIdleTime(MAX_IDLE).build();
         HttpClient http = HttpClient.create(connections)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
@@ -102,7 +106,7 @@ public final class OpenAiCompatibleProvider implements AiProvider, AutoCloseable
                         .accept(MediaType.APPLICATION_JSON)
                         .body(BodyInserters.fromMultipartData(transcriptionParts(wav)))
                         .exchangeToMono(response -> bodyOf(OpenAiWire.TRANSCRIPTION, response))
-                        .map(body -> OpenAiWire.parseTranscription(body, offsetSeconds, seconds)));
+                        .map(body -> wire.parseTranscription(body, offsetSeconds, seconds)));
         return observe(OpenAiWire.TRANSCRIPTION, call, properties.models().transcription(), send);
     }
 
@@ -117,14 +121,14 @@ public final class OpenAiCompatibleProvider implements AiProvider, AutoCloseable
             return Mono.error(AiErrors.refused(OpenAiWire.CHAT, images + " images, more than the limit of "
                     + properties.maxImagesPerCall() + " per call"));
         }
-        Mono<ChatReply> send = Mono.fromCallable(() -> OpenAiWire.chatBody(model, request))
+        Mono<ChatReply> send = Mono.fromCallable(() -> wire.chatBody(model, request))
                 .flatMap(body -> client.post()
                         .uri("/chat/completions")
                         .contentType(MediaType.APPLICATION_JSON)
                         .accept(MediaType.APPLICATION_JSON)
                         .bodyValue(body)
                         .exchangeToMono(response -> bodyOf(OpenAiWire.CHAT, response)))
-                .map(body -> OpenAiWire.parseChat(body, model));
+                .map(body -> wire.parseChat(body, model));
         return observe(OpenAiWire.CHAT, call, model, send);
     }
 
@@ -183,7 +187,7 @@ public final class OpenAiCompatibleProvider implements AiProvider, AutoCloseable
                 .onErrorReturn("")
                 .defaultIfEmpty("")
                 .flatMap(body -> Mono.error(AiErrors.fromStatus(operation, status, retryAfter,
-                        OpenAiWire.errorDetail(body), properties.apiKey(), clock.instant())));
+                        wire.errorDetail(body), properties.apiKey(), clock.instant())));
     }
 
     private <T> Mono<T> observe(String operation, AiCall call, String model, Mono<T> send) {

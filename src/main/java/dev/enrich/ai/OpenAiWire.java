@@ -9,22 +9,27 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** Write OpenAI request bodies and read OpenAI replies; a reply that does not fit is a PERMANENT failure. */
+/**
+ * Write OpenAI request bodies and read OpenAI replies with the application's {@link JsonMapper}; a reply that does not
+ * fit is a PERMANENT failure.
+ */
 final class OpenAiWire {
 
     static final String CHAT = "AI chat";
     static final String TRANSCRIPTION = "AI transcription";
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private final JsonMapper json;
 
-    private OpenAiWire() {}
+    OpenAiWire(JsonMapper json) {
+        this.json = json;
+    }
 
     /**
      * Return the {@code /chat/completions} body. Text-only messages carry their content as a string, which every
      * OpenAI-compatible server accepts; messages with images use the content-part array.
      */
-    static String chatBody(String model, ChatRequest request) {
-        ObjectNode body = JSON.createObjectNode();
+    String chatBody(String model, ChatRequest request) {
+        ObjectNode body = json.createObjectNode();
         body.put("model", model);
         ArrayNode messages = body.putArray("messages");
         for (ChatRequest.Message message : request.messages()) {
@@ -45,11 +50,11 @@ final class OpenAiWire {
             body.putObject("response_format").put("type", "json_object");
         }
         body.put("max_tokens", request.maxOutputTokens());
-        return JSON.writeValueAsString(body);
+        return json.writeValueAsString(body);
     }
 
     /** Read a {@code /chat/completions} reply. */
-    static ChatReply parseChat(String body, String requestedModel) {
+    ChatReply parseChat(String body, String requestedModel) {
         JsonNode root = parse(CHAT, body);
         JsonNode content = root.path("choices").path(0).path("message").path("content");
         if (!content.isString()) {
@@ -67,7 +72,7 @@ final class OpenAiWire {
      * @param offsetSeconds added to every segment time
      * @param headerSeconds the file's duration from its header, used when the reply does not say; negative = unknown
      */
-    static Transcription parseTranscription(String body, double offsetSeconds, double headerSeconds) {
+    Transcription parseTranscription(String body, double offsetSeconds, double headerSeconds) {
         JsonNode root = parse(TRANSCRIPTION, body);
         JsonNode text = root.path("text");
         if (!text.isString()) {
@@ -91,19 +96,19 @@ final class OpenAiWire {
     }
 
     /** Return the {@code error.message} of an error reply, or an empty string when it has none. */
-    static String errorDetail(String body) {
+    String errorDetail(String body) {
         try {
-            JsonNode message = JSON.readTree(body).path("error").path("message");
+            JsonNode message = json.readTree(body).path("error").path("message");
             return message.isString() ? message.stringValue() : "";
         } catch (JacksonException notJson) {
             return "";
         }
     }
 
-    private static JsonNode parse(String operation, String body) {
+    private JsonNode parse(String operation, String body) {
         JsonNode root;
         try {
-            root = JSON.readTree(body);
+            root = json.readTree(body);
         } catch (JacksonException e) {
             throw AiErrors.malformed(operation, "not JSON", e);
         }

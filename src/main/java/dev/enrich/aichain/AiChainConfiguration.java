@@ -17,6 +17,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.client.WebClient;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Build the one {@link AiProvider} of the application, outermost first: Retry → CircuitBreaker → Bulkhead →
@@ -31,11 +32,11 @@ public class AiChainConfiguration {
 
     /**
      * Return the provider the stages call: the guarded, metered HTTP client when {@code enrich.ai.base-url} is set,
-     * else a disabled one (nothing is called, nothing is charged). Spring closes it on shutdown, which closes the
-     * HTTP client's connection pool.
+     * else a disabled one (nothing is called, nothing is charged). The HTTP client writes and reads JSON with the
+     * application's {@code json} mapper. Spring closes it on shutdown, which closes the HTTP client's connection pool.
      */
     @Bean
-    public AiProvider aiProvider(AiProperties properties, ObjectProvider<WebClient.Builder> builders,
+    public AiProvider aiProvider(AiProperties properties, ObjectProvider<WebClient.Builder> builders, JsonMapper json,
             AiMetering metering, Dependencies dependencies) {
         if (!properties.enabled()) {
             log.info("AI provider off (enrich.ai.base-url is empty): local processing only");
@@ -43,7 +44,8 @@ public class AiChainConfiguration {
         }
         log.info("AI provider on: {} ({})", properties.baseUrl(),
                 properties.apiKey().isEmpty() ? "no API key" : "API key set");
-        AiProvider http = new OpenAiCompatibleProvider(properties, builders.getIfAvailable(WebClient::builder));
+        AiProvider http = new OpenAiCompatibleProvider(properties, builders.getIfAvailable(WebClient::builder),
+                json);
         AiProvider metered = metering.meter(http, modelNames(properties.models()));
         return new ResilientAiProvider(metered, dependencies);
     }

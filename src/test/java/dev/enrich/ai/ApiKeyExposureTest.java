@@ -9,6 +9,7 @@ import dev.enrich.ai.fake.FakeOpenAiServer.Fault;
 import dev.enrich.config.AiProperties;
 import dev.enrich.pipeline.StageName;
 import dev.enrich.testing.Fixtures;
+import dev.enrich.testing.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +54,7 @@ class ApiKeyExposureTest {
         }
         fake = FakeOpenAiServer.start(FakeOpenAiServer.Options.defaults().withApiKey(KEY));
         provider = new OpenAiCompatibleProvider(AiProperties.of(fake.baseUrl(), KEY)
-                .withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(500)), WebClient.builder());
+                .withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(500)), WebClient.builder(), Json.mapper());
     }
 
     @AfterEach
@@ -76,7 +77,7 @@ class ApiKeyExposureTest {
             StepVerifier.create(provider.chat(CALL, hello)).expectError(AiException.class).verify(WAIT);
         }
         OpenAiCompatibleProvider wrongKey = new OpenAiCompatibleProvider(
-                AiProperties.of(fake.baseUrl(), KEY + "-revoked"), WebClient.builder());
+                AiProperties.of(fake.baseUrl(), KEY + "-revoked"), WebClient.builder(), Json.mapper());
         try {
             StepVerifier.create(wrongKey.chat(CALL, hello)).expectError(AiException.class).verify(WAIT);
         } finally {

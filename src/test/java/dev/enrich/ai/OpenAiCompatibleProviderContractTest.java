@@ -8,6 +8,7 @@ import dev.enrich.ai.fake.RecordedRequest;
 import dev.enrich.config.AiProperties;
 import dev.enrich.pipeline.StageName;
 import dev.enrich.testing.Fixtures;
+import dev.enrich.testing.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -246,7 +247,7 @@ class OpenAiCompatibleProviderContractTest {
         if (provider != null) {
             provider.close();
         }
-        provider = new OpenAiCompatibleProvider(properties, WebClient.builder());
+        provider = new OpenAiCompatibleProvider(properties, WebClient.builder(), Json.mapper());
     }
 
     private void expectReply(ChatRequest request) {

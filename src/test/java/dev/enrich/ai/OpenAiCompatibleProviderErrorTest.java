@@ -8,6 +8,7 @@ import dev.enrich.ai.fake.FakeOpenAiServer.Fault;
 import dev.enrich.config.AiProperties;
 import dev.enrich.pipeline.StageName;
 import dev.enrich.testing.Fixtures;
+import dev.enrich.testing.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -162,7 +163,8 @@ class OpenAiCompatibleProviderErrorTest {
     @Test
     void disabledProviderFailsPermanentWithoutCalling() throws IOException {
         Path wav = Files.write(dir.resolve("c.wav"), Fixtures.wav(1, 8000));
-        OpenAiCompatibleProvider off = new OpenAiCompatibleProvider(AiProperties.of("", KEY), WebClient.builder());
+        OpenAiCompatibleProvider off = new OpenAiCompatibleProvider(AiProperties.of("", KEY), WebClient.builder(),
+                Json.mapper());
         try {
             assertThat(off.enabled()).isFalse();
             expectFailure(off.chat(CALL, HELLO), e -> assertThat(e.kind()).isEqualTo(Kind.PERMANENT));
@@ -204,12 +206,12 @@ class OpenAiCompatibleProviderErrorTest {
         }
         fake = FakeOpenAiServer.start(options);
         provider = new OpenAiCompatibleProvider(AiProperties.of(fake.baseUrl(), KEY), WebClient.builder(),
-                Clock.fixed(NOW, ZoneOffset.UTC));
+                Json.mapper(), Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     private void use(AiProperties properties) {
         provider.close();
-        provider = new OpenAiCompatibleProvider(properties, WebClient.builder());
+        provider = new OpenAiCompatibleProvider(properties, WebClient.builder(), Json.mapper());
     }
 
     private static void expectFailure(Mono<?> call, Consumer<AiException> check) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.enrich.testing.Fixtures;
+import dev.enrich.testing.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Read replies that differ from OpenAI's own: plain json transcripts, missing usage, odd segments. */
 class OpenAiWireTest {
 
+    private final OpenAiWire wire = new OpenAiWire(Json.mapper());
+
     @TempDir
     Path dir;
 
@@ -20,7 +23,7 @@ class OpenAiWireTest {
     void plainJsonTranscriptFallsBackToTheWavHeaderDuration() throws IOException {
         Path wav = Files.write(dir.resolve("h.wav"), Fixtures.wav(12.5, 16000));
 
-        Transcription t = OpenAiWire.parseTranscription("{\"text\":\" hello world \"}", 60, WavHeader.seconds(wav));
+        Transcription t = wire.parseTranscription("{\"text\":\" hello world \"}", 60, WavHeader.seconds(wav));
 
         assertThat(t.text()).isEqualTo("hello world");
         assertThat(t.segments()).isEmpty();
@@ -29,7 +32,7 @@ class OpenAiWireTest {
 
     @Test
     void segmentTimesAreRoundedToMillisecondsAndNeverEndBeforeTheyStart() {
-        Transcription t = OpenAiWire.parseTranscription("""
+        Transcription t = wire.parseTranscription("""
                 {"text": "a", "duration": 3.0, "segments": [{"start": 1.23456, "end": 0.5, "text": " a "}]}""",
                 0.1, -1);
 
@@ -38,14 +41,14 @@ class OpenAiWireTest {
 
     @Test
     void chatReplyWithoutUsageCountsZeroAndKeepsTheRequestedModel() {
-        ChatReply reply = OpenAiWire.parseChat("{\"choices\":[{\"message\":{\"content\":\"hi\"}}]}", "local-llm");
+        ChatReply reply = wire.parseChat("{\"choices\":[{\"message\":{\"content\":\"hi\"}}]}", "local-llm");
 
         assertThat(reply).isEqualTo(new ChatReply("hi", "local-llm", 0, 0));
     }
 
     @Test
     void replyWithoutContentIsPermanentlyMalformed() {
-        assertThatThrownBy(() -> OpenAiWire.parseChat("{\"choices\":[]}", "m"))
+        assertThatThrownBy(() -> wire.parseChat("{\"choices\":[]}", "m"))
                 .isInstanceOfSatisfying(AiException.class,
                         e -> assertThat(e.kind()).isEqualTo(AiException.Kind.PERMANENT))
                 .hasMessageContaining("no choices[0].message.content");

@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.context.ConfigurationPropertiesAutoConfiguration;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import reactor.core.publisher.Mono;
 
@@ -36,7 +37,8 @@ class AiChainConfigurationTest {
     private static final InMemoryCostLedger LEDGER = new InMemoryCostLedger(1_000, 1_000, 400);
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(ConfigurationPropertiesAutoConfiguration.class))
+            .withConfiguration(AutoConfigurations.of(ConfigurationPropertiesAutoConfiguration.class,
+                    JacksonAutoConfiguration.class))
             .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
             .withBean(AiMetering.class, () -> metering(new SimpleMeterRegistry()))
             .withUserConfiguration(AiConfiguration.class, ResilienceConfiguration.class, AiChainConfiguration.class);

@@ -11,6 +11,7 @@ import dev.enrich.ai.fake.RecordedRequest;
 import dev.enrich.backend.memory.InMemoryCostLedger;
 import dev.enrich.config.AiProperties;
 import dev.enrich.pipeline.StageName;
+import dev.enrich.testing.Json;
 import dev.enrich.testing.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigDecimal;
@@ -44,7 +45,7 @@ class BudgetCapOverHttpTest {
     final FakeOpenAiServer fake = FakeOpenAiServer.start(new FakeOpenAiServer.Options(0, Duration.ofMillis(200), 0,
             Set.of(), 42, null, "1"));
     final OpenAiCompatibleProvider http = new OpenAiCompatibleProvider(AiProperties.of(fake.baseUrl(), "sk-test"),
-            WebClient.builder());
+            WebClient.builder(), Json.mapper());
     final InMemoryCostLedger ledger = new InMemoryCostLedger(1_000, 1_000, 400);
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final MutableClock clock = MutableClock.at("2025-01-30T10:00:00Z");

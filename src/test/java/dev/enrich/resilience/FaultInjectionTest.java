@@ -9,6 +9,7 @@ import dev.enrich.ai.fake.FakeOpenAiServer;
 import dev.enrich.ai.fake.FakeOpenAiServer.Fault;
 import dev.enrich.config.AiProperties;
 import dev.enrich.config.ResilienceProperties;
+import dev.enrich.testing.Json;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -39,7 +40,7 @@ class FaultInjectionTest {
     void start() {
         server = FakeOpenAiServer.start();
         http = new OpenAiCompatibleProvider(AiProperties.of(server.baseUrl(), "test-key")
-                .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(10)), WebClient.builder());
+                .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(10)), WebClient.builder(), Json.mapper());
         // Warm the client up, so a cold first request does not run into the short test time limits.
         http.chat(ResilientAiProviderTest.CALL, ResilientAiProviderTest.HELLO).block(WAIT);
         warmUp = server.requests().size();

@@ -11,6 +11,11 @@ public final class Json {
 
     private Json() {}
 
+    /** Return the mapper tests hand to code that takes the application's {@code JsonMapper}: Jackson's defaults. */
+    public static JsonMapper mapper() {
+        return MAPPER;
+    }
+
     /** Return {@code value} as a JSON object, read into a map. */
     public static Map<String, Object> map(Object value) {
         return MAPPER.convertValue(value, new TypeReference<Map<String, Object>>() {});

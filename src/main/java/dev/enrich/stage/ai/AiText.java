@@ -12,11 +12,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Handle the text going to and coming from the chat model: hash requests for the per-job cache, read replies (untrusted
- * input) as JSON objects, and clean their strings. Cleaned text is not HTML-safe: whoever renders it escapes it.
+ * input) as JSON objects with the application's mapper, and clean their strings. Cleaned text is not HTML-safe:
+ * whoever renders it escapes it.
  */
 public final class AiText {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     /** Control characters other than newline and tab, and the invisible bidi overrides and isolates. */
     private static final Pattern UNWANTED = Pattern.compile("[\\p{Cc}&&[^\\n\\t]]|[\\u202A-\\u202E\\u2066-\\u2069]");
     private static final Pattern SPACES = Pattern.compile("[\\s&&[^\\n]]+");
@@ -52,14 +52,22 @@ public final class AiText {
     }
 
     /**
-     * Return a reply's JSON object.
+     * Return a new mapper with Jackson's defaults, for AI stages built without the application's mapper: it reads
+     * replies exactly as the stages did before they took one.
+     */
+    public static JsonMapper defaultMapper() {
+        return JsonMapper.builder().build();
+    }
+
+    /**
+     * Return a reply's JSON object, read with {@code json}.
      *
      * @throws InvalidReply when the reply is not JSON or not an object
      */
-    public static JsonNode readObject(String content) {
+    public static JsonNode readObject(JsonMapper json, String content) {
         JsonNode root;
         try {
-            root = JSON.readTree(content);
+            root = json.readTree(content);
         } catch (JacksonException e) {
             throw new InvalidReply("reply is not JSON");
         }

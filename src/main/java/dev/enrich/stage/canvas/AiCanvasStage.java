@@ -10,9 +10,11 @@ import dev.enrich.pipeline.StageName;
 import dev.enrich.pipeline.StageResult;
 import dev.enrich.pipeline.StageUpdate;
 import dev.enrich.stage.ai.AiFallback;
+import dev.enrich.stage.ai.AiText;
 import dev.enrich.stage.ai.LocalFirstAiStage;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Add an AI narrative to a local canvas stage's document: run the local stage first (its result is the fallback),
@@ -31,9 +33,27 @@ public final class AiCanvasStage extends LocalFirstAiStage {
 
     static final String CACHE_KIND = "canvas";
 
-    /** Decorate {@code local} (usually a {@link CanvasStage}) with a narrative from {@code provider}. */
+    private final JsonMapper json;
+
+    /**
+     * Decorate {@code local} (usually a {@link CanvasStage}) with a narrative from {@code provider}, reading replies
+     * with Jackson's defaults ({@link AiText#defaultMapper()}).
+     *
+     * @deprecated pass the application's mapper: {@link #AiCanvasStage(Stage, AiProvider, AiCache, JsonMapper)}
+     */
+    @Deprecated
     public AiCanvasStage(Stage local, AiProvider provider, AiCache cache) {
+        this(local, provider, cache, AiText.defaultMapper());
+    }
+
+    /**
+     * Decorate {@code local} (usually a {@link CanvasStage}) with a narrative from {@code provider}.
+     *
+     * @param json the application's mapper, which reads the model's replies
+     */
+    public AiCanvasStage(Stage local, AiProvider provider, AiCache cache, JsonMapper json) {
         super(local, provider, cache);
+        this.json = json;
     }
 
     @Override
@@ -44,7 +64,7 @@ public final class AiCanvasStage extends LocalFirstAiStage {
             return Flux.just(StageUpdate.done(basic));
         }
         Mono<String> narrative = chatOnce(call(context, StageName.CANVAS), CACHE_KIND, CanvasNarrative.request(doc),
-                CanvasNarrative::parse);
+                content -> CanvasNarrative.parse(AiText.readObject(json, content)));
         return AiFallback.attempt(context, basic, narrative, doc::withNarrative, UNREACHABLE_MESSAGE);
     }
 }

@@ -84,12 +84,12 @@ final class CanvasNarrative {
     }
 
     /**
-     * Return the narrative of a valid reply.
+     * Return the narrative of a valid reply object (see {@link AiText#readObject}).
      *
      * @throws InvalidReply when the reply does not fit
      */
-    static String parse(String content) {
-        JsonNode narrative = AiText.readObject(content).path("narrative");
+    static String parse(JsonNode reply) {
+        JsonNode narrative = reply.path("narrative");
         if (!narrative.isString()) {
             throw new InvalidReply("reply has no narrative string");
         }

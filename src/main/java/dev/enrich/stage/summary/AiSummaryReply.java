@@ -40,12 +40,11 @@ record AiSummaryReply(@Nullable String title, String summary, List<String> highl
     }
 
     /**
-     * Read a reply.
+     * Read a reply's JSON object (see {@link AiText#readObject}).
      *
      * @throws InvalidReply when the reply does not fit the schema
      */
-    static AiSummaryReply parse(String content) {
-        JsonNode root = AiText.readObject(content);
+    static AiSummaryReply parse(JsonNode root) {
         return new AiSummaryReply(
                 text(root, "title", MAX_TITLE, false).orElse(null),
                 text(root, "summary", MAX_SUMMARY, true).orElseThrow(() -> new InvalidReply("reply has no summary")),

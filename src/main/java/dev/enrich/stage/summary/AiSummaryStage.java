@@ -11,9 +11,11 @@ import dev.enrich.pipeline.StageName;
 import dev.enrich.pipeline.StageResult;
 import dev.enrich.pipeline.StageUpdate;
 import dev.enrich.stage.ai.AiFallback;
+import dev.enrich.stage.ai.AiText;
 import dev.enrich.stage.ai.LocalFirstAiStage;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Improve a local summary stage with the AI chat model: run the local stage first (its result is the fallback), then,
@@ -33,9 +35,27 @@ public final class AiSummaryStage extends LocalFirstAiStage {
 
     static final String CACHE_KIND = "summary";
 
-    /** Decorate {@code local} (usually a {@link SummaryStage}) with AI summaries from {@code provider}. */
+    private final JsonMapper json;
+
+    /**
+     * Decorate {@code local} (usually a {@link SummaryStage}) with AI summaries from {@code provider}, reading replies
+     * with Jackson's defaults ({@link AiText#defaultMapper()}).
+     *
+     * @deprecated pass the application's mapper: {@link #AiSummaryStage(Stage, AiProvider, AiCache, JsonMapper)}
+     */
+    @Deprecated
     public AiSummaryStage(Stage local, AiProvider provider, AiCache cache) {
+        this(local, provider, cache, AiText.defaultMapper());
+    }
+
+    /**
+     * Decorate {@code local} (usually a {@link SummaryStage}) with AI summaries from {@code provider}.
+     *
+     * @param json the application's mapper, which reads the model's replies
+     */
+    public AiSummaryStage(Stage local, AiProvider provider, AiCache cache, JsonMapper json) {
         super(local, provider, cache);
+        this.json = json;
     }
 
     @Override
@@ -50,7 +70,7 @@ public final class AiSummaryStage extends LocalFirstAiStage {
             ChatRequest request = SummaryPrompt.request(input);
             SessionSummary local = basic.data(SessionSummary.class).orElseThrow();
             Mono<AiSummaryReply> reply = chatOnce(call(context, StageName.SUMMARY), CACHE_KIND, request,
-                    AiSummaryReply::parse);
+                    content -> AiSummaryReply.parse(AiText.readObject(json, content)));
             return AiFallback.attempt(context, basic, reply, ai -> ai.applyTo(local), UNREACHABLE_MESSAGE);
         });
     }

@@ -1,5 +1,7 @@
 package dev.enrich.stage.summary;
 
+import static reactor.function.TupleUtils.function;
+
 import dev.enrich.model.AudioAnalysis;
 import dev.enrich.model.VideoAnalysis;
 import dev.enrich.pipeline.StageContext;
@@ -32,7 +34,7 @@ record SummaryInput(String title, Transcript transcript, String notes, List<Stri
     /** Load the input of a stage context: the session's texts are read from the store, off the event loop. */
     static Mono<SummaryInput> load(StageContext context) {
         return Mono.zip(context.notes().defaultIfEmpty(""), context.transcript().defaultIfEmpty(""))
-                .map(texts -> of(context, texts.getT1(), texts.getT2()));
+                .map(function((notes, transcript) -> of(context, notes, transcript)));
     }
 
     /**

@@ -15,6 +15,7 @@ import dev.enrich.pipeline.StageUpdate;
 import dev.enrich.session.Session;
 import dev.enrich.session.Thumbnails;
 import dev.enrich.stage.ai.AiFallback;
+import dev.enrich.stage.ai.AiText;
 import dev.enrich.stage.ai.LocalFirstAiStage;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -29,6 +30,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Caption the chapter key frames of the local video result with the vision model. Decorates the local video stage.
@@ -60,25 +62,45 @@ public final class AiCaptionStage extends LocalFirstAiStage {
 
     private final int imagesPerCall;
     private final int maxFrames;
+    private final JsonMapper json;
 
-    /** Create the decorator captioning up to {@link #DEFAULT_MAX_FRAMES} key frames. */
+    /**
+     * Create the decorator captioning up to {@link #DEFAULT_MAX_FRAMES} key frames, reading replies with Jackson's
+     * defaults ({@link AiText#defaultMapper()}).
+     *
+     * @deprecated pass the application's mapper:
+     *     {@link #AiCaptionStage(Stage, AiProvider, AiCache, AiProperties, JsonMapper)}
+     */
+    @Deprecated
     public AiCaptionStage(Stage local, AiProvider provider, AiCache cache, AiProperties properties) {
-        this(local, provider, cache, properties, DEFAULT_MAX_FRAMES);
+        this(local, provider, cache, properties, AiText.defaultMapper());
+    }
+
+    /**
+     * Create the decorator captioning up to {@link #DEFAULT_MAX_FRAMES} key frames.
+     *
+     * @param json the application's mapper, which reads the model's replies
+     */
+    public AiCaptionStage(Stage local, AiProvider provider, AiCache cache, AiProperties properties, JsonMapper json) {
+        this(local, provider, cache, properties, DEFAULT_MAX_FRAMES, json);
     }
 
     /**
      * Create the decorator.
      *
      * @param maxFrames the most key frames captioned per video, > 0
+     * @param json the application's mapper, which reads the model's replies
      * @throws IllegalArgumentException when {@code maxFrames} is not positive
      */
-    public AiCaptionStage(Stage local, AiProvider provider, AiCache cache, AiProperties properties, int maxFrames) {
+    public AiCaptionStage(Stage local, AiProvider provider, AiCache cache, AiProperties properties, int maxFrames,
+            JsonMapper json) {
         super(local, provider, cache);
         if (maxFrames <= 0) {
             throw new IllegalArgumentException("maxFrames must be > 0, but was " + maxFrames);
         }
         this.imagesPerCall = properties.maxImagesPerCall();
         this.maxFrames = maxFrames;
+        this.json = json;
     }
 
     @Override
@@ -103,9 +125,8 @@ public final class AiCaptionStage extends LocalFirstAiStage {
                     Map<Integer, String> captions = new LinkedHashMap<>();
                     return Flux.fromIterable(groups)
                             .concatMap(group -> captionGroup(call, group).doOnNext(captions::putAll))
-                            .index()
-                            .map(i -> StageUpdate.progress(
-                                    LOCAL_SHARE + (1 - LOCAL_SHARE) * (i.getT1() + 1) / groups.size(), ACTIVITY))
+                            .index((i, captioned) -> StageUpdate.progress(
+                                    LOCAL_SHARE + (1 - LOCAL_SHARE) * (i + 1) / groups.size(), ACTIVITY))
                             .concatWith(Mono.fromSupplier(
                                     () -> StageUpdate.done(merged(localResult, video, captions))));
                 });
@@ -118,7 +139,8 @@ public final class AiCaptionStage extends LocalFirstAiStage {
     private Mono<Map<Integer, String>> captionGroup(AiCall call, List<KeyFrame> group) {
         List<byte[]> pngs = group.stream().map(KeyFrame::png).toList();
         ChatRequest request = request(pngs);
-        return chatOnce(call, "captions", request, content -> CaptionReply.parse(content, pngs.size()))
+        return chatOnce(call, "captions", request,
+                content -> CaptionReply.parse(AiText.readObject(json, content), pngs.size()))
                 .map(captions -> {
                     Map<Integer, String> byChapter = new LinkedHashMap<>();
                     for (int i = 0; i < group.size(); i++) {

@@ -5,7 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 
-/** Read a vision model's untrusted {@code {"captions": [...]}} reply into clean, capped caption strings. */
+/**
+ * Read a vision model's untrusted {@code {"captions": [...]}} reply object (see {@link AiText#readObject}) into clean,
+ * capped caption strings.
+ */
 final class CaptionReply {
 
     static final int MAX_CAPTION_CHARS = 200;
@@ -16,10 +19,10 @@ final class CaptionReply {
      * Return one caption per image, in order: on one line, without control characters, at most
      * {@link #MAX_CAPTION_CHARS} long, possibly empty. Extra captions are ignored.
      *
-     * @throws AiText.InvalidReply when the reply is not such an object or has fewer than {@code expected} captions
+     * @throws AiText.InvalidReply when the reply has no captions array or fewer than {@code expected} captions
      */
-    static List<String> parse(String content, int expected) {
-        JsonNode captions = AiText.readObject(content).path("captions");
+    static List<String> parse(JsonNode reply, int expected) {
+        JsonNode captions = reply.path("captions");
         if (!captions.isArray()) {
             throw new AiText.InvalidReply("no captions array");
         }

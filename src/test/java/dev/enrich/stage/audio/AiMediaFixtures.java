@@ -6,6 +6,7 @@ import dev.enrich.pipeline.Stage;
 import dev.enrich.pipeline.StageContext;
 import dev.enrich.pipeline.StageResult;
 import dev.enrich.pipeline.StageUpdate;
+import dev.enrich.testing.Json;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -18,7 +19,7 @@ public final class AiMediaFixtures {
 
     /** Return a real OpenAI-compatible provider for {@code properties} (e.g. pointing at a FakeOpenAiServer). */
     public static OpenAiCompatibleProvider provider(AiProperties properties) {
-        return new OpenAiCompatibleProvider(properties, WebClient.builder());
+        return new OpenAiCompatibleProvider(properties, WebClient.builder(), Json.mapper());
     }
 
     /** Run a stage on a bounded scheduler and return every update. */

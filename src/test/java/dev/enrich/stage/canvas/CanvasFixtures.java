@@ -21,7 +21,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** Build upstream results and stage contexts for canvas tests. */
-final class CanvasFixtures {
+public final class CanvasFixtures {
 
     static final String SESSION_ID = "s-1";
     static final Instant CREATED = Instant.parse("2025-03-04T09:30:00Z");
@@ -40,19 +40,19 @@ final class CanvasFixtures {
         return new StageContext("job-1", session(title), results, new NoMedia());
     }
 
-    static StageResult audio() {
+    public static StageResult audio() {
         return StageResult.succeeded(StageName.AUDIO, new AudioAnalysis(120.5, 16000, 1, 16, -23.46, -1.2, 0.0,
                 0.7234, 14.25, List.of(new TimeSpan(1.0, 30.5), new TimeSpan(44.75, 110.0)), false, loudness(121), null,
                 List.of(), false, null));
     }
 
-    static StageResult video() {
+    public static StageResult video() {
         return StageResult.succeeded(StageName.VIDEO, Outputs.video(118.0,
                 List.of(chapter(0, 0.0, 40.0), chapter(1, 40.0, 80.0), chapter(2, 80.0, 118.0)),
                 List.of(40.0, 80.0), List.of(0.0, 0.1, 0.9, 0.2)));
     }
 
-    static StageResult summary() {
+    public static StageResult summary() {
         return StageResult.succeeded(StageName.SUMMARY, Outputs.summary("Release planning",
                 "We planned the release. Docs are next.", List.of("We planned the release.", "Docs are next."),
                 List.of("release", "docs"), List.of("Write the docs", "Tag v1.0")));

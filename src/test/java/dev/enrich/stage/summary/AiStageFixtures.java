@@ -22,6 +22,7 @@ import dev.enrich.pipeline.StageUpdate;
 import dev.enrich.session.MediaStore;
 import dev.enrich.session.Session;
 import dev.enrich.session.SessionText;
+import dev.enrich.testing.Json;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -57,7 +58,7 @@ public final class AiStageFixtures {
     public static OpenAiCompatibleProvider provider(FakeOpenAiServer server, Duration timeout) {
         AiProperties.Models models = new AiProperties.Models("whisper-1", SUMMARY_MODEL, "vision-model", CANVAS_MODEL);
         return new OpenAiCompatibleProvider(new AiProperties(server.baseUrl(), "test-key", models,
-                Duration.ofSeconds(5), timeout, DataSize.ofMegabytes(24), 4), WebClient.builder());
+                Duration.ofSeconds(5), timeout, DataSize.ofMegabytes(24), 4), WebClient.builder(), Json.mapper());
     }
 
     /** Return {@code delegate} metered with a zero budget for every tenant: every call is refused. */

@@ -10,9 +10,9 @@ import java.util.Random;
 import org.jspecify.annotations.Nullable;
 
 /** Texts and inputs shared by the summary tests. */
-final class SummaryFixtures {
+public final class SummaryFixtures {
 
-    static final String MEETING_NOTES = """
+    public static final String MEETING_NOTES = """
             # Checkout redesign sync
 
             Attendees: Alice, Bob, Carol.

@@ -5,9 +5,22 @@ import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import dev.enrich.backend.memory.LocalDirectoryMediaStore;
+import dev.enrich.pipeline.StageContext;
+import dev.enrich.session.MediaKind;
+import dev.enrich.session.MediaRef;
+import dev.enrich.session.MediaStore;
+import dev.enrich.session.Session;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
 import org.jcodec.codecs.h264.H264Encoder;
 import org.jcodec.common.Codec;
 import org.jcodec.common.MuxerTrack;
@@ -23,11 +36,34 @@ import org.jcodec.containers.mp4.muxer.MP4Muxer;
 import org.jcodec.scale.AWTUtil;
 import org.jcodec.scale.ColorUtil;
 import org.jcodec.scale.Transform;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import reactor.core.publisher.Flux;
 
 /** Draw test videos in code: screen-like scenes, hard cuts, a blinking cursor, a scrolling line. */
 public final class VideoFixtures {
 
     private VideoFixtures() {}
+
+    /**
+     * Return a context for job {@code job-1} over a session of nine one-second PNG screenshots {@code width} pixels
+     * wide, three per scene (three chapters), kept in a media store under {@code dir}.
+     */
+    public static StageContext threeScenes(Path dir, int width) throws IOException {
+        MediaStore store = new LocalDirectoryMediaStore(dir.resolve("store-" + width));
+        String sessionId = "session-" + width;
+        List<MediaRef> media = new ArrayList<>();
+        for (int second = 0; second < 9; second++) {
+            BufferedImage shot = image(width, width * 9 / 16, second * 10, scenes(30));
+            ByteArrayOutputStream png = new ByteArrayOutputStream();
+            ImageIO.write(shot, "png", png);
+            MediaStore.Stored stored = store.store("acme", sessionId,
+                    Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(png.toByteArray())), Long.MAX_VALUE)
+                    .block(Duration.ofSeconds(10));
+            media.add(new MediaRef(MediaKind.FRAMES, stored.key(), stored.size(), "image/png", second + ".png"));
+        }
+        Session session = new Session(sessionId, "acme", "Review", null, null, media, Instant.EPOCH);
+        return new StageContext("job-1", session, Map.of(), store);
+    }
 
     /** Draw frame {@code index} of a video onto a cleared canvas. */
     @FunctionalInterface
