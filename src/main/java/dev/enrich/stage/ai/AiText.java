@@ -52,14 +52,6 @@ public final class AiText {
     }
 
     /**
-     * Return a new mapper with Jackson's defaults, for AI stages built without the application's mapper: it reads
-     * replies exactly as the stages did before they took one.
-     */
-    public static JsonMapper defaultMapper() {
-        return JsonMapper.builder().build();
-    }
-
-    /**
      * Return a reply's JSON object, read with {@code json}.
      *
      * @throws InvalidReply when the reply is not JSON or not an object

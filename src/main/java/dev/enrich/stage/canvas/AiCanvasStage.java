@@ -36,17 +36,6 @@ public final class AiCanvasStage extends LocalFirstAiStage {
     private final JsonMapper json;
 
     /**
-     * Decorate {@code local} (usually a {@link CanvasStage}) with a narrative from {@code provider}, reading replies
-     * with Jackson's defaults ({@link AiText#defaultMapper()}).
-     *
-     * @deprecated pass the application's mapper: {@link #AiCanvasStage(Stage, AiProvider, AiCache, JsonMapper)}
-     */
-    @Deprecated
-    public AiCanvasStage(Stage local, AiProvider provider, AiCache cache) {
-        this(local, provider, cache, AiText.defaultMapper());
-    }
-
-    /**
      * Decorate {@code local} (usually a {@link CanvasStage}) with a narrative from {@code provider}.
      *
      * @param json the application's mapper, which reads the model's replies

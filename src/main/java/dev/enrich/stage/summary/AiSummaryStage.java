@@ -38,17 +38,6 @@ public final class AiSummaryStage extends LocalFirstAiStage {
     private final JsonMapper json;
 
     /**
-     * Decorate {@code local} (usually a {@link SummaryStage}) with AI summaries from {@code provider}, reading replies
-     * with Jackson's defaults ({@link AiText#defaultMapper()}).
-     *
-     * @deprecated pass the application's mapper: {@link #AiSummaryStage(Stage, AiProvider, AiCache, JsonMapper)}
-     */
-    @Deprecated
-    public AiSummaryStage(Stage local, AiProvider provider, AiCache cache) {
-        this(local, provider, cache, AiText.defaultMapper());
-    }
-
-    /**
      * Decorate {@code local} (usually a {@link SummaryStage}) with AI summaries from {@code provider}.
      *
      * @param json the application's mapper, which reads the model's replies

@@ -65,18 +65,6 @@ public final class AiCaptionStage extends LocalFirstAiStage {
     private final JsonMapper json;
 
     /**
-     * Create the decorator captioning up to {@link #DEFAULT_MAX_FRAMES} key frames, reading replies with Jackson's
-     * defaults ({@link AiText#defaultMapper()}).
-     *
-     * @deprecated pass the application's mapper:
-     *     {@link #AiCaptionStage(Stage, AiProvider, AiCache, AiProperties, JsonMapper)}
-     */
-    @Deprecated
-    public AiCaptionStage(Stage local, AiProvider provider, AiCache cache, AiProperties properties) {
-        this(local, provider, cache, properties, AiText.defaultMapper());
-    }
-
-    /**
      * Create the decorator captioning up to {@link #DEFAULT_MAX_FRAMES} key frames.
      *
      * @param json the application's mapper, which reads the model's replies
