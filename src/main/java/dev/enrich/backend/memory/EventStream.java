@@ -32,6 +32,9 @@ final class EventStream {
      * with n subscribers are at least n times this apart, so one stream asks for at most 40,000 writes a second.
      */
     static final long ROUND_NANOS_PER_SUBSCRIBER = 25_000;
+    /** More new events than this in one round is a burst: the next round comes later (see {@link #dispatch}). */
+    static final int BURST_EVENTS = 32;
+    static final int MAX_STRETCH = 3;
     private static final AtomicIntegerFieldUpdater<EventStream> DISPATCH_PENDING =
             AtomicIntegerFieldUpdater.newUpdater(EventStream.class, "dispatchPending");
 
@@ -39,6 +42,8 @@ final class EventStream {
     private final int capacity;
     private final Scheduler fanout;
     private final long intervalNanos;
+    /** How many intervals the next round waits: 1, or more during a burst. Races between rounds are harmless. */
+    private volatile int stretch = 1;
 
     /** Slot {@code seq & (length - 1)} holds event {@code seq}; grows by doubling up to {@link #capacity}. */
     private volatile JobEvent[] ring;
@@ -231,13 +236,21 @@ final class EventStream {
 
     private void dispatch() {
         Tail[] tails = subscribers;
-        nextRound = System.nanoTime() + Math.max(intervalNanos, tails.length * ROUND_NANOS_PER_SUBSCRIBER);
+        long round = Math.max(intervalNanos, tails.length * ROUND_NANOS_PER_SUBSCRIBER);
+        nextRound = System.nanoTime() + round * stretch;
         // Reopen scheduling before reading what to release: an append after this point either is released now or
         // schedules the next round itself; never neither.
         dispatchPending = 0;
+        long before;
+        long now;
         synchronized (this) {
-            released = lastSeq; // under the lock: two rounds running at once never move it back
+            before = released;
+            now = lastSeq;
+            released = now; // under the lock: two rounds running at once never move it back
         }
+        // A burst (many events a round) stretches the rounds, up to MAX_STRETCH times: fewer, larger writes to every
+        // subscriber while it lasts; the first quiet round brings the interval back, and with it the latency.
+        stretch = now - before > BURST_EVENTS ? Math.min(MAX_STRETCH, stretch * 2) : 1;
         for (Tail tail : tails) {
             tail.drain();
         }
