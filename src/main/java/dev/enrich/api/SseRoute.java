@@ -1,20 +1,28 @@
 package dev.enrich.api;
 
+import dev.enrich.security.DeferredAccessLine;
 import io.netty.buffer.Unpooled;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
-import dev.enrich.security.DeferredAccessLine;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.reactor.netty.NettyRouteProvider;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.NettyDataBufferFactory;
 import org.springframework.http.server.reactive.HttpHandler;
 import org.springframework.stereotype.Component;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.http.server.HttpServerRoutes;
@@ -31,11 +39,19 @@ import reactor.netty.http.server.HttpServerRoutes;
  * Anything else the handler answered (a problem, 204) is sent as it is.
  */
 @Component
-class SseRoute implements NettyRouteProvider {
+class SseRoute implements NettyRouteProvider, SmartLifecycle {
+
+    /** The longest a stop waits for the streams still sending: the engine ends them, plus its 1 s grace. */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(3);
 
     private static final Pattern STREAMS = Pattern.compile("/api/v1/(events|(jobs|batches)/[^/]+/events)");
 
     private final ObjectProvider<HttpHandler> handler;
+    /** Streams (and other answers) this route is sending now. */
+    private final AtomicInteger sending = new AtomicInteger();
+    private volatile @Nullable Runnable whenIdle;
+    private volatile Disposable stopTimer = Disposables.disposed();
+    private volatile boolean running;
 
     SseRoute(ObjectProvider<HttpHandler> handler) {
         this.handler = handler; // resolved per request: the server starts before the web handler exists
@@ -62,6 +78,7 @@ class SseRoute implements NettyRouteProvider {
         }
         StreamHandoff handoff = new StreamHandoff();
         DeferredAccessLine line = new DeferredAccessLine();
+        sending.incrementAndGet();
         NettyDataBufferFactory buffers = new NettyDataBufferFactory(response.alloc());
         // Through a future, and the request let go of once sent: when the handler has answered, nothing here refers
         // to its chain, exchange or request any more, so a stream that stays open for hours holds none of them.
@@ -72,7 +89,60 @@ class SseRoute implements NettyRouteProvider {
                         StreamHandoff::drop,
                         (h, error) -> h.drop(),
                         StreamHandoff::drop)
-                .doFinally(line::write);
+                .doFinally(signal -> {
+                    line.write(signal);
+                    if (sending.decrementAndGet() == 0) {
+                        Runnable idle = whenIdle;
+                        if (idle != null) {
+                            idle.run();
+                        }
+                    }
+                });
+    }
+
+    @Override
+    public void start() {
+        whenIdle = null;
+        running = true;
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+    }
+
+    /**
+     * Stop once every stream still sending has sent its last bytes (the engine ended them just before, in an earlier
+     * phase), or after {@link #STOP_WAIT}: the web server's graceful shutdown, which comes next, closes connections it
+     * finds idle, and a stream's last chunk must be out by then.
+     */
+    @Override
+    public void stop(Runnable callback) {
+        running = false;
+        AtomicBoolean done = new AtomicBoolean();
+        Runnable once = () -> {
+            if (done.compareAndSet(false, true)) {
+                stopTimer.dispose();
+                callback.run();
+            }
+        };
+        whenIdle = once;
+        stopTimer = Schedulers.parallel().schedule(once, STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        if (sending.get() == 0) {
+            once.run();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    // Stops after the engine (Integer.MAX_VALUE), which ends the streams, and before the web server's graceful
+    // shutdown (SmartLifecycle.DEFAULT_PHASE - 1024).
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 512;
     }
 
     private Mono<Reply> answer(@Nullable HandshakeRequest request, HttpServerResponse response,

@@ -5,6 +5,8 @@ import dev.enrich.engine.EnrichmentService;
 import dev.enrich.security.StreamTickets;
 import dev.enrich.tenant.Caller;
 import dev.enrich.tenant.TenantResolver;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -29,7 +31,14 @@ import reactor.core.publisher.Mono;
 class StreamTicketController {
 
     /** Which stream a ticket opens. */
-    record TicketRequest(@Nullable String jobId, @Nullable String batchId) {}
+    record TicketRequest(@Nullable String jobId, @Nullable String batchId) {
+
+        /** One stream per ticket. */
+        @AssertTrue(message = "Name a job or a batch, not both.")
+        boolean isOneStream() {
+            return jobId == null || batchId == null;
+        }
+    }
 
     /** An issued ticket and the stream URL to open with it. */
     record TicketView(String ticket, Instant expiresAt, String url) {
@@ -51,12 +60,9 @@ class StreamTicketController {
     }
 
     @PostMapping("/api/v1/stream-tickets")
-    Mono<ResponseEntity<TicketView>> issue(@RequestBody(required = false) @Nullable TicketRequest request,
+    Mono<ResponseEntity<TicketView>> issue(@Valid @RequestBody(required = false) @Nullable TicketRequest request,
             ServerWebExchange exchange) {
         TicketRequest wanted = request == null ? new TicketRequest(null, null) : request;
-        if (wanted.jobId() != null && wanted.batchId() != null) {
-            throw StageSelection.invalid("Name a job or a batch, not both.");
-        }
         return tenants.caller(exchange).flatMap(caller -> path(caller, wanted)
                 .map(path -> {
                     StreamTickets.Ticket ticket = tickets.issue(caller, path).orElseThrow(() -> new EnrichException(

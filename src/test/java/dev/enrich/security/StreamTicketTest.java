@@ -146,6 +146,14 @@ class StreamTicketTest {
     }
 
     @Test
+    void aTicketForAJobAndABatchAtOnceIsABadRequest() {
+        String ticket = (String) ticket(ALICE, "{}", 201).get("ticket");
+        assertThat(status("/api/v1/events?ticket=" + ticket)).isEqualTo(200);
+        Map<String, Object> problem = ticket(ALICE, "{\"jobId\":\"a\",\"batchId\":\"b\"}", 400);
+        assertThat(problem).containsEntry("detail", "Name a job or a batch, not both.").containsEntry("status", 400);
+    }
+
+    @Test
     void ticketsOpenStreamsOnlyNeverOtherEndpoints() {
         String job = job(ALICE);
         String ticket = (String) ticket(ALICE, "{\"jobId\":\"" + job + "\"}", 201).get("ticket");
