@@ -159,7 +159,11 @@ final class Dispatcher {
                 // Before the inner completes: flatMap requests the next job only after the slot is free.
                 .doOnNext(state -> finish(r, state))
                 .doOnCancel(() -> finish(r, JobState.INTERRUPTED))
-                .then();
+                // After the slot is freed: a durable queue acknowledges a terminal job only now.
+                .flatMap(state -> queue.done(job, state).onErrorResume(e -> {
+                    log.warn("queue could not record the end of job={}: {}", job.jobId(), e.toString());
+                    return Mono.empty();
+                }));
     }
 
     private void finish(Running r, JobState state) {

@@ -1,10 +1,12 @@
 package dev.enrich.queue;
 
+import dev.enrich.job.JobState;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Predicate;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * Hold jobs waiting for a worker slot, bounded, and hand them out in a fair order (port).
@@ -41,6 +43,16 @@ public interface JobQueue {
      * offered the job; a subscriber that needs another thread moves the work itself.
      */
     Flux<QueuedJob> take(Predicate<String> mayStart);
+
+    /**
+     * Tell the queue that the run of a job it handed out ended with {@code state}. A terminal state acknowledges the
+     * job: it is never handed out again. Any other state (the run was interrupted) releases it: a durable queue hands
+     * it out again later, to this or another replica. Default: nothing to do (a memory queue forgets a job once it is
+     * handed out). Never fails for an unknown job.
+     */
+    default Mono<Void> done(QueuedJob job, JobState state) {
+        return Mono.empty();
+    }
 
     /** Remove and return the next job by the fair order; empty when the queue is empty. */
     default Optional<QueuedJob> poll() {

@@ -1,0 +1,182 @@
+package dev.enrich.backend.redis;
+
+import java.util.List;
+import org.springframework.data.redis.core.script.RedisScript;
+
+/**
+ * The queue's Lua scripts: every step that touches the index and a stream together runs atomically in Redis, so
+ * capacity, sizes and "queued exactly once" hold across replicas.
+ *
+ * <p>Keys: {@code <prefix>:interactive} and {@code <prefix>:batch} (the streams, entries {@code job tenant priority
+ * at}), {@code <prefix>:jobs} (hash jobId → "PRIORITY streamId tenant" of every queued, not yet started job: its
+ * length is the queue size) and {@code <prefix>:tenants} (hash tenant → queued count).
+ */
+final class QueueScripts {
+
+    private static final String UNCOUNT = """
+            local function uncount(tenants, tenant)
+              if redis.call('HINCRBY', tenants, tenant, -1) <= 0 then redis.call('HDEL', tenants, tenant) end
+            end
+            """;
+
+    /** Create the consumer group on both streams (MKSTREAM), ignoring BUSYGROUP. KEYS streams; ARGV group. */
+    static final RedisScript<Long> GROUPS = RedisScript.of("""
+            for _, stream in ipairs(KEYS) do
+              redis.pcall('XGROUP', 'CREATE', stream, ARGV[1], '0', 'MKSTREAM')
+            end
+            return 1
+            """, Long.class);
+
+    /**
+     * Add jobs all or nothing. KEYS index, tenants, interactive, batch; ARGV capacity, then per job: id, tenant,
+     * priority, enqueuedAt millis. Returns 1, or 0 (nothing changed) when full or a job is already queued.
+     */
+    static final RedisScript<Long> OFFER = RedisScript.of("""
+            local n = (#ARGV - 1) / 4
+            if redis.call('HLEN', KEYS[1]) + n > tonumber(ARGV[1]) then return 0 end
+            for i = 0, n - 1 do
+              if redis.call('HEXISTS', KEYS[1], ARGV[2 + i * 4]) == 1 then return 0 end
+            end
+            for i = 0, n - 1 do
+              local job, tenant, priority = ARGV[2 + i * 4], ARGV[3 + i * 4], ARGV[4 + i * 4]
+              local stream = priority == 'BATCH' and KEYS[4] or KEYS[3]
+              local id = redis.call('XADD', stream, '*', 'job', job, 'tenant', tenant, 'priority', priority,
+                'at', ARGV[5 + i * 4])
+              redis.call('HSET', KEYS[1], job, priority .. ' ' .. id .. ' ' .. tenant)
+              redis.call('HINCRBY', KEYS[2], tenant, 1)
+            end
+            return 1
+            """, Long.class);
+
+    /** Mark a job started (no longer queued). KEYS index, tenants; ARGV jobId. Returns 1, or 0 when not queued. */
+    static final RedisScript<Long> START = RedisScript.of(UNCOUNT + """
+            local v = redis.call('HGET', KEYS[1], ARGV[1])
+            if not v then return 0 end
+            redis.call('HDEL', KEYS[1], ARGV[1])
+            uncount(KEYS[2], string.match(v, '^%S+ %S+ (.*)$'))
+            return 1
+            """, Long.class);
+
+    /**
+     * Put a started job back in the queue (its taker was cancelled before emitting it). KEYS index, tenants;
+     * ARGV jobId, "PRIORITY streamId tenant", tenant.
+     */
+    static final RedisScript<Long> UNSTART = RedisScript.of("""
+            if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then redis.call('HINCRBY', KEYS[2], ARGV[3], 1) end
+            return 1
+            """, Long.class);
+
+    /**
+     * Remove a queued job: unindex it, acknowledge and delete its entry. KEYS index, tenants, interactive, batch;
+     * ARGV jobId, group. Returns 1, or 0 when not queued.
+     */
+    static final RedisScript<Long> REMOVE = RedisScript.of(UNCOUNT + """
+            local v = redis.call('HGET', KEYS[1], ARGV[1])
+            if not v then return 0 end
+            local priority, id, tenant = string.match(v, '^(%S+) (%S+) (.*)$')
+            redis.call('HDEL', KEYS[1], ARGV[1])
+            uncount(KEYS[2], tenant)
+            local stream = priority == 'BATCH' and KEYS[4] or KEYS[3]
+            redis.call('XACK', stream, ARGV[2], id)
+            redis.call('XDEL', stream, id)
+            return 1
+            """, Long.class);
+
+    /**
+     * Acknowledge an entry, then trim its stream by id below the oldest entry still pending or not yet delivered
+     * (never by length, which could drop pending work). KEYS stream; ARGV group, id.
+     */
+    static final RedisScript<Long> ACK = RedisScript.of("""
+            local acked = redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+            local pending = redis.call('XPENDING', KEYS[1], ARGV[1])
+            local minid = nil
+            if pending[1] > 0 then
+              minid = pending[2]
+            else
+              for _, g in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
+                local name, last
+                for i = 1, #g, 2 do
+                  if g[i] == 'name' then name = g[i + 1] elseif g[i] == 'last-delivered-id' then last = g[i + 1] end
+                end
+                if name == ARGV[1] then minid = last end
+              end
+            end
+            if minid then redis.call('XTRIM', KEYS[1], 'MINID', minid) end
+            return acked
+            """, Long.class);
+
+    /**
+     * Keep this consumer's claims fresh: reset the idle time of each entry it still owns (XCLAIM JUSTID, which does
+     * not count a delivery). KEYS stream; ARGV group, consumer, ids... Returns the ids it no longer owns.
+     */
+    @SuppressWarnings("rawtypes")
+    static final RedisScript<List> REFRESH = RedisScript.of("""
+            local lost = {}
+            for i = 3, #ARGV do
+              local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1)
+              if p[1] and p[1][2] == ARGV[2] then
+                redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'JUSTID')
+              else
+                table.insert(lost, ARGV[i])
+              end
+            end
+            return lost
+            """, List.class);
+
+    /**
+     * Take over entries idle past the idle time (XAUTOCLAIM, which counts a delivery). An entry delivered more than
+     * the cap is acknowledged and unindexed instead: a dead letter. KEYS stream, index, tenants; ARGV group,
+     * consumer, min idle millis, count, max deliveries. Returns flat groups of: id, dead (0/1), job, tenant,
+     * priority, at.
+     */
+    @SuppressWarnings("rawtypes")
+    static final RedisScript<List> AUTOCLAIM = RedisScript.of(UNCOUNT + """
+            local r = redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[3], '0-0', 'COUNT', ARGV[4])
+            local out = {}
+            for _, e in ipairs(r[2]) do
+              if e and e[2] then
+                local id, f = e[1], {}
+                for i = 1, #e[2], 2 do f[e[2][i]] = e[2][i + 1] end
+                local p = redis.call('XPENDING', KEYS[1], ARGV[1], id, id, 1)
+                local dead = 0
+                if p[1] and p[1][4] > tonumber(ARGV[5]) then
+                  dead = 1
+                  redis.call('XACK', KEYS[1], ARGV[1], id)
+                  if redis.call('HDEL', KEYS[2], f['job']) == 1 then uncount(KEYS[3], f['tenant']) end
+                end
+                for _, v in ipairs({id, tostring(dead), f['job'], f['tenant'], f['priority'], f['at']}) do
+                  table.insert(out, v)
+                end
+              end
+            end
+            return out
+            """, List.class);
+
+    /**
+     * Estimate a queued job's position: queued interactive entries ahead of it (all of them for a batch job) plus
+     * queued entries of its own stream ahead of it, plus one. KEYS index, interactive, batch; ARGV jobId.
+     * Returns 0 when not queued.
+     */
+    static final RedisScript<Long> POSITION = RedisScript.of("""
+            local v = redis.call('HGET', KEYS[1], ARGV[1])
+            if not v then return 0 end
+            local priority, id = string.match(v, '^(%S+) (%S+) ')
+            local function ahead(stream, upto)
+              local n = 0
+              for _, e in ipairs(redis.call('XRANGE', stream, '-', upto)) do
+                local f = e[2]
+                for i = 1, #f, 2 do
+                  if f[i] == 'job' and f[i + 1] ~= ARGV[1] then
+                    local w = redis.call('HGET', KEYS[1], f[i + 1])
+                    if w and string.find(w, ' ' .. e[1] .. ' ', 1, true) then n = n + 1 end
+                  end
+                end
+              end
+              return n
+            end
+            if priority == 'BATCH' then return 1 + ahead(KEYS[2], '+') + ahead(KEYS[3], id) end
+            return 1 + ahead(KEYS[2], id)
+            """, Long.class);
+
+    private QueueScripts() {}
+}

@@ -1,0 +1,557 @@
+package dev.enrich.backend.redis;
+
+import dev.enrich.job.JobState;
+import dev.enrich.job.Priority;
+import dev.enrich.queue.JobQueue;
+import dev.enrich.queue.QueuedJob;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.redis.connection.ReactiveRedisConnection;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.data.redis.connection.stream.ByteBufferRecord;
+import org.springframework.data.redis.connection.stream.Consumer;
+import org.springframework.data.redis.connection.stream.ReadOffset;
+import org.springframework.data.redis.connection.stream.StreamOffset;
+import org.springframework.data.redis.connection.stream.StreamReadOptions;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Hold queued jobs in Redis streams read by one consumer group, so that many replicas share one queue.
+ *
+ * <p>Layout (see {@link QueueScripts}): one stream per priority, {@code <prefix>:interactive} and
+ * {@code <prefix>:batch}; the group {@code workers}; this replica is one consumer. A hash indexes every queued, not
+ * yet started job (its length is the queue size; capacity, duplicates and all-or-nothing are checked by one Lua
+ * script with the {@code XADD}s), and a hash counts each tenant's queued jobs.
+ *
+ * <p>{@link #take} reads with {@code XREADGROUP ... COUNT n} only while it has demand: {@code n} is the demand plus
+ * {@code readAhead}, less what is already held. Read entries go to a small per-tenant round-robin buffer
+ * ({@link FairBuffer}) and leave it in the fair order, one start per request; entries whose tenant {@code mayStart}
+ * refuses stay buffered, in order. When nothing can be emitted the read blocks ({@code BLOCK blockTimeout}) on the
+ * dedicated connection Spring Data uses for blocking stream reads, held by this queue: no thread waits, only that
+ * connection. Emission happens on a {@link Scheduler} worker per subscriber (parallel by default), never on a
+ * Lettuce event loop.
+ *
+ * <p>A started entry stays pending in the group until {@link #done} with a terminal state acknowledges it
+ * ({@code XACK}, then {@code XTRIM MINID} below the oldest entry still pending or undelivered). This replica
+ * refreshes the claim of every entry it holds ({@code XCLAIM ... JUSTID} if it still owns it) every
+ * {@code refreshInterval}, and takes over entries idle past {@code idleTime} ({@code XAUTOCLAIM}) every
+ * {@code claimInterval}: they are emitted by {@link #take} again. An entry delivered more than
+ * {@code maxDeliveries} times is acknowledged and published on {@link #deadLetters()} instead.
+ *
+ * <p>The port's synchronous methods ({@link #offerAll}, {@link #remove}, {@link #size}, {@link #poll}...) wait for
+ * Redis on the calling thread: callers must not be on an event loop.
+ */
+public final class RedisJobQueue implements JobQueue, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisJobQueue.class);
+
+    private final ReactiveStringRedisTemplate redis;
+    /** Held for the queue's life: Spring Data runs its blocking reads on one dedicated connection of it. */
+    private final ReactiveRedisConnection reader;
+    private final RedisQueueProperties settings;
+    private final int capacity;
+    private final String index;
+    private final String tenants;
+    private final Map<Priority, String> streams = new HashMap<>();
+    private final Scheduler scheduler;
+    private final Consumer consumer;
+    private final FairBuffer buffer; // guarded by this
+    /** Entries started (handed out) and not yet done, by job id. */
+    private final Map<String, StreamEntry> running = new HashMap<>(); // guarded by this
+    private @Nullable Mono<Void> reading; // guarded by this: the read in flight
+    private final List<Taker> takers = new CopyOnWriteArrayList<>();
+    private final Sinks.Many<QueuedJob> deadLetters = Sinks.many().multicast().onBackpressureBuffer();
+    private @Nullable Disposable timers; // guarded by this
+
+    /**
+     * Create a queue on {@code factory}; call {@link #start()} to create the group and run the claim timers.
+     *
+     * @param capacity the most jobs queued across all replicas; must be > 0
+     * @param interactiveBurst interactive jobs in a row that may pass waiting batch jobs; must be > 0
+     * @param settings the Redis settings; the consumer name must not be blank
+     * @throws IllegalArgumentException when a value is out of range
+     */
+    public RedisJobQueue(ReactiveRedisConnectionFactory factory, int capacity, int interactiveBurst,
+            RedisQueueProperties settings) {
+        this(factory, capacity, interactiveBurst, settings, Schedulers.parallel());
+    }
+
+    RedisJobQueue(ReactiveRedisConnectionFactory factory, int capacity, int interactiveBurst,
+            RedisQueueProperties settings, Scheduler scheduler) {
+        if (capacity <= 0) {
+            throw new IllegalArgumentException("capacity must be > 0, but was " + capacity);
+        }
+        if (interactiveBurst <= 0) {
+            throw new IllegalArgumentException("interactiveBurst must be > 0, but was " + interactiveBurst);
+        }
+        if (settings.consumer().isBlank()) {
+            throw new IllegalArgumentException("consumer must not be blank");
+        }
+        this.redis = new ReactiveStringRedisTemplate(factory);
+        this.reader = factory.getReactiveConnection();
+        this.settings = settings;
+        this.capacity = capacity;
+        this.index = settings.keyPrefix() + ":jobs";
+        this.tenants = settings.keyPrefix() + ":tenants";
+        for (Priority p : Priority.values()) {
+            streams.put(p, settings.keyPrefix() + ":" + p.name().toLowerCase(Locale.ROOT));
+        }
+        this.scheduler = scheduler;
+        this.consumer = Consumer.from(settings.group(), settings.consumer());
+        this.buffer = new FairBuffer(interactiveBurst);
+    }
+
+    /** Create the consumer group if missing (waits for Redis) and start the claim refresh and takeover timers. */
+    public synchronized void start() {
+        createGroups().block();
+        if (timers == null) {
+            // The edge of the housekeeping flow: kept and disposed by close.
+            timers = Flux.merge(
+                            Flux.interval(settings.refreshInterval(), scheduler)
+                                    .concatMap(t -> logged(refreshClaims(), "claim refresh")),
+                            Flux.interval(settings.claimInterval(), scheduler)
+                                    .concatMap(t -> logged(takeOver(), "takeover")))
+                    .subscribe();
+        }
+    }
+
+    /** Stop the timers and release the connection; held entries are taken over by other replicas after idleTime. */
+    @Override
+    public synchronized void close() {
+        if (timers != null) {
+            timers.dispose();
+            timers = null;
+        }
+        reader.close();
+    }
+
+    /**
+     * Return the entries delivered more than {@code maxDeliveries} times: each is acknowledged (never handed out
+     * again) and published here once, on the replica that took it over; the engine marks its job FAILED. Buffered
+     * for a late subscriber; one subscriber at a time is expected.
+     */
+    public Flux<QueuedJob> deadLetters() {
+        return deadLetters.asFlux();
+    }
+
+    @Override
+    public boolean offerAll(List<QueuedJob> jobs) {
+        if (jobs.isEmpty()) {
+            return true;
+        }
+        if (jobs.stream().map(QueuedJob::jobId).distinct().count() != jobs.size()) {
+            return false;
+        }
+        List<String> args = new ArrayList<>();
+        args.add(Integer.toString(capacity));
+        for (QueuedJob job : jobs) {
+            args.addAll(List.of(job.jobId(), job.tenant(), job.priority().name(),
+                    Long.toString(job.enqueuedAt().toEpochMilli())));
+        }
+        boolean added = call(QueueScripts.OFFER, List.of(index, tenants, stream(Priority.INTERACTIVE),
+                stream(Priority.BATCH)), args) == 1;
+        if (added) {
+            wakeTakers();
+        }
+        return added;
+    }
+
+    @Override
+    public Flux<QueuedJob> take(Predicate<String> mayStart) {
+        Objects.requireNonNull(mayStart, "mayStart");
+        return Flux.from(subscriber -> {
+            Taker taker = new Taker(subscriber, mayStart, scheduler.createWorker());
+            takers.add(taker);
+            subscriber.onSubscribe(taker);
+        });
+    }
+
+    /** Read what is new (waiting first for a read in flight, up to blockTimeout), then take by the fair order. */
+    @Override
+    public Optional<QueuedJob> poll(Predicate<String> mayStart) {
+        Mono<Void> inFlight;
+        synchronized (this) {
+            inFlight = reading;
+        }
+        if (inFlight != null) {
+            inFlight.onErrorResume(e -> Mono.empty()).block();
+        }
+        read(settings.readAhead() + 1, false).block();
+        StreamEntry entry = next(mayStart);
+        if (entry == null) {
+            return Optional.empty();
+        }
+        start(entry).block();
+        return Optional.of(entry.job());
+    }
+
+    /**
+     * Acknowledge a started job's entry when {@code state} is terminal (and trim its stream); otherwise stop
+     * refreshing its claim, so that a replica takes it over after idleTime. Unknown jobs are ignored.
+     */
+    @Override
+    public Mono<Void> done(QueuedJob job, JobState state) {
+        return Mono.defer(() -> {
+            StreamEntry entry;
+            synchronized (this) {
+                entry = running.remove(job.jobId());
+            }
+            if (entry == null || !state.isTerminal()) {
+                return Mono.empty();
+            }
+            return execute(QueueScripts.ACK, List.of(stream(job.priority())), List.of(settings.group(), entry.id()))
+                    .then();
+        }).doOnTerminate(this::wakeTakers);
+    }
+
+    @Override
+    public int size(String tenant) {
+        String count = redis.<String, String>opsForHash().get(tenants, tenant).block();
+        return count == null ? 0 : Integer.parseInt(count);
+    }
+
+    @Override
+    public boolean remove(String jobId) {
+        boolean removed = call(QueueScripts.REMOVE, List.of(index, tenants, stream(Priority.INTERACTIVE),
+                stream(Priority.BATCH)), List.of(jobId, settings.group())) == 1;
+        if (removed) {
+            synchronized (this) {
+                buffer.remove(jobId);
+            }
+        }
+        return removed;
+    }
+
+    @Override
+    public int size() {
+        Long size = redis.opsForHash().size(index).block();
+        return size == null ? 0 : size.intValue();
+    }
+
+    @Override
+    public int capacity() {
+        return capacity;
+    }
+
+    /**
+     * Estimate the position by priority and arrival across all replicas (interactive first, FIFO within a
+     * priority): tenants' turns are taken per replica, so the exact order is not known in advance.
+     */
+    @Override
+    public OptionalInt position(String jobId) {
+        long position = call(QueueScripts.POSITION, List.of(index, stream(Priority.INTERACTIVE),
+                stream(Priority.BATCH)), List.of(jobId));
+        return position == 0 ? OptionalInt.empty() : OptionalInt.of((int) position);
+    }
+
+    /** Refresh the claims of held entries now; entries another consumer owns by now are dropped. */
+    Mono<Void> refreshClaims() {
+        return Flux.fromArray(Priority.values()).concatMap(priority -> {
+            List<String> ids = new ArrayList<>();
+            synchronized (this) {
+                buffer.entries(priority).forEach(e -> ids.add(e.id()));
+                running.values().stream().filter(e -> e.job().priority() == priority).forEach(e -> ids.add(e.id()));
+            }
+            if (ids.isEmpty()) {
+                return Mono.empty();
+            }
+            List<String> args = new ArrayList<>(List.of(settings.group(), settings.consumer()));
+            args.addAll(ids);
+            return execute(QueueScripts.REFRESH, List.of(stream(priority)), args)
+                    .doOnNext(lost -> forget(priority, lost));
+        }).then();
+    }
+
+    /** Take over entries idle past idleTime now: buffer them for {@link #take}, or publish the dead letters. */
+    Mono<Void> takeOver() {
+        return Flux.fromArray(Priority.values()).concatMap(priority -> execute(QueueScripts.AUTOCLAIM,
+                        List.of(stream(priority), index, tenants),
+                        List.of(settings.group(), settings.consumer(), Long.toString(settings.idleTime().toMillis()),
+                                Integer.toString(settings.claimBatch()), Integer.toString(settings.maxDeliveries())))
+                .doOnNext(this::claimed))
+                .then(Mono.fromRunnable(this::wakeTakers));
+    }
+
+    private void claimed(List<?> flat) {
+        for (int i = 0; i + 5 < flat.size(); i += 6) {
+            String id = (String) flat.get(i);
+            QueuedJob job = new QueuedJob((String) flat.get(i + 2), (String) flat.get(i + 3),
+                    Priority.valueOf((String) flat.get(i + 4)), Instant.ofEpochMilli(Long.parseLong((String) flat.get(i + 5))));
+            if ("1".equals(flat.get(i + 1))) {
+                log.warn("dead letter job={} tenant={} entry={}: delivered more than {} times", job.jobId(),
+                        job.tenant(), id, settings.maxDeliveries());
+                deadLetters.tryEmitNext(job);
+                continue;
+            }
+            synchronized (this) {
+                if (!running.containsKey(job.jobId())) {
+                    buffer.add(new StreamEntry(id, job));
+                }
+            }
+        }
+    }
+
+    private synchronized void forget(Priority priority, List<?> lostIds) {
+        Set<Object> lost = new HashSet<>(lostIds);
+        for (StreamEntry e : buffer.entries(priority)) {
+            if (lost.contains(e.id())) {
+                buffer.remove(e.job().jobId());
+            }
+        }
+        running.values().removeIf(e -> {
+            boolean gone = e.job().priority() == priority && lost.contains(e.id());
+            if (gone) {
+                log.warn("job={} entry={} was taken over by another replica while held here", e.job().jobId(), e.id());
+            }
+            return gone;
+        });
+    }
+
+    /**
+     * Read up to {@code count} new entries per stream into the buffer, blocking for up to blockTimeout when asked;
+     * one read at a time (a caller finding one in flight gets that one). The read is not tied to any subscriber: what
+     * it delivers lands in the buffer even if the subscriber that asked for it is gone.
+     */
+    private Mono<Void> read(int count, boolean block) {
+        Sinks.Empty<Void> done;
+        synchronized (this) {
+            if (reading != null) {
+                return reading;
+            }
+            done = Sinks.empty();
+            reading = done.asMono();
+        }
+        StreamReadOptions options = StreamReadOptions.empty().count(Math.max(1, count));
+        if (block) {
+            options = options.block(settings.blockTimeout());
+        }
+        @SuppressWarnings("unchecked")
+        StreamOffset<ByteBuffer>[] offsets = new StreamOffset[] {
+            StreamOffset.create(bytes(stream(Priority.INTERACTIVE)), ReadOffset.lastConsumed()),
+            StreamOffset.create(bytes(stream(Priority.BATCH)), ReadOffset.lastConsumed())};
+        // The I/O edge of reading: it completes into the buffer and wakes the takers, whoever is still there.
+        reader.streamCommands().xReadGroup(consumer, options, offsets)
+                .map(RedisJobQueue::entry)
+                .collectList()
+                .onErrorResume(e -> String.valueOf(e.getMessage()).contains("NOGROUP"),
+                        e -> createGroups().thenReturn(List.of()))
+                .subscribe(entries -> {
+                    synchronized (this) {
+                        entries.forEach(buffer::add);
+                        reading = null;
+                    }
+                    done.tryEmitEmpty();
+                    wakeTakers();
+                }, error -> {
+                    synchronized (this) {
+                        reading = null;
+                    }
+                    done.tryEmitError(error);
+                });
+        return done.asMono();
+    }
+
+    private synchronized @Nullable StreamEntry next(Predicate<String> mayStart) {
+        StreamEntry entry = buffer.next(mayStart);
+        if (entry != null) {
+            running.put(entry.job().jobId(), entry);
+        }
+        return entry;
+    }
+
+    /** Unindex a handed-out entry's job (no longer queued); it may already be gone (removed elsewhere, taken over). */
+    private Mono<Long> start(StreamEntry entry) {
+        return execute(QueueScripts.START, List.of(index, tenants), List.of(entry.job().jobId()));
+    }
+
+    /** Put back an entry started for a subscriber that cancelled before it was emitted. */
+    private Mono<Void> unstart(StreamEntry entry) {
+        QueuedJob job = entry.job();
+        synchronized (this) {
+            running.remove(job.jobId());
+            buffer.add(entry);
+        }
+        return execute(QueueScripts.UNSTART, List.of(index, tenants),
+                List.of(job.jobId(), job.priority().name() + " " + entry.id() + " " + job.tenant(), job.tenant()))
+                .then();
+    }
+
+    private Mono<Void> createGroups() {
+        return execute(QueueScripts.GROUPS, List.of(stream(Priority.INTERACTIVE), stream(Priority.BATCH)),
+                List.of(settings.group())).then();
+    }
+
+    private void wakeTakers() {
+        takers.forEach(Taker::wake);
+    }
+
+    private String stream(Priority priority) {
+        return streams.get(priority);
+    }
+
+    private <T> Mono<T> execute(RedisScript<T> script, List<String> keys, List<String> args) {
+        return redis.execute(script, keys, args).next();
+    }
+
+    private long call(RedisScript<Long> script, List<String> keys, List<String> args) {
+        Long result = execute(script, keys, args).block();
+        return result == null ? 0 : result;
+    }
+
+    private static Mono<Void> logged(Mono<Void> step, String what) {
+        return step.onErrorResume(e -> {
+            log.warn("queue {} failed: {}", what, e.toString());
+            return Mono.empty();
+        });
+    }
+
+    private static StreamEntry entry(ByteBufferRecord record) {
+        Map<String, String> fields = new HashMap<>();
+        record.getValue().forEach((k, v) -> fields.put(string(k), string(v)));
+        QueuedJob job = new QueuedJob(fields.get("job"), fields.get("tenant"), Priority.valueOf(fields.get("priority")),
+                Instant.ofEpochMilli(Long.parseLong(fields.get("at"))));
+        return new StreamEntry(record.getId().getValue(), job);
+    }
+
+    private static String string(ByteBuffer buffer) {
+        return StandardCharsets.UTF_8.decode(buffer.duplicate()).toString();
+    }
+
+    private static ByteBuffer bytes(String s) {
+        return ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Emit to one subscriber as it requests: all steps run on one scheduler worker, so its state needs no lock.
+     * Each pass tops the buffer up (a non-blocking read) before a fair pick, starts the picked entry, and emits it;
+     * with demand left and nothing to emit it waits in a blocking read.
+     */
+    private final class Taker implements org.reactivestreams.Subscription {
+
+        private final org.reactivestreams.Subscriber<? super QueuedJob> actual;
+        private final Predicate<String> mayStart;
+        private final Scheduler.Worker worker;
+        private long requested; // on worker
+        private boolean starting; // on worker: a start is in flight
+        private boolean reading; // on worker: a read is in flight for this taker
+        private boolean toppedUp; // on worker: the buffer was topped up since the last emission
+        private volatile boolean cancelled;
+
+        Taker(org.reactivestreams.Subscriber<? super QueuedJob> actual, Predicate<String> mayStart,
+                Scheduler.Worker worker) {
+            this.actual = actual;
+            this.mayStart = mayStart;
+            this.worker = worker;
+        }
+
+        @Override
+        public void request(long n) {
+            if (n <= 0) {
+                cancel();
+                actual.onError(new IllegalArgumentException("request must be > 0, but was " + n));
+                return;
+            }
+            worker.schedule(() -> {
+                requested = requested + n < 0 ? Long.MAX_VALUE : requested + n;
+                drain();
+            });
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+            takers.remove(this);
+        }
+
+        void wake() {
+            worker.schedule(this::drain);
+        }
+
+        private void drain() {
+            if (cancelled || starting || requested == 0) {
+                return;
+            }
+            int held;
+            synchronized (RedisJobQueue.this) {
+                held = buffer.size();
+            }
+            long want = Math.min(requested + settings.readAhead(), settings.maxBuffered()) - held;
+            if (!reading && !toppedUp && want > 0) {
+                readThenDrain(false, want);
+                return;
+            }
+            StreamEntry entry = next(mayStart);
+            if (entry != null) {
+                requested--;
+                starting = true;
+                start(entry).subscribe(started -> worker.schedule(() -> emit(entry)),
+                        error -> worker.schedule(() -> failed(entry, error)));
+                return;
+            }
+            if (!reading && held < settings.maxBuffered()) {
+                readThenDrain(true, want);
+            } // else a read is in flight, or a full buffer of refused tenants waits for a request or a done
+        }
+
+        private void emit(StreamEntry entry) {
+            starting = false;
+            toppedUp = false;
+            if (cancelled) {
+                unstart(entry).subscribe(null, e -> log.warn("queue could not put back job={}: {}",
+                        entry.job().jobId(), e.toString()));
+                return;
+            }
+            actual.onNext(entry.job());
+            drain();
+        }
+
+        private void failed(StreamEntry entry, Throwable error) {
+            starting = false;
+            synchronized (RedisJobQueue.this) {
+                running.remove(entry.job().jobId());
+                buffer.add(entry);
+            }
+            requested++;
+            log.warn("queue could not start job={}: {}", entry.job().jobId(), error.toString());
+            worker.schedule(this::drain, settings.blockTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        private void readThenDrain(boolean block, long want) {
+            reading = true;
+            read((int) Math.max(1, want), block).subscribe(null, error -> worker.schedule(() -> {
+                reading = false;
+                log.warn("queue read failed: {}", error.toString());
+                worker.schedule(this::drain, settings.blockTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            }), () -> worker.schedule(() -> {
+                reading = false;
+                toppedUp = toppedUp || !block;
+                drain();
+            }));
+        }
+    }
+}

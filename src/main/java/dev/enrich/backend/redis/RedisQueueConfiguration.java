@@ -1,0 +1,32 @@
+package dev.enrich.backend.redis;
+
+import dev.enrich.config.EnrichProperties;
+import java.util.UUID;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+
+/** Wire the Redis job queue as the {@link dev.enrich.queue.JobQueue}: {@code enrich.backend=redis}. */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "enrich.backend", havingValue = "redis")
+@EnableConfigurationProperties(RedisQueueProperties.class)
+class RedisQueueConfiguration {
+
+    @Bean(destroyMethod = "close")
+    RedisJobQueue jobQueue(ReactiveRedisConnectionFactory factory, EnrichProperties props,
+            RedisQueueProperties settings) {
+        RedisQueueProperties named = settings.consumer().isBlank() ? settings.withConsumer(defaultConsumer()) : settings;
+        RedisJobQueue queue = new RedisJobQueue(factory, props.pool().queueCapacity(), props.pool().interactiveBurst(),
+                named);
+        queue.start();
+        return queue;
+    }
+
+    /** The pod name in Kubernetes; a random name elsewhere (its pending entries are taken over after a restart). */
+    private static String defaultConsumer() {
+        String host = System.getenv("HOSTNAME");
+        return host == null || host.isBlank() ? "enrich-" + UUID.randomUUID() : host;
+    }
+}
