@@ -45,10 +45,11 @@ public interface JobQueue {
     Flux<QueuedJob> take(Predicate<String> mayStart);
 
     /**
-     * Tell the queue that the run of a job it handed out ended with {@code state}. A terminal state acknowledges the
-     * job: it is never handed out again. Any other state (the run was interrupted) releases it: a durable queue hands
-     * it out again later, to this or another replica. Default: nothing to do (a memory queue forgets a job once it is
-     * handed out). Never fails for an unknown job.
+     * Tell the queue that the run of a job it handed out ended with {@code state}. A terminal state (INTERRUPTED
+     * included: the engine resumes an interrupted job by offering it again) acknowledges the job: it is never handed
+     * out again. A non-terminal state releases it: a durable queue hands it out again later, to this or another
+     * replica. A job whose run never reports an end (its process died) is handed out again by a durable queue too.
+     * Default: nothing to do (a memory queue forgets a job once it is handed out). Never fails for an unknown job.
      */
     default Mono<Void> done(QueuedJob job, JobState state) {
         return Mono.empty();

@@ -1,0 +1,237 @@
+package dev.enrich.backend.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.enrich.job.JobState;
+import dev.enrich.job.Priority;
+import dev.enrich.queue.QueuedJob;
+import dev.enrich.testing.RedisServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.data.domain.Range;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.connection.stream.PendingMessagesSummary;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+/** What only a shared, durable queue does: replicas, takeover, claim refresh, dead letters, trimming, AOF. */
+class RedisJobQueueTest {
+
+    private static final Instant NOW = Instant.parse("2025-01-01T00:00:00Z");
+    private static final Duration IDLE = Duration.ofMillis(300);
+    /** The takeover timer never fires in a test: the tests run takeovers themselves. */
+    private static final Duration NEVER = Duration.ofHours(1);
+
+    @TempDir
+    Path dir;
+
+    private RedisServer redis;
+    private LettuceConnectionFactory factory;
+    private final List<RedisJobQueue> queues = new ArrayList<>();
+
+    @BeforeEach
+    void startRedis() {
+        redis = RedisServer.start(dir, true);
+        factory = redis.connect();
+    }
+
+    @AfterEach
+    void stopRedis() {
+        queues.forEach(RedisJobQueue::close);
+        factory.destroy();
+        redis.close();
+    }
+
+    private RedisJobQueue replica(String consumer, Duration idle, int readAhead, int maxDeliveries) {
+        RedisQueueProperties settings = new RedisQueueProperties("enrich:queue", "workers", consumer, readAhead,
+                256, Duration.ofMillis(200), idle, idle.dividedBy(3), NEVER, maxDeliveries, 100);
+        RedisJobQueue queue = new RedisJobQueue(factory, 1000, 4, settings);
+        queue.start();
+        queues.add(queue);
+        return queue;
+    }
+
+    private static QueuedJob job(String id, String tenant) {
+        return new QueuedJob(id, tenant, Priority.INTERACTIVE, NOW);
+    }
+
+    /** Run takeovers until one hands this replica a job; the wait is the real idle time passing in Redis. */
+    private static QueuedJob takenOver(RedisJobQueue queue) {
+        return await().atMost(Duration.ofMinutes(1)).until(() -> {
+            queue.takeOver().block();
+            return queue.poll();
+        }, Optional::isPresent).orElseThrow();
+    }
+
+    @Test
+    void twoReplicasNeverBothGetTheSameEntry() {
+        RedisJobQueue a = replica("a", IDLE.multipliedBy(1000), 1, 3);
+        RedisJobQueue b = replica("b", IDLE.multipliedBy(1000), 1, 3);
+        Set<String> offered = new HashSet<>();
+        for (int i = 0; i < 60; i++) {
+            offered.add("j" + i);
+            assertThat((i % 2 == 0 ? a : b).offer(job("j" + i, "t" + i % 5))).isTrue();
+        }
+        Queue<String> byA = new ConcurrentLinkedQueue<>();
+        Queue<String> byB = new ConcurrentLinkedQueue<>();
+        // Two slots per replica, as a worker pool of two would request; each "job" takes a moment.
+        Disposable takingA = a.take(t -> true)
+                .flatMap(j -> Mono.delay(Duration.ofMillis(20)).doOnNext(x -> byA.add(j.jobId())), 2).subscribe();
+        Disposable takingB = b.take(t -> true)
+                .flatMap(j -> Mono.delay(Duration.ofMillis(20)).doOnNext(x -> byB.add(j.jobId())), 2).subscribe();
+        try {
+            await().atMost(Duration.ofMinutes(1)).until(() -> byA.size() + byB.size() == offered.size());
+        } finally {
+            takingA.dispose();
+            takingB.dispose();
+        }
+
+        assertThat(byA).isNotEmpty().doesNotContainAnyElementsOf(byB);
+        assertThat(byB).isNotEmpty();
+        Set<String> all = new HashSet<>(byA);
+        all.addAll(byB);
+        assertThat(all).isEqualTo(offered);
+        assertThat(a.size()).isZero();
+    }
+
+    @Test
+    void anEntryAReplicaNeverAcknowledgesIsTakenOverByAnotherAfterTheIdleTime() {
+        RedisJobQueue a = replica("a", IDLE, 0, 3);
+        RedisJobQueue b = replica("b", IDLE, 0, 3);
+        a.offer(job("j", "t"));
+        assertThat(a.poll()).map(QueuedJob::jobId).hasValue("j");
+        a.close(); // replica a dies with j running
+
+        assertThat(takenOver(b).jobId()).isEqualTo("j");
+        StepVerifier.create(b.done(job("j", "t"), JobState.COMPLETED)).verifyComplete();
+        assertThat(pendingCount()).isZero();
+    }
+
+    @Test
+    void anInterruptedRunIsAcknowledgedLikeEveryTerminalEnd() {
+        RedisJobQueue a = replica("a", IDLE, 0, 3);
+        a.offer(job("j", "t"));
+        QueuedJob taken = a.poll().orElseThrow();
+        assertThat(pendingCount()).isEqualTo(1);
+
+        // The engine resumes interrupted jobs by offering them again: the old entry must not come back as well.
+        StepVerifier.create(a.done(taken, JobState.INTERRUPTED)).verifyComplete();
+
+        assertThat(pendingCount()).isZero();
+    }
+
+    @Test
+    void aReplicaRefreshingItsClaimKeepsItPastTheIdleTime() {
+        RedisJobQueue a = replica("a", IDLE, 0, 3);
+        RedisJobQueue b = replica("b", IDLE, 0, 3);
+        a.offer(job("j", "t"));
+        assertThat(a.poll()).isPresent();
+        long start = System.nanoTime();
+
+        // Refresh well inside the idle time, and let b try a takeover each time, until 3 idle times have passed.
+        await().atMost(Duration.ofMinutes(1)).pollInterval(IDLE.dividedBy(6)).until(() -> {
+            a.refreshClaims().block();
+            b.takeOver().block();
+            assertThat(b.poll()).isEmpty();
+            return Duration.ofNanos(System.nanoTime() - start).compareTo(IDLE.multipliedBy(3)) > 0;
+        });
+
+        assertThat(pendingOwner()).isEqualTo("a");
+        StepVerifier.create(a.done(job("j", "t"), JobState.COMPLETED)).verifyComplete();
+        assertThat(pendingCount()).isZero();
+    }
+
+    @Test
+    void anEntryDeliveredMoreThanTheCapBecomesADeadLetter() {
+        RedisJobQueue a = replica("a", IDLE, 0, 2);
+        RedisJobQueue b = replica("b", IDLE, 0, 2);
+        RedisJobQueue c = replica("c", IDLE, 0, 2);
+        a.offer(job("crasher", "t"));
+        assertThat(a.poll()).isPresent(); // delivery 1
+        a.close(); // the job kills its replica
+        assertThat(takenOver(b).jobId()).isEqualTo("crasher"); // delivery 2
+        b.close(); // and the next one
+
+        StepVerifier.create(c.deadLetters().map(QueuedJob::jobId))
+                .then(() -> await().atMost(Duration.ofMinutes(1)).until(() -> {
+                    c.takeOver().block(); // delivery 3 > 2: acknowledged, not run
+                    return pendingCount() == 0;
+                }))
+                .expectNext("crasher")
+                .thenCancel()
+                .verify();
+        assertThat(c.poll()).isEmpty();
+        assertThat(c.size()).isZero();
+    }
+
+    @Test
+    void acknowledgedEntriesAreTrimmedButNeverAPendingOne() {
+        RedisJobQueue a = replica("a", IDLE.multipliedBy(1000), 0, 3);
+        for (int i = 0; i < 5; i++) {
+            a.offer(job("j" + i, "t"));
+        }
+        List<QueuedJob> taken = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            taken.add(a.poll().orElseThrow());
+        }
+        for (QueuedJob j : taken.subList(1, 5)) {
+            StepVerifier.create(a.done(j, JobState.COMPLETED)).verifyComplete();
+        }
+        assertThat(redis.command("XLEN enrich:queue:interactive")).as("j0 is pending: nothing trimmed").isEqualTo(":5");
+
+        StepVerifier.create(a.done(taken.get(0), JobState.FAILED)).verifyComplete();
+        // Trimmed below the last delivered entry, which stays as the group's marker.
+        assertThat(redis.command("XLEN enrich:queue:interactive")).isEqualTo(":1");
+        a.offer(job("next", "t"));
+        assertThat(a.poll()).map(QueuedJob::jobId).hasValue("next");
+    }
+
+    @Test
+    void queuedEntriesSurviveARedisCrashWithAppendOnlyOn() {
+        RedisJobQueue a = replica("a", IDLE.multipliedBy(1000), 0, 3);
+        a.offerAll(List.of(job("j1", "t"), job("j2", "u"), job("j3", "t")));
+        a.close();
+        queues.clear();
+
+        redis.kill();
+        redis.restart();
+        factory.destroy();
+        factory = redis.connect();
+
+        RedisJobQueue after = replica("a", IDLE.multipliedBy(1000), 10, 3);
+        assertThat(after.size()).isEqualTo(3);
+        assertThat(after.size("t")).isEqualTo(2);
+        List<String> order = new ArrayList<>();
+        for (Optional<QueuedJob> j = after.poll(); j.isPresent(); j = after.poll()) {
+            order.add(j.get().jobId());
+        }
+        assertThat(order).containsExactly("j1", "j2", "j3");
+    }
+
+    private long pendingCount() {
+        return new ReactiveStringRedisTemplate(factory).opsForStream()
+                .pending("enrich:queue:interactive", "workers")
+                .map(PendingMessagesSummary::getTotalPendingMessages).block();
+    }
+
+    private String pendingOwner() {
+        return new ReactiveStringRedisTemplate(factory).opsForStream()
+                .pending("enrich:queue:interactive", "workers", Range.unbounded(), 1)
+                .map(pending -> pending.get(0).getConsumerName()).block();
+    }
+}
