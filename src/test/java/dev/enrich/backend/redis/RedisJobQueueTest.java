@@ -58,8 +58,13 @@ class RedisJobQueueTest {
     }
 
     private RedisJobQueue replica(String consumer, Duration idle, int readAhead, int maxDeliveries) {
+        return replica(consumer, idle, readAhead, maxDeliveries, NEVER);
+    }
+
+    private RedisJobQueue replica(String consumer, Duration idle, int readAhead, int maxDeliveries,
+            Duration claimInterval) {
         RedisQueueProperties settings = new RedisQueueProperties("enrich:queue", "workers", consumer, readAhead,
-                256, Duration.ofMillis(200), idle, idle.dividedBy(3), NEVER, maxDeliveries, 100);
+                256, Duration.ofMillis(200), idle, idle.dividedBy(3), claimInterval, maxDeliveries, 100);
         RedisJobQueue queue = new RedisJobQueue(factory, 1000, 4, settings);
         queue.start();
         queues.add(queue);
@@ -120,6 +125,23 @@ class RedisJobQueueTest {
         assertThat(takenOver(b).jobId()).isEqualTo("j");
         StepVerifier.create(b.done(job("j", "t"), JobState.COMPLETED)).verifyComplete();
         assertThat(pendingCount()).isZero();
+    }
+
+    @Test
+    void takeEmitsWhatTheTakeoverTimerClaimsFromADeadReplica() {
+        RedisJobQueue a = replica("a", IDLE, 0, 3);
+        RedisJobQueue b = replica("b", IDLE, 0, 3, IDLE.dividedBy(2));
+        StepVerifier.create(b.take(t -> true).map(QueuedJob::jobId), 0)
+                .then(() -> {
+                    a.offer(job("j", "t"));
+                    assertThat(a.poll()).isPresent();
+                    a.close();
+                })
+                .thenRequest(1)
+                .expectNext("j")
+                .thenCancel()
+                .verify();
+        assertThat(pendingOwner()).isEqualTo("b");
     }
 
     @Test
