@@ -305,7 +305,9 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
             if ("1".equals(flat.get(i + 1))) {
                 log.warn("dead letter job={} tenant={} entry={}: delivered more than {} times", job.jobId(),
                         job.tenant(), id, settings.maxDeliveries());
-                deadLetters.tryEmitNext(job);
+                if (deadLetters.tryEmitNext(job).isFailure()) {
+                    log.error("dead letter job={} not delivered to the engine: no subscriber kept up", job.jobId());
+                }
                 continue;
             }
             synchronized (this) {

@@ -38,17 +38,17 @@ public record RedisQueueProperties(
 
     /** @throws IllegalArgumentException when a value is out of range, saying which and what it was */
     public RedisQueueProperties {
-        require(!keyPrefix.isBlank(), "keyPrefix must not be blank");
-        require(!group.isBlank(), "group must not be blank");
-        require(readAhead >= 0, "readAhead must be >= 0, but was " + readAhead);
-        require(maxBuffered > 0, "maxBuffered must be > 0, but was " + maxBuffered);
-        require(positive(blockTimeout), "blockTimeout must be > 0, but was " + blockTimeout);
-        require(positive(idleTime), "idleTime must be > 0, but was " + idleTime);
+        require(!keyPrefix.isBlank(), "enrich.redis.queue.key-prefix must not be blank");
+        require(!group.isBlank(), "enrich.redis.queue.group must not be blank");
+        require(readAhead >= 0, "enrich.redis.queue.read-ahead must be >= 0, but was " + readAhead);
+        require(maxBuffered > 0, "enrich.redis.queue.max-buffered must be > 0, but was " + maxBuffered);
+        require(positive(blockTimeout), "enrich.redis.queue.block-timeout must be > 0, but was " + blockTimeout);
+        require(positive(idleTime), "enrich.redis.queue.idle-time must be > 0, but was " + idleTime);
         require(positive(refreshInterval) && refreshInterval.compareTo(idleTime) < 0,
-                "refreshInterval must be > 0 and below idleTime " + idleTime + ", but was " + refreshInterval);
-        require(positive(claimInterval), "claimInterval must be > 0, but was " + claimInterval);
-        require(maxDeliveries > 0, "maxDeliveries must be > 0, but was " + maxDeliveries);
-        require(claimBatch > 0, "claimBatch must be > 0, but was " + claimBatch);
+                "enrich.redis.queue.refresh-interval must be > 0 and below enrich.redis.queue.idle-time " + idleTime + ", but was " + refreshInterval);
+        require(positive(claimInterval), "enrich.redis.queue.claim-interval must be > 0, but was " + claimInterval);
+        require(maxDeliveries > 0, "enrich.redis.queue.max-deliveries must be > 0, but was " + maxDeliveries);
+        require(claimBatch > 0, "enrich.redis.queue.claim-batch must be > 0, but was " + claimBatch);
     }
 
     /** Return these settings with another consumer name. */
