@@ -357,7 +357,9 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
             StreamOffset.create(bytes(stream(Priority.INTERACTIVE)), ReadOffset.lastConsumed()),
             StreamOffset.create(bytes(stream(Priority.BATCH)), ReadOffset.lastConsumed())};
         // The I/O edge of reading: it completes into the buffer and wakes the takers, whoever is still there.
+        // Subscribed off the caller's thread: the first blocking read opens the dedicated connection, which waits.
         reader.streamCommands().xReadGroup(consumer, options, offsets)
+                .subscribeOn(Schedulers.boundedElastic())
                 .map(RedisJobQueue::entry)
                 .collectList()
                 .onErrorResume(e -> String.valueOf(e.getMessage()).contains("NOGROUP"),
@@ -416,8 +418,9 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
         return streams.get(priority);
     }
 
+    /** Run a script; subscribed off the caller's thread, because opening a connection may wait. */
     private <T> Mono<T> execute(RedisScript<T> script, List<String> keys, List<String> args) {
-        return redis.execute(script, keys, args).next();
+        return redis.execute(script, keys, args).next().subscribeOn(Schedulers.boundedElastic());
     }
 
     private long call(RedisScript<Long> script, List<String> keys, List<String> args) {
