@@ -111,7 +111,8 @@ class AiCacheTest {
             StepVerifier.create(small.get("job", "chat", hash, () -> Mono.just(hash)))
                     .expectNext(hash).expectComplete().verify(Duration.ofSeconds(30));
         }
-        assertThat(small.size()).isLessThanOrEqualTo(2);
+        // Caffeine evicts in its maintenance, on another thread: over the bound for a moment, within it soon after.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> small.size() <= 2);
     }
 
     @Test
