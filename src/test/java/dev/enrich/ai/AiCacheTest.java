@@ -1,6 +1,7 @@
 package dev.enrich.ai;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
@@ -112,7 +113,7 @@ class AiCacheTest {
                     .expectNext(hash).expectComplete().verify(Duration.ofSeconds(30));
         }
         // Caffeine evicts in its maintenance, on another thread: over the bound for a moment, within it soon after.
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> small.size() <= 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> small.size() <= 2);
     }
 
     @Test
