@@ -1,0 +1,5 @@
+/** backend/redis. */
+@NullMarked
+package dev.enrich.backend.redis;
+
+import org.jspecify.annotations.NullMarked;
