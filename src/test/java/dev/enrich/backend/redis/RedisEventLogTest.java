@@ -123,8 +123,9 @@ class RedisEventLogTest {
                 .until(() -> b.resume("job:x", 0).block(Duration.ofSeconds(2)), o -> o != null);
         Queue<JobEvent> seen = follow(replayed);
         await().atMost(TIMEOUT).until(() -> seen.size() == 5);
-        // Lettuce resubscribes both patterns on reconnect (NUMPAT counts distinct patterns, so count the clients).
-        await().atMost(TIMEOUT).until(() -> clientsSubscribed() == 2);
+        // Lettuce resubscribes both patterns on reconnect (NUMPAT counts distinct patterns, so count the clients);
+        // its reconnect backoff grows while the server is down (up to 30 s between attempts by default).
+        await().atMost(Duration.ofSeconds(90)).until(() -> clientsSubscribed() == 2);
         a.write("job:x", event(EventType.COMPLETED)).block(TIMEOUT);
 
         await().atMost(TIMEOUT).until(() -> seen.size() == 6);
