@@ -1,0 +1,64 @@
+package dev.enrich.backend.redis;
+
+import dev.enrich.testing.RedisServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+
+/** One real redis-server (AOF on) per test class, emptied before each test; register it as a static field. */
+final class RedisServerExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
+
+    private Path dir;
+    private RedisServer server;
+    private LettuceConnectionFactory factory;
+    private ReactiveStringRedisTemplate template;
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws IOException {
+        dir = Files.createTempDirectory("enrich-redis");
+        server = RedisServer.start(dir, true);
+        factory = server.connect();
+        template = new ReactiveStringRedisTemplate(factory);
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        server.command("FLUSHALL");
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws IOException {
+        if (factory != null) {
+            factory.destroy();
+        }
+        if (server != null) {
+            server.close();
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.delete(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+    }
+
+    RedisServer server() {
+        return server;
+    }
+
+    ReactiveStringRedisTemplate template() {
+        return template;
+    }
+}
