@@ -13,6 +13,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /** What every {@link SessionRepository} does; each backend runs it against its adapter. */
 public abstract class SessionRepositoryContract {
@@ -21,6 +24,14 @@ public abstract class SessionRepositoryContract {
 
     /** Return an empty repository with these caps. */
     protected abstract SessionRepository repository(int maxSessions, int maxPerTenant);
+
+    /**
+     * Return a second handle on the store behind the last {@link #repository}, as another replica would hold one; the
+     * default is that repository itself (a store inside one process has no other handle).
+     */
+    protected SessionRepository otherReplica(SessionRepository first, int maxSessions, int maxPerTenant) {
+        return first;
+    }
 
     @Test
     void aSavedSessionComesBackWholeToItsTenantOnly() {
@@ -66,6 +77,23 @@ public abstract class SessionRepositoryContract {
                         e -> assertThat(e.scope()).isEqualTo(StorageLimitException.Scope.TENANT));
         sessions.checkRoom("b").block(WAIT);
         sessions.save(session("b1", "b")).block(WAIT);
+        assertThatThrownBy(() -> sessions.checkRoom("c").block(WAIT))
+                .isInstanceOfSatisfying(StorageLimitException.class,
+                        e -> assertThat(e.scope()).isEqualTo(StorageLimitException.Scope.SERVICE));
+    }
+
+    @Test
+    void concurrentNewSessionsNeverPassTheCaps() {
+        SessionRepository sessions = repository(7, 4);
+        SessionRepository other = otherReplica(sessions, 7, 4);
+        List<Boolean> saved = Flux.range(0, 24)
+                .flatMap(i -> (i % 2 == 0 ? sessions : other).save(session("s" + i, i < 12 ? "a" : "b"))
+                        .map(s -> true)
+                        .onErrorResume(StorageLimitException.class, e -> Mono.just(false))
+                        .subscribeOn(Schedulers.parallel()))
+                .collectList().block(WAIT);
+
+        assertThat(saved).filteredOn(b -> b).as("at most 4 of a and 4 of b, at most 7 in all").hasSize(7);
         assertThatThrownBy(() -> sessions.checkRoom("c").block(WAIT))
                 .isInstanceOfSatisfying(StorageLimitException.class,
                         e -> assertThat(e.scope()).isEqualTo(StorageLimitException.Scope.SERVICE));

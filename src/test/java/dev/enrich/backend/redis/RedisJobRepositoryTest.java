@@ -27,6 +27,11 @@ class RedisJobRepositoryTest extends JobRepositoryContract {
         return new RedisJobRepository(REDIS.template(), Json.mapper(), maxJobs, maxPerTenant);
     }
 
+    @Override
+    protected JobRepository otherReplica(JobRepository first, int maxJobs, int maxPerTenant) {
+        return new RedisJobRepository(REDIS.otherTemplate(), Json.mapper(), maxJobs, maxPerTenant);
+    }
+
     @Test
     void aSavedJobAndItsCheckpointsSurviveARedisCrashWithAppendOnlyOn() {
         JobRepository jobs = repository(10, 10);

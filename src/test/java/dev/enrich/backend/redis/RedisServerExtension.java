@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -21,13 +22,24 @@ final class RedisServerExtension implements BeforeAllCallback, AfterAllCallback,
     private RedisServer server;
     private LettuceConnectionFactory factory;
     private ReactiveStringRedisTemplate template;
+    private LettuceConnectionFactory otherFactory;
+    private ReactiveStringRedisTemplate otherTemplate;
 
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
         dir = Files.createTempDirectory("enrich-redis");
         server = RedisServer.start(dir, true);
         factory = server.connect();
-        template = new ReactiveStringRedisTemplate(factory);
+        template = connected(factory);
+        otherFactory = server.connect();
+        otherTemplate = connected(otherFactory);
+    }
+
+    // Spring's shared Lettuce connection opens, blocking, on first use: open it here, not on a parallel thread.
+    private static ReactiveStringRedisTemplate connected(LettuceConnectionFactory factory) {
+        ReactiveStringRedisTemplate t = new ReactiveStringRedisTemplate(factory);
+        t.hasKey("enrich:warm-up").block(Duration.ofSeconds(10));
+        return t;
     }
 
     @Override
@@ -39,6 +51,9 @@ final class RedisServerExtension implements BeforeAllCallback, AfterAllCallback,
     public void afterAll(ExtensionContext context) throws IOException {
         if (factory != null) {
             factory.destroy();
+        }
+        if (otherFactory != null) {
+            otherFactory.destroy();
         }
         if (server != null) {
             server.close();
@@ -60,5 +75,10 @@ final class RedisServerExtension implements BeforeAllCallback, AfterAllCallback,
 
     ReactiveStringRedisTemplate template() {
         return template;
+    }
+
+    /** Return a template on a connection of its own, as a second replica would hold. */
+    ReactiveStringRedisTemplate otherTemplate() {
+        return otherTemplate;
     }
 }

@@ -15,4 +15,9 @@ class RedisSessionRepositoryTest extends SessionRepositoryContract {
     protected SessionRepository repository(int maxSessions, int maxPerTenant) {
         return new RedisSessionRepository(REDIS.template(), Json.mapper(), maxSessions, maxPerTenant);
     }
+
+    @Override
+    protected SessionRepository otherReplica(SessionRepository first, int maxSessions, int maxPerTenant) {
+        return new RedisSessionRepository(REDIS.otherTemplate(), Json.mapper(), maxSessions, maxPerTenant);
+    }
 }
