@@ -6,6 +6,7 @@ import dev.enrich.job.JobState;
 import dev.enrich.pipeline.StageName;
 import dev.enrich.pipeline.StageResult;
 import dev.enrich.session.StorageLimitException;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +67,7 @@ final class RedisJobRepository implements JobRepository {
 
     private Mono<String> run(RedisScript<String> script, Job job, List<String> extra) {
         return Mono.defer(() -> {
-            List<String> args = new java.util.ArrayList<>(List.of(job.id(), job.tenant(), job.sessionId(),
+            List<String> args = new ArrayList<>(List.of(job.id(), job.tenant(), job.sessionId(),
                     job.state().name(), job.state().isTerminal() ? "1" : "0", RedisKeys.score(job.createdAt()),
                     json.writeValueAsString(job), Integer.toString(maxJobs), Integer.toString(maxPerTenant)));
             args.addAll(extra);
