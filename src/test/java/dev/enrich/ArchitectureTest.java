@@ -37,7 +37,19 @@ class ArchitectureTest {
             .that().resideInAnyPackage("dev.enrich.pipeline..", "dev.enrich.job..", "dev.enrich.events..",
                     "dev.enrich.queue..", "dev.enrich.pool..", "dev.enrich.progress..", "dev.enrich.session..",
                     "dev.enrich.engine..", "dev.enrich.stage..")
-            .should().dependOnClassesThat().resideInAnyPackage("dev.enrich.backend..", "dev.enrich.api..");
+            .should().dependOnClassesThat().resideInAnyPackage("dev.enrich.backend..", "dev.enrich.backend.memory..",
+                    "dev.enrich.backend.redis..", "dev.enrich.api..");
+
+    /** The backends are alternatives: neither builds on the other. */
+    @ArchTest
+    static final ArchRule memoryBackendKnowsNoRedis = noClasses()
+            .that().resideInAPackage("dev.enrich.backend.memory..")
+            .should().dependOnClassesThat().resideInAPackage("dev.enrich.backend.redis..");
+
+    @ArchTest
+    static final ArchRule redisBackendKnowsNoMemory = noClasses()
+            .that().resideInAPackage("dev.enrich.backend.redis..")
+            .should().dependOnClassesThat().resideInAPackage("dev.enrich.backend.memory..");
 
     @ArchTest
     static final ArchRule stagesKnowNothingOfTheEngine = noClasses()
