@@ -1,6 +1,9 @@
 package dev.enrich;
 
 import static com.tngtech.archunit.base.DescribedPredicate.describe;
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
@@ -13,6 +16,7 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 import dev.enrich.ai.AiProvider;
+import dev.enrich.backend.memory.InMemoryEventLog;
 import dev.enrich.ai.OpenAiCompatibleProvider;
 import dev.enrich.config.AiProperties;
 import dev.enrich.events.EventLog;
@@ -37,7 +41,24 @@ class ArchitectureTest {
             .that().resideInAnyPackage("dev.enrich.pipeline..", "dev.enrich.job..", "dev.enrich.events..",
                     "dev.enrich.queue..", "dev.enrich.pool..", "dev.enrich.progress..", "dev.enrich.session..",
                     "dev.enrich.engine..", "dev.enrich.stage..")
-            .should().dependOnClassesThat().resideInAnyPackage("dev.enrich.backend..", "dev.enrich.api..");
+            .should().dependOnClassesThat().resideInAnyPackage("dev.enrich.backend..", "dev.enrich.backend.memory..",
+                    "dev.enrich.backend.redis..", "dev.enrich.api..");
+
+    /** The backends are alternatives: neither builds on the other. */
+    @ArchTest
+    static final ArchRule memoryBackendKnowsNoRedis = noClasses()
+            .that().resideInAPackage("dev.enrich.backend.memory..")
+            .should().dependOnClassesThat().resideInAPackage("dev.enrich.backend.redis..");
+
+    /**
+     * The Redis backend stores nothing in the memory backend; it reuses only the in-process event fan-out
+     * (InMemoryEventLog as each replica's mirror of the streams it follows, fed by its one Redis subscription).
+     */
+    @ArchTest
+    static final ArchRule redisBackendKnowsNoMemory = noClasses()
+            .that().resideInAPackage("dev.enrich.backend.redis..")
+            .should().dependOnClassesThat(resideInAPackage("dev.enrich.backend.memory..")
+                    .and(not(belongToAnyOf(InMemoryEventLog.class))));
 
     @ArchTest
     static final ArchRule stagesKnowNothingOfTheEngine = noClasses()
@@ -113,10 +134,14 @@ class ArchitectureTest {
             .that().resideInAPackage("dev.enrich.api..")
             .should().dependOnClassesThat().belongToAnyOf(EventLog.class, EventPublisher.class);
 
-    /** Each kind of event has one factory, on JobEvent: nothing outside the events package builds one. */
+    /**
+     * Each kind of event has one factory, on JobEvent: nothing outside the events package builds one. The Redis event
+     * codec restores stored events (it creates none).
+     */
     @ArchTest
     static final ArchRule eventsAreBuiltByTheirFactories = noClasses()
             .that().resideOutsideOfPackage("dev.enrich.events..")
+            .and().doNotHaveFullyQualifiedName("dev.enrich.backend.redis.RedisEventCodec")
             .should().callConstructorWhere(describe("a constructor of JobEvent",
                     (JavaConstructorCall call) -> call.getTargetOwner().isEquivalentTo(JobEvent.class)));
 
@@ -130,6 +155,9 @@ class ArchitectureTest {
             .that().doNotHaveFullyQualifiedName("dev.enrich.engine.BatchEvents")
             .and().doNotHaveFullyQualifiedName("dev.enrich.engine.EngineLifecycle")
             .and().doNotHaveFullyQualifiedName("dev.enrich.pool.Dispatcher")
+            // Its one pattern subscription (a lifecycle edge) and, until the EventLog port returns a Mono from
+            // append (issue 14: the port is synchronous, Redis is not), its append's write.
+            .and().doNotHaveFullyQualifiedName("dev.enrich.backend.redis.RedisEventLog")
             .should().callMethodWhere(describe("subscribe() on a publisher",
                     (JavaMethodCall call) -> call.getName().equals("subscribe")
                             && call.getTargetOwner().isAssignableTo(Publisher.class)));

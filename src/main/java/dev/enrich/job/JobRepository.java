@@ -12,6 +12,13 @@ public interface JobRepository {
     /** Save (insert or replace) a job. */
     Mono<Job> save(Job job);
 
+    /**
+     * Save {@code next} only while the stored job with its id is still in state {@code from}, atomically: of callers
+     * moving one job from the same state (two replicas taking one queued job), exactly one succeeds. Return false, and
+     * save nothing, when the job is unknown or already in another state. Caps do not apply (the job exists).
+     */
+    Mono<Boolean> transition(JobState from, Job next);
+
     /** Forget a job and its results (a job refused at admission). */
     Mono<Void> delete(String id);
 

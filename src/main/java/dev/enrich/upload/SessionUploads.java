@@ -9,13 +9,18 @@ import dev.enrich.session.MediaStore;
 import dev.enrich.session.Session;
 import dev.enrich.session.SessionRepository;
 import dev.enrich.session.SessionText;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validator;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
@@ -36,13 +41,17 @@ public class SessionUploads {
     public static final int MAX_TITLE = 200;
     /** The longest notes or transcript, in characters. */
     public static final int MAX_TEXT = 1_000_000;
+    private static final List<String> FIELDS = List.of("title", "notes", "transcript");
 
     private final SessionRepository sessions;
     private final MediaStore media;
     private final Clock clock;
     private final EnrichProperties.Media limits;
+    private final Validator validator;
 
-    public SessionUploads(SessionRepository sessions, MediaStore media, Clock clock, EnrichProperties props) {
+    public SessionUploads(SessionRepository sessions, MediaStore media, Clock clock, EnrichProperties props,
+            Validator validator) {
+        this.validator = validator;
         this.sessions = sessions;
         this.media = media;
         this.clock = clock;
@@ -61,7 +70,7 @@ public class SessionUploads {
                 .then(sessions.checkRoom(tenant))
                 .then(Mono.usingWhen(Mono.fromSupplier(() -> UUID.randomUUID().toString()),
                         id -> draft.switchIfEmpty(Mono.error(SessionUploads::untitled))
-                                .map(SessionUploads::check)
+                                .map(this::check)
                                 .flatMap(checked -> store(tenant, id, checked, files))
                                 .flatMap(sessions::save),
                         id -> Mono.empty(),
@@ -81,15 +90,15 @@ public class SessionUploads {
         }
     }
 
-    private static SessionDraft check(SessionDraft draft) {
-        if (draft.title() == null || draft.title().isBlank()) {
-            throw untitled();
-        }
-        if (draft.title().length() > MAX_TITLE) {
-            throw invalid("The title is too long: at most " + MAX_TITLE + " characters.");
-        }
-        if (length(draft.notes()) > MAX_TEXT || length(draft.transcript()) > MAX_TEXT) {
-            throw invalid("Notes and transcript are limited to a million characters each.");
+    // Each distinct message, in the order of the draft's fields (title first), as request bodies are answered.
+    private SessionDraft check(SessionDraft draft) {
+        Set<ConstraintViolation<SessionDraft>> violations = validator.validate(draft);
+        if (!violations.isEmpty()) {
+            throw invalid(violations.stream()
+                    .sorted(Comparator.comparingInt(v -> FIELDS.indexOf(v.getPropertyPath().toString())))
+                    .map(ConstraintViolation::getMessage)
+                    .distinct()
+                    .collect(Collectors.joining(" ")));
         }
         return draft;
     }
@@ -161,10 +170,6 @@ public class SessionUploads {
 
     private static EnrichException invalid(String detail) {
         return new EnrichException(EnrichException.Kind.INVALID, detail);
-    }
-
-    private static int length(@Nullable String s) {
-        return s == null ? 0 : s.length();
     }
 
     private record SniffedMedia(String key, long size, String format) {}

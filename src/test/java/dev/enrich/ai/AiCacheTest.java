@@ -1,6 +1,7 @@
 package dev.enrich.ai;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
@@ -111,7 +112,8 @@ class AiCacheTest {
             StepVerifier.create(small.get("job", "chat", hash, () -> Mono.just(hash)))
                     .expectNext(hash).expectComplete().verify(Duration.ofSeconds(30));
         }
-        assertThat(small.size()).isLessThanOrEqualTo(2);
+        // Caffeine evicts in its maintenance, on another thread: over the bound for a moment, within it soon after.
+        await().atMost(Duration.ofSeconds(10)).until(() -> small.size() <= 2);
     }
 
     @Test

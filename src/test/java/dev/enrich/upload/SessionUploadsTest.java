@@ -10,6 +10,7 @@ import dev.enrich.session.MediaKind;
 import dev.enrich.session.Session;
 import dev.enrich.session.StorageLimitException;
 import dev.enrich.testing.Fixtures;
+import jakarta.validation.Validation;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,7 +51,7 @@ class SessionUploadsTest {
                 .bindOrCreate("enrich", EnrichProperties.class);
         sessions = new InMemorySessionRepository(2, 1);
         uploads = new SessionUploads(sessions, new LocalDirectoryMediaStore(dir), Clock.fixed(NOW, ZoneOffset.UTC),
-                props);
+                props, Validation.buildDefaultValidatorFactory().getValidator());
     }
 
     @Test
@@ -108,6 +109,9 @@ class SessionUploadsTest {
                 .verify();
         StepVerifier.create(uploads.upload("t1", draft("x".repeat(201), null), List.of()))
                 .expectErrorMessage("The title is too long: at most 200 characters.")
+                .verify();
+        StepVerifier.create(uploads.upload("t1", draft(" ", "n".repeat(SessionUploads.MAX_TEXT + 1)), List.of()))
+                .expectErrorMessage("Give the session a title. " + SessionDraft.TEXT_LIMIT)
                 .verify();
     }
 

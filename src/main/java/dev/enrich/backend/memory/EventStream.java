@@ -49,6 +49,8 @@ final class EventStream {
     private volatile JobEvent[] ring;
     /** Written under the lock after the ring slot, so a reader that sees it also sees the event. */
     private volatile long lastSeq;
+    /** The sequence number before the first event this stream ever held: 0, or more for a mirror joining late. */
+    private volatile long base;
     /**
      * The last sequence number subscribers may be sent: raised to {@link #lastSeq} by each delivery round (and by an
      * open, for its replay). Events appended since wait for the next round even when a subscriber asks for more, so
@@ -82,14 +84,45 @@ final class EventStream {
             long seq = lastSeq + 1;
             stored = event.numbered(seq);
             JobEvent[] slots = ring;
-            if (seq > slots.length && slots.length < capacity) {
-                slots = grow(slots);
-            }
-            slots[(int) (seq & (slots.length - 1))] = stored;
-            lastSeq = seq;
+            store(stored);
         }
         signal();
         return stored;
+    }
+
+    /**
+     * Store an event numbered elsewhere (a mirror of a shared log): the next one is stored, one already held is
+     * ignored; the first one offered to an empty stream sets where it starts. Return false when the event does not
+     * follow the last one held (a gap), or the stream was closed.
+     */
+    boolean offer(JobEvent numbered) {
+        long seq = numbered.seq();
+        synchronized (this) {
+            if (closed) {
+                return false;
+            }
+            if (seq <= lastSeq) {
+                return true;
+            }
+            if (lastSeq == 0 && base == 0) {
+                base = seq - 1;
+            } else if (seq != lastSeq + 1) {
+                return false;
+            }
+            store(numbered);
+        }
+        signal();
+        return true;
+    }
+
+    private void store(JobEvent stored) {
+        long seq = stored.seq();
+        JobEvent[] slots = ring;
+        if (seq - base > slots.length && slots.length < capacity) {
+            slots = grow(slots);
+        }
+        slots[(int) (seq & (slots.length - 1))] = stored;
+        lastSeq = seq;
     }
 
     /** Check the replay and register a subscriber in one step; return null if the stream was closed meanwhile. */
@@ -135,6 +168,10 @@ final class EventStream {
         return released;
     }
 
+    long base() {
+        return base;
+    }
+
     boolean isClosed() {
         return closed;
     }
@@ -145,7 +182,7 @@ final class EventStream {
 
     /** Return the oldest sequence number still held when the last one is {@code last}. */
     long oldestHeld(long last) {
-        return Math.max(1, last - retain + 1);
+        return Math.max(base + 1, last - retain + 1);
     }
 
     /**

@@ -104,6 +104,35 @@ public final class InMemoryEventLog implements EventLog {
         }
     }
 
+    /**
+     * Store an event numbered by a shared log (this log then mirrors it for local subscribers): the stream's next
+     * event is stored and delivered, one already held is ignored. An event that does not follow the last one held (a
+     * missed notification) restarts the stream from it: its subscribers complete, so their clients resume with their
+     * last id from the shared log.
+     */
+    public void offer(String stream, JobEvent numbered) {
+        Objects.requireNonNull(numbered, "numbered");
+        if (numbered.seq() <= 0) {
+            throw new IllegalArgumentException("seq must be > 0, but was " + numbered.seq());
+        }
+        for (int attempt = 0; attempt < 3; attempt++) {
+            if (acquire(stream, true).offer(numbered)) {
+                return;
+            }
+            close(stream);
+        }
+    }
+
+    /** Return the oldest sequence number a stream still holds, {@code lastSeq + 1} when it holds none. */
+    public long oldestHeld(String stream) {
+        EventStream found = find(stream);
+        if (found == null) {
+            return 1;
+        }
+        long last = found.lastSeq();
+        return last == 0 ? 1 : found.oldestHeld(last);
+    }
+
     /** Return the number of live subscribers of a stream, 0 if the stream is unknown. */
     public int subscriberCount(String stream) {
         EventStream found = find(stream);

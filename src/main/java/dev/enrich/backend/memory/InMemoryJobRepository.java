@@ -63,6 +63,20 @@ public final class InMemoryJobRepository implements JobRepository {
     }
 
     @Override
+    public Mono<Boolean> transition(JobState from, Job next) {
+        return Mono.fromSupplier(() -> {
+            synchronized (this) {
+                Job current = jobs.get(next.id());
+                if (current == null || current.state() != from) {
+                    return false;
+                }
+                jobs.put(next.id(), next);
+                return true;
+            }
+        });
+    }
+
+    @Override
     public Mono<Void> delete(String id) {
         return Mono.fromRunnable(() -> {
             synchronized (this) {

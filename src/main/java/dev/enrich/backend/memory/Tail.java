@@ -100,6 +100,10 @@ final class Tail extends Flux<List<JobEvent>> implements Subscription {
     }
 
     private void emit(CoreSubscriber<? super List<JobEvent>> subscriber) {
+        if (cursor == 0) {
+            // Opened on an empty mirror stream: everything from where the stream starts is new to it.
+            cursor = stream.base();
+        }
         boolean closed = stream.isClosed();
         long appended = stream.appended();
         long last = stream.released();

@@ -1,0 +1,154 @@
+package dev.enrich.backend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.enrich.events.EventLog;
+import dev.enrich.events.EventLog.Opened;
+import dev.enrich.events.EventType;
+import dev.enrich.events.JobEvent;
+import dev.enrich.job.JobState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.test.StepVerifier;
+
+/**
+ * What every {@link EventLog} adapter does, whatever keeps the events: numbering, replay after an id, gap detection
+ * past retention, batches in order, the end of subscriptions on shutdown.
+ */
+public abstract class EventLogContractTest {
+
+    protected static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    /** Return a fresh log retaining {@code retain} events per stream. */
+    protected abstract EventLog log(int retain);
+
+    /** Append and return the event as numbered by the log (waiting for the number where the log is remote). */
+    protected abstract JobEvent append(EventLog log, String stream, JobEvent event);
+
+    /** Open a subscription as a resuming client would, with an exact gap report. */
+    protected abstract Opened open(EventLog log, String stream, long afterSeq);
+
+    /** Wait until appends up to {@code seq} are visible to this instance's subscribers. */
+    protected void awaitSeen(EventLog log, String stream, long seq) {
+        await().atMost(TIMEOUT).until(() -> log.lastSeq(stream) >= seq);
+    }
+
+    @Test
+    void numbersEachStreamFromOneByOne() {
+        EventLog log = log(10);
+        assertThat(append(log, "job:a", stage("a")).seq()).isEqualTo(1);
+        assertThat(append(log, "job:a", stage("a")).seq()).isEqualTo(2);
+        assertThat(append(log, "job:b", stage("b")).seq()).isEqualTo(1);
+        JobEvent third = append(log, "job:a", completed("a"));
+        assertThat(third.seq()).isEqualTo(3);
+        assertThat(third.jobSeq()).isEqualTo(3);
+        awaitSeen(log, "job:a", 3);
+        assertThat(log.lastSeq("job:a")).isEqualTo(3);
+        assertThat(log.lastSeq("job:unknown")).isZero();
+    }
+
+    @Test
+    void replaysWhatFollowsAnIdThenGoesLive() {
+        EventLog log = log(10);
+        appendStages(log, "job:r", 3);
+        awaitSeen(log, "job:r", 3);
+
+        Opened opened = open(log, "job:r", 1);
+
+        assertThat(opened.gap()).isFalse();
+        assertThat(opened.lastSeq()).isEqualTo(3);
+        StepVerifier.create(flat(opened))
+                .assertNext(e -> assertThat(e.seq()).isEqualTo(2))
+                .assertNext(e -> assertThat(e.seq()).isEqualTo(3))
+                .then(() -> append(log, "job:r", completed("r")))
+                .assertNext(e -> assertThat(e).extracting(JobEvent::seq, JobEvent::type)
+                        .containsExactly(4L, EventType.COMPLETED))
+                .thenCancel()
+                .verify(TIMEOUT);
+    }
+
+    @Test
+    void reportsAGapWhenTheEventsAfterTheIdAreNoLongerRetained() {
+        EventLog log = log(3);
+        appendStages(log, "job:g", 300); // Redis trims approximately (whole nodes of 100 entries)
+        awaitSeen(log, "job:g", 300);
+
+        Opened gapped = open(log, "job:g", 0);
+
+        assertThat(gapped.gap()).isTrue();
+        assertThat(gapped.lastSeq()).isEqualTo(300);
+        StepVerifier.create(flat(gapped))
+                .then(() -> append(log, "job:g", stage("g")))
+                .assertNext(e -> assertThat(e.seq()).isEqualTo(301))
+                .thenCancel()
+                .verify(TIMEOUT);
+    }
+
+    @Test
+    void aBacklogComesInOrderedBatchesNoneEmpty() {
+        EventLog log = log(1_000);
+        appendStages(log, "job:b", 600);
+        awaitSeen(log, "job:b", 600);
+
+        StepVerifier.create(open(log, "job:b", 0).batches().take(3).collectList())
+                .assertNext(batches -> {
+                    assertThat(batches).allSatisfy(b -> assertThat(b).isNotEmpty());
+                    assertThat(batches.stream().flatMap(List::stream).map(JobEvent::seq).toList())
+                            .startsWith(LongStream.rangeClosed(1, 3).boxed().toArray(Long[]::new))
+                            .isSorted();
+                })
+                .verifyComplete();
+        StepVerifier.create(flat(open(log, "job:b", 0)).take(600).map(JobEvent::seq).collectList())
+                .assertNext(seqs -> assertThat(seqs)
+                        .containsExactlyElementsOf(LongStream.rangeClosed(1, 600).boxed().toList()))
+                .verifyComplete();
+    }
+
+    @Test
+    void endingSubscriptionsSendsWhatWasAppendedThenCompletes() {
+        EventLog log = log(10);
+        appendStages(log, "job:e", 1);
+        awaitSeen(log, "job:e", 1);
+        Opened opened = log.open("job:e", -1);
+
+        StepVerifier.create(flat(opened))
+                .then(() -> {
+                    append(log, "job:e", event(EventType.INTERRUPTED, "e"));
+                    awaitSeen(log, "job:e", 2);
+                    log.endSubscriptions();
+                })
+                .expectNextMatches(e -> e.seq() == 2 && e.type() == EventType.INTERRUPTED)
+                .expectComplete()
+                .verify(TIMEOUT);
+    }
+
+    protected void appendStages(EventLog log, String stream, int count) {
+        for (int i = 0; i < count; i++) {
+            append(log, stream, stage(stream.substring(stream.indexOf(':') + 1)));
+        }
+    }
+
+    protected static Flux<JobEvent> flat(Opened opened) {
+        return opened.batches().concatMapIterable(batch -> batch);
+    }
+
+    protected static JobEvent stage(String jobId) {
+        return event(EventType.STAGE, jobId);
+    }
+
+    protected static JobEvent completed(String jobId) {
+        return event(EventType.COMPLETED, jobId);
+    }
+
+    protected static JobEvent event(EventType type, String jobId) {
+        JobState state = type == EventType.COMPLETED ? JobState.COMPLETED
+                : type == EventType.INTERRUPTED ? JobState.INTERRUPTED : JobState.RUNNING;
+        return new JobEvent(type, 0, 0, jobId, null, "tenant-1", state, 0.5, null, type.id(), "transcribe", null,
+                null, null, Instant.EPOCH);
+    }
+}

@@ -1,0 +1,52 @@
+package dev.enrich.backend.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.enrich.backend.JobRepositoryContract;
+import dev.enrich.job.Job;
+import dev.enrich.job.JobRepository;
+import dev.enrich.job.JobState;
+import dev.enrich.pipeline.StageName;
+import dev.enrich.pipeline.StageResult;
+import dev.enrich.testing.Json;
+import dev.enrich.testing.Outputs;
+import java.time.Duration;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The Redis JobRepository keeps the port's contract, against a real redis-server, and its jobs survive a crash. */
+class RedisJobRepositoryTest extends JobRepositoryContract {
+
+    @RegisterExtension
+    static final RedisServerExtension REDIS = new RedisServerExtension();
+
+    @Override
+    protected JobRepository repository(int maxJobs, int maxPerTenant) {
+        return new RedisJobRepository(REDIS.template(), Json.mapper(), maxJobs, maxPerTenant);
+    }
+
+    @Override
+    protected JobRepository otherReplica(JobRepository first, int maxJobs, int maxPerTenant) {
+        return new RedisJobRepository(REDIS.otherTemplate(), Json.mapper(), maxJobs, maxPerTenant);
+    }
+
+    @Test
+    void aSavedJobAndItsCheckpointsSurviveARedisCrashWithAppendOnlyOn() {
+        JobRepository jobs = repository(10, 10);
+        Job running = job("j1", "a", JobState.RUNNING);
+        StageResult summary = StageResult.succeeded(StageName.SUMMARY, Outputs.of(StageName.SUMMARY));
+        jobs.save(running).block(WAIT);
+        jobs.saveResult("j1", StageName.SUMMARY, summary).block(WAIT);
+
+        REDIS.server().kill();
+        REDIS.server().restart();
+
+        // Lettuce reconnects by itself; until it has, a call may time out.
+        Awaitility.await("the job read back after the restart").atMost(Duration.ofSeconds(60))
+                .ignoreExceptions().untilAsserted(() -> assertThat(jobs.findById("j1").block(WAIT)).isEqualTo(running));
+        assertThat(jobs.results("j1").block(WAIT)).isEqualTo(Map.of(StageName.SUMMARY, summary));
+        assertThat(ids(jobs.findByState(JobState.RUNNING, 10))).containsExactly("j1");
+    }
+}
