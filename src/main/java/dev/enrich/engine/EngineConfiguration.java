@@ -105,7 +105,7 @@ class EngineConfiguration {
 
     @Bean
     EngineLifecycle engineLifecycle(WorkerPool pool, JobRepository jobs, EventPublisher events, Clock clock,
-            EnrichProperties props, ApplicationEventPublisher publisher) {
-        return new EngineLifecycle(pool, jobs, events, clock, props.pool().drainTimeout(), publisher);
+            EnrichProperties props, ApplicationEventPublisher publisher, EnrichmentService service) {
+        return new EngineLifecycle(pool, jobs, events, clock, props.pool().drainTimeout(), publisher, service);
     }
 }

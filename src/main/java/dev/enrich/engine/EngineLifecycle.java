@@ -24,10 +24,16 @@ import reactor.core.publisher.Sinks;
  * Drain the engine on shutdown, before the web server stops: refuse new work (readiness drops), let running jobs
  * finish for up to the drain timeout, interrupt the rest (retryable), mark queued jobs interrupted, then end every
  * open event stream so none holds the server's own graceful shutdown.
+ *
+ * <p>With a durable queue (Redis), queued jobs stay queued for the other replicas, the jobs the drain interrupted are
+ * queued again at once, and at start this replica queues again whatever a crash or drain left INTERRUPTED; it also
+ * marks failed the jobs the queue dead-letters.
  */
 public final class EngineLifecycle implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(EngineLifecycle.class);
+    /** The most interrupted jobs queued again per start or drain. */
+    private static final int RESUME_LIMIT = 10_000;
 
     private final WorkerPool pool;
     private final JobRepository jobs;
@@ -35,13 +41,17 @@ public final class EngineLifecycle implements SmartLifecycle {
     private final Clock clock;
     private final Duration drainTimeout;
     private final ApplicationEventPublisher publisher;
+    private final EnrichmentService service;
+    /** Resuming interrupted jobs and following dead letters while started (the edge of those flows). */
+    private volatile Disposable housekeeping = Disposables.disposed();
     private volatile Sinks.Empty<Void> streamsEnd = Sinks.empty();
     private volatile boolean running;
     /** The drain under way, if any: stop(Runnable) is asynchronous, so the drain runs on its own (the edge). */
     private volatile Disposable drain = Disposables.disposed();
 
     EngineLifecycle(WorkerPool pool, JobRepository jobs, EventPublisher events, Clock clock, Duration drainTimeout,
-            ApplicationEventPublisher publisher) {
+            ApplicationEventPublisher publisher, EnrichmentService service) {
+        this.service = service;
         this.pool = pool;
         this.jobs = jobs;
         this.events = events;
@@ -68,6 +78,14 @@ public final class EngineLifecycle implements SmartLifecycle {
         drain.dispose();
         streamsEnd = Sinks.empty();
         pool.resume();
+        housekeeping = Flux.merge(
+                        resumeInterrupted(),
+                        pool.deadLetters().concatMap(dead -> service.deadLettered(dead)
+                                .onErrorResume(e -> {
+                                    log.error("dead letter job={} could not be marked failed", dead.jobId(), e);
+                                    return Mono.empty();
+                                })))
+                .subscribe();
         AvailabilityChangeEvent.publish(publisher, this, ReadinessState.ACCEPTING_TRAFFIC);
         running = true;
     }
@@ -81,10 +99,12 @@ public final class EngineLifecycle implements SmartLifecycle {
     public void stop(Runnable callback) {
         log.info("draining: no new jobs; waiting up to {} for running jobs", drainTimeout);
         AvailabilityChangeEvent.publish(publisher, this, ReadinessState.REFUSING_TRAFFIC);
+        housekeeping.dispose();
         drain = pool.drain(drainTimeout)
                 .flatMapMany(Flux::fromIterable)
                 .concatMap(this::interruptQueued)
-                .then()
+                // Handed back to a durable queue: another replica (or this one's next start) goes on with them.
+                .then(resumeInterrupted())
                 .doFinally(signal -> {
                     running = false;
                     // Streams end once their clients were sent every event so far (the interrupted ones too);
@@ -95,6 +115,20 @@ public final class EngineLifecycle implements SmartLifecycle {
                     callback.run();
                 })
                 .subscribe(null, e -> log.error("drain failed", e));
+    }
+
+    private Mono<Void> resumeInterrupted() {
+        return service.resumeInterrupted(RESUME_LIMIT)
+                .doOnNext(n -> {
+                    if (n > 0) {
+                        log.info("resumed {} interrupted jobs", n);
+                    }
+                })
+                .onErrorResume(e -> {
+                    log.error("interrupted jobs could not be resumed", e);
+                    return Mono.empty();
+                })
+                .then();
     }
 
     private Mono<Void> interruptQueued(QueuedJob queued) {

@@ -30,9 +30,11 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Accept enrichment requests, cancel jobs and show jobs and batches to their owners. The API's one entry to the
@@ -104,22 +106,79 @@ public final class EnrichmentService implements SnapshotSource {
                 return Mono.error(new EnrichException(EnrichException.Kind.CONFLICT,
                         "This job already finished, so there is nothing to cancel."));
             }
-            if (pool.removeQueued(jobId)) {
-                Job cancelled = job.withState(JobState.CANCELLED, "Cancelled.", clock.instant());
-                return jobs.save(cancelled).doOnNext(j -> events.publish(JobEvent.ended(j, clock.instant())));
-            }
-            if (pool.stopRunning(jobId, JobState.CANCELLED)) {
-                return Mono.just(job.withProgress(job.progress(), job.etaSeconds(), "Cancelling..."));
-            }
-            // Saved but not yet handed to the pool (or just finished): record the cancel; the runner skips it.
-            return jobs.findById(jobId).flatMap(current -> {
-                if (current.state().isTerminal()) {
-                    return Mono.just(current);
+            return offEventLoop(() -> pool.removeQueued(jobId)).flatMap(removed -> {
+                if (removed) {
+                    return markCancelled(job);
                 }
-                Job cancelled = current.withState(JobState.CANCELLED, "Cancelled.", clock.instant());
-                return jobs.save(cancelled).doOnNext(j -> events.publish(JobEvent.ended(j, clock.instant())));
+                if (pool.stopRunning(jobId, JobState.CANCELLED)) {
+                    return Mono.just(job.withProgress(job.progress(), job.etaSeconds(), "Cancelling..."));
+                }
+                // Not yet handed to a pool, just finished, or running on another replica: record the cancel from
+                // the state it is in; a runner (here or elsewhere) finds it moved and stops at its next step.
+                return jobs.findById(jobId).flatMap(this::markCancelled);
             });
         });
+    }
+
+    // Move a job to CANCELLED from the state it was read in; when it moved meanwhile, answer with what it became.
+    private Mono<Job> markCancelled(Job job) {
+        if (job.state().isTerminal()) {
+            return Mono.just(job);
+        }
+        Job cancelled = job.withState(JobState.CANCELLED, "Cancelled.", clock.instant());
+        return jobs.transition(job.state(), cancelled).flatMap(moved -> moved
+                ? Mono.fromSupplier(() -> events.publish(JobEvent.ended(cancelled, clock.instant())))
+                        .thenReturn(cancelled)
+                : jobs.findById(job.id()).flatMap(this::markCancelled));
+    }
+
+    /**
+     * Queue again the jobs a drain or a crash interrupted, when the queue is durable (it outlives this process, so
+     * their records did too): each moves INTERRUPTED → QUEUED once across all replicas (the first to move it queues
+     * it), keeping its checkpoints. Return how many this replica queued. A memory backend has nothing to resume.
+     */
+    public Mono<Integer> resumeInterrupted(int limit) {
+        if (!pool.durable()) {
+            return Mono.just(0);
+        }
+        return jobs.findByState(JobState.INTERRUPTED, limit)
+                .concatMap(job -> {
+                    Job again = job.retried(clock.instant()).withProgress(0, null, "Resuming after a restart...");
+                    return jobs.transition(JobState.INTERRUPTED, again)
+                            .filter(moved -> moved)
+                            .flatMap(moved -> offEventLoop(() -> pool.handBack(List.of(queued(again))))
+                                    .flatMap(queued -> queued ? Mono.just(again)
+                                            : jobs.transition(JobState.QUEUED, job).then(Mono.empty())));
+                })
+                .doOnNext(job -> events.publish(JobEvent.progress(job, null, clock.instant())))
+                .count()
+                .map(Long::intValue);
+    }
+
+    /**
+     * Mark failed a job the queue gave up on (each of its runs killed its worker): its record says so, and its
+     * watchers get its end. Nothing happens to a job that ended meanwhile.
+     */
+    public Mono<Void> deadLettered(QueuedJob dead) {
+        return jobs.findById(dead.jobId())
+                .filter(job -> !job.state().isTerminal())
+                .flatMap(job -> {
+                    Job failed = job.withState(JobState.FAILED, "We couldn't finish this job. You can retry it.",
+                            clock.instant());
+                    return jobs.transition(job.state(), failed)
+                            .filter(moved -> moved)
+                            .doOnNext(moved -> events.publish(JobEvent.ended(failed, clock.instant())));
+                })
+                .then();
+    }
+
+    private QueuedJob queued(Job job) {
+        return new QueuedJob(job.id(), job.tenant(), job.priority(), clock.instant());
+    }
+
+    /** Call the queue where it may wait for I/O (a durable queue): off the caller's thread, never an event loop. */
+    private static <T> Mono<T> offEventLoop(Callable<T> call) {
+        return Mono.fromCallable(call).subscribeOn(Schedulers.boundedElastic());
     }
 
     /**
@@ -138,10 +197,12 @@ public final class EnrichmentService implements SnapshotSource {
             }
             requireAccepting(tenant, 1);
             Job again = job.retried(clock.instant());
-            QueuedJob queued = new QueuedJob(again.id(), again.tenant(), again.priority(), clock.instant());
-            return jobs.save(again).flatMap(saved -> pool.submitAll(List.of(queued))
-                    ? Mono.just(saved)
-                    : jobs.save(job).then(Mono.error(pool.accepting() ? busy() : restarting())));
+            return jobs.transition(job.state(), again).flatMap(moved -> !moved
+                    ? Mono.error(new EnrichException(EnrichException.Kind.CONFLICT,
+                            "This job is being retried already."))
+                    : offEventLoop(() -> pool.submitAll(List.of(queued(again)))).flatMap(queued -> queued
+                            ? Mono.just(again)
+                            : jobs.save(job).then(Mono.error(pool.accepting() ? busy() : restarting()))));
         });
     }
 
@@ -246,13 +307,10 @@ public final class EnrichmentService implements SnapshotSource {
                 .thenMany(Flux.fromIterable(created).concatMap(jobs::save))
                 .onErrorResume(e -> dropAll.then(Mono.error(e)))
                 .then(Mono.defer(() -> {
-                    List<QueuedJob> queued = created.stream()
-                            .map(j -> new QueuedJob(j.id(), j.tenant(), j.priority(), clock.instant()))
-                            .toList();
-                    if (pool.submitAll(queued)) {
-                        return Mono.<Void>empty();
-                    }
-                    return dropAll.then(Mono.error(pool.accepting() ? busy() : restarting()));
+                    List<QueuedJob> queued = created.stream().map(this::queued).toList();
+                    return offEventLoop(() -> pool.submitAll(queued)).flatMap(accepted -> accepted
+                            ? Mono.<Void>empty()
+                            : dropAll.then(Mono.error(pool.accepting() ? busy() : restarting())));
                 }));
     }
 

@@ -27,7 +27,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 /**
  * Run one job in a worker slot: drive the pipeline, keep the job's state, progress and ETA, checkpoint stage
@@ -60,10 +62,23 @@ final class JobRunner implements JobTask {
         this.progressInterval = progressInterval;
     }
 
+    /**
+     * Run a job the queue handed out. A job already ended (cancelled while queued) is not run. A job found RUNNING was
+     * taken over from a replica that died or stopped refreshing its claim: it resumes from its checkpoints.
+     */
     @Override
     public Mono<JobState> run(QueuedJob queued, Mono<JobState> stop) {
         return jobs.findById(queued.jobId())
-                .flatMap(job -> job.state().isTerminal() ? Mono.just(job.state()) : start(job, stop))
+                .flatMap(job -> {
+                    if (job.state().isTerminal()) {
+                        return Mono.just(job.state());
+                    }
+                    if (job.state() == JobState.RUNNING) {
+                        log.warn("job taken over job={} tenant={}: resuming from its checkpoints", job.id(),
+                                job.tenant());
+                    }
+                    return start(job, stop);
+                })
                 .defaultIfEmpty(JobState.FAILED);
     }
 
@@ -82,11 +97,22 @@ final class JobRunner implements JobTask {
         AtomicReference<@Nullable JobState> stopped = new AtomicReference<>();
         Mono<JobState> stopSignal = stop.doOnNext(stopped::set);
         run.job = queuedJob.withState(JobState.RUNNING, "Starting...", clock.instant());
-        log.info("job started job={} tenant={} stages={}", queuedJob.id(), queuedJob.tenant(),
-                queuedJob.requested());
-        return save(run, (job, at) -> JobEvent.progress(job, null, at))
-                .thenMany(pipeline.run(queuedJob.id(), session, queuedJob.requested(), checkpoint))
-                .takeUntilOther(stopSignal)
+        // Moved from the state it was read in, or not at all: a cancel (on any replica) in between wins.
+        return save(run, (job, at) -> JobEvent.progress(job, null, at)).then(Mono.defer(() -> {
+            if (run.lostTo != null) {
+                return endedElsewhere(run);
+            }
+            log.info("job started job={} tenant={} stages={}", queuedJob.id(), queuedJob.tenant(),
+                    queuedJob.requested());
+            return runPipeline(run, session, checkpoint, stopSignal, stopped);
+        }));
+    }
+
+    private Mono<JobState> runPipeline(Run run, Session session, Map<StageName, StageResult> checkpoint,
+            Mono<JobState> stopSignal, AtomicReference<@Nullable JobState> stopped) {
+        Job queuedJob = run.job;
+        return pipeline.run(queuedJob.id(), session, queuedJob.requested(), checkpoint)
+                .takeUntilOther(Flux.merge(stopSignal, run.lost.asMono()))
                 // The shutdown took what a stage needed: the job stops as if the drain had interrupted it.
                 .onErrorResume(StageInterruptedException.class, e -> {
                     stopped.compareAndSet(null, JobState.INTERRUPTED);
@@ -94,6 +120,9 @@ final class JobRunner implements JobTask {
                 })
                 .concatMap(signal -> handle(run, signal, checkpoint))
                 .then(Mono.defer(() -> {
+                    if (run.lostTo != null) {
+                        return endedElsewhere(run);
+                    }
                     JobState reason = stopped.get();
                     if (reason != null) {
                         return finish(run, reason, reason == JobState.CANCELLED
@@ -146,6 +175,9 @@ final class JobRunner implements JobTask {
     }
 
     private Mono<JobState> finish(Run run, JobState state, String message) {
+        if (run.lostTo != null) {
+            return endedElsewhere(run);
+        }
         Job job = run.job;
         for (StageStatus s : job.stages().values()) {
             if (!s.state().isFinished()) {
@@ -154,15 +186,38 @@ final class JobRunner implements JobTask {
         }
         run.job = job.withState(state, message, clock.instant());
         log.info("job finished job={} tenant={} state={}", run.job.id(), run.job.tenant(), state);
-        return save(run, JobEvent::ended).thenReturn(state);
+        return save(run, JobEvent::ended).then(Mono.defer(() -> run.lostTo != null
+                ? endedElsewhere(run) : Mono.just(state)));
     }
 
-    // Store the job as it is now, then publish the event `event` makes of what was stored.
+    // Store the job as it is now, then publish the event `event` makes of what was stored. Stored only while the job
+    // is still in the state this run last stored: a job ended elsewhere meanwhile (cancelled through another replica)
+    // is not overwritten, and its run stops.
     private Mono<Void> save(Run run, BiFunction<Job, Instant, JobEvent> event) {
         Job snapshot = run.job;
-        return jobs.save(snapshot)
-                .doOnNext(saved -> events.publish(event.apply(saved, clock.instant())))
+        if (run.lostTo != null) {
+            return Mono.empty();
+        }
+        return jobs.transition(run.stored, snapshot)
+                .doOnNext(moved -> {
+                    if (moved) {
+                        run.stored = snapshot.state();
+                        events.publish(event.apply(snapshot, clock.instant()));
+                    } else {
+                        run.lostTo = JobState.CANCELLED;
+                        run.lost.tryEmitValue(JobState.CANCELLED);
+                    }
+                })
                 .then();
+    }
+
+    // The job was moved by someone else (a cancel on another replica): report its stored state, store nothing.
+    private Mono<JobState> endedElsewhere(Run run) {
+        return jobs.findById(run.job.id()).map(job -> {
+            log.info("job ended elsewhere job={} tenant={} state={}", job.id(), job.tenant(), job.state());
+            // Not terminal would mean two runs of one job: this one gives way (its queue entry is acknowledged).
+            return job.state().isTerminal() ? job.state() : JobState.CANCELLED;
+        }).defaultIfEmpty(JobState.CANCELLED);
     }
 
     /** Hold a running job's latest state; touched only from the job's serial signal chain. */
@@ -170,9 +225,15 @@ final class JobRunner implements JobTask {
         Job job;
         private final @Nullable JobProgress progress;
         long lastProgressEventMillis = Long.MIN_VALUE / 2;
+        /** Set when a save found the job no longer RUNNING: it ended elsewhere, and this run stops. */
+        volatile @Nullable JobState lostTo;
+        final Sinks.One<JobState> lost = Sinks.one();
+        /** The state this run last stored (or read): the only state its next save may move the job from. */
+        JobState stored;
 
         Run(Job job, @Nullable JobProgress progress) {
             this.job = job;
+            this.stored = job.state();
             this.progress = progress;
         }
 

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -89,6 +90,25 @@ public final class WorkerPool implements AutoCloseable {
         }
     }
 
+    /**
+     * Queue jobs again even while draining, when the queue is {@linkplain JobQueue#durable() durable}: a job the drain
+     * interrupted goes back to the shared queue for another replica (or the next start). Return false when the
+     * queue is not durable or refused them. Waits for the queue's I/O: never call it on an event loop.
+     */
+    public boolean handBack(List<QueuedJob> jobs) {
+        return queue.durable() && queue.offerAll(jobs);
+    }
+
+    /** Return true when queued jobs outlive this process and are shared with other replicas. */
+    public boolean durable() {
+        return queue.durable();
+    }
+
+    /** Return the jobs the queue gave up on (see {@link JobQueue#deadLetters()}); hot, never completes. */
+    public Flux<QueuedJob> deadLetters() {
+        return queue.deadLetters();
+    }
+
     /** Accept and dispatch work again after a {@link #drain}. */
     public void resume() {
         synchronized (intake) {
@@ -146,7 +166,8 @@ public final class WorkerPool implements AutoCloseable {
 
     /**
      * Stop intake and drain: let running jobs finish for up to {@code timeout}, then stop the rest as INTERRUPTED.
-     * Completes when no job runs any more. Queued jobs are removed and returned so the caller can mark them.
+     * Completes when no job runs any more. Queued jobs are removed and returned so the caller can mark them; a
+     * {@linkplain JobQueue#durable() durable} queue keeps them (none are returned).
      */
     public Mono<List<QueuedJob>> drain(Duration timeout) {
         List<QueuedJob> dropped = new ArrayList<>();
@@ -154,7 +175,9 @@ public final class WorkerPool implements AutoCloseable {
         synchronized (intake) {
             accepting = false;
             idle = dispatcher.drain(timeout); // closes dispatch before the sweep: no queued job starts after it
-            for (Optional<QueuedJob> j = queue.poll(); j.isPresent(); j = queue.poll()) {
+            // A durable queue keeps its jobs for the other replicas and the next start: nothing to sweep.
+            for (Optional<QueuedJob> j = queue.durable() ? Optional.empty() : queue.poll(); j.isPresent();
+                    j = queue.poll()) {
                 dropped.add(j.get());
             }
         }

@@ -55,6 +55,24 @@ public interface JobQueue {
         return Mono.empty();
     }
 
+    /**
+     * Return true when queued jobs outlive this process and are shared with other replicas (Redis): a drain then
+     * leaves them queued for others instead of sweeping them, and jobs it interrupts are handed back at once.
+     * Default: false (a memory queue ends with its process).
+     */
+    default boolean durable() {
+        return false;
+    }
+
+    /**
+     * Return the jobs this queue gave up on: handed out so many times that each run must have killed its worker
+     * (a durable queue's delivery cap). Each is never handed out again; the engine marks it failed. Hot, never
+     * completes; default: none.
+     */
+    default Flux<QueuedJob> deadLetters() {
+        return Flux.never();
+    }
+
     /** Remove and return the next job by the fair order; empty when the queue is empty. */
     default Optional<QueuedJob> poll() {
         return poll(tenant -> true);
@@ -66,7 +84,10 @@ public interface JobQueue {
      */
     Optional<QueuedJob> poll(Predicate<String> mayStart);
 
-    /** Return the number of {@code tenant}'s queued jobs. */
+    /**
+     * Return the number of {@code tenant}'s queued jobs. Like {@link #size()} and {@link #position}, it never waits
+     * for I/O: a durable queue answers from a recent view, at most a refresh interval old.
+     */
     int size(String tenant);
 
     /** Remove a queued job (it was cancelled); return false when it was not queued. */

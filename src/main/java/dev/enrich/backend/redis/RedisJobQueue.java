@@ -87,6 +87,8 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
     private final List<Taker> takers = new CopyOnWriteArrayList<>();
     private final Sinks.Many<QueuedJob> deadLetters = Sinks.many().multicast().onBackpressureBuffer();
     private @Nullable Disposable timers; // guarded by this
+    private volatile View view = View.EMPTY;
+    private volatile boolean positionsWanted;
 
     /**
      * Create a queue on {@code factory}; call {@link #start()} to create the group and run the claim timers.
@@ -131,11 +133,14 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
         createGroups().block();
         if (timers == null) {
             // The edge of the housekeeping flow: kept and disposed by close.
+            // A step slower than its interval (Redis paused) skips ticks instead of failing the timer for good.
             timers = Flux.merge(
-                            Flux.interval(settings.refreshInterval(), scheduler)
+                            Flux.interval(settings.refreshInterval(), scheduler).onBackpressureDrop()
                                     .concatMap(t -> logged(refreshClaims(), "claim refresh")),
-                            Flux.interval(settings.claimInterval(), scheduler)
-                                    .concatMap(t -> logged(takeOver(), "takeover")))
+                            Flux.interval(settings.claimInterval(), scheduler).onBackpressureDrop()
+                                    .concatMap(t -> logged(takeOver(), "takeover")),
+                            Flux.interval(Duration.ZERO, settings.viewInterval(), scheduler).onBackpressureDrop()
+                                    .concatMap(t -> logged(refreshView(), "view refresh")))
                     .subscribe();
         }
     }
@@ -155,6 +160,7 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
      * again) and published here once, on the replica that took it over; the engine marks its job FAILED. Buffered
      * for a late subscriber; one subscriber at a time is expected.
      */
+    @Override
     public Flux<QueuedJob> deadLetters() {
         return deadLetters.asFlux();
     }
@@ -177,6 +183,7 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
                 stream(Priority.BATCH)), args) == 1;
         if (added) {
             wakeTakers();
+            refreshView().onErrorResume(e -> Mono.empty()).block();
         }
         return added;
     }
@@ -229,12 +236,13 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
         }).doOnTerminate(this::wakeTakers);
     }
 
+    /** Answer from the view refreshed every {@code viewInterval} (never waits for Redis: callers may be on an event loop). */
     @Override
     public int size(String tenant) {
-        String count = redis.<String, String>opsForHash().get(tenants, tenant).block();
-        return count == null ? 0 : Integer.parseInt(count);
+        return view.tenants().getOrDefault(tenant, 0);
     }
 
+    /** Remove a queued job; waits for Redis on the calling thread (callers must not be on an event loop). */
     @Override
     public boolean remove(String jobId) {
         boolean removed = call(QueueScripts.REMOVE, List.of(index, tenants, stream(Priority.INTERACTIVE),
@@ -243,14 +251,15 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
             synchronized (this) {
                 buffer.remove(jobId);
             }
+            refreshView().onErrorResume(e -> Mono.empty()).block();
         }
         return removed;
     }
 
+    /** Answer from the view refreshed every {@code viewInterval}. */
     @Override
     public int size() {
-        Long size = redis.opsForHash().size(index).block();
-        return size == null ? 0 : size.intValue();
+        return view.size();
     }
 
     @Override
@@ -258,15 +267,58 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
         return capacity;
     }
 
+    @Override
+    public boolean durable() {
+        return true;
+    }
+
     /**
-     * Estimate the position by priority and arrival across all replicas (interactive first, FIFO within a
-     * priority): tenants' turns are taken per replica, so the exact order is not known in advance.
+     * Answer from the view refreshed every {@code viewInterval}, by priority and arrival across all replicas
+     * (interactive first, FIFO within a priority): tenants' turns are taken per replica, so the exact order is not
+     * known in advance. Positions are computed only while someone asks for them.
      */
     @Override
     public OptionalInt position(String jobId) {
-        long position = call(QueueScripts.POSITION, List.of(index, stream(Priority.INTERACTIVE),
-                stream(Priority.BATCH)), List.of(jobId));
-        return position == 0 ? OptionalInt.empty() : OptionalInt.of((int) position);
+        positionsWanted = true;
+        Integer p = view.positions().get(jobId);
+        return p == null ? OptionalInt.empty() : OptionalInt.of(p);
+    }
+
+    /** Refresh the view that the size and position queries answer from. */
+    Mono<Void> refreshView() {
+        boolean withPositions = positionsWanted;
+        positionsWanted = false;
+        Mono<Map<String, Integer>> byTenant = redis.<String, String>opsForHash().entries(tenants)
+                .collectMap(Map.Entry::getKey, e -> Integer.parseInt(e.getValue()));
+        Mono<Map<String, Integer>> positions = !withPositions ? Mono.just(Map.of())
+                : redis.<String, String>opsForHash().entries(index).collectList().map(RedisJobQueue::positions);
+        return Mono.zip(redis.opsForHash().size(index), byTenant, positions)
+                .doOnNext(t -> view = new View(t.getT1().intValue(), t.getT2(), t.getT3()))
+                .then();
+    }
+
+    /** Number queued jobs by priority (interactive first), then by stream entry id (arrival). */
+    private static Map<String, Integer> positions(List<Map.Entry<String, String>> indexed) {
+        record Ahead(String job, int priority, long ms, long seq) {}
+        List<Ahead> order = new ArrayList<>(indexed.size());
+        for (Map.Entry<String, String> e : indexed) {
+            String[] v = e.getValue().split(" ");
+            String[] id = v[1].split("-");
+            order.add(new Ahead(e.getKey(), Priority.valueOf(v[0]) == Priority.INTERACTIVE ? 0 : 1,
+                    Long.parseLong(id[0]), Long.parseLong(id[1])));
+        }
+        order.sort(java.util.Comparator.comparingInt(Ahead::priority).thenComparingLong(Ahead::ms)
+                .thenComparingLong(Ahead::seq));
+        Map<String, Integer> positions = new HashMap<>(order.size() * 2);
+        for (int i = 0; i < order.size(); i++) {
+            positions.put(order.get(i).job(), i + 1);
+        }
+        return positions;
+    }
+
+    /** What the size and position queries answer: the queue as last read from Redis. */
+    private record View(int size, Map<String, Integer> tenants, Map<String, Integer> positions) {
+        static final View EMPTY = new View(0, Map.of(), Map.of());
     }
 
     /** Refresh the claims of held entries now; entries another consumer owns by now are dropped. */
@@ -390,7 +442,22 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
 
     /** Unindex a handed-out entry's job (no longer queued); it may already be gone (removed elsewhere, taken over). */
     private Mono<Long> start(StreamEntry entry) {
-        return execute(QueueScripts.START, List.of(index, tenants), List.of(entry.job().jobId()));
+        return execute(QueueScripts.START, List.of(index, tenants), List.of(entry.job().jobId()))
+                .doOnNext(unindexed -> {
+                    if (unindexed == 1) {
+                        startedHere(entry.job());
+                    }
+                });
+    }
+
+    /** Count a start in the view at once (the next refresh reads it from Redis anyway). */
+    private synchronized void startedHere(QueuedJob job) {
+        View v = view;
+        Map<String, Integer> byTenant = new HashMap<>(v.tenants());
+        byTenant.computeIfPresent(job.tenant(), (t, n) -> n <= 1 ? null : n - 1);
+        Map<String, Integer> positions = new HashMap<>(v.positions());
+        positions.remove(job.jobId());
+        view = new View(Math.max(0, v.size() - 1), byTenant, positions);
     }
 
     /** Put back an entry started for a subscriber that cancelled before it was emitted. */

@@ -21,6 +21,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param claimInterval how often this replica takes over entries idle past {@code idleTime}
  * @param maxDeliveries deliveries after which an entry is a dead letter instead of running again
  * @param claimBatch the most entries taken over per stream and per {@code claimInterval}
+ * @param viewInterval how often the queue's size, per-tenant counts and positions are read for the queries that
+ *     must not wait for Redis (views, quotas); a replica's own offers and removals refresh it at once
  */
 @ConfigurationProperties("enrich.redis.queue")
 public record RedisQueueProperties(
@@ -34,7 +36,8 @@ public record RedisQueueProperties(
         @DefaultValue("10s") Duration refreshInterval,
         @DefaultValue("10s") Duration claimInterval,
         @DefaultValue("3") int maxDeliveries,
-        @DefaultValue("100") int claimBatch) {
+        @DefaultValue("100") int claimBatch,
+        @DefaultValue("1s") Duration viewInterval) {
 
     /** @throws IllegalArgumentException when a value is out of range, saying which and what it was */
     public RedisQueueProperties {
@@ -49,12 +52,13 @@ public record RedisQueueProperties(
         require(positive(claimInterval), "enrich.redis.queue.claim-interval must be > 0, but was " + claimInterval);
         require(maxDeliveries > 0, "enrich.redis.queue.max-deliveries must be > 0, but was " + maxDeliveries);
         require(claimBatch > 0, "enrich.redis.queue.claim-batch must be > 0, but was " + claimBatch);
+        require(positive(viewInterval), "enrich.redis.queue.view-interval must be > 0, but was " + viewInterval);
     }
 
     /** Return these settings with another consumer name. */
     public RedisQueueProperties withConsumer(String name) {
         return new RedisQueueProperties(keyPrefix, group, name, readAhead, maxBuffered, blockTimeout, idleTime,
-                refreshInterval, claimInterval, maxDeliveries, claimBatch);
+                refreshInterval, claimInterval, maxDeliveries, claimBatch, viewInterval);
     }
 
     private static boolean positive(Duration d) {

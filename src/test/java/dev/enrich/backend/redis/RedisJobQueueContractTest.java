@@ -49,7 +49,7 @@ class RedisJobQueueContractTest extends JobQueueContractTest {
     protected JobQueue newQueue(int capacity, int interactiveBurst) {
         RedisQueueProperties settings = new RedisQueueProperties("test" + prefixes.incrementAndGet() + ":queue",
                 "workers", "replica-a", 1000, 1000, Duration.ofMillis(200), Duration.ofMinutes(5),
-                Duration.ofMinutes(1), Duration.ofMinutes(1), 3, 100);
+                Duration.ofMinutes(1), Duration.ofMinutes(1), 3, 100, Duration.ofMillis(100));
         RedisJobQueue queue = new RedisJobQueue(factory, capacity, interactiveBurst, settings);
         queue.start();
         queues.add(queue);
