@@ -16,7 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Stream;
-import dev.enrich.backend.memory.LocalDirectoryMediaStore;
+import dev.enrich.backend.local.LocalDirectoryMediaStore;
 import dev.enrich.config.EnrichProperties;
 import dev.enrich.session.MediaStore;
 import java.io.InputStream;

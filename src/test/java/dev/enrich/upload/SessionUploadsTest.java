@@ -3,7 +3,7 @@ package dev.enrich.upload;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.enrich.backend.memory.InMemorySessionRepository;
-import dev.enrich.backend.memory.LocalDirectoryMediaStore;
+import dev.enrich.backend.local.LocalDirectoryMediaStore;
 import dev.enrich.config.EnrichProperties;
 import dev.enrich.engine.EnrichException;
 import dev.enrich.session.MediaKind;

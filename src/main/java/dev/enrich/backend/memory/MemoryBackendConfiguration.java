@@ -6,7 +6,6 @@ import dev.enrich.events.EventLog;
 import dev.enrich.job.BatchRepository;
 import dev.enrich.job.JobRepository;
 import dev.enrich.queue.JobQueue;
-import dev.enrich.session.MediaStore;
 import dev.enrich.session.SessionRepository;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
@@ -49,10 +48,5 @@ class MemoryBackendConfiguration {
     EventLog eventLog(EnrichProperties props, Scheduler eventFanout) {
         EnrichProperties.Events e = props.events();
         return new InMemoryEventLog(e.retainPerStream(), e.maxStreams(), eventFanout, e.deliveryInterval());
-    }
-
-    @Bean
-    MediaStore mediaStore(EnrichProperties props) {
-        return new LocalDirectoryMediaStore(props.media().dir());
     }
 }

@@ -2,7 +2,7 @@ package dev.enrich.stage.audio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.enrich.backend.memory.LocalDirectoryMediaStore;
+import dev.enrich.backend.local.LocalDirectoryMediaStore;
 import dev.enrich.model.AudioAnalysis;
 import dev.enrich.model.TranscriptSegment;
 import dev.enrich.pipeline.StageContext;

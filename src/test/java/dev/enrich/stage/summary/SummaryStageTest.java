@@ -2,7 +2,7 @@ package dev.enrich.stage.summary;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.enrich.backend.memory.LocalDirectoryMediaStore;
+import dev.enrich.backend.local.LocalDirectoryMediaStore;
 import dev.enrich.model.Chapter;
 import dev.enrich.model.SessionSummary;
 import dev.enrich.model.TranscriptSegment;

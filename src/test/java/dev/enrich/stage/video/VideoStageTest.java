@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.enrich.backend.memory.LocalDirectoryMediaStore;
+import dev.enrich.backend.local.LocalDirectoryMediaStore;
 import dev.enrich.model.Chapter;
 import dev.enrich.model.VideoAnalysis;
 import dev.enrich.pipeline.StageContext;

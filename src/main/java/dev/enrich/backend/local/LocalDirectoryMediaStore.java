@@ -1,4 +1,4 @@
-package dev.enrich.backend.memory;
+package dev.enrich.backend.local;
 
 import dev.enrich.session.MediaStore;
 import dev.enrich.session.MediaTooLargeException;

@@ -1,4 +1,4 @@
-package dev.enrich.backend.memory;
+package dev.enrich.backend.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
