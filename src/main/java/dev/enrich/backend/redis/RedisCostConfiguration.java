@@ -13,7 +13,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Wire the Redis cost ledger for {@code enrich.backend=redis}, with the in-memory ledger's bounds
- * ({@code enrich.cost.ledger.*}). A reservation is held for {@link #holdFor} the AI timeouts, then expires.
+ * ({@code enrich.cost.ledger.*}). A reservation expires after {@link #holdFor}, derived from the AI timeouts.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "enrich.backend", havingValue = "redis")
