@@ -21,7 +21,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param currency ISO 4217 code of all prices and budgets, default {@code USD}
  * @param prices price per model; absent or empty means {@link #EXAMPLE_PRICES}
  * @param budgets spend limits per tenant
- * @param ledger how much the in-memory ledger keeps
+ * @param ledger how much the ledger keeps (in memory or in Redis)
  * @param hints thresholds of the optimisation hints
  */
 @ConfigurationProperties("enrich.cost")
@@ -124,7 +124,7 @@ public record CostProperties(
     }
 
     /**
-     * Bound the in-memory ledger.
+     * Bound the ledger, in memory or in Redis (where days and sessions expire by TTL).
      *
      * @param maxEntries raw call entries kept (oldest dropped first)
      * @param maxSessions session totals kept (least recently charged dropped first)
