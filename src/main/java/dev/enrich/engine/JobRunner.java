@@ -27,9 +27,12 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.util.retry.Retry;
 
 /**
  * Run one job in a worker slot: drive the pipeline, keep the job's state, progress and ETA, checkpoint stage
@@ -42,6 +45,8 @@ import reactor.core.publisher.Sinks;
 final class JobRunner implements JobTask {
 
     private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
+    private static final Duration STORE_BACKOFF_MAX = Duration.ofSeconds(5);
+    private static final int STORE_OUTAGE_RETRIES = 120;
 
     private final JobRepository jobs;
     private final SessionRepository sessions;
@@ -164,7 +169,8 @@ final class JobRunner implements JobTask {
                 : result.state().isUseful() ? stage.done() : null;
         run.job = run.job.withStage(stage, s -> s.finished(result.state(), said, result.path(), clock.instant()));
         updateProgress(run, run.job.message(), now);
-        Mono<Void> checkpointed = fresh ? jobs.saveResult(run.job.id(), stage, result) : Mono.empty();
+        Mono<Void> checkpointed = fresh
+                ? whileStoreIsDown(jobs.saveResult(run.job.id(), stage, result), run.job.id()) : Mono.empty();
         return checkpointed.then(save(run, (job, at) -> JobEvent.stage(job, stage, at)));
     }
 
@@ -198,7 +204,7 @@ final class JobRunner implements JobTask {
         if (run.lostTo != null) {
             return Mono.empty();
         }
-        return jobs.transition(run.stored, snapshot)
+        return whileStoreIsDown(jobs.transition(run.stored, snapshot), run.job.id())
                 .doOnNext(moved -> {
                     if (moved) {
                         run.stored = snapshot.state();
@@ -209,6 +215,24 @@ final class JobRunner implements JobTask {
                     }
                 })
                 .then();
+    }
+
+    /**
+     * Retry a store call while the store is out (Redis down or hung: connection failures and timeouts), with backoff
+     * up to {@link #STORE_BACKOFF_MAX}, for up to about {@link #STORE_OUTAGE_RETRIES} tries: the job pauses instead of
+     * failing, and goes on when the store is back. Other errors pass at once.
+     */
+    private static <T> Mono<T> whileStoreIsDown(Mono<T> call, String jobId) {
+        return call.retryWhen(Retry.backoff(STORE_OUTAGE_RETRIES, Duration.ofMillis(250))
+                .maxBackoff(STORE_BACKOFF_MAX)
+                .filter(e -> e instanceof DataAccessResourceFailureException
+                        || e instanceof TransientDataAccessException)
+                .doBeforeRetry(r -> {
+                    if (r.totalRetries() == 0) {
+                        log.warn("job store unreachable job={}: pausing until it is back ({})", jobId,
+                                r.failure().toString());
+                    }
+                }));
     }
 
     // The job was moved by someone else (a cancel on another replica): report its stored state, store nothing.
