@@ -2,7 +2,7 @@ package dev.enrich.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.enrich.config.LimitsProperties;
+import dev.enrich.backend.memory.InMemoryRequestQuota;
 import dev.enrich.tenant.Caller;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,9 +23,8 @@ import reactor.core.publisher.Mono;
 class TenantRateLimitFilterTest {
 
     private final AtomicLong nanos = new AtomicLong(Duration.ofHours(1).toNanos());
-    private final TenantRateLimitFilter filter = new TenantRateLimitFilter(
-            new LimitsProperties(20, 500, 0, 16, 1000, 1000, 2000),
-            new ProblemResponses(ServerCodecConfigurer.create()), nanos::get);
+    private final TenantRateLimitFilter filter = new TenantRateLimitFilter(new InMemoryRequestQuota(20, nanos::get),
+            new ProblemResponses(ServerCodecConfigurer.create()));
     private final AtomicInteger passed = new AtomicInteger();
 
     @Test
