@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.enrich.backend.memory.InMemoryRequestQuota;
 import dev.enrich.tenant.Caller;
+import dev.enrich.tenant.RequestQuota;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -48,6 +49,23 @@ class TenantRateLimitFilterTest {
     void anotherTenantHasABucketOfItsOwn() {
         assertThat(burst("acme", 60)).isEqualTo(20);
         assertThat(burst("other", 60)).isEqualTo(20);
+    }
+
+    @Test
+    void aQuotasSubSecondRetryHintIsAnsweredAsOneSecond() {
+        // The Redis quota hints at what is left of its window; the answer is the same as the memory quota's.
+        TenantRateLimitFilter shared = new TenantRateLimitFilter(
+                tenant -> Mono.just(RequestQuota.Decision.refuse(Duration.ofMillis(250))),
+                new ProblemResponses(ServerCodecConfigurer.create()));
+        MockServerWebExchange refused = MockServerWebExchange.from(MockServerHttpRequest.get("/api/v1/jobs"));
+        shared.filter(refused, e -> Mono.fromRunnable(passed::incrementAndGet))
+                .contextWrite(ReactiveSecurityContextHolder.withAuthentication(
+                        new EnrichAuthentication(new Caller("acme", "key", false))))
+                .block();
+
+        assertThat(passed).hasValue(0);
+        assertThat(refused.getResponse().getStatusCode().value()).isEqualTo(429);
+        assertThat(refused.getResponse().getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("1");
     }
 
     @Test
