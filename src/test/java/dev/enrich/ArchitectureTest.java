@@ -162,6 +162,8 @@ class ArchitectureTest {
             // the I/O edges that complete into its buffer, whoever still waits (see RedisJobQueue).
             .and().doNotHaveFullyQualifiedName("dev.enrich.backend.redis.RedisJobQueue")
             .and().doNotHaveFullyQualifiedName("dev.enrich.backend.redis.RedisJobQueue$Taker")
+            // Sharing learned stage durations: one lifecycle flow (observations out, the fleet's averages in).
+            .and().doNotHaveFullyQualifiedName("dev.enrich.backend.redis.RedisDurationSync")
             .should().callMethodWhere(describe("subscribe() on a publisher",
                     (JavaMethodCall call) -> call.getName().equals("subscribe")
                             && call.getTargetOwner().isAssignableTo(Publisher.class)));

@@ -64,14 +64,14 @@ class StreamTicketController {
             ServerWebExchange exchange) {
         TicketRequest wanted = request == null ? new TicketRequest(null, null) : request;
         return tenants.caller(exchange).flatMap(caller -> path(caller, wanted)
-                .map(path -> {
-                    StreamTickets.Ticket ticket = tickets.issue(caller, path).orElseThrow(() -> new EnrichException(
+                .flatMap(path -> tickets.issue(caller, path).map(issued -> {
+                    StreamTickets.Ticket ticket = issued.orElseThrow(() -> new EnrichException(
                             EnrichException.Kind.TOO_MANY, "Too many live views are starting at once. "
                                     + "Please try again in a moment.", Duration.ofSeconds(1)));
                     String url = path + "?ticket=" + URLEncoder.encode(ticket.value(), StandardCharsets.UTF_8);
                     return ResponseEntity.status(HttpStatus.CREATED).cacheControl(CacheControl.noStore())
                             .body(new TicketView(ticket.value(), ticket.expiresAt(), url));
-                }));
+                })));
     }
 
     private Mono<String> path(Caller caller, TicketRequest request) {

@@ -87,7 +87,8 @@ public record SecurityProperties(
      * Configure EventSource tickets.
      *
      * @param ttl how long a ticket stays valid, at most 60 s
-     * @param maxOutstanding the most unused tickets kept at once (the oldest are dropped first)
+     * @param maxOutstanding the most unused live tickets kept at once, past which new ones are refused (live ones are
+     *     never dropped); per replica in memory, for the whole fleet on Redis
      */
     public record Tickets(@DefaultValue("30s") Duration ttl, @DefaultValue("100000") int maxOutstanding) {
 

@@ -7,6 +7,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
 
 /**
  * Learn expected stage durations per stage kind with an exponentially weighted moving average (EWMA), scaled by
@@ -14,11 +16,15 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Two averages are kept per stage: absolute seconds, and seconds per media-second (only fed when the media length
  * is known and positive). The first observation seeds an average; later ones move it by {@code alpha}.
+ *
+ * <p>Reads are local and synchronous. To share what several processes learn, a backend follows {@link #recorded()}
+ * and feeds back averages learned elsewhere with {@link #adopt}; alone, the model learns from this process only.
  */
 public final class DurationModel {
 
     private final double alpha;
     private final Map<StageName, Averages> averages = new ConcurrentHashMap<>();
+    private final Sinks.Many<Observation> recorded = Sinks.many().multicast().directBestEffort();
 
     /**
      * Create an empty model.
@@ -31,6 +37,11 @@ public final class DurationModel {
             throw new IllegalArgumentException("alpha must be in (0, 1], but was " + alpha);
         }
         this.alpha = alpha;
+    }
+
+    /** Return the weight of a new observation, in {@code (0, 1]}. */
+    public double alpha() {
+        return alpha;
     }
 
     /**
@@ -60,7 +71,31 @@ public final class DurationModel {
         double tookSeconds = seconds(took);
         double media = seconds(mediaLength);
         @Nullable Double rate = media > 0 ? tookSeconds / media : null;
-        averages.merge(stage, new Averages(tookSeconds, rate), this::blend);
+        Averages observed = new Averages(tookSeconds, rate);
+        averages.merge(stage, observed, this::blend);
+        Observation observation = new Observation(stage, observed);
+        // Concurrent recorders meet here rarely and briefly; with no subscriber (or a slow one) it is dropped.
+        while (recorded.tryEmitNext(observation) == Sinks.EmitResult.FAIL_NON_SERIALIZED) {
+            Thread.onSpinWait();
+        }
+    }
+
+    /**
+     * Return the observations recorded from now on, as {@link #record} takes them: hot, nothing replayed, and an
+     * observation a subscriber has not requested is dropped for it (buffer downstream to keep them all).
+     */
+    public Flux<Observation> recorded() {
+        return recorded.asFlux();
+    }
+
+    /** Replace the averages of {@code stage} with ones learned elsewhere (e.g. the fleet's, shared on Redis). */
+    public void adopt(StageName stage, Averages learned) {
+        averages.put(Objects.requireNonNull(stage, "stage"), Objects.requireNonNull(learned, "learned"));
+    }
+
+    /** Return the averages of {@code stage}; empty if it was never observed nor adopted. */
+    public Optional<Averages> averages(StageName stage) {
+        return Optional.ofNullable(averages.get(Objects.requireNonNull(stage, "stage")));
     }
 
     private Averages blend(Averages old, Averages observed) {
@@ -81,5 +116,22 @@ public final class DurationModel {
         return d == null ? 0 : d.toNanos() / 1e9;
     }
 
-    private record Averages(double seconds, @Nullable Double perMediaSecond) {}
+    /**
+     * A stage's averages, or one observation of it.
+     *
+     * @param seconds the absolute duration in seconds, {@code >= 0}
+     * @param perMediaSecond seconds per media-second; null when no media length was known
+     */
+    public record Averages(double seconds, @Nullable Double perMediaSecond) {
+
+        public Averages {
+            if (!(seconds >= 0) || (perMediaSecond != null && !(perMediaSecond >= 0))) {
+                throw new IllegalArgumentException("durations must be >= 0, but were " + seconds + " and "
+                        + perMediaSecond);
+            }
+        }
+    }
+
+    /** One recorded duration of {@code stage}: its seconds and, when the media length was known, its rate. */
+    public record Observation(StageName stage, Averages took) {}
 }

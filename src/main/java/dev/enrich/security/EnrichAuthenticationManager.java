@@ -43,7 +43,7 @@ final class EnrichAuthenticationManager implements ReactiveAuthenticationManager
     @Override
     public Mono<Authentication> authenticate(Authentication authentication) {
         if (authentication instanceof TicketAuthentication ticket) {
-            return Mono.justOrEmpty(tickets.redeem(ticket.getCredentials(), ticket.path()))
+            return tickets.redeem(ticket.getCredentials(), ticket.path())
                     .<Authentication>map(EnrichAuthentication::new)
                     .switchIfEmpty(Mono.error(() -> new BadCredentialsException("unknown, used or expired ticket")));
         }

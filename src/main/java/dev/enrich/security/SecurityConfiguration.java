@@ -63,8 +63,8 @@ class SecurityConfiguration {
     }
 
     @Bean
-    StreamTickets streamTickets(SecurityProperties settings, Clock clock) {
-        return new StreamTickets(settings.tickets(), clock);
+    StreamTickets streamTickets(TicketStore store, SecurityProperties settings, Clock clock) {
+        return new StreamTickets(store, settings.tickets(), clock);
     }
 
     @Bean

@@ -1,7 +1,5 @@
 package dev.enrich.security;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.enrich.config.SecurityProperties;
 import dev.enrich.tenant.Caller;
 import java.security.SecureRandom;
@@ -9,15 +7,14 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import reactor.core.publisher.Mono;
 
 /**
  * Issue and redeem EventSource tickets: random, short-lived, single-use, bound to one caller and one stream path.
  * A browser's EventSource cannot send an Authorization header, so it puts a ticket in the query string instead; a
- * ticket seen in a log or a proxy is useless a moment later. In memory: a replica redeems what it issued (sticky
- * streams or one replica; a shared store comes with the Redis backend). Held in a Caffeine cache that expires each
- * ticket its TTL after issue, on the given clock; it has no size bound of its own, since it must never evict a live
- * ticket: {@link #issue} refuses instead.
+ * ticket seen in a log or a proxy is useless a moment later. Tickets are kept in the backend's {@link TicketStore}
+ * under their SHA-256 digest: in memory a replica redeems what it issued, on Redis any replica redeems what any
+ * replica issued, once. Expiry is judged on the given clock; a full store refuses new tickets.
  */
 public final class StreamTickets {
 
@@ -30,52 +27,40 @@ public final class StreamTickets {
         }
     }
 
-    private record Grant(Caller caller, String path, Instant expiresAt) {}
-
+    private final TicketStore store;
     private final SecurityProperties.Tickets settings;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
-    private final Cache<String, Grant> grants;
 
-    StreamTickets(SecurityProperties.Tickets settings, Clock clock) {
+    /** Issue tickets valid for {@code settings.ttl()} on {@code clock}, kept in {@code store}. */
+    public StreamTickets(TicketStore store, SecurityProperties.Tickets settings, Clock clock) {
+        this.store = store;
         this.settings = settings;
         this.clock = clock;
-        this.grants = Caffeine.newBuilder()
-                .expireAfterWrite(settings.ttl())
-                .ticker(() -> {
-                    Instant now = clock.instant();
-                    return TimeUnit.SECONDS.toNanos(now.getEpochSecond()) + now.getNano();
-                })
-                .executor(Runnable::run) // expired tickets are gone once cleanUp returns, so the count is exact
-                .build();
     }
 
     /**
      * Issue a ticket that lets {@code caller} open the stream at {@code path} once, within the configured TTL; empty
-     * when {@code maxOutstanding} unused tickets are live (valid tickets are never dropped to make room).
+     * when the store is full of unused live tickets (valid tickets are never dropped to make room).
      */
-    public Optional<Ticket> issue(Caller caller, String path) {
-        grants.cleanUp();
-        if (grants.estimatedSize() >= settings.maxOutstanding()) {
-            return Optional.empty();
-        }
-        byte[] bytes = new byte[32];
-        random.nextBytes(bytes);
-        String value = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        Instant expiresAt = clock.instant().plus(settings.ttl());
-        grants.put(value, new Grant(caller, path, expiresAt));
-        return Optional.of(new Ticket(value, expiresAt));
+    public Mono<Optional<Ticket>> issue(Caller caller, String path) {
+        return Mono.defer(() -> {
+            byte[] bytes = new byte[32];
+            random.nextBytes(bytes);
+            String value = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+            Instant expiresAt = clock.instant().plus(settings.ttl());
+            return store.put(ApiKeys.sha256(value), new TicketStore.Grant(caller, path, expiresAt))
+                    .map(kept -> kept ? Optional.of(new Ticket(value, expiresAt)) : Optional.empty());
+        });
     }
 
     /**
      * Redeem a ticket for the stream at {@code path}: the caller it was issued to, or empty when it is unknown, used,
      * expired or for another stream. A ticket is gone after its first use, whatever the outcome.
      */
-    Optional<Caller> redeem(String value, String path) {
-        Grant grant = grants.asMap().remove(value);
-        if (grant == null || !clock.instant().isBefore(grant.expiresAt()) || !grant.path().equals(path)) {
-            return Optional.empty();
-        }
-        return Optional.of(grant.caller());
+    Mono<Caller> redeem(String value, String path) {
+        return Mono.defer(() -> store.take(ApiKeys.sha256(value)))
+                .filter(grant -> clock.instant().isBefore(grant.expiresAt()) && grant.path().equals(path))
+                .map(TicketStore.Grant::caller);
     }
 }

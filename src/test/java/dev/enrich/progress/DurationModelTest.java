@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
 
 class DurationModelTest {
 
@@ -65,5 +66,40 @@ class DurationModelTest {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> new DurationModel(0.5).record(AUDIO, Duration.ofSeconds(-1), null))
                 .withMessageContaining("took must not be negative");
+    }
+
+    @Test
+    void emitsEachRecordedObservationToItsFollowers() {
+        DurationModel model = new DurationModel(0.5);
+        model.record(AUDIO, Duration.ofSeconds(1), null); // before anyone follows: not replayed
+
+        StepVerifier.create(model.recorded())
+                .then(() -> model.record(AUDIO, Duration.ofSeconds(10), Duration.ofSeconds(20)))
+                .expectNext(new DurationModel.Observation(AUDIO, new DurationModel.Averages(10, 0.5)))
+                .then(() -> model.record(VIDEO, Duration.ofSeconds(4), null))
+                .expectNext(new DurationModel.Observation(VIDEO, new DurationModel.Averages(4, null)))
+                .thenCancel()
+                .verify(Duration.ofSeconds(10));
+        assertThat(model.expected(AUDIO, null)).as("still learned here").contains(Duration.ofMillis(5_500));
+    }
+
+    @Test
+    void adoptedAveragesReplaceTheLearnedOnes() {
+        DurationModel model = new DurationModel(0.5);
+        model.record(AUDIO, Duration.ofSeconds(10), null);
+
+        model.adopt(AUDIO, new DurationModel.Averages(30, 2.0));
+
+        assertThat(model.averages(AUDIO)).contains(new DurationModel.Averages(30, 2.0));
+        assertThat(model.expected(AUDIO, Duration.ofSeconds(5))).contains(Duration.ofSeconds(10));
+        model.record(AUDIO, Duration.ofSeconds(50), null);
+        assertThat(model.expected(AUDIO, null)).as("later observations move the adopted average")
+                .contains(Duration.ofSeconds(40));
+    }
+
+    @Test
+    void rejectsNegativeAverages() {
+        assertThatIllegalArgumentException().isThrownBy(() -> new DurationModel.Averages(-1, null));
+        assertThatIllegalArgumentException().isThrownBy(() -> new DurationModel.Averages(1, Double.NaN));
     }
 }

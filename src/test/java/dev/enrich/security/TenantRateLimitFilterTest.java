@@ -2,8 +2,9 @@ package dev.enrich.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.enrich.config.LimitsProperties;
+import dev.enrich.backend.memory.InMemoryRequestQuota;
 import dev.enrich.tenant.Caller;
+import dev.enrich.tenant.RequestQuota;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,9 +24,8 @@ import reactor.core.publisher.Mono;
 class TenantRateLimitFilterTest {
 
     private final AtomicLong nanos = new AtomicLong(Duration.ofHours(1).toNanos());
-    private final TenantRateLimitFilter filter = new TenantRateLimitFilter(
-            new LimitsProperties(20, 500, 0, 16, 1000, 1000, 2000),
-            new ProblemResponses(ServerCodecConfigurer.create()), nanos::get);
+    private final TenantRateLimitFilter filter = new TenantRateLimitFilter(new InMemoryRequestQuota(20, nanos::get),
+            new ProblemResponses(ServerCodecConfigurer.create()));
     private final AtomicInteger passed = new AtomicInteger();
 
     @Test
@@ -49,6 +49,23 @@ class TenantRateLimitFilterTest {
     void anotherTenantHasABucketOfItsOwn() {
         assertThat(burst("acme", 60)).isEqualTo(20);
         assertThat(burst("other", 60)).isEqualTo(20);
+    }
+
+    @Test
+    void aQuotasSubSecondRetryHintIsAnsweredAsOneSecond() {
+        // The Redis quota hints at what is left of its window; the answer is the same as the memory quota's.
+        TenantRateLimitFilter shared = new TenantRateLimitFilter(
+                tenant -> Mono.just(RequestQuota.Decision.refuse(Duration.ofMillis(250))),
+                new ProblemResponses(ServerCodecConfigurer.create()));
+        MockServerWebExchange refused = MockServerWebExchange.from(MockServerHttpRequest.get("/api/v1/jobs"));
+        shared.filter(refused, e -> Mono.fromRunnable(passed::incrementAndGet))
+                .contextWrite(ReactiveSecurityContextHolder.withAuthentication(
+                        new EnrichAuthentication(new Caller("acme", "key", false))))
+                .block();
+
+        assertThat(passed).hasValue(0);
+        assertThat(refused.getResponse().getStatusCode().value()).isEqualTo(429);
+        assertThat(refused.getResponse().getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("1");
     }
 
     @Test

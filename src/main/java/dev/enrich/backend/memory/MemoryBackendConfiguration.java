@@ -2,11 +2,15 @@ package dev.enrich.backend.memory;
 
 import dev.enrich.config.EnrichProperties;
 import dev.enrich.config.LimitsProperties;
+import dev.enrich.config.SecurityProperties;
 import dev.enrich.events.EventLog;
 import dev.enrich.job.BatchRepository;
 import dev.enrich.job.JobRepository;
 import dev.enrich.queue.JobQueue;
+import dev.enrich.security.TicketStore;
 import dev.enrich.session.SessionRepository;
+import dev.enrich.tenant.RequestQuota;
+import java.time.Clock;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -48,5 +52,15 @@ class MemoryBackendConfiguration {
     EventLog eventLog(EnrichProperties props, Scheduler eventFanout) {
         EnrichProperties.Events e = props.events();
         return new InMemoryEventLog(e.retainPerStream(), e.maxStreams(), eventFanout, e.deliveryInterval());
+    }
+
+    @Bean
+    RequestQuota requestQuota(LimitsProperties limits) {
+        return new InMemoryRequestQuota(limits.requestsPerSecond());
+    }
+
+    @Bean
+    TicketStore ticketStore(SecurityProperties security, Clock clock) {
+        return new InMemoryTicketStore(security.tickets(), clock);
     }
 }
