@@ -92,7 +92,7 @@ public final class EnrichmentService implements SnapshotSource {
                             clock.instant());
                     return enqueue(created, batch)
                             .then(Mono.defer(() -> batchView(batch)))
-                            .doOnNext(view -> events.publishBatch(JobEvent.batch(view, tenant, clock.instant())))
+                            .flatMap(view -> events.publishBatch(JobEvent.batch(view, tenant, clock.instant())))
                             .thenReturn(batch);
                 }));
     }
@@ -106,7 +106,8 @@ public final class EnrichmentService implements SnapshotSource {
             }
             if (pool.removeQueued(jobId)) {
                 Job cancelled = job.withState(JobState.CANCELLED, "Cancelled.", clock.instant());
-                return jobs.save(cancelled).doOnNext(j -> events.publish(JobEvent.ended(j, clock.instant())));
+                return jobs.save(cancelled)
+                        .flatMap(j -> events.publish(JobEvent.ended(j, clock.instant())).thenReturn(j));
             }
             if (pool.stopRunning(jobId, JobState.CANCELLED)) {
                 return Mono.just(job.withProgress(job.progress(), job.etaSeconds(), "Cancelling..."));
@@ -117,7 +118,8 @@ public final class EnrichmentService implements SnapshotSource {
                     return Mono.just(current);
                 }
                 Job cancelled = current.withState(JobState.CANCELLED, "Cancelled.", clock.instant());
-                return jobs.save(cancelled).doOnNext(j -> events.publish(JobEvent.ended(j, clock.instant())));
+                return jobs.save(cancelled)
+                        .flatMap(j -> events.publish(JobEvent.ended(j, clock.instant())).thenReturn(j));
             });
         });
     }

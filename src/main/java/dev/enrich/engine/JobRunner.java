@@ -115,8 +115,8 @@ final class JobRunner implements JobTask {
         }
         if (signal instanceof PipelineSignal.Retrying r) {
             // Said, not kept: the job's own message moves on with the stage's next progress.
-            return Mono.fromRunnable(() -> events.publish(JobEvent.retrying(run.job, stage, r.attempt(),
-                    r.maxAttempts(), r.delay(), clock.instant())));
+            return Mono.defer(() -> events.publish(JobEvent.retrying(run.job, stage, r.attempt(),
+                    r.maxAttempts(), r.delay(), clock.instant()))).then();
         }
         if (signal instanceof PipelineSignal.Progressed p) {
             progress.stageProgress(stage, p.fraction(), now);
@@ -161,7 +161,7 @@ final class JobRunner implements JobTask {
     private Mono<Void> save(Run run, BiFunction<Job, Instant, JobEvent> event) {
         Job snapshot = run.job;
         return jobs.save(snapshot)
-                .doOnNext(saved -> events.publish(event.apply(saved, clock.instant())))
+                .flatMap(saved -> events.publish(event.apply(saved, clock.instant())))
                 .then();
     }
 
