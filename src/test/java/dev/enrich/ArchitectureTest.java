@@ -155,8 +155,7 @@ class ArchitectureTest {
             .that().doNotHaveFullyQualifiedName("dev.enrich.engine.BatchEvents")
             .and().doNotHaveFullyQualifiedName("dev.enrich.engine.EngineLifecycle")
             .and().doNotHaveFullyQualifiedName("dev.enrich.pool.Dispatcher")
-            // Its one pattern subscription (a lifecycle edge) and, until the EventLog port returns a Mono from
-            // append (issue 14: the port is synchronous, Redis is not), its append's write.
+            // Its one pattern subscription per replica: a lifecycle edge, kept and disposed by start()/stop().
             .and().doNotHaveFullyQualifiedName("dev.enrich.backend.redis.RedisEventLog")
             // The Redis queue's take() is a hand-made demand-driven source: its reads, starts and claim timers are
             // the I/O edges that complete into its buffer, whoever still waits (see RedisJobQueue).

@@ -63,7 +63,7 @@ final class BatchEvents implements SmartLifecycle {
         }
         return views.apply(ended.tenant(), batchId)
                 .map(view -> JobEvent.batch(view, ended.tenant(), clock.instant()))
-                .doOnNext(events::publishBatch)
+                .flatMap(batch -> events.publishBatch(batch).thenReturn(batch))
                 .onErrorResume(e -> {
                     log.warn("batch view not published batch={} job={} error={}", batchId, ended.jobId(),
                             e.toString());

@@ -136,7 +136,7 @@ public final class EngineLifecycle implements SmartLifecycle {
                 .map(job -> job.withState(JobState.INTERRUPTED, "Interrupted by a restart. You can retry it.",
                         clock.instant()))
                 .flatMap(jobs::save)
-                .doOnNext(job -> events.publish(JobEvent.ended(job, clock.instant())))
+                .flatMap(job -> events.publish(JobEvent.ended(job, clock.instant())))
                 .then();
     }
 

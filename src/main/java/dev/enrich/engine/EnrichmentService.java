@@ -94,7 +94,7 @@ public final class EnrichmentService implements SnapshotSource {
                             clock.instant());
                     return enqueue(created, batch)
                             .then(Mono.defer(() -> batchView(batch)))
-                            .doOnNext(view -> events.publishBatch(JobEvent.batch(view, tenant, clock.instant())))
+                            .flatMap(view -> events.publishBatch(JobEvent.batch(view, tenant, clock.instant())))
                             .thenReturn(batch);
                 }));
     }
@@ -127,8 +127,7 @@ public final class EnrichmentService implements SnapshotSource {
         }
         Job cancelled = job.withState(JobState.CANCELLED, "Cancelled.", clock.instant());
         return jobs.transition(job.state(), cancelled).flatMap(moved -> moved
-                ? Mono.fromSupplier(() -> events.publish(JobEvent.ended(cancelled, clock.instant())))
-                        .thenReturn(cancelled)
+                ? events.publish(JobEvent.ended(cancelled, clock.instant())).thenReturn(cancelled)
                 : jobs.findById(job.id()).flatMap(this::markCancelled));
     }
 
@@ -150,7 +149,7 @@ public final class EnrichmentService implements SnapshotSource {
                                     .flatMap(queued -> queued ? Mono.just(again)
                                             : jobs.transition(JobState.QUEUED, job).then(Mono.empty())));
                 })
-                .doOnNext(job -> events.publish(JobEvent.progress(job, null, clock.instant())))
+                .concatMap(job -> events.publish(JobEvent.progress(job, null, clock.instant())))
                 .count()
                 .map(Long::intValue);
     }
@@ -167,7 +166,7 @@ public final class EnrichmentService implements SnapshotSource {
                             clock.instant());
                     return jobs.transition(job.state(), failed)
                             .filter(moved -> moved)
-                            .doOnNext(moved -> events.publish(JobEvent.ended(failed, clock.instant())));
+                            .flatMap(moved -> events.publish(JobEvent.ended(failed, clock.instant())));
                 })
                 .then();
     }

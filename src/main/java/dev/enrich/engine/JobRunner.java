@@ -149,8 +149,8 @@ final class JobRunner implements JobTask {
         }
         if (signal instanceof PipelineSignal.Retrying r) {
             // Said, not kept: the job's own message moves on with the stage's next progress.
-            return Mono.fromRunnable(() -> events.publish(JobEvent.retrying(run.job, stage, r.attempt(),
-                    r.maxAttempts(), r.delay(), clock.instant())));
+            return Mono.defer(() -> events.publish(JobEvent.retrying(run.job, stage, r.attempt(),
+                    r.maxAttempts(), r.delay(), clock.instant()))).then();
         }
         if (signal instanceof PipelineSignal.Progressed p) {
             progress.stageProgress(stage, p.fraction(), now);
@@ -205,14 +205,14 @@ final class JobRunner implements JobTask {
             return Mono.empty();
         }
         return whileStoreIsDown(jobs.transition(run.stored, snapshot), run.job.id())
-                .doOnNext(moved -> {
-                    if (moved) {
-                        run.stored = snapshot.state();
-                        events.publish(event.apply(snapshot, clock.instant()));
-                    } else {
+                .flatMap(moved -> {
+                    if (!moved) {
                         run.lostTo = JobState.CANCELLED;
                         run.lost.tryEmitValue(JobState.CANCELLED);
+                        return Mono.empty();
                     }
+                    run.stored = snapshot.state();
+                    return whileStoreIsDown(events.publish(event.apply(snapshot, clock.instant())), run.job.id());
                 })
                 .then();
     }

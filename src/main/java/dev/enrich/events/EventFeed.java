@@ -48,14 +48,11 @@ public final class EventFeed {
      * @param lastEventId the last sequence number the client has, or null for a new subscriber
      */
     public Mono<Feed> job(String tenant, String jobId, @Nullable Long lastEventId) {
-        return snapshots.job(tenant, jobId).map(found -> {
-            String stream = EventPublisher.jobStream(jobId);
-            if (found.state().isTerminal() && coversEnd(lastEventId, stream)) {
-                return Feed.FINISHED;
-            }
-            return new Feed(false, events(stream, lastEventId, opened -> snapshots.job(tenant, jobId)
-                    .map(job -> jobSnapshot(job, opened.lastSeq()))), e -> e.type().isTerminal());
-        });
+        String stream = EventPublisher.jobStream(jobId);
+        return snapshots.job(tenant, jobId).flatMap(found -> endCovered(found.state().isTerminal(), lastEventId, stream)
+                .map(covered -> covered ? Feed.FINISHED : new Feed(false, events(stream, lastEventId,
+                        opened -> snapshots.job(tenant, jobId).map(job -> jobSnapshot(job, opened.lastSeq()))),
+                        e -> e.type().isTerminal())));
     }
 
     /**
@@ -63,16 +60,13 @@ public final class EventFeed {
      * batch finished. Fails like {@link SnapshotSource#batchView} for a batch the tenant does not have.
      */
     public Mono<Feed> batch(String tenant, String batchId, @Nullable Long lastEventId) {
-        return snapshots.batchView(tenant, batchId).map(view -> {
-            String stream = EventPublisher.batchStream(batchId);
-            if (view.state().isTerminal() && coversEnd(lastEventId, stream)) {
-                return Feed.FINISHED;
-            }
-            return new Feed(false, events(stream, lastEventId, opened -> snapshots.batchView(tenant, batchId)
-                    .map(v -> new Snapshot(JobEvent.batchSnapshot(v, tenant, opened.lastSeq(), clock.instant()),
-                            null))), e -> (e.type() == EventType.BATCH || e.type() == EventType.SNAPSHOT)
-                    && e.jobId() == null && e.state().isTerminal());
-        });
+        String stream = EventPublisher.batchStream(batchId);
+        return snapshots.batchView(tenant, batchId).flatMap(view -> endCovered(view.state().isTerminal(), lastEventId,
+                stream).map(covered -> covered ? Feed.FINISHED : new Feed(false, events(stream, lastEventId,
+                        opened -> snapshots.batchView(tenant, batchId).map(v -> new Snapshot(
+                                JobEvent.batchSnapshot(v, tenant, opened.lastSeq(), clock.instant()), null))),
+                        e -> (e.type() == EventType.BATCH || e.type() == EventType.SNAPSHOT)
+                                && e.jobId() == null && e.state().isTerminal())));
     }
 
     /** Open the stream of all of a user's jobs (for now: a tenant's); it does not end by itself. */
@@ -88,39 +82,43 @@ public final class EventFeed {
                 job.state().isTerminal() ? JobEvent.ended(job, clock.instant()) : null);
     }
 
-    // A reconnect whose id covers everything the stream holds; also true when the log forgot the stream (lastSeq 0),
-    // so a client of a finished job never loops on snapshot + terminal.
-    private boolean coversEnd(@Nullable Long last, String stream) {
-        return last != null && last >= log.lastSeq(stream);
+    // A reconnect to a finished stream whose id covers everything the stream holds; also true when the log forgot the
+    // stream (lastSeq 0), so a client of a finished job never loops on snapshot + terminal.
+    private Mono<Boolean> endCovered(boolean ended, @Nullable Long last, String stream) {
+        return !ended || last == null ? Mono.just(false) : log.lastSeq(stream).map(seq -> last >= seq);
     }
 
     private Flux<List<JobEvent>> events(String stream, @Nullable Long last,
             Function<EventLog.Opened, Mono<Snapshot>> snapshot) {
-        return Flux.defer(() -> {
-            // A fresh subscriber also gets the last held event, to follow a finished job's snapshot.
-            long after = last != null ? last : log.lastSeq(stream) - 1;
-            EventLog.Opened opened = log.open(stream, after);
-            AtomicBoolean subscribed = new AtomicBoolean();
-            Flux<List<JobEvent>> events = opened.batches().doOnSubscribe(s -> subscribed.set(true));
-            Flux<List<JobEvent>> body;
-            if (last != null && !opened.gap() && last <= opened.lastSeq()) {
-                body = events;
-            } else {
-                boolean endHeld = last == null && after >= 0 && !opened.gap();
-                body = snapshot.apply(opened).flatMapMany(s -> {
-                    JobEvent first = s.event();
-                    JobEvent end = s.end();
-                    long seq = first.seq();
-                    return end == null ? once(first).concatWith(after(events, seq))
-                            : endHeld ? once(first.withSeq(seq - 1)).concatWith(after(events, seq - 1))
-                            : Flux.just(List.of(first.withSeq(Math.max(0, seq - 1)), end.numbered(seq)));
-                });
-            }
-            return body.doFinally(signal -> {
-                if (!subscribed.get()) {
-                    opened.release();
-                }
+        // A fresh subscriber also gets the last held event, to follow a finished job's snapshot.
+        return Mono.defer(() -> last != null ? Mono.just(last) : log.lastSeq(stream).map(seq -> seq - 1))
+                .flatMapMany(after -> log.open(stream, after)
+                        .flatMapMany(opened -> replayOrSnapshot(opened, last, after, snapshot)));
+    }
+
+    // What follows an opened subscription: the replay when it answers the client's id, a snapshot otherwise.
+    private static Flux<List<JobEvent>> replayOrSnapshot(EventLog.Opened opened, @Nullable Long last, long after,
+            Function<EventLog.Opened, Mono<Snapshot>> snapshot) {
+        AtomicBoolean subscribed = new AtomicBoolean();
+        Flux<List<JobEvent>> events = opened.batches().doOnSubscribe(s -> subscribed.set(true));
+        Flux<List<JobEvent>> body;
+        if (last != null && !opened.gap() && last <= opened.lastSeq()) {
+            body = events;
+        } else {
+            boolean endHeld = last == null && after >= 0 && !opened.gap();
+            body = snapshot.apply(opened).flatMapMany(s -> {
+                JobEvent first = s.event();
+                JobEvent end = s.end();
+                long seq = first.seq();
+                return end == null ? once(first).concatWith(after(events, seq))
+                        : endHeld ? once(first.withSeq(seq - 1)).concatWith(after(events, seq - 1))
+                        : Flux.just(List.of(first.withSeq(Math.max(0, seq - 1)), end.numbered(seq)));
             });
+        }
+        return body.doFinally(signal -> {
+            if (!subscribed.get()) {
+                opened.release();
+            }
         });
     }
 

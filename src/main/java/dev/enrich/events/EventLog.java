@@ -2,6 +2,7 @@ package dev.enrich.events;
 
 import java.util.List;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * Keep sequence-numbered, replayable event streams: one per job, one per batch, one per user (port).
@@ -9,6 +10,11 @@ import reactor.core.publisher.Flux;
  * <p>A stream is named by a key such as {@code job:<id>}, {@code batch:<id>}, {@code user:<tenant>}. Sequence
  * numbers start at 1 and grow by one per appended event. Implementations retain a bounded number of recent events
  * per stream and a bounded number of streams, and never let a slow subscriber grow memory without bound.
+ *
+ * <p>{@link #append}, {@link #open} and {@link #lastSeq} answer with a {@link Mono}: a log in this process may do the
+ * work at the call and return a completed Mono (no thread hop on the publisher's path), a shared log does it when the
+ * Mono is subscribed. Either way callers subscribe to each exactly once, and chain the next append to a stream after
+ * the previous one completed when their order matters.
  */
 public interface EventLog {
 
@@ -16,9 +22,10 @@ public interface EventLog {
      * Append an event to a stream, stamping it with the stream's next sequence number, and deliver it to the
      * stream's live subscribers. Never blocks on subscribers.
      *
-     * @return the stored event (with its {@code seq})
+     * @return the stored event (with its {@code seq}, and its {@code jobSeq} as the log numbered it); fails when the
+     *     event could not be stored
      */
-    JobEvent append(String stream, JobEvent event);
+    Mono<JobEvent> append(String stream, JobEvent event);
 
     /**
      * Open a subscription, atomically with respect to {@link #append}: no event is lost or repeated between the
@@ -35,12 +42,13 @@ public interface EventLog {
      * progress event of the same job follows (latest wins). Other events are never dropped; a subscriber that falls
      * so far behind that its next event is no longer retained completes early, so the client reconnects with its
      * last id. The flux never completes by itself otherwise; cancel it to unsubscribe, which frees everything held
-     * for it.
+     * for it. Once the returned Mono has emitted, the subscription is registered: consume it or {@linkplain
+     * Opened#release() release} it.
      */
-    Opened open(String stream, long afterSeq);
+    Mono<Opened> open(String stream, long afterSeq);
 
-    /** Return the last sequence number appended to a stream, 0 if none. */
-    long lastSeq(String stream);
+    /** Return the last sequence number appended to a stream, 0 if none (or forgotten). */
+    Mono<Long> lastSeq(String stream);
 
     /** Forget a stream's retained events and complete its live subscribers. */
     void close(String stream);

@@ -1,6 +1,7 @@
 package dev.enrich.events;
 
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
@@ -9,6 +10,9 @@ import reactor.core.publisher.Sinks;
  *
  * <p>Build events with the factories of {@link JobEvent}. What is derived from job events in this process (batch
  * progress) follows {@link #published()}.
+ *
+ * <p>Publishing happens when the returned Mono is subscribed: subscribe once, and publish a job's next event after the
+ * previous one completed, so a job's events keep their order in every stream and in {@link #published()}.
  */
 public final class EventPublisher {
 
@@ -35,22 +39,30 @@ public final class EventPublisher {
     }
 
     /**
-     * Append a job event to the job, batch and user streams, then hand it to the {@link #published()} subscribers;
-     * return it as numbered in the job stream.
+     * Append a job event to the job stream, then to its batch's and user's streams numbered with the job stream's
+     * {@code seq} as {@code jobSeq}, then hand it to the {@link #published()} subscribers; emit it as numbered in the
+     * job stream. Fails when an append fails (what was appended stays).
+     *
+     * @throws IllegalArgumentException if the event has no job id
      */
-    public JobEvent publish(JobEvent event) {
-        if (event.jobId() == null) {
+    public Mono<JobEvent> publish(JobEvent event) {
+        String jobId = event.jobId();
+        if (jobId == null) {
             throw new IllegalArgumentException("jobId must be set on a job event");
         }
-        JobEvent stored = log.append(jobStream(event.jobId()), event);
-        JobEvent shared = event.withJobSeq(stored.seq());
-        if (event.batchId() != null) {
-            log.append(batchStream(event.batchId()), shared);
-        }
-        log.append(userStream(event.tenant()), shared);
-        JobEvent numbered = stored.withJobSeq(stored.seq());
-        handOver(numbered);
-        return numbered;
+        String batchId = event.batchId();
+        // Deferred, and each append made when the previous one completed: an in-memory log appends at the call.
+        return Mono.defer(() -> log.append(jobStream(jobId), event)).flatMap(stored -> {
+            JobEvent shared = event.withJobSeq(stored.seq());
+            JobEvent numbered = stored.withJobSeq(stored.seq());
+            Mono<JobEvent> user = batchId == null ? log.append(userStream(event.tenant()), shared)
+                    : log.append(batchStream(batchId), shared)
+                            .flatMap(inBatch -> log.append(userStream(event.tenant()), shared));
+            return user.map(inUser -> {
+                handOver(numbered);
+                return numbered;
+            });
+        });
     }
 
     // Publishers run on many threads at once: hand-overs are serialized by this short lock (subscribers only take the
@@ -76,12 +88,18 @@ public final class EventPublisher {
         log.endSubscriptions();
     }
 
-    /** Append a batch event to the batch and user streams. */
-    public void publishBatch(JobEvent event) {
-        if (event.batchId() == null) {
+    /**
+     * Append a batch event to the batch stream, then to the user stream; complete when both hold it.
+     *
+     * @throws IllegalArgumentException if the event has no batch id
+     */
+    public Mono<Void> publishBatch(JobEvent event) {
+        String batchId = event.batchId();
+        if (batchId == null) {
             throw new IllegalArgumentException("batchId must be set on a batch event");
         }
-        log.append(batchStream(event.batchId()), event);
-        log.append(userStream(event.tenant()), event);
+        return Mono.defer(() -> log.append(batchStream(batchId), event))
+                .flatMap(inBatch -> log.append(userStream(event.tenant()), event))
+                .then();
     }
 }

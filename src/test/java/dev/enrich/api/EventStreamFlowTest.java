@@ -76,7 +76,7 @@ class EventStreamFlowTest {
         Sinks.Empty<Void> gate = Sinks.empty();
         stages.script(StageName.AUDIO, ctx -> gate.asMono().thenMany(floodThenSucceed(3)));
         String jobId = client.audioJob();
-        await().atMost(TIMEOUT).until(() -> log.lastSeq(EventPublisher.jobStream(jobId)) == 2);
+        await().atMost(TIMEOUT).until(() -> log.lastSeqNow(EventPublisher.jobStream(jobId)) == 2);
 
         try (SseClient.RawStream sse = client.raw("/api/v1/jobs/" + jobId + "/events")) {
             assertThat(sse.frame()).containsExactly("retry:3000", ":stream open");
@@ -94,7 +94,7 @@ class EventStreamFlowTest {
         stages.script(StageName.AUDIO, ctx -> gate.asMono().thenMany(floodThenSucceed(TICKS)));
         String jobId = client.audioJob();
         String stream = EventPublisher.jobStream(jobId);
-        await().atMost(TIMEOUT).until(() -> log.lastSeq(stream) == 2);
+        await().atMost(TIMEOUT).until(() -> log.lastSeqNow(stream) == 2);
 
         try (Socket socket = new Socket()) {
             socket.setReceiveBufferSize(1024);
@@ -109,7 +109,7 @@ class EventStreamFlowTest {
             gate.tryEmitEmpty();
 
             await().atMost(TIMEOUT).until(() -> client.jobState(jobId).equals("completed"));
-            assertThat(log.lastSeq(stream)).as("every tick was an event").isGreaterThan(TICKS);
+            assertThat(log.lastSeqNow(stream)).as("every tick was an event").isGreaterThan(TICKS);
         }
         await().atMost(TIMEOUT).until(() -> log.subscriberCount(stream) == 0);
     }
@@ -120,7 +120,7 @@ class EventStreamFlowTest {
         stages.script(StageName.AUDIO, ctx -> gate.asMono().thenMany(floodThenSucceed(TICKS)));
         String jobId = client.audioJob();
         String stream = EventPublisher.jobStream(jobId);
-        await().atMost(TIMEOUT).until(() -> log.lastSeq(stream) == 2);
+        await().atMost(TIMEOUT).until(() -> log.lastSeqNow(stream) == 2);
         Stalling stalling = new Stalling();
 
         client.sse("/api/v1/jobs/" + jobId + "/events", null).subscribe(stalling);

@@ -72,10 +72,10 @@ class EventStreamTest {
         String jobId = client.audioJob();
         String stream = EventPublisher.jobStream(jobId);
         // 1: progress "Starting...", 2: stage audio running; then the scripted stage waits for the gate
-        await().atMost(TIMEOUT).until(() -> log.lastSeq(stream) == 2);
+        await().atMost(TIMEOUT).until(() -> log.lastSeqNow(stream) == 2);
 
         try (SseClient.RawStream sse = client.raw(path(jobId))) {
-            assertThat(log.lastSeq(stream)).as("no job event happened before the headers arrived").isEqualTo(2);
+            assertThat(log.lastSeqNow(stream)).as("no job event happened before the headers arrived").isEqualTo(2);
             assertThat(sse.status()).isEqualTo(200);
             assertThat(sse.header("Content-Type")).startsWith("text/event-stream");
             assertThat(sse.header("X-Accel-Buffering")).isEqualTo("no");
@@ -314,7 +314,7 @@ class EventStreamTest {
     }
 
     private void awaitRunning(String jobId) {
-        await().atMost(TIMEOUT).until(() -> log.lastSeq(EventPublisher.jobStream(jobId)) >= 2);
+        await().atMost(TIMEOUT).until(() -> log.lastSeqNow(EventPublisher.jobStream(jobId)) >= 2);
     }
 
     private static String path(String jobId) {

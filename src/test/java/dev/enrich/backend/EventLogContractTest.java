@@ -18,7 +18,8 @@ import reactor.test.StepVerifier;
 
 /**
  * What every {@link EventLog} adapter does, whatever keeps the events: numbering, replay after an id, gap detection
- * past retention, batches in order, the end of subscriptions on shutdown.
+ * past retention, batches in order, the end of subscriptions on shutdown, and the same answers from every instance
+ * that shares the events (a second replica that never saw them).
  */
 public abstract class EventLogContractTest {
 
@@ -27,15 +28,25 @@ public abstract class EventLogContractTest {
     /** Return a fresh log retaining {@code retain} events per stream. */
     protected abstract EventLog log(int retain);
 
-    /** Append and return the event as numbered by the log (waiting for the number where the log is remote). */
-    protected abstract JobEvent append(EventLog log, String stream, JobEvent event);
-
-    /** Open a subscription as a resuming client would, with an exact gap report. */
-    protected abstract Opened open(EventLog log, String stream, long afterSeq);
+    /** Return another instance sharing {@code log}'s events (a second replica), or {@code log} if none can. */
+    protected abstract EventLog replica(EventLog log);
 
     /** Wait until appends up to {@code seq} are visible to this instance's subscribers. */
     protected void awaitSeen(EventLog log, String stream, long seq) {
-        await().atMost(TIMEOUT).until(() -> log.lastSeq(stream) >= seq);
+        await().atMost(TIMEOUT).until(() -> lastSeq(log, stream) >= seq);
+    }
+
+    /** Append and return the event as numbered by the log. */
+    protected static JobEvent append(EventLog log, String stream, JobEvent event) {
+        return log.append(stream, event).block(TIMEOUT);
+    }
+
+    protected static Opened open(EventLog log, String stream, long afterSeq) {
+        return log.open(stream, afterSeq).block(TIMEOUT);
+    }
+
+    protected static long lastSeq(EventLog log, String stream) {
+        return log.lastSeq(stream).block(TIMEOUT);
     }
 
     @Test
@@ -47,9 +58,48 @@ public abstract class EventLogContractTest {
         JobEvent third = append(log, "job:a", completed("a"));
         assertThat(third.seq()).isEqualTo(3);
         assertThat(third.jobSeq()).isEqualTo(3);
-        awaitSeen(log, "job:a", 3);
-        assertThat(log.lastSeq("job:a")).isEqualTo(3);
-        assertThat(log.lastSeq("job:unknown")).isZero();
+        assertThat(lastSeq(log, "job:a")).isEqualTo(3);
+        assertThat(lastSeq(log, "job:unknown")).isZero();
+    }
+
+    @Test
+    void anInstanceThatNeverSawAStreamAnswersWithItsNumbersAndFollowsItWithoutGapOrRepeat() {
+        EventLog log = log(10);
+        appendStages(log, "job:s", 3);
+        EventLog other = replica(log);
+
+        assertThat(lastSeq(other, "job:s")).isEqualTo(3);
+        Opened live = open(other, "job:s", -1);
+        assertThat(live).extracting(Opened::lastSeq, Opened::gap).containsExactly(3L, false);
+        Opened resumed = open(other, "job:s", 1);
+        assertThat(resumed).extracting(Opened::lastSeq, Opened::gap).containsExactly(3L, false);
+        Opened ahead = open(other, "job:s", 7);
+        assertThat(ahead).extracting(Opened::lastSeq, Opened::gap).containsExactly(3L, false);
+        ahead.release();
+
+        StepVerifier.create(flat(live))
+                .then(() -> assertThat(append(log, "job:s", completed("s")).seq()).isEqualTo(4))
+                .assertNext(e -> assertThat(e).extracting(JobEvent::seq, JobEvent::jobSeq, JobEvent::type)
+                        .containsExactly(4L, 4L, EventType.COMPLETED))
+                .thenCancel()
+                .verify(TIMEOUT);
+        StepVerifier.create(flat(resumed).map(JobEvent::seq).take(3))
+                .expectNext(2L, 3L, 4L)
+                .verifyComplete();
+        assertThat(lastSeq(other, "job:s")).isEqualTo(4);
+    }
+
+    @Test
+    void aJobEventInAnotherStreamKeepsTheNumberItWasGivenInItsJobStream() {
+        EventLog log = log(10);
+        appendStages(log, "job:k", 2);
+        JobEvent first = append(log, "job:k", stage("k"));
+
+        JobEvent shared = append(log, "user:tenant-1", first.withSeq(0));
+
+        assertThat(shared).extracting(JobEvent::seq, JobEvent::jobSeq).containsExactly(1L, 3L);
+        assertThat(flat(open(replica(log), "user:tenant-1", 0)).blockFirst(TIMEOUT))
+                .extracting(JobEvent::seq, JobEvent::jobSeq).containsExactly(1L, 3L);
     }
 
     @Test
@@ -114,7 +164,7 @@ public abstract class EventLogContractTest {
         EventLog log = log(10);
         appendStages(log, "job:e", 1);
         awaitSeen(log, "job:e", 1);
-        Opened opened = log.open("job:e", -1);
+        Opened opened = open(log, "job:e", -1);
 
         StepVerifier.create(flat(opened))
                 .then(() -> {

@@ -56,7 +56,7 @@ class BatchEventsTest {
 
         StepVerifier.create(batchEvents.derived())
                 .then(() -> publisher.publish(JobEvent.progress(one.withState(JobState.RUNNING, "Running.", NOW),
-                        null, NOW)))
+                        null, NOW)).block())
                 .then(() -> publish(ended(one)))
                 .assertNext(e -> {
                     assertThat(e.type()).isEqualTo(EventType.BATCH);
@@ -73,7 +73,7 @@ class BatchEventsTest {
                 .verify(TIMEOUT);
 
         // On the batch's stream each batch view follows the job event it was derived from.
-        StepVerifier.create(log.open(EventPublisher.batchStream("b1"), 0).batches()
+        StepVerifier.create(log.openNow(EventPublisher.batchStream("b1"), 0).batches()
                         .concatMapIterable(batch -> batch)
                         .map(e -> e.type().id() + (e.jobId() == null ? "" : ":" + e.jobId())))
                 .expectNext("progress:one", "completed:one", "batch", "completed:two", "batch")
@@ -89,7 +89,7 @@ class BatchEventsTest {
 
         batchEvents.start();
         assertThat(batchEvents.isRunning()).isTrue();
-        StepVerifier.create(log.open(stream, 0).batches().concatMapIterable(batch -> batch).map(JobEvent::type))
+        StepVerifier.create(log.openNow(stream, 0).batches().concatMapIterable(batch -> batch).map(JobEvent::type))
                 .then(() -> publish(ended(one)))
                 .expectNext(EventType.COMPLETED, EventType.BATCH)
                 .thenCancel()
@@ -99,20 +99,20 @@ class BatchEventsTest {
         assertThat(batchEvents.isRunning()).isFalse();
         publish(ended(two));
         // What the stopped deriver would have added comes after this marker; nothing may.
-        publisher.publishBatch(JobEvent.batch(view("default", "b2").block(), "default", NOW));
-        StepVerifier.create(log.open(stream, 2).batches().concatMapIterable(batch -> batch).map(JobEvent::type))
+        publisher.publishBatch(JobEvent.batch(view("default", "b2").block(), "default", NOW)).block();
+        StepVerifier.create(log.openNow(stream, 2).batches().concatMapIterable(batch -> batch).map(JobEvent::type))
                 .expectNext(EventType.COMPLETED, EventType.BATCH)
                 .expectNoEvent(Duration.ofMillis(200))
                 .thenCancel()
                 .verify(TIMEOUT);
-        assertThat(log.lastSeq(stream)).isEqualTo(4);
+        assertThat(log.lastSeqNow(stream)).isEqualTo(4);
     }
 
     private void publish(Job job) {
         if (job.batchId() != null && job.state().isTerminal()) {
             ended.computeIfAbsent(job.batchId(), k -> ConcurrentHashMap.newKeySet()).add(job.id());
         }
-        publisher.publish(JobEvent.ended(job, NOW));
+        publisher.publish(JobEvent.ended(job, NOW)).block();
     }
 
     private static Job job(String id, String batchId) {

@@ -180,7 +180,7 @@ class LiveEventsWebTest {
         // A retry of the AI call shows on the stage while it waits.
         String jobId = card.getAttribute("data-job-id");
         events.publish(JobEvent.retrying(jobs.findById(jobId).block().withProgress(0.5, null, "Running."),
-                StageName.SUMMARY, 2, 4, Duration.ofSeconds(4), clock.instant()));
+                StageName.SUMMARY, 2, 4, Duration.ofSeconds(4), clock.instant())).block(TIMEOUT);
         browser.waitFor(d -> "retrying".equals(summary.getAttribute("data-state")));
         assertThat(summary.findElement(By.className("icon")).getText()).isEqualTo("↻");
         assertThat(summary.findElement(By.className("stage-message")).getText())
@@ -222,7 +222,7 @@ class LiveEventsWebTest {
         // A view the page could not work out from its cards (both are still running): it must show the server's.
         events.publishBatch(JobEvent.batch(new BatchView(batchId, JobState.RUNNING, 2, 1,
                 Map.of(JobState.RUNNING, 1, JobState.COMPLETED, 1), 0.75, 150L, "~3 minutes remaining",
-                "1 of 2 sessions done", jobIds, clock.instant()), "web", clock.instant()));
+                "1 of 2 sessions done", jobIds, clock.instant()), "web", clock.instant())).block(TIMEOUT);
         browser.waitForText(By.cssSelector("#batches .batch-count"), "1 of 2 done");
         assertThat(batch.findElement(By.cssSelector("[role=progressbar]")).getAttribute("aria-valuenow"))
                 .isEqualTo("75");

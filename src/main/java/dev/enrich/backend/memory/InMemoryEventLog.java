@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
 /**
@@ -19,6 +20,10 @@ import reactor.core.scheduler.Scheduler;
  * conflate, latest wins); one that falls more than {@code retainPerStream} events behind completes, so the client
  * reconnects with its last id. Thread-safe; {@link #append} costs the same whatever the number of subscribers:
  * delivery runs on the {@code fanout} scheduler, never on the publisher's thread.
+ *
+ * <p>{@link #append} and {@link #lastSeq} do their work at the call and return a completed Mono; {@link #open} opens
+ * when subscribed, on the subscriber's thread. {@link #openNow} and {@link #lastSeqNow} answer at once, for a shared
+ * log that mirrors its streams here.
  */
 public final class InMemoryEventLog implements EventLog {
 
@@ -50,21 +55,35 @@ public final class InMemoryEventLog implements EventLog {
         this.intervalNanos = deliveryInterval.toNanos();
     }
 
+    /** Append at once, on the calling thread; the returned Mono has completed already. */
     @Override
-    public JobEvent append(String stream, JobEvent event) {
+    public Mono<JobEvent> append(String stream, JobEvent event) {
         Objects.requireNonNull(stream, "stream");
         Objects.requireNonNull(event, "event");
         for (;;) {
             JobEvent stored = acquire(stream, true).append(event);
             if (stored != null) {
-                return stored;
+                return Mono.just(stored);
             }
             // Evicted or closed between lookup and append: look it up (and recreate it) again.
         }
     }
 
+    /** Open when subscribed, on the subscriber's thread (see {@link #openNow}). */
     @Override
-    public Opened open(String stream, long afterSeq) {
+    public Mono<Opened> open(String stream, long afterSeq) {
+        Objects.requireNonNull(stream, "stream");
+        return Mono.fromSupplier(() -> openNow(stream, afterSeq));
+    }
+
+    /** Answer at once (see {@link #lastSeqNow}); the returned Mono has completed already. */
+    @Override
+    public Mono<Long> lastSeq(String stream) {
+        return Mono.just(lastSeqNow(stream));
+    }
+
+    /** Open a subscription at once, as {@link EventLog#open} describes; the caller consumes or releases it. */
+    public Opened openNow(String stream, long afterSeq) {
         Objects.requireNonNull(stream, "stream");
         for (;;) {
             Opened opened = acquire(stream, false).open(afterSeq);
@@ -74,8 +93,8 @@ public final class InMemoryEventLog implements EventLog {
         }
     }
 
-    @Override
-    public long lastSeq(String stream) {
+    /** Return the last sequence number this log holds for a stream, 0 if none. */
+    public long lastSeqNow(String stream) {
         EventStream found = find(stream);
         return found == null ? 0 : found.lastSeq();
     }

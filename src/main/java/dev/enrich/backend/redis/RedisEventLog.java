@@ -11,13 +11,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
-import org.springframework.data.redis.connection.stream.MapRecord;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.Disposable;
@@ -37,24 +34,23 @@ import reactor.core.scheduler.Scheduler;
  * in-memory mirror ({@link InMemoryEventLog#offer}), whose delivery rounds, conflation and shared batches serve the
  * replica's subscribers: many subscribers cost no Redis connection or polling loop of their own.
  *
- * <p>The port is synchronous, Redis is not: {@link #append} sends the script and returns at once, with the event not
- * yet numbered (seq 0; events appended to batch and user streams take their job stream's number in the script);
- * {@link #lastSeq} and {@link #open} answer from the mirror, and an {@link #open} the mirror cannot serve replays from
- * Redis ({@link #resume}, which reports gaps exactly).
+ * <p>{@link #append} emits the event as the script numbered it, and {@link #lastSeq} reads the stream's counter, so
+ * every replica gives the same answers. {@link #open} serves from the mirror when it holds what is asked for and
+ * otherwise reads Redis: on a replica that never saw the stream, or for a client resuming further back (or further
+ * on) than the mirror holds.
  */
 public final class RedisEventLog implements EventLog {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisEventLog.class);
     private static final int MAX_BATCH = 256;
 
-    // KEYS: counter, stream, job counter. ARGV: retain, jobSeq, json, channel, stream name, tenant, ttl s, job-seq mode.
-    private static final RedisScript<List> APPEND = RedisScript.of("""
+    // KEYS: counter, stream. ARGV: retain, jobSeq, json, channel, stream name, tenant, ttl s, 'self' when the event
+    // takes its seq as jobSeq (JobEvent#numbered).
+    private static final RedisScript<List> APPEND = LuaScript.of("""
             local seq = redis.call('INCR', KEYS[1])
             local jobSeq = tonumber(ARGV[2])
             if ARGV[8] == 'self' then
               jobSeq = seq
-            elseif ARGV[8] == 'job' then
-              jobSeq = tonumber(redis.call('GET', KEYS[3]) or '0')
             end
             redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], seq .. '-0', 'j', jobSeq, 't', ARGV[6], 'e', ARGV[3])
             local ttl = tonumber(ARGV[7])
@@ -64,6 +60,24 @@ public final class RedisEventLog implements EventLog {
             end
             redis.call('PUBLISH', ARGV[4], ARGV[5] .. '\\n' .. seq .. '\\n' .. jobSeq .. '\\n' .. ARGV[6] .. '\\n' .. ARGV[3])
             return {seq, jobSeq}
+            """, List.class);
+
+    // KEYS: counter, stream. ARGV: afterSeq. Returns the counter, then per entry after afterSeq (when afterSeq >= 0):
+    // its id, jobSeq, tenant and json (the fields APPEND writes, in its order). One step, so nothing comes between.
+    private static final RedisScript<List> READ = LuaScript.of("""
+            local last = tonumber(redis.call('GET', KEYS[1]) or '0')
+            local after = tonumber(ARGV[1])
+            local out = {last}
+            if after >= 0 and after < last then
+              for _, entry in ipairs(redis.call('XRANGE', KEYS[2], (after + 1) .. '-0', '+')) do
+                local f = entry[2]
+                out[#out + 1] = entry[1]
+                out[#out + 1] = f[2]
+                out[#out + 1] = f[4]
+                out[#out + 1] = f[6]
+              end
+            end
+            return out
             """, List.class);
 
     private final LettuceConnectionFactory factory;
@@ -133,23 +147,17 @@ public final class RedisEventLog implements EventLog {
         }
     }
 
-    /** Send the append script and return at once: the event comes back unnumbered (seq 0); see {@link #write}. */
+    /**
+     * Number, store and announce an event in Redis when subscribed; emit it as numbered there (like
+     * {@link JobEvent#numbered}: a job event with no {@code jobSeq} takes its {@code seq}).
+     */
     @Override
-    public JobEvent append(String stream, JobEvent event) {
-        write(stream, event).subscribe(null,
-                error -> LOG.warn("Could not append an event to {}: {}", stream, error.toString()));
-        return event;
-    }
-
-    /** Number, store and announce an event in Redis; emit it as numbered there. */
-    public Mono<JobEvent> write(String stream, JobEvent event) {
+    public Mono<JobEvent> append(String stream, JobEvent event) {
         Objects.requireNonNull(stream, "stream");
         Objects.requireNonNull(event, "event");
-        String jobStream = event.jobId() == null ? null : "job:" + event.jobId();
-        String mode = event.jobSeq() != 0 || jobStream == null ? "none" : jobStream.equals(stream) ? "self" : "job";
+        String mode = event.jobSeq() == 0 && event.jobId() != null ? "self" : "none";
         long ttl = stream.startsWith("job:") && event.type().isTerminal() ? settings.ttlAfterEnd().toSeconds() : 0;
-        List<String> keys = List.of(counterKey(stream), streamKey(stream),
-                counterKey(jobStream == null ? stream : jobStream));
+        List<String> keys = List.of(counterKey(stream), streamKey(stream));
         List<String> args = List.of(String.valueOf(settings.retain()), String.valueOf(event.jobSeq()),
                 codec.write(event), settings.channelPrefix() + event.tenant(), stream, event.tenant(),
                 String.valueOf(ttl), mode);
@@ -161,57 +169,63 @@ public final class RedisEventLog implements EventLog {
     }
 
     /**
-     * Open a subscription from this replica's mirror; when the mirror does not hold what {@code afterSeq} asks for,
-     * replay it from Redis ({@link #resume}) with {@code lastSeq = afterSeq}, and when Redis no longer holds it
-     * either, complete at once (the client reconnects and is then told of the gap).
+     * Open a subscription when subscribed: from this replica's mirror when it holds the stream and what
+     * {@code afterSeq} asks for (or a gap Redis was already found to have there), otherwise from Redis
+     * (see {@code replay}), which reports the stream's last number and gaps exactly.
      */
     @Override
-    public Opened open(String stream, long afterSeq) {
+    public Mono<Opened> open(String stream, long afterSeq) {
         Objects.requireNonNull(stream, "stream");
-        long last = mirror.lastSeq(stream);
-        boolean mirrored = last > 0 && (afterSeq >= last || afterSeq + 1 >= mirror.oldestHeld(stream));
-        if (afterSeq < 0 || mirrored || (last > 0 && afterSeq + 1 < floor(stream))) {
-            return mirror.open(stream, afterSeq);
-        }
-        Flux<List<JobEvent>> replayed = resume(stream, afterSeq)
-                .flatMapMany(opened -> opened.gap() ? Mono.fromRunnable(opened::release) : opened.batches());
-        return new Opened(afterSeq, false, replayed, () -> { });
-    }
-
-    /**
-     * Open a subscription replaying from Redis, gap-free: the mirror's live feed is opened first (it buffers), then
-     * {@code XRANGE} reads what follows {@code afterSeq}, which is sent first, then live events not already sent.
-     * When Redis no longer holds {@code afterSeq + 1}, {@link Opened#gap()} is true and only live events follow.
-     */
-    public Mono<Opened> resume(String stream, long afterSeq) {
         return Mono.defer(() -> {
-            Opened live = mirror.open(stream, -1);
-            return range(stream, afterSeq + 1).collectList().map(events -> {
-                boolean gap = afterSeq >= 0 && !events.isEmpty() && events.get(0).seq() > afterSeq + 1;
-                long last = events.isEmpty() ? Math.max(live.lastSeq(), afterSeq) : events.get(events.size() - 1).seq();
-                if (gap) {
-                    synchronized (floors) {
-                        floors.put(stream, events.get(0).seq());
-                    }
-                }
-                AtomicLong sent = new AtomicLong(last);
-                Flux<List<JobEvent>> later = live.batches().mapNotNull(batch -> after(batch, sent.get()));
-                Flux<List<JobEvent>> batches = gap || events.isEmpty() ? later
-                        : Flux.fromIterable(chunks(events)).concatWith(later);
-                return new Opened(last, gap, batches.doFinally(signal -> live.release()), live::release);
-            }).doOnError(error -> live.release()).doOnCancel(live::release);
+            long last = mirror.lastSeqNow(stream);
+            boolean mirrored = last > 0 && (afterSeq < 0 || afterSeq + 1 < floor(stream)
+                    || afterSeq <= last && afterSeq + 1 >= mirror.oldestHeld(stream));
+            return mirrored ? Mono.just(mirror.openNow(stream, afterSeq)) : replay(stream, afterSeq);
         });
     }
 
-    /** Return the last sequence number this replica has seen appended to a stream (from any replica), 0 if none. */
-    @Override
-    public long lastSeq(String stream) {
-        return mirror.lastSeq(stream);
+    /**
+     * Open a subscription from Redis, gap-free: the mirror's live feed is opened first (it buffers), then one script
+     * reads the stream's counter and, for {@code afterSeq >= 0}, the entries after it; those are sent first, then
+     * live events numbered above the counter. When Redis no longer holds {@code afterSeq + 1},
+     * {@link Opened#gap()} is true and only live events follow.
+     */
+    private Mono<Opened> replay(String stream, long afterSeq) {
+        Opened live = mirror.openNow(stream, -1);
+        return redis.execute(READ, List.of(counterKey(stream), streamKey(stream)), List.of(String.valueOf(afterSeq)))
+                .next()
+                .map(reply -> replayed(stream, afterSeq, reply, live))
+                .doOnError(error -> live.release())
+                .doOnCancel(live::release);
     }
 
-    /** Return the last sequence number Redis holds for a stream, 0 if none. */
-    public Mono<Long> storedLastSeq(String stream) {
-        return redis.opsForValue().get(counterKey(stream)).map(Long::parseLong).defaultIfEmpty(0L);
+    private Opened replayed(String stream, long afterSeq, List<?> reply, Opened live) {
+        long last = ((Number) reply.get(0)).longValue();
+        List<JobEvent> events = new ArrayList<>((reply.size() - 1) / 4);
+        for (int i = 1; i + 3 < reply.size(); i += 4) {
+            String id = String.valueOf(reply.get(i));
+            long seq = Long.parseLong(id.substring(0, id.indexOf('-')));
+            long jobSeq = Long.parseLong(String.valueOf(reply.get(i + 1)));
+            events.add(codec.read(String.valueOf(reply.get(i + 3)), seq, jobSeq, String.valueOf(reply.get(i + 2))));
+        }
+        boolean gap = afterSeq >= 0 && afterSeq < last && (events.isEmpty() || events.get(0).seq() > afterSeq + 1);
+        if (gap && !events.isEmpty()) {
+            synchronized (floors) {
+                floors.put(stream, events.get(0).seq());
+            }
+        }
+        Flux<List<JobEvent>> later = live.batches().mapNotNull(batch -> after(batch, last));
+        Flux<List<JobEvent>> batches = gap || events.isEmpty() ? later
+                : Flux.fromIterable(chunks(events)).concatWith(later);
+        return new Opened(last, gap, batches.doFinally(signal -> live.release()), live::release);
+    }
+
+    /** Return the last sequence number Redis holds for a stream (from any replica), 0 if none or expired. */
+    @Override
+    public Mono<Long> lastSeq(String stream) {
+        return redis.opsForValue().get(counterKey(Objects.requireNonNull(stream, "stream")))
+                .map(Long::parseLong)
+                .defaultIfEmpty(0L);
     }
 
     /** Forget the mirror of a stream and complete its subscribers here; Redis keeps it until it expires. */
@@ -230,17 +244,9 @@ public final class RedisEventLog implements EventLog {
         return mirror.subscriberCount(stream);
     }
 
-    private Flux<JobEvent> range(String stream, long fromSeq) {
-        return redis.opsForStream().range(streamKey(stream),
-                        Range.rightUnbounded(Range.Bound.inclusive(Math.max(fromSeq, 0) + "-0")))
-                .map(this::event);
-    }
-
-    private JobEvent event(MapRecord<String, Object, Object> entry) {
-        Map<Object, Object> fields = entry.getValue();
-        long seq = Objects.requireNonNull(entry.getId().getTimestamp(), "entry id");
-        return codec.read(String.valueOf(fields.get("e")), seq, Long.parseLong(String.valueOf(fields.get("j"))),
-                String.valueOf(fields.get("t")));
+    /** Return the last sequence number this replica's mirror has been told of, 0 if none. */
+    long mirroredSeq(String stream) {
+        return mirror.lastSeqNow(stream);
     }
 
     private long floor(String stream) {

@@ -2,8 +2,6 @@ package dev.enrich.backend.memory;
 
 import dev.enrich.backend.EventLogContractTest;
 import dev.enrich.events.EventLog;
-import dev.enrich.events.EventLog.Opened;
-import dev.enrich.events.JobEvent;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import reactor.core.scheduler.Scheduler;
@@ -23,13 +21,9 @@ class InMemoryEventLogContractTest extends EventLogContractTest {
         return new InMemoryEventLog(retain, 100, FANOUT, Duration.ZERO);
     }
 
+    // One process, one log: nothing else shares its events.
     @Override
-    protected JobEvent append(EventLog log, String stream, JobEvent event) {
-        return log.append(stream, event);
-    }
-
-    @Override
-    protected Opened open(EventLog log, String stream, long afterSeq) {
-        return log.open(stream, afterSeq);
+    protected EventLog replica(EventLog log) {
+        return log;
     }
 }

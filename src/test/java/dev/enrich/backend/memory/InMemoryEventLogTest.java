@@ -28,7 +28,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
+import reactor.core.Fuseable;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
@@ -57,14 +59,31 @@ class InMemoryEventLogTest {
     void assignsIncreasingSequenceNumbersPerStream() {
         InMemoryEventLog log = new InMemoryEventLog(10, 10, FANOUT, Duration.ZERO);
 
-        assertThat(log.append("job:a", stage("a")).seq()).isEqualTo(1);
-        assertThat(log.append("job:a", progress("a", 0.1)).seq()).isEqualTo(2);
-        assertThat(log.append("job:b", stage("b")).seq()).isEqualTo(1);
-        assertThat(log.append("job:a", completed("a")).seq()).isEqualTo(3);
+        assertThat(log.append("job:a", stage("a")).block().seq()).isEqualTo(1);
+        assertThat(log.append("job:a", progress("a", 0.1)).block().seq()).isEqualTo(2);
+        assertThat(log.append("job:b", stage("b")).block().seq()).isEqualTo(1);
+        assertThat(log.append("job:a", completed("a")).block().seq()).isEqualTo(3);
 
-        assertThat(log.lastSeq("job:a")).isEqualTo(3);
-        assertThat(log.lastSeq("job:b")).isEqualTo(1);
-        assertThat(log.lastSeq("job:unknown")).isZero();
+        assertThat(log.lastSeqNow("job:a")).isEqualTo(3);
+        assertThat(log.lastSeqNow("job:b")).isEqualTo(1);
+        assertThat(log.lastSeqNow("job:unknown")).isZero();
+    }
+
+    @Test
+    void appendsAtTheCallAndAnswersWithCompletedMonos() {
+        InMemoryEventLog log = new InMemoryEventLog(10, 10, FANOUT, Duration.ZERO);
+
+        Mono<JobEvent> appended = log.append(STREAM, stage("j1"));
+
+        assertThat(log.lastSeqNow(STREAM)).as("appended before anyone subscribed").isEqualTo(1);
+        assertThat(appended).isInstanceOf(Fuseable.ScalarCallable.class);
+        assertThat(log.lastSeq(STREAM)).isInstanceOf(Fuseable.ScalarCallable.class);
+        StepVerifier.create(appended).assertNext(e -> assertThat(e.seq()).isEqualTo(1)).verifyComplete();
+        StepVerifier.create(log.open(STREAM, 0).flatMapMany(InMemoryEventLogTest::flat))
+                .assertNext(e -> assertThat(e.seq()).isEqualTo(1))
+                .thenCancel()
+                .verify(TIMEOUT);
+        assertThat(log.subscriberCount(STREAM)).isZero();
     }
 
     @Test
@@ -72,7 +91,7 @@ class InMemoryEventLogTest {
         InMemoryEventLog log = new InMemoryEventLog(10, 10, FANOUT, Duration.ZERO);
         appendStages(log, STREAM, 3);
 
-        Opened opened = log.open(STREAM, 1);
+        Opened opened = log.openNow(STREAM, 1);
 
         assertThat(opened.lastSeq()).isEqualTo(3);
         assertThat(opened.gap()).isFalse();
@@ -91,8 +110,8 @@ class InMemoryEventLogTest {
         InMemoryEventLog log = new InMemoryEventLog(3, 10, FANOUT, Duration.ZERO);
         appendStages(log, STREAM, 10);
 
-        Opened gapped = log.open(STREAM, 6);
-        Opened justRetained = log.open(STREAM, 7);
+        Opened gapped = log.openNow(STREAM, 6);
+        Opened justRetained = log.openNow(STREAM, 7);
 
         assertThat(gapped.gap()).isTrue();
         assertThat(gapped.lastSeq()).isEqualTo(10);
@@ -118,7 +137,7 @@ class InMemoryEventLogTest {
         InMemoryEventLog log = new InMemoryEventLog(10, 10, FANOUT, Duration.ZERO);
         appendStages(log, STREAM, 3);
 
-        Opened opened = log.open(STREAM, -1);
+        Opened opened = log.openNow(STREAM, -1);
 
         assertThat(opened.lastSeq()).isEqualTo(3);
         assertThat(opened.gap()).isFalse();
@@ -134,7 +153,7 @@ class InMemoryEventLogTest {
         InMemoryEventLog log = new InMemoryEventLog(10, 10, FANOUT, Duration.ZERO);
         appendStages(log, STREAM, 3);
 
-        Opened opened = log.open(STREAM, 3);
+        Opened opened = log.openNow(STREAM, 3);
 
         assertThat(opened.gap()).isFalse();
         StepVerifier.create(flat(opened))
@@ -148,7 +167,7 @@ class InMemoryEventLogTest {
     void opensUnknownStreamAndReceivesLaterAppends() {
         InMemoryEventLog log = new InMemoryEventLog(10, 10, FANOUT, Duration.ZERO);
 
-        Opened opened = log.open("job:new", 0);
+        Opened opened = log.openNow("job:new", 0);
 
         assertThat(opened.lastSeq()).isZero();
         assertThat(opened.gap()).isFalse();
@@ -177,7 +196,7 @@ class InMemoryEventLogTest {
                 awaitQuietly(start);
                 for (int i = 0; i < eventsPerAppender; i++) {
                     JobEvent event = i % 3 == 0 ? stage(jobId) : progress(jobId, i / (double) eventsPerAppender);
-                    stored.add(log.append(STREAM, event));
+                    stored.add(log.append(STREAM, event).block());
                 }
             });
         }
@@ -186,9 +205,9 @@ class InMemoryEventLogTest {
                 awaitQuietly(start);
                 ThreadLocalRandom random = ThreadLocalRandom.current();
                 for (int i = 0; i < opensPerOpener; i++) {
-                    long last = log.lastSeq(STREAM);
+                    long last = log.lastSeqNow(STREAM);
                     long afterSeq = random.nextInt(5) == 0 ? -1 : random.nextLong(last + 2);
-                    Opened opened = log.open(STREAM, afterSeq);
+                    Opened opened = log.openNow(STREAM, afterSeq);
                     Queue<JobEvent> seen = new ConcurrentLinkedQueue<>();
                     // Every other subscriber consumes one at a time on another thread, so its buffer conflates.
                     Flux<JobEvent> events = i % 2 == 0
@@ -202,7 +221,7 @@ class InMemoryEventLogTest {
         start.countDown();
         pool.shutdown();
         assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
-        JobEvent last = log.append(STREAM, completed("job-0"));
+        JobEvent last = log.append(STREAM, completed("job-0")).block();
         stored.add(last);
 
         List<JobEvent> all = new ArrayList<>(stored);
@@ -223,7 +242,7 @@ class InMemoryEventLogTest {
     @Test
     void slowSubscriberGetsLatestProgressOnlyInOneBatch() {
         InMemoryEventLog log = new InMemoryEventLog(2_000, 10, FANOUT, Duration.ZERO);
-        Opened opened = log.open(STREAM, -1);
+        Opened opened = log.openNow(STREAM, -1);
 
         StepVerifier.create(opened.batches(), 0)
                 .then(() -> {
@@ -246,7 +265,7 @@ class InMemoryEventLogTest {
     @Test
     void aLongBacklogComesInBatchesOfAtMostMaxBatchInOrder() {
         InMemoryEventLog log = new InMemoryEventLog(1_000, 10, FANOUT, Duration.ZERO);
-        Opened opened = log.open(STREAM, -1);
+        Opened opened = log.openNow(STREAM, -1);
 
         StepVerifier.create(opened.batches(), 0)
                 .then(() -> appendStages(log, STREAM, 600))
@@ -265,7 +284,7 @@ class InMemoryEventLogTest {
     @Test
     void conflatesProgressPerJobKeepingTheLatestOfEach() {
         InMemoryEventLog log = new InMemoryEventLog(100, 10, FANOUT, Duration.ZERO);
-        Opened opened = log.open("batch:b1", -1);
+        Opened opened = log.openNow("batch:b1", -1);
 
         StepVerifier.create(opened.batches(), 0)
                 .then(() -> {
@@ -286,7 +305,7 @@ class InMemoryEventLogTest {
     @Test
     void eventsAppendedWithinTheDeliveryIntervalReachSubscribersInOneBatch() {
         InMemoryEventLog log = new InMemoryEventLog(100, 10, FANOUT, Duration.ofSeconds(2));
-        Opened opened = log.open(STREAM, -1);
+        Opened opened = log.openNow(STREAM, -1);
 
         // The first append after a quiet spell goes out at once; the ones right after it wait for the next round.
         StepVerifier.create(opened.batches())
@@ -302,7 +321,7 @@ class InMemoryEventLogTest {
     void theLastEventOfEveryPairArrivesEvenWhenAppendedWhileARoundStarts() {
         InMemoryEventLog log = new InMemoryEventLog(1_000, 10, FANOUT, Duration.ZERO);
         Queue<JobEvent> seen = new ConcurrentLinkedQueue<>();
-        Disposable subscription = log.open(STREAM, -1).batches().subscribe(seen::addAll);
+        Disposable subscription = log.openNow(STREAM, -1).batches().subscribe(seen::addAll);
         ThreadLocalRandom random = ThreadLocalRandom.current();
         // A job's terminal event and its batch's event are appended a few microseconds apart: the second one races
         // the round the first one started. Nothing is appended after a pair, so its second event arrives only if no
@@ -314,7 +333,7 @@ class InMemoryEventLogTest {
             while (System.nanoTime() < spinUntil) {
                 Thread.onSpinWait();
             }
-            long expected = log.append(STREAM, stage("j1")).seq();
+            long expected = log.append(STREAM, stage("j1")).block().seq();
             await().atMost(TIMEOUT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
                     .until(() -> seen.stream().anyMatch(e -> e.seq() == expected));
         }
@@ -325,7 +344,7 @@ class InMemoryEventLogTest {
     @Test
     void askingForMoreBetweenRoundsGetsNothingUntilTheNextRound() {
         InMemoryEventLog log = new InMemoryEventLog(100, 10, FANOUT, Duration.ofSeconds(2));
-        Opened opened = log.open(STREAM, -1);
+        Opened opened = log.openNow(STREAM, -1);
 
         // Round 1 releases event 1; events 2-4 come right after it, within the interval: a request in between (as
         // Netty makes once it has written a batch) must not send them one by one, the next round sends them at once.
@@ -343,7 +362,7 @@ class InMemoryEventLogTest {
     @Test
     void subscriberThatFallsBehindWhatIsRetainedCompletesAndResumesFromItsLastId() {
         InMemoryEventLog log = new InMemoryEventLog(4, 10, FANOUT, Duration.ZERO);
-        Opened opened = log.open(STREAM, -1);
+        Opened opened = log.openNow(STREAM, -1);
 
         StepVerifier.create(opened.batches(), 0)
                 .then(() -> appendStages(log, STREAM, 4))
@@ -354,8 +373,8 @@ class InMemoryEventLogTest {
         assertThat(log.subscriberCount(STREAM)).isZero();
 
         // It resumes from its last id (0): 1 is gone, so it gets a gap (and a snapshot upstream); from 1 it catches up.
-        assertThat(log.open(STREAM, 0).gap()).isTrue();
-        StepVerifier.create(flat(log.open(STREAM, 1)))
+        assertThat(log.openNow(STREAM, 0).gap()).isTrue();
+        StepVerifier.create(flat(log.openNow(STREAM, 1)))
                 .expectNextMatches(e -> e.seq() == 2)
                 .expectNextCount(3)
                 .thenCancel()
@@ -374,7 +393,7 @@ class InMemoryEventLogTest {
             Queue<JobEvent> seen = new ConcurrentLinkedQueue<>();
             List<Disposable> subscribers = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
-                subscribers.add(log.open(STREAM, -1).batches().subscribe(batch -> {
+                subscribers.add(log.openNow(STREAM, -1).batches().subscribe(batch -> {
                     threads.add(Thread.currentThread().getName());
                     seen.addAll(batch);
                     if (blockOnce.compareAndSet(true, false)) {
@@ -388,7 +407,7 @@ class InMemoryEventLogTest {
             for (int i = 1; i <= 1000; i++) {
                 log.append(STREAM, progress("j1", i / 1000.0));
             }
-            JobEvent last = log.append(STREAM, completed("j1"));
+            JobEvent last = log.append(STREAM, completed("j1")).block();
             assertThat(last.seq()).isEqualTo(1002);
             assertThat(last.jobSeq()).isEqualTo(1002);
             stuck.countDown();
@@ -406,8 +425,8 @@ class InMemoryEventLogTest {
     @Test
     void cancelledSubscriberIsRemoved() {
         InMemoryEventLog log = new InMemoryEventLog(100, 10, FANOUT, Duration.ZERO);
-        Opened live = log.open(STREAM, -1);
-        Opened slow = log.open(STREAM, -1);
+        Opened live = log.openNow(STREAM, -1);
+        Opened slow = log.openNow(STREAM, -1);
         appendStages(log, STREAM, 3);
         assertThat(log.subscriberCount(STREAM)).isEqualTo(2);
 
@@ -420,7 +439,7 @@ class InMemoryEventLogTest {
     @Test
     void allowsOnlyOneSubscriberPerOpenedStream() {
         InMemoryEventLog log = new InMemoryEventLog(100, 10, FANOUT, Duration.ZERO);
-        Opened opened = log.open(STREAM, -1);
+        Opened opened = log.openNow(STREAM, -1);
         Disposable first = opened.batches().subscribe();
 
         StepVerifier.create(flat(opened)).expectError(IllegalStateException.class).verify(TIMEOUT);
@@ -433,7 +452,7 @@ class InMemoryEventLogTest {
         log.append("job:a", stage("a"));
         log.append("job:b", stage("b"));
         log.append("job:a", stage("a"));
-        Opened onB = log.open("job:b", -1);
+        Opened onB = log.openNow("job:b", -1);
 
         StepVerifier.create(flat(onB))
                 .then(() -> log.append("job:c", stage("c")))
@@ -441,23 +460,23 @@ class InMemoryEventLogTest {
                 .verify(TIMEOUT);
 
         assertThat(log.streamCount()).isEqualTo(2);
-        assertThat(log.lastSeq("job:b")).isZero();
-        assertThat(log.lastSeq("job:a")).isEqualTo(2);
-        assertThat(log.lastSeq("job:c")).isEqualTo(1);
+        assertThat(log.lastSeqNow("job:b")).isZero();
+        assertThat(log.lastSeqNow("job:a")).isEqualTo(2);
+        assertThat(log.lastSeqNow("job:c")).isEqualTo(1);
     }
 
     @Test
     void closeCompletesSubscribers() {
         InMemoryEventLog log = new InMemoryEventLog(10, 10, FANOUT, Duration.ZERO);
         appendStages(log, STREAM, 2);
-        Opened opened = log.open(STREAM, -1);
+        Opened opened = log.openNow(STREAM, -1);
 
         StepVerifier.create(flat(opened))
                 .then(() -> log.close(STREAM))
                 .expectComplete()
                 .verify(TIMEOUT);
 
-        assertThat(log.lastSeq(STREAM)).isZero();
+        assertThat(log.lastSeqNow(STREAM)).isZero();
         assertThat(log.subscriberCount(STREAM)).isZero();
         assertThat(log.streamCount()).isZero();
     }
@@ -465,7 +484,7 @@ class InMemoryEventLogTest {
     @Test
     void endingSubscriptionsSendsWhatWasAppendedThenCompletes() {
         InMemoryEventLog log = new InMemoryEventLog(10, 10, FANOUT, Duration.ofHours(1));
-        Opened opened = log.open(STREAM, -1);
+        Opened opened = log.openNow(STREAM, -1);
 
         // The first append goes out in a round; the next rounds are an hour away: only the shutdown sends the rest.
         StepVerifier.create(flat(opened))
@@ -486,7 +505,7 @@ class InMemoryEventLogTest {
     @Test
     void closeDeliversPendingEventsBeforeCompleting() {
         InMemoryEventLog log = new InMemoryEventLog(10, 10, FANOUT, Duration.ZERO);
-        Opened opened = log.open(STREAM, -1);
+        Opened opened = log.openNow(STREAM, -1);
 
         StepVerifier.create(opened.batches(), 0)
                 .then(() -> appendStages(log, STREAM, 2))

@@ -1,9 +1,9 @@
 package dev.enrich.backend.redis;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.enrich.backend.EventLogContractTest;
 import dev.enrich.events.EventLog;
-import dev.enrich.events.EventLog.Opened;
-import dev.enrich.events.JobEvent;
 import dev.enrich.testing.RedisServer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +17,7 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The event log contract against a real redis-server; opens that resume use {@link RedisEventLog#resume}. */
+/** The event log contract against a real redis-server; a replica is a second log on its own connection factory. */
 class RedisEventLogContractTest extends EventLogContractTest {
 
     @TempDir
@@ -27,6 +27,7 @@ class RedisEventLogContractTest extends EventLogContractTest {
     private final List<LettuceConnectionFactory> factories = new ArrayList<>();
     private final List<RedisEventLog> logs = new ArrayList<>();
     private Scheduler fanout;
+    private int retain;
 
     @BeforeEach
     void startRedis() {
@@ -51,6 +52,7 @@ class RedisEventLogContractTest extends EventLogContractTest {
 
     @Override
     protected EventLog log(int retain) {
+        this.retain = retain;
         LettuceConnectionFactory factory = redis.connect();
         factories.add(factory);
         RedisEventLog log = start(factory, retain, fanout);
@@ -59,12 +61,13 @@ class RedisEventLogContractTest extends EventLogContractTest {
     }
 
     @Override
-    protected JobEvent append(EventLog log, String stream, JobEvent event) {
-        return ((RedisEventLog) log).write(stream, event).block(TIMEOUT);
+    protected EventLog replica(EventLog log) {
+        return log(retain);
     }
 
+    // Redis answers lastSeq at once; this replica's subscribers see an event once its notification came back.
     @Override
-    protected Opened open(EventLog log, String stream, long afterSeq) {
-        return ((RedisEventLog) log).resume(stream, afterSeq).block(TIMEOUT);
+    protected void awaitSeen(EventLog log, String stream, long seq) {
+        await().atMost(TIMEOUT).until(() -> ((RedisEventLog) log).mirroredSeq(stream) >= seq);
     }
 }

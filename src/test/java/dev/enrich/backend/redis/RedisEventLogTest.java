@@ -54,11 +54,11 @@ class RedisEventLogTest {
         redis = RedisServer.start(dir, false);
         RedisEventLog a = replica();
         RedisEventLog b = replica();
-        Queue<JobEvent> seen = follow(b.open("job:x", -1));
+        Queue<JobEvent> seen = follow(b.open("job:x", -1).block(TIMEOUT));
 
         List<JobEvent> stored = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
-            stored.add(a.write("job:x", i == 49 ? event(EventType.COMPLETED) : event(EventType.STAGE)).block());
+            stored.add(a.append("job:x", i == 49 ? event(EventType.COMPLETED) : event(EventType.STAGE)).block());
         }
 
         await().atMost(TIMEOUT).until(() -> seen.size() == 50);
@@ -68,22 +68,39 @@ class RedisEventLogTest {
     }
 
     @Test
+    void appendsFromTwoReplicasAreNumberedInOneSequenceThatEveryReplicaReports() {
+        redis = RedisServer.start(dir, false);
+        RedisEventLog a = replica();
+        RedisEventLog b = replica();
+
+        for (int i = 1; i <= 10; i++) {
+            JobEvent stored = (i % 2 == 0 ? b : a).append("job:x", event(EventType.STAGE)).block(TIMEOUT);
+            assertThat(stored).extracting(JobEvent::seq, JobEvent::jobSeq).containsExactly((long) i, (long) i);
+        }
+
+        assertThat(a.lastSeq("job:x").block(TIMEOUT)).isEqualTo(10);
+        assertThat(replica().lastSeq("job:x").block(TIMEOUT)).isEqualTo(10);
+        assertThat(b.lastSeq("job:unknown").block(TIMEOUT)).isZero();
+    }
+
+    @Test
     void aSubscriberResumingOnBReplaysExactlyTheMissedEventsThenGoesLive() {
         redis = RedisServer.start(dir, false);
         RedisEventLog a = replica();
         for (int i = 0; i < 10; i++) {
-            a.write("job:x", event(EventType.STAGE)).block();
+            a.append("job:x", event(EventType.STAGE)).block();
         }
         RedisEventLog b = replica(); // started after the events: its mirror never saw them
 
-        Opened opened = b.open("job:x", 6);
+        Opened opened = b.open("job:x", 6).block(TIMEOUT);
+        assertThat(opened).extracting(Opened::lastSeq, Opened::gap).containsExactly(10L, false);
         Queue<JobEvent> seen = follow(opened);
         await().atMost(TIMEOUT).until(() -> seen.size() == 4);
-        a.write("job:x", event(EventType.COMPLETED)).block();
+        a.append("job:x", event(EventType.COMPLETED)).block();
 
         await().atMost(TIMEOUT).until(() -> seen.size() == 5);
         assertThat(seen).extracting(JobEvent::seq).containsExactly(7L, 8L, 9L, 10L, 11L);
-        Opened exact = b.resume("job:x", 6).block();
+        Opened exact = b.open("job:x", 6).block();
         assertThat(exact.gap()).isFalse();
         assertThat(exact.lastSeq()).isEqualTo(11);
         exact.release();
@@ -95,11 +112,11 @@ class RedisEventLogTest {
         RedisEventLog a = replica();
         List<Queue<JobEvent>> followers = new ArrayList<>();
         for (int i = 0; i < 2_000; i++) {
-            followers.add(follow(a.open("job:" + (i % 20), -1)));
+            followers.add(follow(a.open("job:" + (i % 20), -1).block(TIMEOUT)));
         }
 
         for (int j = 0; j < 20; j++) {
-            a.append("job:" + j, event(EventType.STAGE));
+            a.append("job:" + j, event(EventType.STAGE)).block(TIMEOUT);
         }
 
         await().atMost(TIMEOUT).until(() -> followers.stream().allMatch(f -> f.size() == 1));
@@ -113,23 +130,27 @@ class RedisEventLogTest {
         RedisEventLog a = replica();
         RedisEventLog b = replica();
         for (int i = 0; i < 5; i++) {
-            a.write("job:x", event(EventType.STAGE)).block();
+            a.append("job:x", event(EventType.STAGE)).block();
         }
+        await().atMost(TIMEOUT).until(() -> b.mirroredSeq("job:x") == 5);
 
         redis.kill();
         redis.restart();
 
+        RedisEventLog c = replica(); // never saw the events: it reads them from the restarted server
         Opened replayed = await().atMost(TIMEOUT).ignoreExceptions()
-                .until(() -> b.resume("job:x", 0).block(Duration.ofSeconds(2)), o -> o != null);
+                .until(() -> c.open("job:x", 0).block(Duration.ofSeconds(2)), o -> o != null);
         Queue<JobEvent> seen = follow(replayed);
+        Queue<JobEvent> onB = follow(b.open("job:x", 5).block(TIMEOUT));
         await().atMost(TIMEOUT).until(() -> seen.size() == 5);
-        // Lettuce resubscribes both patterns on reconnect (NUMPAT counts distinct patterns, so count the clients);
-        // its reconnect backoff grows while the server is down (up to 30 s between attempts by default).
-        await().atMost(Duration.ofSeconds(90)).until(() -> clientsSubscribed() == 2);
-        a.write("job:x", event(EventType.COMPLETED)).block(TIMEOUT);
+        // Lettuce resubscribes the patterns of a and b on reconnect (NUMPAT counts distinct patterns, so count the
+        // clients); its reconnect backoff grows while the server is down (up to 30 s between attempts by default).
+        await().atMost(Duration.ofSeconds(90)).until(() -> clientsSubscribed() == 3);
+        assertThat(a.append("job:x", event(EventType.COMPLETED)).block(TIMEOUT).seq()).isEqualTo(6);
 
-        await().atMost(TIMEOUT).until(() -> seen.size() == 6);
+        await().atMost(TIMEOUT).until(() -> seen.size() == 6 && onB.size() == 1);
         assertThat(seen).extracting(JobEvent::seq).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+        assertThat(onB).extracting(JobEvent::seq).containsExactly(6L);
     }
 
     private RedisEventLog replica() {
