@@ -30,8 +30,9 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
- * With {@code enrich.backend=redis} and Redis hung (SIGSTOP: connections stay open, nothing answers), submissions
- * answer 503 problem+json with Retry-After and readiness is DOWN; both recover by themselves once Redis answers again.
+ * With {@code enrich.backend=redis} and Redis hung (SIGSTOP: connections stay open, nothing answers) or down,
+ * submissions answer 503 problem+json with Retry-After and readiness is DOWN (liveness stays UP); both recover by
+ * themselves once Redis answers again.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"enrich.backend=redis",
         "enrich.pool.retry-after=7s", "enrich.redis.queue.consumer=outage-test"})
@@ -60,12 +61,21 @@ class RedisOutageTest {
 
     @Test
     void submissionsAnswer503AndReadinessIsDownWhileRedisHangsThenBothRecover() {
+        outageThenRecovery(REDIS::pause, REDIS::resume);
+    }
+
+    @Test
+    void submissionsAnswer503AndReadinessIsDownWhileRedisIsDownThenBothRecover() {
+        outageThenRecovery(REDIS::kill, REDIS::restart);
+    }
+
+    private void outageThenRecovery(Runnable fail, Runnable repair) {
         // Enrichments are submitted only during the outage: with Redis up, their admission check blocks on the
         // Redis queue's synchronous size() on the event loop, which BlockHound refuses (a gap left to the engine).
         String session = ApiTestSupport.upload(http, Fixtures.session("Before", "Notes before the outage.", null));
-        assertThat(readiness()).isEqualTo(200);
+        assertThat(probe("readiness")).isEqualTo(200);
 
-        REDIS.pause();
+        fail.run();
         try {
             expectUnavailable(http.post().uri("/api/v1/sessions")
                     .bodyValue(Fixtures.session("During", "Notes during the outage.", null)).exchange());
@@ -73,12 +83,14 @@ class RedisOutageTest {
                     .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"stages\": [\"summary\"]}").exchange());
             expectUnavailable(http.post().uri("/api/v1/batches").contentType(MediaType.APPLICATION_JSON)
                     .bodyValue("{\"sessionIds\": [\"" + session + "\"]}").exchange());
-            Awaitility.await("readiness DOWN").atMost(Duration.ofSeconds(30)).until(() -> readiness() == 503);
+            Awaitility.await("readiness DOWN").atMost(Duration.ofSeconds(30)).until(() -> probe("readiness") == 503);
+            assertThat(probe("liveness")).as("a Redis outage is no reason to restart").isEqualTo(200);
         } finally {
-            REDIS.resume();
+            repair.run();
         }
 
-        Awaitility.await("readiness UP again").atMost(Duration.ofSeconds(30)).until(() -> readiness() == 200);
+        Awaitility.await("readiness UP again").atMost(Duration.ofSeconds(30))
+                .until(() -> probe("readiness") == 200);
         String after = ApiTestSupport.upload(http, Fixtures.session("After", "Notes after the outage.", null));
         for (String id : new String[] {session, after}) {
             http.get().uri("/api/v1/sessions/{id}", id).exchange().expectStatus().isOk();
@@ -90,8 +102,9 @@ class RedisOutageTest {
         expectProblem(spec, 503, "Service Unavailable", UNAVAILABLE, null);
     }
 
-    private int readiness() {
-        return http.get().uri("/actuator/health/readiness").exchange().returnResult(Map.class).getStatus().value();
+    private int probe(String group) {
+        return http.get().uri("/actuator/health/{group}", group).exchange().returnResult(Map.class).getStatus()
+                .value();
     }
 
     private static Path tempDir() {
