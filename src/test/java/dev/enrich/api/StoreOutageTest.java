@@ -3,11 +3,14 @@ package dev.enrich.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.enrich.config.EnrichProperties;
+import dev.enrich.security.ProblemResponses;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisException;
+import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -21,18 +24,27 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.codec.ServerCodecConfigurer;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
 import reactor.core.Exceptions;
+import reactor.test.StepVerifier;
 
 /**
  * Redis that cannot be reached or does not answer in time is 503 with Retry-After and a friendly detail, whether
- * Lettuce's exception arrives raw, translated by Spring Data or wrapped; any other Redis error stays a 500.
+ * Lettuce's exception arrives raw, translated by Spring Data or wrapped, in a controller or a web filter; any other
+ * Redis error stays a 500.
  */
 class StoreOutageTest {
 
     private static final LettuceExceptionConverter SPRING = new LettuceExceptionConverter();
 
-    private final ProblemHandler handler = new ProblemHandler(new Binder(new MapConfigurationPropertySource(
-            Map.of("enrich.pool.retry-after", "7s"))).bindOrCreate("enrich", EnrichProperties.class));
+    private static final EnrichProperties PROPS = new Binder(new MapConfigurationPropertySource(
+            Map.of("enrich.pool.retry-after", "7s"))).bindOrCreate("enrich", EnrichProperties.class);
+
+    private final ProblemHandler handler = new ProblemHandler(PROPS);
+    private final StoreOutageExceptionHandler filters = new StoreOutageExceptionHandler(
+            new ProblemResponses(ServerCodecConfigurer.create()), PROPS);
 
     static Exception[] outages() {
         RedisCommandTimeoutException timeout = new RedisCommandTimeoutException("Command timed out after 3 second(s)");
@@ -45,7 +57,7 @@ class StoreOutageTest {
                 (Exception) Exceptions.propagate(SPRING.convert(timeout))};
     }
 
-    static Exception[] otherFailures() {
+    private static Exception[] otherFailures() {
         RedisCommandExecutionException wrongType = new RedisCommandExecutionException(
                 "WRONGTYPE Operation against a key holding the wrong kind of value");
         return new Exception[] {wrongType, SPRING.convert(wrongType), new RedisException("Connection closed"),
@@ -69,12 +81,30 @@ class StoreOutageTest {
     }
 
     @ParameterizedTest
-    @MethodSource("otherFailures")
-    void otherFailuresStayInternalErrorsWithoutRetryAfter(Exception failure) {
-        ResponseEntity<ProblemDetail> answer = handler.unexpected(failure);
+    @MethodSource("outages")
+    void anOutageInAWebFilterIsAnsweredTheSameWay(Exception failure) {
+        MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.post("/api/v1/sessions"));
 
-        assertThat(StoreOutage.is(failure)).isFalse();
-        assertThat(answer.getStatusCode()).isEqualTo(HttpStatus.INTERNAL_SERVER_ERROR);
-        assertThat(answer.getHeaders().containsHeader(HttpHeaders.RETRY_AFTER)).isFalse();
+        filters.handle(exchange, failure).block(Duration.ofSeconds(5));
+
+        assertThat(exchange.getResponse().getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+        assertThat(exchange.getResponse().getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("7");
+        assertThat(exchange.getResponse().getHeaders().getContentType())
+                .isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(exchange.getResponse().getBodyAsString().block(Duration.ofSeconds(5))).isEqualTo("{\"detail\":"
+                + "\"Enrich is temporarily unavailable. Please retry shortly.\",\"instance\":\"/api/v1/sessions\","
+                + "\"status\":503,\"title\":\"Service Unavailable\",\"type\":\"about:blank\"}");
+    }
+
+    @Test
+    void otherFailuresStayInternalErrorsWithoutRetryAfter() {
+        for (Exception failure : otherFailures()) {
+            ResponseEntity<ProblemDetail> answer = handler.unexpected(failure);
+            assertThat(StoreOutage.is(failure)).as("%s", failure).isFalse();
+            assertThat(answer.getStatusCode()).as("%s", failure).isEqualTo(HttpStatus.INTERNAL_SERVER_ERROR);
+            assertThat(answer.getHeaders().containsHeader(HttpHeaders.RETRY_AFTER)).as("%s", failure).isFalse();
+            StepVerifier.create(filters.handle(MockServerWebExchange.from(MockServerHttpRequest.get("/")), failure))
+                    .expectErrorMatches(passedOn -> passedOn == failure).verify(Duration.ofSeconds(5));
+        }
     }
 }
