@@ -1,5 +1,6 @@
 package dev.enrich.api;
 
+import dev.enrich.config.EnrichProperties;
 import dev.enrich.engine.EnrichException;
 import dev.enrich.session.MediaTooLargeException;
 import dev.enrich.session.StorageLimitException;
@@ -24,12 +25,19 @@ import reactor.core.publisher.Mono;
 
 /**
  * Answer every error as RFC 9457 {@code application/problem+json} with a short friendly {@code detail}; framework
- * errors (malformed JSON, wrong method, ...) come through the base class with the same body shape.
+ * errors (malformed JSON, wrong method, ...) come through the base class with the same body shape. A store that is
+ * unreachable or hung (Redis) answers 503 with {@code Retry-After: enrich.pool.retry-after}.
  */
 @RestControllerAdvice
 class ProblemHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+    private final Duration retryAfter;
+
+    ProblemHandler(EnrichProperties props) {
+        this.retryAfter = props.pool().retryAfter();
+    }
 
     @ExceptionHandler(EnrichException.class)
     ResponseEntity<ProblemDetail> enrich(EnrichException e) {
@@ -92,8 +100,13 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return super.handleExceptionInternal(ex, problem, headers, status, exchange);
     }
 
+    /** An unreachable or hung store, whatever wraps it, is 503 with Retry-After; anything else is a 500. */
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e) {
+        if (StoreOutage.is(e)) {
+            log.warn("store unavailable, answering 503: {}", e.toString());
+            return problem(HttpStatus.SERVICE_UNAVAILABLE, StoreOutage.DETAIL, retryAfter);
+        }
         log.error("unexpected error", e);
         return problem(HttpStatus.INTERNAL_SERVER_ERROR, "Something went wrong on our side. Please try again.", null);
     }

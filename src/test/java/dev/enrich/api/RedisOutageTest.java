@@ -1,0 +1,134 @@
+package dev.enrich.api;
+
+import static dev.enrich.api.ProblemDetailsTest.expectProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.enrich.backend.memory.InMemoryCostLedger;
+import dev.enrich.backend.memory.LocalDirectoryMediaStore;
+import dev.enrich.cost.CostLedger;
+import dev.enrich.session.MediaStore;
+import dev.enrich.testing.Fixtures;
+import dev.enrich.testing.RedisServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.context.annotation.Bean;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * With {@code enrich.backend=redis} and Redis hung (SIGSTOP: connections stay open, nothing answers) or down,
+ * submissions answer 503 problem+json with Retry-After and readiness is DOWN (liveness stays UP); both recover by
+ * themselves once Redis answers again.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"enrich.backend=redis",
+        "enrich.pool.retry-after=7s", "enrich.redis.queue.consumer=outage-test"})
+@AutoConfigureWebTestClient(timeout = "PT60S") // a guard against hangs only: a hung command fails after 3 s
+@DirtiesContext
+class RedisOutageTest {
+
+    private static final String UNAVAILABLE = "Enrich is temporarily unavailable. Please retry shortly.";
+    private static final Path DIR = tempDir();
+    private static final RedisServer REDIS = RedisServer.start(DIR.resolve("redis"), true);
+
+    @Autowired
+    WebTestClient http;
+
+    @DynamicPropertySource
+    static void redis(DynamicPropertyRegistry registry) {
+        registry.add("spring.data.redis.host", () -> "127.0.0.1");
+        registry.add("spring.data.redis.port", REDIS::port);
+    }
+
+    // The context closes after this (@DirtiesContext), on a stopped Redis: its connections fail at once.
+    @AfterAll
+    static void stopRedis() {
+        REDIS.close();
+    }
+
+    @Test
+    void submissionsAnswer503AndReadinessIsDownWhileRedisHangsThenBothRecover() {
+        outageThenRecovery(REDIS::pause, REDIS::resume);
+    }
+
+    @Test
+    void submissionsAnswer503AndReadinessIsDownWhileRedisIsDownThenBothRecover() {
+        outageThenRecovery(REDIS::kill, REDIS::restart);
+    }
+
+    private void outageThenRecovery(Runnable fail, Runnable repair) {
+        // Enrichments are submitted only during the outage: with Redis up, their admission check blocks on the
+        // Redis queue's synchronous size() on the event loop, which BlockHound refuses (a gap left to the engine).
+        String session = ApiTestSupport.upload(http, Fixtures.session("Before", "Notes before the outage.", null));
+        assertThat(probe("readiness")).isEqualTo(200);
+
+        fail.run();
+        try {
+            expectUnavailable(http.post().uri("/api/v1/sessions")
+                    .bodyValue(Fixtures.session("During", "Notes during the outage.", null)).exchange());
+            expectUnavailable(http.post().uri("/api/v1/sessions/{id}/enrichments", session)
+                    .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"stages\": [\"summary\"]}").exchange());
+            expectUnavailable(http.post().uri("/api/v1/batches").contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue("{\"sessionIds\": [\"" + session + "\"]}").exchange());
+            Awaitility.await("readiness DOWN").atMost(Duration.ofSeconds(30)).until(() -> probe("readiness") == 503);
+            assertThat(probe("liveness")).as("a Redis outage is no reason to restart").isEqualTo(200);
+        } finally {
+            repair.run();
+        }
+
+        Awaitility.await("readiness UP again").atMost(Duration.ofSeconds(30))
+                .until(() -> probe("readiness") == 200);
+        String after = ApiTestSupport.upload(http, Fixtures.session("After", "Notes after the outage.", null));
+        for (String id : new String[] {session, after}) {
+            http.get().uri("/api/v1/sessions/{id}", id).exchange().expectStatus().isOk();
+        }
+    }
+
+    private static void expectUnavailable(WebTestClient.ResponseSpec spec) {
+        spec.expectHeader().valueEquals(HttpHeaders.RETRY_AFTER, "7");
+        expectProblem(spec, 503, "Service Unavailable", UNAVAILABLE, null);
+    }
+
+    private int probe(String group) {
+        return http.get().uri("/actuator/health/{group}", group).exchange().returnResult(Map.class).getStatus()
+                .value();
+    }
+
+    private static Path tempDir() {
+        try {
+            return Files.createTempDirectory("enrich-redis-outage");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** What the Redis backend does not wire yet; the test context brings it. */
+    @TestConfiguration(proxyBeanMethods = false)
+    static class MissingBeans {
+
+        // until the Redis backend wires its own (issue 14)
+        @Bean
+        CostLedger costLedger() {
+            return new InMemoryCostLedger(10_000, 1_000, 31);
+        }
+
+        // until the Redis backend wires its own (issue 14)
+        @Bean
+        MediaStore mediaStore() {
+            return new LocalDirectoryMediaStore(DIR.resolve("media"));
+        }
+    }
+}
