@@ -3,10 +3,6 @@ package dev.enrich.api;
 import static dev.enrich.api.ProblemDetailsTest.expectProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.enrich.backend.memory.InMemoryCostLedger;
-import dev.enrich.backend.memory.LocalDirectoryMediaStore;
-import dev.enrich.cost.CostLedger;
-import dev.enrich.session.MediaStore;
 import dev.enrich.testing.Fixtures;
 import dev.enrich.testing.RedisServer;
 import java.io.IOException;
@@ -19,9 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
-import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.annotation.DirtiesContext;
@@ -51,6 +45,7 @@ class RedisOutageTest {
     static void redis(DynamicPropertyRegistry registry) {
         registry.add("spring.data.redis.host", () -> "127.0.0.1");
         registry.add("spring.data.redis.port", REDIS::port);
+        registry.add("enrich.media.dir", () -> DIR.resolve("media").toString());
     }
 
     // The context closes after this (@DirtiesContext), on a stopped Redis: its connections fail at once.
@@ -70,9 +65,8 @@ class RedisOutageTest {
     }
 
     private void outageThenRecovery(Runnable fail, Runnable repair) {
-        // Enrichments are submitted only during the outage: with Redis up, their admission check blocks on the
-        // Redis queue's synchronous size() on the event loop, which BlockHound refuses (a gap left to the engine).
         String session = ApiTestSupport.upload(http, Fixtures.session("Before", "Notes before the outage.", null));
+        String before = enrich(session);
         assertThat(probe("readiness")).isEqualTo(200);
 
         fail.run();
@@ -95,6 +89,23 @@ class RedisOutageTest {
         for (String id : new String[] {session, after}) {
             http.get().uri("/api/v1/sessions/{id}", id).exchange().expectStatus().isOk();
         }
+        // Nothing accepted is lost: the job accepted before the outage and one accepted after it both complete.
+        for (String job : new String[] {before, enrich(after)}) {
+            Awaitility.await("job " + job + " completed").atMost(Duration.ofSeconds(60))
+                    .until(() -> state(job), "completed"::equals);
+        }
+    }
+
+    private String enrich(String session) {
+        Map<?, ?> accepted = http.post().uri("/api/v1/sessions/{id}/enrichments", session)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"stages\": [\"summary\"]}").exchange()
+                .expectStatus().isAccepted().expectBody(Map.class).returnResult().getResponseBody();
+        return (String) accepted.get("jobId");
+    }
+
+    private Object state(String job) {
+        return http.get().uri("/api/v1/jobs/{id}", job).exchange().expectBody(Map.class).returnResult()
+                .getResponseBody().get("state");
     }
 
     private static void expectUnavailable(WebTestClient.ResponseSpec spec) {
@@ -112,23 +123,6 @@ class RedisOutageTest {
             return Files.createTempDirectory("enrich-redis-outage");
         } catch (IOException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** What the Redis backend does not wire yet; the test context brings it. */
-    @TestConfiguration(proxyBeanMethods = false)
-    static class MissingBeans {
-
-        // until the Redis backend wires its own (issue 14)
-        @Bean
-        CostLedger costLedger() {
-            return new InMemoryCostLedger(10_000, 1_000, 31);
-        }
-
-        // until the Redis backend wires its own (issue 14)
-        @Bean
-        MediaStore mediaStore() {
-            return new LocalDirectoryMediaStore(DIR.resolve("media"));
         }
     }
 }
