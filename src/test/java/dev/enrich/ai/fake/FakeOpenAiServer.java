@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
@@ -122,6 +123,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private final Deque<Fault> scripted = new ArrayDeque<>();
     private volatile Usage usage = Usage.PLAUSIBLE;
+    private volatile @Nullable Hold held;
     private @Nullable DisposableServer server;
 
     private FakeOpenAiServer(Options options) {
@@ -166,6 +168,31 @@ public final class FakeOpenAiServer implements AutoCloseable {
     public void reportUsage(Usage usage) {
         this.usage = usage;
     }
+
+    /**
+     * Hold the answers to requests whose route ends with {@code route} (e.g. {@code /chat/completions}) until
+     * {@link #release()}: they are recorded on arrival, as always, and answered only then. A test controls with it
+     * where a job is when it strikes (a replica killed while its call is in flight).
+     */
+    public void hold(String route) {
+        held = new Hold(route, Sinks.empty());
+    }
+
+    /** Answer the held requests and stop holding. */
+    public void release() {
+        Hold hold = held;
+        held = null;
+        if (hold != null) {
+            hold.gate().tryEmitEmpty();
+        }
+    }
+
+    /** Return how many requests arrived on a route ending with {@code route}. */
+    public long count(String route) {
+        return requests.stream().filter(r -> r.path().endsWith(route)).count();
+    }
+
+    private record Hold(String route, Sinks.Empty<Void> gate) {}
 
     /** Return every request received so far, oldest first. */
     public List<RecordedRequest> requests() {
@@ -213,7 +240,9 @@ public final class FakeOpenAiServer implements AutoCloseable {
                     : !authorized(headers) ? send(response, HttpResponseStatus.UNAUTHORIZED, FakeReplies.error(
                             "Incorrect API key provided.", "invalid_request_error", "invalid_api_key").toString())
                     : answer(route, recorded, response);
-            return options.latency().isZero() ? answer : Mono.delay(options.latency()).then(answer);
+            Mono<Void> delayed = options.latency().isZero() ? answer : Mono.delay(options.latency()).then(answer);
+            Hold hold = held;
+            return hold != null && route.endsWith(hold.route()) ? hold.gate().asMono().then(delayed) : delayed;
         });
     }
 
