@@ -36,6 +36,7 @@ import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -549,7 +550,7 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
                 return;
             }
             worker.schedule(() -> {
-                requested = requested + n < 0 ? Long.MAX_VALUE : requested + n;
+                requested = Operators.addCap(requested, n);
                 drain();
             });
         }
