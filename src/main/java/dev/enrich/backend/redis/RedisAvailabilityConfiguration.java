@@ -2,7 +2,6 @@ package dev.enrich.backend.redis;
 
 import java.time.Duration;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.boot.data.redis.health.DataRedisReactiveHealthIndicator;
@@ -11,7 +10,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.PropertySource;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
  * Tell the orchestrator whether Redis answers, for {@code enrich.backend=redis}: a health indicator named
@@ -37,23 +35,6 @@ class RedisAvailabilityConfiguration {
                         + "enrich.redis.queue.block-timeout " + q.blockTimeout() + ", but was " + timeout);
             }
         });
-    }
-
-    /**
-     * Open Lettuce's shared connection at start-up, not on first use: the first use would wait for the connection
-     * on whatever thread made it, an event loop included (a request's rate limit is often the first).
-     */
-    @Bean
-    static BeanPostProcessor eagerRedisConnection() {
-        return new BeanPostProcessor() {
-            @Override
-            public Object postProcessBeforeInitialization(Object bean, String name) {
-                if (bean instanceof LettuceConnectionFactory lettuce) {
-                    lettuce.setEagerInitialization(true);
-                }
-                return bean;
-            }
-        };
     }
 
     // Named redisHealthIndicator: the health endpoint reports it as "redis".

@@ -20,6 +20,7 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -89,6 +90,8 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
     private final Sinks.Many<QueuedJob> deadLetters = Sinks.many().multicast().onBackpressureBuffer();
     private @Nullable Disposable timers; // guarded by this
     private volatile View view = View.EMPTY;
+    private final AtomicLong viewReads = new AtomicLong();
+    private long viewApplied; // guarded by this
     private volatile boolean positionsWanted;
 
     /**
@@ -293,9 +296,20 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
                 .collectMap(Map.Entry::getKey, e -> Integer.parseInt(e.getValue()));
         Mono<Map<String, Integer>> positions = !withPositions ? Mono.just(Map.of())
                 : redis.<String, String>opsForHash().entries(index).collectList().map(RedisJobQueue::positions);
-        return Mono.zip(redis.opsForHash().size(index), byTenant, positions)
-                .doOnNext(t -> view = new View(t.getT1().intValue(), t.getT2(), t.getT3()))
-                .then();
+        return Mono.defer(() -> {
+            // Reads of one connection are answered in order: a read issued later saw a later queue, so an earlier
+            // read that answers last must not overwrite it.
+            long read = viewReads.incrementAndGet();
+            return Mono.zip(redis.opsForHash().size(index), byTenant, positions)
+                    .doOnNext(t -> applyView(read, new View(t.getT1().intValue(), t.getT2(), t.getT3())));
+        }).then();
+    }
+
+    private synchronized void applyView(long read, View fresh) {
+        if (read > viewApplied) {
+            viewApplied = read;
+            view = fresh;
+        }
     }
 
     /** Number queued jobs by priority (interactive first), then by stream entry id (arrival). */

@@ -20,7 +20,7 @@ class RedisQueueConfiguration {
         RedisQueueProperties named = settings.consumer().isBlank() ? settings.withConsumer(defaultConsumer()) : settings;
         RedisJobQueue queue = new RedisJobQueue(factory, props.pool().queueCapacity(), props.pool().interactiveBurst(),
                 named);
-        queue.start();
+        queue.start(); // also opens Lettuce's shared connection now, so no first use waits on an event loop
         return queue;
     }
 
