@@ -30,7 +30,9 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -42,6 +44,9 @@ import reactor.core.scheduler.Schedulers;
  * snapshots show ({@link SnapshotSource}).
  */
 public final class EnrichmentService implements SnapshotSource {
+
+    /** Where queue calls that may wait for I/O run: the bounded elastic threads. */
+    private static final Executor QUEUE_IO = task -> Schedulers.boundedElastic().schedule(task);
 
     private final SessionRepository sessions;
     private final JobRepository jobs;
@@ -175,9 +180,13 @@ public final class EnrichmentService implements SnapshotSource {
         return new QueuedJob(job.id(), job.tenant(), job.priority(), clock.instant());
     }
 
-    /** Call the queue where it may wait for I/O (a durable queue): off the caller's thread, never an event loop. */
-    private static <T> Mono<T> offEventLoop(Callable<T> call) {
-        return Mono.fromCallable(call).subscribeOn(Schedulers.boundedElastic());
+    /**
+     * Call the queue where it may wait for I/O (a durable queue): off the caller's thread, never an event loop. A
+     * cancelled caller does not interrupt the call (an interrupt inside the Redis client's endpoint lock can wedge
+     * its connection); the call finishes and its answer is dropped.
+     */
+    private static <T> Mono<T> offEventLoop(Supplier<T> call) {
+        return Mono.fromFuture(() -> CompletableFuture.supplyAsync(call, QUEUE_IO), true);
     }
 
     /**

@@ -30,7 +30,6 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -172,8 +171,7 @@ final class RedisCostLedger implements CostLedger {
         return redis.<String, String>opsForHash().entries(tenantKey(tenant, "session:" + sessionId))
                 .collectMap(Map.Entry::getKey, Map.Entry::getValue)
                 .filter(hash -> !hash.isEmpty())
-                .map(RedisCostLedger::session)
-                .subscribeOn(Schedulers.boundedElastic());
+                .map(RedisCostLedger::session);
     }
 
     private static SessionCost session(Map<String, String> hash) {
@@ -192,13 +190,16 @@ final class RedisCostLedger implements CostLedger {
         return redis.opsForList().range(ENTRIES, 0, -1)
                 .map(text -> json.readValue(text, CostEntry.class))
                 .filter(e -> !e.at().isBefore(from))
-                .sort(Comparator.comparing(CostEntry::at))
-                .subscribeOn(Schedulers.boundedElastic());
+                .sort(Comparator.comparing(CostEntry::at));
     }
 
-    /** Run a script; subscribed off the caller's thread, because opening a connection may wait. */
+    /**
+     * Run a script on the caller's thread: Lettuce never blocks it once the shared connection is open (the queue
+     * opens it at start-up). Not moved to another thread: a cancelled subscribeOn interrupts its worker, and an
+     * interrupt inside Lettuce's endpoint lock can wedge the connection for good (lettuce#3880).
+     */
     private <T> Mono<T> execute(RedisScript<T> script, String key, List<String> args) {
-        return redis.execute(script, List.of(key), args).single().subscribeOn(Schedulers.boundedElastic());
+        return redis.execute(script, List.of(key), args).single();
     }
 
     private static String tenantKey(String tenant, String name) {

@@ -500,9 +500,12 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
         return streams.get(priority);
     }
 
-    /** Run a script; subscribed off the caller's thread, because opening a connection may wait. */
+    /**
+     * Run a script on the caller's thread (see RedisCostLedger#execute: no subscribeOn, whose cancel interrupts a
+     * worker that may be inside Lettuce's endpoint lock).
+     */
     private <T> Mono<T> execute(RedisScript<T> script, List<String> keys, List<String> args) {
-        return redis.execute(script, keys, args).next().subscribeOn(Schedulers.boundedElastic());
+        return redis.execute(script, keys, args).next();
     }
 
     private long call(RedisScript<Long> script, List<String> keys, List<String> args) {
