@@ -104,7 +104,7 @@ final class JobRunner implements JobTask {
         run.job = queuedJob.withState(JobState.RUNNING, "Starting...", clock.instant());
         // Moved from the state it was read in, or not at all: a cancel (on any replica) in between wins.
         return save(run, (job, at) -> JobEvent.progress(job, null, at)).then(Mono.defer(() -> {
-            if (run.lostTo != null) {
+            if (run.movedElsewhere) {
                 return endedElsewhere(run);
             }
             log.info("job started job={} tenant={} stages={}", queuedJob.id(), queuedJob.tenant(),
@@ -125,7 +125,7 @@ final class JobRunner implements JobTask {
                 })
                 .concatMap(signal -> handle(run, signal, checkpoint))
                 .then(Mono.defer(() -> {
-                    if (run.lostTo != null) {
+                    if (run.movedElsewhere) {
                         return endedElsewhere(run);
                     }
                     JobState reason = stopped.get();
@@ -181,7 +181,7 @@ final class JobRunner implements JobTask {
     }
 
     private Mono<JobState> finish(Run run, JobState state, String message) {
-        if (run.lostTo != null) {
+        if (run.movedElsewhere) {
             return endedElsewhere(run);
         }
         Job job = run.job;
@@ -192,7 +192,7 @@ final class JobRunner implements JobTask {
         }
         run.job = job.withState(state, message, clock.instant());
         log.info("job finished job={} tenant={} state={}", run.job.id(), run.job.tenant(), state);
-        return save(run, JobEvent::ended).then(Mono.defer(() -> run.lostTo != null
+        return save(run, JobEvent::ended).then(Mono.defer(() -> run.movedElsewhere
                 ? endedElsewhere(run) : Mono.just(state)));
     }
 
@@ -201,13 +201,13 @@ final class JobRunner implements JobTask {
     // is not overwritten, and its run stops.
     private Mono<Void> save(Run run, BiFunction<Job, Instant, JobEvent> event) {
         Job snapshot = run.job;
-        if (run.lostTo != null) {
+        if (run.movedElsewhere) {
             return Mono.empty();
         }
         return whileStoreIsDown(jobs.transition(run.stored, snapshot), run.job.id())
                 .flatMap(moved -> {
                     if (!moved) {
-                        run.lostTo = JobState.CANCELLED;
+                        run.movedElsewhere = true;
                         run.lost.tryEmitValue(JobState.CANCELLED);
                         return Mono.empty();
                     }
@@ -250,7 +250,7 @@ final class JobRunner implements JobTask {
         private final @Nullable JobProgress progress;
         long lastProgressEventMillis = Long.MIN_VALUE / 2;
         /** Set when a save found the job no longer RUNNING: it ended elsewhere, and this run stops. */
-        volatile @Nullable JobState lostTo;
+        volatile boolean movedElsewhere;
         final Sinks.One<JobState> lost = Sinks.one();
         /** The state this run last stored (or read): the only state its next save may move the job from. */
         JobState stored;

@@ -22,6 +22,13 @@ public final class EnrichBlockHoundIntegration implements BlockHoundIntegration 
         builder.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$Magazine", "free");
         builder.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup",
                 "tryExpandMagazines");
+        // Lettuce's endpoint guards each write with a shared lock (a ReentrantLock taken for a few instructions; it
+        // parks only when a reconnect holds it exclusively). An error thrown from inside it leaves the lock's writer
+        // count broken and wedges the connection for good (every later write spins): never let BlockHound throw there.
+        for (String method : new String[] {"incrementWriters", "decrementWriters", "lockWritersExclusive",
+                "unlockWritersExclusive"}) {
+            builder.allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", method);
+        }
         // Jackson builds and caches a deserializer once per type under a lock.
         builder.allowBlockingCallsInside("tools.jackson.databind.deser.DeserializerCache",
                 "_createAndCacheValueDeserializer");
