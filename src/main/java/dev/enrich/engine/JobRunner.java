@@ -5,6 +5,7 @@ import dev.enrich.events.JobEvent;
 import dev.enrich.job.Job;
 import dev.enrich.job.JobRepository;
 import dev.enrich.job.JobState;
+import dev.enrich.job.StoreOutages;
 import dev.enrich.job.StageStatus;
 import dev.enrich.pipeline.Pipeline;
 import dev.enrich.pipeline.PipelineSignal;
@@ -27,8 +28,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DataAccessResourceFailureException;
-import org.springframework.dao.TransientDataAccessException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -225,8 +224,7 @@ final class JobRunner implements JobTask {
     private static <T> Mono<T> whileStoreIsDown(Mono<T> call, String jobId) {
         return call.retryWhen(Retry.backoff(STORE_OUTAGE_RETRIES, Duration.ofMillis(250))
                 .maxBackoff(STORE_BACKOFF_MAX)
-                .filter(e -> e instanceof DataAccessResourceFailureException
-                        || e instanceof TransientDataAccessException)
+                .filter(StoreOutages::is)
                 .doBeforeRetry(r -> {
                     if (r.totalRetries() == 0) {
                         log.warn("job store unreachable job={}: pausing until it is back ({})", jobId,

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,7 @@ import org.springframework.http.MediaType;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
@@ -66,7 +68,7 @@ class RedisOutageTest {
     }
 
     private void outageThenRecovery(Runnable fail, Runnable repair) {
-        String session = ApiTestSupport.upload(http, Fixtures.session("Before", "Notes before the outage.", null));
+        String session = uploadFollowingRetryAfter("Before", "Notes before the outage.");
         String before = enrich(session);
         assertThat(probe("readiness")).isEqualTo(200);
 
@@ -86,7 +88,7 @@ class RedisOutageTest {
 
         Awaitility.await("readiness UP again").atMost(Duration.ofSeconds(30))
                 .until(() -> probe("readiness") == 200);
-        String after = ApiTestSupport.upload(http, Fixtures.session("After", "Notes after the outage.", null));
+        String after = uploadFollowingRetryAfter("After", "Notes after the outage.");
         for (String id : new String[] {session, after}) {
             http.get().uri("/api/v1/sessions/{id}", id).exchange().expectStatus().isOk();
         }
@@ -95,6 +97,25 @@ class RedisOutageTest {
             Awaitility.await("job " + job + " completed").atMost(Duration.ofSeconds(60))
                     .until(() -> state(job), "completed"::equals);
         }
+    }
+
+    /**
+     * Upload as a client that honours 503 + Retry-After would: a connection Redis reset is found broken by the
+     * command that uses it next, which answers 503 once; anything else but 201 fails at once.
+     */
+    private String uploadFollowingRetryAfter(String title, String notes) {
+        AtomicReference<String> id = new AtomicReference<>();
+        Awaitility.await("upload accepted").atMost(Duration.ofSeconds(30)).until(() -> {
+            EntityExchangeResult<Map<String, Object>> result = http.post().uri("/api/v1/sessions")
+                    .bodyValue(Fixtures.session(title, notes, null)).exchange().expectBody(MAP).returnResult();
+            int status = result.getStatus().value();
+            assertThat(status).as("upload answered %s", result.getResponseBody()).isIn(201, 503);
+            if (status == 201) {
+                id.set((String) result.getResponseBody().get("id"));
+            }
+            return status == 201;
+        });
+        return id.get();
     }
 
     private String enrich(String session) {
