@@ -29,6 +29,10 @@ public final class EnrichBlockHoundIntegration implements BlockHoundIntegration 
                 "unlockWritersExclusive"}) {
             builder.allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", method);
         }
+        // Spring Data Redis hands out its shared reactive connection under the factory's lock, which guards only the
+        // creation of a wrapper object (no I/O): parallel callers park for microseconds (seen in RedisCostLedgerTest).
+        builder.allowBlockingCallsInside("org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory",
+                "getOrCreateSharedReactiveConnection");
         // Jackson builds and caches a deserializer once per type under a lock.
         builder.allowBlockingCallsInside("tools.jackson.databind.deser.DeserializerCache",
                 "_createAndCacheValueDeserializer");

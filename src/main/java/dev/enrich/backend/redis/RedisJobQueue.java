@@ -455,24 +455,13 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
         return entry;
     }
 
-    /** Unindex a handed-out entry's job (no longer queued); it may already be gone (removed elsewhere, taken over). */
+    /**
+     * Unindex a handed-out entry's job (no longer queued; it may already be gone: removed elsewhere, taken over), then
+     * refresh the view, so that size and position count the start as soon as the job is handed out.
+     */
     private Mono<Long> start(StreamEntry entry) {
         return execute(QueueScripts.START, List.of(index, tenants), List.of(entry.job().jobId()))
-                .doOnNext(unindexed -> {
-                    if (unindexed == 1) {
-                        startedHere(entry.job());
-                    }
-                });
-    }
-
-    /** Count a start in the view at once (the next refresh reads it from Redis anyway). */
-    private synchronized void startedHere(QueuedJob job) {
-        View v = view;
-        Map<String, Integer> byTenant = new HashMap<>(v.tenants());
-        byTenant.computeIfPresent(job.tenant(), (t, n) -> n <= 1 ? null : n - 1);
-        Map<String, Integer> positions = new HashMap<>(v.positions());
-        positions.remove(job.jobId());
-        view = new View(Math.max(0, v.size() - 1), byTenant, positions);
+                .flatMap(unindexed -> refreshView().onErrorResume(e -> Mono.empty()).thenReturn(unindexed));
     }
 
     /** Put back an entry started for a subscriber that cancelled before it was emitted. */
