@@ -24,6 +24,12 @@ class RedisQueueConfiguration {
         return queue;
     }
 
+    /** Stop the queue's timers and blocking reads after the drain, while the connection factory still runs. */
+    @Bean
+    StopBeforeRedis jobQueueStop(RedisJobQueue queue) {
+        return new StopBeforeRedis(queue::close);
+    }
+
     /** The pod name in Kubernetes; a random name elsewhere (its pending entries are taken over after a restart). */
     private static String defaultConsumer() {
         String host = System.getenv("HOSTNAME");

@@ -38,4 +38,10 @@ class RedisSharedStateConfiguration {
     RedisDurationSync durationSync(ReactiveStringRedisTemplate redis, DurationModel durations) {
         return new RedisDurationSync(redis, durations, DURATIONS_REFRESH, Schedulers.parallel());
     }
+
+    /** Stop sharing durations while the connection factory still runs. */
+    @Bean
+    StopBeforeRedis durationSyncStop(RedisDurationSync sync) {
+        return new StopBeforeRedis(sync::stop);
+    }
 }

@@ -110,7 +110,9 @@ class ReplicasTest {
         // SIGTERM: the drain (1 s) interrupts the two running jobs and hands them back to the queue in Redis.
         // 143 = 128 + SIGTERM: the JVM's exit after its shutdown hooks ran (what an orchestrator sees as a stop).
         assertThat(a.terminate()).as("exit code after SIGTERM").isEqualTo(143);
-        assertThat(a.log()).contains("draining: no new jobs");
+        assertThat(a.log()).contains("draining: no new jobs")
+                .as("timers stopped before the Redis connection factory").doesNotContain("has been STOPPED")
+                .doesNotContain("onErrorDropped");
         ai.release();
         a.restart();
 
