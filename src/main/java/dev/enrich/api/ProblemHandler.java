@@ -2,6 +2,7 @@ package dev.enrich.api;
 
 import dev.enrich.config.EnrichProperties;
 import dev.enrich.engine.EnrichException;
+import dev.enrich.session.MediaQuotaException;
 import dev.enrich.session.MediaTooLargeException;
 import dev.enrich.session.StorageLimitException;
 import java.time.Duration;
@@ -65,6 +66,24 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 ? "You have a lot of enrichments in progress already. Please try again when some have finished."
                 : "You have stored as many " + e.what() + " as Enrich keeps for one account.";
         return problem(HttpStatus.TOO_MANY_REQUESTS, detail, null);
+    }
+
+    @ExceptionHandler(MediaQuotaException.class)
+    ResponseEntity<ProblemDetail> quotaFull(MediaQuotaException e) {
+        return problem(HttpStatus.CONTENT_TOO_LARGE, "Your account's storage is full (" + readable(e.cap())
+                + "). Delete some sessions to make room, then upload again.", null);
+    }
+
+    // Whole units, as a person would say it: "20 GB", "512 MB".
+    private static String readable(long bytes) {
+        String[] units = {"bytes", "KB", "MB", "GB", "TB"};
+        int unit = 0;
+        double value = bytes;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return Math.round(value) + " " + units[unit];
     }
 
     @ExceptionHandler({MediaTooLargeException.class, DataBufferLimitException.class})

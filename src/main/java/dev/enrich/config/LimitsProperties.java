@@ -4,6 +4,7 @@ import static dev.enrich.config.Settings.require;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Bind and validate {@code enrich.limits.*}: what one tenant or user may take of the service. Going over answers
@@ -18,6 +19,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxSessionsPerTenant sessions one tenant may keep; past it an upload answers 429
  * @param maxJobsPerTenant jobs one tenant keeps; its oldest finished jobs make room, and when all are unfinished a
  *     new enrichment answers 429
+ * @param maxMediaPerTenant bytes of uploaded media one tenant may hold; an upload past it answers 413 and keeps nothing
  */
 @ConfigurationProperties("enrich.limits")
 public record LimitsProperties(
@@ -27,7 +29,8 @@ public record LimitsProperties(
         @DefaultValue("16") int streamsPerUser,
         @DefaultValue("1000") int maxBatchSize,
         @DefaultValue("1000") int maxSessionsPerTenant,
-        @DefaultValue("2000") int maxJobsPerTenant) {
+        @DefaultValue("2000") int maxJobsPerTenant,
+        @DefaultValue("20GB") DataSize maxMediaPerTenant) {
 
     public LimitsProperties {
         require(requestsPerSecond > 0, "enrich.limits.requests-per-second must be > 0, but was " + requestsPerSecond);
@@ -38,5 +41,7 @@ public record LimitsProperties(
         require(maxSessionsPerTenant > 0,
                 "enrich.limits.max-sessions-per-tenant must be > 0, but was " + maxSessionsPerTenant);
         require(maxJobsPerTenant > 0, "enrich.limits.max-jobs-per-tenant must be > 0, but was " + maxJobsPerTenant);
+        require(maxMediaPerTenant.toBytes() > 0,
+                "enrich.limits.max-media-per-tenant must be > 0, but was " + maxMediaPerTenant);
     }
 }

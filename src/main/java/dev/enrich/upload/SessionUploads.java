@@ -1,8 +1,12 @@
 package dev.enrich.upload;
 
 import dev.enrich.config.EnrichProperties;
+import dev.enrich.config.LimitsProperties;
 import dev.enrich.engine.EnrichException;
 import dev.enrich.session.MediaKind;
+import dev.enrich.session.MediaQuotaException;
+import dev.enrich.session.MediaTooLargeException;
+import dev.enrich.session.MediaUsage;
 import dev.enrich.session.MediaRef;
 import dev.enrich.session.MediaSniffer;
 import dev.enrich.session.MediaStore;
@@ -32,7 +36,9 @@ import reactor.core.scheduler.Schedulers;
 /**
  * Take in a new session: check it, store its files (each checked by its content, not its declared type) and its long
  * texts with the media, then keep it. Whatever ends an upload early (a refusal, an error, the client leaving) deletes
- * what was stored for it.
+ * what was stored for it. The tenant's media bytes are counted against {@code enrich.limits.max-media-per-tenant}:
+ * a file stops being written as soon as it would go past what the tenant has left, and the session's bytes are
+ * counted atomically before it is kept, so concurrent uploads cannot pass the cap together.
  */
 @Service
 public class SessionUploads {
@@ -48,10 +54,14 @@ public class SessionUploads {
     private final Clock clock;
     private final EnrichProperties.Media limits;
     private final Validator validator;
+    private final MediaUsage usage;
+    private final long mediaCap;
 
-    public SessionUploads(SessionRepository sessions, MediaStore media, Clock clock, EnrichProperties props,
-            Validator validator) {
+    public SessionUploads(SessionRepository sessions, MediaStore media, MediaUsage usage, Clock clock,
+            EnrichProperties props, LimitsProperties tenantLimits, Validator validator) {
         this.validator = validator;
+        this.usage = usage;
+        this.mediaCap = tenantLimits.maxMediaPerTenant().toBytes();
         this.sessions = sessions;
         this.media = media;
         this.clock = clock;
@@ -63,19 +73,33 @@ public class SessionUploads {
      *
      * @param draft read only once the tenant is known to have room, so a refused upload is not parsed
      * @param files stored one after the other: a refused file stops the upload before the next is written
-     * @return the kept session; fails with {@link EnrichException} (or a storage limit) on what it refuses
+     * @return the kept session; fails with {@link EnrichException}, a storage limit or {@link MediaQuotaException}
+     *     on what it refuses
      */
     public Mono<Session> upload(String tenant, Mono<SessionDraft> draft, List<UploadFile> files) {
         return Mono.fromRunnable(() -> checkFrames(files))
                 .then(sessions.checkRoom(tenant))
-                .then(Mono.usingWhen(Mono.fromSupplier(() -> UUID.randomUUID().toString()),
+                .then(usage.used(tenant))
+                .map(used -> mediaCap - used)
+                .flatMap(left -> Mono.usingWhen(Mono.fromSupplier(() -> UUID.randomUUID().toString()),
                         id -> draft.switchIfEmpty(Mono.error(SessionUploads::untitled))
                                 .map(this::check)
-                                .flatMap(checked -> store(tenant, id, checked, files))
+                                .flatMap(checked -> store(tenant, id, checked, files, left))
+                                .flatMap(this::count)
                                 .flatMap(sessions::save),
                         id -> Mono.empty(),
-                        (id, error) -> media.deleteSession(tenant, id),
-                        id -> media.deleteSession(tenant, id)));
+                        (id, error) -> discard(tenant, id),
+                        id -> discard(tenant, id)));
+    }
+
+    private Mono<Void> discard(String tenant, String id) {
+        return usage.release(tenant, id).then(media.deleteSession(tenant, id));
+    }
+
+    private Mono<Session> count(Session session) {
+        long bytes = session.media().stream().mapToLong(MediaRef::size).sum();
+        return usage.add(session.tenant(), session.id(), bytes, mediaCap)
+                .flatMap(counted -> counted ? Mono.just(session) : Mono.error(new MediaQuotaException(mediaCap)));
     }
 
     /** Return the refusal of a session without a title. */
@@ -103,8 +127,8 @@ public class SessionUploads {
         return draft;
     }
 
-    private Mono<Session> store(String tenant, String id, SessionDraft draft, List<UploadFile> files) {
-        return storeMedia(tenant, id, files).flatMap(refs -> storeText(tenant, id, draft.notes())
+    private Mono<Session> store(String tenant, String id, SessionDraft draft, List<UploadFile> files, long quotaLeft) {
+        return storeMedia(tenant, id, files, quotaLeft).flatMap(refs -> storeText(tenant, id, draft.notes())
                 .flatMap(notes -> storeText(tenant, id, draft.transcript())
                         .map(transcript -> new Session(id, tenant, draft.title().strip(), notes.orElse(null),
                                 transcript.orElse(null), refs, clock.instant()))));
@@ -126,14 +150,23 @@ public class SessionUploads {
     }
 
     // In order of kind (audio, video, frames), as the media store expects to find them.
-    private Mono<List<MediaRef>> storeMedia(String tenant, String sessionId, List<UploadFile> files) {
+    private Mono<List<MediaRef>> storeMedia(String tenant, String sessionId, List<UploadFile> files,
+            long quotaLeft) {
         AtomicLong total = new AtomicLong();
         long sessionLimit = limits.maxSessionSize().toBytes();
         return Flux.fromIterable(files)
                 .sort((a, b) -> a.kind().compareTo(b.kind()))
                 .concatMap(file -> {
                     long room = Math.min(limits.maxPartSize().toBytes(), sessionLimit - total.get());
-                    return media.store(tenant, sessionId, file.content(), room)
+                    long quotaRoom = quotaLeft - total.get();
+                    if (quotaRoom <= 0) {
+                        return Mono.error(new MediaQuotaException(mediaCap));
+                    }
+                    // Whichever limit is tighter decides what a too-large file is refused for.
+                    boolean quotaBinds = quotaRoom < room;
+                    return media.store(tenant, sessionId, file.content(), Math.min(room, quotaRoom))
+                            .onErrorMap(MediaTooLargeException.class,
+                                    e -> quotaBinds ? new MediaQuotaException(mediaCap) : e)
                             .flatMap(stored -> sniff(file.kind(), stored))
                             .doOnNext(stored -> total.addAndGet(stored.size()))
                             .map(stored -> new MediaRef(file.kind(), stored.key(), stored.size(),

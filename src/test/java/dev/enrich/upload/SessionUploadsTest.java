@@ -6,7 +6,11 @@ import dev.enrich.backend.memory.InMemorySessionRepository;
 import dev.enrich.backend.local.LocalDirectoryMediaStore;
 import dev.enrich.config.EnrichProperties;
 import dev.enrich.engine.EnrichException;
+import dev.enrich.backend.memory.InMemoryMediaUsage;
+import dev.enrich.config.LimitsProperties;
 import dev.enrich.session.MediaKind;
+import dev.enrich.session.MediaQuotaException;
+import dev.enrich.session.MediaUsage;
 import dev.enrich.session.Session;
 import dev.enrich.session.StorageLimitException;
 import dev.enrich.testing.Fixtures;
@@ -43,15 +47,25 @@ class SessionUploadsTest {
 
     private InMemorySessionRepository sessions;
     private SessionUploads uploads;
+    private EnrichProperties props;
+    private final InMemoryMediaUsage usage = new InMemoryMediaUsage();
 
     @BeforeEach
     void setUp() {
-        EnrichProperties props = new Binder(new MapConfigurationPropertySource(Map.of(
+        props = new Binder(new MapConfigurationPropertySource(Map.of(
                 "enrich.media.max-frames", "2", "enrich.media.max-part-size", "64KB")))
                 .bindOrCreate("enrich", EnrichProperties.class);
         sessions = new InMemorySessionRepository(2, 1);
-        uploads = new SessionUploads(sessions, new LocalDirectoryMediaStore(dir), Clock.fixed(NOW, ZoneOffset.UTC),
-                props, Validation.buildDefaultValidatorFactory().getValidator());
+        uploads = uploads(sessions, usage, "64MB");
+    }
+
+    private SessionUploads uploads(InMemorySessionRepository repository, MediaUsage counter, String mediaCap) {
+        LimitsProperties limits = new Binder(new MapConfigurationPropertySource(Map.of(
+                "enrich.limits.max-media-per-tenant", mediaCap)))
+                .bindOrCreate("enrich.limits", LimitsProperties.class);
+        return new SessionUploads(repository, new LocalDirectoryMediaStore(dir), counter,
+                Clock.fixed(NOW, ZoneOffset.UTC), props, limits,
+                Validation.buildDefaultValidatorFactory().getValidator());
     }
 
     @Test
@@ -113,6 +127,41 @@ class SessionUploadsTest {
         StepVerifier.create(uploads.upload("t1", draft(" ", "n".repeat(SessionUploads.MAX_TEXT + 1)), List.of()))
                 .expectErrorMessage("Give the session a title. " + SessionDraft.TEXT_LIMIT)
                 .verify();
+    }
+
+    @Test
+    void aFilePastTheTenantsStorageIsRefusedAndNothingOfItStays() throws IOException {
+        byte[] audio = Fixtures.wav(0.5, 8000);
+        SessionUploads capped = uploads(new InMemorySessionRepository(10, 10), usage, (audio.length + 100) + "B");
+        Session kept = capped.upload("t1", draft("First", null), List.of(file(MediaKind.AUDIO, audio))).block();
+
+        StepVerifier.create(capped.upload("t1", draft("Second", null), List.of(file(MediaKind.AUDIO, audio))))
+                .expectError(MediaQuotaException.class)
+                .verify();
+
+        assertThat(usage.used("t1").block()).isEqualTo(audio.length);
+        assertThat(storedFiles()).hasSize(1); // the first session's audio only
+        assertThat(capped.upload("t2", draft("Other tenant", null), List.of(file(MediaKind.AUDIO, audio)))
+                .map(Session::title).block()).isEqualTo("Other tenant");
+        usage.release("t1", kept.id()).block();
+        assertThat(capped.upload("t1", draft("After a delete", null), List.of(file(MediaKind.AUDIO, audio)))
+                .map(Session::title).block()).isEqualTo("After a delete");
+    }
+
+    @Test
+    void concurrentUploadsCannotPassTheCapTogether() throws IOException {
+        byte[] audio = Fixtures.wav(0.5, 8000);
+        SessionUploads capped = uploads(new InMemorySessionRepository(10, 10), usage, (audio.length * 3 / 2) + "B");
+        Sinks.One<SessionDraft> late = Sinks.one();
+        // Both start with the whole cap left; the second to be counted is refused and its file deleted.
+        StepVerifier.FirstStep<Session> second = StepVerifier.create(
+                capped.upload("t1", late.asMono(), List.of(file(MediaKind.AUDIO, audio))));
+        capped.upload("t1", draft("First", null), List.of(file(MediaKind.AUDIO, audio))).block();
+        late.tryEmitValue(new SessionDraft("Second", null, null));
+
+        second.expectError(MediaQuotaException.class).verify();
+        assertThat(usage.used("t1").block()).isEqualTo(audio.length);
+        assertThat(storedFiles()).hasSize(1);
     }
 
     private static Mono<SessionDraft> draft(String title, String notes) {

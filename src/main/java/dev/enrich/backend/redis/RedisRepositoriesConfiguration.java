@@ -4,6 +4,7 @@ import dev.enrich.config.EnrichProperties;
 import dev.enrich.config.LimitsProperties;
 import dev.enrich.job.BatchRepository;
 import dev.enrich.job.JobRepository;
+import dev.enrich.session.MediaUsage;
 import dev.enrich.session.SessionRepository;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
@@ -34,5 +35,10 @@ class RedisRepositoriesConfiguration {
     @Bean
     BatchRepository batchRepository(ReactiveStringRedisTemplate redis, JsonMapper json) {
         return new RedisBatchRepository(redis, json);
+    }
+
+    @Bean
+    MediaUsage mediaUsage(ReactiveStringRedisTemplate redis) {
+        return new RedisMediaUsage(redis);
     }
 }

@@ -1,0 +1,58 @@
+package dev.enrich.api;
+
+import static dev.enrich.api.ProblemDetailsTest.expectProblem;
+import static dev.enrich.api.ProblemDetailsTest.file;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.enrich.config.EnrichProperties;
+import dev.enrich.testing.Fixtures;
+import dev.enrich.testing.ServiceTest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.MultipartBodyBuilder;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/** An upload past the tenant's storage cap answers 413 with a friendly problem and keeps nothing of itself. */
+@ServiceTest
+@TestPropertySource(properties = {"enrich.limits.max-media-per-tenant=100KB",
+        "enrich.media.dir=${java.io.tmpdir}/enrich-quota-media-${random.uuid}"})
+class StorageQuotaTest {
+
+    @Autowired
+    WebTestClient http;
+
+    @Autowired
+    EnrichProperties props;
+
+    @Test
+    void anUploadPastTheStorageCapIsRefusedAndLeavesNothingBehind() throws IOException {
+        upload("First", 60 * 1024).expectStatus().isCreated();
+
+        expectProblem(upload("Second", 60 * 1024), 413, "Content Too Large",
+                "Your account's storage is full (100 KB). Delete some sessions to make room, then upload again.",
+                "/api/v1/sessions");
+
+        assertThat(storedFiles()).isEqualTo(1);
+        upload("Third, smaller", 30 * 1024).expectStatus().isCreated();
+        assertThat(storedFiles()).isEqualTo(2);
+    }
+
+    private WebTestClient.ResponseSpec upload(String title, int audioBytes) {
+        MultipartBodyBuilder b = new MultipartBodyBuilder();
+        b.part("metadata", "{\"title\": \"" + title + "\"}", MediaType.APPLICATION_JSON);
+        b.part("audio", file(Fixtures.wavOfSize(audioBytes), "a.wav"), MediaType.parseMediaType("audio/wav"));
+        return http.post().uri("/api/v1/sessions").bodyValue(b.build()).exchange();
+    }
+
+    private long storedFiles() throws IOException {
+        try (Stream<Path> all = Files.walk(props.media().dir())) {
+            return all.filter(Files::isRegularFile).count();
+        }
+    }
+}
