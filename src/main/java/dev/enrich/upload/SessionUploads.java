@@ -2,7 +2,9 @@ package dev.enrich.upload;
 
 import dev.enrich.config.EnrichProperties;
 import dev.enrich.config.LimitsProperties;
+import dev.enrich.config.RetentionProperties;
 import dev.enrich.engine.EnrichException;
+import dev.enrich.retention.ExpiryIndex;
 import dev.enrich.session.MediaKind;
 import dev.enrich.session.MediaQuotaException;
 import dev.enrich.session.MediaTooLargeException;
@@ -56,11 +58,16 @@ public class SessionUploads {
     private final Validator validator;
     private final MediaUsage usage;
     private final long mediaCap;
+    private final ExpiryIndex expiry;
+    private final RetentionProperties retention;
 
-    public SessionUploads(SessionRepository sessions, MediaStore media, MediaUsage usage, Clock clock,
-            EnrichProperties props, LimitsProperties tenantLimits, Validator validator) {
+    public SessionUploads(SessionRepository sessions, MediaStore media, MediaUsage usage, ExpiryIndex expiry,
+            Clock clock, EnrichProperties props, LimitsProperties tenantLimits, RetentionProperties retention,
+            Validator validator) {
         this.validator = validator;
         this.usage = usage;
+        this.expiry = expiry;
+        this.retention = retention;
         this.mediaCap = tenantLimits.maxMediaPerTenant().toBytes();
         this.sessions = sessions;
         this.media = media;
@@ -81,19 +88,37 @@ public class SessionUploads {
                 .then(sessions.checkRoom(tenant))
                 .then(usage.used(tenant))
                 .map(used -> mediaCap - used)
-                .flatMap(left -> Mono.usingWhen(Mono.fromSupplier(() -> UUID.randomUUID().toString()),
+                .flatMap(left -> Mono.usingWhen(reserveId(tenant),
                         id -> draft.switchIfEmpty(Mono.error(SessionUploads::untitled))
                                 .map(this::check)
                                 .flatMap(checked -> store(tenant, id, checked, files, left))
                                 .flatMap(this::count)
-                                .flatMap(sessions::save),
+                                .flatMap(sessions::save)
+                                .flatMap(this::scheduleExpiry),
                         id -> Mono.empty(),
                         (id, error) -> discard(tenant, id),
                         id -> discard(tenant, id)));
     }
 
+    // Indexed before a byte is stored: if this process dies mid-upload, the retention sweep deletes what it left.
+    private Mono<String> reserveId(String tenant) {
+        return Mono.fromSupplier(() -> UUID.randomUUID().toString())
+                .flatMap(id -> expiry.schedule(new ExpiryIndex.SessionKey(tenant, id),
+                        clock.instant().plus(retention.uploads())).thenReturn(id));
+    }
+
+    // Best effort once kept: should it fail, the sweep finds the session kept and reschedules it itself.
+    private Mono<Session> scheduleExpiry(Session session) {
+        return expiry.schedule(new ExpiryIndex.SessionKey(session.tenant(), session.id()),
+                        session.createdAt().plus(retention.sessions()))
+                .onErrorResume(e -> Mono.empty())
+                .thenReturn(session);
+    }
+
     private Mono<Void> discard(String tenant, String id) {
-        return usage.release(tenant, id).then(media.deleteSession(tenant, id));
+        return usage.release(tenant, id)
+                .then(media.deleteSession(tenant, id))
+                .then(expiry.remove(new ExpiryIndex.SessionKey(tenant, id)));
     }
 
     private Mono<Session> count(Session session) {

@@ -6,8 +6,12 @@ import dev.enrich.backend.memory.InMemorySessionRepository;
 import dev.enrich.backend.local.LocalDirectoryMediaStore;
 import dev.enrich.config.EnrichProperties;
 import dev.enrich.engine.EnrichException;
+import dev.enrich.backend.memory.InMemoryExpiryIndex;
 import dev.enrich.backend.memory.InMemoryMediaUsage;
 import dev.enrich.config.LimitsProperties;
+import dev.enrich.config.RetentionProperties;
+import dev.enrich.retention.ExpiryIndex;
+import java.time.Duration;
 import dev.enrich.session.MediaKind;
 import dev.enrich.session.MediaQuotaException;
 import dev.enrich.session.MediaUsage;
@@ -49,6 +53,7 @@ class SessionUploadsTest {
     private SessionUploads uploads;
     private EnrichProperties props;
     private final InMemoryMediaUsage usage = new InMemoryMediaUsage();
+    private final InMemoryExpiryIndex expiry = new InMemoryExpiryIndex();
 
     @BeforeEach
     void setUp() {
@@ -63,8 +68,9 @@ class SessionUploadsTest {
         LimitsProperties limits = new Binder(new MapConfigurationPropertySource(Map.of(
                 "enrich.limits.max-media-per-tenant", mediaCap)))
                 .bindOrCreate("enrich.limits", LimitsProperties.class);
-        return new SessionUploads(repository, new LocalDirectoryMediaStore(dir), counter,
+        return new SessionUploads(repository, new LocalDirectoryMediaStore(dir), counter, expiry,
                 Clock.fixed(NOW, ZoneOffset.UTC), props, limits,
+                new Binder().bindOrCreate("enrich.retention", RetentionProperties.class),
                 Validation.buildDefaultValidatorFactory().getValidator());
     }
 
@@ -80,6 +86,10 @@ class SessionUploadsTest {
         assertThat(session.media()).extracting(m -> m.kind() + " " + m.contentType())
                 .containsExactly("audio audio/wav", "frames image/png");
         assertThat(sessions.find("t1", session.id()).block()).isEqualTo(session);
+        assertThat(expiry.claim(NOW.plus(Duration.ofDays(7)).minusMillis(1), Duration.ofMinutes(1), 10)
+                .collectList().block()).isEmpty();
+        assertThat(expiry.claim(NOW.plus(Duration.ofDays(7)), Duration.ofMinutes(1), 10).collectList().block())
+                .containsExactly(new ExpiryIndex.SessionKey("t1", session.id()));
     }
 
     @Test
@@ -93,6 +103,7 @@ class SessionUploadsTest {
 
         assertThat(storedFiles()).isEmpty();
         assertThat(sessions.checkRoom("t1").thenReturn("room").block()).isEqualTo("room");
+        assertThat(expiry.size().block()).isZero();
     }
 
     @Test

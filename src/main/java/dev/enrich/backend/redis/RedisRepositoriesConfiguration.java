@@ -4,6 +4,7 @@ import dev.enrich.config.EnrichProperties;
 import dev.enrich.config.LimitsProperties;
 import dev.enrich.job.BatchRepository;
 import dev.enrich.job.JobRepository;
+import dev.enrich.retention.ExpiryIndex;
 import dev.enrich.session.MediaUsage;
 import dev.enrich.session.SessionRepository;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -40,5 +41,10 @@ class RedisRepositoriesConfiguration {
     @Bean
     MediaUsage mediaUsage(ReactiveStringRedisTemplate redis) {
         return new RedisMediaUsage(redis);
+    }
+
+    @Bean
+    ExpiryIndex expiryIndex(ReactiveStringRedisTemplate redis) {
+        return new RedisExpiryIndex(redis);
     }
 }
