@@ -28,7 +28,8 @@ import reactor.core.scheduler.Scheduler;
  * <p>Each event is numbered, stored and announced by one Lua script: {@code INCR} of the stream's counter,
  * {@code XADD enrich:{stream:<name>}:events MAXLEN ~ retain <seq>-0 ...}, then {@code PUBLISH} of a notification
  * carrying the event on {@code <channelPrefix><tenant>}; a replica therefore never hears of an entry that does not
- * exist. A job's stream and counter expire {@code ttlAfterEnd} after its terminal event.
+ * exist. A job's stream and counter expire {@code ttlAfterEnd} after its terminal event; a batch's or a user's
+ * {@code ttlIdle} after its latest event, so no stream outlives its use.
  *
  * <p>Each replica holds one pattern subscription ({@code <channelPrefix>*}) and feeds every notification into an
  * in-memory mirror ({@link InMemoryEventLog#offer}), whose delivery rounds, conflation and shared batches serve the
@@ -156,7 +157,8 @@ public final class RedisEventLog implements EventLog {
         Objects.requireNonNull(stream, "stream");
         Objects.requireNonNull(event, "event");
         String mode = event.jobSeq() == 0 && event.jobId() != null ? "self" : "none";
-        long ttl = stream.startsWith("job:") && event.type().isTerminal() ? settings.ttlAfterEnd().toSeconds() : 0;
+        long ttl = !stream.startsWith("job:") ? settings.ttlIdle().toSeconds()
+                : event.type().isTerminal() ? settings.ttlAfterEnd().toSeconds() : 0;
         List<String> keys = List.of(counterKey(stream), streamKey(stream));
         List<String> args = List.of(String.valueOf(settings.retain()), String.valueOf(event.jobSeq()),
                 codec.write(event), settings.channelPrefix() + event.tenant(), stream, event.tenant(),

@@ -10,6 +10,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retain entries kept per Redis stream (approximately: {@code MAXLEN ~}); also what each replica's in-memory
  *     mirror keeps per stream
  * @param ttlAfterEnd how long a job's stream stays in Redis after its terminal event
+ * @param ttlIdle how long a batch's or a user's stream stays in Redis after its latest event
  * @param mirrorStreams streams each replica mirrors in memory for its subscribers (least recently appended evicted)
  * @param channelPrefix notifications go to {@code <prefix><tenant>}; each replica subscribes to {@code <prefix>*}
  */
@@ -17,6 +18,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record RedisEventsProperties(
         @DefaultValue("1000") int retain,
         @DefaultValue("1h") Duration ttlAfterEnd,
+        @DefaultValue("7d") Duration ttlIdle,
         @DefaultValue("10000") int mirrorStreams,
         @DefaultValue("enrich:events:") String channelPrefix) {
 
@@ -27,6 +29,9 @@ public record RedisEventsProperties(
         if (ttlAfterEnd.toSeconds() <= 0) {
             throw new IllegalArgumentException(
                     "enrich.redis.events.ttl-after-end must be at least 1s, but was " + ttlAfterEnd);
+        }
+        if (ttlIdle.toSeconds() <= 0) {
+            throw new IllegalArgumentException("enrich.redis.events.ttl-idle must be at least 1s, but was " + ttlIdle);
         }
         if (mirrorStreams <= 0) {
             throw new IllegalArgumentException(

@@ -45,7 +45,7 @@ class RedisEventLogContractTest extends EventLogContractTest {
 
     static RedisEventLog start(LettuceConnectionFactory factory, int retain, Scheduler fanout) {
         RedisEventLog log = new RedisEventLog(factory, JsonMapper.builder().findAndAddModules().build(),
-                new RedisEventsProperties(retain, Duration.ofHours(1), 100, "enrich:events:"), fanout, Duration.ZERO);
+                new RedisEventsProperties(retain, Duration.ofHours(1), Duration.ofDays(7), 100, "enrich:events:"), fanout, Duration.ZERO);
         log.start();
         return log;
     }

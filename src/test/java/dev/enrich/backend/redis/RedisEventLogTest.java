@@ -153,6 +153,27 @@ class RedisEventLogTest {
         assertThat(onB).extracting(JobEvent::seq).containsExactly(6L);
     }
 
+    @Test
+    void noStreamOutlivesItsUseABatchsOrUsersExpiresAfterItsLatestEventAJobsAfterItsEnd() {
+        redis = RedisServer.start(dir, false);
+        RedisEventLog log = replica();
+
+        log.append("job:x", event(EventType.STAGE)).block(TIMEOUT);
+        log.append("batch:b", event(EventType.STAGE)).block(TIMEOUT);
+        log.append("user:tenant-1", event(EventType.STAGE)).block(TIMEOUT);
+
+        assertThat(redis.command("TTL enrich:{stream:job:x}:events")).isEqualTo(":-1"); // running: kept
+        assertThat(ttl("enrich:{stream:batch:b}:events")).isBetween(Duration.ofDays(7).minusMinutes(1).toSeconds(),
+                Duration.ofDays(7).toSeconds());
+        assertThat(ttl("enrich:{stream:user:tenant-1}:events")).isPositive();
+        log.append("job:x", event(EventType.COMPLETED)).block(TIMEOUT);
+        assertThat(ttl("enrich:{stream:job:x}:events")).isBetween(1L, Duration.ofHours(1).toSeconds());
+    }
+
+    private long ttl(String key) {
+        return Long.parseLong(redis.command("TTL " + key).substring(1));
+    }
+
     private RedisEventLog replica() {
         LettuceConnectionFactory factory = redis.connect();
         factories.add(factory);
