@@ -15,9 +15,9 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
- * Remember submissions in this process: a Caffeine cache of at most {@code maxKeys} entries (the least recently used
- * go first), each expiring at its own deadline on the given clock: a claim at the end of its lease, a response at the
- * end of its TTL. Each change is one atomic step on the cache's map.
+ * Remember submissions in this process: a Caffeine cache of at most {@code maxKeys} entries (past it, those least
+ * likely to be asked for again go), each expiring at its own deadline on the given clock: a claim at the end of its
+ * lease, a response at the end of its TTL. Each change is one atomic step on the cache's map.
  */
 final class InMemoryIdempotencyStore implements IdempotencyStore {
 
@@ -67,6 +67,12 @@ final class InMemoryIdempotencyStore implements IdempotencyStore {
     private Mono<Boolean> replace(String tenant, String key, String token, Entry next) {
         return Mono.fromSupplier(() -> entries.asMap().computeIfPresent(new Scoped(tenant, key),
                 (k, held) -> held.heldBy(token) ? next : held) == next);
+    }
+
+    /** Return how many keys are held, once pending expiries and evictions are done. */
+    long size() {
+        entries.cleanUp();
+        return entries.estimatedSize();
     }
 
     private long nanos() {
