@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -34,6 +35,7 @@ import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
@@ -204,6 +206,27 @@ class IdempotencyTest {
         http.post().uri("/api/v1/sessions").header("Idempotency-Key", uploadKey)
                 .bodyValue(Fixtures.session("Titled", "Now with a title.", null)).exchange()
                 .expectStatus().isCreated().expectHeader().doesNotExist(IdempotentSubmissions.REPLAYED);
+    }
+
+    @Test
+    void aClientThatGoesAwayMidUploadReleasesTheKey() {
+        String key = newKey();
+        byte[] body = HeldBodies.session("Abandoned", Fixtures.wav(0.5, 8000));
+        Mono<Void> never = Sinks.empty().asMono().then();
+        // Two uploads that never finish: one claims the key, the other is answered 409 at once.
+        List<AtomicReference<ResponseEntity<String>>> answers = List.of(new AtomicReference<>(),
+                new AtomicReference<>());
+        List<Disposable> uploads = answers.stream().map(answer -> HeldBodies.post(client(), "/api/v1/sessions",
+                HeldBodies.MULTIPART, HeldBodies.held(body, never), key).subscribe(answer::set)).toList();
+        Awaitility.await("one answered").atMost(WAIT).until(() -> answers.stream().anyMatch(a -> a.get() != null));
+        int answered = answers.get(0).get() != null ? 0 : 1;
+        assertThat(answers.get(answered).get().getStatusCode().value()).isEqualTo(409);
+
+        uploads.get(1 - answered).dispose();
+
+        Awaitility.await("the key free once the server saw its client go").atMost(WAIT)
+                .until(() -> HeldBodies.post(client(), "/api/v1/sessions", HeldBodies.MULTIPART,
+                        HeldBodies.whole(body), key).block(WAIT).getStatusCode().value() == 201);
     }
 
     @Test

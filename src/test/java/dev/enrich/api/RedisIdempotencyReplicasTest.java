@@ -32,11 +32,14 @@ import reactor.core.publisher.Sinks;
 
 /**
  * Two replicas (application contexts of their own) on one real redis-server share Idempotency-Keys: a retry on the
- * other replica gets the first response and creates nothing, and a key in flight on one is in flight on both.
+ * other replica gets the first response and creates nothing, and a key in flight on one is in flight on both for as
+ * long as its request runs (the claim is renewed), however short the lease.
  */
 class RedisIdempotencyReplicasTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
+    // Short, so that a claim that was not renewed would run out during a test.
+    private static final Duration LEASE = Duration.ofMillis(900);
     private static final ParameterizedTypeReference<List<Map<String, Object>>> LIST =
             new ParameterizedTypeReference<>() {};
 
@@ -102,10 +105,14 @@ class RedisIdempotencyReplicasTest {
         Awaitility.await("the key claimed on a").atMost(WAIT)
                 .until(() -> redis.command("EXISTS enrich:{tenant:default}:idempotency:" + key).equals(":1"));
 
-        ResponseEntity<String> onB = HeldBodies.post(client(b), "/api/v1/sessions", HeldBodies.MULTIPART,
-                HeldBodies.whole(body), key).block(WAIT);
-        assertThat(onB.getStatusCode().value()).isEqualTo(409);
-        assertThat(onB.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isNotNull();
+        // The upload on a renews its claim: b answers 409 for as long as it runs, well past the first lease.
+        Awaitility.await("b refuses while a's upload runs").during(LEASE.multipliedBy(3)).atMost(WAIT)
+                .pollInterval(Duration.ofMillis(100)).until(() -> {
+                    ResponseEntity<String> onB = HeldBodies.post(client(b), "/api/v1/sessions",
+                            HeldBodies.MULTIPART, HeldBodies.whole(body), key).block(WAIT);
+                    return onB.getStatusCode().value() == 409
+                            && "1".equals(onB.getHeaders().getFirst(HttpHeaders.RETRY_AFTER));
+                });
         assertThat(onA).isNotDone();
 
         gate.tryEmitEmpty();
@@ -122,7 +129,8 @@ class RedisIdempotencyReplicasTest {
         return new SpringApplicationBuilder(EnrichApplication.class, TestStagesConfiguration.class)
                 .run("--server.port=0", "--enrich.backend=redis", "--spring.data.redis.host=127.0.0.1",
                         "--spring.data.redis.port=" + redis.port(), "--enrich.redis.queue.consumer=" + name,
-                        "--enrich.media.dir=" + dir.resolve("media"), "--enrich.pool.drain-timeout=1s");
+                        "--enrich.media.dir=" + dir.resolve("media"), "--enrich.pool.drain-timeout=1s",
+                        "--enrich.idempotency.lease=" + LEASE.toMillis() + "ms");
     }
 
     private static WebClient client(ConfigurableApplicationContext replica) {
