@@ -110,8 +110,16 @@ final class PartDigests {
         }
     }
 
-    /** A file part whose content is digested as it is read. */
-    private record TappedFile(FilePart part, Tap tap) implements FilePart {
+    /** A part (neither a file nor a plain form field) whose content is digested as it is read. */
+    private static class TappedPart implements Part {
+
+        private final Part part;
+        private final Tap tap;
+
+        TappedPart(Part part, Tap tap) {
+            this.part = part;
+            this.tap = tap;
+        }
 
         @Override
         public String name() {
@@ -124,18 +132,8 @@ final class PartDigests {
         }
 
         @Override
-        public String filename() {
-            return part.filename();
-        }
-
-        @Override
         public Flux<DataBuffer> content() {
             return tap.content();
-        }
-
-        @Override
-        public Mono<Void> transferTo(Path dest) {
-            return DataBufferUtils.write(content(), dest);
         }
 
         @Override
@@ -144,27 +142,24 @@ final class PartDigests {
         }
     }
 
-    /** A part (neither a file nor a plain form field) whose content is digested as it is read. */
-    private record TappedPart(Part part, Tap tap) implements Part {
+    /** A file part whose content is digested as it is read. */
+    private static final class TappedFile extends TappedPart implements FilePart {
 
-        @Override
-        public String name() {
-            return part.name();
+        private final String filename;
+
+        TappedFile(FilePart part, Tap tap) {
+            super(part, tap);
+            this.filename = part.filename();
         }
 
         @Override
-        public HttpHeaders headers() {
-            return part.headers();
+        public String filename() {
+            return filename;
         }
 
         @Override
-        public Flux<DataBuffer> content() {
-            return tap.content();
-        }
-
-        @Override
-        public Mono<Void> delete() {
-            return part.delete();
+        public Mono<Void> transferTo(Path dest) {
+            return DataBufferUtils.write(content(), dest);
         }
     }
 }
