@@ -36,12 +36,15 @@ class JobController {
     private final TenantResolver tenants;
     private final EnrichmentService service;
     private final int maxBatch;
+    private final IdempotentSubmissions submissions;
 
-    JobController(TenantResolver tenants, EnrichmentService service, LimitsProperties limits) {
+    JobController(TenantResolver tenants, EnrichmentService service, LimitsProperties limits,
+            IdempotentSubmissions submissions) {
         // A batch larger than the tenant's queue quota could never be accepted: refuse it as too large instead.
         this.maxBatch = Math.min(limits.maxBatchSize(), limits.maxQueuedJobs());
         this.tenants = tenants;
         this.service = service;
+        this.submissions = submissions;
     }
 
     /**
@@ -87,8 +90,9 @@ class JobController {
                 .map(job -> ResponseEntity.status(HttpStatus.ACCEPTED).body(service.view(job)));
     }
 
+    /** Submit a batch; with an {@code Idempotency-Key}, once per key ({@link IdempotentSubmissions}). */
     @PostMapping("/batches")
-    Mono<ResponseEntity<Map<String, Object>>> batch(@Valid @RequestBody Requests.BatchRequest body,
+    Mono<ResponseEntity<?>> batch(@Valid @RequestBody Requests.BatchRequest body,
             ServerWebExchange exchange) {
         List<String> ids = Objects.requireNonNull(body.sessionIds()); // @NotEmpty
         if (ids.size() > maxBatch) {
@@ -98,10 +102,11 @@ class JobController {
             throw StageSelection.invalid("Each session may appear only once in a batch.");
         }
         return tenants.resolve(exchange)
-                .flatMap(t -> service.enrichBatch(t, ids, StageSelection.stages(body.stages())))
-                .map(batch -> ResponseEntity.status(HttpStatus.ACCEPTED)
-                        .location(URI.create("/api/v1/batches/" + batch.id()))
-                        .body(Map.<String, Object>of("batchId", batch.id(), "jobIds", batch.jobIds())));
+                .flatMap(t -> submissions.json(exchange, t, body, () -> service.enrichBatch(t, ids,
+                                StageSelection.stages(body.stages()))
+                        .map(batch -> ResponseEntity.status(HttpStatus.ACCEPTED)
+                                .location(URI.create("/api/v1/batches/" + batch.id()))
+                                .body(Map.<String, Object>of("batchId", batch.id(), "jobIds", batch.jobIds())))));
     }
 
     @GetMapping("/batches/{id}")

@@ -54,24 +54,25 @@ class SessionController {
     private final SessionUploads uploader;
     private final EnrichmentService service;
     private final JsonMapper json;
-    private final UploadParts uploads;
+    private final IdempotentSubmissions submissions;
 
     SessionController(TenantResolver tenants, SessionRepository sessions, SessionUploads uploader,
-            EnrichmentService service, JsonMapper json, UploadParts uploads) {
+            EnrichmentService service, JsonMapper json, IdempotentSubmissions submissions) {
         this.tenants = tenants;
         this.sessions = sessions;
         this.uploader = uploader;
         this.service = service;
         this.json = json;
-        this.uploads = uploads;
+        this.submissions = submissions;
     }
 
+    /** Upload a session; with an {@code Idempotency-Key}, once per key ({@link IdempotentSubmissions}). */
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-    Mono<ResponseEntity<Session>> upload(ServerWebExchange exchange) {
+    Mono<ResponseEntity<?>> upload(ServerWebExchange exchange) {
         return tenants.resolve(exchange)
-                .flatMap(tenant -> uploads.use(exchange, parts -> uploader.upload(tenant,
-                        metadata(parts.getFirst("metadata")), files(parts))))
-                .map(s -> ResponseEntity.created(URI.create("/api/v1/sessions/" + s.id())).body(s));
+                .flatMap(tenant -> submissions.multipart(exchange, tenant, parts -> uploader.upload(tenant,
+                                metadata(parts.getFirst("metadata")), files(parts))
+                        .map(s -> ResponseEntity.created(URI.create("/api/v1/sessions/" + s.id())).body(s))));
     }
 
     @GetMapping("/{id}")
@@ -81,16 +82,17 @@ class SessionController {
                         "We couldn't find that session.")));
     }
 
+    /** Start an enrichment; with an {@code Idempotency-Key}, once per key ({@link IdempotentSubmissions}). */
     @PostMapping("/{id}/enrichments")
-    Mono<ResponseEntity<Map<String, Object>>> enrich(@PathVariable String id,
+    Mono<ResponseEntity<?>> enrich(@PathVariable String id,
             @Valid @RequestBody(required = false) Requests.EnrichmentRequest body, ServerWebExchange exchange) {
         Requests.EnrichmentRequest request = body == null ? new Requests.EnrichmentRequest(null, null) : body;
         return tenants.resolve(exchange)
-                .flatMap(tenant -> service.enrich(tenant, id, StageSelection.stages(request.stages()),
-                        StageSelection.priority(request.priority())))
-                .map(job -> ResponseEntity.status(HttpStatus.ACCEPTED)
-                        .location(URI.create("/api/v1/jobs/" + job.id()))
-                        .body(Map.<String, Object>of("jobId", job.id(), "job", service.view(job))));
+                .flatMap(tenant -> submissions.json(exchange, tenant, request, () -> service.enrich(tenant, id,
+                                StageSelection.stages(request.stages()), StageSelection.priority(request.priority()))
+                        .map(job -> ResponseEntity.status(HttpStatus.ACCEPTED)
+                                .location(URI.create("/api/v1/jobs/" + job.id()))
+                                .body(Map.<String, Object>of("jobId", job.id(), "job", service.view(job))))));
     }
 
     @GetMapping("/{id}/enrichment")
