@@ -163,6 +163,8 @@ class ArchitectureTest {
             .and().doNotHaveFullyQualifiedName("dev.enrich.backend.redis.RedisJobQueue$Taker")
             // Sharing learned stage durations: one lifecycle flow (observations out, the fleet's averages in).
             .and().doNotHaveFullyQualifiedName("dev.enrich.backend.redis.RedisDurationSync")
+            // The retention sweep's timer: a lifecycle flow, kept and disposed by start()/stop().
+            .and().doNotHaveFullyQualifiedName("dev.enrich.retention.RetentionSweeper")
             .should().callMethodWhere(describe("subscribe() on a publisher",
                     (JavaMethodCall call) -> call.getName().equals("subscribe")
                             && call.getTargetOwner().isAssignableTo(Publisher.class)));
