@@ -104,6 +104,13 @@ class EngineConfiguration {
     }
 
     @Bean
+    SessionDeletion sessionDeletion(SessionRepository sessions, JobRepository jobs, BatchRepository batches,
+            MediaStore media, EventPublisher events, EnrichmentService service, WorkerPool pool,
+            EnrichProperties props) {
+        return new SessionDeletion(sessions, jobs, batches, media, events, service, pool, props.pool().stopWait());
+    }
+
+    @Bean
     EngineLifecycle engineLifecycle(WorkerPool pool, JobRepository jobs, EventPublisher events, Clock clock,
             EnrichProperties props, ApplicationEventPublisher publisher, EnrichmentService service) {
         return new EngineLifecycle(pool, jobs, events, clock, props.pool().drainTimeout(), publisher, service);
