@@ -50,9 +50,7 @@ class RedisSessionDeletionTest extends DeletionScenarios {
 
     @DynamicPropertySource
     static void redis(DynamicPropertyRegistry registry) {
-        registry.add("spring.data.redis.host", () -> "127.0.0.1");
-        registry.add("spring.data.redis.port", REDIS::port);
-        registry.add("enrich.media.dir", () -> DIR.resolve("media").toString());
+        REDIS.register(registry, DIR.resolve("media"));
     }
 
     @AfterAll
