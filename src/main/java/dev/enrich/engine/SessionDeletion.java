@@ -5,7 +5,9 @@ import dev.enrich.job.BatchRepository;
 import dev.enrich.job.Job;
 import dev.enrich.job.JobRepository;
 import dev.enrich.pool.WorkerPool;
+import dev.enrich.retention.ExpiryIndex;
 import dev.enrich.session.MediaStore;
+import dev.enrich.session.MediaUsage;
 import dev.enrich.session.SessionRepository;
 import java.time.Duration;
 import java.util.List;
@@ -23,9 +25,10 @@ import reactor.core.publisher.Mono;
  *
  * <p>A session goes in this order: its record (so no new enrichment of it is accepted), its jobs cancelled (a run on
  * this replica is waited for, up to {@code stopWait}; a run elsewhere stops at its next step), its media and derived
- * files, its jobs' places in their batches (a batch left with no job goes, with its stream), then each job's event
- * stream and, last, the job record with its results. A deletion that failed half-way can be repeated: what is left of
- * the session is found through its jobs.
+ * files (and their bytes from the tenant's storage count), its jobs' places in their batches (a batch left with no
+ * job goes, with its stream), then each job's event stream and the job record with its results, and last its entry
+ * in the expiry index. A deletion that failed half-way can be repeated: what is left of the session is found through
+ * its jobs; and the retention sweep, finding the indexed session gone, deletes what its media left.
  *
  * <p>Once subscribed, a deletion runs to its end even when the subscriber goes away (a client that hangs up), so it
  * never stops between two of these steps for that reason.
@@ -40,6 +43,8 @@ public final class SessionDeletion {
     private final JobRepository jobs;
     private final BatchRepository batches;
     private final MediaStore media;
+    private final MediaUsage usage;
+    private final ExpiryIndex expiry;
     private final EventPublisher events;
     private final EnrichmentService service;
     private final WorkerPool pool;
@@ -52,7 +57,8 @@ public final class SessionDeletion {
      * @throws IllegalArgumentException when {@code stopWait} is negative
      */
     SessionDeletion(SessionRepository sessions, JobRepository jobs, BatchRepository batches, MediaStore media,
-            EventPublisher events, EnrichmentService service, WorkerPool pool, Duration stopWait) {
+            MediaUsage usage, ExpiryIndex expiry, EventPublisher events, EnrichmentService service, WorkerPool pool,
+            Duration stopWait) {
         if (stopWait.isNegative()) {
             throw new IllegalArgumentException("stopWait must be >= 0, but was " + stopWait);
         }
@@ -60,6 +66,8 @@ public final class SessionDeletion {
         this.jobs = jobs;
         this.batches = batches;
         this.media = media;
+        this.usage = usage;
+        this.expiry = expiry;
         this.events = events;
         this.service = service;
         this.pool = pool;
@@ -67,8 +75,8 @@ public final class SessionDeletion {
     }
 
     /**
-     * Delete a session of a tenant: its record, jobs (cancelled first), stage results, media, derived files, batch
-     * places and job event streams. Fails NOT_FOUND when the tenant holds nothing of that id (another tenant's id,
+     * Delete a session of a tenant: its record, jobs (cancelled first), stage results, media, derived files, storage
+     * count, batch places, job event streams and expiry entry. Fails NOT_FOUND when the tenant holds nothing of that id (another tenant's id,
      * or one deleted already).
      */
     public Mono<Void> delete(String tenant, String sessionId) {
@@ -107,8 +115,10 @@ public final class SessionDeletion {
                             .then(jobs.findBySession(tenant, sessionId).collectList())
                             .flatMap(all -> stopAll(all.stream().filter(j -> !stopped.contains(j.id())).toList())
                                     .then(media.deleteSession(tenant, sessionId))
+                                    .then(usage.release(tenant, sessionId))
                                     .then(leaveBatches(all))
-                                    .then(Flux.fromIterable(all).concatMap(this::forget).then()));
+                                    .then(Flux.fromIterable(all).concatMap(this::forget).then())
+                                    .then(expiry.remove(new ExpiryIndex.SessionKey(tenant, sessionId))));
                 }))
                 .doOnSuccess(done -> log.info("session deleted tenant={} session={}", tenant, sessionId));
     }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.enrich.config.EnrichProperties;
 import dev.enrich.pipeline.StageName;
+import dev.enrich.retention.ExpiryIndex;
 import dev.enrich.session.MediaStore;
+import dev.enrich.session.MediaUsage;
 import dev.enrich.session.Thumbnails;
 import dev.enrich.testing.Fixtures;
 import dev.enrich.testing.ScriptedStages;
@@ -52,6 +54,12 @@ abstract class DeletionScenarios {
     @Autowired
     EnrichProperties props;
 
+    @Autowired
+    MediaUsage usage;
+
+    @Autowired
+    ExpiryIndex expiry;
+
     WebTestClient globex;
 
     /** Check that the backend's store holds nothing naming these ids (a session, its jobs, a batch) of a tenant. */
@@ -90,6 +98,8 @@ abstract class DeletionScenarios {
         stages.script(StageName.AUDIO, ctx -> ScriptedStages.forever(StageName.AUDIO, Duration.ofMillis(10)));
         String running = ApiTestSupport.enrich(http, session, "{\"stages\": [\"audio\"]}");
         awaitState(http, running, "running");
+        long used = usage.used("default").block(WAIT);
+        long indexed = expiry.size().block(WAIT);
 
         http.delete().uri("/api/v1/sessions/{id}", session).exchange().expectStatus().isNoContent();
 
@@ -101,6 +111,9 @@ abstract class DeletionScenarios {
         }
         assertThat(ApiTestSupport.jobs(http)).extracting(j -> j.get("id")).doesNotContain(done, running);
         assertThat(mediaOf(session)).isEmpty();
+        assertThat(usage.used("default").block(WAIT)).as("storage counted for the tenant")
+                .isEqualTo(used - WAV.length);
+        assertThat(expiry.size().block(WAIT)).isEqualTo(indexed - 1);
         assertStoreHoldsNothingNaming("default", List.of(session, done, running));
         http.delete().uri("/api/v1/sessions/{id}", session).exchange().expectStatus().isNotFound()
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.enrich.backend.local.LocalDirectoryMediaStore;
 import dev.enrich.backend.memory.InMemoryBatchRepository;
 import dev.enrich.backend.memory.InMemoryEventLog;
+import dev.enrich.backend.memory.InMemoryExpiryIndex;
 import dev.enrich.backend.memory.InMemoryJobQueue;
 import dev.enrich.backend.memory.InMemoryJobRepository;
+import dev.enrich.backend.memory.InMemoryMediaUsage;
 import dev.enrich.backend.memory.InMemorySessionRepository;
 import dev.enrich.events.EventPublisher;
 import dev.enrich.job.JobRepository;
@@ -103,8 +105,8 @@ class SessionDeletionWaitTest {
         EventPublisher events = new EventPublisher(log);
         EnrichmentService service = new EnrichmentService(sessions, jobs, batches, pool, events, Clock.systemUTC(),
                 Duration.ofSeconds(1), 100);
-        return new SessionDeletion(sessions, jobs, batches, new LocalDirectoryMediaStore(media), events, service,
-                pool, stopWait);
+        return new SessionDeletion(sessions, jobs, batches, new LocalDirectoryMediaStore(media),
+                new InMemoryMediaUsage(), new InMemoryExpiryIndex(), events, service, pool, stopWait);
     }
 
     private String runningJobOfStoredSession() throws IOException {
