@@ -15,7 +15,9 @@ import dev.enrich.pipeline.StageRegistry;
 import dev.enrich.pool.WorkerPool;
 import dev.enrich.progress.DurationModel;
 import dev.enrich.queue.JobQueue;
+import dev.enrich.retention.ExpiryIndex;
 import dev.enrich.session.MediaStore;
+import dev.enrich.session.MediaUsage;
 import dev.enrich.session.SessionRepository;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -101,6 +103,14 @@ class EngineConfiguration {
             WorkerPool pool, EventPublisher events, Clock clock, EnrichProperties props, LimitsProperties limits) {
         return new EnrichmentService(sessions, jobs, batches, pool, events, clock, props.pool().retryAfter(),
                 limits.maxQueuedJobs());
+    }
+
+    @Bean
+    SessionDeletion sessionDeletion(SessionRepository sessions, JobRepository jobs, BatchRepository batches,
+            MediaStore media, MediaUsage usage, ExpiryIndex expiry, EventPublisher events, EnrichmentService service,
+            WorkerPool pool, EnrichProperties props) {
+        return new SessionDeletion(sessions, jobs, batches, media, usage, expiry, events, service, pool,
+                props.pool().stopWait());
     }
 
     @Bean
