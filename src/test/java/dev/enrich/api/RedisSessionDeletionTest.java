@@ -3,14 +3,10 @@ package dev.enrich.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.enrich.testing.Fixtures;
+import dev.enrich.testing.RedisKeyspace;
 import dev.enrich.testing.RedisServer;
 import dev.enrich.testing.TestStagesConfiguration;
-import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
-import io.lettuce.core.StreamMessage;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.io.IOException;
@@ -62,14 +58,14 @@ class RedisSessionDeletionTest extends DeletionScenarios {
 
     @Override
     void assertStoreHoldsNothingNaming(String tenant, List<String> ids) {
-        assertThat(naming(ids)).isEmpty();
+        assertThat(RedisKeyspace.naming(redis(), ids)).isEmpty();
         assertCountsMatchTheSessionsStored(tenant);
     }
 
     @Override
     void assertStoreHoldsNothingOfTenant(String tenant) {
         // Its request-rate window expires by itself within a second; nothing else of the tenant stays.
-        assertThat(naming(List.of("tenant:" + tenant + "}", "user:" + tenant + "}")))
+        assertThat(RedisKeyspace.naming(redis(), List.of("tenant:" + tenant + "}", "user:" + tenant + "}")))
                 .allSatisfy(found -> assertThat(found).startsWith("enrich:{tenant:" + tenant + "}:rate"));
     }
 
@@ -94,59 +90,12 @@ class RedisSessionDeletionTest extends DeletionScenarios {
     // Each counter equals what its index and the session records say.
     private void assertCountsMatchTheSessionsStored(String tenant) {
         RedisCommands<String, String> redis = redis();
-        long stored = keys("enrich:{session:*}:data").size();
+        long stored = RedisKeyspace.keys(redis(), "enrich:{session:*}:data").size();
         long own = redis.zcard("enrich:{tenant:" + tenant + "}:sessionids");
         assertThat(count(redis.get("enrich:sessions:count"))).isEqualTo(stored);
         assertThat(count(redis.get("enrich:{tenant:" + tenant + "}:sessions"))).isEqualTo(own);
-        assertThat(keys("enrich:{session:*}:data").stream()
+        assertThat(RedisKeyspace.keys(redis(), "enrich:{session:*}:data").stream()
                 .filter(key -> tenant.equals(redis.hget(key, "tenant")))).hasSize((int) own);
-    }
-
-    /** Return "key: text" for every key whose name or content (outside the kept feeds) contains one of the words. */
-    private List<String> naming(List<String> words) {
-        List<String> found = new ArrayList<>();
-        for (String key : keys("*")) {
-            List<String> texts = new ArrayList<>(List.of(key));
-            if (!key.matches("enrich:\\{stream:(user|batch):.*\\}:events")) {
-                texts.addAll(contents(key));
-            }
-            for (String text : texts) {
-                if (words.stream().anyMatch(text::contains)) {
-                    found.add(key + ": " + text);
-                }
-            }
-        }
-        return found;
-    }
-
-    private List<String> contents(String key) {
-        RedisCommands<String, String> redis = redis();
-        List<String> out = new ArrayList<>();
-        switch (redis.type(key)) {
-            case "string" -> out.add(redis.get(key));
-            case "hash" -> redis.hgetall(key).forEach((field, value) -> out.add(field + "=" + value));
-            case "zset" -> out.addAll(redis.zrange(key, 0, -1));
-            case "set" -> out.addAll(redis.smembers(key));
-            case "list" -> out.addAll(redis.lrange(key, 0, -1));
-            case "stream" -> {
-                for (StreamMessage<String, String> entry : redis.xrange(key, Range.create("-", "+"))) {
-                    out.add(entry.getBody().toString());
-                }
-            }
-            default -> out.add("unexpected type " + redis.type(key));
-        }
-        return out;
-    }
-
-    private static List<String> keys(String pattern) {
-        List<String> keys = new ArrayList<>();
-        ScanCursor cursor = ScanCursor.INITIAL;
-        do {
-            KeyScanCursor<String> page = redis().scan(cursor, ScanArgs.Builder.matches(pattern).limit(500));
-            keys.addAll(page.getKeys());
-            cursor = page;
-        } while (!cursor.isFinished());
-        return keys;
     }
 
     private static long count(String value) {
