@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -43,7 +44,6 @@ public final class S3rver implements AutoCloseable {
 
     private static final Path INSTALL = Path.of("test-tools/s3rver");
     private static final Path SCRIPT = INSTALL.resolve("node_modules/s3rver/bin/s3rver.js");
-    private static final Path NODE = Path.of("/usr/bin/node");
 
     private final Path dir;
     private final int port;
@@ -59,7 +59,8 @@ public final class S3rver implements AutoCloseable {
 
     /** Start a server keeping its files in {@code dir}; wait until it accepts connections. */
     public static S3rver start(Path dir) {
-        RequiredTool.assume(Files.isExecutable(NODE) && Files.isRegularFile(SCRIPT), "s3rver (Node.js package)",
+        Path node = onPath("node");
+        RequiredTool.assume(node != null && Files.isRegularFile(SCRIPT), "s3rver (Node.js package)",
                 "sudo apt-get install -y nodejs npm && npm ci --prefix " + INSTALL, "S3 media store tests",
                 RequiredTool.onCi() || "required".equals(System.getenv("ENRICH_S3_TESTS")),
                 "CI or ENRICH_S3_TESTS=required");
@@ -67,7 +68,7 @@ public final class S3rver implements AutoCloseable {
         Path data = dir.resolve("data");
         try {
             Files.createDirectories(data);
-            ProcessBuilder command = new ProcessBuilder(NODE.toString(), SCRIPT.toString(), "--directory",
+            ProcessBuilder command = new ProcessBuilder(node.toString(), SCRIPT.toString(), "--directory",
                     data.toString(), "--address", "127.0.0.1", "--port", String.valueOf(port), "--no-vhost-buckets")
                     .redirectErrorStream(true).redirectOutput(dir.resolve("s3rver.log").toFile());
             // Its request log cuts 16 characters off each line, which are colour codes only when colours are on.
@@ -155,6 +156,16 @@ public final class S3rver implements AutoCloseable {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    private static @Nullable Path onPath(String program) {
+        for (String folder : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            Path candidate = Path.of(folder, program);
+            if (!folder.isEmpty() && Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
     }
 
     private static int freePort() {

@@ -3,6 +3,7 @@ package dev.enrich.backend.s3;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -47,6 +48,7 @@ final class OrphanUploadSweep implements AutoCloseable {
         return Mono.defer(() -> {
             Instant cutoff = clock.instant().minus(orphanAge);
             return Flux.from(s3.listMultipartUploadsPaginator(b -> b.bucket(bucket).prefix(prefix)).uploads())
+                    .onErrorMap(CompletionException.class, e -> e.getCause() == null ? e : e.getCause())
                     .filter(upload -> upload.initiated() != null && upload.initiated().isBefore(cutoff))
                     .concatMap(this::abort)
                     .count();

@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.nio.channels.SeekableByteChannel;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletionException;
 import java.util.regex.Pattern;
 import org.springframework.core.io.buffer.DataBuffer;
 import reactor.core.publisher.Flux;
@@ -92,6 +93,7 @@ final class S3MediaStore implements MediaStore {
     public Mono<Void> deleteSession(String tenant, String sessionId) {
         String folder = prefix + MediaKeys.session(tenant, sessionId) + "/";
         return Flux.from(s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(folder)).contents())
+                .onErrorMap(CompletionException.class, e -> e.getCause() == null ? e : e.getCause())
                 .map(object -> ObjectIdentifier.builder().key(object.key()).build())
                 .buffer(DELETE_BATCH)
                 .concatMap(this::delete)

@@ -10,9 +10,12 @@ import dev.enrich.testing.S3rver;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,7 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.util.unit.DataSize;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.StepVerifier;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * The media store on a real S3-compatible server (s3rver, its own process) keeps the port's contract, and streams
@@ -140,8 +146,27 @@ class S3MediaStoreTest extends MediaStoreContract {
         assertThatThrownBy(() -> store().open("/etc/passwd")).isInstanceOf(IllegalArgumentException.class);
     }
 
+    @Test
+    void theSweepAsksForUploadsUnderThePrefixAndKeepsGoingWhenAListingFails() {
+        OrphanUploadSweep sweep = new OrphanUploadSweep(s3, settings("enrich/media"), Clock.systemUTC());
+
+        // s3rver does not implement ListMultipartUploads (501): against it each sweep fails, and the next one runs.
+        StepVerifier.create(sweep.sweep())
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOfSatisfying(S3Exception.class,
+                        s3e -> assertThat(s3e.statusCode()).isEqualTo(501)))
+                .verify(WAIT);
+        sweep.start(Duration.ofMillis(20), Schedulers.parallel());
+        try {
+            Awaitility.await().atMost(WAIT).until(() -> sweep.failures() >= 3);
+        } finally {
+            sweep.close();
+        }
+        assertThat(server.requests()).anyMatch(line -> line.contains("GET /" + bucket + "?")
+                && line.contains("uploads") && line.contains("prefix=enrich%2Fmedia%2F"));
+    }
+
     S3MediaProperties settings(String prefix) {
         return new S3MediaProperties(bucket, server.endpoint(), S3rver.REGION, true, prefix, DataSize.ofBytes(PART),
-                DataSize.ofKilobytes(256), java.time.Duration.ofHours(1), java.time.Duration.ofMinutes(15));
+                DataSize.ofKilobytes(256), Duration.ofHours(1), Duration.ofMinutes(15));
     }
 }
