@@ -163,6 +163,8 @@ class ArchitectureTest {
             .and().doNotHaveFullyQualifiedName("dev.enrich.backend.redis.RedisJobQueue$Taker")
             // Sharing learned stage durations: one lifecycle flow (observations out, the fleet's averages in).
             .and().doNotHaveFullyQualifiedName("dev.enrich.backend.redis.RedisDurationSync")
+            // The S3 store's sweep of incomplete uploads: a timer kept and disposed by start()/close().
+            .and().doNotHaveFullyQualifiedName("dev.enrich.backend.s3.OrphanUploadSweep")
             .should().callMethodWhere(describe("subscribe() on a publisher",
                     (JavaMethodCall call) -> call.getName().equals("subscribe")
                             && call.getTargetOwner().isAssignableTo(Publisher.class)));

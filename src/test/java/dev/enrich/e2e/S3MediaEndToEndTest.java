@@ -22,7 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
-import org.springframework.core.io.ByteArrayResource;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.MultipartBodyBuilder;
 import org.springframework.test.annotation.DirtiesContext;
@@ -57,14 +56,11 @@ class S3MediaEndToEndTest {
     static void startServer() {
         server = S3rver.start(dir);
         server.createBucket("enrich-e2e");
-        System.setProperty("aws.accessKeyId", S3rver.ACCESS_KEY);
-        System.setProperty("aws.secretAccessKey", S3rver.SECRET_KEY);
+        server.asDefaultCredentials();
     }
 
     @AfterAll
     static void stopServer() {
-        System.clearProperty("aws.accessKeyId");
-        System.clearProperty("aws.secretAccessKey");
         if (server != null) {
             server.close();
         }
@@ -86,8 +82,8 @@ class S3MediaEndToEndTest {
 
         MultipartBodyBuilder b = new MultipartBodyBuilder();
         b.part("metadata", "{\"title\":\"Checkout review\"}", MediaType.APPLICATION_JSON);
-        b.part("audio", named(wav, "review.wav"), MediaType.APPLICATION_OCTET_STREAM);
-        b.part("video", named(mp4, "screen.mp4"), MediaType.APPLICATION_OCTET_STREAM);
+        b.part("audio", E2e.named(wav, "review.wav"), MediaType.APPLICATION_OCTET_STREAM);
+        b.part("video", E2e.named(mp4, "screen.mp4"), MediaType.APPLICATION_OCTET_STREAM);
         Map<String, Object> session = http.post().uri("/api/v1/sessions").bodyValue(b.build()).exchange()
                 .expectStatus().isCreated().expectBody(E2e.MAP).returnResult().getResponseBody();
         String id = (String) session.get("id");
@@ -103,8 +99,8 @@ class S3MediaEndToEndTest {
         assertThat(job.get("state")).isEqualTo("completed");
         Map<String, Object> results = http.get().uri("/api/v1/sessions/{id}/enrichment", id).exchange()
                 .expectStatus().isOk().expectBody(E2e.MAP).returnResult().getResponseBody();
-        assertThat((List<?>) data(results, "audio").get("segments")).hasSize(2);
-        List<Map<String, Object>> chapters = list(data(results, "video").get("chapters"));
+        assertThat((List<?>) E2e.data(results, "audio").get("segments")).hasSize(2);
+        List<Map<String, Object>> chapters = E2e.list(E2e.data(results, "video").get("chapters"));
         assertThat(chapters).hasSize(3).allSatisfy(c -> assertThat(c).containsKey("thumbnail"));
         byte[] png = http.get().uri((String) chapters.get(0).get("thumbnail")).exchange()
                 .expectStatus().isOk().expectHeader().contentType(MediaType.IMAGE_PNG)
@@ -119,23 +115,4 @@ class S3MediaEndToEndTest {
                 .allSatisfy(line -> assertThat(line).doesNotContain("mb"));
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> data(Map<String, Object> results, String stage) {
-        Map<String, Object> byStage = (Map<String, Object>) results.get("results");
-        return (Map<String, Object>) ((Map<String, Object>) byStage.get(stage)).get("data");
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> list(Object value) {
-        return (List<Map<String, Object>>) value;
-    }
-
-    private static ByteArrayResource named(byte[] content, String name) {
-        return new ByteArrayResource(content) {
-            @Override
-            public String getFilename() {
-                return name;
-            }
-        };
-    }
 }

@@ -49,6 +49,7 @@ public final class S3rver implements AutoCloseable {
     private final int port;
     private final Process process;
     private final S3AsyncClient admin;
+    private boolean defaultCredentials;
 
     private S3rver(Path dir, int port, Process process) {
         this.dir = dir;
@@ -99,6 +100,18 @@ public final class S3rver implements AutoCloseable {
                 .build();
     }
 
+    /**
+     * Make this server's account what the SDK's default credential chain finds first (its system properties
+     * {@code aws.accessKeyId} and {@code aws.secretAccessKey}), as a service configured without keys would sign;
+     * {@link #close()} clears them.
+     */
+    public S3rver asDefaultCredentials() {
+        System.setProperty("aws.accessKeyId", ACCESS_KEY);
+        System.setProperty("aws.secretAccessKey", SECRET_KEY);
+        defaultCredentials = true;
+        return this;
+    }
+
     /** Create a bucket. */
     public void createBucket(String bucket) {
         admin.createBucket(b -> b.bucket(bucket)).join();
@@ -135,6 +148,10 @@ public final class S3rver implements AutoCloseable {
 
     @Override
     public void close() {
+        if (defaultCredentials) {
+            System.clearProperty("aws.accessKeyId");
+            System.clearProperty("aws.secretAccessKey");
+        }
         admin.close();
         process.destroy();
         try {

@@ -29,6 +29,9 @@ class S3MediaConfiguration {
 
     @Bean(destroyMethod = "close")
     S3AsyncClient mediaS3Client(S3MediaProperties settings) {
+        if (settings.bucket().isBlank()) {
+            throw new IllegalArgumentException("enrich.media.s3.bucket must be set with enrich.media.store=s3");
+        }
         return client(settings, DefaultCredentialsProvider.builder().build());
     }
 

@@ -12,7 +12,8 @@ import org.springframework.util.unit.DataSize;
  * {@code enrich.media.store=s3}). Credentials are not settings: the SDK's default provider chain finds them
  * ({@code AWS_ACCESS_KEY_ID}/{@code AWS_SECRET_ACCESS_KEY}, a profile, a web identity token, instance roles).
  *
- * @param bucket the bucket, which must exist
+ * @param bucket the bucket, which must exist; required with {@code enrich.media.store=s3} (checked at wiring: these
+ *     settings are bound whichever store is used)
  * @param endpoint the service's URL for S3-compatible servers (MinIO, …); empty = AWS S3 for the region
  * @param region the signing region; empty = the SDK's default region chain ({@code AWS_REGION}, the profile)
  * @param pathStyle address the bucket in the path ({@code http://host/bucket/key}), as MinIO and most S3-compatible
@@ -42,7 +43,6 @@ public record S3MediaProperties(
 
     /** @throws IllegalArgumentException when a value is out of range, saying which and what it was */
     public S3MediaProperties {
-        require(!bucket.isBlank(), "enrich.media.s3.bucket must be set with enrich.media.store=s3");
         require(endpoint == null || endpoint.getScheme() != null && endpoint.getHost() != null,
                 "enrich.media.s3.endpoint must be an absolute URL such as http://minio:9000, but was " + endpoint);
         prefix = trimSlashes(prefix);

@@ -32,14 +32,11 @@ class S3MediaConfigurationTest {
     static void start() {
         server = S3rver.start(dir);
         server.createBucket("enrich");
-        System.setProperty("aws.accessKeyId", S3rver.ACCESS_KEY);
-        System.setProperty("aws.secretAccessKey", S3rver.SECRET_KEY);
+        server.asDefaultCredentials();
     }
 
     @AfterAll
     static void stop() {
-        System.clearProperty("aws.accessKeyId");
-        System.clearProperty("aws.secretAccessKey");
         if (server != null) {
             server.close();
         }
