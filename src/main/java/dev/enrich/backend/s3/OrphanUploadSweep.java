@@ -31,7 +31,6 @@ final class OrphanUploadSweep implements AutoCloseable {
     private final String prefix;
     private final Duration orphanAge;
     private final Clock clock;
-    private final AtomicLong sweeps = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private @Nullable Disposable loop;
 
@@ -64,7 +63,6 @@ final class OrphanUploadSweep implements AutoCloseable {
                 .onBackpressureDrop()
                 .concatMap(tick -> sweep()
                         .doOnNext(aborted -> {
-                            sweeps.incrementAndGet();
                             if (aborted > 0) {
                                 log.info("Aborted {} incomplete media uploads older than {}", aborted, orphanAge);
                             }
@@ -75,11 +73,6 @@ final class OrphanUploadSweep implements AutoCloseable {
                             return Mono.empty();
                         }), 1)
                 .subscribe();
-    }
-
-    /** Return how many sweeps ended, and how many of them failed. */
-    long sweeps() {
-        return sweeps.get() + failures.get();
     }
 
     /** Return how many sweeps failed. */
