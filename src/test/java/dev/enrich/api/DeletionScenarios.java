@@ -191,8 +191,8 @@ abstract class DeletionScenarios {
         http.delete().uri("/api/v1/admin/tenants/nobody-at-all").exchange().expectStatus().isNoContent();
     }
 
-    /** Return the files and directories of the media directory whose path names the session. */
-    List<Path> mediaOf(String sessionId) {
+    /** Return the files and directories of the media store whose path names the session. */
+    List<?> mediaOf(String sessionId) {
         String encoded = Base64.getUrlEncoder().withoutPadding()
                 .encodeToString(sessionId.getBytes(StandardCharsets.UTF_8));
         Path root = props.media().dir();
