@@ -2,6 +2,8 @@ package dev.enrich.engine;
 
 import dev.enrich.config.EnrichProperties;
 import dev.enrich.config.LimitsProperties;
+import dev.enrich.config.RetentionProperties;
+import dev.enrich.retention.RetentionSweeper;
 import dev.enrich.events.EventFeed;
 import dev.enrich.events.EventLog;
 import dev.enrich.events.EventPublisher;
@@ -111,6 +113,13 @@ class EngineConfiguration {
             WorkerPool pool, EnrichProperties props) {
         return new SessionDeletion(sessions, jobs, batches, media, usage, expiry, events, service, pool,
                 props.pool().stopWait());
+    }
+
+    // Wired here, not in retention: the sweep deletes through SessionDeletion, and engine already uses the index.
+    @Bean
+    RetentionSweeper retentionSweeper(ExpiryIndex index, SessionRepository sessions, JobRepository jobs,
+            MediaStore media, MediaUsage usage, SessionDeletion deletion, RetentionProperties settings, Clock clock) {
+        return new RetentionSweeper(index, sessions, jobs, media, usage, deletion::delete, settings, clock);
     }
 
     @Bean
