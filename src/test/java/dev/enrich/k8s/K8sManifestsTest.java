@@ -39,7 +39,7 @@ import java.util.Objects;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The Kubernetes manifests agree with the application and the image: each overlay is rendered with kustomize and
@@ -52,10 +52,28 @@ class K8sManifestsTest {
 
     private static final Duration MARGIN = Duration.ofSeconds(5);
 
+    /** An overlay rendered, and the settings its server container starts with. */
+    record Overlay(String name, Manifests manifests, AppSettings settings) {
+
+        static Overlay of(String name) {
+            Manifests manifests = Manifests.overlay(name);
+            return new Overlay(name, manifests, AppSettings.of(manifests));
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Overlay> overlays() {
+        return Stream.of("single", "scaled").map(Overlay::of);
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"single", "scaled"})
-    void everyObjectBindsToTheTypedKubernetesModelWithNoUnknownField(String overlay) {
-        Manifests manifests = Manifests.overlay(overlay);
+    @MethodSource("overlays")
+    void everyObjectBindsToTheTypedKubernetesModelWithNoUnknownField(Overlay overlay) {
+        Manifests manifests = overlay.manifests();
 
         assertThat(manifests.all()).extracting(HasMetadata::getKind).contains("Deployment", "Service", "ConfigMap",
                 "ServiceAccount", "PodDisruptionBudget", "NetworkPolicy", "HorizontalPodAutoscaler");
@@ -63,10 +81,10 @@ class K8sManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"single", "scaled"})
-    void probesPortsAndPathsMatchTheApplicationsSettings(String overlay) {
-        Manifests manifests = Manifests.overlay(overlay);
-        AppSettings settings = AppSettings.of(manifests);
+    @MethodSource("overlays")
+    void probesPortsAndPathsMatchTheApplicationsSettings(Overlay overlay) {
+        Manifests manifests = overlay.manifests();
+        AppSettings settings = overlay.settings();
         Container server = manifests.serverContainer();
         int port = settings.get("server.port", Integer.class);
         String actuator = settings.find("management.endpoints.web.base-path", String.class).orElse("/actuator");
@@ -94,9 +112,9 @@ class K8sManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"single", "scaled"})
-    void theImageIsTheOneJibBuildsAndItsJvmIsSizedByTheMemoryLimit(String overlay) throws Exception {
-        Manifests manifests = Manifests.overlay(overlay);
+    @MethodSource("overlays")
+    void theImageIsTheOneJibBuildsAndItsJvmIsSizedByTheMemoryLimit(Overlay overlay) throws Exception {
+        Manifests manifests = overlay.manifests();
         JibSettings jib = JibSettings.fromPom();
         Container server = manifests.serverContainer();
 
@@ -105,16 +123,16 @@ class K8sManifestsTest {
         assertThat(jib.jvmFlags()).anyMatch(flag -> flag.startsWith("-XX:MaxRAMPercentage="))
                 .contains("-XX:+ExitOnOutOfMemoryError").noneMatch(flag -> flag.startsWith("-Xmx"));
         assertThat(server.getResources().getLimits()).containsKey("memory");
-        assertThat(manifests.server().getSpec().getTemplate().getSpec().getSecurityContext().getRunAsUser())
+        assertThat(manifests.serverPod().getSecurityContext().getRunAsUser())
                 .isEqualTo(jib.uid());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"single", "scaled"})
-    void theGracePeriodCoversPreStopDrainAndTheWebServersShutdown(String overlay) {
-        Manifests manifests = Manifests.overlay(overlay);
-        AppSettings settings = AppSettings.of(manifests);
-        PodSpec pod = manifests.server().getSpec().getTemplate().getSpec();
+    @MethodSource("overlays")
+    void theGracePeriodCoversPreStopDrainAndTheWebServersShutdown(Overlay overlay) {
+        Manifests manifests = overlay.manifests();
+        AppSettings settings = overlay.settings();
+        PodSpec pod = manifests.serverPod();
         Container server = manifests.serverContainer();
 
         Duration preStop = Duration.ofSeconds(server.getLifecycle().getPreStop().getSleep().getSeconds());
@@ -129,9 +147,9 @@ class K8sManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"single", "scaled"})
-    void everyContainerIsLimitedNonRootReadOnlyAndHasNoServiceAccountToken(String overlay) {
-        Manifests manifests = Manifests.overlay(overlay);
+    @MethodSource("overlays")
+    void everyContainerIsLimitedNonRootReadOnlyAndHasNoServiceAccountToken(Overlay overlay) {
+        Manifests manifests = overlay.manifests();
 
         assertThat(manifests.podTemplates()).isNotEmpty().allSatisfy((workload, template) -> {
             PodSpec pod = template.getSpec();
@@ -162,15 +180,15 @@ class K8sManifestsTest {
         });
         assertThat(manifests.all(ServiceAccount.class)).isNotEmpty()
                 .allSatisfy(sa -> assertThat(sa.getAutomountServiceAccountToken()).isFalse());
-        assertThat(manifests.server().getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo("enrich");
+        assertThat(manifests.serverPod().getServiceAccountName()).isEqualTo("enrich");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"single", "scaled"})
-    void theReadOnlyServerWritesOnlyToVolumes(String overlay) {
-        Manifests manifests = Manifests.overlay(overlay);
-        AppSettings settings = AppSettings.of(manifests);
-        PodSpec pod = manifests.server().getSpec().getTemplate().getSpec();
+    @MethodSource("overlays")
+    void theReadOnlyServerWritesOnlyToVolumes(Overlay overlay) {
+        Manifests manifests = overlay.manifests();
+        AppSettings settings = overlay.settings();
+        PodSpec pod = manifests.serverPod();
         List<String> mounts = manifests.serverContainer().getVolumeMounts().stream()
                 .map(VolumeMount::getMountPath).toList();
 
@@ -181,9 +199,9 @@ class K8sManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"single", "scaled"})
-    void selectorsAndReferencesPointAtObjectsOfTheOverlay(String overlay) {
-        Manifests manifests = Manifests.overlay(overlay);
+    @MethodSource("overlays")
+    void selectorsAndReferencesPointAtObjectsOfTheOverlay(Overlay overlay) {
+        Manifests manifests = overlay.manifests();
         Map<String, String> podLabels = manifests.server().getSpec().getTemplate().getMetadata().getLabels();
 
         assertThat(manifests.one(PodDisruptionBudget.class, "enrich").getSpec().getSelector().getMatchLabels())
@@ -206,9 +224,9 @@ class K8sManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"single", "scaled"})
-    void everySecretKeyTheTemplatesReadIsInTheSecretTemplate(String overlay) {
-        Manifests manifests = Manifests.overlay(overlay);
+    @MethodSource("overlays")
+    void everySecretKeyTheTemplatesReadIsInTheSecretTemplate(Overlay overlay) {
+        Manifests manifests = overlay.manifests();
         Manifests template = Manifests.file(Manifests.ROOT.resolve("examples/secrets.yaml"));
         List<SecretKeySelector> refs = new ArrayList<>();
         manifests.podTemplates().values().stream().map(PodTemplateSpec::getSpec)
@@ -228,7 +246,7 @@ class K8sManifestsTest {
         Manifests single = Manifests.overlay("single");
         AppSettings settings = AppSettings.of(single);
         Deployment server = single.server();
-        PodSpec pod = server.getSpec().getTemplate().getSpec();
+        PodSpec pod = single.serverPod();
         String mediaDir = settings.get("enrich.media.dir", String.class);
         String mediaVolume = single.serverContainer().getVolumeMounts().stream()
                 .filter(m -> m.getMountPath().equals(mediaDir)).findFirst().orElseThrow().getName();

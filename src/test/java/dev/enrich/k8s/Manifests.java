@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -141,9 +142,14 @@ final class Manifests {
         return one(Deployment.class, "enrich");
     }
 
+    /** Return the pod spec of the service's Deployment. */
+    PodSpec serverPod() {
+        return server().getSpec().getTemplate().getSpec();
+    }
+
     /** Return the service's container. */
     Container serverContainer() {
-        return server().getSpec().getTemplate().getSpec().getContainers().stream()
+        return serverPod().getContainers().stream()
                 .filter(c -> c.getName().equals("enrich")).findFirst().orElseThrow();
     }
 
