@@ -9,7 +9,7 @@
 # Skips the work when OUT_DIR/base.tar was built from the same JDK, module list and script.
 set -euo pipefail
 
-out=${1:-target/image-base}
+out=$(realpath -m "${1:-target/image-base}")   # absolute: ldd reports absolute paths
 java_home=${BASE_JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")}
 # jdeps --print-module-deps over the application and its libraries, plus service providers it cannot see:
 # EC crypto for TLS, DNS for JNDI lookups, extra charsets, and jcmd for thread and heap dumps in a running pod.
@@ -70,7 +70,8 @@ nonroot:x:$uid:
 EOF
 echo 'hosts: files dns' > "$root/etc/nsswitch.conf"
 
-# One layer, reproducible: sorted, epoch times, owned by root except the home directory and /tmp (sticky).
+# One layer: sorted, epoch times, owned by root except the home directory and /tmp (sticky). Byte for byte the same
+# on every build but for the CDS archives, which JDK 17 does not dump deterministically.
 img="$out/image"
 mkdir -p "$img"
 tar_opts=(--sort=name --mtime=@0 --numeric-owner --format=gnu)
