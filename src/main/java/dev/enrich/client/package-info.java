@@ -8,7 +8,8 @@
  * resume after a dropped connection without losing or repeating events.
  *
  * <p>This package and its {@code internal} implementation depend on nothing of the server except the typed result
- * model ({@code dev.enrich.model}); they ship as the {@code dev.enrich:enrich-client} artifact ({@code client/pom.xml}).
+ * model ({@code dev.enrich.model}); they ship as the {@code dev.enrich:enrich-client} artifact
+ * ({@code client/pom.xml}).
  */
 @NullMarked
 package dev.enrich.client;

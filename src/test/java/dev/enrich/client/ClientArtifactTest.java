@@ -37,7 +37,8 @@ class ClientArtifactTest {
     private static final Path EXAMPLE = Path.of("client/example/EnrichExample.java");
     /** Artifacts of the server that a program using the SDK must not get. */
     private static final List<String> SERVER_ONLY = List.of("spring-boot", "spring-security", "spring-data",
-            "lettuce", "resilience4j", "jcodec", "micrometer-core", "micrometer-registry", "caffeine", "jmustache", "tomcat", "jakarta.validation",
+            "lettuce", "resilience4j", "jcodec", "micrometer-core", "micrometer-registry", "caffeine", "jmustache",
+            "tomcat", "jakarta.validation",
             "hibernate-validator", "reactor-extra");
 
     @LocalServerPort

@@ -35,7 +35,8 @@ import reactor.util.retry.Retry;
 final class EventStreams {
 
     static final String LAST_EVENT_ID = "Last-Event-ID";
-    private static final ParameterizedTypeReference<ServerSentEvent<String>> SSE = new ParameterizedTypeReference<>() {};
+    private static final ParameterizedTypeReference<ServerSentEvent<String>> SSE =
+            new ParameterizedTypeReference<>() {};
 
     private final WebClient web;
     private final Exchanges exchanges;

@@ -28,8 +28,8 @@ final class Retries {
         return Retry.from(signals -> signals.concatMap(signal -> {
             Throwable failure = signal.failure();
             long attempt = signal.totalRetriesInARow();
-            @Nullable Duration wait = retryable.test(failure) && attempt < policy.maxRetries() ? delay(policy, failure, attempt)
-                    : null;
+            boolean again = retryable.test(failure) && attempt < policy.maxRetries();
+            @Nullable Duration wait = again ? delay(policy, failure, attempt) : null;
             return wait == null ? Mono.error(failure) : Mono.delay(wait, timer).thenReturn(signal);
         }));
     }

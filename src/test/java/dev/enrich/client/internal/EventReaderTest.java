@@ -21,7 +21,8 @@ class EventReaderTest {
                 + "\"state\":\"running\",\"progress\":0.5,\"message\":\"Analyzing audio...\",\"detail\":{\"id\":\"j1\","
                 + "\"sessionId\":\"s1\",\"priority\":\"interactive\",\"state\":\"running\",\"progress\":0.5,"
                 + "\"message\":\"Analyzing audio...\",\"stages\":[{\"stage\":\"audio\",\"state\":\"running\","
-                + "\"progress\":0.5}],\"createdAt\":\"2026-01-02T03:04:00Z\",\"attempt\":1,\"history\":[]}," + AT + "}");
+                + "\"progress\":0.5}],\"createdAt\":\"2026-01-02T03:04:00Z\",\"attempt\":1,\"history\":[]},"
+                + AT + "}");
 
         assertThat(event).isInstanceOfSatisfying(JobEvent.JobSnapshot.class, s -> {
             assertThat(s.seq()).isEqualTo(4);

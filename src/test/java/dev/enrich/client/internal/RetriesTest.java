@@ -17,7 +17,9 @@ import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
-/** Retries wait what Retry-After asks (within the policy) or a jittered exponential backoff, a bounded number of times. */
+/**
+ * Retries wait what Retry-After asks (within the policy) or a jittered exponential backoff, a bounded number of times.
+ */
 class RetriesTest {
 
     private static final RetryPolicy POLICY = new RetryPolicy(3, Duration.ofMillis(100), Duration.ofSeconds(1),
