@@ -171,6 +171,8 @@ class ArchitectureTest {
             .and().doNotHaveFullyQualifiedName("dev.enrich.backend.redis.RedisDurationSync")
             // The retention sweep's timer: a lifecycle flow, kept and disposed by start()/stop().
             .and().doNotHaveFullyQualifiedName("dev.enrich.retention.RetentionSweeper")
+            // The S3 store's sweep of incomplete uploads: a timer kept and disposed by start()/close().
+            .and().doNotHaveFullyQualifiedName("dev.enrich.backend.s3.OrphanUploadSweep")
             .should().callMethodWhere(describe("subscribe() on a publisher",
                     (JavaMethodCall call) -> call.getName().equals("subscribe")
                             && call.getTargetOwner().isAssignableTo(Publisher.class)));

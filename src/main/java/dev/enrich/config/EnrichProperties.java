@@ -82,6 +82,7 @@ public record EnrichProperties(
      * @param recycleAfterFailures consecutive FAILED jobs that recycle a slot
      * @param drainTimeout how long shutdown lets running jobs finish before interrupting them
      * @param retryAfter the Retry-After a full queue advertises
+     * @param stopWait how long deleting a session waits for its jobs running here to stop before removing their data
      */
     public record Pool(
             @DefaultValue("0") int concurrency,
@@ -90,13 +91,15 @@ public record EnrichProperties(
             @DefaultValue("8") int interactiveBurst,
             @DefaultValue("5") int recycleAfterFailures,
             @DefaultValue("30s") Duration drainTimeout,
-            @DefaultValue("5s") Duration retryAfter) {
+            @DefaultValue("5s") Duration retryAfter,
+            @DefaultValue("10s") Duration stopWait) {
 
         public Pool {
             require(concurrency >= 0, "enrich.pool.concurrency must be >= 0, but was " + concurrency);
             require(cpuThreads >= 0, "enrich.pool.cpu-threads must be >= 0, but was " + cpuThreads);
             require(queueCapacity > 0, "enrich.pool.queue-capacity must be > 0, but was " + queueCapacity);
             require(!drainTimeout.isNegative(), "enrich.pool.drain-timeout must be >= 0, but was " + drainTimeout);
+            require(!stopWait.isNegative(), "enrich.pool.stop-wait must be >= 0, but was " + stopWait);
         }
 
         /** Return the effective job concurrency. */

@@ -13,7 +13,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     streams) is kept after the later of its upload and the end of its last job; a session with a job still queued
  *     or running is kept
  * @param uploads how long media stored by an upload that never finished (a crash, a lost connection) may stay
- *     before it is deleted; also the longest an upload may take
+ *     before it is deleted; keep it above the longest upload expected (a slower one would lose its files)
  * @param sweepInterval how often each replica looks for what is due (one indexed range read, no key scan)
  * @param sweepBatch the most sessions one sweep takes at once
  * @param lease how long a sweeping replica holds what it took before another may take it (it died mid-sweep)

@@ -2,6 +2,8 @@ package dev.enrich.engine;
 
 import dev.enrich.config.EnrichProperties;
 import dev.enrich.config.LimitsProperties;
+import dev.enrich.config.RetentionProperties;
+import dev.enrich.retention.RetentionSweeper;
 import dev.enrich.events.EventFeed;
 import dev.enrich.events.EventLog;
 import dev.enrich.events.EventPublisher;
@@ -15,7 +17,9 @@ import dev.enrich.pipeline.StageRegistry;
 import dev.enrich.pool.WorkerPool;
 import dev.enrich.progress.DurationModel;
 import dev.enrich.queue.JobQueue;
+import dev.enrich.retention.ExpiryIndex;
 import dev.enrich.session.MediaStore;
+import dev.enrich.session.MediaUsage;
 import dev.enrich.session.SessionRepository;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -101,6 +105,21 @@ class EngineConfiguration {
             WorkerPool pool, EventPublisher events, Clock clock, EnrichProperties props, LimitsProperties limits) {
         return new EnrichmentService(sessions, jobs, batches, pool, events, clock, props.pool().retryAfter(),
                 limits.maxQueuedJobs());
+    }
+
+    @Bean
+    SessionDeletion sessionDeletion(SessionRepository sessions, JobRepository jobs, BatchRepository batches,
+            MediaStore media, MediaUsage usage, ExpiryIndex expiry, EventPublisher events, EnrichmentService service,
+            WorkerPool pool, EnrichProperties props) {
+        return new SessionDeletion(sessions, jobs, batches, media, usage, expiry, events, service, pool,
+                props.pool().stopWait());
+    }
+
+    // Wired here, not in retention: the sweep deletes through SessionDeletion, and engine already uses the index.
+    @Bean
+    RetentionSweeper retentionSweeper(ExpiryIndex index, SessionRepository sessions, JobRepository jobs,
+            MediaStore media, MediaUsage usage, SessionDeletion deletion, RetentionProperties settings, Clock clock) {
+        return new RetentionSweeper(index, sessions, jobs, media, usage, deletion::delete, settings, clock);
     }
 
     @Bean

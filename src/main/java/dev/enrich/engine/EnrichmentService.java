@@ -111,17 +111,26 @@ public final class EnrichmentService implements SnapshotSource {
                 return Mono.error(new EnrichException(EnrichException.Kind.CONFLICT,
                         "This job already finished, so there is nothing to cancel."));
             }
-            return offEventLoop(() -> pool.removeQueued(jobId)).flatMap(removed -> {
-                if (removed) {
-                    return markCancelled(job);
-                }
-                if (pool.stopRunning(jobId, JobState.CANCELLED)) {
-                    return Mono.just(job.withProgress(job.progress(), job.etaSeconds(), "Cancelling..."));
-                }
-                // Not yet handed to a pool, just finished, or running on another replica: record the cancel from
-                // the state it is in; a runner (here or elsewhere) finds it moved and stops at its next step.
-                return jobs.findById(jobId).flatMap(this::markCancelled);
-            });
+            return stop(job);
+        });
+    }
+
+    /**
+     * Cancel a job that had not ended when read: take it out of the queue, or stop its run here, or record the cancel
+     * for a runner elsewhere. Answer with the job as it stands (a run stopping here still says "Cancelling...").
+     */
+    Mono<Job> stop(Job job) {
+        String jobId = job.id();
+        return offEventLoop(() -> pool.removeQueued(jobId)).flatMap(removed -> {
+            if (removed) {
+                return markCancelled(job);
+            }
+            if (pool.stopRunning(jobId, JobState.CANCELLED)) {
+                return Mono.just(job.withProgress(job.progress(), job.etaSeconds(), "Cancelling..."));
+            }
+            // Not yet handed to a pool, just finished, or running on another replica: record the cancel from the
+            // state it is in; a runner (here or elsewhere) finds it moved and stops at its next step.
+            return jobs.findById(jobId).flatMap(this::markCancelled);
         });
     }
 

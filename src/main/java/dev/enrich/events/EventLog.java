@@ -54,6 +54,12 @@ public interface EventLog {
     void close(String stream);
 
     /**
+     * Delete a stream for good: its events and its sequence numbers, wherever the log keeps them (for a shared log,
+     * for every replica), and complete its live subscribers here. A later append starts the stream over at 1.
+     */
+    Mono<Void> delete(String stream);
+
+    /**
      * End every live subscription of this instance once its subscriber has been sent everything appended so far
      * (shutdown: clients get the last events, such as {@code interrupted}, before their streams end). A subscriber
      * that asks for nothing more is not waited for here; callers bound the wait themselves.

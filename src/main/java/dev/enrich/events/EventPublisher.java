@@ -83,6 +83,14 @@ public final class EventPublisher {
         return published.asFlux();
     }
 
+    /**
+     * Delete a stream named by {@link #jobStream}, {@link #batchStream} or {@link #userStream} (its owner's data is
+     * being deleted): its events go for every replica, and its live subscribers here complete.
+     */
+    public Mono<Void> delete(String stream) {
+        return Mono.defer(() -> log.delete(stream));
+    }
+
     /** End every live subscription once it has been sent what was published so far (shutdown). */
     public void endSubscriptions() {
         log.endSubscriptions();

@@ -1,5 +1,6 @@
 package dev.enrich.job;
 
+import java.util.Set;
 import reactor.core.publisher.Mono;
 
 /** Keep batches (port). Lookups are scoped by tenant. */
@@ -16,4 +17,10 @@ public interface BatchRepository {
 
     /** Find a batch by id alone, for the engine. */
     Mono<Batch> findById(String id);
+
+    /**
+     * Take jobs out of a batch, atomically: the batch keeps its other jobs in their order, and a batch left with no
+     * job is deleted. Return true when the batch is gone afterwards (deleted now, or unknown).
+     */
+    Mono<Boolean> removeJobs(String batchId, Set<String> jobIds);
 }

@@ -118,6 +118,12 @@ final class Dispatcher {
         return running.containsKey(jobId);
     }
 
+    /** Return a Mono that completes once the job's run here has ended (at once when it does not run here). */
+    Mono<Void> whenEnded(String jobId) {
+        Running r = running.get(jobId);
+        return r == null ? Mono.empty() : r.gone.asMono();
+    }
+
     private synchronized void disposeIfClosed() {
         if (!open) {
             close();
@@ -145,7 +151,7 @@ final class Dispatcher {
     }
 
     private Mono<Void> run(QueuedJob job) {
-        Running r = new Running(job, clock.millis(), Sinks.one(), new AtomicBoolean());
+        Running r = new Running(job, clock.millis(), Sinks.one(), new AtomicBoolean(), Sinks.empty());
         running.put(job.jobId(), r);
         for (DispatchListener l : listeners) {
             notify(l, () -> l.started(job, r.startMillis));
@@ -163,7 +169,8 @@ final class Dispatcher {
                 .flatMap(state -> queue.done(job, state).onErrorResume(e -> {
                     log.warn("queue could not record the end of job={}: {}", job.jobId(), e.toString());
                     return Mono.empty();
-                }));
+                }))
+                .doFinally(signal -> r.gone.tryEmitEmpty());
     }
 
     private void finish(Running r, JobState state) {
@@ -193,5 +200,7 @@ final class Dispatcher {
         }
     }
 
-    private record Running(QueuedJob job, long startMillis, Sinks.One<JobState> stop, AtomicBoolean ended) {}
+    /** A job in a slot: {@code ended} guards its one finish, {@code gone} completes when its run is over. */
+    private record Running(QueuedJob job, long startMillis, Sinks.One<JobState> stop, AtomicBoolean ended,
+            Sinks.Empty<Void> gone) {}
 }

@@ -132,6 +132,14 @@ public final class WorkerPool implements AutoCloseable {
         return dispatcher.stop(jobId, reason);
     }
 
+    /**
+     * Return a Mono that completes once the job's run in this pool has ended, its slot freed and its end told to the
+     * queue; it completes at once when the job does not run here. A job running on another replica is not seen.
+     */
+    public Mono<Void> whenStopped(String jobId) {
+        return dispatcher.whenEnded(jobId);
+    }
+
     /** Return true when the job runs in a slot now. */
     public boolean isRunning(String jobId) {
         return dispatcher.isRunning(jobId);

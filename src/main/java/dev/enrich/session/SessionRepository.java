@@ -1,5 +1,6 @@
 package dev.enrich.session;
 
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** Keep sessions (port). Lookups are scoped by tenant: another tenant's id is simply not found. */
@@ -21,4 +22,13 @@ public interface SessionRepository {
 
     /** Find a session of a tenant; empty when unknown or owned by another tenant. */
     Mono<Session> find(String tenant, String id);
+
+    /**
+     * Forget a session of a tenant, giving its room back to the caps. Return false, and change nothing, when the
+     * session is unknown or owned by another tenant.
+     */
+    Mono<Boolean> delete(String tenant, String id);
+
+    /** List the ids of a tenant's sessions, in no particular order. */
+    Flux<String> findIds(String tenant);
 }

@@ -46,9 +46,7 @@ class RedisOutageTest {
 
     @DynamicPropertySource
     static void redis(DynamicPropertyRegistry registry) {
-        registry.add("spring.data.redis.host", () -> "127.0.0.1");
-        registry.add("spring.data.redis.port", REDIS::port);
-        registry.add("enrich.media.dir", () -> DIR.resolve("media").toString());
+        REDIS.register(registry, DIR.resolve("media"));
     }
 
     // The context closes after this (@DirtiesContext), on a stopped Redis: its connections fail at once.

@@ -7,6 +7,7 @@ import dev.enrich.job.BatchRepository;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** What every {@link BatchRepository} does; each backend runs it against its adapter. */
@@ -36,5 +37,21 @@ public abstract class BatchRepositoryContract {
         batches.delete("b1").block(WAIT);
         batches.delete("never").block(WAIT);
         assertThat(batches.findById("b1").blockOptional(WAIT)).isEmpty();
+    }
+
+    @Test
+    void jobsTakenOutOfABatchLeaveTheRestInOrderAndAnEmptiedBatchGoes() {
+        BatchRepository batches = repository();
+        Instant created = Instant.parse("2026-01-02T03:04:05.123456789Z");
+        batches.save(new Batch("b1", "a", List.of("j1", "j2", "j3", "j4"), created)).block(WAIT);
+
+        assertThat(batches.removeJobs("b1", Set.of("j3", "j1", "elsewhere")).block(WAIT)).isFalse();
+        assertThat(batches.find("a", "b1").block(WAIT))
+                .isEqualTo(new Batch("b1", "a", List.of("j2", "j4"), created));
+        assertThat(batches.removeJobs("b1", Set.of()).block(WAIT)).isFalse();
+
+        assertThat(batches.removeJobs("b1", Set.of("j2", "j4")).block(WAIT)).isTrue();
+        assertThat(batches.findById("b1").blockOptional(WAIT)).isEmpty();
+        assertThat(batches.removeJobs("b1", Set.of("j2")).block(WAIT)).as("unknown: gone already").isTrue();
     }
 }

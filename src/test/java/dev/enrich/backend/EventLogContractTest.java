@@ -36,6 +36,10 @@ public abstract class EventLogContractTest {
         await().atMost(TIMEOUT).until(() -> lastSeq(log, stream) >= seq);
     }
 
+    /** Wait until this instance no longer holds anything of a deleted stream. */
+    protected void awaitForgotten(EventLog log, String stream) {
+    }
+
     /** Append and return the event as numbered by the log. */
     protected static JobEvent append(EventLog log, String stream, JobEvent event) {
         return log.append(stream, event).block(TIMEOUT);
@@ -175,6 +179,32 @@ public abstract class EventLogContractTest {
                 .expectNextMatches(e -> e.seq() == 2 && e.type() == EventType.INTERRUPTED)
                 .expectComplete()
                 .verify(TIMEOUT);
+    }
+
+    @Test
+    void aDeletedStreamIsGoneForEveryInstanceItsSubscribersCompleteAndItStartsOverAtOne() {
+        EventLog log = log(10);
+        EventLog other = replica(log);
+        appendStages(log, "user:d", 3);
+        awaitSeen(log, "user:d", 3);
+        awaitSeen(other, "user:d", 3);
+        Opened watching = open(log, "user:d", -1);
+
+        StepVerifier.create(flat(watching))
+                .then(() -> log.delete("user:d").block(TIMEOUT))
+                .expectComplete()
+                .verify(TIMEOUT);
+        awaitForgotten(other, "user:d");
+
+        assertThat(lastSeq(log, "user:d")).isZero();
+        assertThat(lastSeq(other, "user:d")).isZero();
+        assertThat(append(log, "user:d", completed("d")).seq()).isEqualTo(1);
+        awaitSeen(other, "user:d", 1);
+        StepVerifier.create(flat(open(other, "user:d", 0)).take(1))
+                .assertNext(e -> assertThat(e).extracting(JobEvent::seq, JobEvent::type)
+                        .containsExactly(1L, EventType.COMPLETED))
+                .verifyComplete();
+        log.delete("user:never").block(TIMEOUT);
     }
 
     protected void appendStages(EventLog log, String stream, int count) {

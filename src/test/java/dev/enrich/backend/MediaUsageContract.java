@@ -73,6 +73,17 @@ public abstract class MediaUsageContract {
     }
 
     @Test
+    void releasingASessionWithoutMediaLeavesTheOthersCounted() {
+        MediaUsage usage = usage();
+        usage.add("a", "notes-only", 0, 1000).block(WAIT);
+        usage.add("a", "s1", 400, 1000).block(WAIT);
+
+        usage.release("a", "notes-only").block(WAIT);
+
+        assertThat(usage.used("a").block(WAIT)).isEqualTo(400);
+    }
+
+    @Test
     void concurrentAddsFromTwoReplicasNeverPassTheCap() {
         MediaUsage first = usage();
         MediaUsage second = otherReplica(first);

@@ -108,6 +108,42 @@ public abstract class SessionRepositoryContract {
         assertThat(sessions.find("a", "s1").blockOptional(WAIT)).isPresent();
     }
 
+    @Test
+    void deletingASessionGivesItsRoomBackToItsTenantOnly() {
+        SessionRepository sessions = repository(2, 1);
+        sessions.save(session("a1", "a")).block(WAIT);
+        sessions.save(session("b1", "b")).block(WAIT);
+
+        assertThat(sessions.delete("b", "a1").block(WAIT)).as("another tenant's id").isFalse();
+        assertThat(sessions.find("a", "a1").blockOptional(WAIT)).isPresent();
+        assertThat(sessions.delete("a", "a1").block(WAIT)).isTrue();
+        assertThat(sessions.delete("a", "a1").block(WAIT)).as("deleted already").isFalse();
+
+        assertThat(sessions.find("a", "a1").blockOptional(WAIT)).isEmpty();
+        sessions.checkRoom("a").block(WAIT);
+        sessions.save(session("a2", "a")).block(WAIT);
+        assertThatThrownBy(() -> sessions.save(session("c1", "c")).block(WAIT))
+                .isInstanceOfSatisfying(StorageLimitException.class,
+                        e -> assertThat(e.scope()).isEqualTo(StorageLimitException.Scope.SERVICE));
+        sessions.delete("b", "b1").block(WAIT);
+        sessions.save(session("c1", "c")).block(WAIT);
+    }
+
+    @Test
+    void aTenantsSessionIdsAreListedWithoutOthers() {
+        SessionRepository sessions = repository(10, 10);
+        for (String id : List.of("a1", "a2", "a3")) {
+            sessions.save(session(id, "a")).block(WAIT);
+        }
+        sessions.save(session("a1", "a")).block(WAIT);
+        sessions.save(session("b1", "b")).block(WAIT);
+        sessions.delete("a", "a2").block(WAIT);
+
+        assertThat(sessions.findIds("a").collectList().block(WAIT)).containsExactlyInAnyOrder("a1", "a3");
+        assertThat(sessions.findIds("b").collectList().block(WAIT)).containsExactly("b1");
+        assertThat(sessions.findIds("nobody").collectList().block(WAIT)).isEmpty();
+    }
+
     protected static Session session(String id, String tenant) {
         return new Session(id, tenant, "T", null, null, List.of(), Instant.EPOCH);
     }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.awaitility.Awaitility;
+import org.springframework.core.io.ByteArrayResource;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.MultipartBodyBuilder;
@@ -56,5 +57,28 @@ final class E2e {
             states.merge((String) job.get("state"), 1L, Long::sum);
         }
         return states;
+    }
+
+    /** Return one stage's data from a session's enrichment document. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> data(Map<String, Object> results, String stage) {
+        Map<String, Object> byStage = (Map<String, Object>) results.get("results");
+        return (Map<String, Object>) ((Map<String, Object>) byStage.get(stage)).get("data");
+    }
+
+    /** Return a JSON array of objects as read into a map. */
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> list(Object value) {
+        return (List<Map<String, Object>>) value;
+    }
+
+    /** Return bytes as a multipart file part with a file name. */
+    static ByteArrayResource named(byte[] content, String name) {
+        return new ByteArrayResource(content) {
+            @Override
+            public String getFilename() {
+                return name;
+            }
+        };
     }
 }

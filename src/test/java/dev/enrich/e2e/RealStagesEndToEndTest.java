@@ -19,7 +19,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.core.ParameterizedTypeReference;
-import org.springframework.core.io.ByteArrayResource;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.MultipartBodyBuilder;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -67,14 +66,14 @@ class RealStagesEndToEndTest {
         assertThat(job.get("state")).isEqualTo("completed");
 
         Map<String, Object> results = results(session);
-        Map<String, Object> audio = data(results, "audio");
+        Map<String, Object> audio = E2e.data(results, "audio");
         assertThat((List<?>) audio.get("segments")).hasSize(2);
-        Map<String, Object> video = data(results, "video");
+        Map<String, Object> video = E2e.data(results, "video");
         assertThat((List<?>) video.get("sceneChanges")).hasSize(2);
-        List<Map<String, Object>> chapters = list(video.get("chapters"));
+        List<Map<String, Object>> chapters = E2e.list(video.get("chapters"));
         assertThat(chapters).hasSize(3).allSatisfy(c -> assertThat(c).containsKey("thumbnail"));
-        Map<String, Object> summary = data(results, "summary");
-        assertThat(list(summary.get("actionItems"))).asString()
+        Map<String, Object> summary = E2e.data(results, "summary");
+        assertThat(E2e.list(summary.get("actionItems"))).asString()
                 .contains("We need to cut the address fields").contains("follow up with the payments team");
 
         byte[] png = http.get().uri((String) chapters.get(0).get("thumbnail")).exchange()
@@ -102,8 +101,8 @@ class RealStagesEndToEndTest {
     private String upload(byte[] audio, byte[] video) {
         MultipartBodyBuilder b = new MultipartBodyBuilder();
         b.part("metadata", "{\"title\":\"Checkout review\",\"notes\":\"" + NOTES + "\"}", MediaType.APPLICATION_JSON);
-        b.part("audio", named(audio, "review.wav"), MediaType.APPLICATION_OCTET_STREAM);
-        b.part("video", named(video, "screen.mp4"), MediaType.APPLICATION_OCTET_STREAM);
+        b.part("audio", E2e.named(audio, "review.wav"), MediaType.APPLICATION_OCTET_STREAM);
+        b.part("video", E2e.named(video, "screen.mp4"), MediaType.APPLICATION_OCTET_STREAM);
         return (String) http.post().uri("/api/v1/sessions").bodyValue(b.build()).exchange()
                 .expectStatus().isCreated().expectBody(MAP).returnResult().getResponseBody().get("id");
     }
@@ -122,31 +121,12 @@ class RealStagesEndToEndTest {
                 .expectBody(MAP).returnResult().getResponseBody();
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> data(Map<String, Object> results, String stage) {
-        Map<String, Object> byStage = (Map<String, Object>) results.get("results");
-        return (Map<String, Object>) ((Map<String, Object>) byStage.get(stage)).get("data");
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> list(Object value) {
-        return (List<Map<String, Object>>) value;
-    }
-
     private static Map<String, Object> stageStates(Map<String, Object> job) {
         java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
-        for (Map<String, Object> s : list(job.get("stages"))) {
+        for (Map<String, Object> s : E2e.list(job.get("stages"))) {
             out.put((String) s.get("stage"), s.get("state"));
         }
         return out;
     }
 
-    private static ByteArrayResource named(byte[] content, String name) {
-        return new ByteArrayResource(content) {
-            @Override
-            public String getFilename() {
-                return name;
-            }
-        };
-    }
 }

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -56,6 +57,23 @@ class WorkerPoolTest {
         assertThat(maxRunning.get()).isEqualTo(3);
         assertThat(pool.status().busy()).isZero();
         assertThat(pool.status().slots()).extracting(SlotHealth::jobsRun).containsOnly(4L, 3L, 3L);
+    }
+
+    @Test
+    void aStoppedJobIsReportedStoppedOnlyOnceItsRunHasEnded() {
+        JobTask slowToStop = (job, stop) -> finish.computeIfAbsent(job.jobId(), k -> Sinks.one()).asMono();
+        WorkerPool pool = pool(1, slowToStop);
+        pool.submit(job("a", "t"));
+        pool.submit(job("queued", "t"));
+        assertThat(pool.whenStopped("queued").toFuture()).as("not running here").isDone();
+
+        CompletableFuture<Void> stopped = pool.whenStopped("a").toFuture();
+        assertThat(pool.stopRunning("a", JobState.CANCELLED)).isTrue();
+
+        assertThat(stopped).as("told to stop, still running").isNotDone();
+        finish.get("a").tryEmitValue(JobState.CANCELLED);
+        assertThat(stopped).isCompleted();
+        assertThat(pool.whenStopped("a").toFuture()).isDone();
     }
 
     @Test

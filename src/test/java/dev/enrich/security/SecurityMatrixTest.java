@@ -169,6 +169,8 @@ class SecurityMatrixTest {
                 Row.of(get, "/api/v1/pool", null, 403, 403, 200),
                 Row.of(get, "/api/v1/resilience", null, 403, 403, 200),
                 Row.of(get, "/api/v1/admin/costs", null, 403, 403, 200),
+                Row.of(HttpMethod.DELETE, "/api/v1/admin/tenants/nobody", null, 403, 403, 204),
+                Row.of(HttpMethod.DELETE, "/api/v1/sessions/no-such-session", null, 404, 404, 404),
                 Row.of(get, "/actuator/prometheus", null, 403, 403, 200),
                 Row.of(get, "/actuator/metrics", null, 403, 403, 200),
                 new Row(get, "/actuator/health", null, false, 200, 200, 200, 200),

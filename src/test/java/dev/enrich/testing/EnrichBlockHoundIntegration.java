@@ -33,6 +33,9 @@ public final class EnrichBlockHoundIntegration implements BlockHoundIntegration 
         // creation of a wrapper object (no I/O): parallel callers park for microseconds (seen in RedisCostLedgerTest).
         builder.allowBlockingCallsInside("org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory",
                 "getOrCreateSharedReactiveConnection");
+        // The AWS SDK's Netty client closes its connection pools on Netty's global executor and waits there for each
+        // channel to close: only when the S3 client itself is closed.
+        builder.allowBlockingCallsInside("io.netty.channel.pool.SimpleChannelPool", "close");
         // Jackson builds and caches a deserializer once per type under a lock.
         builder.allowBlockingCallsInside("tools.jackson.databind.deser.DeserializerCache",
                 "_createAndCacheValueDeserializer");

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
  * A real {@code redis-server} (Debian's package) on a free loopback port, as its own process, for the Redis backend's
@@ -94,6 +95,13 @@ public final class RedisServer implements AutoCloseable {
     /** Thaw it after {@link #pause()} (SIGCONT). */
     public void resume() {
         signal("CONT");
+    }
+
+    /** Point a whole-service test context at this server, with its media in {@code mediaDir}. */
+    public void register(DynamicPropertyRegistry registry, Path mediaDir) {
+        registry.add("spring.data.redis.host", () -> "127.0.0.1");
+        registry.add("spring.data.redis.port", this::port);
+        registry.add("enrich.media.dir", mediaDir::toString);
     }
 
     /** Send a command (inline protocol) and return the first line of its reply, e.g. {@code +PONG}. */

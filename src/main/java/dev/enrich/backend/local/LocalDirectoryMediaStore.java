@@ -1,22 +1,19 @@
 package dev.enrich.backend.local;
 
+import dev.enrich.backend.MediaKeys;
 import dev.enrich.session.MediaStore;
-import dev.enrich.session.MediaTooLargeException;
 import java.io.IOException;
 import java.io.FilterOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -32,8 +29,6 @@ import reactor.core.scheduler.Schedulers;
  */
 public final class LocalDirectoryMediaStore implements MediaStore {
 
-    private static final Pattern SIMPLE_NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}");
-
     private final Path root;
 
     public LocalDirectoryMediaStore(Path root) {
@@ -42,17 +37,11 @@ public final class LocalDirectoryMediaStore implements MediaStore {
 
     @Override
     public Mono<Stored> store(String tenant, String sessionId, Flux<DataBuffer> content, long maxBytes) {
-        String key = segment(tenant) + "/" + segment(sessionId) + "/" + UUID.randomUUID();
+        String key = MediaKeys.session(tenant, sessionId) + "/" + UUID.randomUUID();
         Path file = resolve(key);
         AtomicLong size = new AtomicLong();
-        Flux<DataBuffer> counted = content.handle((buffer, sink) -> {
-            if (size.addAndGet(buffer.readableByteCount()) > maxBytes) {
-                DataBufferUtils.release(buffer);
-                sink.error(new MediaTooLargeException(maxBytes));
-            } else {
-                sink.next(buffer);
-            }
-        });
+        Flux<DataBuffer> counted = MediaKeys.limit(content, maxBytes)
+                .doOnNext(buffer -> size.addAndGet(buffer.readableByteCount()));
         return Mono.fromCallable(() -> Files.createDirectories(file.getParent()))
                 .subscribeOn(Schedulers.boundedElastic())
                 .then(DataBufferUtils.write(counted, file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))
@@ -109,7 +98,7 @@ public final class LocalDirectoryMediaStore implements MediaStore {
 
     @Override
     public Mono<Void> deleteSession(String tenant, String sessionId) {
-        Path dir = root.resolve(segment(tenant)).resolve(segment(sessionId));
+        Path dir = resolve(MediaKeys.session(tenant, sessionId));
         return Mono.<Void>fromRunnable(() -> {
                     if (!Files.isDirectory(dir)) {
                         return;
@@ -132,15 +121,7 @@ public final class LocalDirectoryMediaStore implements MediaStore {
     }
 
     private Path derived(String tenant, String sessionId, String name) {
-        if (!SIMPLE_NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("derived file name must be a simple file name, but was '" + name + "'");
-        }
-        return resolve(segment(tenant) + "/" + segment(sessionId) + "/derived/" + segment(name));
-    }
-
-    // Ids come from us or the tenant resolver; encoding keeps any character out of path syntax.
-    private static String segment(String id) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(id.getBytes(StandardCharsets.UTF_8));
+        return resolve(MediaKeys.derived(tenant, sessionId, name));
     }
 
     private static void deleteQuietly(Path path) {

@@ -2,6 +2,8 @@ package dev.enrich.backend.memory;
 
 import dev.enrich.job.Batch;
 import dev.enrich.job.BatchRepository;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import reactor.core.publisher.Mono;
@@ -32,5 +34,13 @@ public final class InMemoryBatchRepository implements BatchRepository {
     @Override
     public Mono<Batch> findById(String id) {
         return Mono.fromSupplier(() -> batches.get(id));
+    }
+
+    @Override
+    public Mono<Boolean> removeJobs(String batchId, Set<String> jobIds) {
+        return Mono.fromSupplier(() -> batches.computeIfPresent(batchId, (id, batch) -> {
+            List<String> kept = batch.jobIds().stream().filter(j -> !jobIds.contains(j)).toList();
+            return kept.isEmpty() ? null : new Batch(id, batch.tenant(), kept, batch.createdAt());
+        }) == null);
     }
 }

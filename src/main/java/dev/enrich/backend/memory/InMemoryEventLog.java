@@ -110,6 +110,12 @@ public final class InMemoryEventLog implements EventLog {
         }
     }
 
+    /** Close the stream: in memory, its events and numbers live nowhere else. */
+    @Override
+    public Mono<Void> delete(String stream) {
+        return Mono.fromRunnable(() -> close(stream));
+    }
+
     // In memory the streams die with the process anyway: closing them delivers what they hold, then completes.
     @Override
     public void endSubscriptions() {

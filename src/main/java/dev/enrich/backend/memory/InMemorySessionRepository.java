@@ -4,7 +4,9 @@ import dev.enrich.session.Session;
 import dev.enrich.session.SessionRepository;
 import dev.enrich.session.StorageLimitException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -76,5 +78,31 @@ public final class InMemorySessionRepository implements SessionRepository {
                 return sessions.get(id);
             }
         }).filter(s -> s.tenant().equals(tenant));
+    }
+
+    @Override
+    public Mono<Boolean> delete(String tenant, String id) {
+        return Mono.fromSupplier(() -> {
+            synchronized (this) {
+                Session found = sessions.get(id);
+                if (found == null || !found.tenant().equals(tenant)) {
+                    return false;
+                }
+                sessions.remove(id);
+                perTenant.computeIfPresent(tenant, (t, n) -> n == 1 ? null : n - 1);
+                return true;
+            }
+        });
+    }
+
+    @Override
+    public Flux<String> findIds(String tenant) {
+        return Flux.defer(() -> {
+            List<String> ids;
+            synchronized (this) {
+                ids = sessions.values().stream().filter(s -> s.tenant().equals(tenant)).map(Session::id).toList();
+            }
+            return Flux.fromIterable(ids);
+        });
     }
 }

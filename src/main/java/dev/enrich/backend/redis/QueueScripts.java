@@ -83,11 +83,13 @@ final class QueueScripts {
             """, Long.class);
 
     /**
-     * Acknowledge an entry, then trim its stream by id below the oldest entry still pending or not yet delivered
-     * (never by length, which could drop pending work). KEYS stream; ARGV group, id.
+     * Acknowledge and delete an entry (a finished job leaves nothing naming it behind), then trim its stream by id
+     * below the oldest entry still pending or not yet delivered (never by length, which could drop pending work).
+     * KEYS stream; ARGV group, id.
      */
     static final RedisScript<Long> ACK = RedisScript.of("""
             local acked = redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+            redis.call('XDEL', KEYS[1], ARGV[2])
             local pending = redis.call('XPENDING', KEYS[1], ARGV[1])
             local minid = nil
             if pending[1] > 0 then

@@ -4,12 +4,34 @@ import dev.enrich.job.Batch;
 import dev.enrich.job.BatchRepository;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Keep batches in Redis: a hash per batch with its owner beside the JSON (which leaves the owner out). */
 final class RedisBatchRepository implements BatchRepository {
+
+    // KEYS[1] the batch; ARGV the job ids to take out. Returns 1 when the batch is gone (now or before), else 0.
+    private static final RedisScript<Long> REMOVE_JOBS = LuaScript.of("""
+            local text = redis.call('HGET', KEYS[1], 'json')
+            if not text then return 1 end
+            local gone = {}
+            for _, id in ipairs(ARGV) do gone[id] = true end
+            local batch = cjson.decode(text)
+            local kept = {}
+            for _, id in ipairs(batch.jobIds) do
+              if not gone[id] then kept[#kept + 1] = id end
+            end
+            if #kept == 0 then
+              redis.call('DEL', KEYS[1])
+              return 1
+            end
+            batch.jobIds = kept
+            redis.call('HSET', KEYS[1], 'json', cjson.encode(batch))
+            return 0
+            """, Long.class);
 
     private final ReactiveStringRedisTemplate redis;
     private final JsonMapper json;
@@ -45,5 +67,11 @@ final class RedisBatchRepository implements BatchRepository {
                     Batch read = json.readValue(v.get(1), Batch.class);
                     return new Batch(read.id(), v.get(0), read.jobIds(), read.createdAt());
                 });
+    }
+
+    @Override
+    public Mono<Boolean> removeJobs(String batchId, Set<String> jobIds) {
+        return redis.execute(REMOVE_JOBS, List.of(RedisKeys.batch(batchId)), List.copyOf(jobIds))
+                .single().map(gone -> gone == 1L);
     }
 }

@@ -33,7 +33,8 @@ import reactor.core.scheduler.Scheduler;
  *
  * <p>Each replica holds one pattern subscription ({@code <channelPrefix>*}) and feeds every notification into an
  * in-memory mirror ({@link InMemoryEventLog#offer}), whose delivery rounds, conflation and shared batches serve the
- * replica's subscribers: many subscribers cost no Redis connection or polling loop of their own.
+ * replica's subscribers: many subscribers cost no Redis connection or polling loop of their own. A stream's
+ * {@link #delete} publishes its name alone on {@code <channelPrefix>}: each mirror forgets the stream.
  *
  * <p>{@link #append} emits the event as the script numbered it, and {@link #lastSeq} reads the stream's counter, so
  * every replica gives the same answers. {@link #open} serves from the mirror when it holds what is asked for and
@@ -80,6 +81,13 @@ public final class RedisEventLog implements EventLog {
             end
             return out
             """, List.class);
+
+    // KEYS: counter, stream. ARGV: channel, stream name (the deletion notice).
+    private static final RedisScript<Long> DELETE = LuaScript.of("""
+            redis.call('DEL', KEYS[1], KEYS[2])
+            redis.call('PUBLISH', ARGV[1], ARGV[2])
+            return 1
+            """, Long.class);
 
     private final LettuceConnectionFactory factory;
     private final ReactiveStringRedisTemplate redis;
@@ -140,6 +148,10 @@ public final class RedisEventLog implements EventLog {
     }
 
     private void receive(String message) {
+        if (message.indexOf('\n') < 0) { // a deletion notice: the stream's name alone
+            forget(message);
+            return;
+        }
         try {
             RedisEventCodec.Notification notification = codec.notification(message);
             mirror.offer(notification.stream(), notification.event());
@@ -233,6 +245,25 @@ public final class RedisEventLog implements EventLog {
     /** Forget the mirror of a stream and complete its subscribers here; Redis keeps it until it expires. */
     @Override
     public void close(String stream) {
+        mirror.close(stream);
+    }
+
+    /**
+     * Delete a stream's events and counter from Redis and announce it, in one script: every replica (this one too)
+     * forgets its mirror of the stream when the notice arrives, before any event appended after the delete.
+     */
+    @Override
+    public Mono<Void> delete(String stream) {
+        Objects.requireNonNull(stream, "stream");
+        return redis.execute(DELETE, List.of(counterKey(stream), streamKey(stream)),
+                        List.of(settings.channelPrefix(), stream))
+                .then(Mono.fromRunnable(() -> forget(stream)));
+    }
+
+    private void forget(String stream) {
+        synchronized (floors) {
+            floors.remove(stream);
+        }
         mirror.close(stream);
     }
 

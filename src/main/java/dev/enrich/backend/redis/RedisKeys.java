@@ -18,6 +18,7 @@ import java.time.Instant;
  * enrich:jobs:seq                  string insertion counter
  * enrich:{session:ID}:data         hash  tenant, json
  * enrich:{tenant:T}:sessions       string the tenant's session count
+ * enrich:{tenant:T}:sessionids     zset  the tenant's session ids by creation time (tenant deletion)
  * enrich:sessions:count            string the service's session count
  * enrich:{batch:ID}:data           hash  tenant, json
  * </pre>
@@ -52,6 +53,10 @@ final class RedisKeys {
 
     static String session(String id) {
         return PREFIX + "{session:" + id + "}:data";
+    }
+
+    static String tenantSessions(String tenant) {
+        return PREFIX + "{tenant:" + tenant + "}:sessionids";
     }
 
     static String batch(String id) {

@@ -32,8 +32,9 @@ final class RedisMediaUsage implements MediaUsage {
             redis.call('HDEL', KEYS[1], ARGV[1])
             if redis.call('HLEN', KEYS[1]) <= 1 then
               redis.call('DEL', KEYS[1])
-            else
-              redis.call('HINCRBY', KEYS[1], '_total', -tonumber(bytes))
+            elseif bytes ~= '0' then
+              -- the stored digits, negated as text: a Lua number would print -0 or 1e+14, which HINCRBY refuses
+              redis.call('HINCRBY', KEYS[1], '_total', '-' .. bytes)
             end
             return 1
             """, Long.class);

@@ -4,8 +4,10 @@ import dev.enrich.session.Session;
 import dev.enrich.session.SessionRepository;
 import dev.enrich.session.StorageLimitException;
 import java.util.List;
+import org.springframework.data.domain.Range;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -26,7 +28,8 @@ final class RedisSessionRepository implements SessionRepository {
             end
             """;
 
-    // KEYS[1] the session; ARGV: tenant, json, maxSessions, maxPerTenant
+    // KEYS[1] the session, KEYS[2] the tenant's session ids; ARGV: tenant, json, maxSessions, maxPerTenant, id,
+    // creation score
     private static final RedisScript<String> SAVE = LuaScript.of(ROOM + """
             local owner = redis.call('HGET', KEYS[1], 'tenant')
             if owner then
@@ -38,8 +41,21 @@ final class RedisSessionRepository implements SessionRepository {
               redis.call('INCR', 'enrich:sessions:count')
             end
             redis.call('HSET', KEYS[1], 'tenant', ARGV[1], 'json', ARGV[2])
+            redis.call('ZADD', KEYS[2], ARGV[6], ARGV[5])
             return 'OK'
             """, String.class);
+
+    // KEYS[1] the session, KEYS[2] the tenant's session ids; ARGV: tenant, id. Returns 1, or 0 (nothing changed)
+    // when the session is unknown or another tenant's. A counter that reaches 0 goes, like an emptied index.
+    private static final RedisScript<Long> DELETE = LuaScript.of("""
+            if redis.call('HGET', KEYS[1], 'tenant') ~= ARGV[1] then return 0 end
+            redis.call('DEL', KEYS[1])
+            redis.call('ZREM', KEYS[2], ARGV[2])
+            for _, counter in ipairs({'enrich:{tenant:' .. ARGV[1] .. '}:sessions', 'enrich:sessions:count'}) do
+              if redis.call('DECR', counter) <= 0 then redis.call('DEL', counter) end
+            end
+            return 1
+            """, Long.class);
 
     // ARGV: tenant, maxSessions, maxPerTenant
     private static final RedisScript<String> CHECK = LuaScript.of(ROOM + "return room(ARGV[1], ARGV[2], ARGV[3])\n",
@@ -76,9 +92,11 @@ final class RedisSessionRepository implements SessionRepository {
 
     @Override
     public Mono<Session> save(Session session) {
-        return Mono.defer(() -> redis.execute(SAVE, List.of(RedisKeys.session(session.id())),
+        return Mono.defer(() -> redis.execute(SAVE, List.of(RedisKeys.session(session.id()),
+                                RedisKeys.tenantSessions(session.tenant())),
                         List.of(session.tenant(), json.writeValueAsString(StoredSession.of(session)),
-                                Integer.toString(maxSessions), Integer.toString(maxPerTenant)))
+                                Integer.toString(maxSessions), Integer.toString(maxPerTenant), session.id(),
+                                RedisKeys.score(session.createdAt())))
                 .single()
                 .flatMap(this::verdict)
                 .thenReturn(session));
@@ -101,5 +119,17 @@ final class RedisSessionRepository implements SessionRepository {
         return redis.<String, String>opsForHash().get(RedisKeys.session(id), "json")
                 .map(text -> json.readValue(text, StoredSession.class).session())
                 .filter(s -> s.tenant().equals(tenant));
+    }
+
+    @Override
+    public Mono<Boolean> delete(String tenant, String id) {
+        return redis.execute(DELETE, List.of(RedisKeys.session(id), RedisKeys.tenantSessions(tenant)),
+                List.of(tenant, id)).single().map(deleted -> deleted == 1L);
+    }
+
+    /** List from the tenant's index: sessions saved before the index existed join it when saved again. */
+    @Override
+    public Flux<String> findIds(String tenant) {
+        return redis.opsForZSet().range(RedisKeys.tenantSessions(tenant), Range.unbounded());
     }
 }

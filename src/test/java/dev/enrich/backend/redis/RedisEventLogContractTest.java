@@ -70,4 +70,10 @@ class RedisEventLogContractTest extends EventLogContractTest {
     protected void awaitSeen(EventLog log, String stream, long seq) {
         await().atMost(TIMEOUT).until(() -> ((RedisEventLog) log).mirroredSeq(stream) >= seq);
     }
+
+    // A deletion reaches another replica's mirror with its notice.
+    @Override
+    protected void awaitForgotten(EventLog log, String stream) {
+        await().atMost(TIMEOUT).until(() -> ((RedisEventLog) log).mirroredSeq(stream) == 0);
+    }
 }
