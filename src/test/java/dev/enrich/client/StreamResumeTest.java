@@ -13,8 +13,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,9 +74,9 @@ class StreamResumeTest {
         Sinks.Empty<Void> summary = Sinks.empty();
         stages.script(StageName.AUDIO, ctx -> audio.asMono()
                 .thenMany(ScriptedStages.ticks(StageName.AUDIO, 5, Duration.ofMillis(2))));
-        // A burst of progress to cut into: 60 ticks, 5 ms apart.
+        // A burst of progress to cut into: 100 ticks, 10 ms apart.
         stages.script(StageName.SUMMARY, ctx -> summary.asMono()
-                .thenMany(ScriptedStages.ticks(StageName.SUMMARY, 60, Duration.ofMillis(5))));
+                .thenMany(ScriptedStages.ticks(StageName.SUMMARY, 100, Duration.ofMillis(10))));
         EnrichClient direct = Clients.client(port);
         Path wav = Files.write(dir.resolve("talk.wav"), Fixtures.wav(1, 8000));
         String session = direct.createSession(NewSession.builder("Cut").notes("We cut the cable.").audio(wav).build())
@@ -82,12 +84,14 @@ class StreamResumeTest {
         String job = direct.enrich(session, EnrichOptions.stages(Stage.AUDIO, Stage.SUMMARY)).block(WAIT).id();
 
         List<JobEvent> seen = new CopyOnWriteArrayList<>();
+        AtomicInteger burst = new AtomicInteger();
         Sinks.Empty<Void> done = Sinks.empty();
         stream = Clients.client(proxy.port()).events(job)
                 .doOnNext(event -> {
                     seen.add(event);
-                    // Cut every 15th event of the burst, off the event loop (closing sockets blocks).
-                    if (event instanceof JobEvent.Progress p && p.stage() == Stage.SUMMARY && seen.size() % 15 == 0) {
+                    // Cut at the 5th, 15th and 25th event of the burst, off the event loop (closing sockets blocks).
+                    if (event instanceof JobEvent.Progress p && p.stage() == Stage.SUMMARY
+                            && Set.of(5, 15, 25).contains(burst.incrementAndGet())) {
                         CompletableFuture.runAsync(proxy::cut);
                     }
                 })
@@ -98,8 +102,9 @@ class StreamResumeTest {
         awayWhile(() -> audio.tryEmitEmpty(), () -> stageDone(direct, job, Stage.AUDIO));
         await().atMost(WAIT).until(() -> seen.stream().anyMatch(e -> e instanceof JobEvent.StageChanged s
                 && s.stage() == Stage.AUDIO && s.stageState() == StageState.SUCCEEDED));
-        // Away again while the summary starts its burst; cut within the burst too (above).
-        awayWhile(() -> summary.tryEmitEmpty(), () -> direct.job(job).block(WAIT).progress() > 0.5);
+        // Away again while the summary starts its burst; then cut within the burst (above).
+        awayWhile(() -> summary.tryEmitEmpty(), () -> direct.job(job).block(WAIT).stages().stream()
+                .anyMatch(s -> s.stage() == Stage.SUMMARY && s.progress() > 0));
 
         done.asMono().block(WAIT);
         List<ServerSentEvent<String>> log = new SseClient(port).events("/api/v1/jobs/" + job + "/events", "0")
@@ -107,7 +112,8 @@ class StreamResumeTest {
         ResumeAssertions.everyEventOnceInOrder(seen, log, JobEvent.Completed.class);
 
         List<TcpProxy.Connection> connections = proxy.connections();
-        assertThat(connections).as("connections after cuts").hasSizeGreaterThanOrEqualTo(4);
+        assertThat(burst).as("progress events of the burst seen").hasValueGreaterThan(25);
+        assertThat(connections).as("connections: the first, two after being away, three in the burst").hasSize(6);
         assertThat(connections.get(0).lastEventId()).as("the first connection").isNull();
         List<Long> resumedFrom = connections.stream().skip(1).map(TcpProxy.Connection::lastEventId).toList();
         assertThat(resumedFrom).as("every reconnect says where it was").doesNotContainNull().isSorted();
