@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -23,6 +24,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
 
@@ -154,6 +156,21 @@ class ClientFlowTest {
 
             await("the client closed its connection").atMost(WAIT).until(() -> proxy.open() == 0);
         }
+    }
+
+    @Test
+    void aBearerTokenSupplierIsAskedForEveryRequest() {
+        AtomicInteger asked = new AtomicInteger();
+        EnrichClient withTokens = Clients.on(port).credentials(Credentials.bearer(() -> Mono.fromSupplier(() -> {
+            asked.incrementAndGet();
+            return dev.enrich.testing.TestAuthAutoConfiguration.KEY;
+        }))).build();
+        String job = enrichNotes("Tokens", Set.of(Stage.SUMMARY));
+
+        withTokens.awaitResult(job).block(WAIT);
+        withTokens.job(job).block(WAIT);
+
+        assertThat(asked).as("events, job and result for awaitResult, then job").hasValue(4);
     }
 
     /** Hold {@code stage} (of every job) until the returned gate opens; then it ticks and succeeds. */
