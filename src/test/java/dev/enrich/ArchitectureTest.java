@@ -4,6 +4,7 @@ import static com.tngtech.archunit.base.DescribedPredicate.describe;
 import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
@@ -33,8 +34,13 @@ import org.springframework.web.reactive.function.client.WebClient;
 @AnalyzeClasses(packages = "dev.enrich", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
+    /**
+     * The client SDK's factories name their implementation (EnrichClient.create -> internal.ClientFactory, as
+     * resilience4j's CircuitBreaker.of does), the one edge from its API into its internal package.
+     */
     @ArchTest
-    static final ArchRule noPackageCycles = slices().matching("dev.enrich.(**)").should().beFreeOfCycles();
+    static final ArchRule noPackageCycles = slices().matching("dev.enrich.(**)").should().beFreeOfCycles()
+            .ignoreDependency(resideInAPackage("dev.enrich.client"), resideInAPackage("dev.enrich.client.internal"));
 
     @ArchTest
     static final ArchRule coreDoesNotDependOnAdapters = noClasses()
@@ -177,6 +183,36 @@ class ArchitectureTest {
             .that().resideInAPackage("dev.enrich.model..")
             .should().onlyDependOnClassesThat().resideInAnyPackage("dev.enrich.model..", "java..",
                     "org.jspecify..", "com.fasterxml.jackson.annotation..");
+
+    /** The client SDK ships on its own: of ours, it uses the typed result model only. */
+    @ArchTest
+    static final ArchRule clientDependsOnlyOnTheModel = noClasses()
+            .that().resideInAPackage("dev.enrich.client..")
+            .should().dependOnClassesThat(resideInAPackage("dev.enrich..")
+                    .and(not(resideInAnyPackage("dev.enrich.client..", "dev.enrich.model.."))));
+
+    /** What the SDK's artifact declares (client/pom.xml): Reactor, WebClient over Reactor Netty, Jackson, JSpecify. */
+    @ArchTest
+    static final ArchRule clientUsesOnlyItsDeclaredLibraries = classes()
+            .that().resideInAPackage("dev.enrich.client..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("dev.enrich.client..", "dev.enrich.model..",
+                    "java..", "reactor..", "org.reactivestreams..", "io.netty..", "org.springframework.core..",
+                    "org.springframework.http..", "org.springframework.util..",
+                    "org.springframework.web.reactive.function..", "tools.jackson..",
+                    "com.fasterxml.jackson.annotation..", "org.jspecify..");
+
+    /** Only the SDK's API package reaches into its implementation, and only for the factory. */
+    @ArchTest
+    static final ArchRule clientInternalsStayInternal = noClasses()
+            .that().resideOutsideOfPackage("dev.enrich.client.internal..")
+            .and().doNotHaveFullyQualifiedName("dev.enrich.client.EnrichClient")
+            .should().dependOnClassesThat().resideInAPackage("dev.enrich.client.internal..");
+
+    /** The server never calls itself through its client. */
+    @ArchTest
+    static final ArchRule serverKnowsNoClient = noClasses()
+            .that().resideInAPackage("dev.enrich..").and().resideOutsideOfPackage("dev.enrich.client..")
+            .should().dependOnClassesThat().resideInAPackage("dev.enrich.client..");
 
     /** Controllers do HTTP only: they reach use cases (engine, upload, events feed), never the pool or a stage. */
     @ArchTest
