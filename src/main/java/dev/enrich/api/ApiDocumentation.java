@@ -1,5 +1,6 @@
 package dev.enrich.api;
 
+import io.swagger.v3.core.converter.ModelConverter;
 import org.reactivestreams.Publisher;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -30,6 +31,11 @@ class ApiDocumentation {
     @Bean
     OpenApiCustomizer apiDocumentCustomizer() {
         return new ApiDocumentCustomizer();
+    }
+
+    @Bean
+    ModelConverter requiredProperties() {
+        return new RequiredProperties();
     }
 
     /**

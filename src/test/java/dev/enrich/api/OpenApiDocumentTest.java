@@ -14,10 +14,12 @@ import dev.enrich.model.StageOutput;
 import dev.enrich.model.TranscriptSegment;
 import dev.enrich.pipeline.StageResult;
 import dev.enrich.testing.ServiceTest;
+import java.io.InputStream;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -35,6 +37,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.reactor.netty.NettyRouteProvider;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
+import org.springframework.core.io.ClassPathResource;
 import org.springframework.core.io.Resource;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
@@ -83,7 +86,9 @@ class OpenApiDocumentTest {
 
     @BeforeAll
     void fetchTheDocumentWithoutCredentials() {
+        // The first request builds the document: seconds on a busy machine.
         anonymous = WebTestClient.bindToServer().baseUrl("http://localhost:" + port)
+                .responseTimeout(Duration.ofSeconds(60))
                 .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(16 * 1024 * 1024)).build();
         byte[] body = anonymous.get().uri("/v3/api-docs").exchange()
                 .expectStatus().isOk()
@@ -153,6 +158,23 @@ class OpenApiDocumentTest {
         assertThat(records).contains(StageResult.class, JobView.class, Canvas.Stats.class, Chapter.class,
                 TranscriptSegment.class);
         System.out.printf("OPENAPI result records checked=%d%n", records.size());
+    }
+
+    @Test
+    void pinnedResultDocumentConformsToItsSchema() throws Exception {
+        // The real processors' answer to GET .../enrichment, pinned by ResultDocumentGoldenTest.
+        JsonNode golden;
+        try (InputStream in = new ClassPathResource("golden/enrichment-result.json").getInputStream()) {
+            golden = json.readTree(in);
+        }
+        List<String> violations = new ArrayList<>();
+        conform(golden, document.at("/paths/~1api~1v1~1sessions~1{id}~1enrichment/get/responses/200/content"
+                + "/application~1json/schema"), "$", violations, true);
+        assertThat(violations).isEmpty();
+        assertThat(golden.path("results").propertyNames()).containsExactly("audio", "video", "summary", "canvas");
+        // Each kind of stage result is told apart by what it always has.
+        assertThat(document.at("/components/schemas/JobView/required").valueStream().map(JsonNode::asString))
+                .contains("id", "state", "progress", "stages").doesNotContain("etaSeconds", "batchId");
     }
 
     @Test
@@ -276,6 +298,82 @@ class OpenApiDocumentTest {
     private JsonNode resolve(JsonNode node) {
         String ref = node.path("$ref").asString("");
         return ref.startsWith("#/") ? resolve(document.at(ref.substring(1))) : node;
+    }
+
+    /**
+     * Add to {@code violations} where {@code value} breaks {@code schema}: missing required properties, wrong types or
+     * enum values, not exactly one {@code oneOf} match (JSON Schema rules: other properties are allowed there), and,
+     * when {@code strict}, properties the schema does not name.
+     */
+    private void conform(JsonNode value, JsonNode schema, String where, List<String> violations, boolean strict) {
+        schema = resolve(schema);
+        for (JsonNode part : schema.path("allOf")) {
+            conform(value, part, where, violations, strict);
+        }
+        if (schema.has("oneOf")) {
+            List<JsonNode> matches = schema.path("oneOf").valueStream().filter(option -> {
+                List<String> mismatches = new ArrayList<>();
+                conform(value, option, where, mismatches, false);
+                return mismatches.isEmpty();
+            }).toList();
+            if (matches.size() == 1) {
+                conform(value, matches.get(0), where, violations, strict);
+            } else {
+                violations.add(where + " matches " + matches.size() + " of " + schema.path("oneOf"));
+            }
+        }
+        Set<String> types = new TreeSet<>();
+        schema.path("type").valueStream().map(JsonNode::asString).forEach(types::add);
+        if (schema.path("type").isString()) {
+            types.add(schema.path("type").asString());
+        }
+        if (!types.isEmpty() && !types.contains(type(value))
+                && !(types.contains("number") && type(value).equals("integer"))) {
+            violations.add(where + " is " + type(value) + ", not " + types);
+        }
+        if (schema.has("enum") && schema.path("enum").valueStream().noneMatch(value::equals)) {
+            violations.add(where + " = " + value + " is not one of " + schema.path("enum"));
+        }
+        for (JsonNode required : schema.path("required")) {
+            if (value.isObject() && !value.has(required.asString())) {
+                violations.add(where + "." + required.asString() + " is required but missing");
+            }
+        }
+        if (value.isObject() && schema.has("properties")) {
+            for (String name : value.propertyNames()) {
+                if (strict && !schema.path("properties").has(name) && !schema.has("additionalProperties")) {
+                    violations.add(where + "." + name + " is not in the schema");
+                }
+            }
+            schema.path("properties").properties().forEach(property -> {
+                if (value.has(property.getKey())) {
+                    conform(value.get(property.getKey()), property.getValue(), where + "." + property.getKey(),
+                            violations, strict);
+                }
+            });
+        }
+        if (value.isObject() && schema.path("additionalProperties").isObject()) {
+            JsonNode values = schema.path("additionalProperties");
+            value.properties().forEach(e -> conform(e.getValue(), values, where + "." + e.getKey(), violations,
+                    strict));
+        }
+        if (value.isArray() && schema.has("items")) {
+            for (int i = 0; i < value.size(); i++) {
+                conform(value.get(i), schema.path("items"), where + "[" + i + "]", violations, strict);
+            }
+        }
+    }
+
+    private static String type(JsonNode value) {
+        return switch (value.getNodeType()) {
+            case OBJECT -> "object";
+            case ARRAY -> "array";
+            case STRING -> "string";
+            case BOOLEAN -> "boolean";
+            case NULL -> "null";
+            case NUMBER -> value.isIntegralNumber() ? "integer" : "number";
+            default -> value.getNodeType().toString();
+        };
     }
 
     private Set<String> schemaProperties(String name) {
