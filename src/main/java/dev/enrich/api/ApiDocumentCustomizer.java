@@ -74,25 +74,22 @@ final class ApiDocumentCustomizer implements OpenApiCustomizer {
 
     /** The error answers, by status: description, and whether it carries {@code Retry-After}. */
     private static final Map<Integer, ErrorAnswer> ERRORS = new TreeMap<>(Map.ofEntries(
-            Map.entry(400, new ErrorAnswer("BadRequest", "The request is malformed or a value is invalid.", false)),
-            Map.entry(401, new ErrorAnswer("Unauthorized", "No valid API key or token (WWW-Authenticate: Bearer).", false)),
-            Map.entry(403, new ErrorAnswer("Forbidden", "The caller lacks the ADMIN role.", false)),
-            Map.entry(404, new ErrorAnswer("NotFound", "No such resource for this tenant (another tenant's ids too).",
-                    false)),
-            Map.entry(409, new ErrorAnswer("Conflict", "The resource is not in a state for this, or a request with the "
-                    + "same Idempotency-Key is still running (then with Retry-After).", true)),
-            Map.entry(413, new ErrorAnswer("ContentTooLarge", "The body, a part or the account's storage is over its "
-                    + "limit.", false)),
-            Map.entry(415, new ErrorAnswer("UnsupportedMediaType", "The body or a file is of a type Enrich does not read.",
-                    false)),
-            Map.entry(422, new ErrorAnswer("UnprocessableContent", "The Idempotency-Key was used for a different request, "
-                    + "or a file could not be read.", false)),
-            Map.entry(429, new ErrorAnswer("TooManyRequests", "Over one of the caller's limits (requests per second, "
-                    + "queued jobs, open streams, stored sessions).", true)),
-            Map.entry(500, new ErrorAnswer("InternalError", "Something went wrong on Enrich's side.", false)),
-            Map.entry(503, new ErrorAnswer("ServiceUnavailable", "The queue is full, the service is draining for a "
-                    + "restart, or its store is unreachable; retry after Retry-After.", true)),
-            Map.entry(507, new ErrorAnswer("InsufficientStorage", "The whole service holds as much as it may.", false))));
+            error(400, "BadRequest", "The request is malformed or a value is invalid.", false),
+            error(401, "Unauthorized", "No valid API key or token (WWW-Authenticate: Bearer).", false),
+            error(403, "Forbidden", "The caller lacks the ADMIN role.", false),
+            error(404, "NotFound", "No such resource for this tenant (another tenant's ids too).", false),
+            error(409, "Conflict", "The resource is not in a state for this, or a request with the same "
+                    + "Idempotency-Key is still running (then with Retry-After).", true),
+            error(413, "ContentTooLarge", "The body, a part or the account's storage is over its limit.", false),
+            error(415, "UnsupportedMediaType", "The body or a file is of a type Enrich does not read.", false),
+            error(422, "UnprocessableContent", "The Idempotency-Key was used for a different request, or a file "
+                    + "could not be read.", false),
+            error(429, "TooManyRequests", "Over one of the caller's limits (requests per second, queued jobs, open "
+                    + "streams, stored sessions).", true),
+            error(500, "InternalError", "Something went wrong on Enrich's side.", false),
+            error(503, "ServiceUnavailable", "The queue is full, the service is draining for a restart, or its store "
+                    + "is unreachable; retry after Retry-After.", true),
+            error(507, "InsufficientStorage", "The whole service holds as much as it may.", false)));
 
     private final List<PathPattern> adminPaths = AdminPaths.PATTERNS.stream()
             .map(PathPatternParser.defaultInstance::parse).toList();
@@ -153,10 +150,11 @@ final class ApiDocumentCustomizer implements OpenApiCustomizer {
             converters.readAll(type).forEach(components::addSchemas);
         }
         // An Object in the code: what it holds depends on the event.
+        List<Schema> details = List.of(ref(JobView.class.getSimpleName()), ref(BatchView.class.getSimpleName()),
+                ref(JobEvent.UserSnapshot.class.getSimpleName()), ref(JobEvent.RetryDetail.class.getSimpleName()),
+                ref(JobEvent.EtaDetail.class.getSimpleName()));
         components.getSchemas().get(JobEvent.class.getSimpleName()).addProperty("detail", new JsonSchema()
-                .oneOf(List.of(ref(JobView.class.getSimpleName()), ref(BatchView.class.getSimpleName()),
-                        ref(JobEvent.UserSnapshot.class.getSimpleName()), ref(JobEvent.RetryDetail.class.getSimpleName()),
-                        ref(JobEvent.EtaDetail.class.getSimpleName())))
+                .oneOf(details)
                 .description("snapshot: the job (JobView), the batch (BatchView) or your jobs (UserSnapshot); "
                         + "batch: the batch; retrying: RetryDetail; stage and progress: EtaDetail; none when a job "
                         + "ends."));
@@ -239,8 +237,7 @@ final class ApiDocumentCustomizer implements OpenApiCustomizer {
     }
 
     private static RequestBody upload() {
-        Schema<?> form = object().addProperty("metadata", ref(SessionDraft.class.getSimpleName())
-                .description("The session's title, notes and transcript, as JSON."));
+        Schema<?> form = object().addProperty("metadata", ref(SessionDraft.class.getSimpleName()));
         Map<String, Encoding> encoding = new LinkedHashMap<>();
         encoding.put("metadata", new Encoding().contentType(org.springframework.http.MediaType.APPLICATION_JSON_VALUE));
         for (MediaKind kind : MediaKind.values()) {
@@ -251,9 +248,15 @@ final class ApiDocumentCustomizer implements OpenApiCustomizer {
                     : file.description(kind == MediaKind.AUDIO ? "A recording (WAV)." : "A screen recording (MP4)."));
         }
         form.required(List.of("metadata"));
-        return new RequestBody().required(true).description("The session: a `metadata` part and optional files.")
+        return new RequestBody().required(true)
+                .description("The session: a `metadata` part (JSON: title, notes, transcript) and optional files.")
                 .content(new Content().addMediaType(org.springframework.http.MediaType.MULTIPART_FORM_DATA_VALUE,
                         new MediaType().schema(form).encoding(encoding)));
+    }
+
+    private static Map.Entry<Integer, ErrorAnswer> error(int status, String name, String description,
+            boolean retryAfter) {
+        return Map.entry(status, new ErrorAnswer(name, description, retryAfter));
     }
 
     private static Schema<?> object() {
