@@ -2,6 +2,7 @@ package dev.enrich.api;
 
 import dev.enrich.cost.CostReport;
 import dev.enrich.cost.CostReporter;
+import io.swagger.v3.oas.annotations.Operation;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import org.jspecify.annotations.Nullable;
@@ -25,6 +26,7 @@ class AdminCostController {
     }
 
     @GetMapping("/api/v1/admin/costs")
+    @Operation(operationId = "getCostReport", summary = "Report AI spend", tags = "Administration")
     Mono<CostReport> costs(@RequestParam(required = false) @Nullable String tenant,
             @RequestParam(required = false) @Nullable String from,
             @RequestParam(required = false) @Nullable String to) {

@@ -7,6 +7,10 @@ import dev.enrich.pipeline.CanvasPages;
 import dev.enrich.pipeline.StageName;
 import dev.enrich.pipeline.StageResult;
 import dev.enrich.tenant.TenantResolver;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.nio.charset.StandardCharsets;
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
@@ -38,6 +42,10 @@ class CanvasController {
     }
 
     @GetMapping("/api/v1/sessions/{id}/canvas")
+    @Operation(operationId = "getCanvas", summary = "Show the session's canvas as a self-contained HTML page",
+            tags = "Sessions")
+    @ApiResponse(responseCode = "200", description = "The page.",
+            content = @Content(mediaType = "text/html", schema = @Schema(type = "string")))
     Mono<ResponseEntity<String>> canvas(@PathVariable String id, ServerWebExchange exchange) {
         return tenants.resolve(exchange)
                 .flatMap(tenant -> service.results(tenant, id))

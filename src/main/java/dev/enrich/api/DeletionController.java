@@ -2,6 +2,8 @@ package dev.enrich.api;
 
 import dev.enrich.engine.SessionDeletion;
 import dev.enrich.tenant.TenantResolver;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -27,12 +29,17 @@ class DeletionController {
     }
 
     @DeleteMapping("/api/v1/sessions/{id}")
+    @Operation(operationId = "deleteSession", summary = "Delete a session and everything made from it",
+            tags = "Sessions")
+    @ApiResponse(responseCode = "204", description = "Deleted.")
     Mono<ResponseEntity<Void>> session(@PathVariable String id, ServerWebExchange exchange) {
         return tenants.resolve(exchange).flatMap(tenant -> deletion.delete(tenant, id))
                 .then(Mono.fromSupplier(() -> ResponseEntity.noContent().build()));
     }
 
     @DeleteMapping("/api/v1/admin/tenants/{tenant}")
+    @Operation(operationId = "deleteTenant", summary = "Delete all data of a tenant", tags = "Administration")
+    @ApiResponse(responseCode = "204", description = "Deleted.")
     Mono<ResponseEntity<Void>> tenant(@PathVariable String tenant) {
         return deletion.deleteTenant(tenant).thenReturn(ResponseEntity.noContent().build());
     }

@@ -8,6 +8,8 @@ import dev.enrich.events.EventFeed;
 import dev.enrich.events.JobEvent;
 import dev.enrich.tenant.Caller;
 import dev.enrich.tenant.TenantResolver;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
@@ -45,6 +47,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @RestController
 @RequestMapping("/api/v1")
+@Tag(name = "Events")
 class EventStreamController {
 
     private static final MediaType EVENT_STREAM = MediaType.TEXT_EVENT_STREAM;
@@ -77,6 +80,7 @@ class EventStreamController {
     }
 
     @GetMapping(path = "/jobs/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    @Operation(operationId = "streamJobEvents", summary = "Follow a job live")
     Mono<Void> job(@PathVariable String id,
             @RequestHeader(name = "Last-Event-ID", required = false) @Nullable String header,
             @RequestParam(name = "lastEventId", required = false) @Nullable String param,
@@ -87,6 +91,7 @@ class EventStreamController {
     }
 
     @GetMapping(path = "/batches/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    @Operation(operationId = "streamBatchEvents", summary = "Follow a batch live: its jobs' events and batch events")
     Mono<Void> batch(@PathVariable String id,
             @RequestHeader(name = "Last-Event-ID", required = false) @Nullable String header,
             @RequestParam(name = "lastEventId", required = false) @Nullable String param,
@@ -97,6 +102,7 @@ class EventStreamController {
     }
 
     @GetMapping(path = "/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    @Operation(operationId = "streamEvents", summary = "Follow all your jobs live")
     Mono<Void> user(
             @RequestHeader(name = "Last-Event-ID", required = false) @Nullable String header,
             @RequestParam(name = "lastEventId", required = false) @Nullable String param,

@@ -8,10 +8,15 @@ import dev.enrich.job.JobStateFilter;
 import dev.enrich.job.JobView;
 import dev.enrich.model.PoolStatus;
 import dev.enrich.tenant.TenantResolver;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import java.net.URI;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -32,6 +37,13 @@ import reactor.core.publisher.Mono;
 @RequestMapping("/api/v1")
 class JobController {
 
+    /**
+     * Answer an accepted batch.
+     *
+     * @param batchId the batch
+     * @param jobIds its jobs, one per session, in the order of the request
+     */
+    record BatchAccepted(String batchId, List<String> jobIds) {}
 
     private final TenantResolver tenants;
     private final EnrichmentService service;
@@ -52,6 +64,9 @@ class JobController {
      * admin only) are listed service-wide: ADMIN is the operator's role.
      */
     @GetMapping("/jobs")
+    @Operation(operationId = "listJobs", summary = "List your recent jobs, newest first", tags = "Jobs")
+    @Parameter(name = "state", in = ParameterIn.QUERY, description = "Only jobs in this state; `failed` lists the "
+            + "dead letters of every tenant (ADMIN only).", schema = @Schema(implementation = JobState.class))
     Flux<JobView> jobs(@RequestParam(defaultValue = "50") int limit, ServerWebExchange exchange) {
         if (limit < 1 || limit > 500) {
             throw StageSelection.invalid("limit must be between 1 and 500.");
@@ -72,6 +87,8 @@ class JobController {
     }
 
     @PostMapping("/jobs/{id}/retry")
+    @Operation(operationId = "retryJob", summary = "Run a finished job again", tags = "Jobs")
+    @ApiResponse(responseCode = "202", description = "Queued again; stages that succeeded keep their results.")
     Mono<ResponseEntity<JobView>> retry(@PathVariable String id, ServerWebExchange exchange) {
         return tenants.resolve(exchange).flatMap(t -> service.retry(t, id))
                 .map(job -> ResponseEntity.status(HttpStatus.ACCEPTED)
@@ -80,11 +97,14 @@ class JobController {
     }
 
     @GetMapping("/jobs/{id}")
+    @Operation(operationId = "getJob", summary = "Show a job", tags = "Jobs")
     Mono<JobView> job(@PathVariable String id, ServerWebExchange exchange) {
         return tenants.resolve(exchange).flatMap(t -> service.job(t, id)).map(service::view);
     }
 
     @DeleteMapping("/jobs/{id}")
+    @Operation(operationId = "cancelJob", summary = "Cancel a queued or running job", tags = "Jobs")
+    @ApiResponse(responseCode = "202", description = "Cancelling; running stages stop within a second.")
     Mono<ResponseEntity<JobView>> cancel(@PathVariable String id, ServerWebExchange exchange) {
         return tenants.resolve(exchange).flatMap(t -> service.cancel(t, id))
                 .map(job -> ResponseEntity.status(HttpStatus.ACCEPTED).body(service.view(job)));
@@ -92,6 +112,9 @@ class JobController {
 
     /** Submit a batch; with an {@code Idempotency-Key}, once per key ({@link IdempotentSubmissions}). */
     @PostMapping("/batches")
+    @Operation(operationId = "createBatch", summary = "Enrich many sessions at once", tags = "Batches")
+    @ApiResponse(responseCode = "202", description = "Queued; Location names the batch.",
+            content = @Content(schema = @Schema(implementation = BatchAccepted.class)))
     Mono<ResponseEntity<?>> batch(@Valid @RequestBody Requests.BatchRequest body,
             ServerWebExchange exchange) {
         List<String> ids = Objects.requireNonNull(body.sessionIds()); // @NotEmpty
@@ -106,15 +129,17 @@ class JobController {
                                 StageSelection.stages(body.stages()))
                         .map(batch -> ResponseEntity.status(HttpStatus.ACCEPTED)
                                 .location(URI.create("/api/v1/batches/" + batch.id()))
-                                .body(Map.<String, Object>of("batchId", batch.id(), "jobIds", batch.jobIds())))));
+                                .body(new BatchAccepted(batch.id(), batch.jobIds())))));
     }
 
     @GetMapping("/batches/{id}")
+    @Operation(operationId = "getBatch", summary = "Show a batch: counts by state, progress and ETA", tags = "Batches")
     Mono<BatchView> batch(@PathVariable String id, ServerWebExchange exchange) {
         return tenants.resolve(exchange).flatMap(t -> service.batch(t, id)).flatMap(service::batchView);
     }
 
     @GetMapping("/pool")
+    @Operation(operationId = "getPool", summary = "Show the worker pool", tags = "Administration")
     PoolStatus pool() {
         return service.poolStatus();
     }

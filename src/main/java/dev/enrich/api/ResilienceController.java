@@ -2,6 +2,7 @@ package dev.enrich.api;
 
 import dev.enrich.resilience.Dependencies;
 import dev.enrich.resilience.ResilienceStatus;
+import io.swagger.v3.oas.annotations.Operation;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -16,6 +17,8 @@ class ResilienceController {
     }
 
     @GetMapping("/api/v1/resilience")
+    @Operation(operationId = "getResilience", summary = "Show each external dependency's breaker and retries",
+            tags = "Administration")
     ResilienceStatus status() {
         return dependencies.status();
     }

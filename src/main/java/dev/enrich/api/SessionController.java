@@ -2,6 +2,7 @@ package dev.enrich.api;
 
 import dev.enrich.engine.EnrichException;
 import dev.enrich.engine.EnrichmentService;
+import dev.enrich.job.JobView;
 import dev.enrich.session.MediaKind;
 import dev.enrich.session.Session;
 import dev.enrich.session.SessionRepository;
@@ -9,6 +10,11 @@ import dev.enrich.tenant.TenantResolver;
 import dev.enrich.upload.SessionDraft;
 import dev.enrich.upload.SessionUploads;
 import dev.enrich.upload.UploadFile;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,7 +50,16 @@ import tools.jackson.databind.json.JsonMapper;
 /** Accept session uploads, start enrichments, and show a session's results. */
 @RestController
 @RequestMapping("/api/v1/sessions")
+@Tag(name = "Sessions")
 class SessionController {
+
+    /**
+     * Answer an accepted enrichment.
+     *
+     * @param jobId the job started
+     * @param job the job as {@code GET /api/v1/jobs/{id}} shows it
+     */
+    record EnrichmentAccepted(String jobId, JobView job) {}
 
     // Room for a title plus notes and transcript of a million characters each, even JSON-escaped.
     private static final int MAX_METADATA_BYTES = 16 * 1024 * 1024;
@@ -68,6 +83,9 @@ class SessionController {
 
     /** Upload a session; with an {@code Idempotency-Key}, once per key ({@link IdempotentSubmissions}). */
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    @Operation(operationId = "createSession", summary = "Upload a session")
+    @ApiResponse(responseCode = "201", description = "Stored; Location names it.",
+            content = @Content(schema = @Schema(implementation = Session.class)))
     Mono<ResponseEntity<?>> upload(ServerWebExchange exchange) {
         return tenants.resolve(exchange)
                 .flatMap(tenant -> submissions.multipart(exchange, tenant, parts -> uploader.upload(tenant,
@@ -76,6 +94,7 @@ class SessionController {
     }
 
     @GetMapping("/{id}")
+    @Operation(operationId = "getSession", summary = "Show a session and its media")
     Mono<Session> get(@PathVariable String id, ServerWebExchange exchange) {
         return tenants.resolve(exchange).flatMap(tenant -> sessions.find(tenant, id))
                 .switchIfEmpty(Mono.error(() -> new EnrichException(EnrichException.Kind.NOT_FOUND,
@@ -84,6 +103,9 @@ class SessionController {
 
     /** Start an enrichment; with an {@code Idempotency-Key}, once per key ({@link IdempotentSubmissions}). */
     @PostMapping("/{id}/enrichments")
+    @Operation(operationId = "startEnrichment", summary = "Start an enrichment of the session")
+    @ApiResponse(responseCode = "202", description = "Queued; Location names the job.",
+            content = @Content(schema = @Schema(implementation = EnrichmentAccepted.class)))
     Mono<ResponseEntity<?>> enrich(@PathVariable String id,
             @Valid @RequestBody(required = false) Requests.EnrichmentRequest body, ServerWebExchange exchange) {
         Requests.EnrichmentRequest request = body == null ? new Requests.EnrichmentRequest(null, null) : body;
@@ -92,10 +114,11 @@ class SessionController {
                                 StageSelection.stages(request.stages()), StageSelection.priority(request.priority()))
                         .map(job -> ResponseEntity.status(HttpStatus.ACCEPTED)
                                 .location(URI.create("/api/v1/jobs/" + job.id()))
-                                .body(Map.<String, Object>of("jobId", job.id(), "job", service.view(job))))));
+                                .body(new EnrichmentAccepted(job.id(), service.view(job))))));
     }
 
     @GetMapping("/{id}/enrichment")
+    @Operation(operationId = "getEnrichment", summary = "Show the latest job of the session and its stage results")
     Mono<EnrichmentService.Results> results(@PathVariable String id, ServerWebExchange exchange) {
         return tenants.resolve(exchange).flatMap(tenant -> service.results(tenant, id));
     }

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.reactor.netty.NettyRouteProvider;
@@ -44,7 +45,13 @@ class SseRoute implements NettyRouteProvider, SmartLifecycle {
     /** The longest a stop waits for the streams still sending: the engine ends them, plus its 1 s grace. */
     private static final Duration STOP_WAIT = Duration.ofSeconds(3);
 
-    private static final Pattern STREAMS = Pattern.compile("/api/v1/(events|(jobs|batches)/[^/]+/events)");
+    /** The paths of the event streams, as URI templates; the API description documents each of them. */
+    static final List<String> PATHS = List.of("/api/v1/events", "/api/v1/jobs/{id}/events",
+            "/api/v1/batches/{id}/events");
+
+    // PATHS (no regex characters but the templates), each {id} one path segment.
+    private static final Pattern STREAMS = Pattern.compile(PATHS.stream()
+            .map(path -> path.replace("{id}", "[^/]+")).collect(Collectors.joining("|")));
 
     private final ObjectProvider<HttpHandler> handler;
     /** Streams (and other answers) this route is sending now. */

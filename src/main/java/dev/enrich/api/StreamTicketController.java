@@ -5,6 +5,8 @@ import dev.enrich.engine.EnrichmentService;
 import dev.enrich.security.StreamTickets;
 import dev.enrich.tenant.Caller;
 import dev.enrich.tenant.TenantResolver;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import java.net.URLEncoder;
@@ -60,6 +62,9 @@ class StreamTicketController {
     }
 
     @PostMapping("/api/v1/stream-tickets")
+    @Operation(operationId = "createStreamTicket", summary = "Get a ticket to open an event stream from a browser",
+            tags = "Events")
+    @ApiResponse(responseCode = "201", description = "Open `url` within `expiresAt`, once.")
     Mono<ResponseEntity<TicketView>> issue(@Valid @RequestBody(required = false) @Nullable TicketRequest request,
             ServerWebExchange exchange) {
         TicketRequest wanted = request == null ? new TicketRequest(null, null) : request;

@@ -5,6 +5,10 @@ import dev.enrich.session.MediaStore;
 import dev.enrich.session.SessionRepository;
 import dev.enrich.session.Thumbnails;
 import dev.enrich.tenant.TenantResolver;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.io.InputStream;
 import java.nio.file.NoSuchFileException;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -40,6 +44,9 @@ class ThumbnailController {
     }
 
     @GetMapping("/{id}/thumbnails/{index}")
+    @Operation(operationId = "getThumbnail", summary = "Show a chapter's key frame", tags = "Sessions")
+    @ApiResponse(responseCode = "200", description = "The key frame.",
+            content = @Content(mediaType = "image/png", schema = @Schema(type = "string", format = "binary")))
     Mono<ResponseEntity<Flux<DataBuffer>>> thumbnail(@PathVariable String id, @PathVariable String index,
             ServerWebExchange exchange) {
         int chapter = parseIndex(index);

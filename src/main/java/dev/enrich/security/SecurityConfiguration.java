@@ -97,10 +97,10 @@ class SecurityConfiguration {
                         .pathMatchers(HttpMethod.OPTIONS, "/api/**").permitAll()
                         .pathMatchers("/actuator/health", "/actuator/health/**").permitAll()
                         .pathMatchers("/actuator/**").hasRole("ADMIN")
-                        .pathMatchers("/api/v1/admin/**", "/api/v1/pool", "/api/v1/resilience").hasRole("ADMIN")
+                        .pathMatchers(AdminPaths.PATTERNS.toArray(String[]::new)).hasRole("ADMIN")
                         .matchers(deadLetters()).hasRole("ADMIN")
                         .pathMatchers("/api/**").hasAnyRole("USER", "ADMIN")
-                        .anyExchange().permitAll()) // the page and its assets; unknown paths answer 404
+                        .anyExchange().permitAll()) // the page, the API description and their assets; else 404
                 .headers(headers -> headers
                         .contentSecurityPolicy(csp -> csp.policyDirectives(CSP))
                         .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.NO_REFERRER))

@@ -178,6 +178,11 @@ class SecurityMatrixTest {
                 Row.of(get, "/actuator/info", null, 403, 403, 200),
                 new Row(get, "/", null, false, 200, 200, 200, 200),
                 new Row(get, "/js/app.js", null, false, 200, 200, 200, 200),
+                // The API description and its page: public, like the web page (they describe no data).
+                new Row(get, "/v3/api-docs", null, false, 200, 200, 200, 200),
+                new Row(get, "/v3/api-docs.yaml", null, false, 200, 200, 200, 200),
+                new Row(get, "/swagger-ui.html", null, false, 302, 302, 302, 302),
+                new Row(get, "/swagger-ui/index.html", null, false, 200, 200, 200, 200),
                 // Last: these start new jobs for the session, after which its canvas is not ready for a while.
                 Row.of(post, s + "/enrichments", "{\"stages\":[\"summary\"]}", 404, 202, 202),
                 Row.of(post, "/api/v1/batches", "{\"sessionIds\":[\"" + session + "\"],\"stages\":[\"summary\"]}",

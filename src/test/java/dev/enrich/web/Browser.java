@@ -90,9 +90,14 @@ final class Browser implements AutoCloseable {
         return Path.of(value == null || value.isBlank() ? fallback : value);
     }
 
+    /** Load {@code path} of the service, e.g. {@code /swagger-ui.html}. */
+    void load(String path) {
+        driver.get(base + path);
+    }
+
     /** Open the page (keeps the tab's sessionStorage, hence the key). */
     void open() {
-        driver.get(base + "/");
+        load("/");
         waitFor(d -> d.findElement(By.id("app")).isDisplayed() || d.findElement(By.id("sign-in")).isDisplayed());
     }
 
@@ -118,8 +123,8 @@ final class Browser implements AutoCloseable {
         } catch (TimeoutException e) {
             // Keep what the page showed: a screenshot and the text of the connection state and job cards.
             Path shot = screenshot("timeout-" + System.currentTimeMillis());
-            throw new TimeoutException("Page state (" + shot + "): " + script("return document.getElementById("
-                    + "'connection').textContent + ' | ' + [...document.querySelectorAll('.job')].map(j => "
+            throw new TimeoutException("Page state (" + shot + "): " + script("return (document.getElementById("
+                    + "'connection') || {}).textContent + ' | ' + [...document.querySelectorAll('.job')].map(j => "
                     + "j.dataset.state + ': ' + j.innerText.replace(/\\s+/g, ' ')).join(' | ')") + " console: "
                     + driver.manage().logs().get(LogType.BROWSER).getAll().stream().map(LogEntry::getMessage)
                             .filter(m -> !m.contains("stream-tickets")).toList(), e);
