@@ -1,25 +1,54 @@
 #!/usr/bin/env bash
-# Write a class-data sharing archive for Enrich: start the extracted application until its context is refreshed
-# (-Dspring.context.exit=onRefresh: beans created, nothing served, no connection to Redis or S3 needed), and let the
-# JVM dump every class it loaded on the way to ARCHIVE at exit.
+# Write a class-data sharing (CDS) archive for Enrich: run the application once as it will run in production and let
+# the JVM dump every class it loaded to ARCHIVE when it exits.
 #
-#   bench/cds-train.sh EXTRACTED_APP_JAR ARCHIVE [extra JVM flags...]
+#   bench/cds-train.sh [--refresh-only] ARCHIVE [JVM flags...] -jar APP.jar
+#   bench/cds-train.sh [--refresh-only] ARCHIVE [JVM flags...] -cp CLASSPATH dev.enrich.EnrichApplication
 #
-# EXTRACTED_APP_JAR comes from `java -Djarmode=tools -jar enrich.jar extract --destination DIR` (DIR/enrich-*.jar
-# with DIR/lib/ beside it): CDS only shares classes loaded from plain jars on the class path, not from a jar in a jar.
-# Run the service with the same JDK, the same jar path and `-XX:SharedArchiveFile=ARCHIVE`; any other jar path or JDK
-# makes the JVM ignore the archive (it says so with -Xlog:cds) and start as without it. Extra flags (e.g.
-# -Dspring.aot.enabled=true) must be passed to the training run and to the service alike.
+# By default the training run starts the service on a free port, waits for its readiness probe, asks the health
+# endpoints once (so the classes of the first requests are archived too), then stops it with SIGTERM (its drain and
+# shutdown classes too). --refresh-only stops instead once the context is refreshed (Spring Boot's
+# -Dspring.context.exit=onRefresh): no port, no request, a somewhat smaller archive and a slower first probe.
+#
+# The run needs no backend: the defaults (memory backend, a temporary media directory) suffice, and what it creates
+# is deleted (it runs in a scratch directory, where the development key it generates stays).
+#
+# CDS rules the image build must keep (else the JVM ignores the archive, says so with -Xlog:cds, and starts as
+# without it; with -Xshare:auto, the default, it never fails because of it):
+# - the same JDK build trains and runs (an archive from another build or vendor is rejected);
+# - every class path entry is a jar, not a directory (java -Djarmode=tools -jar enrich.jar extract, or Jib's
+#   containerizingMode=packaged), at the same paths, with the same sizes and modification times, in the same order;
+# - the service runs with -XX:SharedArchiveFile=ARCHIVE and the same JVM flags that change class loading (e.g.
+#   -Dspring.aot.enabled) as the training run.
 set -euo pipefail
-app=${1:?extracted application jar}
-archive=${2:?archive to write}
-shift 2
+refresh_only=false
+if [ "${1:-}" = --refresh-only ]; then refresh_only=true; shift; fi
+archive=$(readlink -f "${1:?archive to write}")
+shift
+[ $# -gt 0 ] || { echo "give the java launch arguments: -jar APP.jar, or -cp CLASSPATH MAIN" >&2; exit 2; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-# The training run needs no backend: the defaults (memory backend, a temporary media directory) are enough, and
-# nothing it creates is kept: it runs in a scratch directory, where the development key it generates is deleted.
-# Classes the JVM cannot archive (generated accessors, old class files) are skipped, each with a warning: muted.
-(cd "$work" && java -XX:ArchiveClassesAtExit="$archive" -Xlog:cds=off -Xlog:cds+dynamic=off \
-    -Dspring.context.exit=onRefresh "$@" -jar "$app" --enrich.media.dir="$work/media")
-test -s "$archive"
+rm -f "$archive"
+flags=(-XX:ArchiveClassesAtExit="$archive" -Xlog:cds=off -Xlog:cds+dynamic=off)
+# Classes the JVM cannot archive (generated accessors, old class files) are skipped, each with a warning: muted above.
+if $refresh_only; then
+  (cd "$work" && java "${flags[@]}" -Dspring.context.exit=onRefresh "$@" --enrich.media.dir="$work/media")
+else
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  (cd "$work" && exec java "${flags[@]}" "$@" --server.port="$port" --enrich.media.dir="$work/media" \
+      >"$work/training.log" 2>&1) &
+  pid=$!
+  base=http://127.0.0.1:$port
+  for _ in $(seq 1800); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/actuator/health/readiness")" = 200 ] && break
+    kill -0 "$pid" 2>/dev/null || { echo "training run exited; its log:" >&2; cat "$work/training.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  for path in /actuator/health/readiness /actuator/health/liveness /actuator/health; do
+    curl -s -o /dev/null "$base$path"
+  done
+  kill -TERM "$pid"
+  wait "$pid" || true # 143: the exit of a JVM stopped by SIGTERM
+fi
+test -s "$archive" || { echo "no archive written" >&2; exit 1; }
 echo "wrote $archive ($(du -h "$archive" | cut -f1))"

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Measure how long Enrich takes from `java` to a readiness probe answering 200, and its resident memory once idle.
 #
-#   bench/startup.sh [-n RUNS] [-j JAR] [-w DIR] MODE...
+#   bench/startup.sh [-n RUNS] [-j JAR] [-w DIR] MODE[@JAR]...
 #
-# MODE is one or more of:
+# Each MODE runs JAR (default: -j, else target/enrich-*.jar); MODE@JAR runs another jar, e.g. to compare a build of
+# main (before) with this one (after) in one run: bench/startup.sh jar@/tmp/main.jar cds. MODE is one of:
 #   jar      java -jar app.jar                                  (the fat jar as built)
 #   layout   java -jar extracted/app.jar                        (java -Djarmode=tools -jar app.jar extract)
-#   cds      the extracted layout with a class-data sharing archive (-XX:SharedArchiveFile), trained first with
-#            -XX:ArchiveClassesAtExit and -Dspring.context.exit=onRefresh (what bench/cds-train.sh does for the image)
-#   cds-aot  as cds, trained and run with -Dspring.aot.enabled=true (needs a jar built with -Paot)
+#   cds      the extracted layout with a class-data sharing archive (-XX:SharedArchiveFile) that bench/cds-train.sh
+#            wrote first (a training run: started, probed, stopped with SIGTERM), as the image build does
+#   cds-refresh  as cds, trained with --refresh-only (Spring Boot's -Dspring.context.exit=onRefresh)
+#   cds-aot  as cds, trained and run with -Dspring.aot.enabled=true (needs a jar with Spring AOT processing:
+#            ./mvnw -Pnative package; informative only, see notes/i17-run.md: it fixes the backend at build time)
 # Each mode starts RUNS times (default 5) and prints every run, the median start-to-ready and the median idle RSS
 # (VmRSS of the JVM 5 s after ready, no request served but the probe's), with the CPU time the JVM used until ready
 # (all its threads), which other work on the machine sways less than wall time. Extra JVM flags: JAVA_OPTS.
@@ -63,44 +66,54 @@ measure() {
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : int((a[NR / 2] + a[NR / 2 + 1]) / 2)}'; }
 
+# The extracted layout of a jar (one directory per jar): lib/ beside the application jar.
 extracted() {
-  if [ ! -f "$work/app/$(basename "$jar")" ]; then
-    rm -rf "$work/app"
-    java -Djarmode=tools -jar "$jar" extract --destination "$work/app" >/dev/null
+  local j=$1 dir
+  dir="$work/app-$(echo "$j" | md5sum | cut -c1-8)"
+  if [ ! -f "$dir/$(basename "$j")" ]; then
+    rm -rf "$dir"
+    java -Djarmode=tools -jar "$j" extract --destination "$dir" >/dev/null
   fi
-  echo "$work/app/$(basename "$jar")"
+  echo "$dir/$(basename "$j")"
 }
 
 # The modes take turns run by run, so a machine busier at one moment than another weighs on all of them alike.
 declare -A argv
-for mode in "$@"; do
+for label in "$@"; do
+  mode=${label%%@*}
+  j=$jar
+  [ "$mode" = "$label" ] || j=$(readlink -f "${label#*@}")
+  key=$(echo "$label" | md5sum | cut -c1-8)
   case $mode in
-    jar) args=(-jar "$jar") ;;
-    layout) args=(-jar "$(extracted)") ;;
-    cds | cds-aot)
-      app=$(extracted)
+    jar) args=(-jar "$j") ;;
+    layout) args=(-jar "$(extracted "$j")") ;;
+    cds | cds-refresh | cds-aot)
+      app=$(extracted "$j")
+      train=()
+      [ "$mode" = cds-refresh ] && train=(--refresh-only)
       aot=()
       [ "$mode" = cds-aot ] && aot=(-Dspring.aot.enabled=true)
-      "$here/cds-train.sh" "$app" "$work/$mode.jsa" "${aot[@]}" >"$work/train-$mode.log" 2>&1 \
-        || { echo "training failed; see $work/train-$mode.log" >&2; exit 1; }
-      args=(-XX:SharedArchiveFile="$work/$mode.jsa" "${aot[@]}" -jar "$app") ;;
+      "$here/cds-train.sh" "${train[@]}" "$work/$key.jsa" "${aot[@]}" -jar "$app" >"$work/train-$key.log" 2>&1 \
+        || { echo "training failed; see $work/train-$key.log" >&2; exit 1; }
+      args=(-XX:SharedArchiveFile="$work/$key.jsa" "${aot[@]}" -jar "$app") ;;
     *) echo "unknown mode $mode" >&2; exit 2 ;;
   esac
-  argv[$mode]="${args[*]}"
-  : >"$work/$mode.txt"
+  argv[$label]="${args[*]}"
+  : >"$work/$key.txt"
 done
 for i in $(seq "$runs"); do
-  for mode in "$@"; do
+  for label in "$@"; do
+    key=$(echo "$label" | md5sum | cut -c1-8)
     # shellcheck disable=SC2086
-    measure ${argv[$mode]} | tee -a "$work/$mode.txt" \
-      | awk -v m="$mode" -v i="$i" '{printf "%-8s run %d: ready in %d ms (CPU %d ms), idle RSS %d MiB\n", m, i, $1, $3, $2 / 1024}'
+    measure ${argv[$label]} | tee -a "$work/$key.txt" \
+      | awk -v m="$label" -v i="$i" '{printf "%s run %d: ready in %d ms (CPU %d ms), idle RSS %d MiB\n", m, i, $1, $3, $2 / 1024}'
   done
 done
-for mode in "$@"; do
-  ready=$(cut -d' ' -f1 "$work/$mode.txt" | median)
-  rss=$(cut -d' ' -f2 "$work/$mode.txt" | median)
-  cpu=$(cut -d' ' -f3 "$work/$mode.txt" | median)
-  printf '%-8s median of %d: ready in %d ms (CPU %d ms), idle RSS %d MiB  (java %s)\n' "$mode" "$runs" "$ready" \
-    "$cpu" $((rss / 1024)) \
-    "${argv[$mode]}"
+for label in "$@"; do
+  key=$(echo "$label" | md5sum | cut -c1-8)
+  ready=$(cut -d' ' -f1 "$work/$key.txt" | median)
+  rss=$(cut -d' ' -f2 "$work/$key.txt" | median)
+  cpu=$(cut -d' ' -f3 "$work/$key.txt" | median)
+  printf '%s: median of %d: ready in %d ms (CPU %d ms), idle RSS %d MiB\n  java %s\n' "$label" "$runs" "$ready" \
+    "$cpu" $((rss / 1024)) "${argv[$label]}"
 done
