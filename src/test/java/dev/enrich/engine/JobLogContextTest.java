@@ -63,7 +63,7 @@ class JobLogContextTest {
 
     @Test
     void linesLoggedInsideAJobCarryItsIdsOnEveryThread() {
-        stages.script(StageName.AUDIO, ctx -> Flux.interval(Duration.ofMillis(5)).take(2)
+        stages.script(StageName.AUDIO, ctx -> Flux.range(0, 2).delayElements(Duration.ofMillis(5))
                 .doOnNext(i -> STAGE_LOG.info("tick {}", i))
                 .concatMap(i -> Mono.fromCallable(() -> {
                     STAGE_LOG.info("blocking work {}", i);
