@@ -52,8 +52,8 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code id:<seq>}, {@code event:<type>}, {@code data:<JSON>}. The JSON omits null fields, so {@code etaSeconds} is
  * absent while the ETA is unknown. A stream that ends while this replica drains for a shutdown ends, after its last
  * events, with {@code retry:<enrich.pool.retry-after in ms>} and the comment {@code :restarting, reconnect}: EventSource
- * and the SDK reconnect after that delay, through the load balancer to a replica that stays. Errors are
- * {@code application/problem+json}.
+ * reconnects after that delay (the SDK after its own backoff), through the load balancer to a replica that stays.
+ * Errors are {@code application/problem+json}.
  *
  * <p>Meters: {@code enrich.sse.connections} (gauge: streams open now) and {@code enrich.event.delivery.lag} (timer:
  * from an event's publication to its frames being handed to the connection, for events published while the stream
