@@ -141,11 +141,11 @@ class OpenAiCompatibleProviderErrorTest {
     }
 
     @Test
-    void wrongKeyIsPermanentAndTheMessageDoesNotCarryTheKey() {
+    void wrongKeyIsRejectedAndTheMessageDoesNotCarryTheKey() {
         use(AiProperties.of(fake.baseUrl(), "sk-wrong-key-555"));
 
         expectFailure(provider.chat(CALL, HELLO), e -> {
-            assertThat(e.kind()).isEqualTo(Kind.PERMANENT);
+            assertThat(e.kind()).isEqualTo(Kind.KEY_REJECTED);
             assertThat(e.getMessage()).contains("HTTP 401").doesNotContain("sk-wrong-key-555");
         });
     }
