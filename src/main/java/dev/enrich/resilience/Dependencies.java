@@ -17,7 +17,9 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Comparator;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -78,6 +80,12 @@ public final class Dependencies {
     /** Return true when the last answer of some dependency was a rejected key (401/403), none accepted since. */
     public boolean keyRejected() {
         return guards.values().stream().anyMatch(g -> g.key().rejected());
+    }
+
+    /** Return how long calls are refused while some breaker is open (its wait in the open state); empty if none is. */
+    public Optional<Duration> openWait() {
+        return guards.values().stream().anyMatch(g -> g.breaker().getState() == CircuitBreaker.State.OPEN)
+                ? Optional.of(settings.circuitBreaker().waitInOpen()) : Optional.empty();
     }
 
     /** Return the status of every dependency used so far, by name. */

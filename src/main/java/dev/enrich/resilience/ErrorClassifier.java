@@ -64,6 +64,22 @@ public final class ErrorClassifier {
         return Exceptions.unwrap(error) instanceof AiException ai && ai.kind() == AiException.Kind.BUDGET_EXHAUSTED;
     }
 
+    /** Return true when a timeout (JDK, Netty, socket, or a provider call past its time limit) caused {@code error}. */
+    public static boolean isTimeout(Throwable error) {
+        int depth = 0;
+        for (@Nullable Throwable t = Exceptions.unwrap(error); t != null && depth < MAX_DEPTH; t = t.getCause(), depth++) {
+            if (t instanceof TimeoutException || t instanceof ReadTimeoutException || t instanceof WriteTimeoutException
+                    || t instanceof ConnectTimeoutException || t instanceof SocketTimeoutException
+                    || (t instanceof AiException && String.valueOf(t.getMessage()).contains("timed out"))) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
     /** Return true when {@code error} says the provider refused the AI key (401/403). */
     public static boolean isKeyRejected(Throwable error) {
         return Exceptions.unwrap(error) instanceof AiException ai && ai.kind() == AiException.Kind.KEY_REJECTED;
