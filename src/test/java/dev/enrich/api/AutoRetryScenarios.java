@@ -114,7 +114,7 @@ abstract class AutoRetryScenarios {
         return heard.stream().filter(e -> job.equals(e.jobId())).toList();
     }
 
-    private Map<String, Object> waitFor(String job, String state) {
+    Map<String, Object> waitFor(String job, String state) {
         return Awaitility.await().atMost(Duration.ofSeconds(10))
                 .until(() -> ApiTestSupport.job(http, job), j -> state.equals(j.get("state")));
     }

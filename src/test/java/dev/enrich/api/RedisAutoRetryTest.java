@@ -1,10 +1,21 @@
 package dev.enrich.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.enrich.engine.EnrichmentService;
+import dev.enrich.job.Job;
+import dev.enrich.job.JobRepository;
+import dev.enrich.job.JobState;
+import dev.enrich.testing.Fixtures;
 import dev.enrich.testing.RedisServer;
 import dev.enrich.testing.TestStagesConfiguration;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.junit.jupiter.api.AfterAll;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
@@ -28,6 +39,34 @@ class RedisAutoRetryTest extends AutoRetryScenarios {
     @DynamicPropertySource
     static void redis(DynamicPropertyRegistry registry) {
         REDIS.register(registry, DIR.resolve("media"));
+    }
+
+    @Autowired
+    JobRepository jobs;
+
+    @Autowired
+    EnrichmentService service;
+
+    @Test
+    void interruptedJobsResumeUntilTheirLastAttemptThenAreDeadLettered() {
+        String session = ApiTestSupport.upload(http, Fixtures.session("Notes only", "Some notes.", null));
+        String fresh = ApiTestSupport.enrich(http, session, "{\"stages\":[\"summary\"]}");
+        String worn = ApiTestSupport.enrich(http, session, "{\"stages\":[\"summary\"]}");
+        waitFor(fresh, "completed");
+        waitFor(worn, "completed");
+        Instant now = Instant.now();
+        // As a restart would leave them: one interrupted in its 1st run, one in its 3rd (the last of 3).
+        Job once = jobs.findById(fresh).block(Duration.ofSeconds(5)).withState(JobState.INTERRUPTED, "x", now);
+        Job thrice = jobs.findById(worn).block(Duration.ofSeconds(5));
+        for (int i = 0; i < 2; i++) {
+            thrice = thrice.withState(JobState.INTERRUPTED, "x", now).retried(now);
+        }
+        jobs.save(once).then(jobs.save(thrice.withState(JobState.INTERRUPTED, "x", now))).block(Duration.ofSeconds(5));
+
+        assertThat(service.resumeInterrupted(10, 3).block(Duration.ofSeconds(10))).isEqualTo(1);
+
+        assertThat(waitFor(fresh, "completed").get("attempt")).isEqualTo(2);
+        assertThat(waitFor(worn, "failed").get("message")).isEqualTo("We couldn't finish this job. You can retry it.");
     }
 
     @AfterAll
