@@ -82,8 +82,7 @@ abstract class AutoRetryScenarios {
     @Test
     void aJobThatKeepsFailingTransientlyIsDeadLetteredAfterMaxAttempts() {
         stages.script(StageName.SUMMARY, ctx -> Flux.error(new TimeoutException("store timed out")));
-        String session = ApiTestSupport.upload(http, Fixtures.session("Notes only", "Some notes.", null));
-        String job = ApiTestSupport.enrich(http, session, "{\"stages\":[\"summary\"]}");
+        String job = notesJob(ApiTestSupport.upload(http, Fixtures.session("Notes only", "Some notes.", null)));
 
         Map<String, Object> done = waitFor(job, "failed");
 
@@ -100,8 +99,7 @@ abstract class AutoRetryScenarios {
     @Test
     void aPermanentFailureWaitsForAPerson() {
         stages.script(StageName.SUMMARY, ctx -> Flux.error(new IllegalStateException("bad input")));
-        String session = ApiTestSupport.upload(http, Fixtures.session("Notes only", "Some notes.", null));
-        String job = ApiTestSupport.enrich(http, session, "{\"stages\":[\"summary\"]}");
+        String job = notesJob(ApiTestSupport.upload(http, Fixtures.session("Notes only", "Some notes.", null)));
 
         Map<String, Object> done = waitFor(job, "failed");
 
@@ -112,6 +110,11 @@ abstract class AutoRetryScenarios {
 
     private List<JobEvent> ofJob(String job) {
         return heard.stream().filter(e -> job.equals(e.jobId())).toList();
+    }
+
+    /** Return a new summary-only job of {@code session}. */
+    String notesJob(String session) {
+        return ApiTestSupport.enrich(http, session, "{\"stages\":[\"summary\"]}");
     }
 
     Map<String, Object> waitFor(String job, String state) {

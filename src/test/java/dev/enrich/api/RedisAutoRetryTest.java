@@ -50,8 +50,8 @@ class RedisAutoRetryTest extends AutoRetryScenarios {
     @Test
     void interruptedJobsResumeUntilTheirLastAttemptThenAreDeadLettered() {
         String session = ApiTestSupport.upload(http, Fixtures.session("Notes only", "Some notes.", null));
-        String fresh = ApiTestSupport.enrich(http, session, "{\"stages\":[\"summary\"]}");
-        String worn = ApiTestSupport.enrich(http, session, "{\"stages\":[\"summary\"]}");
+        String fresh = notesJob(session);
+        String worn = notesJob(session);
         waitFor(fresh, "completed");
         waitFor(worn, "completed");
         Instant now = Instant.now();
