@@ -100,7 +100,9 @@ public record JobEvent(
 
     /** Return the words a {@link #jobRetrying} event (and the waiting job) shows for a wait of {@code delay}. */
     public static String jobRetryingMessage(Duration delay) {
-        return "Something went wrong. Retrying in " + Math.max(1, Math.round(delay.toMillis() / 1000.0)) + "s...";
+        long seconds = Math.max(1, Math.round(delay.toMillis() / 1000.0));
+        return "Something went wrong. Retrying in " + (seconds < 90 ? seconds + "s" : Math.round(seconds / 60.0)
+                + " min") + "...";
     }
 
     /** Return the words a {@link #retrying} event shows while waiting {@code seconds} (at least 1). */
