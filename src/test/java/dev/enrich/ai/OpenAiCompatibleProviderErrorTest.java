@@ -189,6 +189,16 @@ class OpenAiCompatibleProviderErrorTest {
     }
 
     @Test
+    void unauthorizedAndForbiddenMeanTheKeyWasRejected() {
+        assertThat(AiErrors.fromStatus("chat", 401, null, "Incorrect API key", "k", NOW).kind())
+                .isEqualTo(Kind.KEY_REJECTED);
+        assertThat(AiErrors.fromStatus("chat", 403, "5", "Forbidden", "k", NOW))
+                .satisfies(e -> assertThat(e.kind()).isEqualTo(Kind.KEY_REJECTED))
+                .satisfies(e -> assertThat(e.retryAfter()).isNull());
+        assertThat(AiErrors.fromStatus("chat", 404, null, null, "k", NOW).kind()).isEqualTo(Kind.PERMANENT);
+    }
+
+    @Test
     void retryAfterParsesSecondsAndDatesAndIgnoresNonsense() {
         assertThat(AiErrors.retryAfter("12", NOW)).isEqualTo(Duration.ofSeconds(12));
         assertThat(AiErrors.retryAfter(" 0 ", NOW)).isEqualTo(Duration.ZERO);
