@@ -24,6 +24,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.concurrent.atomic.AtomicReference;
@@ -229,8 +230,8 @@ final class JobRunner implements JobTask {
      * goes on). Stages that succeeded keep their checkpoints and are not run again.
      */
     private Mono<JobState> retryLater(Run run, JobState state, Duration delay) {
-        JobRetries later = java.util.Objects.requireNonNull(retries);
-        StageName stage = java.util.Objects.requireNonNull(run.failedStage);
+        JobRetries later = Objects.requireNonNull(retries);
+        StageName stage = Objects.requireNonNull(run.failedStage);
         Job again = ended(run.job, state, Outcome.message(run.job)).retried(clock.instant());
         run.job = again.withProgress(0, null, JobEvent.jobRetryingMessage(delay));
         log.info("job retrying job={} tenant={} attempt={} of {} in {} ms cause={}", again.id(), again.tenant(),
