@@ -22,6 +22,9 @@ final class AiErrors {
     /** Statuses after which a later attempt may succeed; every other non-2xx status is permanent. */
     private static final Set<Integer> TRANSIENT_STATUSES = Set.of(408, 429, 500, 502, 503, 504);
 
+    /** Statuses that say the API key itself was refused. */
+    private static final Set<Integer> KEY_REJECTED_STATUSES = Set.of(401, 403);
+
     private static final int MAX_DETAIL = 200;
 
     private AiErrors() {}
@@ -29,7 +32,8 @@ final class AiErrors {
     /** Return the exception for a non-2xx answer. */
     static AiException fromStatus(String operation, int status, @Nullable String retryAfterHeader,
             @Nullable String detail, String apiKey, Instant now) {
-        Kind kind = TRANSIENT_STATUSES.contains(status) ? Kind.TRANSIENT : Kind.PERMANENT;
+        Kind kind = TRANSIENT_STATUSES.contains(status) ? Kind.TRANSIENT
+                : KEY_REJECTED_STATUSES.contains(status) ? Kind.KEY_REJECTED : Kind.PERMANENT;
         Duration retryAfter = kind == Kind.TRANSIENT ? retryAfter(retryAfterHeader, now) : null;
         String message = operation + " failed: HTTP " + status
                 + (retryAfter != null ? " (retry after " + retryAfter.toMillis() + " ms)" : "")

@@ -5,7 +5,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Signal a failed AI call, classified for the resilience layer: TRANSIENT (a retry may help: timeouts, resets, 429,
- * 502/503/504), PERMANENT (bad key, bad request, malformed reply, budget exhausted). Its message is for logs only.
+ * 502/503/504), PERMANENT (bad request, malformed reply), BUDGET_EXHAUSTED, KEY_REJECTED (401/403). Its message is for logs only.
  */
 public class AiException extends RuntimeException {
 
@@ -14,7 +14,9 @@ public class AiException extends RuntimeException {
         TRANSIENT,
         PERMANENT,
         /** The tenant's AI budget is used up: do not call again; use the local path. */
-        BUDGET_EXHAUSTED
+        BUDGET_EXHAUSTED,
+        /** The provider refused the API key (401/403): permanent until an operator fixes the setup. */
+        KEY_REJECTED
     }
 
     private final Kind kind;

@@ -92,7 +92,8 @@ public record ResilienceProperties(
     }
 
     /**
-     * Configure each dependency's circuit breaker. It opens after {@code consecutiveFailures} failures in a row, or
+     * Configure each dependency's circuit breaker, which counts logical calls (a request with all its retries). It
+     * opens after {@code consecutiveFailures} failed calls in a row, or
      * when {@code failureRateThreshold} percent of the last {@code slidingWindowSize} calls failed (once at least
      * {@code minimumCalls} were made); it stays open for {@code waitInOpen}, then lets {@code halfOpenCalls} probes
      * through and closes when they succeed.
@@ -105,12 +106,11 @@ public record ResilienceProperties(
      * @param halfOpenCalls the probes let through when half-open
      */
     public record CircuitBreaker(
-            // Counted per attempt (retries pass through the breaker): 5 in a row, or 50 % of 20, trips on plain 20 %
-            // random faults at 16 concurrent calls (measured in RecoveryTest), so the defaults look further.
-            @DefaultValue("10") int consecutiveFailures,
+            // Counted per logical call (the request with its retries), so a burst of retried attempts is one call.
+            @DefaultValue("5") int consecutiveFailures,
             @DefaultValue("50") float failureRateThreshold,
-            @DefaultValue("50") int slidingWindowSize,
-            @DefaultValue("20") int minimumCalls,
+            @DefaultValue("20") int slidingWindowSize,
+            @DefaultValue("10") int minimumCalls,
             @DefaultValue("30s") Duration waitInOpen,
             @DefaultValue("2") int halfOpenCalls) {
 
@@ -125,9 +125,9 @@ public record ResilienceProperties(
             require(halfOpenCalls > 0, p + "half-open-calls must be > 0, but was " + halfOpenCalls);
         }
 
-        /** Return the defaults: 10 failed attempts in a row or 50 % of 50 (at least 20), open 30 s, 2 probes. */
+        /** Return the defaults: 5 failed calls in a row or 50 % of 20 (at least 10), open 30 s, 2 probes. */
         public static CircuitBreaker defaults() {
-            return new CircuitBreaker(10, 50, 50, 20, Duration.ofSeconds(30), 2);
+            return new CircuitBreaker(5, 50, 20, 10, Duration.ofSeconds(30), 2);
         }
     }
 }

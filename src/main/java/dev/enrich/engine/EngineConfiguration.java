@@ -1,6 +1,9 @@
 package dev.enrich.engine;
 
 import dev.enrich.config.EnrichProperties;
+import dev.enrich.config.JobsProperties;
+import dev.enrich.resilience.BackoffPolicy;
+import dev.enrich.resilience.Dependencies;
 import dev.enrich.config.LimitsProperties;
 import dev.enrich.config.RetentionProperties;
 import dev.enrich.retention.RetentionSweeper;
@@ -26,6 +29,9 @@ import java.time.Clock;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
@@ -38,6 +44,7 @@ import reactor.core.scheduler.Schedulers;
  * runner and service, over whatever adapters are present.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(JobsProperties.class)
 class EngineConfiguration {
 
     @Bean
@@ -90,6 +97,14 @@ class EngineConfiguration {
         return new Pipeline(stages, stageScheduler, media);
     }
 
+    /** Automatic retries of jobs whose stages failed for a transient cause ({@code enrich.jobs.*}). */
+    @Bean
+    JobRetries jobRetries(JobsProperties settings, ObjectProvider<Dependencies> dependencies) {
+        return new JobRetries(settings, new BackoffPolicy(settings.backoff()),
+                () -> dependencies.getIfAvailable() == null ? Optional.empty()
+                        : dependencies.getObject().openWait(), Schedulers::parallel);
+    }
+
     @Bean
     JobMetrics jobMetrics(EventPublisher events, MeterRegistry meters) {
         return new JobMetrics(events, meters);
@@ -98,9 +113,9 @@ class EngineConfiguration {
     @Bean
     WorkerPool workerPool(EnrichProperties props, JobQueue queue, JobRepository jobs, SessionRepository sessions,
             Pipeline pipeline, EventPublisher events, DurationModel durations, Clock clock, MeterRegistry meters,
-            LimitsProperties limits, JobMetrics jobMetrics) {
+            LimitsProperties limits, JobMetrics jobMetrics, JobRetries retries) {
         JobRunner runner = new JobRunner(jobs, sessions, pipeline, events, durations, clock,
-                props.events().progressInterval(), jobMetrics);
+                props.events().progressInterval(), jobMetrics, retries);
         return new WorkerPool(props.pool().effectiveConcurrency(), props.pool().recycleAfterFailures(),
                 limits.maxRunningJobs(), queue, runner, clock, meters);
     }
@@ -129,7 +144,9 @@ class EngineConfiguration {
 
     @Bean
     EngineLifecycle engineLifecycle(WorkerPool pool, JobRepository jobs, EventPublisher events, Clock clock,
-            EnrichProperties props, ApplicationEventPublisher publisher, EnrichmentService service) {
-        return new EngineLifecycle(pool, jobs, events, clock, props.pool().drainTimeout(), publisher, service);
+            EnrichProperties props, ApplicationEventPublisher publisher, EnrichmentService service,
+            JobRetries retries) {
+        return new EngineLifecycle(pool, jobs, events, clock, props.pool().drainTimeout(), publisher, service,
+                retries);
     }
 }

@@ -2,6 +2,7 @@ package dev.enrich.engine;
 
 import dev.enrich.events.EventPublisher;
 import dev.enrich.events.JobEvent;
+import dev.enrich.job.Job;
 import dev.enrich.job.JobRepository;
 import dev.enrich.job.JobState;
 import dev.enrich.pool.WorkerPool;
@@ -42,6 +43,7 @@ public final class EngineLifecycle implements SmartLifecycle {
     private final Duration drainTimeout;
     private final ApplicationEventPublisher publisher;
     private final EnrichmentService service;
+    private final JobRetries retries;
     /** Resuming interrupted jobs and following dead letters while started (the edge of those flows). */
     private volatile Disposable housekeeping = Disposables.disposed();
     private volatile Sinks.Empty<Void> streamsEnd = Sinks.empty();
@@ -52,8 +54,9 @@ public final class EngineLifecycle implements SmartLifecycle {
     private volatile Disposable drain = Disposables.disposed();
 
     EngineLifecycle(WorkerPool pool, JobRepository jobs, EventPublisher events, Clock clock, Duration drainTimeout,
-            ApplicationEventPublisher publisher, EnrichmentService service) {
+            ApplicationEventPublisher publisher, EnrichmentService service, JobRetries retries) {
         this.service = service;
+        this.retries = retries;
         this.pool = pool;
         this.jobs = jobs;
         this.events = events;
@@ -88,6 +91,10 @@ public final class EngineLifecycle implements SmartLifecycle {
         pool.resume();
         housekeeping = Flux.merge(
                         resumeInterrupted(),
+                        retries.due().concatMap(job -> service.resubmit(job).onErrorResume(e -> {
+                            log.error("job={} could not be queued again after its wait", job.id(), e);
+                            return Mono.empty();
+                        })),
                         pool.deadLetters().concatMap(dead -> service.deadLettered(dead)
                                 .onErrorResume(e -> {
                                     log.error("dead letter job={} could not be marked failed", dead.jobId(), e);
@@ -111,7 +118,10 @@ public final class EngineLifecycle implements SmartLifecycle {
         housekeeping.dispose();
         drain = pool.drain(drainTimeout)
                 .flatMapMany(Flux::fromIterable)
-                .concatMap(this::interruptQueued)
+                .map(QueuedJob::jobId)
+                // Jobs waiting to retry by themselves lose their wait: interrupted like the queued ones.
+                .concatWith(Flux.defer(() -> Flux.fromIterable(retries.abandon()).map(Job::id)))
+                .concatMap(this::interrupt)
                 // Handed back to a durable queue: another replica (or this one's next start) goes on with them.
                 .then(resumeInterrupted())
                 .doFinally(signal -> {
@@ -127,7 +137,7 @@ public final class EngineLifecycle implements SmartLifecycle {
     }
 
     private Mono<Void> resumeInterrupted() {
-        return service.resumeInterrupted(RESUME_LIMIT)
+        return service.resumeInterrupted(RESUME_LIMIT, retries.maxAttempts())
                 .doOnNext(n -> {
                     if (n > 0) {
                         log.info("resumed {} interrupted jobs", n);
@@ -140,8 +150,9 @@ public final class EngineLifecycle implements SmartLifecycle {
                 .then();
     }
 
-    private Mono<Void> interruptQueued(QueuedJob queued) {
-        return jobs.findById(queued.jobId())
+    private Mono<Void> interrupt(String jobId) {
+        return jobs.findById(jobId)
+                .filter(job -> !job.state().isTerminal())
                 .map(job -> job.withState(JobState.INTERRUPTED, "Interrupted by a restart. You can retry it.",
                         clock.instant()))
                 .flatMap(jobs::save)

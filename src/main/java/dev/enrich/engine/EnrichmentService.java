@@ -151,10 +151,19 @@ public final class EnrichmentService implements SnapshotSource {
      * it), keeping its checkpoints. Return how many this replica queued. A memory backend has nothing to resume.
      */
     public Mono<Integer> resumeInterrupted(int limit) {
+        return resumeInterrupted(limit, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Queue again, as {@link #resumeInterrupted(int)} does, the interrupted jobs that had fewer than
+     * {@code maxAttempts} runs; mark the others failed (dead letters an operator or the user may retry).
+     */
+    public Mono<Integer> resumeInterrupted(int limit, int maxAttempts) {
         if (!pool.durable()) {
             return Mono.just(0);
         }
         return jobs.findByState(JobState.INTERRUPTED, limit)
+                .concatMap(job -> job.attempt() >= maxAttempts ? giveUp(job).then(Mono.<Job>empty()) : Mono.just(job))
                 .concatMap(job -> {
                     Job again = job.retried(clock.instant()).withProgress(0, null, "Resuming after a restart...");
                     return jobs.transition(JobState.INTERRUPTED, again)
@@ -175,13 +184,30 @@ public final class EnrichmentService implements SnapshotSource {
     public Mono<Void> deadLettered(QueuedJob dead) {
         return jobs.findById(dead.jobId())
                 .filter(job -> !job.state().isTerminal())
-                .flatMap(job -> {
-                    Job failed = job.withState(JobState.FAILED, "We couldn't finish this job. You can retry it.",
-                            clock.instant());
-                    return jobs.transition(job.state(), failed)
-                            .filter(moved -> moved)
-                            .flatMap(moved -> events.publish(JobEvent.ended(failed, clock.instant())));
-                })
+                .flatMap(this::giveUp);
+    }
+
+    /**
+     * Hand to the pool a job an automatic retry queued again, once its wait ended: only while it is still QUEUED for
+     * that run (a cancel meanwhile wins). A pool that refuses it (full queue, draining) leaves it to a durable queue,
+     * or else marks it failed, so no job waits for a queue entry it will never get.
+     */
+    public Mono<Void> resubmit(Job waiting) {
+        return jobs.findById(waiting.id())
+                .filter(job -> job.state() == JobState.QUEUED && job.attempt() == waiting.attempt())
+                .flatMap(job -> offEventLoop(() -> pool.submitAll(List.of(queued(job)))
+                                || pool.handBack(List.of(queued(job))))
+                        .flatMap(queued -> queued ? Mono.<Void>empty() : giveUp(job)))
+                .then();
+    }
+
+    // A dead letter: the job failed and stays so until someone retries it.
+    private Mono<Void> giveUp(Job job) {
+        Job failed = job.withState(JobState.FAILED, "We couldn't finish this job. You can retry it.",
+                clock.instant());
+        return jobs.transition(job.state(), failed)
+                .filter(moved -> moved)
+                .flatMap(moved -> events.publish(JobEvent.ended(failed, clock.instant())))
                 .then();
     }
 

@@ -17,12 +17,15 @@ import dev.enrich.pool.JobTask;
 import dev.enrich.progress.DurationModel;
 import dev.enrich.progress.JobProgress;
 import dev.enrich.queue.QueuedJob;
+import dev.enrich.resilience.ErrorClassifier;
 import dev.enrich.session.Session;
 import dev.enrich.session.SessionRepository;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
@@ -55,10 +58,14 @@ final class JobRunner implements JobTask {
     private final Clock clock;
     private final Duration progressInterval;
     private final JobMetrics metrics;
+    private final @Nullable JobRetries retries;
 
+    /** Run jobs; with {@code retries}, a job whose stages failed for a transient cause is queued again by itself. */
     JobRunner(JobRepository jobs, SessionRepository sessions, Pipeline pipeline, EventPublisher events,
-            DurationModel durations, Clock clock, Duration progressInterval, JobMetrics metrics) {
+            DurationModel durations, Clock clock, Duration progressInterval, JobMetrics metrics,
+            @Nullable JobRetries retries) {
         this.metrics = metrics;
+        this.retries = retries;
         this.jobs = jobs;
         this.sessions = sessions;
         this.pipeline = pipeline;
@@ -134,7 +141,13 @@ final class JobRunner implements JobTask {
                         return finish(run, reason, reason == JobState.CANCELLED
                                 ? "Cancelled." : "Interrupted by a restart. You can retry it.");
                     }
-                    return finish(run, Outcome.of(run.job), Outcome.message(run.job));
+                    JobState outcome = Outcome.of(run.job);
+                    Throwable cause = run.transientFailure;
+                    Optional<Duration> delay = retries == null || cause == null || run.permanentFailure
+                            || outcome == JobState.COMPLETED
+                            ? Optional.empty() : retries.delay(run.job.attempt(), cause);
+                    return delay.isPresent() ? retryLater(run, outcome, delay.get())
+                            : finish(run, outcome, Outcome.message(run.job));
                 }));
     }
 
@@ -163,11 +176,19 @@ final class JobRunner implements JobTask {
             updateProgress(run, p.message(), now);
             return save(run, (job, at) -> JobEvent.progress(job, stage, at));
         }
-        StageResult result = ((PipelineSignal.Finished) signal).result();
+        PipelineSignal.Finished finished = (PipelineSignal.Finished) signal;
+        StageResult result = finished.result();
         boolean fresh = checkpoint.get(stage) != result;
         StageStatus ran = run.job.stages().get(stage);
         if (fresh && ran != null && ran.startedAt() != null) {
             metrics.stageFinished(stage, result.state(), Duration.between(ran.startedAt(), clock.instant()));
+        }
+        Throwable failure = finished.failure();
+        if (failure != null && !ErrorClassifier.isTransient(failure)) {
+            run.permanentFailure = true;
+        } else if (failure != null && run.transientFailure == null) {
+            run.transientFailure = failure;
+            run.failedStage = stage;
         }
         progress.stageFinished(stage, fresh && result.state() == StageState.SUCCEEDED, now);
         String said = result.message() != null ? result.message()
@@ -189,16 +210,44 @@ final class JobRunner implements JobTask {
         if (run.movedElsewhere) {
             return endedElsewhere(run);
         }
-        Job job = run.job;
-        for (StageStatus s : job.stages().values()) {
-            if (!s.state().isFinished()) {
-                job = job.withStage(s.stage(), st -> st.finished(StageState.CANCELLED, null, null, clock.instant()));
-            }
-        }
-        run.job = job.withState(state, message, clock.instant());
+        run.job = ended(run.job, state, message);
         log.info("job finished job={} tenant={} state={}", run.job.id(), run.job.tenant(), state);
         return save(run, JobEvent::ended).then(Mono.defer(() -> run.movedElsewhere
                 ? endedElsewhere(run) : Mono.just(state)));
+    }
+
+    private Job ended(Job job, JobState state, String message) {
+        Job done = job;
+        for (StageStatus s : job.stages().values()) {
+            if (!s.state().isFinished()) {
+                done = done.withStage(s.stage(), st -> st.finished(StageState.CANCELLED, null, null, clock.instant()));
+            }
+        }
+        return done.withState(state, message, clock.instant());
+    }
+
+    /**
+     * End this run with {@code state} in the job's history and store the job QUEUED for its next run, which the
+     * retries hand to the pool after {@code delay}; its watchers hear a friendly {@code retrying} event (the stream
+     * goes on). Stages that succeeded keep their checkpoints and are not run again.
+     */
+    private Mono<JobState> retryLater(Run run, JobState state, Duration delay) {
+        JobRetries later = Objects.requireNonNull(retries);
+        StageName stage = Objects.requireNonNull(run.failedStage);
+        Job again = ended(run.job, state, Outcome.message(run.job)).retried(clock.instant());
+        run.job = again.withProgress(0, null, JobEvent.jobRetryingMessage(delay));
+        log.info("job retrying job={} tenant={} attempt={} of {} in {} ms cause={}", again.id(), again.tenant(),
+                again.attempt(), later.maxAttempts(), delay.toMillis(), run.transientFailure);
+        return save(run, (job, at) -> JobEvent.jobRetrying(job, stage, job.attempt(), later.maxAttempts(), delay,
+                        at))
+                .then(Mono.defer(() -> {
+                    if (run.movedElsewhere) {
+                        return endedElsewhere(run);
+                    }
+                    later.later(run.job, delay);
+                    // This run ended: the queue acknowledges it; the next run is a new queue entry.
+                    return Mono.just(state);
+                }));
     }
 
     // Store the job as it is now, then publish the event `event` makes of what was stored. Stored only while the job
@@ -256,6 +305,11 @@ final class JobRunner implements JobTask {
         /** Set when a save found the job no longer RUNNING: it ended elsewhere, and this run stops. */
         volatile boolean movedElsewhere;
         final Sinks.One<JobState> lost = Sinks.one();
+        /** The first transient failure of a stage in this run, if any: the job may run again by itself. */
+        @Nullable Throwable transientFailure;
+        @Nullable StageName failedStage;
+        /** Set when a stage failed for a cause no later run would cure: the job does not retry by itself. */
+        boolean permanentFailure;
         /** The state this run last stored (or read): the only state its next save may move the job from. */
         JobState stored;
 

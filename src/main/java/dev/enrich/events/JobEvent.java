@@ -84,6 +84,27 @@ public record JobEvent(
                 new RetryDetail(attempt, maxAttempts, seconds), at);
     }
 
+    /**
+     * Say that a run of a job failed for a passing cause and the job, queued again, runs by itself after
+     * {@code delay}, in short friendly words ("Something went wrong. Retrying in 8s..."): never the error or a cost.
+     * Not an end: the job's stream goes on. {@code stage} is the stage that failed.
+     *
+     * @param attempt the run about to be made, 2 for the first automatic retry
+     */
+    public static JobEvent jobRetrying(Job job, StageName stage, int attempt, int maxAttempts, Duration delay,
+            Instant at) {
+        long seconds = Math.max(1, Math.round(delay.toMillis() / 1000.0));
+        return of(EventType.RETRYING, job, stage, jobRetryingMessage(delay),
+                new RetryDetail(attempt, maxAttempts, seconds), at);
+    }
+
+    /** Return the words a {@link #jobRetrying} event (and the waiting job) shows for a wait of {@code delay}. */
+    public static String jobRetryingMessage(Duration delay) {
+        long seconds = Math.max(1, Math.round(delay.toMillis() / 1000.0));
+        return "Something went wrong. Retrying in " + (seconds < 90 ? seconds + "s" : Math.round(seconds / 60.0)
+                + " min") + "...";
+    }
+
     /** Return the words a {@link #retrying} event shows while waiting {@code seconds} (at least 1). */
     static String retryingMessage(long seconds) {
         return "Couldn't reach the AI service. Retrying in " + seconds + "s...";

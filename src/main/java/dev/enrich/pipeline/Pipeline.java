@@ -113,7 +113,7 @@ public final class Pipeline {
                         return Mono.error(new StageInterruptedException(name, e));
                     }
                     log.warn("stage failed job={} stage={} error={}", context.jobId(), name.id(), e.toString());
-                    return Mono.just(new PipelineSignal.Finished(StageResult.failed(name, failureMessage(name))));
+                    return Mono.just(new PipelineSignal.Finished(StageResult.failed(name, failureMessage(name)), e));
                 })
                 .subscribeOn(scheduler);
     }

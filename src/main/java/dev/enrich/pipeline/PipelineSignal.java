@@ -1,6 +1,7 @@
 package dev.enrich.pipeline;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Report what the pipeline did, in order: a stage started, progressed, is retrying a call, or finished with a
@@ -27,8 +28,19 @@ public sealed interface PipelineSignal permits PipelineSignal.Started, PipelineS
      */
     record Retrying(StageName stage, int attempt, int maxAttempts, Duration delay) implements PipelineSignal {}
 
-    /** Report a stage's result; every requested stage finishes exactly once. */
-    record Finished(StageResult result) implements PipelineSignal {
+    /**
+     * Report a stage's result; every requested stage finishes exactly once.
+     *
+     * @param failure what made the stage fail, when it failed by an error (the job runner decides whether a later run
+     *     may succeed); null otherwise
+     */
+    record Finished(StageResult result, @Nullable Throwable failure) implements PipelineSignal {
+
+        /** Report a result that no error produced. */
+        public Finished(StageResult result) {
+            this(result, null);
+        }
+
         @Override
         public StageName stage() {
             return result.stage();

@@ -66,6 +66,9 @@ final class AttemptLog {
         if (ErrorClassifier.isBudgetExhausted(error)) {
             return "PERMANENT(budget)";
         }
+        if (ErrorClassifier.isKeyRejected(error)) {
+            return "PERMANENT(key_rejected)";
+        }
         return ErrorClassifier.isCircuitOpen(error) ? "PERMANENT(circuit_open)"
                 : ErrorClassifier.classify(error).name();
     }

@@ -17,7 +17,9 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Comparator;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -27,7 +29,7 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Breakers count only {@linkplain ErrorClassifier#isTransient transient} failures: a permanent error (a bad
  * request) means the service answered, and an exhausted budget or a full bulkhead says nothing about the service, so
- * those are ignored. Metrics: resilience4j's {@code resilience4j.circuitbreaker.*}, {@code resilience4j.bulkhead.*}
+ * those are ignored, as is a rejected key (an operator must fix the setup; see {@link #keyRejected()}). Metrics: resilience4j's {@code resilience4j.circuitbreaker.*}, {@code resilience4j.bulkhead.*}
  * and {@code resilience4j.timelimiter.*} (tag {@code name}), plus {@code enrich.resilience.retries} (tags
  * {@code dependency}, {@code outcome} = attempted | succeeded | exhausted).
  */
@@ -75,6 +77,17 @@ public final class Dependencies {
         return guards(dependency).breaker();
     }
 
+    /** Return true when the last answer of some dependency was a rejected key (401/403), none accepted since. */
+    public boolean keyRejected() {
+        return guards.values().stream().anyMatch(g -> g.key().rejected());
+    }
+
+    /** Return how long calls are refused while some breaker is open (its wait in the open state); empty if none is. */
+    public Optional<Duration> openWait() {
+        return guards.values().stream().anyMatch(g -> g.breaker().getState() == CircuitBreaker.State.OPEN)
+                ? Optional.of(settings.circuitBreaker().waitInOpen()) : Optional.empty();
+    }
+
     /** Return the status of every dependency used so far, by name. */
     public ResilienceStatus status() {
         return new ResilienceStatus(guards.values().stream()
@@ -96,7 +109,8 @@ public final class Dependencies {
         counter(name, "attempted", retries.attempted);
         counter(name, "succeeded", retries.succeeded);
         counter(name, "exhausted", retries.exhausted);
-        return new Guards(name, breaker, bulkheads.bulkhead(name), timeLimiters.timeLimiter(name), retries);
+        return new Guards(name, breaker, bulkheads.bulkhead(name), timeLimiters.timeLimiter(name), retries,
+                new KeyState(name));
     }
 
     private CircuitBreakerConfig breakerConfig(ConsecutiveFailures run) {
@@ -110,7 +124,8 @@ public final class Dependencies {
                 // Library safety net: a half-open breaker whose probes never report back reopens, then probes anew.
                 .maxWaitDurationInHalfOpenState(cb.waitInOpen())
                 .recordException(ErrorClassifier::isTransient)
-                .ignoreException(e -> ErrorClassifier.isBudgetExhausted(e) || e instanceof BulkheadFullException)
+                .ignoreException(e -> ErrorClassifier.isBudgetExhausted(e) || ErrorClassifier.isKeyRejected(e)
+                        || e instanceof BulkheadFullException)
                 .transitionOnResult(run)
                 .writableStackTraceEnabled(false)
                 .clock(clock)
@@ -132,6 +147,7 @@ public final class Dependencies {
         return new ResilienceStatus.Dependency(g.name(), g.breaker().getState().name(),
                 rate < 0 ? null : (double) rate, m.getNumberOfBufferedCalls(), m.getNumberOfFailedCalls(),
                 m.getNumberOfNotPermittedCalls(), b.getMaxAllowedConcurrentCalls() - b.getAvailableConcurrentCalls(),
-                g.retries().attempted.sum(), g.retries().succeeded.sum(), g.retries().exhausted.sum());
+                g.retries().attempted.sum(), g.retries().succeeded.sum(), g.retries().exhausted.sum(),
+                g.key().rejected());
     }
 }

@@ -26,7 +26,7 @@ import reactor.netty.http.client.PrematureCloseException;
  * Classify any failure as {@link ErrorClass#TRANSIENT} or {@link ErrorClass#PERMANENT}: the one place that decides
  * what is retried.
  *
- * <p>{@link AiException}s keep their kind ({@code BUDGET_EXHAUSTED} is permanent). Timeouts (JDK, Netty, the
+ * <p>{@link AiException}s keep their kind ({@code BUDGET_EXHAUSTED} and {@code KEY_REJECTED} are permanent). Timeouts (JDK, Netty, the
  * resilience4j time limiter), refused or reset connections, premature closes, a full bulkhead and HTTP
  * 408/429/500/502/503/504 are transient; 400/401/403/404/415 and everything else are permanent, unknown errors
  * included. An open circuit ({@link CallNotPermittedException}) is permanent for the call that met it: it fails fast
@@ -62,6 +62,27 @@ public final class ErrorClassifier {
     /** Return true when {@code error} says the tenant's AI budget is used up. */
     public static boolean isBudgetExhausted(Throwable error) {
         return Exceptions.unwrap(error) instanceof AiException ai && ai.kind() == AiException.Kind.BUDGET_EXHAUSTED;
+    }
+
+    /** Return true when a timeout (JDK, Netty, socket, or a provider call past its time limit) caused {@code error}. */
+    public static boolean isTimeout(Throwable error) {
+        int depth = 0;
+        for (@Nullable Throwable t = Exceptions.unwrap(error); t != null && depth < MAX_DEPTH; t = t.getCause(), depth++) {
+            if (t instanceof TimeoutException || t instanceof ReadTimeoutException || t instanceof WriteTimeoutException
+                    || t instanceof ConnectTimeoutException || t instanceof SocketTimeoutException
+                    || (t instanceof AiException && String.valueOf(t.getMessage()).contains("timed out"))) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    /** Return true when {@code error} says the provider refused the AI key (401/403). */
+    public static boolean isKeyRejected(Throwable error) {
+        return Exceptions.unwrap(error) instanceof AiException ai && ai.kind() == AiException.Kind.KEY_REJECTED;
     }
 
     /** Return true when {@code error} is a call refused by an open circuit. */

@@ -5,4 +5,5 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.timelimiter.TimeLimiter;
 
 /** Hold the guards of one dependency. */
-record Guards(String name, CircuitBreaker breaker, Bulkhead bulkhead, TimeLimiter timeLimiter, RetryStats retries) {}
+record Guards(String name, CircuitBreaker breaker, Bulkhead bulkhead, TimeLimiter timeLimiter, RetryStats retries,
+        KeyState key) {}

@@ -4,6 +4,8 @@ import dev.enrich.config.ResilienceProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -21,5 +23,18 @@ public class ResilienceConfiguration {
     public Dependencies dependencies(ResilienceProperties properties, MeterRegistry meters,
             ObjectProvider<Clock> clock) {
         return new Dependencies(properties, meters, clock.getIfAvailable(Clock::systemUTC));
+    }
+
+    /**
+     * Report the AI key as health component {@code ai}: always UP (the service still enriches, on the basic path),
+     * with detail {@code key = rejected} after a 401/403 until a call succeeds again, so operators see it without the
+     * replica being taken out of service.
+     */
+    @Bean
+    public HealthIndicator aiHealthIndicator(Dependencies dependencies) {
+        return () -> dependencies.keyRejected()
+                ? Health.up().withDetail("key", "rejected")
+                        .withDetail("message", "AI key rejected: AI features need to be set up").build()
+                : Health.up().withDetail("key", "not rejected").build();
     }
 }

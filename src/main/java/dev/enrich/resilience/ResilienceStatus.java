@@ -27,8 +27,9 @@ public record ResilienceStatus(List<Dependency> dependencies) {
      * @param retriesAttempted retries scheduled
      * @param retriesSucceeded calls that succeeded after at least one retry
      * @param retriesExhausted calls that still failed transiently after the last retry
+     * @param keyRejected true when the service's last word was that the API key is refused (401/403)
      */
     public record Dependency(String name, String state, @Nullable Double failureRate, int bufferedCalls,
             int failedCalls, long notPermittedCalls, int concurrentCalls, long retriesAttempted,
-            long retriesSucceeded, long retriesExhausted) {}
+            long retriesSucceeded, long retriesExhausted, boolean keyRejected) {}
 }

@@ -7,6 +7,7 @@ import dev.enrich.ai.ChatReply;
 import dev.enrich.ai.ChatRequest;
 import dev.enrich.ai.Transcription;
 import dev.enrich.pipeline.RetryNotices;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.reactor.bulkhead.operator.BulkheadOperator;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
 import io.github.resilience4j.reactor.timelimiter.TimeLimiterOperator;
@@ -22,9 +23,11 @@ import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 
 /**
- * Guard an {@link AiProvider}: each attempt passes a circuit breaker, a bulkhead and a time limiter (outermost first,
- * one set per dependency: {@link Dependencies#AI_TRANSCRIPTION}, {@link Dependencies#AI_CHAT}), and transient
- * failures are retried outside the breaker with exponential backoff and jitter ({@link BackoffPolicy}).
+ * Guard an {@link AiProvider}: each attempt passes a bulkhead and a time limiter, transient failures are retried with
+ * exponential backoff and jitter ({@link BackoffPolicy}), and the whole logical call (the request with its retries)
+ * passes one circuit breaker (one set per dependency: {@link Dependencies#AI_TRANSCRIPTION},
+ * {@link Dependencies#AI_CHAT}). The breaker thus counts calls, not attempts; a retry stops when the circuit opened
+ * meanwhile.
  *
  * <p>Only {@linkplain ErrorClassifier#isTransient transient} failures are retried; permanent ones, an exhausted
  * budget and an open circuit fail at once. Before each wait the {@link RetryNotices} found in the subscriber's Reactor
@@ -83,11 +86,10 @@ public final class ResilientAiProvider implements AiProvider {
 
     private <T> Mono<T> guarded(AiCall call, String dependency, Supplier<Mono<T>> send) {
         Guards guards = dependencies.guards(dependency);
-        // transformDeferred applies inside out: the last one is the outermost of the three.
+        // transformDeferred applies inside out: the time limiter bounds one attempt, the bulkhead holds its permit.
         Mono<T> attempt = Mono.defer(send)
                 .transformDeferred(TimeLimiterOperator.of(guards.timeLimiter()))
-                .transformDeferred(BulkheadOperator.of(guards.bulkhead()))
-                .transformDeferred(CircuitBreakerOperator.of(guards.breaker()));
+                .transformDeferred(BulkheadOperator.of(guards.bulkhead()));
         // Safety net: every attempt is bounded by the time limiter, but a signal lost in a layer around it would
         // otherwise leave the job waiting forever. No call outlives every attempt at its longest plus every backoff.
         Duration deadline = guards.timeLimiter().getTimeLimiterConfig().getTimeoutDuration()
@@ -102,7 +104,16 @@ public final class ResilientAiProvider implements AiProvider {
                         return Mono.error(new AiException(AiException.Kind.TRANSIENT,
                                 dependency + " call passed its deadline", null, null));
                     }), timers.get())
+                    // The breaker sees one logical call (the request with its retries), so a burst of retried
+                    // attempts that ends well never trips it, and N failed calls open it after N, not N × attempts.
+                    .transformDeferred(CircuitBreakerOperator.of(guards.breaker()))
+                    .doOnError(e -> {
+                        if (ErrorClassifier.isKeyRejected(e)) {
+                            guards.key().reject();
+                        }
+                    })
                     .doOnSuccess(reply -> {
+                        guards.key().accept();
                         if (retries.get() > 0) {
                             guards.retries().succeeded.increment();
                         }
@@ -120,6 +131,11 @@ public final class ResilientAiProvider implements AiProvider {
             if (!ErrorClassifier.isTransient(failure)) {
                 return Mono.error(failure);
             }
+            if (circuitOpen(guards)) {
+                // Other calls opened the circuit (before or during the wait): the service is down in the breaker's
+                // view, so the call stops here rather than retry past it.
+                return Mono.error(failure);
+            }
             if (retry > backoff.maxRetries()) {
                 guards.retries().exhausted.increment();
                 return Mono.error(failure);
@@ -133,7 +149,12 @@ public final class ResilientAiProvider implements AiProvider {
             } catch (RuntimeException e) {
                 log.warn("Retry notice failed: {}", e.toString());
             }
-            return Mono.delay(delay, timers.get());
+            return Mono.delay(delay, timers.get())
+                    .flatMap(tick -> circuitOpen(guards) ? Mono.error(failure) : Mono.just(tick));
         }));
+    }
+
+    private static boolean circuitOpen(Guards guards) {
+        return guards.breaker().getState() == CircuitBreaker.State.OPEN;
     }
 }

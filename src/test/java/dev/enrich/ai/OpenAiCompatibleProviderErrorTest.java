@@ -141,11 +141,11 @@ class OpenAiCompatibleProviderErrorTest {
     }
 
     @Test
-    void wrongKeyIsPermanentAndTheMessageDoesNotCarryTheKey() {
+    void wrongKeyIsRejectedAndTheMessageDoesNotCarryTheKey() {
         use(AiProperties.of(fake.baseUrl(), "sk-wrong-key-555"));
 
         expectFailure(provider.chat(CALL, HELLO), e -> {
-            assertThat(e.kind()).isEqualTo(Kind.PERMANENT);
+            assertThat(e.kind()).isEqualTo(Kind.KEY_REJECTED);
             assertThat(e.getMessage()).contains("HTTP 401").doesNotContain("sk-wrong-key-555");
         });
     }
@@ -186,6 +186,16 @@ class OpenAiCompatibleProviderErrorTest {
         expectFailure(provider.chat(CALL, HELLO), e -> assertThat(e.kind()).isEqualTo(Kind.TRANSIENT));
         StepVerifier.create(provider.chat(CALL, HELLO)).expectNextCount(1).expectComplete().verify(WAIT);
         assertThat(fake.requests()).hasSize(2);
+    }
+
+    @Test
+    void unauthorizedAndForbiddenMeanTheKeyWasRejected() {
+        assertThat(AiErrors.fromStatus("chat", 401, null, "Incorrect API key", "k", NOW).kind())
+                .isEqualTo(Kind.KEY_REJECTED);
+        assertThat(AiErrors.fromStatus("chat", 403, "5", "Forbidden", "k", NOW))
+                .satisfies(e -> assertThat(e.kind()).isEqualTo(Kind.KEY_REJECTED))
+                .satisfies(e -> assertThat(e.retryAfter()).isNull());
+        assertThat(AiErrors.fromStatus("chat", 404, null, null, "k", NOW).kind()).isEqualTo(Kind.PERMANENT);
     }
 
     @Test

@@ -141,6 +141,42 @@ class FaultInjectionTest {
         assertThat(listener.heard).isEmpty();
     }
 
+    @Test
+    void fiveFailedLogicalCallsOpenTheBreakerWhateverTheirRetries() {
+        for (int i = 0; i < 15; i++) {
+            server.failNext(Fault.UNAVAILABLE);
+        }
+        Dependencies dependencies = dependencies(2, Duration.ofSeconds(2));
+        AiProvider provider = guarded(dependencies);
+        CircuitBreaker breaker = dependencies.breaker(Dependencies.AI_CHAT);
+        for (int call = 1; call <= 5; call++) {
+            // Counted per attempt, the 2nd call (6 failed attempts) would already have met an open circuit.
+            assertThat(breaker.getState()).as("before call %d", call).isEqualTo(CircuitBreaker.State.CLOSED);
+            StepVerifier.create(provider.chat(ResilientAiProviderTest.CALL, ResilientAiProviderTest.HELLO))
+                    .expectError(AiException.class)
+                    .verify(WAIT);
+        }
+        assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+        assertThat(server.requests()).hasSize(warmUp + 15);
+    }
+
+    @Test
+    void aBurstOfRetriedFaultsInOneCallThatRecoversLeavesTheBreakerClosed() {
+        server.failNext(Fault.UNAVAILABLE, Fault.RESET, Fault.UNAVAILABLE, Fault.RATE_LIMITED, Fault.RESET,
+                Fault.UNAVAILABLE);
+        Dependencies dependencies = dependencies(6, Duration.ofSeconds(2));
+
+        StepVerifier.create(guarded(dependencies).chat(ResilientAiProviderTest.CALL, ResilientAiProviderTest.HELLO))
+                .expectNextCount(1)
+                .expectComplete()
+                .verify(WAIT);
+
+        CircuitBreaker breaker = dependencies.breaker(Dependencies.AI_CHAT);
+        assertThat(server.requests()).hasSize(warmUp + 7);
+        assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(breaker.getMetrics().getNumberOfFailedCalls()).isZero();
+    }
+
     private Dependencies dependencies(int retries, Duration timeout) {
         return new Dependencies(TestSettings.fiveInARow()
                 .withRetry(new ResilienceProperties.Retry(retries, Duration.ofMillis(20), Duration.ofMillis(100), 0.5,

@@ -58,12 +58,10 @@ class ResilientAiProviderTest {
 
     @Test
     void retryDelaysStayWithinTheJitterBandAndUnderTheMax() {
-        // A breaker that tolerates the run of failures, so all six retries happen.
+        // Six failed attempts within one call: the breaker counts the call, so all six retries happen.
         dependencies = new Dependencies(TestSettings.fiveInARow()
                 .withRetry(new ResilienceProperties.Retry(6, Duration.ofSeconds(1), Duration.ofSeconds(10), 0.5,
-                        Duration.ofSeconds(10)))
-                .withCircuitBreaker(new ResilienceProperties.CircuitBreaker(10, 100, 20, 10, Duration.ofSeconds(30),
-                        2)), meters, clock);
+                        Duration.ofSeconds(10))), meters, clock);
         for (int i = 0; i < 6; i++) {
             service.then(fail(AiException.Kind.TRANSIENT));
         }
@@ -163,24 +161,67 @@ class ResilientAiProviderTest {
     }
 
     @Test
-    void anOpenCircuitIsNeverRetried() {
-        for (int i = 0; i < 10; i++) {
+    void breakerCountsLogicalCallsSoFiveCallsThatRanOutOfRetriesOpenIt() {
+        for (int i = 0; i < 20; i++) {
             service.then(fail(AiException.Kind.TRANSIENT));
         }
         AiProvider provider = provider(() -> 0.5);
-        StepVerifier.withVirtualTime(() -> provider.chat(CALL, HELLO))
-                .thenAwait(Duration.ofMinutes(1))
-                .expectError(AiException.class)
-                .verify(Duration.ofSeconds(5));
-        assertThat(service.calls()).isEqualTo(4);
+        CircuitBreaker breaker = dependencies.breaker(Dependencies.AI_CHAT);
+        for (int call = 1; call <= 5; call++) {
+            // 4 failed attempts per call: counted per attempt, the 2nd call would already have opened the breaker.
+            assertThat(breaker.getState()).as("before call %d", call).isEqualTo(CircuitBreaker.State.CLOSED);
+            StepVerifier.withVirtualTime(() -> provider.chat(CALL, HELLO))
+                    .thenAwait(Duration.ofMinutes(1))
+                    .expectError(AiException.class)
+                    .verify(Duration.ofSeconds(5));
+            assertThat(service.calls()).isEqualTo(call * 4);
+        }
+        assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+        assertThat(breaker.getMetrics().getNumberOfFailedCalls()).isEqualTo(5);
 
-        // The 5th failure in a row opens the breaker; the retry scheduled after it meets the open circuit and stops.
+        // The open circuit refuses the next call before its first attempt, and nothing retries it.
         StepVerifier.withVirtualTime(() -> provider.chat(CALL, HELLO))
                 .thenAwait(Duration.ofMinutes(1))
                 .expectErrorSatisfies(e -> assertThat(e.getCause()).isInstanceOf(CallNotPermittedException.class))
                 .verify(Duration.ofSeconds(5));
-        assertThat(service.calls()).isEqualTo(5);
-        assertThat(listener.heard).hasSize(4);
+        assertThat(service.calls()).isEqualTo(20);
+        assertThat(listener.heard).hasSize(15);
+    }
+
+    @Test
+    void aBurstOfRetriedAttemptsInOneCallThatSucceedsNeverTripsTheBreaker() {
+        dependencies = new Dependencies(TestSettings.fiveInARow()
+                .withRetry(new ResilienceProperties.Retry(8, Duration.ofSeconds(1), Duration.ofSeconds(10), 0.5,
+                        Duration.ofSeconds(10))), meters, clock);
+        for (int i = 0; i < 8; i++) {
+            service.then(fail(AiException.Kind.TRANSIENT));
+        }
+        AiProvider provider = provider(() -> 0.5);
+
+        StepVerifier.withVirtualTime(() -> provider.chat(CALL, HELLO))
+                .thenAwait(Duration.ofMinutes(2))
+                .expectNext(OK)
+                .expectComplete().verify(Duration.ofSeconds(5));
+
+        CircuitBreaker breaker = dependencies.breaker(Dependencies.AI_CHAT);
+        assertThat(service.calls()).isEqualTo(9);
+        assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(breaker.getMetrics().getNumberOfFailedCalls()).isZero();
+        assertThat(breaker.getMetrics().getNumberOfSuccessfulCalls()).isEqualTo(1);
+    }
+
+    @Test
+    void aRetryStopsWhenOtherCallsOpenedTheCircuitMeanwhile() {
+        service.then(fail(AiException.Kind.TRANSIENT), fail(AiException.Kind.TRANSIENT));
+        AiProvider provider = provider(() -> 0.5);
+
+        StepVerifier.withVirtualTime(() -> provider.chat(CALL, HELLO))
+                .expectSubscription()
+                .then(() -> dependencies.breaker(Dependencies.AI_CHAT).transitionToOpenState())
+                .thenAwait(Duration.ofMinutes(1))
+                .expectError(AiException.class)
+                .verify(Duration.ofSeconds(5));
+        assertThat(service.calls()).isEqualTo(1);
     }
 
     @Test

@@ -29,6 +29,7 @@ import dev.enrich.stage.summary.AiStageFixtures;
 import dev.enrich.stage.summary.AiSummaryStage;
 import dev.enrich.stage.summary.SummaryFixtures;
 import dev.enrich.stage.summary.SummaryStage;
+import dev.enrich.stage.ai.AiFallback;
 import dev.enrich.stage.video.AiCaptionStage;
 import dev.enrich.stage.video.VideoFixtures;
 import dev.enrich.stage.video.VideoStage;
@@ -233,6 +234,24 @@ class AiStageContractTest {
         assertThat(server.requests()).isEmpty();
         assertLocal(result, basic, Budgets.PAUSED_MESSAGE);
         assertThat(result.message()).isEqualTo("AI features are paused for now — basic enrichment was used");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("stages")
+    void saysAiNeedsSettingUpWhenTheProviderRejectsTheKey(Fixture stage) throws IOException {
+        StageContext context = stage.input().context(dir);
+        StageResult basic = result(run(stage.local(), context));
+        try (FakeOpenAiServer keyed = FakeOpenAiServer.start(FakeOpenAiServer.Options.defaults().withApiKey("k"));
+                OpenAiCompatibleProvider rejected = AiMediaFixtures.provider(new AiProperties(keyed.baseUrl(),
+                        "revoked", AiProperties.Models.defaults(), Duration.ofSeconds(5), Duration.ofSeconds(2),
+                        DataSize.ofMegabytes(1), 2))) {
+            StageResult result = result(run(stage(stage, rejected), context));
+
+            assertThat(keyed.requests()).hasSize(1);
+            assertLocal(result, basic, AiFallback.SETUP_MESSAGE);
+            assertThat(result.message()).isEqualTo("AI features need to be set up — basic enrichment was used")
+                    .doesNotContainIgnoringCase("cost").doesNotContain("$");
+        }
     }
 
     @ParameterizedTest(name = "{0}")

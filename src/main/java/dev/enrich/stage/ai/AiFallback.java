@@ -21,9 +21,12 @@ import reactor.core.scheduler.Schedulers;
  * Run the flow every AI stage decorator shares: the local stage first (its result is the fallback, its progress
  * scaled to 0..{@value #LOCAL_SHARE}), then one AI attempt whose success gives path {@code ai} and whose failure
  * keeps the local result, path {@code local}, with a friendly message ({@link Budgets#PAUSED_MESSAGE} when the
- * tenant's AI budget is used up). Failures are logged once, with job, stage and error class, never with content.
+ * tenant's AI budget is used up, {@link #SETUP_MESSAGE} when the provider rejected the key). Failures are logged once, with job, stage and error class, never with content.
  */
 public final class AiFallback {
+
+    /** The message of a stage whose AI call met a rejected key: an operator must set AI up. */
+    public static final String SETUP_MESSAGE = "AI features need to be set up — basic enrichment was used";
 
     /** The share of the progress bar the local stage fills. */
     public static final double LOCAL_SHARE = 0.7;
@@ -80,7 +83,7 @@ public final class AiFallback {
      */
     public static StageResult fallback(StageContext context, StageResult basic, Throwable error,
             String unreachableMessage) {
-        boolean paused = error instanceof AiException ai && ai.kind() == AiException.Kind.BUDGET_EXHAUSTED;
+        AiException.Kind kind = error instanceof AiException ai ? ai.kind() : null;
         log.warn("AI result not used, basic result kept: job={} stage={} error={}{}", context.jobId(),
                 basic.stage().id(), error.getClass().getSimpleName(),
                 error instanceof AiException ai ? " (" + ai.kind() + ")"
@@ -88,6 +91,7 @@ public final class AiFallback {
         // A fallback is a lesser result: DEGRADED, so the job says plainly that it is partly basic.
         StageState state = basic.state() == StageState.SUCCEEDED ? StageState.DEGRADED : basic.state();
         return new StageResult(basic.stage(), state, basic.data(),
-                paused ? Budgets.PAUSED_MESSAGE : unreachableMessage, "local");
+                kind == AiException.Kind.BUDGET_EXHAUSTED ? Budgets.PAUSED_MESSAGE
+                        : kind == AiException.Kind.KEY_REJECTED ? SETUP_MESSAGE : unreachableMessage, "local");
     }
 }

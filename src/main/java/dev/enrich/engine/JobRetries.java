@@ -1,0 +1,98 @@
+package dev.enrich.engine;
+
+import dev.enrich.config.JobsProperties;
+import dev.enrich.job.Job;
+import dev.enrich.resilience.BackoffPolicy;
+import dev.enrich.resilience.ErrorClassifier;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.Optional;
+import java.util.function.Supplier;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+import reactor.util.concurrent.Queues;
+
+/**
+ * Decide whether and when a job whose stages failed for a transient cause runs again by itself, and hold the jobs
+ * waiting for that moment.
+ *
+ * <p>Delays by error kind: a rate limit waits at least its Retry-After (capped); a timeout gets at most
+ * {@code timeout-attempts} runs; any other transient failure (a 5xx, a reset) waits for the circuit breakers' view:
+ * while one is open, at least its wait in the open state. Permanent failures never retry. Waits run on the timer
+ * scheduler, asked at each wait (virtual time replaces it in tests).
+ */
+final class JobRetries {
+
+    private final JobsProperties settings;
+    private final BackoffPolicy backoff;
+    private final Supplier<Optional<Duration>> breakerWait;
+    private final Supplier<Scheduler> timers;
+    // Kept across subscribers: the lifecycle subscribes again after a stop and start.
+    private final Sinks.Many<Waiting> waiting = Sinks.many().multicast()
+            .onBackpressureBuffer(Queues.SMALL_BUFFER_SIZE, false);
+    private final Map<String, Job> pending = new ConcurrentHashMap<>();
+
+    /** A job queued again, with the wait before it may be handed to the pool. */
+    record Waiting(Job job, Duration delay) {}
+
+    /**
+     * @param breakerWait how long calls are refused by an open circuit breaker, when one is open
+     */
+    JobRetries(JobsProperties settings, BackoffPolicy backoff, Supplier<Optional<Duration>> breakerWait,
+            Supplier<Scheduler> timers) {
+        this.settings = settings;
+        this.backoff = backoff;
+        this.breakerWait = breakerWait;
+        this.timers = timers;
+    }
+
+    /** Return the most runs of a job. */
+    int maxAttempts() {
+        return settings.maxAttempts();
+    }
+
+    /**
+     * Return the wait before run {@code attempt + 1} of a job whose run {@code attempt} failed with {@code cause};
+     * empty when the cause is permanent or the job had its last run.
+     */
+    Optional<Duration> delay(int attempt, Throwable cause) {
+        if (!ErrorClassifier.isTransient(cause)) {
+            return Optional.empty();
+        }
+        int most = ErrorClassifier.isTimeout(cause) ? Math.min(settings.timeoutAttempts(), settings.maxAttempts())
+                : settings.maxAttempts();
+        if (attempt >= most) {
+            return Optional.empty();
+        }
+        Duration wait = backoff.delay(attempt, ErrorClassifier.retryAfter(cause));
+        Optional<Duration> open = breakerWait.get();
+        return Optional.of(open.isPresent() && open.get().compareTo(wait) > 0 ? open.get() : wait);
+    }
+
+    /** Hold {@code job} (already stored QUEUED for its next run) for {@code delay}. */
+    void later(Job job, Duration delay) {
+        pending.put(job.id(), job);
+        synchronized (waiting) {
+            waiting.tryEmitNext(new Waiting(job, delay));
+        }
+    }
+
+    /** Return the held jobs as each one's wait ends; subscribe once (the engine's lifecycle does). */
+    Flux<Job> due() {
+        return waiting.asFlux().flatMap(w -> Mono.delay(w.delay(), timers.get())
+                .filter(tick -> pending.remove(w.job().id(), w.job()))
+                .map(tick -> w.job()));
+    }
+
+    /** Remove and return the jobs still waiting (a stop ends their waits: the engine hands them on). */
+    List<Job> abandon() {
+        List<Job> left = new ArrayList<>(pending.values());
+        left.forEach(job -> pending.remove(job.id(), job));
+        return left;
+    }
+}
