@@ -13,6 +13,7 @@ import dev.enrich.pipeline.NamedStage;
 import dev.enrich.pipeline.Pipeline;
 import dev.enrich.pipeline.Stage;
 import dev.enrich.pipeline.StageName;
+import dev.enrich.pipeline.StageLimits;
 import dev.enrich.pipeline.StageRegistry;
 import dev.enrich.pool.WorkerPool;
 import dev.enrich.progress.DurationModel;
@@ -86,8 +87,12 @@ class EngineConfiguration {
     }
 
     @Bean
-    Pipeline pipeline(StageRegistry stages, Scheduler stageScheduler, MediaStore media) {
-        return new Pipeline(stages, stageScheduler, media);
+    Pipeline pipeline(StageRegistry stages, Scheduler stageScheduler, MediaStore media, EnrichProperties props,
+            DurationModel durations) {
+        EnrichProperties.StageBudget budget = props.pool().stageBudget();
+        StageLimits limits = new StageLimits(budget.floor(), budget.cap(), budget.factor(),
+                props.pool().stallTimeout());
+        return new Pipeline(stages, stageScheduler, media, limits, durations::expected, Schedulers.parallel());
     }
 
     @Bean
