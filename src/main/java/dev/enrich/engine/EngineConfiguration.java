@@ -102,7 +102,7 @@ class EngineConfiguration {
         JobRunner runner = new JobRunner(jobs, sessions, pipeline, events, durations, clock,
                 props.events().progressInterval());
         return new WorkerPool(props.pool().effectiveConcurrency(), props.pool().recycleAfterFailures(),
-                limits.maxRunningJobs(), queue, runner, clock, meters);
+                limits.maxRunningJobs(), queue, runner, clock, meters, true);
     }
 
     @Bean
