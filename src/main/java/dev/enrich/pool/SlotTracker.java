@@ -12,7 +12,6 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.scheduler.Scheduler;
 
 /**
  * Observe dispatch per worker slot: which slot runs which job, and each slot's health (jobs run, error rate, mean
@@ -77,10 +76,10 @@ final class SlotTracker implements DispatchListener {
         return new Report(byJob.size(), recycled, List.copyOf(health));
     }
 
-    /** Return the scheduler a running job starts on: its slot's own worker, or null when slots have none. */
-    synchronized @Nullable Scheduler workerOf(String jobId) {
+    /** Return the worker of a running job's slot, or null when slots have none. */
+    synchronized @Nullable SlotWorker workerOf(String jobId) {
         Slot slot = byJob.get(jobId);
-        return slot == null || slot.worker == null ? null : slot.worker.scheduler();
+        return slot == null ? null : slot.worker;
     }
 
     /** Retire every slot's worker. */
