@@ -1,9 +1,9 @@
 package dev.enrich.pipeline;
 
-import dev.enrich.session.MediaStore;
-import dev.enrich.session.Session;
 import dev.enrich.model.AudioAnalysis;
 import dev.enrich.model.VideoAnalysis;
+import dev.enrich.session.MediaStore;
+import dev.enrich.session.Session;
 import java.nio.channels.ClosedByInterruptException;
 import java.time.Duration;
 import java.util.ArrayList;
