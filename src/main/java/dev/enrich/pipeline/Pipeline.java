@@ -235,7 +235,8 @@ public final class Pipeline {
     /** Return the friendly text shown when a stage was stopped for taking too long or for going silent. */
     static String overrunMessage(StageName name, boolean stalled) {
         String failed = failureMessage(name);
-        return failed.substring(0, failed.length() - 1) + (stalled ? ": it stopped responding." : ": it took too long.");
+        String why = stalled ? ": it stopped responding." : ": it took too long.";
+        return failed.substring(0, failed.length() - 1) + why;
     }
 
     /** Return the friendly text shown when a stage fails. */

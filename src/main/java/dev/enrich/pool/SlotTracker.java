@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Observe dispatch per worker slot: which slot runs which job, and each slot's health (jobs run, error rate, mean
  * duration, uptime). A slot whose last {@code recycleAfterFailures} jobs all FAILED is replaced: its health starts
- * over, its generation goes up and, when slots have workers of their own, it gets a fresh worker thread. A started job takes the slot freed longest ago. All methods hold one short lock.
+ * over, its generation goes up and, when slots have workers of their own, it gets a fresh worker thread. A started
+ * job takes the slot freed longest ago. All methods hold one short lock.
  */
 final class SlotTracker implements DispatchListener {
 

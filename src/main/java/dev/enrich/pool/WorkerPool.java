@@ -21,7 +21,8 @@ import reactor.core.publisher.Mono;
  *
  * <p>The dispatch ({@link Dispatcher}) is a Flux of the queue's jobs consumed with bounded parallelism: a free slot is
  * a request to the queue. Slot health ({@link SlotTracker}: jobs run, error rate, mean duration, uptime; a slot whose
- * jobs keep failing is replaced, with a fresh worker thread when slots have their own), Micrometer meters ({@link PoolMetrics}: acquisition latency, busy, queued) and the
+ * jobs keep failing is replaced, with a fresh worker thread when slots have their own), Micrometer meters
+ * ({@link PoolMetrics}: acquisition latency, busy, queued) and the
  * mean job duration for ETAs observe it. Dispatching starts at construction; {@link #close} ends it.
  */
 public final class WorkerPool implements AutoCloseable {

@@ -100,6 +100,7 @@ class StageStallTest {
 
     private Map<String, Object> waitForEnd(String job) {
         return Awaitility.await().atMost(Duration.ofSeconds(30))
-                .until(() -> ApiTestSupport.job(http, job), j -> !List.of("queued", "running").contains(j.get("state")));
+                .until(() -> ApiTestSupport.job(http, job),
+                        j -> !List.of("queued", "running").contains(j.get("state")));
     }
 }
