@@ -159,6 +159,8 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule noSubscribeOutsideDocumentedEdges = noClasses()
             .that().doNotHaveFullyQualifiedName("dev.enrich.engine.BatchEvents")
+            // Counting jobs by outcome: one lifecycle flow on the published events, kept and disposed by start()/stop().
+            .and().doNotHaveFullyQualifiedName("dev.enrich.engine.JobMetrics")
             .and().doNotHaveFullyQualifiedName("dev.enrich.engine.EngineLifecycle")
             .and().doNotHaveFullyQualifiedName("dev.enrich.pool.Dispatcher")
             // Its one pattern subscription per replica: a lifecycle edge, kept and disposed by start()/stop().

@@ -8,10 +8,17 @@ import dev.enrich.events.EventFeed;
 import dev.enrich.events.JobEvent;
 import dev.enrich.tenant.Caller;
 import dev.enrich.tenant.TenantResolver;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
@@ -43,7 +50,14 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>Wire format: a stream opens with {@code retry:3000} and the comment {@code :stream open}; each event is
  * {@code id:<seq>}, {@code event:<type>}, {@code data:<JSON>}. The JSON omits null fields, so {@code etaSeconds} is
- * absent while the ETA is unknown. Errors are {@code application/problem+json}.
+ * absent while the ETA is unknown. A stream that ends while this replica drains for a shutdown ends, after its last
+ * events, with {@code retry:<enrich.pool.retry-after in ms>} and the comment {@code :restarting, reconnect}: EventSource
+ * reconnects after that delay (the SDK after its own backoff), through the load balancer to a replica that stays.
+ * Errors are {@code application/problem+json}.
+ *
+ * <p>Meters: {@code enrich.sse.connections} (gauge: streams open now) and {@code enrich.event.delivery.lag} (timer:
+ * from an event's publication to its frames being handed to the connection, for events published while the stream
+ * was open; replays and snapshots of older events are not counted).
  */
 @RestController
 @RequestMapping("/api/v1")
@@ -65,13 +79,30 @@ class EventStreamController {
     private final SseFrames frames;
     private final int streamsPerUser;
     private final Duration retryAfter;
+    /** The last frame of a stream that ends while this replica drains. */
+    private final byte[] reconnect;
     /** Open streams per user (API key or token subject); entries go when they reach zero. */
     private final ConcurrentHashMap<String, Integer> open = new ConcurrentHashMap<>();
+    /** Open streams of all users. */
+    private final AtomicInteger streams = new AtomicInteger();
+    private final Timer deliveryLag;
+    private final Clock clock;
 
     EventStreamController(TenantResolver tenants, EventFeed feed, EngineLifecycle lifecycle, EnrichProperties props,
-            LimitsProperties limits, JsonMapper json) {
+            LimitsProperties limits, JsonMapper json, MeterRegistry meters, Clock clock) {
         this.streamsPerUser = limits.streamsPerUser();
         this.retryAfter = props.pool().retryAfter();
+        this.reconnect = SseFrames.reconnect(retryAfter);
+        this.clock = clock;
+        Gauge.builder("enrich.sse.connections", streams, AtomicInteger::get)
+                .description("Event streams (SSE) open now")
+                .register(meters);
+        this.deliveryLag = Timer.builder("enrich.event.delivery.lag")
+                .description("Time from an event's publication to its frames being handed to a stream's connection")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(30))
+                .register(meters);
         this.tenants = tenants;
         this.feed = feed;
         this.lifecycle = lifecycle;
@@ -127,7 +158,11 @@ class EventStreamController {
         Predicate<JobEvent> ends = feed.ends();
         String user = caller.tenant() + "/" + caller.subject();
         ServerHttpResponse response = exchange.getResponse();
-        Flux<byte[]> sse = feed.batches().map(batch -> frames.chunk(batch, ends))
+        Flux<byte[]> sse = Flux.defer(() -> {
+            Instant opened = clock.instant();
+            return feed.batches().doOnNext(batch -> recordLag(batch, opened));
+        })
+                .map(batch -> frames.chunk(batch, ends))
                 .takeUntil(SseFrames.Chunk::ends)
                 .map(SseFrames.Chunk::bytes);
         return Mono.deferContextual(context -> {
@@ -153,11 +188,28 @@ class EventStreamController {
                 return refused(sse).thenMany(Flux.error(tooMany()));
             }
             started.run(); // only a stream that starts is labelled one; a refusal is answered as problem+json
+            streams.incrementAndGet();
             return withHeartbeats(sse, heartbeats)
-                    // On shutdown the log ends each subscription after its last events; this cuts the rest.
+                    // Ended by the drain (the log ends each subscription after its last events, and a job the drain
+                    // interrupted ends with it): the client is told to come back in a moment, elsewhere.
+                    .concatWith(Mono.fromCallable(() -> lifecycle.draining() ? reconnect : null))
+                    // On shutdown this cuts the streams whose clients stopped reading.
                     .takeUntilOther(lifecycle.streamsEnd().then(Mono.delay(SHUTDOWN_GRACE)))
-                    .doFinally(signal -> release(user));
+                    .doFinally(signal -> {
+                        streams.decrementAndGet();
+                        release(user);
+                    });
         });
+    }
+
+    // Live events only: a replay or a finished job's held end is as old as the job, not late.
+    private void recordLag(List<JobEvent> batch, Instant opened) {
+        Instant now = clock.instant();
+        for (JobEvent event : batch) {
+            if (!event.at().isBefore(opened)) {
+                deliveryLag.record(Duration.between(event.at(), now));
+            }
+        }
     }
 
     // Subscribed and cancelled at once: lets go of the event log subscription the feed holds for this stream.

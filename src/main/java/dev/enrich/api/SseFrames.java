@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.enrich.events.EventType;
 import dev.enrich.events.JobEvent;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
@@ -24,6 +25,14 @@ final class SseFrames {
     static final byte[] OPEN = ascii("retry:3000\n:stream open\n\n");
     /** A comment that keeps an idle stream from being cut by proxies. */
     static final byte[] HEARTBEAT = ascii(":heartbeat\n\n");
+
+    /**
+     * Return the last frame of a stream that a shutdown ends: the delay after which the client should reconnect (to
+     * another replica, as this one is leaving), and a comment saying why.
+     */
+    static byte[] reconnect(Duration after) {
+        return ascii("retry:" + after.toMillis() + "\n:restarting, reconnect\n\n");
+    }
 
     private final JsonMapper json;
     private final Cache<JobEvent, byte[]> written = Caffeine.newBuilder().weakKeys().maximumSize(16_384).build();

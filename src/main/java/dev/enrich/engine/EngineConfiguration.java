@@ -96,11 +96,16 @@ class EngineConfiguration {
     }
 
     @Bean
+    JobMetrics jobMetrics(EventPublisher events, MeterRegistry meters) {
+        return new JobMetrics(events, meters);
+    }
+
+    @Bean
     WorkerPool workerPool(EnrichProperties props, JobQueue queue, JobRepository jobs, SessionRepository sessions,
             Pipeline pipeline, EventPublisher events, DurationModel durations, Clock clock, MeterRegistry meters,
-            LimitsProperties limits) {
+            LimitsProperties limits, JobMetrics jobMetrics) {
         JobRunner runner = new JobRunner(jobs, sessions, pipeline, events, durations, clock,
-                props.events().progressInterval());
+                props.events().progressInterval(), jobMetrics);
         return new WorkerPool(props.pool().effectiveConcurrency(), props.pool().recycleAfterFailures(),
                 limits.maxRunningJobs(), queue, runner, clock, meters, true);
     }

@@ -46,6 +46,8 @@ public final class EngineLifecycle implements SmartLifecycle {
     private volatile Disposable housekeeping = Disposables.disposed();
     private volatile Sinks.Empty<Void> streamsEnd = Sinks.empty();
     private volatile boolean running;
+    /** True from the start of a drain until the next start: streams ending now end because this replica leaves. */
+    private volatile boolean draining;
     /** The drain under way, if any: stop(Runnable) is asynchronous, so the drain runs on its own (the edge). */
     private volatile Disposable drain = Disposables.disposed();
 
@@ -68,6 +70,11 @@ public final class EngineLifecycle implements SmartLifecycle {
         return Mono.defer(() -> streamsEnd.asMono());
     }
 
+    /** Return true while this replica drains for a shutdown: from the start of the drain until a restart. */
+    public boolean draining() {
+        return draining;
+    }
+
     /** Start, or resume after a stop (a paused context, e.g. between tests, is stopped and started again). */
     @Override
     public void start() {
@@ -76,6 +83,7 @@ public final class EngineLifecycle implements SmartLifecycle {
         }
         // A start after a stop whose drain has not ended (its phase timed out): that drain ends now, callback included.
         drain.dispose();
+        draining = false;
         streamsEnd = Sinks.empty();
         pool.resume();
         housekeeping = Flux.merge(
@@ -98,6 +106,7 @@ public final class EngineLifecycle implements SmartLifecycle {
     @Override
     public void stop(Runnable callback) {
         log.info("draining: no new jobs; waiting up to {} for running jobs", drainTimeout);
+        draining = true;
         AvailabilityChangeEvent.publish(publisher, this, ReadinessState.REFUSING_TRAFFIC);
         housekeeping.dispose();
         drain = pool.drain(drainTimeout)

@@ -54,9 +54,11 @@ final class JobRunner implements JobTask {
     private final DurationModel durations;
     private final Clock clock;
     private final Duration progressInterval;
+    private final JobMetrics metrics;
 
     JobRunner(JobRepository jobs, SessionRepository sessions, Pipeline pipeline, EventPublisher events,
-            DurationModel durations, Clock clock, Duration progressInterval) {
+            DurationModel durations, Clock clock, Duration progressInterval, JobMetrics metrics) {
+        this.metrics = metrics;
         this.jobs = jobs;
         this.sessions = sessions;
         this.pipeline = pipeline;
@@ -81,7 +83,7 @@ final class JobRunner implements JobTask {
                         log.warn("job taken over job={} tenant={}: resuming from its checkpoints", job.id(),
                                 job.tenant());
                     }
-                    return start(job, stop);
+                    return start(job, stop).contextWrite(JobLogContext.of(job));
                 })
                 .defaultIfEmpty(JobState.FAILED);
     }
@@ -163,6 +165,10 @@ final class JobRunner implements JobTask {
         }
         StageResult result = ((PipelineSignal.Finished) signal).result();
         boolean fresh = checkpoint.get(stage) != result;
+        StageStatus ran = run.job.stages().get(stage);
+        if (fresh && ran != null && ran.startedAt() != null) {
+            metrics.stageFinished(stage, result.state(), Duration.between(ran.startedAt(), clock.instant()));
+        }
         progress.stageFinished(stage, fresh && result.state() == StageState.SUCCEEDED, now);
         String said = result.message() != null ? result.message()
                 : result.state().isUseful() ? stage.done() : null;

@@ -15,14 +15,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Observe dispatch as Micrometer meters: {@code enrich.pool.acquisition} (timer: how long each job waited in the
- * queue for a slot, with p50/p95/p99 published), {@code enrich.pool.busy} and {@code enrich.pool.queued} (gauges).
- * The pool status reads its acquisition percentiles from the same timer.
+ * queue for a slot, with p50/p95/p99 published), the same wait as {@code enrich.queue.wait} (timer with a histogram,
+ * for quantiles across replicas), {@code enrich.pool.busy} and {@code enrich.pool.queued} (gauges). The pool status
+ * reads its acquisition percentiles from the acquisition timer.
  */
 final class PoolMetrics implements DispatchListener {
 
     private static final double[] PERCENTILES = {0.5, 0.95, 0.99};
 
     private final Timer acquisition;
+    private final Timer queueWait;
     private final AtomicInteger busy = new AtomicInteger();
 
     PoolMetrics(MeterRegistry meters, JobQueue queue) {
@@ -30,6 +32,12 @@ final class PoolMetrics implements DispatchListener {
                 .description("Time a job waits in the queue for a worker slot")
                 .publishPercentiles(PERCENTILES)
                 .percentilePrecision(3)
+                .register(meters);
+        this.queueWait = Timer.builder("enrich.queue.wait")
+                .description("Time from a job's queueing to its start")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofHours(1))
                 .register(meters);
         Gauge.builder("enrich.pool.busy", busy, AtomicInteger::get)
                 .description("Worker slots running a job")
@@ -42,7 +50,9 @@ final class PoolMetrics implements DispatchListener {
     @Override
     public void started(QueuedJob job, long startMillis) {
         busy.incrementAndGet();
-        acquisition.record(Duration.ofMillis(Math.max(0, startMillis - job.enqueuedAt().toEpochMilli())));
+        Duration waited = Duration.ofMillis(Math.max(0, startMillis - job.enqueuedAt().toEpochMilli()));
+        acquisition.record(waited);
+        queueWait.record(waited);
     }
 
     @Override

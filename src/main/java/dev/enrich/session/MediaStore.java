@@ -70,6 +70,14 @@ public interface MediaStore {
         throw new java.nio.file.NoSuchFileException(name);
     }
 
+    /**
+     * Check that the store takes writes now (for the readiness probe): complete when it does, fail with the reason
+     * when it does not. Non-blocking. The default, for a store with nothing to check, completes.
+     */
+    default Mono<Void> check() {
+        return Mono.empty();
+    }
+
     /** Delete everything stored for a session. */
     Mono<Void> deleteSession(String tenant, String sessionId);
 

@@ -69,6 +69,8 @@ class RedisOutageTest {
         String session = uploadFollowingRetryAfter("Before", "Notes before the outage.");
         String before = enrich(session);
         assertThat(probe("readiness")).isEqualTo(200);
+        assertThat(readinessComponents()).containsEntry("redis", "UP").containsEntry("mediaStore", "UP")
+                .doesNotContainKey("aiCircuit");
 
         fail.run();
         try {
@@ -79,6 +81,8 @@ class RedisOutageTest {
             expectUnavailable(http.post().uri("/api/v1/batches").contentType(MediaType.APPLICATION_JSON)
                     .bodyValue("{\"sessionIds\": [\"" + session + "\"]}").exchange());
             Awaitility.await("readiness DOWN").atMost(Duration.ofSeconds(30)).until(() -> probe("readiness") == 503);
+            // Spring Boot's own reactive Redis indicator says why (its details shown to ADMIN callers only).
+            assertThat(readinessComponents()).containsEntry("redis", "DOWN").containsEntry("mediaStore", "UP");
             assertThat(probe("liveness")).as("a Redis outage is no reason to restart").isEqualTo(200);
         } finally {
             repair.run();
@@ -142,6 +146,16 @@ class RedisOutageTest {
     private int probe(String group) {
         return http.get().uri("/actuator/health/{group}", group).exchange().returnResult(Map.class).getStatus()
                 .value();
+    }
+
+    // The readiness group's members and their statuses, as an ADMIN caller (the test key) sees them.
+    private Map<String, Object> readinessComponents() {
+        Map<String, Object> body = http.get().uri("/actuator/health/readiness").exchange().expectBody(MAP)
+                .returnResult().getResponseBody();
+        Map<String, Object> statuses = new java.util.TreeMap<>();
+        ((Map<?, ?>) body.get("components")).forEach((name, component) ->
+                statuses.put((String) name, ((Map<?, ?>) component).get("status")));
+        return statuses;
     }
 
     private static Path tempDir() {

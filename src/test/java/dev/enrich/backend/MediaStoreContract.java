@@ -34,6 +34,13 @@ public abstract class MediaStoreContract {
     protected abstract List<String> leftovers();
 
     @Test
+    void theHealthCheckPassesAndLeavesNothingBehind() {
+        store().check().block(WAIT);
+
+        assertThat(leftovers()).isEmpty();
+    }
+
+    @Test
     void storedContentComesBackWholeWithItsSize() throws IOException {
         MediaStore store = store();
         byte[] bytes = random(300_000, 1);

@@ -17,11 +17,17 @@ import dev.enrich.pipeline.StageName;
 import dev.enrich.session.Session;
 import dev.enrich.session.SessionText;
 import dev.enrich.session.SessionRepository;
+import dev.enrich.ai.fake.FakeOpenAiServer;
+import dev.enrich.testing.EnrichProcess;
 import dev.enrich.testing.Fixtures;
 import dev.enrich.testing.ScriptedStages;
 import dev.enrich.testing.SseClient;
 import dev.enrich.testing.TestAuthAutoConfiguration;
 import dev.enrich.testing.TestStagesConfiguration;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +35,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
@@ -42,6 +50,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
@@ -176,6 +185,148 @@ class GracefulShutdownTest {
         assertThat(log).as(log).contains("video stage running; exiting", "draining: no new jobs")
                 .doesNotContain("Shutdown in progress", "stage failed")
                 .containsPattern(VideoDuringShutdown.REPORT + "\\S+ state=COMPLETED video=SUCCEEDED thumbnails=[1-9]");
+    }
+
+    /**
+     * SIGTERM to a real replica (memory backend) in the middle of jobs, as an orchestrator stops a pod: readiness turns
+     * 503 first and uploads are refused with Retry-After while the running jobs finish (their AI call is answered
+     * during the drain); the queued job ends interrupted; every open stream gets its last events, then a
+     * {@code retry:} hint, then its end; the JVM exits with 143 within the drain timeout plus one shutdown phase.
+     */
+    @Test
+    void sigtermToARealProcessDrainsJobsAndSendsEveryStreamARetryHint(@TempDir Path dir) throws Exception {
+        Duration drain = Duration.ofSeconds(20);
+        Duration phase = Duration.ofSeconds(45); // spring.lifecycle.timeout-per-shutdown-phase in application.yml
+        try (FakeOpenAiServer ai = FakeOpenAiServer.start()) {
+            ai.hold("/chat/completions");
+            EnrichProcess replica = EnrichProcess.start("drain", dir, Map.of(
+                    "enrich.pool.concurrency", "2",
+                    "enrich.pool.drain-timeout", drain.toSeconds() + "s",
+                    "enrich.ai.base-url", ai.baseUrl(),
+                    "enrich.ai.api-key", "sk-test-drain",
+                    "enrich.ai.response-timeout", "5m", // a held answer is not a slow provider
+                    "enrich.media.dir", dir.resolve("media").toString()));
+            try {
+                SseClient client = new SseClient(replica.port());
+                // Two slots: the first two jobs sit in their summary call, the third waits in the queue.
+                List<String> jobs = List.of(submit(replica), submit(replica), submit(replica));
+                Awaitility.await("two jobs in their summary call").atMost(Duration.ofMinutes(1))
+                        .until(() -> ai.count("/chat/completions") == 2);
+                Frames running = Frames.follow(client.raw("/api/v1/jobs/" + jobs.get(0) + "/events"));
+                Frames queued = Frames.follow(client.raw("/api/v1/jobs/" + jobs.get(2) + "/events"));
+                Frames user = Frames.follow(client.raw("/api/v1/events"));
+                for (Frames stream : List.of(running, queued, user)) {
+                    Awaitility.await("stream open").atMost(Duration.ofSeconds(10))
+                            .until(() -> stream.has("event:snapshot"));
+                }
+
+                long signalled = System.nanoTime();
+                replica.sigterm();
+                Awaitility.await("readiness 503 while draining").atMost(drain).pollInterval(Duration.ofMillis(50))
+                        .failFast("the replica exited before readiness was seen DOWN", () -> !replica.alive())
+                        .until(() -> status(replica, "/actuator/health/readiness") == 503);
+                HttpResponse<String> upload = upload(replica);
+                ai.release();
+                int exit = replica.awaitExit();
+                Duration took = Duration.ofNanos(System.nanoTime() - signalled);
+
+                // 143 = 128 + SIGTERM: the JVM exits as signalled once its shutdown hook (Spring's close) returned.
+                assertThat(exit).as("exit code; log:%n%s", replica.log()).isEqualTo(143);
+                // The bound the service promises: the drain, then at most one more shutdown phase (web server).
+                assertThat(took).as("SIGTERM to exit").isLessThan(drain.plus(phase));
+                assertThat(upload.statusCode()).isEqualTo(503);
+                assertThat(upload.headers().firstValue("Retry-After")).hasValue("5");
+                assertThat(replica.log()).contains("draining: no new jobs", "drained")
+                        .doesNotContain("still running after timeout");
+                assertThat(running.awaitEnd().lastEvent()).isEqualTo("event:completed");
+                assertThat(queued.awaitEnd().lastEvent()).isEqualTo("event:interrupted");
+                // The user stream saw both ends of the running jobs, then the queued job's, which the drain ended last.
+                assertThat(user.awaitEnd().lastEvent()).isEqualTo("event:interrupted");
+                for (Frames stream : List.of(running, queued, user)) {
+                    // The last frame: come back in 5 s (enrich.pool.retry-after), to whichever replica answers.
+                    assertThat(stream.frames()).last().isEqualTo(List.of("retry:5000", ":restarting, reconnect"));
+                }
+                assertThat(user.frames()).filteredOn(f -> f.contains("event:completed")).hasSize(2);
+                assertThat(user.frames()).filteredOn(f -> f.contains("event:interrupted")).hasSize(1);
+            } finally {
+                replica.close();
+            }
+        }
+    }
+
+    private static String submit(EnrichProcess replica) {
+        WebTestClient http = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + replica.port())
+                .defaultHeader(HttpHeaders.AUTHORIZATION, TestAuthAutoConfiguration.BEARER)
+                .responseTimeout(Duration.ofSeconds(30)).build();
+        String session = (String) http.post().uri("/api/v1/sessions")
+                .bodyValue(Fixtures.session("Drain", "We planned the release. I'll write the notes.",
+                        Fixtures.wav(2, 16000)))
+                .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody()
+                .get("id");
+        return (String) http.post().uri("/api/v1/sessions/{id}/enrichments", session)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("stages", List.of("summary")))
+                .exchange().expectStatus().isAccepted().expectBody(Map.class).returnResult().getResponseBody()
+                .get("jobId");
+    }
+
+    private static int status(EnrichProcess replica, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + replica.port() + path)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    // A small upload during the drain; refused before its body is read.
+    private static HttpResponse<String> upload(EnrichProcess replica) throws Exception {
+        String boundary = "drain";
+        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"metadata\"\r\n"
+                + "Content-Type: application/json\r\n\r\n{\"title\":\"Late\"}\r\n--" + boundary + "--\r\n";
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + replica.port() + "/api/v1/sessions"))
+                .header(HttpHeaders.AUTHORIZATION, TestAuthAutoConfiguration.BEARER)
+                .header(HttpHeaders.CONTENT_TYPE, "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The frames of one raw SSE stream as they arrive, read on a thread of its own. */
+    private static final class Frames {
+        private final List<List<String>> frames = new CopyOnWriteArrayList<>();
+        private final CompletableFuture<Void> ended;
+
+        private Frames(SseClient.RawStream raw) {
+            this.ended = CompletableFuture.runAsync(() -> {
+                try (raw) {
+                    while (!raw.ended()) {
+                        List<String> frame = raw.frame();
+                        if (!frame.isEmpty()) {
+                            frames.add(frame);
+                        }
+                    }
+                }
+            });
+        }
+
+        static Frames follow(SseClient.RawStream raw) {
+            assertThat(raw.status()).isEqualTo(200);
+            return new Frames(raw);
+        }
+
+        boolean has(String line) {
+            return frames.stream().anyMatch(f -> f.contains(line));
+        }
+
+        Frames awaitEnd() throws Exception {
+            ended.get(1, TimeUnit.MINUTES);
+            return this;
+        }
+
+        List<List<String>> frames() {
+            return frames;
+        }
+
+        String lastEvent() {
+            return frames.stream().flatMap(List::stream).filter(l -> l.startsWith("event:"))
+                    .reduce((a, b) -> b).orElse("(none)");
+        }
     }
 
     /** Capture what Spring's lifecycle processor and the web server's graceful shutdown log while open. */

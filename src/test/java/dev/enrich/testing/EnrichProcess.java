@@ -26,14 +26,16 @@ public final class EnrichProcess implements AutoCloseable {
     private final String name;
     private final Path dir;
     private final List<String> command;
+    private final Map<String, String> environment;
     private final int port;
     private Process process;
 
-    private EnrichProcess(String name, Path dir, int port, List<String> command) {
+    private EnrichProcess(String name, Path dir, int port, List<String> command, Map<String, String> environment) {
         this.name = name;
         this.dir = dir;
         this.port = port;
         this.command = command;
+        this.environment = environment;
     }
 
     /**
@@ -43,6 +45,15 @@ public final class EnrichProcess implements AutoCloseable {
      * @param dir where its log goes (its working directory)
      */
     public static EnrichProcess start(String name, Path dir, Map<String, String> properties) {
+        return start(name, dir, properties, Map.of());
+    }
+
+    /**
+     * Start a replica as {@link #start(String, Path, Map)} does, with {@code environment} added to its environment
+     * (e.g. {@code LOGGING_STRUCTURED_FORMAT_CONSOLE=ecs}, as an orchestrator would set it).
+     */
+    public static EnrichProcess start(String name, Path dir, Map<String, String> properties,
+            Map<String, String> environment) {
         int port = freePort();
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -50,7 +61,7 @@ public final class EnrichProcess implements AutoCloseable {
                 "-cp", System.getProperty("java.class.path"), "dev.enrich.EnrichApplication",
                 "--server.port=" + port, "--spring.main.banner-mode=off"));
         properties.forEach((k, v) -> command.add("--" + k + "=" + v));
-        EnrichProcess replica = new EnrichProcess(name, dir, port, command);
+        EnrichProcess replica = new EnrichProcess(name, dir, port, command, Map.copyOf(environment));
         replica.launch();
         return replica;
     }
@@ -82,7 +93,22 @@ public final class EnrichProcess implements AutoCloseable {
 
     /** Stop it as an orchestrator would (SIGTERM: graceful drain) and wait for its exit; return its exit code. */
     public int terminate() {
+        sigterm();
+        return waitForExit();
+    }
+
+    /** Send it SIGTERM (an orchestrator's stop: graceful drain) and return at once; {@link #awaitExit()} waits. */
+    public void sigterm() {
         process.destroy();
+    }
+
+    /** Return true while its process runs. */
+    public boolean alive() {
+        return process.isAlive();
+    }
+
+    /** Wait for its exit (at most 2 minutes, then kill it and fail); return its exit code. */
+    public int awaitExit() {
         return waitForExit();
     }
 
@@ -101,8 +127,10 @@ public final class EnrichProcess implements AutoCloseable {
     private void launch() {
         try {
             Files.createDirectories(dir);
-            process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile())).start();
+            ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
+            builder.environment().putAll(environment);
+            process = builder.start();
         } catch (IOException e) {
             throw new IllegalStateException("could not start replica " + name, e);
         }

@@ -96,6 +96,26 @@ public final class LocalDirectoryMediaStore implements MediaStore {
         return Files.newInputStream(derived(tenant, sessionId, name));
     }
 
+    /** Create, write and delete a small file in the root directory, which is made if missing. */
+    @Override
+    public Mono<Void> check() {
+        return Mono.<Void>fromRunnable(() -> {
+                    try {
+                        Files.createDirectories(root);
+                        // "~" is outside the Base64url alphabet: never a tenant's directory.
+                        Path probe = Files.createTempFile(root, "health~", ".tmp");
+                        try {
+                            Files.write(probe, new byte[] {1});
+                        } finally {
+                            Files.delete(probe);
+                        }
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("media directory " + root + " is not writable: " + e, e);
+                    }
+                })
+                .subscribeOn(Schedulers.boundedElastic());
+    }
+
     @Override
     public Mono<Void> deleteSession(String tenant, String sessionId) {
         Path dir = resolve(MediaKeys.session(tenant, sessionId));

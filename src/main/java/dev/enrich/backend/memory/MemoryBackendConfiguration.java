@@ -14,12 +14,17 @@ import java.time.Clock;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.PropertySource;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
-/** Wire the embedded in-memory adapters: the default, {@code enrich.backend=memory}. */
+/**
+ * Wire the embedded in-memory adapters: the default, {@code enrich.backend=memory}. Defaults (lowest precedence) come
+ * from {@code memory-backend.properties} next to this class: the readiness group.
+ */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "enrich.backend", havingValue = "memory", matchIfMissing = true)
+@PropertySource("classpath:dev/enrich/backend/memory/memory-backend.properties")
 class MemoryBackendConfiguration {
 
     @Bean

@@ -16,7 +16,7 @@ import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
  * {@code redis} in the readiness group, and commands that fail within seconds while Redis hangs. Defaults (lowest
  * precedence, so any other source overrides them) come from {@code redis-backend.properties} next to this class:
  * {@code spring.data.redis.timeout=3s}, {@code spring.data.redis.connect-timeout=2s},
- * {@code management.endpoint.health.group.readiness.include=readinessState,redis}.
+ * {@code management.endpoint.health.group.readiness.include=readinessState,redis,mediaStore}.
  *
  * <p>Spring Boot's own Redis indicator stays off ({@code management.health.redis.enabled=false} in application.yml)
  * because the memory backend has no Redis to report on; this one exists only with the Redis backend.

@@ -89,6 +89,14 @@ final class S3MediaStore implements MediaStore {
                 AsyncResponseTransformer.toBlockingInputStream()), name);
     }
 
+    /** Ask for the bucket (HEAD): it exists and these credentials may use it. */
+    @Override
+    public Mono<Void> check() {
+        return Mono.fromFuture(() -> s3.headBucket(b -> b.bucket(bucket)))
+                .onErrorMap(CompletionException.class, e -> e.getCause() == null ? e : e.getCause())
+                .then();
+    }
+
     @Override
     public Mono<Void> deleteSession(String tenant, String sessionId) {
         String folder = prefix + MediaKeys.session(tenant, sessionId) + "/";

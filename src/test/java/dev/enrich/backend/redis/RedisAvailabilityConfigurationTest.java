@@ -48,7 +48,7 @@ class RedisAvailabilityConfigurationTest {
                             ReactiveHealthIndicator.class);
                     assertThat(indicator.health().block(Duration.ofSeconds(10)).getStatus()).isEqualTo(Status.UP);
                     assertThat(context.getEnvironment().getProperty("management.endpoint.health.group.readiness"
-                            + ".include")).isEqualTo("readinessState,redis");
+                            + ".include")).isEqualTo("readinessState,redis,mediaStore");
                     assertThat(context.getBean(DataRedisProperties.class).getTimeout()).hasSeconds(3);
                     assertThat(context.getBean(DataRedisProperties.class).getConnectTimeout()).hasSeconds(2);
                 });

@@ -165,6 +165,16 @@ class S3MediaStoreTest extends MediaStoreContract {
                 && line.contains("uploads") && line.contains("prefix=enrich%2Fmedia%2F"));
     }
 
+    @Test
+    void theHealthCheckFailsForABucketThatIsGone() {
+        bucket = "gone-" + UUID.randomUUID().toString().substring(0, 8);
+
+        StepVerifier.create(store().check())
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOfSatisfying(S3Exception.class,
+                        s3e -> assertThat(s3e.statusCode()).isEqualTo(404)))
+                .verify(WAIT);
+    }
+
     S3MediaProperties settings(String prefix) {
         return new S3MediaProperties(bucket, server.endpoint(), S3rver.REGION, true, prefix, DataSize.ofBytes(PART),
                 DataSize.ofKilobytes(256), Duration.ofHours(1), Duration.ofMinutes(15));
