@@ -83,6 +83,8 @@ public record EnrichProperties(
      * @param drainTimeout how long shutdown lets running jobs finish before interrupting them
      * @param retryAfter the Retry-After a full queue advertises
      * @param stopWait how long deleting a session waits for its jobs running here to stop before removing their data
+     * @param stageBudget how long one stage may run, scaled from its learned duration
+     * @param stallTimeout how long a stage may go without a progress signal before it is stopped
      */
     public record Pool(
             @DefaultValue("0") int concurrency,
@@ -92,7 +94,9 @@ public record EnrichProperties(
             @DefaultValue("5") int recycleAfterFailures,
             @DefaultValue("30s") Duration drainTimeout,
             @DefaultValue("5s") Duration retryAfter,
-            @DefaultValue("10s") Duration stopWait) {
+            @DefaultValue("10s") Duration stopWait,
+            @DefaultValue StageBudget stageBudget,
+            @DefaultValue("5m") Duration stallTimeout) {
 
         public Pool {
             require(concurrency >= 0, "enrich.pool.concurrency must be >= 0, but was " + concurrency);
@@ -100,6 +104,7 @@ public record EnrichProperties(
             require(queueCapacity > 0, "enrich.pool.queue-capacity must be > 0, but was " + queueCapacity);
             require(!drainTimeout.isNegative(), "enrich.pool.drain-timeout must be >= 0, but was " + drainTimeout);
             require(!stopWait.isNegative(), "enrich.pool.stop-wait must be >= 0, but was " + stopWait);
+            require(stallTimeout.toMillis() > 0, "enrich.pool.stall-timeout must be > 0, but was " + stallTimeout);
         }
 
         /** Return the effective job concurrency. */
@@ -110,6 +115,28 @@ public record EnrichProperties(
         /** Return the effective CPU thread count. */
         public int effectiveCpuThreads() {
             return cpuThreads > 0 ? cpuThreads : Runtime.getRuntime().availableProcessors();
+        }
+    }
+
+    /**
+     * Bound each stage's run time: {@code factor} times its expected duration (learned per stage, scaled by media
+     * length when known), kept between {@code floor} and {@code cap}; a stage never seen before gets the cap.
+     *
+     * @param floor the least budget
+     * @param cap the largest budget
+     * @param factor how many times the expected duration a stage may take, >= 1
+     */
+    public record StageBudget(
+            @DefaultValue("2m") Duration floor,
+            @DefaultValue("60m") Duration cap,
+            @DefaultValue("5") double factor) {
+
+        public StageBudget {
+            require(floor.toMillis() > 0, "enrich.pool.stage-budget.floor must be > 0, but was " + floor);
+            require(cap.compareTo(floor) >= 0,
+                    "enrich.pool.stage-budget.cap must be >= the floor (" + floor + "), but was " + cap);
+            require(factor >= 1 && !Double.isInfinite(factor),
+                    "enrich.pool.stage-budget.factor must be >= 1, but was " + factor);
         }
     }
 

@@ -16,6 +16,7 @@ import dev.enrich.pipeline.NamedStage;
 import dev.enrich.pipeline.Pipeline;
 import dev.enrich.pipeline.Stage;
 import dev.enrich.pipeline.StageName;
+import dev.enrich.pipeline.StageLimits;
 import dev.enrich.pipeline.StageRegistry;
 import dev.enrich.pool.WorkerPool;
 import dev.enrich.progress.DurationModel;
@@ -93,8 +94,12 @@ class EngineConfiguration {
     }
 
     @Bean
-    Pipeline pipeline(StageRegistry stages, Scheduler stageScheduler, MediaStore media) {
-        return new Pipeline(stages, stageScheduler, media);
+    Pipeline pipeline(StageRegistry stages, Scheduler stageScheduler, MediaStore media, EnrichProperties props,
+            DurationModel durations) {
+        EnrichProperties.StageBudget budget = props.pool().stageBudget();
+        StageLimits limits = new StageLimits(budget.floor(), budget.cap(), budget.factor(),
+                props.pool().stallTimeout());
+        return new Pipeline(stages, stageScheduler, media, limits, durations::expected, Schedulers.parallel());
     }
 
     /** Automatic retries of jobs whose stages failed for a transient cause ({@code enrich.jobs.*}). */
@@ -117,7 +122,7 @@ class EngineConfiguration {
         JobRunner runner = new JobRunner(jobs, sessions, pipeline, events, durations, clock,
                 props.events().progressInterval(), jobMetrics, retries);
         return new WorkerPool(props.pool().effectiveConcurrency(), props.pool().recycleAfterFailures(),
-                limits.maxRunningJobs(), queue, runner, clock, meters);
+                limits.maxRunningJobs(), queue, runner, clock, meters, true);
     }
 
     @Bean

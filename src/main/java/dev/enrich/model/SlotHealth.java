@@ -4,7 +4,7 @@ package dev.enrich.model;
  * Report one worker slot's health.
  *
  * @param slot slot number
- * @param generation how many times the slot was recycled
+ * @param generation how many times the slot was replaced (recycled) after its jobs kept failing
  * @param busy whether a job runs in it now
  * @param currentJobId the job it runs, or null
  * @param jobsRun jobs finished in this generation
@@ -12,6 +12,8 @@ package dev.enrich.model;
  * @param errorRate failures / jobsRun (0 when none ran)
  * @param meanDurationMillis mean job duration in this generation (0 when none ran)
  * @param uptimeSeconds seconds since this generation started
+ * @param worker the name of the slot's current worker thread, new with each generation; null when jobs start on
+ *     the dispatching thread
  */
 public record SlotHealth(
         int slot,
@@ -22,4 +24,5 @@ public record SlotHealth(
         long failures,
         double errorRate,
         long meanDurationMillis,
-        long uptimeSeconds) {}
+        long uptimeSeconds,
+        @org.jspecify.annotations.Nullable String worker) {}

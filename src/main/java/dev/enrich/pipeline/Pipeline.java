@@ -1,8 +1,11 @@
 package dev.enrich.pipeline;
 
+import dev.enrich.model.AudioAnalysis;
+import dev.enrich.model.VideoAnalysis;
 import dev.enrich.session.MediaStore;
 import dev.enrich.session.Session;
 import java.nio.channels.ClosedByInterruptException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -11,13 +14,17 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
+import reactor.util.retry.Retry;
 
 /**
  * Run the requested stages of a session as a DAG: each stage starts once the requested stages it depends on have
@@ -30,6 +37,10 @@ import reactor.core.scheduler.Scheduler;
  *
  * <p>Each stage runs with {@link RetryNotices} in its Reactor context: a retry announced from inside the stage's flux
  * (by the resilience layer around an AI call) becomes a {@link PipelineSignal.Retrying} among that stage's signals.
+ *
+ * <p>With {@link StageLimits}, each stage run is watched: past its time budget (scaled from its expected duration) or
+ * after a stall (no progress signal for the stall timeout) it is cancelled, which interrupts its thread, and it ends
+ * FAILED with a friendly message. A stall counts as transient: the stage is run once more before it fails.
  */
 public final class Pipeline {
 
@@ -38,11 +49,33 @@ public final class Pipeline {
     private final StageRegistry registry;
     private final Scheduler scheduler;
     private final MediaStore media;
+    private final @Nullable StageLimits limits;
+    private final BiFunction<StageName, @Nullable Duration, Optional<Duration>> expected;
+    private final Scheduler timer;
 
+    /** Create a pipeline whose stages run without time limits. */
     public Pipeline(StageRegistry registry, Scheduler scheduler, MediaStore media) {
+        this(registry, scheduler, media, null, (stage, length) -> Optional.empty(), scheduler);
+    }
+
+    /**
+     * Create a pipeline that watches each stage run against {@code limits}.
+     *
+     * @param scheduler where stages run; cancelling a stage must interrupt its thread there (Reactor's bounded elastic
+     *     and {@code Schedulers.fromExecutorService} schedulers do)
+     * @param limits the budget and stall bounds, or null for none
+     * @param expected a stage's expected duration given the media length (null when unknown), e.g. the learned
+     *     durations' {@code expected}
+     * @param timer the clock of the budget and stall timers
+     */
+    public Pipeline(StageRegistry registry, Scheduler scheduler, MediaStore media, @Nullable StageLimits limits,
+            BiFunction<StageName, @Nullable Duration, Optional<Duration>> expected, Scheduler timer) {
         this.registry = registry;
         this.scheduler = scheduler;
         this.media = media;
+        this.limits = limits;
+        this.expected = expected;
+        this.timer = timer;
     }
 
     /**
@@ -92,7 +125,7 @@ public final class Pipeline {
                     }
                     AtomicBoolean done = new AtomicBoolean();
                     Sinks.Many<PipelineSignal> retries = Sinks.many().unicast().onBackpressureBuffer();
-                    Flux<PipelineSignal> own = stage.run(context)
+                    Flux<PipelineSignal> own = watched(name, stage, context)
                             .contextWrite(RetryNotices.in((dependency, attempt, maxAttempts, delay) -> emit(retries,
                                     new PipelineSignal.Retrying(name, attempt, maxAttempts, delay))))
                             .takeUntil(u -> u instanceof StageUpdate.Done)
@@ -113,9 +146,49 @@ public final class Pipeline {
                         return Mono.error(new StageInterruptedException(name, e));
                     }
                     log.warn("stage failed job={} stage={} error={}", context.jobId(), name.id(), e.toString());
-                    return Mono.just(new PipelineSignal.Finished(StageResult.failed(name, failureMessage(name)), e));
+                    String message = e instanceof StageOverrunException o ? overrunMessage(name, o.stalled())
+                            : failureMessage(name);
+                    return Mono.just(new PipelineSignal.Finished(StageResult.failed(name, message), e));
                 })
                 .subscribeOn(scheduler);
+    }
+
+    /**
+     * Run the stage on the stage scheduler, so that cancelling it disposes its worker and interrupts its thread; with
+     * limits, a timeout cancels it past the budget or after a stall, and a stalled run is tried once more.
+     */
+    private Flux<StageUpdate> watched(StageName name, Stage stage, StageContext context) {
+        Flux<StageUpdate> run = Flux.defer(() -> stage.run(context)).subscribeOn(scheduler);
+        StageLimits bounds = limits;
+        if (bounds == null) {
+            return run;
+        }
+        Duration budget = bounds.budget(expected.apply(name, mediaLength(context)));
+        Flux<StageUpdate> attempt = Flux.defer(() -> {
+            long deadline = timer.now(TimeUnit.MILLISECONDS) + budget.toMillis();
+            return run.timeout(watch(bounds, deadline), u -> watch(bounds, deadline), Flux.defer(() -> {
+                boolean stalled = timer.now(TimeUnit.MILLISECONDS) < deadline;
+                return Flux.error(new StageOverrunException(name, stalled, stalled ? bounds.stallTimeout() : budget));
+            }));
+        });
+        return attempt.retryWhen(Retry.max(1)
+                .filter(e -> e instanceof StageOverrunException o && o.stalled())
+                .doBeforeRetry(r -> log.warn("stage stalled, trying once more job={} stage={}", context.jobId(),
+                        name.id()))
+                .onRetryExhaustedThrow((spec, signal) -> signal.failure()));
+    }
+
+    /** Return a timer firing at the earlier of the stall timeout from now and the deadline. */
+    private Mono<Long> watch(StageLimits bounds, long deadline) {
+        long left = Math.max(0, deadline - timer.now(TimeUnit.MILLISECONDS));
+        return Mono.delay(Duration.ofMillis(Math.min(left, bounds.stallTimeout().toMillis())), timer);
+    }
+
+    /** Return the length of the session's media when an upstream stage measured it, else null. */
+    private static @Nullable Duration mediaLength(StageContext context) {
+        Optional<Double> seconds = context.useful(AudioAnalysis.class).map(AudioAnalysis::durationSeconds)
+                .or(() -> context.useful(VideoAnalysis.class).map(VideoAnalysis::durationSeconds));
+        return seconds.filter(s -> s > 0).map(s -> Duration.ofMillis(Math.round(s * 1000))).orElse(null);
     }
 
     // A stage's calls retry one after the other, but nothing forbids two at once: emissions are serialized here.
@@ -157,6 +230,13 @@ public final class Pipeline {
         StageUpdate.Progress p = (StageUpdate.Progress) update;
         double fraction = Double.isNaN(p.fraction()) ? 0 : Math.max(0, Math.min(1, p.fraction()));
         return new PipelineSignal.Progressed(name, fraction, p.message());
+    }
+
+    /** Return the friendly text shown when a stage was stopped for taking too long or for going silent. */
+    static String overrunMessage(StageName name, boolean stalled) {
+        String failed = failureMessage(name);
+        String why = stalled ? ": it stopped responding." : ": it took too long.";
+        return failed.substring(0, failed.length() - 1) + why;
     }
 
     /** Return the friendly text shown when a stage fails. */

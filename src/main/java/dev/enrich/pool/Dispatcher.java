@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +18,7 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
 
 /**
  * Dispatch queued jobs: the queue's jobs as a Flux, consumed with bounded parallelism
@@ -37,6 +39,8 @@ final class Dispatcher {
     private final int concurrency;
     private final int maxRunningPerTenant;
     private final List<DispatchListener> listeners;
+    /** Where a started job runs: its slot's worker, or null to run it on the dispatching thread. */
+    private final Function<String, @Nullable Scheduler> placement;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
     /** Admitted jobs not yet finished, per tenant. */
     private final Map<String, Integer> perTenant = new ConcurrentHashMap<>();
@@ -52,6 +56,13 @@ final class Dispatcher {
      */
     Dispatcher(JobQueue queue, JobTask task, Clock clock, int concurrency, int maxRunningPerTenant,
             List<DispatchListener> listeners) {
+        this(queue, task, clock, concurrency, maxRunningPerTenant, listeners, jobId -> null);
+    }
+
+    /** @param placement where a started job (by id) runs, after the listeners heard of its start; null: right here */
+    Dispatcher(JobQueue queue, JobTask task, Clock clock, int concurrency, int maxRunningPerTenant,
+            List<DispatchListener> listeners, Function<String, @Nullable Scheduler> placement) {
+        this.placement = placement;
         this.queue = queue;
         this.task = task;
         this.clock = clock;
@@ -156,7 +167,9 @@ final class Dispatcher {
         for (DispatchListener l : listeners) {
             notify(l, () -> l.started(job, r.startMillis));
         }
-        return Mono.defer(() -> task.run(job, r.stop.asMono()))
+        Scheduler worker = placement.apply(job.jobId());
+        Mono<JobState> work = Mono.defer(() -> task.run(job, r.stop.asMono()));
+        return (worker == null ? work : work.subscribeOn(worker))
                 .onErrorResume(e -> {
                     log.error("job task crashed job={} tenant={}", job.jobId(), job.tenant(), e);
                     return Mono.just(JobState.FAILED);

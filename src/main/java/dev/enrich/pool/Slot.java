@@ -14,10 +14,13 @@ final class Slot {
     long totalDurationMillis;
     int consecutiveFailures;
     @Nullable String jobId;
+    /** The thread jobs in this slot start on; null when jobs start on the dispatching thread. */
+    @Nullable SlotWorker worker;
 
-    Slot(int number, long nowMillis) {
+    Slot(int number, long nowMillis, boolean ownWorker) {
         this.number = number;
         this.generationStartMillis = nowMillis;
+        this.worker = ownWorker ? new SlotWorker(number, 0) : null;
     }
 
     void finished(long durationMillis, boolean failed) {
@@ -32,8 +35,13 @@ final class Slot {
         jobId = null;
     }
 
+    /** Start a new generation: health starts over and a worker of its own is replaced by a fresh one. */
     void recycle(long nowMillis) {
         generation++;
+        if (worker != null) {
+            worker.retire();
+            worker = new SlotWorker(number, generation);
+        }
         generationStartMillis = nowMillis;
         jobsRun = 0;
         failures = 0;
@@ -45,6 +53,6 @@ final class Slot {
         return new SlotHealth(number, generation, jobId != null, jobId, jobsRun, failures,
                 jobsRun == 0 ? 0 : (double) failures / jobsRun,
                 jobsRun == 0 ? 0 : totalDurationMillis / jobsRun,
-                Math.max(0, (nowMillis - generationStartMillis) / 1000));
+                Math.max(0, (nowMillis - generationStartMillis) / 1000), worker == null ? null : worker.name());
     }
 }

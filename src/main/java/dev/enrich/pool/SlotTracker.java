@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Observe dispatch per worker slot: which slot runs which job, and each slot's health (jobs run, error rate, mean
- * duration, uptime). A slot whose last {@code recycleAfterFailures} jobs all FAILED is recycled: its health and
- * generation start over. A started job takes the slot freed longest ago. All methods hold one short lock.
+ * duration, uptime). A slot whose last {@code recycleAfterFailures} jobs all FAILED is replaced: its health starts
+ * over, its generation goes up and, when slots have workers of their own, it gets a fresh worker thread. A started
+ * job takes the slot freed longest ago. All methods hold one short lock.
  */
 final class SlotTracker implements DispatchListener {
 
@@ -29,10 +30,15 @@ final class SlotTracker implements DispatchListener {
     private long recycled;
 
     SlotTracker(int size, int recycleAfterFailures, long nowMillis) {
+        this(size, recycleAfterFailures, nowMillis, false);
+    }
+
+    /** @param ownWorkers give each slot a worker thread of its own, that jobs in the slot start on */
+    SlotTracker(int size, int recycleAfterFailures, long nowMillis, boolean ownWorkers) {
         this.recycleAfterFailures = recycleAfterFailures;
         this.slots = new Slot[size];
         for (int i = 0; i < size; i++) {
-            slots[i] = new Slot(i, nowMillis);
+            slots[i] = new Slot(i, nowMillis, ownWorkers);
             free.add(slots[i]);
         }
     }
@@ -55,7 +61,7 @@ final class SlotTracker implements DispatchListener {
         }
         slot.finished(endMillis - startMillis, state == JobState.FAILED);
         if (slot.consecutiveFailures >= recycleAfterFailures) {
-            log.warn("recycling worker slot {} after {} consecutive failures", slot.number, slot.consecutiveFailures);
+            log.warn("replacing worker slot {} after {} consecutive failures", slot.number, slot.consecutiveFailures);
             slot.recycle(endMillis);
             recycled++;
         }
@@ -69,6 +75,21 @@ final class SlotTracker implements DispatchListener {
             health.add(s.health(nowMillis));
         }
         return new Report(byJob.size(), recycled, List.copyOf(health));
+    }
+
+    /** Return the worker of a running job's slot, or null when slots have none. */
+    synchronized @Nullable SlotWorker workerOf(String jobId) {
+        Slot slot = byJob.get(jobId);
+        return slot == null ? null : slot.worker;
+    }
+
+    /** Retire every slot's worker. */
+    synchronized void close() {
+        for (Slot s : slots) {
+            if (s.worker != null) {
+                s.worker.retire();
+            }
+        }
     }
 
     /** Return the slot a running job occupies, or null. */

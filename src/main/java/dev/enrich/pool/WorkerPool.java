@@ -21,7 +21,8 @@ import reactor.core.publisher.Mono;
  *
  * <p>The dispatch ({@link Dispatcher}) is a Flux of the queue's jobs consumed with bounded parallelism: a free slot is
  * a request to the queue. Slot health ({@link SlotTracker}: jobs run, error rate, mean duration, uptime; a slot whose
- * jobs keep failing is recycled), Micrometer meters ({@link PoolMetrics}: acquisition latency, busy, queued) and the
+ * jobs keep failing is replaced, with a fresh worker thread when slots have their own), Micrometer meters
+ * ({@link PoolMetrics}: acquisition latency, busy, queued) and the
  * mean job duration for ETAs observe it. Dispatching starts at construction; {@link #close} ends it.
  */
 public final class WorkerPool implements AutoCloseable {
@@ -56,6 +57,18 @@ public final class WorkerPool implements AutoCloseable {
      */
     public WorkerPool(int size, int recycleAfterFailures, int maxRunningPerTenant, JobQueue queue, JobTask task,
             Clock clock, MeterRegistry meters) {
+        this(size, recycleAfterFailures, maxRunningPerTenant, queue, task, clock, meters, false);
+    }
+
+    /**
+     * Create a pool, like the one above, whose slots each start their jobs on a worker thread of their own when
+     * {@code ownWorkers} is true: a slot whose jobs keep failing is then replaced with a fresh thread. Otherwise jobs
+     * start on the dispatching thread.
+     *
+     * @throws IllegalArgumentException when a value is out of range
+     */
+    public WorkerPool(int size, int recycleAfterFailures, int maxRunningPerTenant, JobQueue queue, JobTask task,
+            Clock clock, MeterRegistry meters, boolean ownWorkers) {
         if (maxRunningPerTenant < 0) {
             throw new IllegalArgumentException("maxRunningPerTenant must be >= 0, but was " + maxRunningPerTenant);
         }
@@ -68,10 +81,13 @@ public final class WorkerPool implements AutoCloseable {
         this.queue = queue;
         this.clock = clock;
         this.size = size;
-        this.slots = new SlotTracker(size, recycleAfterFailures, clock.millis());
+        this.slots = new SlotTracker(size, recycleAfterFailures, clock.millis(), ownWorkers);
         this.metrics = new PoolMetrics(meters, queue);
         this.dispatcher = new Dispatcher(queue, task, clock, size, maxRunningPerTenant,
-                List.of(slots, metrics, meanJob));
+                List.of(slots, metrics, meanJob), jobId -> {
+                    SlotWorker worker = slots.workerOf(jobId);
+                    return worker == null ? null : worker.scheduler();
+                });
         dispatcher.start();
     }
 
@@ -196,6 +212,7 @@ public final class WorkerPool implements AutoCloseable {
     @Override
     public void close() {
         dispatcher.close();
+        slots.close();
     }
 
     /** Return the slot a running job occupies, for tests. */

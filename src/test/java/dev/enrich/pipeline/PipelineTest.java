@@ -264,7 +264,7 @@ class PipelineTest {
     }
 
     /** Scripted stages never read media. */
-    private static final class NoMedia implements MediaStore {
+    static final class NoMedia implements MediaStore {
         @Override
         public Mono<Stored> store(String tenant, String sessionId, Flux<DataBuffer> content, long maxBytes) {
             return Mono.error(new UnsupportedOperationException());

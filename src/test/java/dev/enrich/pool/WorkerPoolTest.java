@@ -5,6 +5,7 @@ import dev.enrich.model.SlotHealth;
 import dev.enrich.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.enrich.backend.memory.InMemoryJobQueue;
 import dev.enrich.job.JobState;
@@ -118,6 +119,38 @@ class WorkerPoolTest {
         assertThat(status.recycled()).isEqualTo(1);
         assertThat(status.slots().get(0).generation()).isEqualTo(1);
         assertThat(status.slots().get(0).jobsRun()).isZero();
+    }
+
+    @Test
+    void replacesTheWorkerThreadOfASlotWhoseJobsKeepFailing() {
+        Map<String, Thread> ranOn = new ConcurrentHashMap<>();
+        AtomicReference<JobState> next = new AtomicReference<>(JobState.FAILED);
+        WorkerPool pool = new WorkerPool(1, 3, 0, new InMemoryJobQueue(100, 8), (job, stop) -> Mono.fromSupplier(() -> {
+            ranOn.put(job.jobId(), Thread.currentThread());
+            return next.get();
+        }), clock, new SimpleMeterRegistry(), true);
+        try {
+            assertThat(pool.status().slots().get(0).worker()).isEqualTo("enrich-slot-0-g0");
+            for (int i = 0; i < 3; i++) {
+                pool.submit(job("f" + i, "t"));
+            }
+            await().untilAsserted(() -> assertThat(pool.status().slots().get(0).generation()).isEqualTo(1));
+            next.set(JobState.COMPLETED);
+            pool.submit(job("ok", "t"));
+            await().untilAsserted(() -> assertThat(pool.status().slots().get(0).jobsRun()).isEqualTo(1));
+
+            Thread failing = ranOn.get("f0");
+            assertThat(ranOn.get("f2")).as("one worker per generation").isSameAs(failing);
+            assertThat(ranOn.get("ok")).as("the next job runs on a fresh worker").isNotSameAs(failing);
+            assertThat(ranOn.get("ok").getName()).isEqualTo("enrich-slot-0-g1");
+            await().untilAsserted(() -> assertThat(failing.isAlive()).as("the old worker ended").isFalse());
+            SlotHealth slot = pool.status().slots().get(0);
+            assertThat(slot.worker()).isEqualTo("enrich-slot-0-g1");
+            assertThat(slot.failures()).isZero();
+            assertThat(pool.status().recycled()).isEqualTo(1);
+        } finally {
+            pool.close();
+        }
     }
 
     @Test
