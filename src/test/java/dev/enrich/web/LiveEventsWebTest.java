@@ -226,6 +226,8 @@ class LiveEventsWebTest {
         browser.waitForText(By.cssSelector("#batches .batch-count"), "1 of 2 done");
         assertThat(batch.findElement(By.cssSelector("[role=progressbar]")).getAttribute("aria-valuenow"))
                 .isEqualTo("75");
+        assertThat(batch.findElement(By.cssSelector("[role=progressbar]")).getAttribute("aria-valuetext"))
+                .isEqualTo("75%, ~3 minutes remaining");
         assertThat(batch.findElement(By.className("pct")).getText()).isEqualTo("75%");
         assertThat(batch.findElement(By.className("eta")).getText()).isEqualTo("~3 minutes remaining");
         assertThat(browser.card("Batch one").findElement(By.className("badge")).getText()).isEqualTo("Running");
@@ -237,6 +239,8 @@ class LiveEventsWebTest {
         browser.waitForText(By.cssSelector("#batches .batch-count"), "2 of 2 done");
         assertThat(batch.findElement(By.cssSelector("[role=progressbar]")).getAttribute("aria-valuenow"))
                 .isEqualTo("100");
+        assertThat(batch.findElement(By.cssSelector("[role=progressbar]")).getAttribute("aria-valuetext"))
+                .isEqualTo("100%, All sessions done.");
         assertThat(batch.findElement(By.className("eta")).getText()).isEqualTo("All sessions done.");
 
         // A fresh page gets no batch event (the snapshot lists jobs only): the card asks the server for its view.
