@@ -1,5 +1,6 @@
 package dev.enrich.web;
 
+import static dev.enrich.web.Browser.stage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.enrich.events.EventPublisher;
@@ -37,7 +38,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.TestPropertySource;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
@@ -111,7 +111,7 @@ class AccessibleWebTest {
         assertThat(browser.driver.findElement(By.id("no-jobs")).isDisplayed()).isTrue();
         audit("idle");
 
-        stages.script(StageName.AUDIO, ctx -> untilGate(StageName.AUDIO));
+        stages.script(StageName.AUDIO, ctx -> ScriptedStages.untilGate(StageName.AUDIO, gate.asMono()));
         WebElement running = submit("Running session");
         browser.waitFor(d -> "running".equals(stage(running, "audio").getAttribute("data-state")));
         audit("running");
@@ -227,7 +227,8 @@ class AccessibleWebTest {
         audio.tryEmitComplete();
         browser.awaitBadge("Announced session", "Completed", TIMEOUT);
         browser.waitFor(d -> announced().contains("Announced session: Completed"));
-        assertThat(announced().subList(before, announced().size())).containsSubsequence("Announced session: audio done", "Announced session: Completed");
+        assertThat(announced().subList(before, announced().size()))
+                .containsSubsequence("Announced session: audio done", "Announced session: Completed");
         assertThat(overall.getAttribute("aria-valuetext")).isEqualTo("100%, Completed");
     }
 
@@ -260,25 +261,6 @@ class AccessibleWebTest {
     }
 
     private WebElement submit(String title) {
-        WebElement field = browser.driver.findElement(By.id("title"));
-        field.clear();
-        field.sendKeys(title);
-        browser.driver.findElement(By.id("notes")).clear();
-        browser.driver.findElement(By.id("notes")).sendKeys(NOTES);
-        browser.driver.findElement(By.id("audio")).sendKeys(wav);
-        browser.driver.findElement(By.id("start")).click();
-        return browser.card(title);
-    }
-
-    // Progress ticks until the test opens the gate, then success.
-    private Flux<StageUpdate> untilGate(StageName stage) {
-        return Flux.interval(Duration.ofMillis(100))
-                .map(i -> StageUpdate.progress(Math.min(0.9, (i + 1) / 20.0), stage.activity()))
-                .takeUntilOther(gate.asMono().then(Mono.just(1)))
-                .concatWith(Mono.just(StageUpdate.done(StageResult.succeeded(stage, Outputs.of(stage)))));
-    }
-
-    private static WebElement stage(WebElement card, String name) {
-        return card.findElement(By.cssSelector(".stage[data-stage='" + name + "']"));
+        return browser.submit(title, NOTES, wav);
     }
 }

@@ -1,5 +1,6 @@
 package dev.enrich.web;
 
+import static dev.enrich.web.Browser.stage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.enrich.events.EventPublisher;
@@ -38,7 +39,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.TestPropertySource;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import tools.jackson.databind.JsonNode;
@@ -113,7 +113,7 @@ class LiveEventsWebTest {
 
     @Test
     void resumesAfterTheStreamDropsWithoutLosingOrRepeatingStageTransitions() throws Exception {
-        stages.script(StageName.AUDIO, ctx -> untilGate(StageName.AUDIO));
+        stages.script(StageName.AUDIO, ctx -> ScriptedStages.untilGate(StageName.AUDIO, gate.asMono()));
         WebElement card = submit("Standup");
 
         // Live: the running stage spins with its own bar, the overall bar and an ETA move.
@@ -202,7 +202,7 @@ class LiveEventsWebTest {
 
     @Test
     void batchSummaryShowsTheServersBatchView() {
-        stages.script(StageName.SUMMARY, ctx -> untilGate(StageName.SUMMARY));
+        stages.script(StageName.SUMMARY, ctx -> ScriptedStages.untilGate(StageName.SUMMARY, gate.asMono()));
         for (String title : List.of("Batch one", "Batch two")) {
             WebElement field = browser.driver.findElement(By.id("title"));
             field.clear();
@@ -252,26 +252,10 @@ class LiveEventsWebTest {
     }
 
     private WebElement submit(String title) {
-        WebElement field = browser.driver.findElement(By.id("title"));
-        field.clear();
-        field.sendKeys(title);
-        browser.driver.findElement(By.id("notes")).sendKeys("We shipped it. TODO: tell the team.");
-        browser.driver.findElement(By.id("audio")).sendKeys(wav);
-        browser.driver.findElement(By.id("start")).click();
-        return browser.card(title);
+        return browser.submit(title, "We shipped it. TODO: tell the team.", wav);
     }
 
-    // Progress ticks until the test opens the gate, then success.
-    private Flux<StageUpdate> untilGate(StageName stage) {
-        return Flux.interval(Duration.ofMillis(100))
-                .map(i -> StageUpdate.progress(Math.min(0.9, (i + 1) / 20.0), stage.activity()))
-                .takeUntilOther(gate.asMono().then(Mono.just(1)))
-                .concatWith(Mono.just(StageUpdate.done(StageResult.succeeded(stage, Outputs.of(stage)))));
-    }
 
-    private static WebElement stage(WebElement card, String name) {
-        return card.findElement(By.cssSelector(".stage[data-stage='" + name + "']"));
-    }
 
     // The server's own record: the job stream replayed from the start, stage events only, per stage in order.
     private Map<String, String> stageTransitions(String jobId) throws IOException, InterruptedException {
