@@ -3,40 +3,25 @@ package dev.enrich.web;
 import static dev.enrich.web.Browser.stage;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.enrich.events.EventPublisher;
 import dev.enrich.events.JobEvent;
-import dev.enrich.job.JobRepository;
 import dev.enrich.pipeline.StageName;
 import dev.enrich.pipeline.StageResult;
 import dev.enrich.pipeline.StageUpdate;
 import dev.enrich.stage.summary.AiSummaryStage;
-import dev.enrich.testing.Fixtures;
 import dev.enrich.testing.Outputs;
 import dev.enrich.testing.ScriptedStages;
-import dev.enrich.testing.ServiceTest;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
-import org.springframework.test.context.TestPropertySource;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
 
@@ -46,69 +31,26 @@ import reactor.core.publisher.Sinks;
  * enrichment and reaches its results; progress bars tell their value and ETA; and stage changes, not progress ticks,
  * are announced through the one polite live region.
  */
-@ServiceTest
-@Import(WebTestConfiguration.class)
-@TestPropertySource(properties = {Browser.KEY_PROPERTIES_0, Browser.KEY_PROPERTIES_1, Browser.KEY_PROPERTIES_2})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class AccessibleWebTest {
+class AccessibleWebTest extends ScriptedPageTest {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final String NOTES = "We shipped it. TODO: tell the team.";
 
-    @TempDir
-    static Path dir;
-    static String wav;
-    static Browser browser;
-
-    @LocalServerPort
-    int port;
-    @Autowired
-    ScriptedStages stages;
-    @Autowired
-    JobRepository jobs;
-    @Autowired
-    EventPublisher events;
-    @Autowired
-    Clock clock;
-
-    private final Sinks.Empty<Void> gate = Sinks.empty();
     private final Map<String, List<String>> violations = new LinkedHashMap<>();
 
-    @BeforeAll
-    static void media() {
-        wav = Browser.file(dir, "standup.wav", Fixtures.wav(1, 8000));
-    }
-
-    @BeforeEach
-    void signIn() {
-        stages.reset();
-        if (browser == null) {
-            browser = Browser.start(port);
-        }
-        browser.resize(1280, 900);
-        browser.signIn();
-    }
-
     @AfterEach
-    void cleanUp() {
-        gate.tryEmitEmpty();
+    void systemTheme() {
         if (browser != null) {
             browser.script("document.documentElement.removeAttribute('data-theme')");
-            browser.assertCleanConsole();
-        }
-    }
-
-    @AfterAll
-    static void quit() {
-        if (browser != null) {
-            browser.close();
         }
     }
 
     @Test
     @Order(1)
     void axeFindsNoSeriousOrCriticalViolationInAnyState() {
-        assertThat(browser.driver.findElement(By.id("no-jobs")).isDisplayed()).isTrue();
+        // Idle: nothing runs (other classes on this service may have left finished jobs on the page).
+        browser.waitFor(d -> d.findElements(By.cssSelector(".job[data-state=running], .job[data-state=queued]"))
+                .isEmpty());
         audit("idle");
 
         stages.script(StageName.AUDIO, ctx -> ScriptedStages.untilGate(StageName.AUDIO, gate.asMono()));

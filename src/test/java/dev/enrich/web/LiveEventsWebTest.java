@@ -3,44 +3,28 @@ package dev.enrich.web;
 import static dev.enrich.web.Browser.stage;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.enrich.events.EventPublisher;
 import dev.enrich.events.JobEvent;
 import dev.enrich.job.BatchView;
-import dev.enrich.job.JobRepository;
 import dev.enrich.job.JobState;
 import dev.enrich.pipeline.StageName;
 import dev.enrich.pipeline.StageResult;
 import dev.enrich.pipeline.StageUpdate;
 import dev.enrich.stage.summary.AiSummaryStage;
-import dev.enrich.testing.Fixtures;
 import dev.enrich.testing.Outputs;
 import dev.enrich.testing.ScriptedStages;
-import dev.enrich.testing.ServiceTest;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
-import org.springframework.test.context.TestPropertySource;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -50,66 +34,9 @@ import tools.jackson.databind.json.JsonMapper;
  * and retry, a degraded summary explained as the basic summary (with a retry shown on the way), and a batch summary
  * that shows the server's batch view.
  */
-@ServiceTest
-@Import(WebTestConfiguration.class)
-@TestPropertySource(properties = {Browser.KEY_PROPERTIES_0, Browser.KEY_PROPERTIES_1, Browser.KEY_PROPERTIES_2})
-class LiveEventsWebTest {
+class LiveEventsWebTest extends ScriptedPageTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
-
-    @TempDir
-    static Path dir;
-    static String wav;
-    static Browser browser;
-
-    @LocalServerPort
-    int port;
-    @Autowired
-    ScriptedStages stages;
-    @Autowired
-    StreamSwitch streams;
-    @Autowired
-    JobRepository jobs;
-    @Autowired
-    EventPublisher events;
-    @Autowired
-    Clock clock;
-
-
-    private final Sinks.Empty<Void> gate = Sinks.empty();
-
-    @BeforeAll
-    static void media() {
-        wav = Browser.file(dir, "standup.wav", Fixtures.wav(1, 8000));
-    }
-
-    @BeforeEach
-    void signIn() {
-        stages.reset();
-        streams.accept();
-        if (browser == null) {
-            browser = Browser.start(port);
-        }
-        browser.resize(1280, 900);
-        browser.signIn();
-    }
-
-    @AfterEach
-    void cleanUp() {
-        gate.tryEmitEmpty();
-        streams.accept();
-        if (browser != null) {
-            browser.assertCleanConsole();
-        }
-    }
-
-    @AfterAll
-    static void quit() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
 
     @Test
     void resumesAfterTheStreamDropsWithoutLosingOrRepeatingStageTransitions() throws Exception {
@@ -254,8 +181,6 @@ class LiveEventsWebTest {
     private WebElement submit(String title) {
         return browser.submit(title, "We shipped it. TODO: tell the team.", wav);
     }
-
-
 
     // The server's own record: the job stream replayed from the start, stage events only, per stage in order.
     private Map<String, String> stageTransitions(String jobId) throws IOException, InterruptedException {
