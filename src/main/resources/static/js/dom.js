@@ -20,11 +20,14 @@ export function progressBar(label) {
   return bar;
 }
 
-/** Set a progress bar to a fraction 0..1; returns the whole percentage shown. */
-export function setProgress(bar, fraction) {
+/**
+ * Set a progress bar to a fraction 0..1 and return the whole percentage shown. Screen readers read the percentage
+ * and `text` after it, e.g. "45%, ~3 minutes remaining".
+ */
+export function setProgress(bar, fraction, text) {
   const pct = Math.max(0, Math.min(100, Math.floor((fraction || 0) * 100)));
   bar.setAttribute('aria-valuenow', pct);
-  bar.setAttribute('aria-valuetext', pct + '%');
+  bar.setAttribute('aria-valuetext', text ? `${pct}%, ${text}` : pct + '%');
   bar.style.setProperty('--value', pct + '%');
   return pct;
 }
@@ -50,7 +53,10 @@ export function etaText(seconds) {
   return `~${hours} hour${hours === 1 ? '' : 's'} remaining`;
 }
 
-/** Announce a short status text to screen readers. */
+/**
+ * Announce a short status text to screen readers through the page's one polite live region. Callers announce
+ * changes a person wants to hear (a stage started or ended, a job finished), never progress ticks.
+ */
 export function announce(text) {
   const region = document.getElementById('status');
   region.textContent = text;

@@ -83,9 +83,11 @@ export function applyEvent(event) {
       stage.state = event.stageState;
       stage.message = event.message;
       stage.history.push(event.stageState);
+      announceStage(card, event.stage, event.stageState);
     } else if (event.type === 'retrying') {
       stage.state = 'retrying';
       stage.message = event.message;
+      announceStage(card, event.stage, 'retrying');
     } else if (stage.state === 'retrying' || stage.state === 'pending') {
       stage.state = 'running';
     }
@@ -93,7 +95,7 @@ export function applyEvent(event) {
   }
   if (TERMINAL.has(event.type)) {
     job.finishedAt = event.at;
-    announce(`${card.title.textContent}: ${JOB_WORDS[event.state] || event.state}`);
+    announceCard(card, JOB_WORDS[event.state] || event.state);
     // The final view carries each stage's outcome message; then show the results.
     getJson('/api/v1/jobs/' + encodeURIComponent(event.jobId))
       .then(view => {
@@ -103,6 +105,16 @@ export function applyEvent(event) {
       .catch(() => {});
   }
   render(card);
+}
+
+// Stage changes, not progress ticks, go to the live region: "Standup: audio done".
+function announceStage(card, name, state) {
+  announceCard(card, `${name} ${(STAGE_WORDS[state] || state).toLowerCase()}`);
+}
+
+// Events may come before the card knows its session's title: announce, in order, once it does.
+function announceCard(card, text) {
+  card.titled.then(title => announce(`${title}: ${text}`));
 }
 
 /**
@@ -135,6 +147,7 @@ function upsert(view, ordered = false) {
     card.sessionId = view.sessionId;
     titleOf(view.sessionId).then(title => {
       card.title.textContent = title;
+      card.nameTitle(title);
       // Every card has these controls: name them after the session for screen readers.
       card.el.querySelector('button.cancel').setAttribute('aria-label', `Cancel ${title}`);
       card.el.querySelector('button.retry').setAttribute('aria-label', `Retry ${title}`);
@@ -181,6 +194,7 @@ function createCard(view) {
     results);
   const card = {el, title, badge, bar, pct, elapsed, eta, message, notice, stageList, cancel, retry, results,
     job: {id: view.id}, stages: new Map(), sessionId: null, resultsLoaded: false};
+  card.titled = new Promise(resolve => { card.nameTitle = resolve; });
   cancel.addEventListener('click', () => act(card, 'DELETE', ''));
   retry.addEventListener('click', () => act(card, 'POST', '/retry'));
   results.addEventListener('toggle', () => { if (results.open) loadResults(card); });
@@ -205,11 +219,11 @@ function render(card) {
   const job = card.job;
   card.el.dataset.state = job.state;
   card.badge.textContent = JOB_WORDS[job.state] || job.state;
-  card.pct.textContent = setProgress(card.bar, job.progress) + '%';
   card.message.textContent = job.message || '';
   const terminal = TERMINAL.has(job.state);
   const eta = job.state === 'queued' ? queueText(job) : job.etaText || etaText(job.etaSeconds);
   card.eta.textContent = terminal ? '' : eta;
+  card.pct.textContent = setProgress(card.bar, job.progress, terminal ? card.badge.textContent : eta) + '%';
   card.cancel.hidden = terminal;
   card.retry.hidden = !terminal || job.state === 'completed';
   card.notice.hidden = job.state !== 'partial';
@@ -332,6 +346,6 @@ function renderBatch(batch) {
   const finished = TERMINAL.has(view.state);
   batch.el.dataset.done = String(finished);
   batch.text.textContent = `${view.done} of ${view.total} done`;
-  batch.pct.textContent = setProgress(batch.bar, view.progress) + '%';
   batch.eta.textContent = finished ? 'All sessions done.' : view.etaText || etaText(view.etaSeconds);
+  batch.pct.textContent = setProgress(batch.bar, view.progress, batch.eta.textContent) + '%';
 }

@@ -143,7 +143,8 @@ async function showCanvas(host, download, sessionId) {
   const sheet = new CSSStyleSheet();
   // The page's rules for :root, html and body apply to the shadow host and its wrapper instead.
   sheet.replaceSync(css.replace(/:root/g, ':host')
-    .replace(/(^|[}\s,])(?:html|body)(?=\s*[{,])/g, (match, before) => before + '.canvas-page'));
+    .replace(/(^|[}\s,])(?:html|body)(?=\s*[{,])/g, (match, before) => before + '.canvas-page')
+    .replace(/(^|[}\s,])main(?=[\s{,])/g, (match, before) => before + '.canvas-main'));
   const root = host.attachShadow({mode: 'open'});
   root.adoptedStyleSheets = [sheet];
   doc.querySelectorAll('script, iframe, object, embed, link, meta, style').forEach(el => el.remove());
@@ -152,6 +153,17 @@ async function showCanvas(host, download, sessionId) {
     for (const attr of [...el.attributes]) {
       if (/^on/i.test(attr.name) || /^\s*javascript:/i.test(attr.value)) el.removeAttribute(attr.name);
     }
+  }
+  // The canvas is part of this page, not a page of its own: no second main landmark, and its headings sit below
+  // the "Canvas" heading (h4) of the results.
+  for (const main of doc.querySelectorAll('main')) {
+    const div = doc.createElement('div');
+    div.className = 'canvas-main';
+    div.append(...main.childNodes);
+    main.replaceWith(div);
+  }
+  for (const heading of doc.querySelectorAll('h1, h2, h3, h4, h5, h6')) {
+    heading.setAttribute('aria-level', String(Math.min(6, Number(heading.tagName[1]) + 4)));
   }
   const page = h('div', {class: 'canvas-page'});
   page.append(...[...doc.body.childNodes].map(node => document.importNode(node, true)));

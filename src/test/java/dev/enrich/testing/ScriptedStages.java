@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * Drive the engine with scripted stages. Each stage's behaviour is a function tests set per stage name; the default
@@ -92,6 +93,14 @@ public final class ScriptedStages {
                 .take(n)
                 .map(i -> StageUpdate.progress((i + 1) / (double) (n + 1), stage.activity()))
                 .concatWith(Flux.just(StageUpdate.done(StageResult.succeeded(stage, Outputs.of(stage)))));
+    }
+
+    /** Tick every 100 ms (up to 90%) until {@code gate} completes, then succeed. */
+    public static Flux<StageUpdate> untilGate(StageName stage, Mono<Void> gate) {
+        return Flux.interval(Duration.ofMillis(100))
+                .map(i -> StageUpdate.progress(Math.min(0.9, (i + 1) / 20.0), stage.activity()))
+                .takeUntilOther(gate.then(Mono.just(1)))
+                .concatWith(Mono.just(StageUpdate.done(StageResult.succeeded(stage, Outputs.of(stage)))));
     }
 
     /** Tick forever (until cancelled); ticks a busy runner has no room for are dropped, not an overflow error. */

@@ -149,6 +149,23 @@ final class Browser implements AutoCloseable {
         });
     }
 
+    /** Fill the form with {@code title}, {@code notes} and the WAV at {@code wav}, start it, and return its card. */
+    WebElement submit(String title, String notes, String wav) {
+        WebElement field = driver.findElement(By.id("title"));
+        field.clear();
+        field.sendKeys(title);
+        driver.findElement(By.id("notes")).clear();
+        driver.findElement(By.id("notes")).sendKeys(notes);
+        driver.findElement(By.id("audio")).sendKeys(wav);
+        driver.findElement(By.id("start")).click();
+        return card(title);
+    }
+
+    /** Return a job card's row of the stage {@code name}, e.g. "audio". */
+    static WebElement stage(WebElement card, String name) {
+        return card.findElement(By.cssSelector(".stage[data-stage='" + name + "']"));
+    }
+
     Object script(String js, Object... args) {
         return ((org.openqa.selenium.JavascriptExecutor) driver).executeScript(js, args);
     }

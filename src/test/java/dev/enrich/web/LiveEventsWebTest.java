@@ -1,46 +1,30 @@
 package dev.enrich.web;
 
+import static dev.enrich.web.Browser.stage;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.enrich.events.EventPublisher;
 import dev.enrich.events.JobEvent;
 import dev.enrich.job.BatchView;
-import dev.enrich.job.JobRepository;
 import dev.enrich.job.JobState;
 import dev.enrich.pipeline.StageName;
 import dev.enrich.pipeline.StageResult;
 import dev.enrich.pipeline.StageUpdate;
 import dev.enrich.stage.summary.AiSummaryStage;
-import dev.enrich.testing.Fixtures;
 import dev.enrich.testing.Outputs;
 import dev.enrich.testing.ScriptedStages;
-import dev.enrich.testing.ServiceTest;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
-import org.springframework.test.context.TestPropertySource;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -50,70 +34,13 @@ import tools.jackson.databind.json.JsonMapper;
  * and retry, a degraded summary explained as the basic summary (with a retry shown on the way), and a batch summary
  * that shows the server's batch view.
  */
-@ServiceTest
-@Import(WebTestConfiguration.class)
-@TestPropertySource(properties = {Browser.KEY_PROPERTIES_0, Browser.KEY_PROPERTIES_1, Browser.KEY_PROPERTIES_2})
-class LiveEventsWebTest {
+class LiveEventsWebTest extends ScriptedPageTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
-
-    @TempDir
-    static Path dir;
-    static String wav;
-    static Browser browser;
-
-    @LocalServerPort
-    int port;
-    @Autowired
-    ScriptedStages stages;
-    @Autowired
-    StreamSwitch streams;
-    @Autowired
-    JobRepository jobs;
-    @Autowired
-    EventPublisher events;
-    @Autowired
-    Clock clock;
-
-
-    private final Sinks.Empty<Void> gate = Sinks.empty();
-
-    @BeforeAll
-    static void media() {
-        wav = Browser.file(dir, "standup.wav", Fixtures.wav(1, 8000));
-    }
-
-    @BeforeEach
-    void signIn() {
-        stages.reset();
-        streams.accept();
-        if (browser == null) {
-            browser = Browser.start(port);
-        }
-        browser.resize(1280, 900);
-        browser.signIn();
-    }
-
-    @AfterEach
-    void cleanUp() {
-        gate.tryEmitEmpty();
-        streams.accept();
-        if (browser != null) {
-            browser.assertCleanConsole();
-        }
-    }
-
-    @AfterAll
-    static void quit() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
 
     @Test
     void resumesAfterTheStreamDropsWithoutLosingOrRepeatingStageTransitions() throws Exception {
-        stages.script(StageName.AUDIO, ctx -> untilGate(StageName.AUDIO));
+        stages.script(StageName.AUDIO, ctx -> ScriptedStages.untilGate(StageName.AUDIO, gate.asMono()));
         WebElement card = submit("Standup");
 
         // Live: the running stage spins with its own bar, the overall bar and an ETA move.
@@ -202,7 +129,7 @@ class LiveEventsWebTest {
 
     @Test
     void batchSummaryShowsTheServersBatchView() {
-        stages.script(StageName.SUMMARY, ctx -> untilGate(StageName.SUMMARY));
+        stages.script(StageName.SUMMARY, ctx -> ScriptedStages.untilGate(StageName.SUMMARY, gate.asMono()));
         for (String title : List.of("Batch one", "Batch two")) {
             WebElement field = browser.driver.findElement(By.id("title"));
             field.clear();
@@ -226,6 +153,8 @@ class LiveEventsWebTest {
         browser.waitForText(By.cssSelector("#batches .batch-count"), "1 of 2 done");
         assertThat(batch.findElement(By.cssSelector("[role=progressbar]")).getAttribute("aria-valuenow"))
                 .isEqualTo("75");
+        assertThat(batch.findElement(By.cssSelector("[role=progressbar]")).getAttribute("aria-valuetext"))
+                .isEqualTo("75%, ~3 minutes remaining");
         assertThat(batch.findElement(By.className("pct")).getText()).isEqualTo("75%");
         assertThat(batch.findElement(By.className("eta")).getText()).isEqualTo("~3 minutes remaining");
         assertThat(browser.card("Batch one").findElement(By.className("badge")).getText()).isEqualTo("Running");
@@ -237,6 +166,8 @@ class LiveEventsWebTest {
         browser.waitForText(By.cssSelector("#batches .batch-count"), "2 of 2 done");
         assertThat(batch.findElement(By.cssSelector("[role=progressbar]")).getAttribute("aria-valuenow"))
                 .isEqualTo("100");
+        assertThat(batch.findElement(By.cssSelector("[role=progressbar]")).getAttribute("aria-valuetext"))
+                .isEqualTo("100%, All sessions done.");
         assertThat(batch.findElement(By.className("eta")).getText()).isEqualTo("All sessions done.");
 
         // A fresh page gets no batch event (the snapshot lists jobs only): the card asks the server for its view.
@@ -248,25 +179,7 @@ class LiveEventsWebTest {
     }
 
     private WebElement submit(String title) {
-        WebElement field = browser.driver.findElement(By.id("title"));
-        field.clear();
-        field.sendKeys(title);
-        browser.driver.findElement(By.id("notes")).sendKeys("We shipped it. TODO: tell the team.");
-        browser.driver.findElement(By.id("audio")).sendKeys(wav);
-        browser.driver.findElement(By.id("start")).click();
-        return browser.card(title);
-    }
-
-    // Progress ticks until the test opens the gate, then success.
-    private Flux<StageUpdate> untilGate(StageName stage) {
-        return Flux.interval(Duration.ofMillis(100))
-                .map(i -> StageUpdate.progress(Math.min(0.9, (i + 1) / 20.0), stage.activity()))
-                .takeUntilOther(gate.asMono().then(Mono.just(1)))
-                .concatWith(Mono.just(StageUpdate.done(StageResult.succeeded(stage, Outputs.of(stage)))));
-    }
-
-    private static WebElement stage(WebElement card, String name) {
-        return card.findElement(By.cssSelector(".stage[data-stage='" + name + "']"));
+        return browser.submit(title, "We shipped it. TODO: tell the team.", wav);
     }
 
     // The server's own record: the job stream replayed from the start, stage events only, per stage in order.
