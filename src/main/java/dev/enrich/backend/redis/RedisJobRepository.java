@@ -20,7 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Keep jobs and stage results in Redis with the in-memory adapter's semantics: at most {@code maxJobs} in all and
  * {@code maxPerTenant} per tenant; to make room for a new job the oldest finished jobs (and their results) are
  * forgotten, the tenant's own first; unfinished jobs are never dropped, and when only they hold the room the new job
- * is refused with {@link StorageLimitException}. Finished jobs stay until room is needed (no TTL yet). Every change is
+ * is refused with {@link StorageLimitException}. Finished jobs stay until room is needed or the retention sweep deletes
+ * their session (see {@code dev.enrich.retention}). Every change is
  * one Lua script ({@link JobScripts}), so caps and state moves hold across replicas.
  */
 final class RedisJobRepository implements JobRepository {
