@@ -8,15 +8,15 @@
 #   jar      java -jar app.jar                                  (the fat jar as built)
 #   layout   java -jar extracted/app.jar                        (java -Djarmode=tools -jar app.jar extract)
 #   cds      the extracted layout with a class-data sharing archive (-XX:SharedArchiveFile) that bench/cds-train.sh
-#            wrote first (a training run: started, probed, stopped with SIGTERM), as the image build does
+#            wrote first (a training run: started, probed, stopped with SIGTERM); the image does not use one yet
 #   cds-refresh  as cds, trained with --refresh-only (Spring Boot's -Dspring.context.exit=onRefresh)
 #   cds-aot  as cds, trained and run with -Dspring.aot.enabled=true (needs a jar with Spring AOT processing:
-#            ./mvnw -Pnative package; informative only, see notes/i17-run.md: it fixes the backend at build time)
+#            ./mvnw -Pnative package; informative only, see README "Start-up time": it fixes the backend at build time)
 # Each mode starts RUNS times (default 5) and prints every run, the median start-to-ready and the median idle RSS
 # (VmRSS of the JVM 5 s after ready, no request served but the probe's), with the CPU time the JVM used until ready
 # (all its threads), which other work on the machine sways less than wall time. Extra JVM flags: JAVA_OPTS.
 #
-# Example (what notes/i17-run.md reports): ./mvnw -o -q -ntp package -DskipTests && bench/startup.sh jar cds
+# Example (what README "Start-up time" reports): ./mvnw -o -q -ntp package -DskipTests && bench/startup.sh jar cds
 set -euo pipefail
 
 runs=5
