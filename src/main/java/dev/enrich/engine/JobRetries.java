@@ -15,7 +15,6 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
-import reactor.util.concurrent.Queues;
 
 /**
  * Decide whether and when a job whose stages failed for a transient cause runs again by itself, and hold the jobs
@@ -32,9 +31,10 @@ final class JobRetries {
     private final BackoffPolicy backoff;
     private final Supplier<Optional<Duration>> breakerWait;
     private final Supplier<Scheduler> timers;
-    // Kept across subscribers: the lifecycle subscribes again after a stop and start.
+    // Kept across subscribers: the lifecycle subscribes again after a stop and start. Not bounded here: it holds at
+    // most the jobs waiting, which the job store's caps bound; a fixed buffer would drop a job silently past it.
     private final Sinks.Many<Waiting> waiting = Sinks.many().multicast()
-            .onBackpressureBuffer(Queues.SMALL_BUFFER_SIZE, false);
+            .onBackpressureBuffer(Integer.MAX_VALUE, false);
     private final Map<String, Job> pending = new ConcurrentHashMap<>();
 
     /** A job queued again, with the wait before it may be handed to the pool. */
@@ -77,16 +77,22 @@ final class JobRetries {
     /** Hold {@code job} (already stored QUEUED for its next run) for {@code delay}. */
     void later(Job job, Duration delay) {
         pending.put(job.id(), job);
+        Sinks.EmitResult result;
         synchronized (waiting) {
-            waiting.tryEmitNext(new Waiting(job, delay));
+            result = waiting.tryEmitNext(new Waiting(job, delay));
+        }
+        if (result.isFailure()) {
+            pending.remove(job.id(), job);
+            throw new IllegalStateException("could not hold job " + job.id() + " for its retry: " + result);
         }
     }
 
     /** Return the held jobs as each one's wait ends; subscribe once (the engine's lifecycle does). */
     Flux<Job> due() {
+        // Every held job waits at once: flatMap's default of 256 concurrent waits would hold back the rest.
         return waiting.asFlux().flatMap(w -> Mono.delay(w.delay(), timers.get())
                 .filter(tick -> pending.remove(w.job().id(), w.job()))
-                .map(tick -> w.job()));
+                .map(tick -> w.job()), Integer.MAX_VALUE);
     }
 
     /** Remove and return the jobs still waiting (a stop ends their waits: the engine hands them on). */

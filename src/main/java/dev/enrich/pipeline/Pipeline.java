@@ -149,8 +149,7 @@ public final class Pipeline {
                     String message = e instanceof StageOverrunException o ? overrunMessage(name, o.stalled())
                             : failureMessage(name);
                     return Mono.just(new PipelineSignal.Finished(StageResult.failed(name, message), e));
-                })
-                .subscribeOn(scheduler);
+                });
     }
 
     /**

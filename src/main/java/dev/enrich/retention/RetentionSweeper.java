@@ -49,7 +49,8 @@ public final class RetentionSweeper implements SmartLifecycle {
     /**
      * Create the sweeper; {@link #start} begins the timer.
      *
-     * @param erase delete a kept session with everything of it (its jobs, results, batches, events and media)
+     * @param erase delete a kept session with everything of it (its jobs, results, batches, events, media and expiry
+     *     entry)
      */
     public RetentionSweeper(ExpiryIndex index, SessionRepository sessions, JobRepository jobs, MediaStore media,
             MediaUsage usage, BiFunction<String, String, Mono<Void>> erase, RetentionProperties settings,
@@ -122,7 +123,6 @@ public final class RetentionSweeper implements SmartLifecycle {
             return index.schedule(key, due).thenReturn(false);
         }
         return erase.apply(key.tenant(), key.sessionId())
-                .then(index.remove(key))
                 .doOnSuccess(v -> LOG.info("Retention: deleted session {} of tenant {} (last activity {})",
                         key.sessionId(), key.tenant(), last))
                 .thenReturn(true);

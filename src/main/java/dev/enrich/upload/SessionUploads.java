@@ -93,8 +93,9 @@ public class SessionUploads {
                                 .map(this::check)
                                 .flatMap(checked -> store(tenant, id, checked, files, left))
                                 .flatMap(this::count)
-                                .flatMap(sessions::save)
-                                .flatMap(this::scheduleExpiry),
+                                .flatMap(this::scheduleExpiry)
+                                // Kept last: an upload cancelled before it leaves no record behind pointing at deleted media.
+                                .flatMap(sessions::save),
                         id -> Mono.empty(),
                         (id, error) -> discard(tenant, id),
                         id -> discard(tenant, id)));
@@ -107,7 +108,7 @@ public class SessionUploads {
                         clock.instant().plus(retention.uploads())).thenReturn(id));
     }
 
-    // Best effort once kept: should it fail, the sweep finds the session kept and reschedules it itself.
+    // Best effort: should it fail, the entry made at the start stands, and the sweep reschedules the kept session.
     private Mono<Session> scheduleExpiry(Session session) {
         return expiry.schedule(new ExpiryIndex.SessionKey(session.tenant(), session.id()),
                         session.createdAt().plus(retention.sessions()))

@@ -129,7 +129,7 @@ public final class RedisEventLog implements EventLog {
         }
         StatefulRedisPubSubConnection<String, String> connection =
                 ((RedisClient) Objects.requireNonNull(factory.getNativeClient(), "native client")).connectPubSub();
-        listening = connection.reactive().observePatterns().subscribe(message -> receive(message.getMessage()),
+        listening = connection.reactive().observePatterns().subscribe(message -> receive(message.getChannel(), message.getMessage()),
                 error -> LOG.error("Event notifications ended", error));
         connection.sync().psubscribe(settings.channelPrefix() + "*");
         subscription = connection;
@@ -147,8 +147,8 @@ public final class RedisEventLog implements EventLog {
         }
     }
 
-    private void receive(String message) {
-        if (message.indexOf('\n') < 0) { // a deletion notice: the stream's name alone
+    private void receive(String channel, String message) {
+        if (channel.equals(settings.channelPrefix())) { // the deletion channel: the message is the stream's name
             forget(message);
             return;
         }

@@ -75,7 +75,9 @@ final class EventStreams {
                         .exchangeToFlux(response -> events(response, cursor)))
                 .filter(sse -> sse.data() != null) // comments: the opening line, heartbeats
                 .map(sse -> EventReader.read(sse.event(), sse.data()))
-                .filter(event -> event.seq() > cursor.last.get())
+                // A snapshot always counts: the server sends one when it no longer holds what the cursor asks for,
+                // numbered as the stream is now, which may be below the cursor (a reset log); it restarts the count.
+                .filter(event -> isSnapshot(event) || event.seq() > cursor.last.get())
                 .doOnNext(event -> cursor.last.set(event.seq()))
                 .concatWith(Flux.defer(() -> cursor.over.get() ? Flux.empty() : Flux.error(new StreamCutOff())));
     }
@@ -89,6 +91,11 @@ final class EventStreams {
             return response.releaseBody().thenMany(Flux.empty());
         }
         return response.bodyToFlux(SSE);
+    }
+
+    private static boolean isSnapshot(JobEvent event) {
+        return event instanceof JobEvent.JobSnapshot || event instanceof JobEvent.BatchSnapshot
+                || event instanceof JobEvent.UserSnapshot;
     }
 
     /** Return true for failures a reconnect may cure. */
