@@ -149,7 +149,10 @@ public final class Pipeline {
                     String message = e instanceof StageOverrunException o ? overrunMessage(name, o.stalled())
                             : failureMessage(name);
                     return Mono.just(new PipelineSignal.Finished(StageResult.failed(name, message), e));
-                });
+                })
+                // Also here, not only around the stage's own run: the signals above (a skip, a failure's result)
+                // are then made on the stage scheduler, whatever thread ended the stage.
+                .subscribeOn(scheduler);
     }
 
     /**

@@ -144,7 +144,8 @@ class IdempotencyTest {
         gate.tryEmitEmpty();
 
         List<ResponseEntity<String>> answers = sent.stream().map(CompletableFuture::join).toList();
-        assertThat(answers).extracting(r -> r.getStatusCode().value()).containsOnly(202, 409).contains(202);
+        // 409 for those that came while the first ran, 202 (a replay) for those after it: both depend on timing.
+        assertThat(answers).extracting(r -> r.getStatusCode().value()).isSubsetOf(202, 409).contains(202);
         assertThat(answers).filteredOn(r -> r.getStatusCode().value() == 202).extracting(ResponseEntity::getBody)
                 .containsOnly(answers.stream().filter(r -> r.getStatusCode().value() == 202).findFirst()
                         .orElseThrow().getBody());
