@@ -68,6 +68,9 @@ public final class RedisServer implements AutoCloseable {
     public LettuceConnectionFactory connect() {
         LettuceConnectionFactory factory = new LettuceConnectionFactory(
                 new RedisStandaloneConfiguration("127.0.0.1", port));
+        // Connect at start, as the service warms its connection at startup: the first calls made in parallel would
+        // otherwise park on the factory's lock while one of them connects (BlockHound caught it on an event loop).
+        factory.setEagerInitialization(true);
         factory.afterPropertiesSet();
         factory.start();
         return factory;
