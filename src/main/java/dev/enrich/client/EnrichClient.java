@@ -122,7 +122,8 @@ public interface EnrichClient {
 
     /**
      * Delete a session and everything made from it: its jobs (cancelled first), media, results and events
-     * ({@code DELETE /api/v1/sessions/{id}}). Afterwards all of it answers 404, and so does a second delete.
+     * ({@code DELETE /api/v1/sessions/{id}}). Afterwards all of it answers 404, and so does a second delete. When an
+     * attempt's answer is lost and the retry is answered 404, the earlier attempt did the deletion: the call completes.
      */
     Mono<Void> delete(String sessionId);
 }

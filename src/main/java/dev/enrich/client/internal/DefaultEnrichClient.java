@@ -114,7 +114,7 @@ final class DefaultEnrichClient implements EnrichClient {
 
     @Override
     public Mono<Void> delete(String sessionId) {
-        return exchanges.send(Call.delete("/api/v1/sessions/{id}", id(sessionId))).then();
+        return exchanges.send(Call.remove("/api/v1/sessions/{id}", id(sessionId))).then();
     }
 
     // A batch's stream ends with the batch event (or snapshot) that shows the batch finished.

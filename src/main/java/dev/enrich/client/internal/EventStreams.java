@@ -35,25 +35,29 @@ import reactor.util.retry.Retry;
 final class EventStreams {
 
     static final String LAST_EVENT_ID = "Last-Event-ID";
+    /** The comment the service sends on a quiet stream. */
+    private static final String HEARTBEAT = "heartbeat";
     private static final ParameterizedTypeReference<ServerSentEvent<String>> SSE =
             new ParameterizedTypeReference<>() {};
 
     private final WebClient web;
     private final Exchanges exchanges;
     private final Duration idleTimeout;
-    private final Retry reconnects;
+    private final RetryPolicy policy;
 
     EventStreams(WebClient web, Exchanges exchanges, Duration idleTimeout, RetryPolicy policy) {
         this.web = web;
         this.exchanges = exchanges;
         this.idleTimeout = idleTimeout;
-        this.reconnects = Retries.of(policy, EventStreams::resumable, Schedulers.parallel());
+        this.policy = policy;
     }
 
     /** Follow the stream at {@code path} until an event {@code ends} accepts (for ever when none does). */
     Flux<JobEvent> follow(Predicate<JobEvent> ends, String path, Object... variables) {
         return Flux.defer(() -> {
             Cursor cursor = new Cursor();
+            Retry reconnects = Retries.ofLiveness(policy, EventStreams::resumable, Schedulers.parallel(),
+                    () -> cursor.heard.getAndSet(false));
             return Flux.defer(() -> connect(cursor, path, variables))
                     .retryWhen(reconnects)
                     .takeUntil(ends);
@@ -73,6 +77,11 @@ final class EventStreams {
                         })
                         .httpRequest(http -> Exchanges.timeout(http.getNativeRequest(), idleTimeout))
                         .exchangeToFlux(response -> events(response, cursor)))
+                .doOnNext(sse -> {
+                    if (HEARTBEAT.equals(sse.comment())) {
+                        cursor.heard.set(true); // the connection lived a heartbeat interval: it worked
+                    }
+                })
                 .filter(sse -> sse.data() != null) // comments: the opening line, heartbeats
                 .map(sse -> EventReader.read(sse.event(), sse.data()))
                 // A snapshot always counts: the server sends one when it no longer holds what the cursor asks for,
@@ -117,10 +126,14 @@ final class EventStreams {
         return false;
     }
 
-    /** Where a subscription stands: the last event handed over (-1 for none), and whether the stream is over. */
+    /**
+     * Where a subscription stands: the last event handed over (-1 for none), whether the stream is over, and whether
+     * a heartbeat arrived since the last reconnect was counted.
+     */
     private static final class Cursor {
         final AtomicLong last = new AtomicLong(-1);
         final AtomicBoolean over = new AtomicBoolean();
+        final AtomicBoolean heard = new AtomicBoolean();
     }
 
     /** The connection ended before the stream's last event. */

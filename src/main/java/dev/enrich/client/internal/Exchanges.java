@@ -7,6 +7,7 @@ import dev.enrich.client.RetryPolicy;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -58,6 +59,12 @@ final class Exchanges {
             return switch (call.retry()) {
                 case NEVER -> once;
                 case IDEMPOTENT -> once.retryWhen(key == null ? reads : submissions);
+                case REMOVAL -> {
+                    AtomicInteger attempts = new AtomicInteger();
+                    yield Mono.defer(() -> attempts.incrementAndGet() == 1 ? once
+                            : once.onErrorResume(Exchanges::notFound, gone -> Mono.just(EMPTY)))
+                            .retryWhen(reads);
+                }
             };
         });
     }
@@ -115,6 +122,10 @@ final class Exchanges {
         return Exchanges::transientFailure;
     }
 
+    private static boolean notFound(Throwable failure) {
+        return failure instanceof EnrichApiException api && api.status() == 404;
+    }
+
     private static boolean stillRunning(Throwable failure) {
         return failure instanceof EnrichApiException api && api.status() == 409 && api.retryAfter().isPresent();
     }
@@ -123,8 +134,13 @@ final class Exchanges {
     enum RetryMode {
         /** Sent once (not idempotent, or its body can be read once). */
         NEVER,
-        /** Sent again after a transient failure (reads, deletes, keyed submissions). */
-        IDEMPOTENT
+        /** Sent again after a transient failure (reads, cancels, keyed submissions). */
+        IDEMPOTENT,
+        /**
+         * A DELETE sent again after a transient failure; as an attempt whose answer was lost may have deleted it, a
+         * 404 to a later attempt means done.
+         */
+        REMOVAL
     }
 
     /**
@@ -148,6 +164,11 @@ final class Exchanges {
         /** Return an idempotent DELETE. */
         static Call delete(String path, Object... variables) {
             return new Call(HttpMethod.DELETE, path, variables, null, null, RetryMode.IDEMPOTENT);
+        }
+
+        /** Return a DELETE that removes what it names, done also when a retry finds it gone. */
+        static Call remove(String path, Object... variables) {
+            return new Call(HttpMethod.DELETE, path, variables, null, null, RetryMode.REMOVAL);
         }
 
         /** Return a POST of a JSON body (sent as it is written once). */

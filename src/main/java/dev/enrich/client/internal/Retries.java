@@ -4,6 +4,8 @@ import dev.enrich.client.EnrichApiException;
 import dev.enrich.client.RetryPolicy;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -25,13 +27,33 @@ final class Retries {
      * counting again.
      */
     static Retry of(RetryPolicy policy, Predicate<Throwable> retryable, Scheduler timer) {
+        return Retry.from(signals -> signals.concatMap(signal -> next(policy, retryable, timer, signal,
+                signal.totalRetriesInARow())));
+    }
+
+    /**
+     * Return a retry like {@link #of} for one subscription whose count of retries in a row also starts again when
+     * {@code heard} (asked once per failure, and expected to reset) says the source showed it was alive since the
+     * last failure (an SSE heartbeat emits nothing, yet
+     * proves the connection worked), so a long quiet stream cut now and then never runs out of reconnects.
+     */
+    static Retry ofLiveness(RetryPolicy policy, Predicate<Throwable> retryable, Scheduler timer,
+            BooleanSupplier heard) {
+        AtomicLong inARow = new AtomicLong();
         return Retry.from(signals -> signals.concatMap(signal -> {
-            Throwable failure = signal.failure();
-            long attempt = signal.totalRetriesInARow();
-            boolean again = retryable.test(failure) && attempt < policy.maxRetries();
-            @Nullable Duration wait = again ? delay(policy, failure, attempt) : null;
-            return wait == null ? Mono.error(failure) : Mono.delay(wait, timer).thenReturn(signal);
+            boolean alive = heard.getAsBoolean(); // read (and reset) on every failure
+            long attempt = alive || signal.totalRetriesInARow() == 0 ? 0 : inARow.get();
+            inARow.set(attempt + 1);
+            return next(policy, retryable, timer, signal, attempt);
         }));
+    }
+
+    private static Mono<Retry.RetrySignal> next(RetryPolicy policy, Predicate<Throwable> retryable, Scheduler timer,
+            Retry.RetrySignal signal, long attempt) {
+        Throwable failure = signal.failure();
+        boolean again = retryable.test(failure) && attempt < policy.maxRetries();
+        @Nullable Duration wait = again ? delay(policy, failure, attempt) : null;
+        return wait == null ? Mono.error(failure) : Mono.delay(wait, timer).thenReturn(signal);
     }
 
     /** Return the wait before retry number {@code attempt} (0 for the first), or null to give up. */
