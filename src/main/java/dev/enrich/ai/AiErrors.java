@@ -60,7 +60,7 @@ final class AiErrors {
         }
         Kind kind = isTransportFailure(error) ? Kind.TRANSIENT : Kind.PERMANENT;
         String message = operation + " failed: " + describe(error, apiKey);
-        return new AiException(kind, message, null, kind == Kind.TRANSIENT ? null : error);
+        return new AiException(kind, message, null, kind == Kind.TRANSIENT ? null : error, isTimeout(root(error)));
     }
 
     /**
@@ -101,13 +101,22 @@ final class AiErrors {
         return false;
     }
 
-    private static String describe(Throwable error, String apiKey) {
+    private static Throwable root(Throwable error) {
         Throwable root = error;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
+        return root;
+    }
+
+    private static boolean isTimeout(Throwable root) {
+        return root instanceof ReadTimeoutException || root instanceof TimeoutException;
+    }
+
+    private static String describe(Throwable error, String apiKey) {
+        Throwable root = root(error);
         String text = root.getClass().getSimpleName();
-        if (root instanceof ReadTimeoutException || root instanceof TimeoutException) {
+        if (isTimeout(root)) {
             return "timed out (" + text + ")";
         }
         String message = root.getMessage();

@@ -21,11 +21,27 @@ public class AiException extends RuntimeException {
 
     private final Kind kind;
     private final @Nullable Duration retryAfter;
+    private final boolean timedOut;
 
     public AiException(Kind kind, String message, @Nullable Duration retryAfter, @Nullable Throwable cause) {
+        this(kind, message, retryAfter, cause, false);
+    }
+
+    /**
+     * Create the exception; {@code timedOut} says the call got no answer in time (its cause may be left out, as the
+     * message says it all for the logs).
+     */
+    public AiException(Kind kind, String message, @Nullable Duration retryAfter, @Nullable Throwable cause,
+            boolean timedOut) {
         super(message, cause);
         this.kind = kind;
         this.retryAfter = retryAfter;
+        this.timedOut = timedOut;
+    }
+
+    /** Return true when the call got no answer in time. */
+    public boolean timedOut() {
+        return timedOut;
     }
 
     /** Return the classification. */

@@ -70,7 +70,7 @@ public final class ErrorClassifier {
         for (@Nullable Throwable t = Exceptions.unwrap(error); t != null && depth < MAX_DEPTH; t = t.getCause(), depth++) {
             if (t instanceof TimeoutException || t instanceof ReadTimeoutException || t instanceof WriteTimeoutException
                     || t instanceof ConnectTimeoutException || t instanceof SocketTimeoutException
-                    || (t instanceof AiException && String.valueOf(t.getMessage()).contains("timed out"))) {
+                    || (t instanceof AiException ai && ai.timedOut())) {
                 return true;
             }
             if (t.getCause() == t) {

@@ -102,7 +102,7 @@ public final class ResilientAiProvider implements AiProvider {
                         log.warn("AI call passed its deadline of {} ms: dependency={} job={} stage={}",
                                 deadline.toMillis(), dependency, call.jobId(), call.stage().id());
                         return Mono.error(new AiException(AiException.Kind.TRANSIENT,
-                                dependency + " call passed its deadline", null, null));
+                                dependency + " call passed its deadline", null, null, true));
                     }), timers.get())
                     // The breaker sees one logical call (the request with its retries), so a burst of retried
                     // attempts that ends well never trips it, and N failed calls open it after N, not N × attempts.

@@ -95,6 +95,7 @@ class OpenAiCompatibleProviderErrorTest {
         expectFailure(provider.chat(CALL, HELLO), e -> {
             assertThat(e.kind()).isEqualTo(Kind.TRANSIENT);
             assertThat(e.getMessage()).contains("timed out");
+            assertThat(e.timedOut()).isTrue();
         });
     }
 

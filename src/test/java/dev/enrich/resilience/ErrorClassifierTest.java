@@ -83,6 +83,16 @@ class ErrorClassifierTest {
     }
 
     @Test
+    void anAiCallIsATimeoutByWhatHappenedNotByItsWording() {
+        assertThat(ErrorClassifier.isTimeout(new AiException(AiException.Kind.TRANSIENT, "chat failed: timed out",
+                null, null, true))).isTrue();
+        // A provider's 503 whose body says "upstream timed out" got an answer in time.
+        assertThat(ErrorClassifier.isTimeout(new AiException(AiException.Kind.TRANSIENT,
+                "chat failed: HTTP 503: upstream timed out", null, null))).isFalse();
+        assertThat(ErrorClassifier.isTimeout(new IOException("read", ReadTimeoutException.INSTANCE))).isTrue();
+    }
+
+    @Test
     void readsRetryAfterFromAiExceptionsAndHttpErrors() {
         assertThat(ErrorClassifier.retryAfter(new AiException(AiException.Kind.TRANSIENT, "429", Duration.ofSeconds(7),
                 null))).contains(Duration.ofSeconds(7));
