@@ -1,11 +1,11 @@
 package dev.enrich.resilience;
 
+import dev.enrich.config.AiProperties;
 import dev.enrich.config.ResilienceProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.ReactiveHealthIndicator;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -26,15 +26,11 @@ public class ResilienceConfiguration {
     }
 
     /**
-     * Report the AI key as health component {@code ai}: always UP (the service still enriches, on the basic path),
-     * with detail {@code key = rejected} after a 401/403 until a call succeeds again, so operators see it without the
-     * replica being taken out of service.
+     * Report the AI provider's breakers and key as health component {@code ai} (DEGRADED, still 200, while calls are
+     * refused or the key is rejected; never in readiness).
      */
     @Bean
-    public HealthIndicator aiHealthIndicator(Dependencies dependencies) {
-        return () -> dependencies.keyRejected()
-                ? Health.up().withDetail("key", "rejected")
-                        .withDetail("message", "AI key rejected: AI features need to be set up").build()
-                : Health.up().withDetail("key", "not rejected").build();
+    public ReactiveHealthIndicator aiHealthIndicator(Dependencies dependencies, AiProperties ai) {
+        return new AiHealthIndicator(dependencies, ai.enabled());
     }
 }

@@ -70,7 +70,7 @@ class RedisOutageTest {
         String before = enrich(session);
         assertThat(probe("readiness")).isEqualTo(200);
         assertThat(readinessComponents()).containsEntry("redis", "UP").containsEntry("mediaStore", "UP")
-                .doesNotContainKey("aiCircuit");
+                .doesNotContainKey("ai");
 
         fail.run();
         try {

@@ -84,18 +84,18 @@ class HealthIndicatorsTest {
 
     @Test
     void anOpenAiBreakerShowsDegradedOutsideReadiness() {
-        assertThat(component("/actuator/health", "aiCircuit")).containsEntry("status", "UP");
+        assertThat(component("/actuator/health", "ai")).containsEntry("status", "UP");
         CircuitBreaker chat = dependencies.breaker(Dependencies.AI_CHAT);
         chat.transitionToForcedOpenState();
         try {
             Map<String, Object> health = body("/actuator/health");
             assertThat(status("/actuator/health")).isEqualTo(200);
             assertThat(health).containsEntry("status", "DEGRADED");
-            assertThat(component("/actuator/health", "aiCircuit")).containsEntry("status", "DEGRADED")
+            assertThat(component("/actuator/health", "ai")).containsEntry("status", "DEGRADED")
                     .containsEntry("details", Map.of(Dependencies.AI_CHAT, "FORCED_OPEN",
-                            Dependencies.AI_TRANSCRIPTION, "CLOSED"));
+                            Dependencies.AI_TRANSCRIPTION, "CLOSED", "key", "accepted"));
             assertThat(status("/actuator/health/readiness")).isEqualTo(200);
-            assertThat(components("/actuator/health/readiness")).doesNotContainKey("aiCircuit");
+            assertThat(components("/actuator/health/readiness")).doesNotContainKey("ai");
         } finally {
             chat.transitionToClosedState();
         }

@@ -60,9 +60,10 @@ class RejectedKeyTest {
         assertThat(dependencies.keyRejected()).isTrue();
         assertThat(dependencies.status().dependencies()).singleElement()
                 .satisfies(d -> assertThat(d.keyRejected()).isTrue());
-        Health health = new ResilienceConfiguration().aiHealthIndicator(dependencies).health(true);
-        assertThat(health.getStatus()).isEqualTo(Status.UP);
-        assertThat(health.getDetails()).containsEntry("key", "rejected");
+        Health health = new AiHealthIndicator(dependencies, true).health(true).block(WAIT);
+        assertThat(health.getStatus()).isEqualTo(AiHealthIndicator.DEGRADED);
+        assertThat(health.getDetails()).containsEntry("key", "rejected")
+                .containsEntry(Dependencies.AI_CHAT, "CLOSED");
         // One warning for the change of state, not one per call; never the key.
         assertThat(output.getAll().split("AI key rejected", -1)).hasSize(2);
         assertThat(output.getAll()).doesNotContain("a-revoked-key");
@@ -80,8 +81,9 @@ class RejectedKeyTest {
                 .expectComplete()
                 .verify(WAIT);
         assertThat(dependencies.keyRejected()).isFalse();
-        assertThat(new ResilienceConfiguration().aiHealthIndicator(dependencies).health(true).getDetails())
-                .containsEntry("key", "not rejected");
+        Health health = new AiHealthIndicator(dependencies, true).health(true).block(WAIT);
+        assertThat(health.getStatus()).isEqualTo(Status.UP);
+        assertThat(health.getDetails()).containsEntry("key", "accepted");
     }
 
     private AiProvider guarded(String key) {
