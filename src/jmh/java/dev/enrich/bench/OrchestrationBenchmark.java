@@ -92,7 +92,7 @@ public class OrchestrationBenchmark {
         String media = Files.createTempDirectory("enrich-bench-media").toString();
         app = new SpringApplicationBuilder(EnrichApplication.class, NoOpStages.class)
                 .run("--server.port=0", "--enrich.media.dir=" + media,
-                        "--logging.file.name=target/bench-orchestration.log", "--logging.pattern.console=",
+                        "--logging.file.name=target/bench-orchestration.log", "--logging.threshold.console=OFF",
                         "--enrich.security.dev-key.enabled=false");
         service = app.getBean(EnrichmentService.class);
         events = app.getBean(EventPublisher.class);
@@ -113,37 +113,42 @@ public class OrchestrationBenchmark {
 
     @Benchmark
     @OperationsPerInvocation(JOBS)
-    public long engine() throws Exception {
+    public long engine(ProcessCpu cpu) throws Exception {
+        cpu.begin();
         CompletableFuture<Long> ended = events.published().filter(e -> e.type().isTerminal()).take(JOBS).count()
                 .toFuture();
         Flux.range(0, JOBS)
                 .flatMap(i -> service.enrich("bench", "bench", ALL, Priority.INTERACTIVE), SUBMITTERS)
                 .blockLast();
-        return ended.get(60, TimeUnit.SECONDS);
+        long n = ended.get(60, TimeUnit.SECONDS);
+        cpu.end(JOBS);
+        return n;
     }
 
     @Benchmark
     @OperationsPerInvocation(JOBS)
-    public long bareChain() {
-        return Flux.range(0, JOBS)
+    public long bareChain(ProcessCpu cpu) {
+        cpu.begin();
+        return cpu.end(JOBS, Flux.range(0, JOBS)
                 .flatMap(i -> noop(StageName.AUDIO)
                         .flatMap(r -> noop(StageName.VIDEO))
                         .flatMap(r -> noop(StageName.SUMMARY))
                         .flatMap(r -> noop(StageName.CANVAS)), concurrency)
                 .count()
-                .block();
+                .block());
     }
 
     @Benchmark
     @OperationsPerInvocation(JOBS)
-    public long bareChainOnScheduler() {
-        return Flux.range(0, JOBS)
+    public long bareChainOnScheduler(ProcessCpu cpu) {
+        cpu.begin();
+        return cpu.end(JOBS, Flux.range(0, JOBS)
                 .flatMap(i -> noop(StageName.AUDIO).subscribeOn(elastic)
                         .flatMap(r -> noop(StageName.VIDEO).subscribeOn(elastic))
                         .flatMap(r -> noop(StageName.SUMMARY).subscribeOn(elastic))
                         .flatMap(r -> noop(StageName.CANVAS).subscribeOn(elastic)), concurrency)
                 .count()
-                .block();
+                .block());
     }
 
     private Mono<StageResult> noop(StageName stage) {
