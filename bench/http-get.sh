@@ -87,7 +87,7 @@ for line in open(sys.argv[1]):
 conns = sorted({c for _, c in runs})
 print(f"{'conns':>5} {'Enrich req/s':>12} {'p99 ms':>7} {'bare req/s':>11} {'p99 ms':>7} {'Enrich/bare':>11} {'non-2xx':>8}")
 with open(sys.argv[2], "w") as f:
-    f.write("conns enrich_rps enrich_p99_ms bare_rps bare_p99_ms\n")
+    f.write("# conns enrich_rps enrich_p99_ms bare_rps bare_p99_ms\n")
     for c in conns:
         e, b = runs[("enrich", c)], runs[("bare", c)]
         er, ep = statistics.median(r for r, _, _ in e), statistics.median(p for _, p, _ in e) / 1000

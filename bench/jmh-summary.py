@@ -56,7 +56,7 @@ if mode == "avgt":
         print(f"{name:<22} {n:>5} {w:>12.2f} ({lo:.2f}-{hi:.2f}){'':>4} {w / base[0]:13.1f}x {cpu_s} {cpu_r} {alloc_s}")
     if dat:
         with open(dat, "w") as f:
-            f.write("name wall cpu\n")
+            f.write("# name wall cpu\n")
             for name, (w, lo, hi, cpu, alloc, n, unit) in rows.items():
                 f.write(f"{name} {w} {cpu if cpu is not None else 0}\n")
 elif mode == "sample":
@@ -74,6 +74,6 @@ elif mode == "sample":
         lines.append((short(r), med))
     if dat:
         with open(dat, "w") as f:
-            f.write("percentile " + " ".join(n for n, _ in lines) + "\n")
+            f.write("# percentile " + " ".join(n for n, _ in lines) + "\n")
             for p in ps:
                 f.write(f"p{p} " + " ".join(str(m[p]) for _, m in lines) + "\n")
