@@ -374,7 +374,7 @@ public final class EnrichmentService implements SnapshotSource {
             throw new EnrichException(EnrichException.Kind.TOO_MANY, "You have a lot of sessions waiting already. "
                     + "Please try again when some have finished.", retryAfter);
         }
-        if (pool.status().queued() + jobs > pool.status().queueCapacity()) {
+        if (!pool.hasRoomFor(jobs)) {
             throw busy();
         }
     }

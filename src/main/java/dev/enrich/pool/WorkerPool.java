@@ -181,6 +181,14 @@ public final class WorkerPool implements AutoCloseable {
         return queue.size(tenant);
     }
 
+    /**
+     * Return true when the queue has room for {@code jobs} more now (a check, not a reservation). Cheap, unlike
+     * {@link #status}: every submission asks it.
+     */
+    public boolean hasRoomFor(int jobs) {
+        return queue.size() + jobs <= queue.capacity();
+    }
+
     /** Report size, load, queue, acquisition latency and per-slot health. */
     public PoolStatus status() {
         SlotTracker.Report report = slots.report(clock.millis());

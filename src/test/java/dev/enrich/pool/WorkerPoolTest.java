@@ -244,7 +244,10 @@ class WorkerPoolTest {
         WorkerPool pool = new WorkerPool(1, 5, new InMemoryJobQueue(1, 8), controlled, clock,
                 new SimpleMeterRegistry());
         assertThat(pool.submit(job("running", "t"))).isTrue();
+        assertThat(pool.hasRoomFor(1)).as("a running job leaves the queue").isTrue();
+        assertThat(pool.hasRoomFor(2)).isFalse();
         assertThat(pool.submit(job("waiting", "t"))).isTrue();
+        assertThat(pool.hasRoomFor(1)).isFalse();
 
         assertThat(pool.submit(job("refused", "t"))).isFalse();
         assertThat(List.of(pool.status().queued(), pool.status().queueCapacity())).containsExactly(1, 1);

@@ -14,8 +14,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Measure the local summary on the meeting notes and on 1 MB of notes. Run with
- * {@code java -cp target/test-classes:target/classes:$(cat target/cp.txt) org.openjdk.jmh.Main SummaryBenchmark}
- * after {@code ./mvnw -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt}.
+ * {@code java -cp target/test-classes:target/classes:$(cat target/bench-classpath.txt) org.openjdk.jmh.Main
+ * SummaryBenchmark} after {@code ./mvnw -q -Pbench process-test-classes}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
