@@ -8,6 +8,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import org.jcodec.api.specific.AVCMP4Adaptor;
 import org.jcodec.codecs.h264.H264Decoder;
@@ -46,6 +48,7 @@ final class Mp4FrameSource implements FrameSource {
     private long sampleIndex;
     private double seconds;
     private @Nullable Picture picture;
+    private final List<Decoded> trailing = new ArrayList<>();
 
     private Mp4FrameSource(SeekableByteChannel channel, SeekableDemuxerTrack track, double sampleFps) {
         this.channel = channel;
@@ -96,26 +99,38 @@ final class Mp4FrameSource implements FrameSource {
         double target = sampleIndex / sampleFps;
         try {
             skipToKeyFrameBefore(target);
+            List<Decoded> frames = new ArrayList<>();
             Packet packet;
             while ((packet = track.nextFrame()) != null) {
                 Picture decoded = decoder.decodeFrame(packet.getData(), buffer);
+                if (decoded == null) {
+                    continue;
+                }
                 double pts = packet.getPtsD();
-                if (decoded == null || pts + frameSeconds / 2 < target) {
+                FrameSignature signature = signature(decoded);
+                frames.add(new Decoded(pts, signature));
+                if (pts + frameSeconds / 2 < target) {
                     continue;
                 }
                 picture = decoded;
                 seconds = pts;
                 sampleIndex = Math.max(sampleIndex + 1, (long) Math.floor(pts * sampleFps + 1e-6) + 1);
-                FrameSignature signature = FrameSignature.ofPlane(decoded.getPlaneData(0),
-                        decoded.getStartY() * decoded.getPlaneWidth(0) + decoded.getStartX(),
-                        decoded.getPlaneWidth(0), decoded.getCroppedWidth(), decoded.getCroppedHeight());
-                return new SampledFrame(pts, signature, decoded.getCroppedWidth(), decoded.getCroppedHeight());
+                return new SampledFrame(pts, signature, decoded.getCroppedWidth(), decoded.getCroppedHeight(),
+                        frames);
             }
+            trailing.addAll(frames);
             return null;
         } catch (RuntimeException e) {
             // jcodec signals corrupt bitstreams with assorted runtime exceptions
             throw new IOException("corrupt H.264 video", e);
         }
+    }
+
+    // Large frames are summarised from every other pixel of every other row: cells still average hundreds of pixels.
+    private static FrameSignature signature(Picture p) {
+        int step = Math.max(1, p.getCroppedWidth() / 640);
+        return FrameSignature.ofPlane(p.getPlaneData(0), p.getStartY() * p.getPlaneWidth(0) + p.getStartX(),
+                p.getPlaneWidth(0), p.getCroppedWidth(), p.getCroppedHeight(), step);
     }
 
     private static H264Decoder singleThreaded(H264Decoder decoder) {
@@ -152,6 +167,11 @@ final class Mp4FrameSource implements FrameSource {
         if (key > track.getCurFrame()) {
             track.gotoFrame(key);
         }
+    }
+
+    @Override
+    public List<Decoded> trailing() {
+        return List.copyOf(trailing);
     }
 
     @Override
