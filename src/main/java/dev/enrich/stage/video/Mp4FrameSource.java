@@ -102,11 +102,15 @@ final class Mp4FrameSource implements FrameSource {
             List<Decoded> frames = new ArrayList<>();
             Packet packet;
             while ((packet = track.nextFrame()) != null) {
+                double pts = packet.getPtsD();
+                // No frame refers to a non-reference frame: one that is not sampled need not be decoded at all.
+                if (pts + frameSeconds / 2 < target && !isReference(packet.getData())) {
+                    continue;
+                }
                 Picture decoded = decoder.decodeFrame(packet.getData(), buffer);
                 if (decoded == null) {
                     continue;
                 }
-                double pts = packet.getPtsD();
                 FrameSignature signature = signature(decoded);
                 frames.add(new Decoded(pts, signature));
                 if (pts + frameSeconds / 2 < target) {
@@ -124,6 +128,25 @@ final class Mp4FrameSource implements FrameSource {
             // jcodec signals corrupt bitstreams with assorted runtime exceptions
             throw new IOException("corrupt H.264 video", e);
         }
+    }
+
+    /**
+     * Return false when the Annex B access unit's first slice has {@code nal_ref_idc} 0 (a non-reference picture,
+     * typically a B-frame): no other frame is predicted from it. True when unsure.
+     */
+    static boolean isReference(ByteBuffer data) {
+        int end = data.limit() - 3;
+        for (int i = data.position(); i < end; i++) {
+            if (data.get(i) == 0 && data.get(i + 1) == 0 && data.get(i + 2) == 1) {
+                int header = data.get(i + 3) & 0xff;
+                int type = header & 0x1f;
+                if (type == 1 || type == 5) {
+                    return (header & 0x60) != 0;
+                }
+                i += 2;
+            }
+        }
+        return true;
     }
 
     // Large frames are summarised from every other pixel of every other row: cells still average hundreds of pixels.

@@ -16,8 +16,9 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * Check that jcodec decodes H.264 High profile with B-frames as ffmpeg does: every frame's luma equal to ffmpeg's
- * frame at the same presentation time, though jcodec returns frames in decoding order.
+ * Check that jcodec decodes H.264 High profile with B-frames as ffmpeg does: every decoded frame's luma equal to
+ * ffmpeg's frame at the same presentation time, though jcodec returns frames in decoding order and the source skips
+ * the non-reference frames it does not sample.
  */
 class JcodecBFramesTest {
 
@@ -67,11 +68,12 @@ class JcodecBFramesTest {
         }
         assertThat(ffmpeg.waitFor()).isZero();
 
-        assertThat(jcodec).hasSize(expected.size());
-        int i = 0;
-        for (FrameSignature decoded : jcodec.values()) {
-            assertThat(decoded.meanAbsDifference(expected.get(i))).as("frame %d", i).isLessThan(1e-6);
-            i++;
+        // Non-reference frames between samples are not decoded; every frame that is equals ffmpeg's at its time.
+        assertThat(jcodec.size()).isLessThan(expected.size()).isGreaterThan(expected.size() / 3);
+        for (Map.Entry<Double, FrameSignature> decoded : jcodec.entrySet()) {
+            int index = (int) Math.round(decoded.getKey() * clip.fps());
+            assertThat(decoded.getValue().meanAbsDifference(expected.get(index))).as("frame %d", index)
+                    .isLessThan(1e-6);
         }
     }
 }
