@@ -139,14 +139,14 @@ final class CutDetector {
             double usual = Math.max(usualChange(i, -1), usualChange(i, 1));
             Frame before = at(f.seconds - NEIGHBOURHOOD, i - 1);
             Frame after = at(f.seconds + NEIGHBOURHOOD, i);
-            if (change >= spike * usual && before.signature.distance(after.signature) >= floor) {
+            if (change >= spike * usual && before.signature.change(after.signature) >= floor) {
                 hardCuts.add(f.seconds);
             }
         }
         Frame a = at(f.seconds - HALF_TRANSITION, i);
         Frame b = at(f.seconds + HALF_TRANSITION, i);
         boolean mixing = false;
-        if (a != f && b != f && a.signature.distance(b.signature) >= floor) {
+        if (a != f && b != f && a.signature.change(b.signature) >= floor) {
             double[] mix = f.signature.mixOf(a.signature, b.signature);
             mixing = mix[2] <= mixResidual && mix[0] < 0.85 && mix[1] < 0.85;
         }
@@ -192,7 +192,7 @@ final class CutDetector {
     private double change(int i) {
         Frame f = frames.get(i);
         if (Double.isNaN(f.change)) {
-            f.change = frames.get(i - 1).signature.distance(f.signature);
+            f.change = frames.get(i - 1).signature.change(f.signature);
         }
         return f.change;
     }

@@ -137,6 +137,15 @@ final class FrameSignature {
     }
 
     /**
+     * Return how much the picture changed from {@code other}, 0..1, for consecutive video frames: the blend of
+     * {@link #distance} without the hash, whose bits flip all at once when sharp edges in motion cross its blocks.
+     */
+    double change(FrameSignature other) {
+        return 0.5 * Math.min(1, HIST_GAIN * histogramDistance(other))
+                + 0.5 * Math.min(1, DIFF_GAIN * meanAbsDifference(other));
+    }
+
+    /**
      * Return how far this frame is from being a mix of {@code a} and {@code b} (a dissolve between them, or a fade of
      * either to or from black): fit {@code this ≈ α·a + β·b} (luma above black) by least squares on the grid and
      * return {@code {α, β, residual}}, the residual relative to how much {@code a} and {@code b} differ. Moving

@@ -25,7 +25,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Sample an MP4 (H.264) at a fixed rate with jcodec. Frames are decoded in order; when the next sample lies past a
- * later key frame, decoding jumps to that key frame instead of decoding the frames in between.
+ * later key frame, decoding jumps to that key frame instead of decoding the frames in between. Non-reference frames
+ * (typically B-frames) that are not sampled are not decoded: nothing is predicted from them. Every decoded frame's
+ * signature goes with the next sample, for the frame-level cut detection.
  *
  * <p>jcodec's H.264 decoder starts a never-closed thread pool per instance on multi-core machines; the source turns
  * that off, so each video decodes on the (bounded) thread that drives it and leaks no threads.

@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Analyse a video one sampled frame at a time: frame-to-frame distance, scene changes, chapters with key frames and
- * the activity timeline. Not thread-safe; driven by one {@code Flux.generate} loop.
+ * the activity timeline. Scene changes of a video come from all its decoded frames ({@link CutDetector}); those of
+ * screenshots, which have nothing in between, from the sampled frames alone ({@link SceneDetector}). Not thread-safe; driven by one {@code Flux.generate} loop.
  */
 final class VideoAnalyzer implements Closeable {
 
