@@ -111,6 +111,21 @@ final class SceneClips {
                 Profile.BASELINE, 60, false, 8,
                 tallPage(22) + ",trim=duration=8,zoompan=z='max(1.8-0.01*in,1)':x='in*3':y='in*5':d=1:s=WxH:fps=R,"
                         + "format=yuv420p[o]", List.of()));
+        // Added after tuning, not tuned on (a first check that the rules carry over).
+        clips.add(new Clip("dissolve-pages-baseline-60", "0.5 s dissolve between two similar pages, 60 fps", 320, 180,
+                60, Profile.BASELINE, 120, false, 7,
+                page(23, 4) + "[a];" + page(24, 3.5) + "[b];[a][b]xfade=transition=fade:duration=0.5:offset=3.5,"
+                        + "format=yuv420p[o]", List.of(3.75)));
+        clips.add(new Clip("fast-scroll-cut", "a fast scroll, a cut to another fast scroll", 640, 360, 30,
+                Profile.HIGH_BF3, 250, false, 7,
+                tallPage(25) + ",crop=W:H:0:'t*150',trim=duration=3.3,setpts=PTS-STARTPTS[a];" + tallPage(26)
+                        + ",crop=W:H:0:'t*150',trim=duration=3.7,setpts=PTS-STARTPTS[b];[a][b]concat=n=2:v=1:a=0,"
+                        + "format=yuv420p[o]", List.of(3.3)));
+        clips.add(new Clip("fade-to-plain-slide", "0.6 s fade to a plain white slide, then a cut to a page", 640, 360,
+                30, Profile.HIGH_BF3, 250, false, 8,
+                page(27, 3.6) + "[a];color=c=white:s=WxH:r=R:d=2.6[b];[a][b]xfade=transition=fade:duration=0.6:"
+                        + "offset=3,format=yuv420p[ab];" + page(28, 2.8) + "[c];[ab][c]concat=n=2:v=1:a=0[o]",
+                List.of(3.3, 5.6)));
         return clips;
     }
 
