@@ -4,14 +4,15 @@
 # `ffmpeg -threads 1` decoding every frame of the same file (the limit) and against real time. jcodec's own full
 # decode (every frame, nothing skipped) is measured too, as the naive Java baseline.
 #
-#   bench/video-speed.sh            # 3 measured runs (+1 JIT warm-up run of ours), median; about 5 minutes
-#   RUNS=5 bench/video-speed.sh
+#   bench/video-speed.sh            # 3 measured runs (+1 JIT warm-up run of ours), median; about 3 minutes
+#   RUNS=5 JCODEC_RUNS=5 bench/video-speed.sh
 #
 # Measuring runs take /tmp/bench.lock (flock) so they do not overlap other benchmarks on this machine.
 # Writes target/video-speed/results.md and bench/charts/scenecuts-video-speed.png.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
+JCODEC_RUNS=${JCODEC_RUNS:-1} # jcodec's full decode (slow, a reference only) is timed in this many of the last runs
 CORE=${CORE:-0}
 OUT=target/video-speed
 CHART=bench/charts/scenecuts-video-speed.png
@@ -63,18 +64,18 @@ measure() {
   done
   # Ours, in one JVM: the first run warms the JIT and is reported apart; the next RUNS are measured.
   taskset -c "$CORE" java -Xmx512m -cp "$CP" -Dbench.file="$CLIP" -Dbench.runs=$((RUNS + 1)) \
-    dev.enrich.bench.VideoBench | tee "$OUT/ours.txt"
+    -Dbench.decodeRuns="$JCODEC_RUNS" dev.enrich.bench.VideoBench | tee "$OUT/ours.txt"
   uptime >"$OUT/uptime.txt"
 }
 export -f measure
-export RUNS CORE OUT CLIP CP
+export RUNS JCODEC_RUNS CORE OUT CLIP CP
 if [ -z "${REUSE:-}" ]; then # REUSE=1 redraws the table and chart from the last measurement
   echo "measuring (waiting for /tmp/bench.lock if another benchmark runs)..."
   flock /tmp/bench.lock bash -c measure
 fi
 
 median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
-field() { grep '^RESULT' "$OUT/ours.txt" | tail -n +2 | sed -n "s/.* $1=\([0-9.NaN]*\).*/\1/p" | median; }
+field() { grep '^RESULT' "$OUT/ours.txt" | tail -n +2 | sed -n "s/.* $1=\([0-9.]*\) .*/\1/p" | median; }
 ff_wall=$(awk '{print $1}' "$OUT/ffmpeg.txt" | median)
 ff_cpu=$(awk '{print $2}' "$OUT/ffmpeg.txt" | median)
 st_wall=$(field stage)

@@ -37,7 +37,8 @@ import reactor.core.publisher.Mono;
  * -Dexec.mainClass=dev.enrich.bench.VideoBench} (optional {@code -Dbench.seconds=20 -Dbench.gop=60 -Dbench.runs=3};
  * prefix {@code taskset -c 0} to pin to one core). The clip is cached under {@code target/bench-video/}; encoding it
  * is not timed. With {@code -Dbench.file=clip.mp4} it measures that clip instead (bench/video-speed.sh makes one with
- * ffmpeg), and {@code -Dbench.decode=false} leaves out jcodec's full decode. Each run also prints a {@code RESULT}
+ * ffmpeg), {@code -Dbench.decode=false} leaves out jcodec's full decode and {@code -Dbench.decodeRuns=n} times it
+ * in the last n runs only. Each run also prints a {@code RESULT}
  * line for scripts.
  */
 public final class VideoBench {
@@ -54,6 +55,8 @@ public final class VideoBench {
         int runs = Integer.getInteger("bench.runs", 3);
         String file = System.getProperty("bench.file");
         boolean fullDecode = Boolean.parseBoolean(System.getProperty("bench.decode", "true"));
+        // jcodec's full decode only in the last runs (default: all)
+        int decodeRuns = Integer.getInteger("bench.decodeRuns", runs);
         Path clip = file != null ? Path.of(file) : clip(seconds, gop);
         if (file == null) {
             System.out.printf("clip: %s (%dx%d, %d fps, %d s, key frame every %d frames, %.1f MB), %d cores visible%n",
@@ -74,7 +77,7 @@ public final class VideoBench {
             double decode = Double.NaN;
             double decodeCpu = Double.NaN;
             int frames = 0;
-            if (fullDecode) {
+            if (fullDecode && run > runs - decodeRuns) {
                 c0 = threads.getCurrentThreadCpuTime();
                 t0 = System.nanoTime();
                 frames = decodeAll(clip);
