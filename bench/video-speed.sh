@@ -116,6 +116,7 @@ set logscale y
 set yrange [0.5:*]
 set ylabel "x real time"
 set grid ytics
+set bmargin 4
 set key top right
 set arrow from graph 0, first 1.5 to graph 1, first 1.5 nohead dt 2 lw 2 lc rgb "#c00000"
 set label "goal 1.5x" at graph 0.02, first 1.75 tc rgb "#c00000"
