@@ -36,7 +36,10 @@ import reactor.core.publisher.Mono;
  * <p>Run: {@code ./mvnw -B -q test-compile exec:java -Dexec.classpathScope=test
  * -Dexec.mainClass=dev.enrich.bench.VideoBench} (optional {@code -Dbench.seconds=20 -Dbench.gop=60 -Dbench.runs=3};
  * prefix {@code taskset -c 0} to pin to one core). The clip is cached under {@code target/bench-video/}; encoding it
- * is not timed.
+ * is not timed. With {@code -Dbench.file=clip.mp4} it measures that clip instead (bench/video-speed.sh makes one with
+ * ffmpeg), {@code -Dbench.decode=false} leaves out jcodec's full decode and {@code -Dbench.decodeRuns=n} times it
+ * in the last n runs only. Each run also prints a {@code RESULT}
+ * line for scripts.
  */
 public final class VideoBench {
 
@@ -50,23 +53,41 @@ public final class VideoBench {
         int seconds = Integer.getInteger("bench.seconds", 20);
         int gop = Integer.getInteger("bench.gop", 60);
         int runs = Integer.getInteger("bench.runs", 3);
-        Path clip = clip(seconds, gop);
-        System.out.printf("clip: %s (%dx%d, %d fps, %d s, key frame every %d frames, %.1f MB), %d cores visible%n",
-                clip.getFileName(), WIDTH, HEIGHT, FPS, seconds, gop, Files.size(clip) / 1e6,
-                Runtime.getRuntime().availableProcessors());
+        String file = System.getProperty("bench.file");
+        boolean fullDecode = Boolean.parseBoolean(System.getProperty("bench.decode", "true"));
+        // jcodec's full decode only in the last runs (default: all)
+        int decodeRuns = Integer.getInteger("bench.decodeRuns", runs);
+        Path clip = file != null ? Path.of(file) : clip(seconds, gop);
+        if (file == null) {
+            System.out.printf("clip: %s (%dx%d, %d fps, %d s, key frame every %d frames, %.1f MB), %d cores visible%n",
+                    clip.getFileName(), WIDTH, HEIGHT, FPS, seconds, gop, Files.size(clip) / 1e6,
+                    Runtime.getRuntime().availableProcessors());
+        }
         for (int run = 1; run <= runs; run++) {
+            java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            long c0 = threads.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
             StageUpdate.Done done = runStage(clip);
             double stage = (System.nanoTime() - t0) / 1e9;
+            double stageCpu = (threads.getCurrentThreadCpuTime() - c0) / 1e9;
             VideoAnalysis data = done.result().data(VideoAnalysis.class).orElseThrow();
-            t0 = System.nanoTime();
-            int frames = decodeAll(clip);
-            double decode = (System.nanoTime() - t0) / 1e9;
-            System.out.printf("run %d: stage %.2f s = %.1fx real time (%s sampled frames, %s cuts); "
-                            + "full decode %d frames in %.2f s = %.1f fps = %.2fx real time%n",
-                    run, stage, seconds / stage, data.sampledFrames(),
-                    data.sceneChanges().size(), frames, decode, frames / decode,
-                    frames / decode / FPS);
+            double length = data.durationSeconds() != null ? data.durationSeconds() : seconds;
+            System.out.printf("run %d: stage %.2f s = %.2fx real time (%s sampled frames, %s cuts at %s)%n", run,
+                    stage, length / stage, data.sampledFrames(), data.sceneChanges().size(), data.sceneChanges());
+            double decode = Double.NaN;
+            double decodeCpu = Double.NaN;
+            int frames = 0;
+            if (fullDecode && run > runs - decodeRuns) {
+                c0 = threads.getCurrentThreadCpuTime();
+                t0 = System.nanoTime();
+                frames = decodeAll(clip);
+                decode = (System.nanoTime() - t0) / 1e9;
+                decodeCpu = (threads.getCurrentThreadCpuTime() - c0) / 1e9;
+                System.out.printf("run %d: jcodec full decode %d frames in %.2f s = %.1f fps = %.2fx real time%n", run,
+                        frames, decode, frames / decode, length / decode);
+            }
+            System.out.printf(java.util.Locale.ROOT, "RESULT run=%d length=%.3f stage=%.3f stage_cpu=%.3f decode=%.3f decode_cpu=%.3f cuts=%d%n",
+                    run, length, stage, stageCpu, decode, decodeCpu, data.sceneChanges().size());
         }
     }
 

@@ -17,6 +17,8 @@ final class FrameSignature {
     private static final double HASH_WEIGHT = 0.25;
     private static final double DIFF_WEIGHT = 0.25;
     private static final double DIFF_GAIN = 4;
+    // Video black (limited range), the origin of fades.
+    private static final double BLACK = 16;
 
     private final float[] grid;
     private final float[] histogram;
@@ -35,28 +37,38 @@ final class FrameSignature {
      * @param stride bytes per plane row
      */
     static FrameSignature ofPlane(byte[] plane, int offset, int stride, int width, int height) {
+        return ofPlane(plane, offset, stride, width, height, 1);
+    }
+
+    /**
+     * Summarise a luma plane like {@link #ofPlane(byte[], int, int, int, int)}, reading only every {@code step}-th
+     * pixel of every {@code step}-th row (large frames: the grid cells still average hundreds of pixels).
+     */
+    static FrameSignature ofPlane(byte[] plane, int offset, int stride, int width, int height, int step) {
         if (width < 1 || height < 1) {
             throw new IllegalArgumentException("frame must be at least 1x1, but was " + width + "x" + height);
         }
         int[] column = new int[width];
         int[] cellWidth = new int[GRID_W];
-        for (int x = 0; x < width; x++) {
+        for (int x = 0; x < width; x += step) {
             column[x] = (int) ((long) x * GRID_W / width);
             cellWidth[column[x]]++;
         }
         long[] sums = new long[GRID_W * GRID_H];
         int[] rows = new int[GRID_H];
         long[] bins = new long[BINS];
-        for (int y = 0; y < height; y++) {
+        long pixels = 0;
+        for (int y = 0; y < height; y += step) {
             int row = (int) ((long) y * GRID_H / height);
             rows[row]++;
             int base = row * GRID_W;
             int p = offset + y * stride;
-            for (int x = 0; x < width; x++) {
+            for (int x = 0; x < width; x += step) {
                 int v = plane[p + x] + 128;
                 sums[base + column[x]] += v;
                 bins[v >> 3]++;
             }
+            pixels += (width + step - 1) / step;
         }
         float[] grid = new float[GRID_W * GRID_H];
         for (int r = 0; r < GRID_H; r++) {
@@ -68,9 +80,8 @@ final class FrameSignature {
             }
         }
         float[] histogram = new float[BINS];
-        double pixels = (double) width * height;
         for (int i = 0; i < BINS; i++) {
-            histogram[i] = (float) (bins[i] / pixels);
+            histogram[i] = (float) (bins[i] / (double) pixels);
         }
         return new FrameSignature(grid, histogram, dHash(grid));
     }
@@ -123,6 +134,54 @@ final class FrameSignature {
             sum += Math.abs(cumulative);
         }
         return Math.min(1, sum / (BINS - 1));
+    }
+
+    /**
+     * Return how much the picture changed from {@code other}, 0..1, for consecutive video frames: the blend of
+     * {@link #distance} without the hash, whose bits flip all at once when sharp edges in motion cross its blocks.
+     */
+    double change(FrameSignature other) {
+        return 0.5 * Math.min(1, HIST_GAIN * histogramDistance(other))
+                + 0.5 * Math.min(1, DIFF_GAIN * meanAbsDifference(other));
+    }
+
+    /**
+     * Return how far this frame is from being a mix of {@code a} and {@code b} (a dissolve between them, or a fade of
+     * either to or from black): fit {@code this ≈ α·a + β·b} (luma above black) by least squares on the grid and
+     * return {@code {α, β, residual}}, the residual relative to how much {@code a} and {@code b} differ. Moving
+     * content (scrolling, zooming) leaves a large residual; a frame of a dissolve or fade a small one.
+     */
+    double[] mixOf(FrameSignature a, FrameSignature b) {
+        double aa = 0;
+        double ab = 0;
+        double bb = 0;
+        double am = 0;
+        double bm = 0;
+        for (int i = 0; i < grid.length; i++) {
+            double x = a.grid[i] - BLACK;
+            double y = b.grid[i] - BLACK;
+            double m = grid[i] - BLACK;
+            aa += x * x;
+            ab += x * y;
+            bb += y * y;
+            am += x * m;
+            bm += y * m;
+        }
+        double det = aa * bb - ab * ab;
+        if (det <= 1e-6 * aa * bb) {
+            return new double[] {1, 0, Double.POSITIVE_INFINITY};
+        }
+        double alpha = (am * bb - bm * ab) / det;
+        double beta = (bm * aa - am * ab) / det;
+        double residual = 0;
+        double spread = 0;
+        for (int i = 0; i < grid.length; i++) {
+            double x = a.grid[i] - BLACK;
+            double y = b.grid[i] - BLACK;
+            residual += Math.abs(grid[i] - BLACK - alpha * x - beta * y);
+            spread += Math.abs(x - y);
+        }
+        return new double[] {alpha, beta, spread > 0 ? residual / spread : Double.POSITIVE_INFINITY};
     }
 
     /** Return the share of differing hash bits, 0..1. */

@@ -8,6 +8,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import org.jcodec.api.specific.AVCMP4Adaptor;
 import org.jcodec.codecs.h264.H264Decoder;
@@ -23,7 +25,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Sample an MP4 (H.264) at a fixed rate with jcodec. Frames are decoded in order; when the next sample lies past a
- * later key frame, decoding jumps to that key frame instead of decoding the frames in between.
+ * later key frame, decoding jumps to that key frame instead of decoding the frames in between. Non-reference frames
+ * (typically B-frames) that are not sampled are not decoded: nothing is predicted from them. Every decoded frame's
+ * signature goes with the next sample, for the frame-level cut detection.
  *
  * <p>jcodec's H.264 decoder starts a never-closed thread pool per instance on multi-core machines; the source turns
  * that off, so each video decodes on the (bounded) thread that drives it and leaks no threads.
@@ -46,6 +50,7 @@ final class Mp4FrameSource implements FrameSource {
     private long sampleIndex;
     private double seconds;
     private @Nullable Picture picture;
+    private final List<Decoded> trailing = new ArrayList<>();
 
     private Mp4FrameSource(SeekableByteChannel channel, SeekableDemuxerTrack track, double sampleFps) {
         this.channel = channel;
@@ -96,26 +101,61 @@ final class Mp4FrameSource implements FrameSource {
         double target = sampleIndex / sampleFps;
         try {
             skipToKeyFrameBefore(target);
+            List<Decoded> frames = new ArrayList<>();
             Packet packet;
             while ((packet = track.nextFrame()) != null) {
-                Picture decoded = decoder.decodeFrame(packet.getData(), buffer);
                 double pts = packet.getPtsD();
-                if (decoded == null || pts + frameSeconds / 2 < target) {
+                // No frame refers to a non-reference frame: one that is not sampled need not be decoded at all.
+                if (pts + frameSeconds / 2 < target && !isReference(packet.getData())) {
+                    continue;
+                }
+                Picture decoded = decoder.decodeFrame(packet.getData(), buffer);
+                if (decoded == null) {
+                    continue;
+                }
+                FrameSignature signature = signature(decoded);
+                frames.add(new Decoded(pts, signature));
+                if (pts + frameSeconds / 2 < target) {
                     continue;
                 }
                 picture = decoded;
                 seconds = pts;
                 sampleIndex = Math.max(sampleIndex + 1, (long) Math.floor(pts * sampleFps + 1e-6) + 1);
-                FrameSignature signature = FrameSignature.ofPlane(decoded.getPlaneData(0),
-                        decoded.getStartY() * decoded.getPlaneWidth(0) + decoded.getStartX(),
-                        decoded.getPlaneWidth(0), decoded.getCroppedWidth(), decoded.getCroppedHeight());
-                return new SampledFrame(pts, signature, decoded.getCroppedWidth(), decoded.getCroppedHeight());
+                return new SampledFrame(pts, signature, decoded.getCroppedWidth(), decoded.getCroppedHeight(),
+                        frames);
             }
+            trailing.addAll(frames);
             return null;
         } catch (RuntimeException e) {
             // jcodec signals corrupt bitstreams with assorted runtime exceptions
             throw new IOException("corrupt H.264 video", e);
         }
+    }
+
+    /**
+     * Return false when the Annex B access unit's first slice has {@code nal_ref_idc} 0 (a non-reference picture,
+     * typically a B-frame): no other frame is predicted from it. True when unsure.
+     */
+    static boolean isReference(ByteBuffer data) {
+        int end = data.limit() - 3;
+        for (int i = data.position(); i < end; i++) {
+            if (data.get(i) == 0 && data.get(i + 1) == 0 && data.get(i + 2) == 1) {
+                int header = data.get(i + 3) & 0xff;
+                int type = header & 0x1f;
+                if (type == 1 || type == 5) {
+                    return (header & 0x60) != 0;
+                }
+                i += 2;
+            }
+        }
+        return true;
+    }
+
+    // Large frames are summarised from every other pixel of every other row: cells still average hundreds of pixels.
+    private static FrameSignature signature(Picture p) {
+        int step = Math.max(1, p.getCroppedWidth() / 640);
+        return FrameSignature.ofPlane(p.getPlaneData(0), p.getStartY() * p.getPlaneWidth(0) + p.getStartX(),
+                p.getPlaneWidth(0), p.getCroppedWidth(), p.getCroppedHeight(), step);
     }
 
     private static H264Decoder singleThreaded(H264Decoder decoder) {
@@ -152,6 +192,11 @@ final class Mp4FrameSource implements FrameSource {
         if (key > track.getCurFrame()) {
             track.gotoFrame(key);
         }
+    }
+
+    @Override
+    public List<Decoded> trailing() {
+        return List.copyOf(trailing);
     }
 
     @Override

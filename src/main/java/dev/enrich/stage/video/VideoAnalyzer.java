@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Analyse a video one sampled frame at a time: frame-to-frame distance, scene changes, chapters with key frames and
- * the activity timeline. Not thread-safe; driven by one {@code Flux.generate} loop.
+ * the activity timeline. Scene changes of a video come from all its decoded frames ({@link CutDetector}); those of
+ * screenshots, which have nothing in between, from the sampled frames alone ({@link SceneDetector}). Not thread-safe; driven by one {@code Flux.generate} loop.
  */
 final class VideoAnalyzer implements Closeable {
 
@@ -21,6 +22,7 @@ final class VideoAnalyzer implements Closeable {
     private final FrameSource source;
     private final VideoSettings settings;
     private final SceneDetector detector;
+    private final CutDetector cuts;
     private final Chapters chapters;
     private final List<Double> sceneChanges = new ArrayList<>();
     private final List<Double> activity = new ArrayList<>();
@@ -33,6 +35,7 @@ final class VideoAnalyzer implements Closeable {
         this.source = source;
         this.settings = settings;
         this.detector = new SceneDetector(settings.cutFloor(), settings.cutSensitivity(), settings.historyFrames());
+        this.cuts = CutDetector.tuned();
         this.chapters = new Chapters(settings.minChapterSeconds(), settings.maxChapters(), sink);
     }
 
@@ -52,15 +55,28 @@ final class VideoAnalyzer implements Closeable {
         } else {
             change = previous.distance(current);
             activity.add(previous.meanAbsDifference(current));
-            if (detector.isCut(change)) {
-                sceneChanges.add(seconds);
-                chapters.sceneChange(seconds);
+            if (frame.decoded().isEmpty() && detector.isCut(change)) {
+                sceneChange(seconds);
             }
         }
+        for (FrameSource.Decoded d : frame.decoded()) {
+            cuts.add(d.seconds(), d.signature());
+        }
+        cuts.poll(false).forEach(this::sceneChange);
         chapters.frame(change, () -> source.thumbnail(settings.thumbnailWidth()));
         previous = current;
         lastSeconds = seconds;
         return true;
+    }
+
+    // Frame-level cuts arrive a little after the sample that shows the new scene; they are kept in time order.
+    private void sceneChange(double seconds) {
+        int i = sceneChanges.size();
+        while (i > 0 && sceneChanges.get(i - 1) > seconds) {
+            i--;
+        }
+        sceneChanges.add(i, seconds);
+        chapters.sceneChange(seconds);
     }
 
     /** Return how far the analysis is, 0..1. */
@@ -76,6 +92,14 @@ final class VideoAnalyzer implements Closeable {
     VideoAnalysis result(String sessionId) throws IOException {
         if (activity.isEmpty()) {
             throw new IOException("the video has no frames");
+        }
+        for (FrameSource.Decoded d : source.trailing()) {
+            cuts.add(d.seconds(), d.signature());
+        }
+        // Cuts found only now have no sampled frame after them: the last decoded frame is their chapter's key frame.
+        for (double cut : cuts.poll(true)) {
+            sceneChange(cut);
+            chapters.frame(0, () -> source.thumbnail(settings.thumbnailWidth()));
         }
         double duration = source.durationSeconds();
         double end = Double.isNaN(duration) ? lastSeconds + sampleSpacing() : duration;

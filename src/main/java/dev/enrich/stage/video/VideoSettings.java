@@ -8,9 +8,11 @@ package dev.enrich.stage.video;
  * @param minChapterSeconds shortest chapter; shorter ones merge into a neighbour (default 2)
  * @param maxChapters most chapters reported; later scene changes stop opening new chapters (default 100)
  * @param thumbnailWidth width in pixels of the PNG key frame saved per chapter (default 320)
- * @param cutFloor smallest frame-to-frame distance (0..1) that can count as a scene change (default 0.15)
- * @param cutSensitivity how many robust deviations above the recent median a distance must be (default 6)
- * @param historyFrames how many recent distances set the adaptive threshold (default 30)
+ * @param cutFloor for screenshot sets: smallest distance (0..1) between two screenshots that can count as a scene
+ *     change (default 0.15); MP4 cuts are found from every decoded frame instead ({@code CutDetector})
+ * @param cutSensitivity for screenshot sets: how many robust deviations above the recent median a distance must be
+ *     (default 6)
+ * @param historyFrames for screenshot sets: how many recent distances set the adaptive threshold (default 30)
  */
 public record VideoSettings(
         double sampleFps,
