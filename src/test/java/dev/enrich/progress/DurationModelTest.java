@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 
@@ -75,9 +76,10 @@ class DurationModelTest {
 
         StepVerifier.create(model.recorded())
                 .then(() -> model.record(AUDIO, Duration.ofSeconds(10), Duration.ofSeconds(20)))
-                .expectNext(new DurationModel.Observation(AUDIO, new DurationModel.Averages(10, 0.5)))
+                .expectNext(new DurationModel.Observation(AUDIO, new DurationModel.Averages(10,
+                        new DurationModel.Moments(20, 10, 400, 200), List.of())))
                 .then(() -> model.record(VIDEO, Duration.ofSeconds(4), null))
-                .expectNext(new DurationModel.Observation(VIDEO, new DurationModel.Averages(4, null)))
+                .expectNext(new DurationModel.Observation(VIDEO, new DurationModel.Averages(4)))
                 .thenCancel()
                 .verify(Duration.ofSeconds(10));
         assertThat(model.expected(AUDIO, null)).as("still learned here").contains(Duration.ofMillis(5_500));
@@ -88,9 +90,11 @@ class DurationModelTest {
         DurationModel model = new DurationModel(0.5);
         model.record(AUDIO, Duration.ofSeconds(10), null);
 
-        model.adopt(AUDIO, new DurationModel.Averages(30, 2.0));
+        DurationModel.Averages fleet = new DurationModel.Averages(30, new DurationModel.Moments(10, 20, 100, 200),
+                List.of());
+        model.adopt(AUDIO, fleet);
 
-        assertThat(model.averages(AUDIO)).contains(new DurationModel.Averages(30, 2.0));
+        assertThat(model.averages(AUDIO)).contains(fleet);
         assertThat(model.expected(AUDIO, Duration.ofSeconds(5))).contains(Duration.ofSeconds(10));
         model.record(AUDIO, Duration.ofSeconds(50), null);
         assertThat(model.expected(AUDIO, null)).as("later observations move the adopted average")
@@ -99,7 +103,10 @@ class DurationModelTest {
 
     @Test
     void rejectsNegativeAverages() {
-        assertThatIllegalArgumentException().isThrownBy(() -> new DurationModel.Averages(-1, null));
-        assertThatIllegalArgumentException().isThrownBy(() -> new DurationModel.Averages(1, Double.NaN));
+        assertThatIllegalArgumentException().isThrownBy(() -> new DurationModel.Averages(-1));
+        assertThatIllegalArgumentException().isThrownBy(() -> new DurationModel.Averages(Double.NaN));
+        assertThatIllegalArgumentException().isThrownBy(() -> new DurationModel.Moments(10, Double.NaN, 100, 1));
+        assertThatIllegalArgumentException().isThrownBy(() -> new DurationModel.Averages(1, null, List.of(0.5)))
+                .withMessageContaining("9 points");
     }
 }

@@ -30,7 +30,7 @@ class JobProgressTest {
     }
 
     private static JobProgress job(DurationModel model, StageName... stages) {
-        return new JobProgress(EnumSet.of(stages[0], stages), model, null);
+        return new JobProgress(EnumSet.of(stages[0], stages), model, (Duration) null);
     }
 
     @Test
@@ -259,7 +259,7 @@ class JobProgressTest {
 
     @Test
     void rejectsEmptyJobsAndStagesOutsideTheJob() {
-        assertThatIllegalArgumentException().isThrownBy(() -> new JobProgress(Set.of(), history(), null))
+        assertThatIllegalArgumentException().isThrownBy(() -> new JobProgress(Set.of(), history(), (Duration) null))
                 .withMessage("stages must not be empty");
         JobProgress job = job(history(), AUDIO);
         assertThatIllegalArgumentException().isThrownBy(() -> job.stageStarted(VIDEO, 0))
