@@ -7,6 +7,7 @@ import dev.enrich.job.JobRepository;
 import dev.enrich.job.JobState;
 import dev.enrich.job.StoreOutages;
 import dev.enrich.job.StageStatus;
+import dev.enrich.pipeline.MediaLengths;
 import dev.enrich.pipeline.Pipeline;
 import dev.enrich.pipeline.PipelineSignal;
 import dev.enrich.pipeline.StageName;
@@ -18,20 +19,15 @@ import dev.enrich.progress.DurationModel;
 import dev.enrich.progress.JobProgress;
 import dev.enrich.queue.QueuedJob;
 import dev.enrich.resilience.ErrorClassifier;
-import dev.enrich.session.MediaKind;
-import dev.enrich.session.MediaRef;
 import dev.enrich.session.Session;
 import dev.enrich.session.SessionRepository;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiFunction;
-import java.util.stream.Stream;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -110,7 +106,7 @@ final class JobRunner implements JobTask {
 
     private Mono<JobState> execute(Job queuedJob, Session session, Map<StageName, StageResult> checkpoint,
             Mono<JobState> stop) {
-        JobProgress progress = new JobProgress(queuedJob.requested(), durations, mediaLengths(session));
+        JobProgress progress = new JobProgress(queuedJob.requested(), durations, MediaLengths.of(session));
         Run run = new Run(queuedJob, progress);
         AtomicReference<@Nullable JobState> stopped = new AtomicReference<>();
         Mono<JobState> stopSignal = stop.doOnNext(stopped::set);
@@ -124,23 +120,6 @@ final class JobRunner implements JobTask {
                     queuedJob.requested());
             return runPipeline(run, session, checkpoint, stopSignal, stopped);
         }));
-    }
-
-    /**
-     * Return the length of the media each stage works on, where the session knows it (read at upload): the audio and
-     * video stages their file's, the summary and canvas the longest recording's (what they read grows with it).
-     */
-    static Map<StageName, Duration> mediaLengths(Session session) {
-        Map<StageName, Duration> lengths = new EnumMap<>(StageName.class);
-        Optional<Duration> audio = session.first(MediaKind.AUDIO).map(MediaRef::length);
-        Optional<Duration> video = session.first(MediaKind.VIDEO).map(MediaRef::length);
-        audio.ifPresent(d -> lengths.put(StageName.AUDIO, d));
-        video.ifPresent(d -> lengths.put(StageName.VIDEO, d));
-        Stream.of(audio, video).flatMap(Optional::stream).max(Comparator.naturalOrder()).ifPresent(longest -> {
-            lengths.put(StageName.SUMMARY, longest);
-            lengths.put(StageName.CANVAS, longest);
-        });
-        return lengths;
     }
 
     private Mono<JobState> runPipeline(Run run, Session session, Map<StageName, StageResult> checkpoint,
