@@ -33,18 +33,19 @@ fi
 TEST_CP="$ROOT/target/test-classes:$ROOT/target/classes:$(cat target/test-classpath.txt)"
 
 # Media, made once and cached: 16 kHz mono 16-bit WAVs, speech-like (0.8 s of a voiced tone every 2 s over low
-# noise) so the local voice detection finds speech to transcribe; H.264 MP4s, 320x180 at 5 fps, a key frame every
-# second, a moving test pattern with a new scene every 20 s.
+# noise) so the local voice detection finds speech to transcribe; H.264 MP4s, 640x360 at 10 fps, a key frame every
+# second, a moving test pattern with a new colour scene every 20 s.
 MEDIA=$ROOT/target/bench-eta-media
 mkdir -p "$MEDIA"
 for n in ${LENGTHS//,/ }; do
   [[ -s $MEDIA/audio-$n.wav ]] || ffmpeg -loglevel error -y -f lavfi \
     -i "aevalsrc='0.3*sin(2*PI*(180+40*sin(2*PI*3*t))*t)*lt(mod(t\,2)\,0.8)+0.002*(random(0)*2-1)':s=16000:d=$n" \
     -ac 1 -ar 16000 -c:a pcm_s16le "$MEDIA/audio-$n.wav"
-  [[ -s $MEDIA/video-$n.mp4 ]] || ffmpeg -loglevel error -y -f lavfi \
-    -i "testsrc2=size=320x180:rate=5:duration=$n,hue=h='360*floor(t/20)/7'" \
-    -c:v libx264 -profile:v baseline -pix_fmt yuv420p -g 5 -an "$MEDIA/video-$n.mp4"
+  [[ -s $MEDIA/video-$n.mp4 && -e $MEDIA/.video-640 ]] || ffmpeg -loglevel error -y -f lavfi \
+    -i "testsrc2=size=640x360:rate=10:duration=$n,hue=h='360*floor(t/20)/7'" \
+    -c:v libx264 -profile:v baseline -pix_fmt yuv420p -g 10 -an "$MEDIA/video-$n.mp4"
 done
+touch "$MEDIA/.video-640"
 
 WORK=$(mktemp -d)
 trap '[[ -n ${KEEP:-} ]] && echo "kept $WORK" || rm -rf "$WORK"' EXIT

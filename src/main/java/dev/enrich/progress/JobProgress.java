@@ -21,8 +21,8 @@ import org.jspecify.annotations.Nullable;
  * {@code System.nanoTime() / 1_000_000}), so callers and tests control time.
  *
  * <p>{@link #overall()} weights stages by the expected durations known to the model when the job was created
- * (stages without history get the mean of the known ones, or equal weights when none is known), so it never goes
- * backwards. {@link #etaSeconds(long)} is time-based: the critical path through the remaining stage DAG, where a
+ * (stages without history get the mean of the known ones, or equal weights when none is known) and reads each stage's
+ * progress through its learned time profile, so that it moves about evenly in time; it never goes backwards. {@link #etaSeconds(long)} is time-based: the critical path through the remaining stage DAG, where a
  * stage's remaining time comes from history (scaled by the stage's media length) until it reports progress, and then
  * from the time it took to reach that progress, read through the stage's learned time profile (a stage whose first
  * 70% are quick and last 30% slow is not taken to be nearly done at 70%), blended with history; successive readings
@@ -46,6 +46,7 @@ public final class JobProgress {
     private final Map<StageName, StageClock> clocks = new EnumMap<>(StageName.class);
 
     private @Nullable Double smoothedFinishMillis;
+    private double lastOverall;
     private long lastReadingMillis;
 
     /**
@@ -150,7 +151,10 @@ public final class JobProgress {
         return true;
     }
 
-    /** Return overall progress in {@code [0, 1]}, weighted by expected durations; 1.0 only when all finished. */
+    /**
+     * Return overall progress in {@code [0, 1]}: the stages' progress read through their time profiles, weighted by
+     * expected durations; never less than before; 1.0 only when all finished.
+     */
     public synchronized double overall() {
         if (finished()) {
             return 1.0;
@@ -159,10 +163,11 @@ public final class JobProgress {
         double total = 0;
         for (StageName s : stages) {
             double w = weights.get(s);
-            done += w * clocks.get(s).fraction;
+            done += w * model.timeShare(s, clocks.get(s).fraction);
             total += w;
         }
-        return Math.min(MAX_UNFINISHED, done / total);
+        lastOverall = Math.max(lastOverall, Math.min(MAX_UNFINISHED, done / total));
+        return lastOverall;
     }
 
     /**
