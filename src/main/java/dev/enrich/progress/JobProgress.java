@@ -30,8 +30,10 @@ import org.jspecify.annotations.Nullable;
  */
 public final class JobProgress {
 
-    /** Time constant of the exponential smoothing of the estimated finish time. */
+    /** Time constant of the exponential smoothing of the estimated finish time, at most. */
     static final double SMOOTHING_SECONDS = 10;
+    /** Time constant of the smoothing as a share of the job's estimated length, when that is shorter. */
+    static final double SMOOTHING_SHARE = 0.1;
     /** Smallest remaining time of an unfinished stage that has outrun its history. */
     static final double FLOOR_SECONDS = 1;
     /** Highest overall progress reported while some stage is unfinished. */
@@ -47,6 +49,7 @@ public final class JobProgress {
 
     private @Nullable Double smoothedFinishMillis;
     private double lastOverall;
+    private @Nullable Long firstReadingMillis;
     private long lastReadingMillis;
 
     /**
@@ -195,13 +198,19 @@ public final class JobProgress {
             smoothedFinishMillis = null;
             return null;
         }
+        if (firstReadingMillis == null) {
+            firstReadingMillis = nowMillis;
+        }
         double rawFinish = nowMillis + raw * 1000;
         Double previous = smoothedFinishMillis;
         double smoothed = rawFinish;
         if (previous != null) {
             // time-based weight, so the smoothing does not depend on how often the ETA is read
             double dt = Math.max(0, nowMillis - lastReadingMillis) / 1000.0;
-            double a = 1 - Math.exp(-dt / SMOOTHING_SECONDS);
+            // a short job cannot afford to carry a first estimate for 10 s
+            double length = Math.max(0, nowMillis - firstReadingMillis) / 1000.0 + raw;
+            double tau = Math.max(0.1, Math.min(SMOOTHING_SECONDS, SMOOTHING_SHARE * length));
+            double a = 1 - Math.exp(-dt / tau);
             smoothed = previous + a * (rawFinish - previous);
         }
         smoothedFinishMillis = smoothed;
@@ -275,8 +284,8 @@ public final class JobProgress {
         if (expected == null) {
             return Math.max(byProgress - elapsed, p < 1 ? FLOOR_SECONDS : 0);
         }
-        // trust this run's pace more as more of the stage's time has passed
-        double trust = Math.sqrt(share);
+        // trust this run's pace more as more of the stage's time has passed: half at an eighth, 80% at a half
+        double trust = Math.cbrt(share);
         return Math.max(trust * byProgress + (1 - trust) * expected - elapsed, FLOOR_SECONDS);
     }
 
