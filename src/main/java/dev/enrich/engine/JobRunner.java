@@ -7,6 +7,7 @@ import dev.enrich.job.JobRepository;
 import dev.enrich.job.JobState;
 import dev.enrich.job.StoreOutages;
 import dev.enrich.job.StageStatus;
+import dev.enrich.pipeline.MediaLengths;
 import dev.enrich.pipeline.Pipeline;
 import dev.enrich.pipeline.PipelineSignal;
 import dev.enrich.pipeline.StageName;
@@ -105,7 +106,7 @@ final class JobRunner implements JobTask {
 
     private Mono<JobState> execute(Job queuedJob, Session session, Map<StageName, StageResult> checkpoint,
             Mono<JobState> stop) {
-        JobProgress progress = new JobProgress(queuedJob.requested(), durations, null);
+        JobProgress progress = new JobProgress(queuedJob.requested(), durations, MediaLengths.of(session));
         Run run = new Run(queuedJob, progress);
         AtomicReference<@Nullable JobState> stopped = new AtomicReference<>();
         Mono<JobState> stopSignal = stop.doOnNext(stopped::set);

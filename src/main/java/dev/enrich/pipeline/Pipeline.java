@@ -165,7 +165,7 @@ public final class Pipeline {
         if (bounds == null) {
             return run;
         }
-        Duration budget = bounds.budget(expected.apply(name, mediaLength(context)));
+        Duration budget = bounds.budget(expected.apply(name, mediaLength(name, context)));
         Flux<StageUpdate> attempt = Flux.defer(() -> {
             long deadline = timer.now(TimeUnit.MILLISECONDS) + budget.toMillis();
             return run.timeout(watch(bounds, deadline), u -> watch(bounds, deadline), Flux.defer(() -> {
@@ -186,8 +186,12 @@ public final class Pipeline {
         return Mono.delay(Duration.ofMillis(Math.min(left, bounds.stallTimeout().toMillis())), timer);
     }
 
-    /** Return the length of the session's media when an upstream stage measured it, else null. */
-    private static @Nullable Duration mediaLength(StageContext context) {
+    /** Return the length of the media the stage works on, from the session or else as an upstream stage measured it. */
+    private static @Nullable Duration mediaLength(StageName name, StageContext context) {
+        Duration known = MediaLengths.of(context.session()).get(name);
+        if (known != null) {
+            return known;
+        }
         Optional<Double> seconds = context.useful(AudioAnalysis.class).map(AudioAnalysis::durationSeconds)
                 .or(() -> context.useful(VideoAnalysis.class).map(VideoAnalysis::durationSeconds));
         return seconds.filter(s -> s > 0).map(s -> Duration.ofMillis(Math.round(s * 1000))).orElse(null);

@@ -2,6 +2,9 @@ package dev.enrich.progress;
 
 import dev.enrich.pipeline.StageName;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -11,16 +14,24 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
 
 /**
- * Learn expected stage durations per stage kind with an exponentially weighted moving average (EWMA), scaled by
- * media length when known. Thread-safe.
+ * Learn expected stage durations per stage kind with exponentially weighted moving averages (EWMA), as a function of
+ * the media length when known, and how a stage's time is spread over its reported progress. Thread-safe.
  *
- * <p>Two averages are kept per stage: absolute seconds, and seconds per media-second (only fed when the media length
- * is known and positive). The first observation seeds an average; later ones move it by {@code alpha}.
+ * <p>Per stage: the absolute seconds (every observation); when the media length is known, the weighted moments of
+ * (media seconds, stage seconds) that give a least-squares line {@code fixed + perMediaSecond x length}, so a long
+ * recording gets a proportionally longer estimate while a fixed cost (a call's latency) is not scaled with it; and
+ * the time profile: the share of the stage's time spent when its progress first reached 10%, 20%, ... 90%. Every
+ * field is its own EWMA with the same {@code alpha}; the first observation seeds it.
  *
  * <p>Reads are local and synchronous. To share what several processes learn, a backend follows {@link #recorded()}
  * and feeds back averages learned elsewhere with {@link #adopt}; alone, the model learns from this process only.
  */
 public final class DurationModel {
+
+    /** Progress points of the time profile: 0.1, 0.2, ... 0.9. */
+    public static final int PROFILE_POINTS = 9;
+    /** Below this relative spread of the learned media lengths, durations are scaled in proportion (no fixed part). */
+    private static final double MIN_RELATIVE_VARIANCE = 0.01;
 
     private final double alpha;
     private final Map<StageName, Averages> averages = new ConcurrentHashMap<>();
@@ -45,8 +56,8 @@ public final class DurationModel {
     }
 
     /**
-     * Return the expected duration of a stage: the per-media-second rate times the media length when both are known,
-     * else the absolute average; empty if the stage was never observed.
+     * Return the expected duration of a stage: from the line fitted over media lengths when both the length and
+     * observations with lengths are known, else the absolute average; empty if the stage was never observed.
      */
     public Optional<Duration> expected(StageName stage, @Nullable Duration mediaLength) {
         Averages a = averages.get(Objects.requireNonNull(stage, "stage"));
@@ -54,8 +65,26 @@ public final class DurationModel {
             return Optional.empty();
         }
         double media = seconds(mediaLength);
-        double expected = (media > 0 && a.perMediaSecond() != null) ? a.perMediaSecond() * media : a.seconds();
+        double expected = media > 0 && a.media() != null ? a.media().expected(media) : a.seconds();
         return Optional.of(Duration.ofNanos(Math.round(expected * 1e9)));
+    }
+
+    /**
+     * Return the learned share of a stage's time spent by the time its progress first reached {@code fraction}, in
+     * {@code [0, 1]}, interpolated between the profile points; {@code fraction} itself (progress even in time) when
+     * no profile was learned.
+     */
+    public double timeShare(StageName stage, double fraction) {
+        double p = Math.min(1, Math.max(0, fraction));
+        Averages a = averages.get(Objects.requireNonNull(stage, "stage"));
+        if (a == null || a.profile().isEmpty()) {
+            return p;
+        }
+        double scaled = p * (PROFILE_POINTS + 1);
+        int below = Math.min(PROFILE_POINTS, (int) Math.floor(scaled));
+        double lo = below == 0 ? 0 : a.profile().get(below - 1);
+        double hi = below >= PROFILE_POINTS ? 1 : a.profile().get(below);
+        return lo + (scaled - below) * (hi - lo);
     }
 
     /**
@@ -64,14 +93,24 @@ public final class DurationModel {
      * @throws IllegalArgumentException when {@code took} is negative
      */
     public void record(StageName stage, Duration took, @Nullable Duration mediaLength) {
+        record(stage, took, mediaLength, List.of());
+    }
+
+    /**
+     * Record how long a stage took and, when not empty, its time profile: {@link #PROFILE_POINTS} shares of its time
+     * spent when its progress first reached 10%, 20%, ... 90%.
+     *
+     * @throws IllegalArgumentException when {@code took} is negative or the profile is malformed
+     */
+    public void record(StageName stage, Duration took, @Nullable Duration mediaLength, List<Double> profile) {
         Objects.requireNonNull(stage, "stage");
         if (took.isNegative()) {
             throw new IllegalArgumentException("took must not be negative, but was " + took);
         }
         double tookSeconds = seconds(took);
         double media = seconds(mediaLength);
-        @Nullable Double rate = media > 0 ? tookSeconds / media : null;
-        Averages observed = new Averages(tookSeconds, rate);
+        Moments moments = media > 0 ? new Moments(media, tookSeconds, media * media, media * tookSeconds) : null;
+        Averages observed = new Averages(tookSeconds, moments, profile);
         averages.merge(stage, observed, this::blend);
         Observation observation = new Observation(stage, observed);
         // Concurrent recorders meet here rarely and briefly; with no subscriber (or a slow one) it is dropped.
@@ -99,13 +138,9 @@ public final class DurationModel {
     }
 
     private Averages blend(Averages old, Averages observed) {
-        double seconds = ewma(old.seconds(), observed.seconds());
-        @Nullable Double rate = old.perMediaSecond();
-        @Nullable Double observedRate = observed.perMediaSecond();
-        if (observedRate != null) {
-            rate = rate == null ? observedRate : Double.valueOf(ewma(rate, observedRate));
-        }
-        return new Averages(seconds, rate);
+        Map<String, Double> fields = new LinkedHashMap<>(old.fields());
+        observed.fields().forEach((name, value) -> fields.merge(name, value, this::ewma));
+        return Averages.of(fields);
     }
 
     private double ewma(double old, double observed) {
@@ -120,18 +155,112 @@ public final class DurationModel {
      * A stage's averages, or one observation of it.
      *
      * @param seconds the absolute duration in seconds, {@code >= 0}
-     * @param perMediaSecond seconds per media-second; null when no media length was known
+     * @param media the moments over media lengths; null when no media length was known
+     * @param profile the time profile ({@link #PROFILE_POINTS} shares in {@code [0, 1]}), or empty when unknown
      */
-    public record Averages(double seconds, @Nullable Double perMediaSecond) {
+    public record Averages(double seconds, @Nullable Moments media, List<Double> profile) {
 
         public Averages {
-            if (!(seconds >= 0) || (perMediaSecond != null && !(perMediaSecond >= 0))) {
-                throw new IllegalArgumentException("durations must be >= 0, but were " + seconds + " and "
-                        + perMediaSecond);
+            if (!(seconds >= 0)) {
+                throw new IllegalArgumentException("seconds must be >= 0, but was " + seconds);
             }
+            profile = List.copyOf(profile);
+            if (!profile.isEmpty() && profile.size() != PROFILE_POINTS) {
+                throw new IllegalArgumentException("profile must have " + PROFILE_POINTS + " points, but had "
+                        + profile.size());
+            }
+            for (double share : profile) {
+                if (!(share >= 0 && share <= 1)) {
+                    throw new IllegalArgumentException("profile shares must be in [0, 1], but were " + profile);
+                }
+            }
+        }
+
+        /** Return averages of absolute seconds only. */
+        public Averages(double seconds) {
+            this(seconds, null, List.of());
+        }
+
+        /**
+         * Return every average by a flat name ({@code s}; {@code x}, {@code y}, {@code xx}, {@code xy} for the
+         * moments; {@code p1}..{@code p9} for the profile), each blended on its own: the shape a shared store keeps.
+         */
+        public Map<String, Double> fields() {
+            Map<String, Double> fields = new LinkedHashMap<>();
+            fields.put("s", seconds);
+            if (media != null) {
+                fields.put("x", media.length());
+                fields.put("y", media.seconds());
+                fields.put("xx", media.lengthSquared());
+                fields.put("xy", media.product());
+            }
+            for (int i = 0; i < profile.size(); i++) {
+                fields.put("p" + (i + 1), profile.get(i));
+            }
+            return fields;
+        }
+
+        /**
+         * Read averages from {@link #fields()}; the moments and profile only when all their fields are there.
+         *
+         * @throws IllegalArgumentException when {@code s} is missing or a value is out of range
+         */
+        public static Averages of(Map<String, Double> fields) {
+            Double s = fields.get("s");
+            if (s == null) {
+                throw new IllegalArgumentException("averages need field s, but had " + fields.keySet());
+            }
+            Double x = fields.get("x");
+            Double y = fields.get("y");
+            Double xx = fields.get("xx");
+            Double xy = fields.get("xy");
+            Moments media = x != null && y != null && xx != null && xy != null ? new Moments(x, y, xx, xy) : null;
+            List<Double> profile = new ArrayList<>();
+            for (int i = 1; i <= PROFILE_POINTS && fields.containsKey("p" + i); i++) {
+                profile.add(fields.get("p" + i));
+            }
+            return new Averages(s, media, profile.size() == PROFILE_POINTS ? profile : List.of());
         }
     }
 
-    /** One recorded duration of {@code stage}: its seconds and, when the media length was known, its rate. */
+    /**
+     * Weighted means of media length {@code x} and stage time {@code y} (seconds) and of their products.
+     *
+     * @param length mean media seconds
+     * @param seconds mean stage seconds
+     * @param lengthSquared mean of media seconds squared
+     * @param product mean of media seconds times stage seconds
+     */
+    public record Moments(double length, double seconds, double lengthSquared, double product) {
+
+        public Moments {
+            if (!(length > 0 && seconds >= 0 && lengthSquared > 0 && product >= 0)) {
+                throw new IllegalArgumentException("moments must be positive, but were " + length + ", " + seconds
+                        + ", " + lengthSquared + ", " + product);
+            }
+        }
+
+        /**
+         * Return the expected stage seconds for {@code media} seconds: the least-squares line when the learned lengths
+         * spread and it has a non-negative slope and fixed part; through the origin (in proportion to the length)
+         * when they do not spread or the fixed part would be negative; the mean when longer media took less time.
+         */
+        double expected(double media) {
+            double variance = lengthSquared - length * length;
+            if (variance > MIN_RELATIVE_VARIANCE * lengthSquared) {
+                double slope = (product - length * seconds) / variance;
+                if (slope < 0) {
+                    return seconds;
+                }
+                double fixed = seconds - slope * length;
+                if (fixed >= 0) {
+                    return fixed + slope * media;
+                }
+            }
+            return product / lengthSquared * media;
+        }
+    }
+
+    /** One recorded duration of {@code stage}: its seconds and, when known, its media moments and time profile. */
     public record Observation(StageName stage, Averages took) {}
 }

@@ -2,9 +2,12 @@ package dev.enrich.progress;
 
 import dev.enrich.pipeline.StageName;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,27 +21,35 @@ import org.jspecify.annotations.Nullable;
  * {@code System.nanoTime() / 1_000_000}), so callers and tests control time.
  *
  * <p>{@link #overall()} weights stages by the expected durations known to the model when the job was created
- * (stages without history get the mean of the known ones, or equal weights when none is known), so it never goes
- * backwards. {@link #etaSeconds(long)} is time-based: the critical path through the remaining stage DAG, where a
- * stage's remaining time comes from history until it reports progress and then from elapsed/progress, blended with
- * history; successive readings are smoothed.
+ * (stages without history get the mean of the known ones, or equal weights when none is known) and reads each stage's
+ * progress through its learned time profile, so that it moves about evenly in time; it never goes backwards. {@link #etaSeconds(long)} is time-based: the critical path through the remaining stage DAG, where a
+ * stage's remaining time comes from history (scaled by the stage's media length) until it reports progress, and then
+ * from the time it took to reach that progress, read through the stage's learned time profile (a stage whose first
+ * 70% are quick and last 30% slow is not taken to be nearly done at 70%), blended with history; successive readings
+ * are smoothed.
  */
 public final class JobProgress {
 
-    /** Time constant of the exponential smoothing of the estimated finish time. */
+    /** Time constant of the exponential smoothing of the estimated finish time, at most. */
     static final double SMOOTHING_SECONDS = 10;
+    /** Time constant of the smoothing as a share of the job's estimated length, when that is shorter. */
+    static final double SMOOTHING_SHARE = 0.1;
     /** Smallest remaining time of an unfinished stage that has outrun its history. */
     static final double FLOOR_SECONDS = 1;
     /** Highest overall progress reported while some stage is unfinished. */
     static final double MAX_UNFINISHED = 0.99;
+    /** The progress a stalled stage is assumed to be just short of, at the least, past what it reported. */
+    static final double STALL_STEP = 0.1;
 
     private final Set<StageName> stages;
     private final DurationModel model;
-    private final @Nullable Duration mediaLength;
+    private final Map<StageName, Duration> mediaLengths;
     private final Map<StageName, Double> weights;
     private final Map<StageName, StageClock> clocks = new EnumMap<>(StageName.class);
 
     private @Nullable Double smoothedFinishMillis;
+    private double lastOverall;
+    private @Nullable Long firstReadingMillis;
     private long lastReadingMillis;
 
     /**
@@ -46,16 +57,28 @@ public final class JobProgress {
      *
      * @param stages the requested stages, not empty
      * @param model where expected durations come from, and where measured ones go
-     * @param mediaLength the media length when known, to scale expected durations
+     * @param mediaLength the media length when known, to scale every stage's expected duration
      * @throws IllegalArgumentException when {@code stages} is empty
      */
     public JobProgress(Set<StageName> stages, DurationModel model, @Nullable Duration mediaLength) {
+        this(stages, model, sameFor(stages, mediaLength));
+    }
+
+    /**
+     * Start tracking a job whose stages work on media of different lengths.
+     *
+     * @param stages the requested stages, not empty
+     * @param model where expected durations come from, and where measured ones go
+     * @param mediaLengths the length of the media each stage works on, where known (a stage missing is unknown)
+     * @throws IllegalArgumentException when {@code stages} is empty
+     */
+    public JobProgress(Set<StageName> stages, DurationModel model, Map<StageName, Duration> mediaLengths) {
         if (stages.isEmpty()) {
             throw new IllegalArgumentException("stages must not be empty");
         }
         this.stages = Collections.unmodifiableSet(EnumSet.copyOf(stages));
         this.model = Objects.requireNonNull(model, "model");
-        this.mediaLength = mediaLength;
+        this.mediaLengths = Map.copyOf(mediaLengths);
         this.weights = weights(this.stages);
         for (StageName s : this.stages) {
             clocks.put(s, new StageClock());
@@ -92,7 +115,16 @@ public final class JobProgress {
         if (c.startedAtMillis == null) {
             c.startedAtMillis = nowMillis;
         }
-        c.fraction = Math.max(c.fraction, Math.min(1, Math.max(0, fraction)));
+        double reached = Math.min(1, Math.max(0, fraction));
+        if (reached > c.fraction) {
+            c.fraction = reached;
+            c.reachedAtMillis = nowMillis;
+            for (int i = 0; i < c.crossedAtMillis.length; i++) {
+                if (c.crossedAtMillis[i] < 0 && reached >= (i + 1.0) / (c.crossedAtMillis.length + 1)) {
+                    c.crossedAtMillis[i] = nowMillis;
+                }
+            }
+        }
     }
 
     /**
@@ -107,7 +139,8 @@ public final class JobProgress {
         c.finished = true;
         c.fraction = 1;
         if (learn && c.startedAtMillis != null) {
-            model.record(stage, Duration.ofMillis(Math.max(0, nowMillis - c.startedAtMillis)), mediaLength);
+            long took = Math.max(0, nowMillis - c.startedAtMillis);
+            model.record(stage, Duration.ofMillis(took), mediaLengths.get(stage), c.profile(took));
         }
     }
 
@@ -121,7 +154,10 @@ public final class JobProgress {
         return true;
     }
 
-    /** Return overall progress in {@code [0, 1]}, weighted by expected durations; 1.0 only when all finished. */
+    /**
+     * Return overall progress in {@code [0, 1]}: the stages' progress read through their time profiles, weighted by
+     * expected durations; never less than before; 1.0 only when all finished.
+     */
     public synchronized double overall() {
         if (finished()) {
             return 1.0;
@@ -130,10 +166,11 @@ public final class JobProgress {
         double total = 0;
         for (StageName s : stages) {
             double w = weights.get(s);
-            done += w * clocks.get(s).fraction;
+            done += w * model.timeShare(s, clocks.get(s).fraction);
             total += w;
         }
-        return Math.min(MAX_UNFINISHED, done / total);
+        lastOverall = Math.max(lastOverall, Math.min(MAX_UNFINISHED, done / total));
+        return lastOverall;
     }
 
     /**
@@ -161,13 +198,19 @@ public final class JobProgress {
             smoothedFinishMillis = null;
             return null;
         }
+        if (firstReadingMillis == null) {
+            firstReadingMillis = nowMillis;
+        }
         double rawFinish = nowMillis + raw * 1000;
         Double previous = smoothedFinishMillis;
         double smoothed = rawFinish;
         if (previous != null) {
             // time-based weight, so the smoothing does not depend on how often the ETA is read
             double dt = Math.max(0, nowMillis - lastReadingMillis) / 1000.0;
-            double a = 1 - Math.exp(-dt / SMOOTHING_SECONDS);
+            // a short job cannot afford to carry a first estimate for 10 s
+            double length = Math.max(0, nowMillis - firstReadingMillis) / 1000.0 + raw;
+            double tau = Math.max(0.1, Math.min(SMOOTHING_SECONDS, SMOOTHING_SHARE * length));
+            double a = 1 - Math.exp(-dt / tau);
             smoothed = previous + a * (rawFinish - previous);
         }
         smoothedFinishMillis = smoothed;
@@ -227,20 +270,35 @@ public final class JobProgress {
         }
         double elapsed = Math.max(0, nowMillis - c.startedAtMillis) / 1000.0;
         double p = c.fraction;
-        if (p <= 0) {
-            return expected == null ? null : Double.valueOf(Math.max(expected - elapsed, FLOOR_SECONDS));
+        double share = p <= 0 ? 0 : model.timeShare(stage, p);
+        if (share <= 0 || c.reachedAtMillis == null) {
+            if (expected == null) {
+                return p <= 0 ? null : Double.valueOf(elapsed * (1 - p) / p);
+            }
+            return Math.max(expected - elapsed, FLOOR_SECONDS);
         }
-        double byProgress = elapsed * (1 - p) / p;
+        // The whole stage as this run's pace so far says: the time to reach p over the share of time p takes; and
+        // at least what the time since then says, if the next step were about to come (a long stall: it is slower).
+        double reached = Math.max(0, c.reachedAtMillis - c.startedAtMillis) / 1000.0;
+        double byProgress = Math.max(reached / share, elapsed / model.timeShare(stage, Math.min(1, p + STALL_STEP)));
         if (expected == null) {
-            return byProgress;
+            return Math.max(byProgress - elapsed, p < 1 ? FLOOR_SECONDS : 0);
         }
-        // trust the measured rate more as the stage advances
-        double byHistory = expected * (1 - p);
-        return p * byProgress + (1 - p) * byHistory;
+        // trust this run's pace more as more of the stage's time has passed: half at an eighth, 80% at a half
+        double trust = Math.cbrt(share);
+        return Math.max(trust * byProgress + (1 - trust) * expected - elapsed, FLOOR_SECONDS);
     }
 
     private Optional<Double> expectedSeconds(StageName stage) {
-        return model.expected(stage, mediaLength).map(d -> d.toNanos() / 1e9);
+        return model.expected(stage, mediaLengths.get(stage)).map(d -> d.toNanos() / 1e9);
+    }
+
+    private static Map<StageName, Duration> sameFor(Set<StageName> stages, @Nullable Duration mediaLength) {
+        Map<StageName, Duration> lengths = new EnumMap<>(StageName.class);
+        if (mediaLength != null) {
+            stages.forEach(s -> lengths.put(s, mediaLength));
+        }
+        return lengths;
     }
 
     private Map<StageName, Double> weights(Set<StageName> requested) {
@@ -266,7 +324,27 @@ public final class JobProgress {
 
     private static final class StageClock {
         @Nullable Long startedAtMillis;
+        /** When {@link #fraction} was first reported. */
+        @Nullable Long reachedAtMillis;
+        /** When progress first reached 10%, 20%, ... 90%; -1 until then. */
+        final long[] crossedAtMillis = new long[DurationModel.PROFILE_POINTS];
         double fraction;
         boolean finished;
+
+        StageClock() {
+            Arrays.fill(crossedAtMillis, -1);
+        }
+
+        // The share of `took` spent by each crossing; a point never crossed (the stage jumped to done) is at the end.
+        List<Double> profile(long took) {
+            if (took <= 0 || startedAtMillis == null) {
+                return List.of();
+            }
+            List<Double> shares = new ArrayList<>(crossedAtMillis.length);
+            for (long at : crossedAtMillis) {
+                shares.add(at < 0 ? 1.0 : Math.min(1, Math.max(0, (double) (at - startedAtMillis) / took)));
+            }
+            return shares;
+        }
     }
 }

@@ -5,6 +5,7 @@ import dev.enrich.config.LimitsProperties;
 import dev.enrich.config.RetentionProperties;
 import dev.enrich.engine.EnrichException;
 import dev.enrich.retention.ExpiryIndex;
+import dev.enrich.session.MediaDuration;
 import dev.enrich.session.MediaKind;
 import dev.enrich.session.MediaQuotaException;
 import dev.enrich.session.MediaTooLargeException;
@@ -17,9 +18,12 @@ import dev.enrich.session.SessionRepository;
 import dev.enrich.session.SessionText;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
+import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -28,6 +32,8 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.stereotype.Service;
@@ -44,6 +50,8 @@ import reactor.core.scheduler.Schedulers;
  */
 @Service
 public class SessionUploads {
+
+    private static final Logger log = LoggerFactory.getLogger(SessionUploads.class);
 
     /** The longest title, in characters. */
     public static final int MAX_TITLE = 200;
@@ -196,26 +204,40 @@ public class SessionUploads {
                             .flatMap(stored -> sniff(file.kind(), stored))
                             .doOnNext(stored -> total.addAndGet(stored.size()))
                             .map(stored -> new MediaRef(file.kind(), stored.key(), stored.size(),
-                                    contentType(stored.format()), file.filename()));
+                                    contentType(stored.format()), file.filename(), stored.length()));
                 })
                 .collectList();
     }
 
     // Check the stored bytes, not the declared type or name: the format is what the content says.
+    // Its playing time is read from its header here too, once, for the ETA of every job on the session.
     private Mono<SniffedMedia> sniff(MediaKind kind, MediaStore.Stored stored) {
         return Mono.fromCallable(() -> {
+                    byte[] head;
                     try (InputStream in = media.open(stored.key())) {
-                        return in.readNBytes(MediaSniffer.HEAD);
+                        head = in.readNBytes(MediaSniffer.HEAD);
                     }
-                })
-                .subscribeOn(Schedulers.boundedElastic())
-                .map(head -> {
                     MediaSniffer.check(kind, head, stored.size()).ifPresent(problem -> {
                         throw new EnrichException(problem.unsupported() ? EnrichException.Kind.UNSUPPORTED
                                 : EnrichException.Kind.UNPROCESSABLE, problem.detail());
                     });
-                    return new SniffedMedia(stored.key(), stored.size(), MediaSniffer.format(head));
-                });
+                    String format = MediaSniffer.format(head);
+                    return new SniffedMedia(stored.key(), stored.size(), format, length(stored.key(), format));
+                })
+                .subscribeOn(Schedulers.boundedElastic());
+    }
+
+    // Blocking. Unknown (null) when the header does not say or cannot be read: only the ETA is less informed.
+    private @Nullable Duration length(String key, String format) {
+        if (!format.equals("wav") && !format.equals("mp4")) {
+            return null;
+        }
+        try (SeekableByteChannel channel = media.openChannel(key)) {
+            return MediaDuration.of(format, channel).orElse(null);
+        } catch (IOException | RuntimeException e) {
+            log.debug("no media length for key={}: {}", key, e.toString());
+            return null;
+        }
     }
 
     private static String contentType(String format) {
@@ -231,5 +253,5 @@ public class SessionUploads {
         return new EnrichException(EnrichException.Kind.INVALID, detail);
     }
 
-    private record SniffedMedia(String key, long size, String format) {}
+    private record SniffedMedia(String key, long size, String format, @Nullable Duration length) {}
 }

@@ -38,7 +38,8 @@ public abstract class SessionRepositoryContract {
         SessionRepository sessions = repository(10, 10);
         Session saved = new Session("s1", "a", "Standup", SessionText.stored("notes-key", "n".repeat(400)),
                 SessionText.inline("hello"),
-                List.of(new MediaRef(MediaKind.AUDIO, "media/s1/audio", 1234, "audio/wav", "a.wav"),
+                List.of(new MediaRef(MediaKind.AUDIO, "media/s1/audio", 1234, "audio/wav", "a.wav",
+                                Duration.ofMillis(61_250)),
                         new MediaRef(MediaKind.FRAMES, "media/s1/f0", 10, null, null)),
                 Instant.parse("2026-01-02T03:04:05.123456789Z"));
         sessions.save(saved).block(WAIT);

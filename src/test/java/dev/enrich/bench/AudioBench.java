@@ -20,6 +20,10 @@ import java.util.Locale;
  * <p>Run: {@code ./mvnw -B -q test-compile exec:java -Dexec.mainClass=dev.enrich.bench.AudioBench
  * -Dexec.classpathScope=test [-Dexec.args="10 60"]} (arguments: file lengths in minutes, default 10 and 60), or in
  * a JVM of its own with a small heap, as bench/README.md shows.
+ *
+ * <p>{@code --files RUNS FILE...} measures the given WAV files instead (after a warm-up on a generated 2-minute
+ * file), {@code RUNS} times each, and prints one {@code result} line per run for scripts
+ * ({@code bench/audio-speed.sh}).
  */
 public final class AudioBench {
 
@@ -30,6 +34,10 @@ public final class AudioBench {
 
     /** Run the benchmark; arguments are file lengths in minutes. */
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("--files")) {
+            files(Integer.parseInt(args[1]), Arrays.copyOfRange(args, 2, args.length));
+            return;
+        }
         int[] minutes = args.length == 0
                 ? new int[] {10, 60} : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
         Path dir = Files.createTempDirectory("audio-bench");
@@ -54,6 +62,29 @@ public final class AudioBench {
                 }
             }
             Files.delete(dir);
+        }
+    }
+
+    private static void files(int runs, String[] files) throws IOException {
+        Path dir = Files.createTempDirectory("audio-bench");
+        try {
+            Path warmup = write(dir, 2);
+            for (int i = 0; i < 5; i++) {
+                analyse(warmup);
+            }
+            Files.delete(warmup);
+        } finally {
+            Files.delete(dir);
+        }
+        for (String name : files) {
+            Path file = Path.of(name);
+            for (int run = 1; run <= runs; run++) {
+                long start = System.nanoTime();
+                AudioAnalysis data = analyse(file);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                System.out.printf(Locale.ROOT, "result file=%s run=%d seconds=%.4f audio=%.1f segments=%d%n", name,
+                        run, seconds, data.durationSeconds(), data.segments().size());
+            }
         }
     }
 

@@ -3,7 +3,9 @@ package dev.enrich.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.enrich.backend.MediaKeys;
+import dev.enrich.session.MediaRef;
 import dev.enrich.session.MediaStore;
+import dev.enrich.session.SessionRepository;
 import dev.enrich.stage.audio.WavFixtures;
 import dev.enrich.stage.video.VideoFixtures;
 import dev.enrich.testing.S3rver;
@@ -52,6 +54,9 @@ class S3MediaEndToEndTest {
     @Autowired
     MediaStore store;
 
+    @Autowired
+    SessionRepository sessions;
+
     @BeforeAll
     static void startServer() {
         server = S3rver.start(dir);
@@ -89,6 +94,9 @@ class S3MediaEndToEndTest {
         String id = (String) session.get("id");
         String folder = "media/" + MediaKeys.session("default", id) + "/"; // the test key's tenant
         assertThat(server.keys("enrich-e2e")).filteredOn(key -> key.startsWith(folder)).hasSize(2);
+        assertThat(sessions.find("default", id).block(Duration.ofSeconds(10)).media())
+                .as("lengths read from the headers in the bucket, for the ETA").extracting(MediaRef::length)
+                .containsExactly(Duration.ofSeconds(9), Duration.ofSeconds(9));
 
         int before = server.requests().size();
         Map<String, Object> job = E2e.awaitEnd(http, E2e.enrich(http, id, "{}"), Duration.ofSeconds(60));

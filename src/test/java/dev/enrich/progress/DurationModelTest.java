@@ -4,8 +4,10 @@ import static dev.enrich.pipeline.StageName.AUDIO;
 import static dev.enrich.pipeline.StageName.VIDEO;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.within;
 
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 
@@ -42,6 +44,60 @@ class DurationModelTest {
     }
 
     @Test
+    void learnsAFixedPartAndAPerMediaSecondPartFromMixedLengths() {
+        DurationModel model = new DurationModel(0.3);
+        // a stage that costs 2 s plus 0.05 s per media-second, seen on 30 s and 600 s recordings in turn
+        for (int i = 0; i < 10; i++) {
+            long media = i % 2 == 0 ? 30 : 600;
+            model.record(AUDIO, Duration.ofMillis(2_000 + 50 * media), Duration.ofSeconds(media));
+        }
+
+        assertThat(model.expected(AUDIO, Duration.ofSeconds(120))).hasValueSatisfying(d ->
+                assertThat(d.toMillis()).isCloseTo(8_000, within(10L)));
+        assertThat(model.expected(AUDIO, Duration.ofSeconds(3_600))).hasValueSatisfying(d ->
+                assertThat(d.toMillis()).isCloseTo(182_000, within(100L)));
+        assertThat(model.expected(AUDIO, Duration.ofSeconds(1))).as("the fixed part is not scaled away")
+                .hasValueSatisfying(d -> assertThat(d.toMillis()).isCloseTo(2_050, within(10L)));
+    }
+
+    @Test
+    void longerMediaThatTookLessTimeIsNotExtrapolated() {
+        DurationModel model = new DurationModel(0.5);
+        model.record(AUDIO, Duration.ofSeconds(10), Duration.ofSeconds(30));
+        model.record(AUDIO, Duration.ofSeconds(6), Duration.ofSeconds(600));
+
+        assertThat(model.expected(AUDIO, Duration.ofSeconds(3_600))).as("the weighted mean")
+                .contains(Duration.ofSeconds(8));
+    }
+
+    @Test
+    void learnsHowAStagesTimeIsSpreadOverItsProgress() {
+        DurationModel model = new DurationModel(1.0);
+        assertThat(model.timeShare(AUDIO, 0.7)).as("even in time until learned").isEqualTo(0.7);
+
+        // 70% of the progress in the first 10% of the time, the rest at the end
+        model.record(AUDIO, Duration.ofSeconds(10), null, List.of(0.01, 0.03, 0.04, 0.06, 0.07, 0.09, 0.1, 1.0, 1.0));
+
+        assertThat(model.timeShare(AUDIO, 0.7)).isCloseTo(0.1, within(1e-9));
+        assertThat(model.timeShare(AUDIO, 0.75)).isCloseTo(0.55, within(1e-9));
+        assertThat(model.timeShare(AUDIO, 0)).isZero();
+        assertThat(model.timeShare(AUDIO, 1)).isEqualTo(1.0);
+        assertThat(model.timeShare(VIDEO, 0.3)).isEqualTo(0.3);
+    }
+
+    @Test
+    void averagesRoundTripThroughTheirFlatFields() {
+        DurationModel model = new DurationModel(0.5);
+        model.record(AUDIO, Duration.ofSeconds(10), Duration.ofSeconds(20),
+                List.of(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9));
+        DurationModel.Averages learned = model.averages(AUDIO).orElseThrow();
+
+        assertThat(learned.fields()).containsKeys("s", "x", "y", "xx", "xy", "p1", "p9");
+        assertThat(DurationModel.Averages.of(learned.fields())).isEqualTo(learned);
+        assertThat(DurationModel.Averages.of(java.util.Map.of("s", 3.0))).isEqualTo(new DurationModel.Averages(3));
+    }
+
+    @Test
     void fallsBackToAbsoluteDurationWhenNoRateWasLearned() {
         DurationModel model = new DurationModel(1.0);
         model.record(AUDIO, Duration.ofSeconds(40), null);
@@ -75,9 +131,10 @@ class DurationModelTest {
 
         StepVerifier.create(model.recorded())
                 .then(() -> model.record(AUDIO, Duration.ofSeconds(10), Duration.ofSeconds(20)))
-                .expectNext(new DurationModel.Observation(AUDIO, new DurationModel.Averages(10, 0.5)))
+                .expectNext(new DurationModel.Observation(AUDIO, new DurationModel.Averages(10,
+                        new DurationModel.Moments(20, 10, 400, 200), List.of())))
                 .then(() -> model.record(VIDEO, Duration.ofSeconds(4), null))
-                .expectNext(new DurationModel.Observation(VIDEO, new DurationModel.Averages(4, null)))
+                .expectNext(new DurationModel.Observation(VIDEO, new DurationModel.Averages(4)))
                 .thenCancel()
                 .verify(Duration.ofSeconds(10));
         assertThat(model.expected(AUDIO, null)).as("still learned here").contains(Duration.ofMillis(5_500));
@@ -88,9 +145,11 @@ class DurationModelTest {
         DurationModel model = new DurationModel(0.5);
         model.record(AUDIO, Duration.ofSeconds(10), null);
 
-        model.adopt(AUDIO, new DurationModel.Averages(30, 2.0));
+        DurationModel.Averages fleet = new DurationModel.Averages(30, new DurationModel.Moments(10, 20, 100, 200),
+                List.of());
+        model.adopt(AUDIO, fleet);
 
-        assertThat(model.averages(AUDIO)).contains(new DurationModel.Averages(30, 2.0));
+        assertThat(model.averages(AUDIO)).contains(fleet);
         assertThat(model.expected(AUDIO, Duration.ofSeconds(5))).contains(Duration.ofSeconds(10));
         model.record(AUDIO, Duration.ofSeconds(50), null);
         assertThat(model.expected(AUDIO, null)).as("later observations move the adopted average")
@@ -99,7 +158,10 @@ class DurationModelTest {
 
     @Test
     void rejectsNegativeAverages() {
-        assertThatIllegalArgumentException().isThrownBy(() -> new DurationModel.Averages(-1, null));
-        assertThatIllegalArgumentException().isThrownBy(() -> new DurationModel.Averages(1, Double.NaN));
+        assertThatIllegalArgumentException().isThrownBy(() -> new DurationModel.Averages(-1));
+        assertThatIllegalArgumentException().isThrownBy(() -> new DurationModel.Averages(Double.NaN));
+        assertThatIllegalArgumentException().isThrownBy(() -> new DurationModel.Moments(10, Double.NaN, 100, 1));
+        assertThatIllegalArgumentException().isThrownBy(() -> new DurationModel.Averages(1, null, List.of(0.5)))
+                .withMessageContaining("9 points");
     }
 }

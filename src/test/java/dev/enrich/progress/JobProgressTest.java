@@ -30,7 +30,7 @@ class JobProgressTest {
     }
 
     private static JobProgress job(DurationModel model, StageName... stages) {
-        return new JobProgress(EnumSet.of(stages[0], stages), model, null);
+        return new JobProgress(EnumSet.of(stages[0], stages), model, (Duration) null);
     }
 
     @Test
@@ -84,8 +84,9 @@ class JobProgressTest {
         job.stageStarted(AUDIO, 0);
         job.stageProgress(AUDIO, 0.5, 60 * S);
 
-        // by progress 60 s, by history 100 s * 0.5 = 50 s, weighted half and half
-        assertThat(job.etaSeconds(60 * S)).isEqualTo(55L);
+        // the whole stage: by this run's pace 120 s, by history 100 s, weighted by the cube root of the time share
+        // (0.79 at half): 115.9 s, 55.9 s of it left
+        assertThat(job.etaSeconds(60 * S)).isEqualTo(56L);
     }
 
     @Test
@@ -258,8 +259,59 @@ class JobProgressTest {
     }
 
     @Test
+    void aLongRecordingGetsAProportionallyLongerEtaOnceLearned() {
+        DurationModel model = new DurationModel(0.3);
+        // audio: 1 s + 0.1 s per media-second; learned from two lengths, as the jobs came
+        for (int i = 0; i < 6; i++) {
+            long media = i % 2 == 0 ? 30 : 120;
+            finishAfter(model, AUDIO, Duration.ofSeconds(media), (1_000 + 100 * media) * S / 1_000);
+        }
+
+        long tenMinutes = new JobProgress(EnumSet.of(AUDIO), model, Duration.ofSeconds(600)).etaSeconds(0);
+        long halfMinute = new JobProgress(EnumSet.of(AUDIO), model, Duration.ofSeconds(30)).etaSeconds(0);
+        assertThat(tenMinutes).isEqualTo(61L);
+        assertThat(halfMinute).isEqualTo(4L);
+        assertThat(new JobProgress(EnumSet.of(AUDIO), model, (Duration) null).etaSeconds(0))
+                .as("length unknown: the average of what was seen").isBetween(halfMinute, tenMinutes);
+    }
+
+    @Test
+    void eachStageIsScaledByTheLengthOfTheMediaItWorksOn() {
+        DurationModel model = new DurationModel(1.0);
+        finishAfter(model, AUDIO, Duration.ofSeconds(100), 10 * S);
+        finishAfter(model, VIDEO, Duration.ofSeconds(100), 50 * S);
+
+        JobProgress job = new JobProgress(EnumSet.of(AUDIO, VIDEO), model,
+                java.util.Map.of(AUDIO, Duration.ofSeconds(600), VIDEO, Duration.ofSeconds(60)));
+
+        assertThat(job.etaSeconds(0)).as("audio 60 s, video 30 s, in parallel").isEqualTo(60L);
+    }
+
+    @Test
+    void aStageFastAtFirstAndSlowAtTheEndIsNotTakenForNearlyDone() {
+        DurationModel model = new DurationModel(1.0);
+        // local analysis to 70% in 1 s, then a 9 s call with no progress until it answers
+        JobProgress learned = new JobProgress(EnumSet.of(AUDIO), model, (Duration) null);
+        learned.stageStarted(AUDIO, 0);
+        learned.stageProgress(AUDIO, 0.7, 1 * S);
+        learned.stageFinished(AUDIO, true, 10 * S);
+
+        JobProgress job = new JobProgress(EnumSet.of(AUDIO), model, (Duration) null);
+        job.stageStarted(AUDIO, 0);
+        job.stageProgress(AUDIO, 0.7, 1 * S);
+        assertThat(job.etaSeconds(1 * S)).isEqualTo(9L);
+        assertThat(job.rawRemainingSeconds(5 * S)).isCloseTo(5.0, within(1e-9));
+    }
+
+    private static void finishAfter(DurationModel model, StageName stage, Duration media, long millis) {
+        JobProgress job = new JobProgress(EnumSet.of(stage), model, media);
+        job.stageStarted(stage, 0);
+        job.stageFinished(stage, true, millis);
+    }
+
+    @Test
     void rejectsEmptyJobsAndStagesOutsideTheJob() {
-        assertThatIllegalArgumentException().isThrownBy(() -> new JobProgress(Set.of(), history(), null))
+        assertThatIllegalArgumentException().isThrownBy(() -> new JobProgress(Set.of(), history(), (Duration) null))
                 .withMessage("stages must not be empty");
         JobProgress job = job(history(), AUDIO);
         assertThatIllegalArgumentException().isThrownBy(() -> job.stageStarted(VIDEO, 0))

@@ -3,6 +3,7 @@ package dev.enrich.backend.redis;
 import dev.enrich.pipeline.StageName;
 import dev.enrich.progress.DurationModel;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +24,9 @@ import reactor.core.scheduler.Scheduler;
  * synchronous and cheap.
  *
  * <pre>
- * enrich:durations   hash  STAGE:s -> seconds, STAGE:r -> seconds per media-second (no TTL: a few fields, kept
- *                          across restarts so the first ETAs after one are informed)
+ * enrich:durations   hash  STAGE:NAME -> one average of {@link DurationModel.Averages#fields()}: STAGE:s seconds,
+ *                          STAGE:x/y/xx/xy the media moments, STAGE:p1..p9 the time profile (no TTL: a few fields,
+ *                          kept across restarts so the first ETAs after one are informed)
  * </pre>
  *
  * Each observation the model records is blended in Redis by one script (the same EWMA, in the order observations
@@ -40,24 +42,26 @@ final class RedisDurationSync {
     /** Observations waiting for Redis beyond this many are dropped (the oldest first). */
     private static final int BACKLOG = 1024;
 
-    // KEYS[1] the hash; ARGV: stage, seconds, rate ('' when unknown), alpha. Returns the stage's new seconds and rate.
+    // KEYS[1] the hash; ARGV: stage, alpha, then name and value pairs. Blends each pair into STAGE:name (the first
+    // value seeds it) and returns the stage's fields after that, as name and value pairs.
     @SuppressWarnings({"rawtypes", "unchecked"})
     private static final RedisScript<List<String>> BLEND = (RedisScript) LuaScript.of("""
-            local fs, fr = ARGV[1] .. ':s', ARGV[1] .. ':r'
-            local old = redis.call('HMGET', KEYS[1], fs, fr)
-            local a = tonumber(ARGV[4])
-            local s = tonumber(ARGV[2])
-            if old[1] then s = tonumber(old[1]) + a * (s - tonumber(old[1])) end
-            local r = old[2] and tonumber(old[2]) or nil
-            if ARGV[3] ~= '' then
-              local o = tonumber(ARGV[3])
-              if r then r = r + a * (o - r) else r = o end
+            local prefix = ARGV[1] .. ':'
+            local a = tonumber(ARGV[2])
+            for i = 3, #ARGV, 2 do
+              local f = prefix .. ARGV[i]
+              local v = tonumber(ARGV[i + 1])
+              local old = redis.call('HGET', KEYS[1], f)
+              if old then v = tonumber(old) + a * (v - tonumber(old)) end
+              redis.call('HSET', KEYS[1], f, string.format('%.17g', v))
             end
-            local out = {string.format('%.17g', s)}
-            redis.call('HSET', KEYS[1], fs, out[1])
-            if r then
-              out[2] = string.format('%.17g', r)
-              redis.call('HSET', KEYS[1], fr, out[2])
+            local out = {}
+            local all = redis.call('HGETALL', KEYS[1])
+            for i = 1, #all, 2 do
+              if string.sub(all[i], 1, #prefix) == prefix then
+                out[#out + 1] = string.sub(all[i], #prefix + 1)
+                out[#out + 1] = all[i + 1]
+              end
             end
             return out
             """, List.class);
@@ -105,14 +109,21 @@ final class RedisDurationSync {
 
     /** Blend one observation into the fleet's averages and adopt the result here. */
     Mono<Void> share(DurationModel.Observation observation) {
-        DurationModel.Averages took = observation.took();
         StageName stage = observation.stage();
-        return redis.execute(BLEND, List.of(KEY), List.of(stage.id(), Double.toString(took.seconds()),
-                        took.perMediaSecond() == null ? "" : Double.toString(took.perMediaSecond()),
-                        Double.toString(model.alpha())))
+        List<String> args = new ArrayList<>(List.of(stage.id(), Double.toString(model.alpha())));
+        observation.took().fields().forEach((name, value) -> {
+            args.add(name);
+            args.add(Double.toString(value));
+        });
+        return redis.execute(BLEND, List.of(KEY), args)
                 .next()
-                .doOnNext(blended -> model.adopt(stage, new DurationModel.Averages(Double.parseDouble(blended.get(0)),
-                        blended.size() > 1 ? Double.valueOf(blended.get(1)) : null)))
+                .doOnNext(blended -> {
+                    Map<String, String> fields = new HashMap<>();
+                    for (int i = 0; i + 1 < blended.size(); i += 2) {
+                        fields.put(blended.get(i), blended.get(i + 1));
+                    }
+                    adopt(stage, fields);
+                })
                 .then();
     }
 
@@ -125,17 +136,26 @@ final class RedisDurationSync {
     }
 
     private void adoptAll(Map<String, String> fields) {
-        Map<StageName, String> seconds = new HashMap<>();
+        Map<StageName, Map<String, String>> byStage = new HashMap<>();
         fields.forEach((field, value) -> {
-            if (field.endsWith(":s")) {
-                StageName.parse(field.substring(0, field.length() - 2)).ifPresent(s -> seconds.put(s, value));
+            int colon = field.indexOf(':');
+            if (colon > 0) {
+                StageName.parse(field.substring(0, colon)).ifPresent(stage -> byStage
+                        .computeIfAbsent(stage, s -> new HashMap<>()).put(field.substring(colon + 1), value));
             }
         });
-        seconds.forEach((stage, value) -> {
-            String rate = fields.get(stage.id() + ":r");
-            model.adopt(stage, new DurationModel.Averages(Double.parseDouble(value),
-                    rate == null ? null : Double.valueOf(rate)));
-        });
+        byStage.forEach(this::adopt);
+    }
+
+    // A stage without its seconds, or with a value out of range, is left as it is here.
+    private void adopt(StageName stage, Map<String, String> fields) {
+        Map<String, Double> values = new HashMap<>();
+        try {
+            fields.forEach((name, value) -> values.put(name, Double.valueOf(value)));
+            model.adopt(stage, DurationModel.Averages.of(values));
+        } catch (IllegalArgumentException e) {
+            LOG.debug("Not adopted for {}: {}", stage, e.getMessage());
+        }
     }
 
     private static Mono<Void> logged(Mono<Void> step, String what) {

@@ -123,6 +123,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private final Deque<Fault> scripted = new ArrayDeque<>();
     private volatile Usage usage = Usage.PLAUSIBLE;
+    private volatile @Nullable Pace pace;
     private volatile @Nullable Hold held;
     private @Nullable DisposableServer server;
 
@@ -164,6 +165,18 @@ public final class FakeOpenAiServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Answer more slowly the more there is to do, as a real provider does, from now on: on top of the fixed latency,
+     * {@code perAudioSecond} for every second of an uploaded WAV, {@code perThousandChars} for every 1,000 characters
+     * of chat text (an image counts as 1,000), each answer's extra time drawn within +-{@code jitter} (0..1) of that.
+     */
+    public void paceByWork(Duration perAudioSecond, Duration perThousandChars, double jitter) {
+        if (jitter < 0 || jitter > 1) {
+            throw new IllegalArgumentException("jitter must be in 0..1, but was " + jitter);
+        }
+        pace = new Pace(perAudioSecond, perThousandChars, jitter);
+    }
+
     /** Report {@code usage} in the chat replies from now on. */
     public void reportUsage(Usage usage) {
         this.usage = usage;
@@ -193,6 +206,8 @@ public final class FakeOpenAiServer implements AutoCloseable {
     }
 
     private record Hold(String route, Sinks.Empty<Void> gate) {}
+
+    private record Pace(Duration perAudioSecond, Duration perThousandChars, double jitter) {}
 
     /** Return every request received so far, oldest first. */
     public List<RecordedRequest> requests() {
@@ -240,7 +255,8 @@ public final class FakeOpenAiServer implements AutoCloseable {
                     : !authorized(headers) ? send(response, HttpResponseStatus.UNAUTHORIZED, FakeReplies.error(
                             "Incorrect API key provided.", "invalid_request_error", "invalid_api_key").toString())
                     : answer(route, recorded, response);
-            Mono<Void> delayed = options.latency().isZero() ? answer : Mono.delay(options.latency()).then(answer);
+            Duration latency = options.latency().plus(workTime(recorded));
+            Mono<Void> delayed = latency.isZero() ? answer : Mono.delay(latency).then(answer);
             Hold hold = held;
             return hold != null && route.endsWith(hold.route()) ? hold.gate().asMono().then(delayed) : delayed;
         });
@@ -326,6 +342,40 @@ public final class FakeOpenAiServer implements AutoCloseable {
         };
     }
 
+    private Duration workTime(RecordedRequest recorded) {
+        Pace p = pace;
+        if (p == null) {
+            return Duration.ZERO;
+        }
+        double nanos = 0;
+        for (RecordedRequest.Upload upload : recorded.files()) {
+            nanos += Math.max(0, upload.wavSeconds()) * p.perAudioSecond().toNanos();
+        }
+        JsonNode json = recorded.json();
+        if (json != null) {
+            nanos += chatChars(json.path("messages")) / 1000.0 * p.perThousandChars().toNanos();
+        }
+        double draw;
+        synchronized (scripted) {
+            draw = random.nextDouble() * 2 - 1;
+        }
+        return Duration.ofNanos(Math.round(nanos * (1 + p.jitter() * draw)));
+    }
+
+    private static long chatChars(JsonNode messages) {
+        long chars = 0;
+        for (JsonNode message : messages) {
+            JsonNode content = message.path("content");
+            if (content.isString()) {
+                chars += content.asString().length();
+            }
+            for (JsonNode part : content.isArray() ? content : FakeReplies.JSON.createArrayNode()) {
+                chars += part.path("text").isString() ? part.path("text").asString().length() : 1000;
+            }
+        }
+        return chars;
+    }
+
     private @Nullable Fault nextFault() {
         synchronized (scripted) {
             if (!scripted.isEmpty()) {
@@ -386,7 +436,8 @@ public final class FakeOpenAiServer implements AutoCloseable {
     /**
      * Run the fake server until killed.
      *
-     * @param args {@code [port [latencyMs [faultRate [seed]]]]}; defaults 11434, 0, 0, 42
+     * @param args {@code [port [latencyMs [faultRate [seed [msPerAudioSecond [msPerThousandChars [jitter]]]]]]]};
+     *     defaults 11434, 0, 0, 42, and no pacing by work ({@link #paceByWork})
      */
     public static void main(String[] args) {
         Options defaults = Options.defaults();
@@ -399,6 +450,11 @@ public final class FakeOpenAiServer implements AutoCloseable {
                 null,
                 defaults.retryAfter());
         FakeOpenAiServer fake = start(options);
+        if (args.length > 4) {
+            fake.paceByWork(Duration.ofNanos(Math.round(Double.parseDouble(args[4]) * 1e6)),
+                    Duration.ofNanos(Math.round((args.length > 5 ? Double.parseDouble(args[5]) : 0) * 1e6)),
+                    args.length > 6 ? Double.parseDouble(args[6]) : 0);
+        }
         System.out.println("Fake OpenAI-compatible server on " + fake.baseUrl() + " (latency " + options.latency()
                 .toMillis() + " ms, fault rate " + options.faultRate() + ", seed " + options.seed() + ")");
         System.out.println("Start Enrich with: ENRICH_AI_BASE_URL=" + fake.baseUrl() + " ./mvnw spring-boot:run");

@@ -75,8 +75,8 @@ class RedisDurationSyncTest {
     }
 
     private static DurationModel.Observation observed(StageName stage, Duration took, @Nullable Duration media) {
-        double seconds = took.toNanos() / 1e9;
-        return new DurationModel.Observation(stage, new DurationModel.Averages(seconds,
-                media == null ? null : seconds / (media.toNanos() / 1e9)));
+        DurationModel recorder = new DurationModel(1);
+        recorder.record(stage, took, media);
+        return new DurationModel.Observation(stage, recorder.averages(stage).orElseThrow());
     }
 }
