@@ -2,7 +2,7 @@
 # Concurrent SSE connections held by one server and the server's RSS per connection: Enrich (/api/v1/events, API
 # key) against a minimal Spring MVC SseEmitter app on Tomcat (bench/sse-emitter), in the same run, same JVM flags.
 # Usage: bench/sse-connections.sh [counts=1000,5000,10000] [runs=3]
-#   FLAGS="-Xmx1g|" : JVM flag sets to try, separated by |, each on both servers ("" = the JVM's defaults).
+#   FLAGS="-Xmx2g|" : JVM flag sets to try, separated by |, each on both servers ("" = the JVM's defaults).
 # Server pinned to core $SERVER_CPU (0), the load generator (dev.enrich.bench.SseLoad, NIO) to $LOAD_CPU (1). With
 # ulimit -n 20,000 per process, 10,000 streams fit both the server and the client (plus jars and sockets of the JVM).
 # RSS is VmRSS from /proc at 0 streams (after a warm-up of 500 streams opened and closed) and at each count (opened in
@@ -11,7 +11,7 @@
 source "$(dirname "$0")/sse-lib.sh"
 COUNTS=${1:-1000,5000,10000}
 RUNS=${2:-3}
-IFS='|' read -r -a FLAG_SETS <<< "${FLAGS:--Xmx1g|}"
+IFS='|' read -r -a FLAG_SETS <<< "${FLAGS:--Xmx2g|}"
 sse_build
 sse_machine | tee "$WORK/machine.txt"
 OUT="$WORK/results.txt"

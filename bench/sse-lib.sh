@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 WORK=$(mktemp -d)
 SPID=
-trap '[ -n "$SPID" ] && kill $SPID 2>/dev/null; rm -rf "$WORK"' EXIT
+trap '[ -n "$SPID" ] && kill -9 $SPID 2>/dev/null; rm -rf "$WORK"' EXIT
 PORT=${PORT:-18093}
 SERVER_CPU=${SERVER_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
@@ -54,6 +54,8 @@ sse_start() {
 
 sse_stop() {
   kill "$SPID" 2>/dev/null || true
+  for _ in $(seq 1 40); do kill -0 "$SPID" 2>/dev/null || break; sleep 0.25; done
+  kill -9 "$SPID" 2>/dev/null || true # a JVM out of heap may never finish its shutdown
   wait "$SPID" 2>/dev/null || true
   SPID=
 }

@@ -86,10 +86,10 @@ public final class SseLoad {
             double tputSeconds) throws Exception {
         for (int n : counts) {
             grow(n);
-            // Warm-up: every sampled stream has had 40 events (the path is compiled), then the servers are idle.
+            // Warm-up: every sampled stream has had 20 events (the path is compiled), then the servers are idle.
             reset();
-            publish(publishPath, 20, 2);
-            awaitTimed(40, Duration.ofSeconds(60));
+            publish(publishPath, 10, 2);
+            awaitTimed(20, Duration.ofSeconds(60));
             quiet(Duration.ofSeconds(1), Duration.ofSeconds(10));
             reset();
             publish(publishPath, latencyRate, latencySeconds);
