@@ -7,23 +7,22 @@
 # ulimit -n 20,000 per process, 10,000 streams fit both the server and the client (plus jars and sockets of the JVM).
 # RSS is VmRSS from /proc at 0 streams (after a warm-up of 500 streams opened and closed) and at each count (opened in
 # increments), once settled (raw) and after a full collection (jcmd GC.run); per connection = delta / count.
-# Writes bench/charts/sse-connections.png. Each measurement holds /tmp/bench.lock.
+# Writes bench/charts/sse-connections.png. The run holds /tmp/bench.lock.
 source "$(dirname "$0")/sse-lib.sh"
 COUNTS=${1:-1000,5000,10000}
 RUNS=${2:-3}
 IFS='|' read -r -a FLAG_SETS <<< "${FLAGS:--Xmx2g|}"
 sse_build
+exec 9>/tmp/bench.lock; flock 9 # the whole run: no other benchmark in between
 sse_machine | tee "$WORK/machine.txt"
 OUT="$WORK/results.txt"
 for run in $(seq 1 "$RUNS"); do
   for flags in "${FLAG_SETS[@]}"; do
     for server in enrich emitter; do
-      exec 9>/tmp/bench.lock; flock 9
       sse_start "$server" "$flags"
       sse_load connections "http://127.0.0.1:$PORT" "$SSE_PATH" "$SSE_HEADER" "$SPID" "$COUNTS" \
         | sed -n "s/^RESULT conn /server=$server flags=${flags:-default} run=$run /p" | tee -a "$OUT" || true
       sse_stop
-      flock -u 9
     done
   done
 done

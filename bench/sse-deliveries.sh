@@ -10,24 +10,23 @@
 # Server on core $SERVER_CPU (0), the NIO load generator (dev.enrich.bench.SseLoad) on $LOAD_CPU (1); every event
 # carries its publication time (at); every tenth stream is parsed for delays, every stream is counted. Subscribers
 # are opened in increments and held (10,000 fit ulimit -n 20,000 on both sides). Writes bench/charts/sse-deliveries.png.
-# Each server's measurement holds /tmp/bench.lock.
+# The run holds /tmp/bench.lock.
 source "$(dirname "$0")/sse-lib.sh"
 COUNTS=${1:-1000,5000,10000}
 RUNS=${2:-3}
 sse_build
+exec 9>/tmp/bench.lock; flock 9 # the whole run: no other benchmark in between
 sse_machine | tee "$WORK/machine.txt"
 echo "latency phase: ${LAT_RATE:=10} events/s for ${LAT_SECONDS:=4} s; throughput phase: ${OFFERED:=1000000}"\
   "deliveries/s offered for ${TPUT_SECONDS:=3} s; server JVM flags: ${SERVER_OPTS:=-Xmx2g}" | tee -a "$WORK/machine.txt"
 OUT="$WORK/results.txt"
 for run in $(seq 1 "$RUNS"); do
   for server in enrich netty emitter; do
-    exec 9>/tmp/bench.lock; flock 9
     sse_start "$server" "$SERVER_OPTS"
     sse_load deliveries "http://127.0.0.1:$PORT" "$SSE_PATH" "$SSE_HEADER" "$SPID" "$COUNTS" "$SSE_PUBLISH" \
       "$LAT_RATE" "$LAT_SECONDS" "$OFFERED" "$TPUT_SECONDS" \
       | sed -n "s/^RESULT deliveries /server=$server run=$run /p" | tee -a "$OUT" || true
     sse_stop
-    flock -u 9
   done
 done
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$WORK/machine.txt"

@@ -1,7 +1,6 @@
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.concurrent.locks.LockSupport;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -34,8 +33,7 @@ public class NettyBroadcaster {
                             var query = new io.netty.handler.codec.http.QueryStringDecoder(request.uri());
                             int rate = Integer.parseInt(query.parameters().get("rate").get(0));
                             double seconds = Double.parseDouble(query.parameters().get("seconds").get(0));
-                            Thread publisher = new Thread(() -> publish(rate, seconds), "publisher");
-                            publisher.start();
+                            dev.enrich.bench.Pacer.start(rate, seconds, i -> publish());
                             return response.sendString(Mono.just("ok\n"));
                         }))
                 .bindNow().onDispose().block();
@@ -43,26 +41,13 @@ public class NettyBroadcaster {
 
     private static long seq;
 
-    private static void publish(int rate, double seconds) {
-        long start = System.nanoTime();
-        long end = start + (long) (seconds * 1e9);
-        long period = 1_000_000_000L / rate;
-        for (long i = 0; ; i++) {
-            long due = start + i * period;
-            if (due >= end) {
-                return;
-            }
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
-            }
-            long id = ++seq;
-            String frame = "id:" + id + "\nevent:stage\ndata:{\"type\":\"stage\",\"seq\":" + id + ",\"jobSeq\":" + id
-                    + ",\"jobId\":\"bench-" + (id % 100) + "\",\"state\":\"running\",\"progress\":0.5,"
-                    + "\"message\":\"Listening to the audio.\",\"stage\":\"audio\",\"stageState\":\"running\","
-                    + "\"stageProgress\":0.5,\"detail\":{\"etaText\":\"~1 minute remaining\"},\"at\":\""
-                    + Instant.now() + "\"}\n\n";
-            SINK.tryEmitNext(frame.getBytes(StandardCharsets.UTF_8));
-        }
+    private static void publish() {
+        long id = ++seq;
+        String frame = "id:" + id + "\nevent:stage\ndata:{\"type\":\"stage\",\"seq\":" + id + ",\"jobSeq\":" + id
+                + ",\"jobId\":\"bench-" + (id % 100) + "\",\"state\":\"running\",\"progress\":0.5,"
+                + "\"message\":\"Listening to the audio.\",\"stage\":\"audio\",\"stageState\":\"running\","
+                + "\"stageProgress\":0.5,\"detail\":{\"etaText\":\"~1 minute remaining\"},\"at\":\""
+                + Instant.now() + "\"}\n\n";
+        SINK.tryEmitNext(frame.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -7,7 +7,6 @@ import dev.enrich.events.JobEvent;
 import dev.enrich.job.JobState;
 import dev.enrich.pipeline.StageState;
 import java.time.Clock;
-import java.util.concurrent.locks.LockSupport;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -22,7 +21,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  * {@code bench} through the real {@link EventPublisher}: each is appended to its job's stream and to the tenant's
  * user stream, and the user stream's fan-out delivers it to every {@code /api/v1/events} subscriber of the tenant,
  * through the same controller and route as any stream. Publishing runs on a thread of its own, paced at {@code rate}
- * a second for {@code seconds}. This class lives in the test sources: the route is not in the service's jar.
+ * a second for {@code seconds} ({@link Pacer}). This class lives in the test sources: the route is not in the service's jar.
  */
 public final class SseBenchServer {
 
@@ -42,29 +41,12 @@ public final class SseBenchServer {
             return RouterFunctions.route(RequestPredicates.POST("/bench/publish"), request -> {
                 int rate = Integer.parseInt(request.queryParam("rate").orElse("20"));
                 double seconds = Double.parseDouble(request.queryParam("seconds").orElse("5"));
-                Thread publisher = new Thread(() -> publish(events, clock, rate, seconds), "bench-publisher");
-                publisher.start();
+                Pacer.start(rate, seconds, i -> events.publish(new JobEvent(EventType.STAGE, 0, 0,
+                        "bench-" + (i % 100), null, "bench", JobState.RUNNING, 0.5, null, "Listening to the audio.",
+                        "audio", StageState.RUNNING, 0.5, new JobEvent.EtaDetail("~1 minute remaining"),
+                        clock.instant())).block());
                 return ServerResponse.ok().bodyValue("ok\n");
             });
-        }
-
-        private static void publish(EventPublisher events, Clock clock, int rate, double seconds) {
-            long start = System.nanoTime();
-            long end = start + (long) (seconds * 1e9);
-            long period = 1_000_000_000L / rate;
-            for (long i = 0; ; i++) {
-                long due = start + i * period;
-                if (due >= end) {
-                    return;
-                }
-                long wait = due - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
-                }
-                events.publish(new JobEvent(EventType.STAGE, 0, 0, "bench-" + (i % 100), null, "bench",
-                        JobState.RUNNING, 0.5, null, "Listening to the audio.", "audio", StageState.RUNNING, 0.5,
-                        new JobEvent.EtaDetail("~1 minute remaining"), clock.instant())).block();
-            }
         }
     }
 }
