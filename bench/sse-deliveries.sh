@@ -17,8 +17,9 @@ RUNS=${2:-3}
 sse_build
 exec 9>/tmp/bench.lock; flock 9 # the whole run: no other benchmark in between
 sse_machine | tee "$WORK/machine.txt"
-echo "latency phase: ${LAT_RATE:=10} events/s for ${LAT_SECONDS:=4} s; throughput phase: ${OFFERED:=1000000}"\
-  "deliveries/s offered for ${TPUT_SECONDS:=3} s; server JVM flags: ${SERVER_OPTS:=-Xmx2g}" | tee -a "$WORK/machine.txt"
+: "${LAT_RATE:=10}" "${LAT_SECONDS:=4}" "${OFFERED:=1000000}" "${TPUT_SECONDS:=3}" "${SERVER_OPTS:=-Xmx2g}"
+echo "latency phase: $LAT_RATE events/s for $LAT_SECONDS s; throughput phase: $OFFERED deliveries/s offered for"\
+  "$TPUT_SECONDS s; server JVM flags: $SERVER_OPTS" | tee -a "$WORK/machine.txt"
 OUT="$WORK/results.txt"
 for run in $(seq 1 "$RUNS"); do
   for server in enrich netty emitter; do
