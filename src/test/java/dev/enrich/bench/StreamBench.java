@@ -4,22 +4,15 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.nio.channels.SocketChannel;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.springframework.http.HttpHeaders;
@@ -37,7 +30,7 @@ import reactor.netty.resources.ConnectionProvider;
  * the time for a burst of audio-only jobs with 0, 200 and 1,000 {@code /api/v1/events} streams open, the delay from
  * an event's creation ({@code at}) to its arrival at each stream client (terminal events), and the server's live heap
  * and RSS per idle stream (live heap from {@code jcmd GC.class_histogram}, which collects first), then the delay at a
- * steady 20 jobs a second with the most streams open. Stream clients are plain NIO sockets read by one thread; every
+ * steady 20 jobs a second with the most streams open. Stream clients ({@link SseClients}) are plain NIO sockets read by one thread; every
  * tenth is parsed for delays, the others are read and dropped.
  *
  * <p>Arguments: {@code baseUrl apiKey serverPid [jobs=300] [streamCounts=0,200,1000] [idleStreams=1000]}. Traffic
@@ -45,7 +38,9 @@ import reactor.netty.resources.ConnectionProvider;
  */
 public final class StreamBench {
 
-    private static final byte[] OPEN_MARK = ascii(":stream open");
+    private static final java.util.function.Predicate<String> TERMINAL =
+            type -> type.equals("completed") || type.equals("partial") || type.equals("failed");
+    private static final Duration TERMINAL_WAIT = Duration.ofSeconds(60);
     private static final Duration WAIT = Duration.ofMinutes(5);
     /** Every SAMPLE-th stream is parsed for delays; the others are read and dropped, to keep the client cheap. */
     private static final int SAMPLE = 10;
@@ -82,10 +77,10 @@ public final class StreamBench {
         System.out.printf(Locale.ROOT, "warm-up: %d jobs in %.2f s%n", jobs, burst(session, jobs) / 1e9);
         // The stream path is compiled by the JIT before anything is measured, as in a server that has been up a while.
         for (int i = 0; i < 2; i++) {
-            Clients warm = open(200);
+            SseClients warm = open(200);
             System.out.printf(Locale.ROOT, "warm-up with 200 streams: %d jobs in %.2f s%n", jobs,
                     burst(session, jobs) / 1e9);
-            warm.awaitTerminals(jobs);
+            warm.awaitTimed(jobs, TERMINAL_WAIT);
             warm.close();
         }
         idleCost(idle);
@@ -93,12 +88,12 @@ public final class StreamBench {
                 + " | delivered | server CPU (kernel part) / client CPU (s)");
         double none = 0;
         for (int n : counts) {
-            Clients clients = open(n);
+            SseClients clients = open(n);
             double serverCpu0 = serverCpu();
             double serverSys0 = serverSys;
             double clientCpu0 = clientCpu();
             long nanos = burst(session, jobs);
-            boolean all = clients.awaitTerminals(jobs);
+            boolean all = clients.awaitTimed(jobs, TERMINAL_WAIT);
             double serverCpu = serverCpu() - serverCpu0;
             double kernel = serverSys - serverSys0;
             double clientCpu = clientCpu() - clientCpu0;
@@ -112,7 +107,7 @@ public final class StreamBench {
                     jobs / seconds, none == 0 ? 1.0 : seconds / none,
                     delays.length == 0 ? "-" : String.format(Locale.ROOT, "%d / %d / %d",
                             pct(delays, 50), pct(delays, 99), delays[delays.length - 1]),
-                    n == 0 ? "-" : clients.frames.get() + " events on " + clients.sampledCount() + " sampled, "
+                    n == 0 ? "-" : clients.events.get() + " events (" + clients.sampledCount() + " streams sampled), "
                             + (clients.bytes.get() >> 20) + " MB in " + clients.reads.get() + " reads, "
                             + delays.length + " ends"
                             + (all ? "" : " (MISSING some)"), serverCpu, kernel, clientCpu);
@@ -120,14 +115,14 @@ public final class StreamBench {
         }
         int most = Arrays.stream(counts).max().orElse(0);
         if (most > 0) {
-            Clients fresh = open(most);
+            SseClients fresh = open(most);
             steady(session, fresh, 20, 10);
             fresh.close();
         }
     }
 
     /** With the streams still open, submit {@code rate} jobs a second for {@code seconds}: publish-to-client delays. */
-    private void steady(String session, Clients clients, int rate, int seconds) throws InterruptedException {
+    private void steady(String session, SseClients clients, int rate, int seconds) throws InterruptedException {
         clients.delays();
         int jobs = rate * seconds;
         Flux.interval(Duration.ofMillis(1000 / rate)).take(jobs)
@@ -135,7 +130,7 @@ public final class StreamBench {
                         .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"stages\":[\"audio\"]}")
                         .retrieve().toBodilessEntity())
                 .blockLast(WAIT);
-        boolean all = clients.awaitTerminals(jobs);
+        boolean all = clients.awaitTimed(jobs, TERMINAL_WAIT);
         long[] delays = clients.delays();
         System.out.printf(Locale.ROOT, "steady %d jobs/s for %d s with %d streams: terminal event delay p50 / p99 / max"
                         + " %d / %d / %d ms over %d deliveries%s%n", rate, seconds, clients.n, pct(delays, 50),
@@ -151,7 +146,7 @@ public final class StreamBench {
         Files.writeString(dir.resolve("stream-bench-histogram-0.txt"), before);
         long heap0 = liveHeap(before);
         long rss0 = rss();
-        Clients clients = open(n);
+        SseClients clients = open(n);
         String after = jcmd("GC.class_histogram");
         String dump = System.getenv("BENCH_JFR_DUMP");
         if (dump != null) {
@@ -200,15 +195,11 @@ public final class StreamBench {
         throw new IllegalStateException("jobs did not finish within " + WAIT);
     }
 
-    private Clients open(int n) throws IOException, InterruptedException {
+    private SseClients open(int n) throws IOException, InterruptedException {
         URI uri = URI.create(base);
-        Clients clients = new Clients(n, new InetSocketAddress(uri.getHost(), uri.getPort()),
-                ("GET /api/v1/events HTTP/1.1\r\nHost: " + uri.getAuthority() + "\r\nAuthorization: Bearer " + key
-                        + "\r\nAccept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        if (!clients.opened.await(WAIT.toSeconds(), TimeUnit.SECONDS)) {
-            throw new IllegalStateException("streams did not open: " + clients.opened.getCount() + " missing");
-        }
-        return clients;
+        return new SseClients(n, new InetSocketAddress(uri.getHost(), uri.getPort()),
+                SseClients.get(uri.getAuthority(), "/api/v1/events", "Authorization: Bearer " + key + "\r\n"),
+                SAMPLE, TERMINAL).awaitOpen(WAIT);
     }
 
     private static long liveHeap(String histogram) {
@@ -251,12 +242,8 @@ public final class StreamBench {
         return new String(out, StandardCharsets.UTF_8);
     }
 
-    private static byte[] ascii(String text) {
-        return text.getBytes(StandardCharsets.US_ASCII);
-    }
-
     private static long pct(long[] sorted, int p) {
-        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
+        return SseClients.percentile(sorted, p);
     }
 
     /** 8 kHz mono 16-bit PCM ({@code -Dbench.audioSeconds}, default 1 s): a tone, so the audio stage finds speech. */
@@ -276,170 +263,5 @@ public final class StreamBench {
         out.writeBytes(header.array());
         out.writeBytes(pcm.array());
         return out.toByteArray();
-    }
-
-    /**
-     * Hold {@code n} stream connections read by one selector thread; count terminal events and record their delays.
-     * Cheap on purpose, since the client shares the machine with the server: plain NIO, bytes scanned for markers,
-     * never decoded whole, and only a terminal frame's {@code at} parsed. A frame cut between two reads is carried.
-     */
-    private static final class Clients {
-        final CountDownLatch opened;
-        final ConcurrentLinkedQueue<long[]> delays = new ConcurrentLinkedQueue<>();
-        final AtomicInteger terminals = new AtomicInteger();
-        final java.util.concurrent.atomic.AtomicLong frames = new java.util.concurrent.atomic.AtomicLong();
-        final java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
-        final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
-        final int n;
-        final Selector selector;
-        final Thread reader;
-        volatile boolean closing;
-
-        Clients(int n, InetSocketAddress server, byte[] request) throws IOException {
-            this.n = n;
-            this.opened = new CountDownLatch(n);
-            this.selector = Selector.open();
-            for (int i = 0; i < n; i++) {
-                SocketChannel channel = SocketChannel.open(server);
-                channel.write(ByteBuffer.wrap(request));
-                channel.configureBlocking(false);
-                channel.register(selector, SelectionKey.OP_READ, new Conn(i % SAMPLE == 0));
-            }
-            reader = new Thread(this::readLoop, "stream-bench-reader");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        private void readLoop() {
-            ByteBuffer buffer = ByteBuffer.allocate(256 * 1024);
-            try {
-                while (!closing) {
-                    selector.select(100);
-                    for (SelectionKey key : selector.selectedKeys()) {
-                        SocketChannel channel = (SocketChannel) key.channel();
-                        buffer.clear();
-                        int read = channel.read(buffer);
-                        if (read < 0) {
-                            key.cancel();
-                            channel.close();
-                        } else if (read > 0) {
-                            ((Conn) key.attachment()).accept(buffer.array(), read);
-                        }
-                    }
-                    selector.selectedKeys().clear();
-                }
-            } catch (IOException e) {
-                if (!closing) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }
-        }
-
-        /** One connection's parsing state. */
-        final class Conn {
-            final boolean sampled;
-            byte[] carry = new byte[0];
-            boolean open;
-
-            Conn(boolean sampled) {
-                this.sampled = sampled;
-            }
-
-            void accept(byte[] chunk, int length) {
-                reads.incrementAndGet();
-                bytes.addAndGet(length);
-                if (open && !sampled) {
-                    return; // read and dropped: the server writes to it all the same
-                }
-                long now = currentMicros();
-                byte[] data = chunk;
-                int size = length;
-                if (carry.length > 0) {
-                    data = new byte[carry.length + length];
-                    System.arraycopy(carry, 0, data, 0, carry.length);
-                    System.arraycopy(chunk, 0, data, carry.length, length);
-                    size = data.length;
-                }
-                int end = lastFrameEnd(data, size);
-                if (!open && indexOf(data, OPEN_MARK, 0, end) >= 0) {
-                    open = true;
-                    opened.countDown();
-                }
-                // One pass with the JDK's vectorised indexOf: every "\nevent:" is a frame; only terminal ones are
-                // looked at further.
-                String text = new String(data, 0, end, StandardCharsets.ISO_8859_1);
-                for (int i = text.indexOf("\nevent:"); i >= 0; i = text.indexOf("\nevent:", i + 7)) {
-                    frames.incrementAndGet();
-                    if (text.startsWith("completed\n", i + 7) || text.startsWith("partial\n", i + 7)
-                            || text.startsWith("failed\n", i + 7)) {
-                        int ts = text.indexOf("\"at\":\"", i);
-                        int close = ts < 0 ? -1 : text.indexOf('"', ts + 6);
-                        if (close > 0) {
-                            Instant when = Instant.parse(text.substring(ts + 6, close));
-                            long micros = when.getEpochSecond() * 1_000_000 + when.getNano() / 1000;
-                            delays.add(new long[] {(now - micros) / 1000});
-                            terminals.incrementAndGet();
-                        }
-                    }
-                }
-                carry = java.util.Arrays.copyOfRange(data, end, size);
-            }
-        }
-
-        private static int lastFrameEnd(byte[] data, int size) {
-            for (int i = size - 1; i > 0; i--) {
-                if (data[i] == '\n' && data[i - 1] == '\n') {
-                    return i + 1;
-                }
-            }
-            return 0;
-        }
-
-        private static int indexOf(byte[] data, byte[] needle, int from, int to) {
-            outer:
-            for (int i = from; i <= to - needle.length; i++) {
-                for (int j = 0; j < needle.length; j++) {
-                    if (data[i + j] != needle[j]) {
-                        continue outer;
-                    }
-                }
-                return i;
-            }
-            return -1;
-        }
-
-        boolean awaitTerminals(int jobs) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            long expected = (long) jobs * sampledCount();
-            while (terminals.get() < expected && System.nanoTime() < deadline) {
-                TimeUnit.MILLISECONDS.sleep(20);
-            }
-            return terminals.get() >= expected;
-        }
-
-        int sampledCount() {
-            return (n + SAMPLE - 1) / SAMPLE;
-        }
-
-        long[] delays() {
-            long[] all = delays.stream().mapToLong(d -> d[0]).sorted().toArray();
-            delays.clear();
-            terminals.set(0);
-            return all;
-        }
-
-        void close() throws IOException, InterruptedException {
-            closing = true;
-            reader.join();
-            for (SelectionKey key : selector.keys()) {
-                key.channel().close();
-            }
-            selector.close();
-        }
-
-        private static long currentMicros() {
-            Instant now = Instant.now();
-            return now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
-        }
     }
 }

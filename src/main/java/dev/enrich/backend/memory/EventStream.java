@@ -29,9 +29,16 @@ final class EventStream {
     private static final int FIRST_CAPACITY = 16;
     /**
      * A round costs each subscriber a write (a system call and, on loopback, the reader's wake-up): rounds of a stream
-     * with n subscribers are at least n times this apart, so one stream asks for at most 40,000 writes a second.
+     * with n subscribers are at least n times this apart (up to {@link #MAX_SUBSCRIBER_ROUND_NANOS}), so one stream
+     * of up to 1,000 subscribers asks for at most 40,000 writes a second.
      */
     static final long ROUND_NANOS_PER_SUBSCRIBER = 25_000;
+    /**
+     * The most the subscriber count alone spaces rounds (reached at 1,000 subscribers): beyond that a round's own
+     * writes take longer than the spacing would save, and the wait is added to every event's latency (10,000
+     * subscribers would wait up to 250 ms). Under a burst the rounds still stretch (see {@link #dispatch}).
+     */
+    static final long MAX_SUBSCRIBER_ROUND_NANOS = 25_000_000;
     /** More new events than this in one round is a burst: the next round comes later (see {@link #dispatch}). */
     static final int BURST_EVENTS = 32;
     static final int MAX_STRETCH = 3;
@@ -271,9 +278,15 @@ final class EventStream {
         }
     }
 
+    /** Return the least time between two rounds of a stream with {@code subscribers} subscribers. */
+    static long roundNanos(long intervalNanos, int subscribers) {
+        return Math.max(intervalNanos,
+                Math.min(MAX_SUBSCRIBER_ROUND_NANOS, subscribers * ROUND_NANOS_PER_SUBSCRIBER));
+    }
+
     private void dispatch() {
         Tail[] tails = subscribers;
-        long round = Math.max(intervalNanos, tails.length * ROUND_NANOS_PER_SUBSCRIBER);
+        long round = roundNanos(intervalNanos, tails.length);
         nextRound = System.nanoTime() + round * stretch;
         // Reopen scheduling before reading what to release: an append after this point either is released now or
         // schedules the next round itself; never neither.

@@ -342,6 +342,17 @@ class InMemoryEventLogTest {
     }
 
     @Test
+    void roundsSpreadWithSubscribersUpToTwentyFiveMilliseconds() {
+        long interval = Duration.ofMillis(10).toNanos();
+        assertThat(EventStream.roundNanos(interval, 100)).isEqualTo(interval);
+        assertThat(EventStream.roundNanos(interval, 800)).isEqualTo(Duration.ofMillis(20).toNanos());
+        // 10,000 subscribers waited up to 250 ms for a round before; their round is no further apart than 1,000's.
+        assertThat(EventStream.roundNanos(interval, 10_000)).isEqualTo(Duration.ofMillis(25).toNanos());
+        assertThat(EventStream.roundNanos(Duration.ofMillis(50).toNanos(), 10_000))
+                .isEqualTo(Duration.ofMillis(50).toNanos());
+    }
+
+    @Test
     void askingForMoreBetweenRoundsGetsNothingUntilTheNextRound() {
         InMemoryEventLog log = new InMemoryEventLog(100, 10, FANOUT, Duration.ofSeconds(2));
         Opened opened = log.openNow(STREAM, -1);
