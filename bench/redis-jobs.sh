@@ -2,23 +2,25 @@
 # Durable jobs/s on the Redis backend (issue 19 row 4): Enrich jobs of 4 no-op stages (queue, claim, state, one
 # checkpoint and events per stage) on 1 and 2 replicas, against BullMQ 1-stage no-op jobs and a bare Lettuce
 # XADD/XREADGROUP/XACK loop (the limit), all on one redis-server in the same run. Median of RUNS runs each.
-# Usage: bench/redis-jobs.sh [jobs=2000] [runs=3]
+# Usage: bench/redis-jobs.sh [jobs=3000] [runs=3]
 #   env: CONCURRENCY=16 (Enrich slots per replica = BullMQ worker concurrency = bare loop XREADGROUP COUNT),
-#        CLIENTS=16 (submissions in flight), BULLMQ_JOBS=jobs, BARE_JOBS=10*jobs, PROFILE=1 (also count Redis
-#        commands per job with MONITOR on a small separate run), KEEP=1 (keep logs)
+#        CLIENTS=16 (submissions in flight), BULLMQ_JOBS=3*jobs, BARE_JOBS=10*jobs, PROFILE=1 (also count Redis
+#        commands per job with MONITOR on a small separate run; PROFILE=only: that alone), KEEP=1 (keep logs)
 # Cores: redis-server and the load generators on CPU 0, the consumers (replicas, BullMQ workers, bare consumers) on
-# CPU 1. Needs: redis-server, redis-cli, node/npm (BullMQ goes into bench/bullmq/node_modules), gnuplot, JDK 17+.
+# CPU 1; with SPREAD=1 the second consumer (replica b, the second BullMQ worker or bare consumer) runs on CPU 0.
+# Needs: redis-server, redis-cli, node/npm (BullMQ goes into bench/bullmq/node_modules), gnuplot, JDK 17+.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-JOBS=${1:-2000}
+JOBS=${1:-3000}
 RUNS=${2:-3}
 CONCURRENCY=${CONCURRENCY:-16}
 CLIENTS=${CLIENTS:-16}
-BULLMQ_JOBS=${BULLMQ_JOBS:-$JOBS}
+BULLMQ_JOBS=${BULLMQ_JOBS:-$((JOBS * 3))}
 BARE_JOBS=${BARE_JOBS:-$((JOBS * 10))}
-WARM=$((JOBS / 2))
+# Each replica is warmed up first (the JIT compiles for about 5,000 jobs); not measured.
+WARM=${WARM:-$((JOBS * 2))}
 # Room for every Enrich job of the run, so that no finished job is forgotten to make room (the COMPLETED index only grows).
-CAP=$(((JOBS * (2 * RUNS + 2) + 200) * 2))
+CAP=$(((WARM * 2 + JOBS * RUNS * 2 + 200) * 2))
 
 if [[ ! -f target/test-classpath.txt || ! -f target/test-classes/dev/enrich/bench/RedisJobsBench.class
   || -n $(find src -newer target/test-classes/dev/enrich/bench/RedisJobsBench.class -name '*.java' | head -1) ]]; then
@@ -47,6 +49,12 @@ result() {
   echo "$1 $2 $3 $(sed -E 's/.*rate=([0-9.]+) submit=([0-9.]+).*/\1 \2/' <<< "$line") $(sed -E 's/.*jobs=([0-9]+).*/\1/' <<< "$line")" \
     | tee -a "$RESULTS" | awk '{printf "  %-7s replicas=%s run=%s: %s jobs/s (%s jobs, submissions alone %s s)\n", $1, $2, $3, $4, $6, $5}'
 }
+# pin N CMD...: run the Nth consumer on its CPU.
+pin() {
+  local n=$1
+  shift
+  if [[ -n ${SPREAD:-} && $n -eq 2 ]]; then taskset -c 0 "$@"; else "${REPLICA_PIN[@]}" "$@"; fi
+}
 # start_consumers LABEL N CMD...: N consumer processes on the consumers' CPU, each given its index; wait for "ready".
 CONSUMERS=()
 start_consumers() {
@@ -54,7 +62,7 @@ start_consumers() {
   shift 2
   CONSUMERS=()
   for i in $(seq 1 "$n"); do
-    "${REPLICA_PIN[@]}" "$@" "$i" > "$WORK/$label-$i.log" 2>&1 &
+    pin "$i" "$@" "$i" > "$WORK/$label-$i.log" 2>&1 &
     CONSUMERS+=($!)
     PID[$label-$i]=$!
   done
@@ -82,7 +90,7 @@ run_bullmq() { # run_bullmq WORKERS RUN
 run_bare() { # run_bare CONSUMERS RUN
   start_consumers bare "$1" java -Xmx256m -cp "$CP" dev.enrich.bench.RedisJobsBench bare-consume "$RPORT" "bare$1-$2" \
     "$CONCURRENCY"
-  "${BENCH[@]}" bare-produce "$RPORT" "$BARE_JOBS" "$CLIENTS" "bare$1-$2" | result bare "$1" "$2"
+  "${BENCH[@]}" bare-produce "$RPORT" "$BARE_JOBS" "$((CLIENTS * 16))" "bare$1-$2" | result bare "$1" "$2"
   stop_consumers bare
 }
 
@@ -109,19 +117,23 @@ echo "machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/c
   "$(java -version 2>&1 | head -1); redis-server $(redis-server --version | sed -E 's/.*v=([^ ]+).*/\1/');" \
   "node $(node --version), bullmq $(sed -n 's/.*"version": "\(.*\)".*/\1/p' bench/bullmq/node_modules/bullmq/package.json)"
 echo "load before: $(uptime | sed 's/.*load average/load average/')"
-echo "redis-server 127.0.0.1:$RPORT (AOF everysec) and load generators on CPU 0; consumers on CPU 1;" \
+echo "redis-server 127.0.0.1:$RPORT (AOF everysec) and load generators on CPU 0; consumers on CPU 1$([[ -n ${SPREAD:-} ]] \
+  && echo ", the second one on CPU 0 (SPREAD)");" "warm-up $WARM jobs per replica phase;" \
   "Enrich: $JOBS jobs of 4 no-op stages, $CONCURRENCY slots per replica; BullMQ: $BULLMQ_JOBS jobs, worker" \
-  "concurrency $CONCURRENCY; bare loop: $BARE_JOBS entries, COUNT $CONCURRENCY; $CLIENTS submissions in flight"
+  "concurrency $CONCURRENCY; bare loop: $BARE_JOBS entries, COUNT $CONCURRENCY, $((CLIENTS * 16)) XADDs in flight;" \
+  "$CLIENTS submissions in flight otherwise"
 
 start_replica a "$WORK/a.log" "${REDIS_FLAGS[@]}" --enrich.redis.queue.consumer=a
 run_enrich 1 warm "$WARM" a > /dev/null
-[[ -n ${PROFILE:-} ]] && profile
+if [[ -n ${PROFILE:-} ]]; then profile; [[ $PROFILE == only ]] && exit 0; fi
 for run in $(seq 1 "$RUNS"); do
   run_enrich 1 "$run" "$JOBS" a
   run_bullmq 1 "$run"
   run_bare 1 "$run"
 done
+[[ -n ${SPREAD:-} ]] && REPLICA_PIN=(taskset -c 0)
 start_replica b "$WORK/b.log" "${REDIS_FLAGS[@]}" --enrich.redis.queue.consumer=b
+REPLICA_PIN=(taskset -c 1)
 run_enrich 2 warm "$WARM" a b > /dev/null
 for run in $(seq 1 "$RUNS"); do
   run_enrich 2 "$run" "$JOBS" a b
@@ -132,9 +144,10 @@ echo "load after: $(uptime | sed 's/.*load average/load average/')"
 
 # Medians per system and replica count, the table, and the chart.
 median() { sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
-med() { awk -v s="$1" -v r="$2" '$1 == s && $2 == r {print $4}' "$RESULTS" | median; }
-submits() { awk -v s="$1" -v r="$2" '$1 == s && $2 == r {printf "%s%.0f", (n++ ? " " : ""), $6 / $5}' "$RESULTS"; }
-runs() { awk -v s="$1" -v r="$2" '$1 == s && $2 == r {printf "%s%s", (n++ ? " " : ""), $4}' "$RESULTS"; }
+# Measured runs only (not the warm-up or profile runs).
+med() { awk -v s="$1" -v r="$2" '$1 == s && $2 == r && $3 ~ /^[0-9]+$/ {print $4}' "$RESULTS" | median; }
+submits() { awk -v s="$1" -v r="$2" '$1 == s && $2 == r && $3 ~ /^[0-9]+$/ {printf "%s%.0f", (n++ ? " " : ""), $6 / $5}' "$RESULTS"; }
+runs() { awk -v s="$1" -v r="$2" '$1 == s && $2 == r && $3 ~ /^[0-9]+$/ {printf "%s%s", (n++ ? " " : ""), $4}' "$RESULTS"; }
 {
   echo "replicas enrich bullmq bare"
   for r in 1 2; do echo "$r $(med enrich $r) $(med bullmq $r) $(med bare $r)"; done
@@ -163,8 +176,8 @@ printf 'goals: Enrich >= 1x BullMQ: %.2fx / %.2fx (1 / 2 replicas); >= 0.3x bare
 mkdir -p bench/charts
 gnuplot <<EOF
 set terminal pngcairo size 900,560 font "sans,11"
-set output "bench/charts/redisbench-jobs-per-second.png"
-set title "Durable jobs/s on one redis-server, $(nproc) cores (median of $RUNS runs)"
+set output "bench/charts/redisbench-jobs-per-second${SPREAD:+-spread}.png"
+set title "Durable jobs/s on one redis-server, $(nproc) cores, $([[ -n ${SPREAD:-} ]] && echo "second consumer on the Redis core" || echo "consumers on one core") (median of $RUNS)"
 set xlabel "replicas (consumer processes)"
 set ylabel "completed jobs/s (log scale)"
 set logscale y
@@ -176,4 +189,4 @@ plot "$WORK/medians" using 1:2 skip 1 with linespoints lw 3 pt 7 ps 1.5 title "E
      "" using 1:3 skip 1 with linespoints lw 2 dt 2 pt 5 title "BullMQ $(sed -n 's/.*"version": "\(.*\)".*/\1/p' bench/bullmq/node_modules/bullmq/package.json), 1 no-op stage", \
      "" using 1:4 skip 1 with linespoints lw 2 dt 3 pt 9 title "bare Lettuce XADD/XREADGROUP/XACK (the limit)"
 EOF
-echo "chart: bench/charts/redisbench-jobs-per-second.png"
+echo "chart: bench/charts/redisbench-jobs-per-second${SPREAD:+-spread}.png"
