@@ -2,7 +2,7 @@
 # Durable jobs/s on the Redis backend (issue 19 row 4): Enrich jobs of 4 no-op stages (queue, claim, state, one
 # checkpoint and events per stage) on 1 and 2 replicas, against BullMQ 1-stage no-op jobs and a bare Lettuce
 # XADD/XREADGROUP/XACK loop (the limit), all on one redis-server in the same run. Median of RUNS runs each.
-# Usage: bench/redis-jobs.sh [jobs=3000] [runs=3]
+# Usage: bench/redis-jobs.sh [jobs=2000] [runs=3]
 #   env: CONCURRENCY=16 (Enrich slots per replica = BullMQ worker concurrency = bare loop XREADGROUP COUNT),
 #        CLIENTS=16 (submissions in flight), BULLMQ_JOBS=3*jobs, BARE_JOBS=10*jobs, PROFILE=1 (also count Redis
 #        commands per job with MONITOR on a small separate run; PROFILE=only: that alone), KEEP=1 (keep logs)
@@ -11,7 +11,7 @@
 # Needs: redis-server, redis-cli, node/npm (BullMQ goes into bench/bullmq/node_modules), gnuplot, JDK 17+.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-JOBS=${1:-3000}
+JOBS=${1:-2000}
 RUNS=${2:-3}
 CONCURRENCY=${CONCURRENCY:-16}
 CLIENTS=${CLIENTS:-16}
@@ -53,7 +53,8 @@ result() {
 pin() {
   local n=$1
   shift
-  if [[ -n ${SPREAD:-} && $n -eq 2 ]]; then taskset -c 0 "$@"; else "${REPLICA_PIN[@]}" "$@"; fi
+  # exec: the background job's pid is then the consumer's own (taskset execs too), so stop_consumers ends it.
+  if [[ -n ${SPREAD:-} && $n -eq 2 ]]; then exec taskset -c 0 "$@"; else exec "${REPLICA_PIN[@]}" "$@"; fi
 }
 # start_consumers LABEL N CMD...: N consumer processes on the consumers' CPU, each given its index; wait for "ready".
 CONSUMERS=()

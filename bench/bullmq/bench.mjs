@@ -41,7 +41,8 @@ if (mode === 'produce') {
   const worker = new Worker(name, async () => {}, { connection: connection(), concurrency });
   await worker.waitUntilReady();
   console.log('ready');
-  process.on('SIGTERM', async () => { await worker.close(); process.exit(0); });
+  // Stopped between runs: no-op jobs leave nothing to finish, and Redis may already be gone.
+  process.on('SIGTERM', () => process.exit(0));
 } else {
   throw new Error(`unknown mode ${mode}`);
 }
