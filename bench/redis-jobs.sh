@@ -68,7 +68,7 @@ start_consumers() {
     PID[$label-$i]=$!
   done
   for i in $(seq 1 "$n"); do
-    for _ in $(seq 1 200); do grep -q '^ready' "$WORK/$label-$i.log" && break; sleep 0.05; done
+    for _ in $(seq 1 200); do grep -qs '^ready' "$WORK/$label-$i.log" && break; sleep 0.05; done
     grep -q '^ready' "$WORK/$label-$i.log" || { echo "$label consumer $i not ready:"; tail -5 "$WORK/$label-$i.log"; exit 1; }
   done
 }
@@ -184,7 +184,7 @@ set ylabel "completed jobs/s (log scale)"
 set logscale y
 set xrange [0.7:2.3]
 set xtics ("1" 1, "2" 2)
-set key top left
+set key bottom right
 set grid ytics
 plot "$WORK/medians" using 1:2 skip 1 with linespoints lw 3 pt 7 ps 1.5 title "Enrich, 4 no-op stages with checkpoints", \
      "" using 1:3 skip 1 with linespoints lw 2 dt 2 pt 5 title "BullMQ $(sed -n 's/.*"version": "\(.*\)".*/\1/p' bench/bullmq/node_modules/bullmq/package.json), 1 no-op stage", \

@@ -17,17 +17,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
@@ -337,9 +333,8 @@ class WorkerPoolTest {
     void submissionsOfferConcurrentlyWhileTheQueueWaits() throws Exception {
         // A queue whose offers wait for Redis: two submissions must be inside offerAll at once, not one after the
         // other (each offer here waits until both are in, and fails if the other never comes).
-        InMemoryJobQueue memory = new InMemoryJobQueue(100, 8);
         CyclicBarrier bothIn = new CyclicBarrier(2);
-        JobQueue waiting = new JobQueue() {
+        JobQueue waiting = new ForwardingJobQueue(new InMemoryJobQueue(100, 8)) {
             @Override
             public boolean offerAll(List<QueuedJob> jobs) {
                 try {
@@ -347,42 +342,7 @@ class WorkerPoolTest {
                 } catch (Exception e) {
                     return false;
                 }
-                return memory.offerAll(jobs);
-            }
-
-            @Override
-            public Flux<QueuedJob> take(Predicate<String> mayStart) {
-                return memory.take(mayStart);
-            }
-
-            @Override
-            public Optional<QueuedJob> poll(Predicate<String> mayStart) {
-                return memory.poll(mayStart);
-            }
-
-            @Override
-            public int size(String tenant) {
-                return memory.size(tenant);
-            }
-
-            @Override
-            public boolean remove(String jobId) {
-                return memory.remove(jobId);
-            }
-
-            @Override
-            public int size() {
-                return memory.size();
-            }
-
-            @Override
-            public int capacity() {
-                return memory.capacity();
-            }
-
-            @Override
-            public OptionalInt position(String jobId) {
-                return memory.position(jobId);
+                return super.offerAll(jobs);
             }
         };
         WorkerPool pool = new WorkerPool(1, 3, waiting, controlled, clock, new SimpleMeterRegistry());
