@@ -196,9 +196,8 @@ final class JobRunner implements JobTask {
                 : result.state().isUseful() ? stage.done() : null;
         run.job = run.job.withStage(stage, s -> s.finished(result.state(), said, result.path(), clock.instant()));
         updateProgress(run, run.job.message(), now);
-        Mono<Void> checkpointed = fresh
-                ? whileStoreIsDown(jobs.saveResult(run.job.id(), stage, result), run.job.id()) : Mono.empty();
-        return checkpointed.then(save(run, (job, at) -> JobEvent.stage(job, stage, at)));
+        // A fresh result is checkpointed with the move that reports it (one step on a shared store).
+        return save(run, (job, at) -> JobEvent.stage(job, stage, at), fresh ? result : null);
     }
 
     private void updateProgress(Run run, String message, long now) {
@@ -255,11 +254,20 @@ final class JobRunner implements JobTask {
     // is still in the state this run last stored: a job ended elsewhere meanwhile (cancelled through another replica)
     // is not overwritten, and its run stops.
     private Mono<Void> save(Run run, BiFunction<Job, Instant, JobEvent> event) {
+        return save(run, event, null);
+    }
+
+    // As save above, with a stage result to checkpoint first (kept even when the job moved elsewhere).
+    private Mono<Void> save(Run run, BiFunction<Job, Instant, JobEvent> event, @Nullable StageResult checkpoint) {
         Job snapshot = run.job;
         if (run.movedElsewhere) {
-            return Mono.empty();
+            return checkpoint == null ? Mono.empty() : whileStoreIsDown(
+                    jobs.saveResult(snapshot.id(), checkpoint.stage(), checkpoint), snapshot.id());
         }
-        return whileStoreIsDown(jobs.transition(run.stored, snapshot), run.job.id())
+        JobState from = run.stored;
+        Mono<Boolean> transition = checkpoint == null ? jobs.transition(from, snapshot)
+                : jobs.transition(from, snapshot, checkpoint.stage(), checkpoint);
+        return whileStoreIsDown(transition, run.job.id())
                 .flatMap(moved -> {
                     if (!moved) {
                         run.movedElsewhere = true;

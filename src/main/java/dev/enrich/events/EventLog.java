@@ -28,6 +28,20 @@ public interface EventLog {
     Mono<JobEvent> append(String stream, JobEvent event);
 
     /**
+     * Append a job event to {@code stream}, then to each of {@code alsoTo} in order with the {@code seq} it got in
+     * {@code stream} as its {@code jobSeq} (how a job event is shared with its batch's and user's streams). A shared
+     * log may do it all in one step; by default it is one {@link #append} after the other, and what was appended
+     * stays when a later append fails.
+     *
+     * @return the event as stored in {@code stream}
+     */
+    default Mono<JobEvent> appendShared(String stream, List<String> alsoTo, JobEvent event) {
+        return append(stream, event).flatMap(stored -> Flux.fromIterable(alsoTo)
+                .concatMap(other -> append(other, event.withJobSeq(stored.seq())))
+                .then(Mono.just(stored)));
+    }
+
+    /**
      * Open a subscription, atomically with respect to {@link #append}: no event is lost or repeated between the
      * replay and the live part.
      *

@@ -1,5 +1,6 @@
 package dev.enrich.events;
 
+import java.util.List;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -51,17 +52,13 @@ public final class EventPublisher {
             throw new IllegalArgumentException("jobId must be set on a job event");
         }
         String batchId = event.batchId();
+        List<String> alsoTo = batchId == null ? List.of(userStream(event.tenant()))
+                : List.of(batchStream(batchId), userStream(event.tenant()));
         // Deferred, and each append made when the previous one completed: an in-memory log appends at the call.
-        return Mono.defer(() -> log.append(jobStream(jobId), event)).flatMap(stored -> {
-            JobEvent shared = event.withJobSeq(stored.seq());
+        return Mono.defer(() -> log.appendShared(jobStream(jobId), alsoTo, event)).map(stored -> {
             JobEvent numbered = stored.withJobSeq(stored.seq());
-            Mono<JobEvent> user = batchId == null ? log.append(userStream(event.tenant()), shared)
-                    : log.append(batchStream(batchId), shared)
-                            .flatMap(inBatch -> log.append(userStream(event.tenant()), shared));
-            return user.map(inUser -> {
-                handOver(numbered);
-                return numbered;
-            });
+            handOver(numbered);
+            return numbered;
         });
     }
 

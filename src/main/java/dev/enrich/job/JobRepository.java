@@ -19,6 +19,14 @@ public interface JobRepository {
      */
     Mono<Boolean> transition(JobState from, Job next);
 
+    /**
+     * Save a stage's result (a checkpoint, kept whatever the job's state, as {@link #saveResult} does), then
+     * {@link #transition} the job. A shared store may do both in one step; by default it is one call after the other.
+     */
+    default Mono<Boolean> transition(JobState from, Job next, StageName stage, StageResult checkpoint) {
+        return saveResult(next.id(), stage, checkpoint).then(transition(from, next));
+    }
+
     /** Forget a job and its results (a job refused at admission). */
     Mono<Void> delete(String id);
 

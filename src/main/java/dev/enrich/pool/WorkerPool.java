@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -34,8 +36,11 @@ public final class WorkerPool implements AutoCloseable {
     private final SlotTracker slots;
     private final PoolMetrics metrics;
     private final MeanJobDuration meanJob = new MeanJobDuration();
-    /** Guards intake: a job is either refused, or queued before a drain sweeps the queue. */
-    private final Object intake = new Object();
+    /**
+     * Guards intake: a job is either refused, or queued before a drain sweeps the queue. Submissions share it (the
+     * queue takes concurrent offers; a durable one waits for Redis inside), a drain or resume holds it alone.
+     */
+    private final ReadWriteLock intake = new ReentrantReadWriteLock();
     private volatile boolean accepting = true;
 
     /**
@@ -101,8 +106,11 @@ public final class WorkerPool implements AutoCloseable {
      * lacks room for every one of them. A free slot may start one of them on this thread before this returns.
      */
     public boolean submitAll(List<QueuedJob> jobs) {
-        synchronized (intake) {
+        intake.readLock().lock();
+        try {
             return accepting && queue.offerAll(jobs);
+        } finally {
+            intake.readLock().unlock();
         }
     }
 
@@ -127,8 +135,11 @@ public final class WorkerPool implements AutoCloseable {
 
     /** Accept and dispatch work again after a {@link #drain}. */
     public void resume() {
-        synchronized (intake) {
+        intake.writeLock().lock();
+        try {
             accepting = true;
+        } finally {
+            intake.writeLock().unlock();
         }
         dispatcher.start();
     }
@@ -204,7 +215,8 @@ public final class WorkerPool implements AutoCloseable {
     public Mono<List<QueuedJob>> drain(Duration timeout) {
         List<QueuedJob> dropped = new ArrayList<>();
         Mono<Void> idle;
-        synchronized (intake) {
+        intake.writeLock().lock();
+        try {
             accepting = false;
             idle = dispatcher.drain(timeout); // closes dispatch before the sweep: no queued job starts after it
             // A durable queue keeps its jobs for the other replicas and the next start: nothing to sweep.
@@ -212,6 +224,8 @@ public final class WorkerPool implements AutoCloseable {
                     j = queue.poll()) {
                 dropped.add(j.get());
             }
+        } finally {
+            intake.writeLock().unlock();
         }
         return idle.thenReturn(dropped);
     }

@@ -107,6 +107,24 @@ public abstract class EventLogContractTest {
     }
 
     @Test
+    void aSharedAppendNumbersTheEventInEachStreamWithItsJobStreamNumberAsJobSeq() {
+        EventLog log = log(10);
+        appendStages(log, "job:h", 2);
+        append(log, "user:tenant-1", completed("other"));
+
+        JobEvent stored = log.appendShared("job:h", List.of("batch:b1", "user:tenant-1"), stage("h")).block(TIMEOUT);
+
+        assertThat(stored).extracting(JobEvent::seq, JobEvent::jobSeq).containsExactly(3L, 3L);
+        EventLog other = replica(log);
+        assertThat(flat(open(other, "batch:b1", 0)).blockFirst(TIMEOUT))
+                .extracting(JobEvent::seq, JobEvent::jobSeq, JobEvent::jobId).containsExactly(1L, 3L, "h");
+        assertThat(flat(open(other, "user:tenant-1", 1)).blockFirst(TIMEOUT))
+                .extracting(JobEvent::seq, JobEvent::jobSeq, JobEvent::jobId).containsExactly(2L, 3L, "h");
+        assertThat(flat(open(other, "job:h", 2)).blockFirst(TIMEOUT))
+                .extracting(JobEvent::seq, JobEvent::jobSeq).containsExactly(3L, 3L);
+    }
+
+    @Test
     void replaysWhatFollowsAnIdThenGoesLive() {
         EventLog log = log(10);
         appendStages(log, "job:r", 3);

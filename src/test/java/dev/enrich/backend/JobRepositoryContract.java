@@ -198,6 +198,28 @@ public abstract class JobRepositoryContract {
         assertThat(ids(jobs.findByState(JobState.RUNNING, 10))).isEmpty();
     }
 
+    @Test
+    void aCheckpointedTransitionKeepsTheResultWhetherOrNotTheJobMoves() {
+        JobRepository jobs = repository(10, 10);
+        Job running = job("j1", "a", JobState.RUNNING);
+        jobs.save(running).block(WAIT);
+        StageResult audio = StageResult.succeeded(StageName.AUDIO, Outputs.of(StageName.AUDIO));
+        StageResult summary = StageResult.succeeded(StageName.SUMMARY, Outputs.of(StageName.SUMMARY));
+        Job done = running.withState(JobState.COMPLETED, "Done.", Instant.EPOCH.plusSeconds(1));
+
+        assertThat(jobs.transition(JobState.QUEUED, done, StageName.AUDIO, audio).block(WAIT)).isFalse();
+        assertThat(jobs.findById("j1").block(WAIT)).isEqualTo(running);
+        assertThat(jobs.results("j1").block(WAIT)).isEqualTo(Map.of(StageName.AUDIO, audio));
+
+        assertThat(jobs.transition(JobState.RUNNING, done, StageName.SUMMARY, summary).block(WAIT)).isTrue();
+        assertThat(jobs.findById("j1").block(WAIT)).isEqualTo(done);
+        assertThat(jobs.results("j1").block(WAIT)).isEqualTo(Map.of(StageName.AUDIO, audio,
+                StageName.SUMMARY, summary));
+        assertThat(jobs.transition(JobState.QUEUED, job("j2", "a", JobState.RUNNING), StageName.AUDIO, audio)
+                .block(WAIT)).isFalse();
+        assertThat(jobs.results("j2").block(WAIT)).as("an unknown job keeps no results").isEmpty();
+    }
+
     protected static List<String> ids(Flux<Job> jobs) {
         return jobs.map(Job::id).collectList().block(WAIT);
     }

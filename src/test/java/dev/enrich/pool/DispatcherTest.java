@@ -13,8 +13,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -206,47 +204,18 @@ class DispatcherTest {
     }
 
     /** A queue whose {@link #take} is a source of the test's choosing; everything else is the in-memory queue. */
-    private record SourceQueue(InMemoryJobQueue delegate, Function<Predicate<String>, Flux<QueuedJob>> source)
-            implements JobQueue {
+    private static final class SourceQueue extends ForwardingJobQueue {
+
+        private final Function<Predicate<String>, Flux<QueuedJob>> source;
+
+        SourceQueue(InMemoryJobQueue delegate, Function<Predicate<String>, Flux<QueuedJob>> source) {
+            super(delegate);
+            this.source = source;
+        }
 
         @Override
         public Flux<QueuedJob> take(Predicate<String> mayStart) {
             return source.apply(mayStart);
-        }
-
-        @Override
-        public boolean offerAll(List<QueuedJob> jobs) {
-            return delegate.offerAll(jobs);
-        }
-
-        @Override
-        public Optional<QueuedJob> poll(Predicate<String> mayStart) {
-            return delegate.poll(mayStart);
-        }
-
-        @Override
-        public int size(String tenant) {
-            return delegate.size(tenant);
-        }
-
-        @Override
-        public boolean remove(String jobId) {
-            return delegate.remove(jobId);
-        }
-
-        @Override
-        public int size() {
-            return delegate.size();
-        }
-
-        @Override
-        public int capacity() {
-            return delegate.capacity();
-        }
-
-        @Override
-        public OptionalInt position(String jobId) {
-            return delegate.position(jobId);
         }
     }
 }

@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 import dev.enrich.backend.memory.InMemoryJobQueue;
 import dev.enrich.job.JobState;
 import dev.enrich.job.Priority;
+import dev.enrich.queue.JobQueue;
 import dev.enrich.queue.QueuedJob;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -17,6 +18,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -327,6 +330,31 @@ class WorkerPoolTest {
         assertThat(running.get()).isZero();
         assertThat(pool.status().busy()).isZero();
         assertThat(pool.isRunning("a")).isFalse();
+    }
+
+    @Test
+    void submissionsOfferConcurrentlyWhileTheQueueWaits() throws Exception {
+        // A queue whose offers wait for Redis: two submissions must be inside offerAll at once, not one after the
+        // other (each offer here waits until both are in, and fails if the other never comes).
+        CyclicBarrier bothIn = new CyclicBarrier(2);
+        JobQueue waiting = new ForwardingJobQueue(new InMemoryJobQueue(100, 8)) {
+            @Override
+            public boolean offerAll(List<QueuedJob> jobs) {
+                try {
+                    bothIn.await(10, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    return false;
+                }
+                return super.offerAll(jobs);
+            }
+        };
+        WorkerPool pool = new WorkerPool(1, 3, waiting, controlled, clock, new SimpleMeterRegistry());
+
+        CompletableFuture<Boolean> first = CompletableFuture.supplyAsync(() -> pool.submit(job("a", "t")));
+        CompletableFuture<Boolean> second = CompletableFuture.supplyAsync(() -> pool.submit(job("b", "t")));
+
+        assertThat(List.of(first.get(), second.get())).containsExactly(true, true);
+        assertThat(running.get() + pool.status().queued()).isEqualTo(2);
     }
 
     @Test

@@ -90,6 +90,16 @@ final class JobScripts {
             return save(ARGV)
             """, String.class);
 
+    /**
+     * Keep stage result ARGV[12] under field ARGV[11] of the job's results while the job exists (as
+     * {@link #SAVE_RESULT}), then move it as {@link #TRANSITION} does. Returns OK or STALE.
+     */
+    static final RedisScript<String> CHECKPOINT_TRANSITION = LuaScript.of(COMMON + """
+            if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', resultsKey(ARGV[1]), ARGV[11], ARGV[12]) end
+            if redis.call('HGET', jobKey(ARGV[1]), 'state') ~= ARGV[10] then return 'STALE' end
+            return save(ARGV)
+            """, String.class);
+
     /** Forget job ARGV[1], its results and its index entries. */
     static final RedisScript<String> DELETE = LuaScript.of(COMMON + "forget(ARGV[1])\nreturn 'OK'\n", String.class);
 

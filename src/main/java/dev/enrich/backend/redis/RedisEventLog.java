@@ -46,22 +46,28 @@ public final class RedisEventLog implements EventLog {
     private static final Logger LOG = LoggerFactory.getLogger(RedisEventLog.class);
     private static final int MAX_BATCH = 256;
 
-    // KEYS: counter, stream. ARGV: retain, jobSeq, json, channel, stream name, tenant, ttl s, 'self' when the event
-    // takes its seq as jobSeq (JobEvent#numbered).
+    // KEYS: counter and stream of each stream, in order. ARGV: retain, jobSeq, json, channel, tenant, 'self' when the
+    // event takes its seq as jobSeq (JobEvent#numbered), then name and ttl s of each stream. The first stream numbers
+    // the event; the others get that seq as their jobSeq. Returns the first stream's seq and jobSeq.
     private static final RedisScript<List> APPEND = LuaScript.of("""
-            local seq = redis.call('INCR', KEYS[1])
-            local jobSeq = tonumber(ARGV[2])
-            if ARGV[8] == 'self' then
-              jobSeq = seq
+            local first, firstJobSeq
+            for i = 1, #KEYS / 2 do
+              local counter, stream = KEYS[2 * i - 1], KEYS[2 * i]
+              local name, ttl = ARGV[5 + 2 * i], tonumber(ARGV[6 + 2 * i])
+              local seq = redis.call('INCR', counter)
+              local jobSeq = first
+              if i == 1 then
+                jobSeq = ARGV[6] == 'self' and seq or tonumber(ARGV[2])
+                first, firstJobSeq = seq, jobSeq
+              end
+              redis.call('XADD', stream, 'MAXLEN', '~', ARGV[1], seq .. '-0', 'j', jobSeq, 't', ARGV[5], 'e', ARGV[3])
+              if ttl > 0 then
+                redis.call('EXPIRE', counter, ttl)
+                redis.call('EXPIRE', stream, ttl)
+              end
+              redis.call('PUBLISH', ARGV[4], name .. '\\n' .. seq .. '\\n' .. jobSeq .. '\\n' .. ARGV[5] .. '\\n' .. ARGV[3])
             end
-            redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], seq .. '-0', 'j', jobSeq, 't', ARGV[6], 'e', ARGV[3])
-            local ttl = tonumber(ARGV[7])
-            if ttl > 0 then
-              redis.call('EXPIRE', KEYS[1], ttl)
-              redis.call('EXPIRE', KEYS[2], ttl)
-            end
-            redis.call('PUBLISH', ARGV[4], ARGV[5] .. '\\n' .. seq .. '\\n' .. jobSeq .. '\\n' .. ARGV[6] .. '\\n' .. ARGV[3])
-            return {seq, jobSeq}
+            return {first, firstJobSeq}
             """, List.class);
 
     // KEYS: counter, stream. ARGV: afterSeq. Returns the counter, then per entry after afterSeq (when afterSeq >= 0):
@@ -166,20 +172,39 @@ public final class RedisEventLog implements EventLog {
      */
     @Override
     public Mono<JobEvent> append(String stream, JobEvent event) {
+        return appendShared(stream, List.of(), event);
+    }
+
+    /** Append to every stream in one script: one round trip, and no replica sees the event in one stream only. */
+    @Override
+    public Mono<JobEvent> appendShared(String stream, List<String> alsoTo, JobEvent event) {
         Objects.requireNonNull(stream, "stream");
+        Objects.requireNonNull(alsoTo, "alsoTo");
         Objects.requireNonNull(event, "event");
         String mode = event.jobSeq() == 0 && event.jobId() != null ? "self" : "none";
-        long ttl = !stream.startsWith("job:") ? settings.ttlIdle().toSeconds()
-                : event.type().isTerminal() ? settings.ttlAfterEnd().toSeconds() : 0;
-        List<String> keys = List.of(counterKey(stream), streamKey(stream));
-        List<String> args = List.of(String.valueOf(settings.retain()), String.valueOf(event.jobSeq()),
-                codec.write(event), settings.channelPrefix() + event.tenant(), stream, event.tenant(),
-                String.valueOf(ttl), mode);
+        List<String> keys = new ArrayList<>();
+        List<String> args = new ArrayList<>(List.of(String.valueOf(settings.retain()), String.valueOf(event.jobSeq()),
+                codec.write(event), settings.channelPrefix() + event.tenant(), event.tenant(), mode));
+        for (String name : concat(stream, alsoTo)) {
+            long ttl = !name.startsWith("job:") ? settings.ttlIdle().toSeconds()
+                    : event.type().isTerminal() ? settings.ttlAfterEnd().toSeconds() : 0;
+            keys.add(counterKey(name));
+            keys.add(streamKey(name));
+            args.add(name);
+            args.add(String.valueOf(ttl));
+        }
         return redis.execute(APPEND, keys, args).next().map(reply -> {
             long seq = ((Number) reply.get(0)).longValue();
             long jobSeq = ((Number) reply.get(1)).longValue();
             return event.withSeq(seq).withJobSeq(jobSeq);
         });
+    }
+
+    private static List<String> concat(String first, List<String> rest) {
+        List<String> all = new ArrayList<>(rest.size() + 1);
+        all.add(first);
+        all.addAll(rest);
+        return all;
     }
 
     /**

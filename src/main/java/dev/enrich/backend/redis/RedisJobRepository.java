@@ -66,6 +66,14 @@ final class RedisJobRepository implements JobRepository {
         return run(JobScripts.TRANSITION, next, List.of(from.name())).map(JobScripts.OK::equals);
     }
 
+    /** Checkpoint and move the job in one script: one round trip. */
+    @Override
+    public Mono<Boolean> transition(JobState from, Job next, StageName stage, StageResult checkpoint) {
+        return Mono.defer(() -> run(JobScripts.CHECKPOINT_TRANSITION, next,
+                List.of(from.name(), stage.name(), json.writeValueAsString(checkpoint))))
+                .map(JobScripts.OK::equals);
+    }
+
     private Mono<String> run(RedisScript<String> script, Job job, List<String> extra) {
         return Mono.defer(() -> {
             List<String> args = new ArrayList<>(List.of(job.id(), job.tenant(), job.sessionId(),
