@@ -106,7 +106,8 @@ final class JobRunner implements JobTask {
 
     private Mono<JobState> execute(Job queuedJob, Session session, Map<StageName, StageResult> checkpoint,
             Mono<JobState> stop) {
-        JobProgress progress = new JobProgress(queuedJob.requested(), durations, MediaLengths.of(session));
+        JobProgress progress = new JobProgress(queuedJob.requested(), durations, MediaLengths.of(session),
+                MediaLengths.inputs(session));
         Run run = new Run(queuedJob, progress);
         AtomicReference<@Nullable JobState> stopped = new AtomicReference<>();
         Mono<JobState> stopSignal = stop.doOnNext(stopped::set);

@@ -33,4 +33,20 @@ public final class MediaLengths {
         });
         return Collections.unmodifiableMap(lengths);
     }
+
+    /**
+     * Return what the stages whose cost depends on it read, by the kinds of recording the session has: the summary
+     * and canvas read an audio transcript ({@code audio}), a video's chapters ({@code video}) or both
+     * ({@code audio+video}), whose lengths differ a lot for the same media length. Empty for a session with neither
+     * (notes and screenshots only), and the audio and video stages are never in it.
+     */
+    public static Map<StageName, String> inputs(Session session) {
+        boolean audio = session.first(MediaKind.AUDIO).isPresent();
+        boolean video = session.first(MediaKind.VIDEO).isPresent();
+        if (!audio && !video) {
+            return Map.of();
+        }
+        String input = audio && video ? "audio+video" : audio ? "audio" : "video";
+        return Map.of(StageName.SUMMARY, input, StageName.CANVAS, input);
+    }
 }

@@ -23,6 +23,10 @@ import reactor.core.publisher.Sinks;
  * the time profile: the share of the stage's time spent when its progress first reached 10%, 20%, ... 90%. Every
  * field is its own EWMA with the same {@code alpha}; the first observation seeds it.
  *
+ * <p>Averages are kept per {@link DurationKey}: a stage kind, and where its cost depends on what it reads, the
+ * stage for that input too ({@code summary/audio}); a keyed read falls back to the stage's averages over every input
+ * until that input was observed, and every keyed observation also teaches the stage's.
+ *
  * <p>Reads are local and synchronous. To share what several processes learn, a backend follows {@link #recorded()}
  * and feeds back averages learned elsewhere with {@link #adopt}; alone, the model learns from this process only.
  */
@@ -34,7 +38,7 @@ public final class DurationModel {
     private static final double MIN_RELATIVE_VARIANCE = 0.01;
 
     private final double alpha;
-    private final Map<StageName, Averages> averages = new ConcurrentHashMap<>();
+    private final Map<DurationKey, Averages> averages = new ConcurrentHashMap<>();
     private final Sinks.Many<Observation> recorded = Sinks.many().multicast().directBestEffort();
 
     /**
@@ -60,7 +64,15 @@ public final class DurationModel {
      * observations with lengths are known, else the absolute average; empty if the stage was never observed.
      */
     public Optional<Duration> expected(StageName stage, @Nullable Duration mediaLength) {
-        Averages a = averages.get(Objects.requireNonNull(stage, "stage"));
+        return expected(DurationKey.of(stage), mediaLength);
+    }
+
+    /**
+     * Return the expected duration of a stage for its input: as {@link #expected(StageName, Duration)}, from the
+     * averages of {@code key}, or of its stage whatever the input while that input was never observed.
+     */
+    public Optional<Duration> expected(DurationKey key, @Nullable Duration mediaLength) {
+        Averages a = lookup(key);
         if (a == null) {
             return Optional.empty();
         }
@@ -75,8 +87,13 @@ public final class DurationModel {
      * no profile was learned.
      */
     public double timeShare(StageName stage, double fraction) {
+        return timeShare(DurationKey.of(stage), fraction);
+    }
+
+    /** Return the learned share of time as {@link #timeShare(StageName, double)}, for a stage and its input. */
+    public double timeShare(DurationKey key, double fraction) {
         double p = Math.min(1, Math.max(0, fraction));
-        Averages a = averages.get(Objects.requireNonNull(stage, "stage"));
+        Averages a = lookup(key);
         if (a == null || a.profile().isEmpty()) {
             return p;
         }
@@ -103,7 +120,15 @@ public final class DurationModel {
      * @throws IllegalArgumentException when {@code took} is negative or the profile is malformed
      */
     public void record(StageName stage, Duration took, @Nullable Duration mediaLength, List<Double> profile) {
-        Objects.requireNonNull(stage, "stage");
+        record(DurationKey.of(stage), took, mediaLength, profile);
+    }
+
+    /**
+     * Record how long a stage took on its input, as {@link #record(StageName, Duration, Duration, List)}: into the
+     * averages of {@code key} and, when it names an input, of its stage whatever the input.
+     */
+    public void record(DurationKey key, Duration took, @Nullable Duration mediaLength, List<Double> profile) {
+        Objects.requireNonNull(key, "key");
         if (took.isNegative()) {
             throw new IllegalArgumentException("took must not be negative, but was " + took);
         }
@@ -111,12 +136,24 @@ public final class DurationModel {
         double media = seconds(mediaLength);
         Moments moments = media > 0 ? new Moments(media, tookSeconds, media * media, media * tookSeconds) : null;
         Averages observed = new Averages(tookSeconds, moments, profile);
-        averages.merge(stage, observed, this::blend);
-        Observation observation = new Observation(stage, observed);
+        learn(key, observed);
+        if (key.hasInput()) {
+            learn(key.any(), observed);
+        }
+    }
+
+    private void learn(DurationKey key, Averages observed) {
+        averages.merge(key, observed, this::blend);
+        Observation observation = new Observation(key, observed);
         // Concurrent recorders meet here rarely and briefly; with no subscriber (or a slow one) it is dropped.
         while (recorded.tryEmitNext(observation) == Sinks.EmitResult.FAIL_NON_SERIALIZED) {
             Thread.onSpinWait();
         }
+    }
+
+    private @Nullable Averages lookup(DurationKey key) {
+        Averages a = averages.get(Objects.requireNonNull(key, "key"));
+        return a == null && key.hasInput() ? averages.get(key.any()) : a;
     }
 
     /**
@@ -129,12 +166,22 @@ public final class DurationModel {
 
     /** Replace the averages of {@code stage} with ones learned elsewhere (e.g. the fleet's, shared on Redis). */
     public void adopt(StageName stage, Averages learned) {
-        averages.put(Objects.requireNonNull(stage, "stage"), Objects.requireNonNull(learned, "learned"));
+        adopt(DurationKey.of(stage), learned);
     }
 
-    /** Return the averages of {@code stage}; empty if it was never observed nor adopted. */
+    /** Replace the averages kept under {@code key} with ones learned elsewhere. */
+    public void adopt(DurationKey key, Averages learned) {
+        averages.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(learned, "learned"));
+    }
+
+    /** Return the averages of {@code stage} whatever its input; empty if it was never observed nor adopted. */
     public Optional<Averages> averages(StageName stage) {
-        return Optional.ofNullable(averages.get(Objects.requireNonNull(stage, "stage")));
+        return averages(DurationKey.of(stage));
+    }
+
+    /** Return the averages kept under exactly {@code key} (no fallback); empty if never observed nor adopted. */
+    public Optional<Averages> averages(DurationKey key) {
+        return Optional.ofNullable(averages.get(Objects.requireNonNull(key, "key")));
     }
 
     private Averages blend(Averages old, Averages observed) {
@@ -261,6 +308,19 @@ public final class DurationModel {
         }
     }
 
-    /** One recorded duration of {@code stage}: its seconds and, when known, its media moments and time profile. */
-    public record Observation(StageName stage, Averages took) {}
+    /**
+     * One recorded duration under {@code key}: its seconds and, when known, its media moments and time profile.
+     */
+    public record Observation(DurationKey key, Averages took) {
+
+        /** Return an observation of {@code stage} whatever its input. */
+        public Observation(StageName stage, Averages took) {
+            this(DurationKey.of(stage), took);
+        }
+
+        /** Return the stage kind observed. */
+        public StageName stage() {
+            return key.stage();
+        }
+    }
 }

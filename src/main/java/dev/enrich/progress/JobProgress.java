@@ -44,6 +44,7 @@ public final class JobProgress {
     private final Set<StageName> stages;
     private final DurationModel model;
     private final Map<StageName, Duration> mediaLengths;
+    private final Map<StageName, DurationKey> keys = new EnumMap<>(StageName.class);
     private final Map<StageName, Double> weights;
     private final Map<StageName, StageClock> clocks = new EnumMap<>(StageName.class);
 
@@ -73,12 +74,30 @@ public final class JobProgress {
      * @throws IllegalArgumentException when {@code stages} is empty
      */
     public JobProgress(Set<StageName> stages, DurationModel model, Map<StageName, Duration> mediaLengths) {
+        this(stages, model, mediaLengths, Map.of());
+    }
+
+    /**
+     * Start tracking a job whose stages work on media of different lengths and, some, on inputs of different kinds.
+     *
+     * @param stages the requested stages, not empty
+     * @param model where expected durations come from, and where measured ones go
+     * @param mediaLengths the length of the media each stage works on, where known (a stage missing is unknown)
+     * @param inputs what each stage reads, where its duration is learned per input ({@link DurationKey#input()}; a
+     *     stage missing is learned whatever it reads)
+     * @throws IllegalArgumentException when {@code stages} is empty or an input is malformed
+     */
+    public JobProgress(Set<StageName> stages, DurationModel model, Map<StageName, Duration> mediaLengths,
+            Map<StageName, String> inputs) {
         if (stages.isEmpty()) {
             throw new IllegalArgumentException("stages must not be empty");
         }
         this.stages = Collections.unmodifiableSet(EnumSet.copyOf(stages));
         this.model = Objects.requireNonNull(model, "model");
         this.mediaLengths = Map.copyOf(mediaLengths);
+        for (StageName s : this.stages) {
+            keys.put(s, new DurationKey(s, inputs.getOrDefault(s, "")));
+        }
         this.weights = weights(this.stages);
         for (StageName s : this.stages) {
             clocks.put(s, new StageClock());
@@ -140,7 +159,7 @@ public final class JobProgress {
         c.fraction = 1;
         if (learn && c.startedAtMillis != null) {
             long took = Math.max(0, nowMillis - c.startedAtMillis);
-            model.record(stage, Duration.ofMillis(took), mediaLengths.get(stage), c.profile(took));
+            model.record(keys.get(stage), Duration.ofMillis(took), mediaLengths.get(stage), c.profile(took));
         }
     }
 
@@ -166,7 +185,7 @@ public final class JobProgress {
         double total = 0;
         for (StageName s : stages) {
             double w = weights.get(s);
-            done += w * model.timeShare(s, clocks.get(s).fraction);
+            done += w * model.timeShare(keys.get(s), clocks.get(s).fraction);
             total += w;
         }
         lastOverall = Math.max(lastOverall, Math.min(MAX_UNFINISHED, done / total));
@@ -270,7 +289,7 @@ public final class JobProgress {
         }
         double elapsed = Math.max(0, nowMillis - c.startedAtMillis) / 1000.0;
         double p = c.fraction;
-        double share = p <= 0 ? 0 : model.timeShare(stage, p);
+        double share = p <= 0 ? 0 : model.timeShare(keys.get(stage), p);
         if (share <= 0 || c.reachedAtMillis == null) {
             if (expected == null) {
                 return p <= 0 ? null : Double.valueOf(elapsed * (1 - p) / p);
@@ -280,7 +299,7 @@ public final class JobProgress {
         // The whole stage as this run's pace so far says: the time to reach p over the share of time p takes; and
         // at least what the time since then says, if the next step were about to come (a long stall: it is slower).
         double reached = Math.max(0, c.reachedAtMillis - c.startedAtMillis) / 1000.0;
-        double byProgress = Math.max(reached / share, elapsed / model.timeShare(stage, Math.min(1, p + STALL_STEP)));
+        double byProgress = Math.max(reached / share, elapsed / model.timeShare(keys.get(stage), Math.min(1, p + STALL_STEP)));
         if (expected == null) {
             return Math.max(byProgress - elapsed, p < 1 ? FLOOR_SECONDS : 0);
         }
@@ -290,7 +309,7 @@ public final class JobProgress {
     }
 
     private Optional<Double> expectedSeconds(StageName stage) {
-        return model.expected(stage, mediaLengths.get(stage)).map(d -> d.toNanos() / 1e9);
+        return model.expected(keys.get(stage), mediaLengths.get(stage)).map(d -> d.toNanos() / 1e9);
     }
 
     private static Map<StageName, Duration> sameFor(Set<StageName> stages, @Nullable Duration mediaLength) {

@@ -15,7 +15,8 @@ import org.springframework.context.annotation.Configuration;
  * them is built in {@code dev.enrich.aichain.AiChainConfiguration}.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(ResilienceProperties.class)
+// AiProperties too: the health indicator reads whether a provider is configured (registered once if AiConfiguration did).
+@EnableConfigurationProperties({ResilienceProperties.class, AiProperties.class})
 public class ResilienceConfiguration {
 
     /** Return the guards of every external dependency. */

@@ -1,6 +1,8 @@
 package dev.enrich.progress;
 
 import static dev.enrich.pipeline.StageName.AUDIO;
+import static dev.enrich.pipeline.StageName.CANVAS;
+import static dev.enrich.pipeline.StageName.SUMMARY;
 import static dev.enrich.pipeline.StageName.VIDEO;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -154,6 +156,63 @@ class DurationModelTest {
         model.record(AUDIO, Duration.ofSeconds(50), null);
         assertThat(model.expected(AUDIO, null)).as("later observations move the adopted average")
                 .contains(Duration.ofSeconds(40));
+    }
+
+    @Test
+    void learnsAStagePerInputAndFallsBackToTheStageUntilAnInputIsSeen() {
+        DurationModel model = new DurationModel(1.0);
+        DurationKey afterAudio = new DurationKey(SUMMARY, "audio");
+        DurationKey afterVideo = new DurationKey(SUMMARY, "video");
+        // a summary of a transcript takes 3 s per media minute, one of a video's chapters 1 s whatever the length
+        model.record(afterAudio, Duration.ofSeconds(6), Duration.ofSeconds(120), List.of());
+
+        assertThat(model.expected(afterVideo, Duration.ofSeconds(120))).as("video never seen: the stage's")
+                .contains(Duration.ofSeconds(6));
+        model.record(afterVideo, Duration.ofSeconds(1), Duration.ofSeconds(120), List.of());
+
+        assertThat(model.expected(afterAudio, Duration.ofSeconds(120))).contains(Duration.ofSeconds(6));
+        assertThat(model.expected(afterVideo, Duration.ofSeconds(120))).contains(Duration.ofSeconds(1));
+        assertThat(model.expected(SUMMARY, Duration.ofSeconds(120))).as("the stage learns from every input")
+                .contains(Duration.ofSeconds(1));
+        assertThat(model.averages(new DurationKey(SUMMARY, "audio+video"))).as("no averages of its own").isEmpty();
+    }
+
+    @Test
+    void timeProfilesArePerInputToo() {
+        DurationModel model = new DurationModel(1.0);
+        DurationKey afterAudio = new DurationKey(SUMMARY, "audio");
+        model.record(afterAudio, Duration.ofSeconds(10), null,
+                List.of(0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.9));
+
+        assertThat(model.timeShare(afterAudio, 0.5)).isEqualTo(0.5);
+        assertThat(model.timeShare(new DurationKey(SUMMARY, "video"), 0.1)).as("falls back to the stage's")
+                .isEqualTo(0.5);
+        assertThat(model.timeShare(new DurationKey(CANVAS, "audio"), 0.1)).as("nothing learned: even")
+                .isEqualTo(0.1, within(1e-9));
+    }
+
+    @Test
+    void aKeyedObservationIsEmittedForItsInputAndForItsStage() {
+        DurationModel model = new DurationModel(0.5);
+        DurationKey afterVideo = new DurationKey(CANVAS, "video");
+
+        StepVerifier.create(model.recorded())
+                .then(() -> model.record(afterVideo, Duration.ofSeconds(2), null, List.of()))
+                .expectNext(new DurationModel.Observation(afterVideo, new DurationModel.Averages(2)))
+                .expectNext(new DurationModel.Observation(CANVAS, new DurationModel.Averages(2)))
+                .thenCancel()
+                .verify(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void durationKeysReadBackTheirIds() {
+        assertThat(DurationKey.parse("summary/audio+video")).contains(new DurationKey(SUMMARY, "audio+video"));
+        assertThat(DurationKey.parse("canvas")).contains(DurationKey.of(CANVAS));
+        assertThat(new DurationKey(SUMMARY, "audio").id()).isEqualTo("summary/audio");
+        assertThat(DurationKey.parse("summary/")).isEmpty();
+        assertThat(DurationKey.parse("summary/Audio")).isEmpty();
+        assertThat(DurationKey.parse("nope/audio")).isEmpty();
+        assertThatIllegalArgumentException().isThrownBy(() -> new DurationKey(SUMMARY, "a:b"));
     }
 
     @Test

@@ -276,6 +276,26 @@ class JobProgressTest {
     }
 
     @Test
+    void aStageLearnedPerInputIsExpectedToTakeWhatItTookOnThatInput() {
+        DurationModel model = new DurationModel(1.0);
+        Duration twoMinutes = Duration.ofSeconds(120);
+        java.util.Map<StageName, Duration> lengths = java.util.Map.of(SUMMARY, twoMinutes);
+        // the summary of a two-minute transcript takes 8 s, of a two-minute video's chapters 2 s
+        for (String input : List.of("audio", "video")) {
+            JobProgress job = new JobProgress(EnumSet.of(SUMMARY), model, lengths, java.util.Map.of(SUMMARY, input));
+            job.stageStarted(SUMMARY, 0);
+            job.stageFinished(SUMMARY, true, (input.equals("audio") ? 8 : 2) * S);
+        }
+
+        assertThat(new JobProgress(EnumSet.of(SUMMARY), model, lengths, java.util.Map.of(SUMMARY, "audio"))
+                .etaSeconds(0)).isEqualTo(8L);
+        assertThat(new JobProgress(EnumSet.of(SUMMARY), model, lengths, java.util.Map.of(SUMMARY, "video"))
+                .etaSeconds(0)).isEqualTo(2L);
+        assertThat(new JobProgress(EnumSet.of(SUMMARY), model, lengths).etaSeconds(0))
+                .as("input unknown: the stage's latest").isEqualTo(2L);
+    }
+
+    @Test
     void eachStageIsScaledByTheLengthOfTheMediaItWorksOn() {
         DurationModel model = new DurationModel(1.0);
         finishAfter(model, AUDIO, Duration.ofSeconds(100), 10 * S);

@@ -1,6 +1,6 @@
 package dev.enrich.backend.redis;
 
-import dev.enrich.pipeline.StageName;
+import dev.enrich.progress.DurationKey;
 import dev.enrich.progress.DurationModel;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,9 +24,10 @@ import reactor.core.scheduler.Scheduler;
  * synchronous and cheap.
  *
  * <pre>
- * enrich:durations   hash  STAGE:NAME -> one average of {@link DurationModel.Averages#fields()}: STAGE:s seconds,
- *                          STAGE:x/y/xx/xy the media moments, STAGE:p1..p9 the time profile (no TTL: a few fields,
- *                          kept across restarts so the first ETAs after one are informed)
+ * enrich:durations   hash  KEY:NAME -> one average of {@link DurationModel.Averages#fields()}, KEY a
+ *                          {@link DurationKey#id()} (summary, summary/audio): KEY:s seconds, KEY:x/y/xx/xy the media
+ *                          moments, KEY:p1..p9 the time profile (no TTL: a few fields, kept across restarts so the
+ *                          first ETAs after one are informed)
  * </pre>
  *
  * Each observation the model records is blended in Redis by one script (the same EWMA, in the order observations
@@ -42,8 +43,8 @@ final class RedisDurationSync {
     /** Observations waiting for Redis beyond this many are dropped (the oldest first). */
     private static final int BACKLOG = 1024;
 
-    // KEYS[1] the hash; ARGV: stage, alpha, then name and value pairs. Blends each pair into STAGE:name (the first
-    // value seeds it) and returns the stage's fields after that, as name and value pairs.
+    // KEYS[1] the hash; ARGV: duration key, alpha, then name and value pairs. Blends each pair into KEY:name (the
+    // first value seeds it) and returns the key's fields after that, as name and value pairs.
     @SuppressWarnings({"rawtypes", "unchecked"})
     private static final RedisScript<List<String>> BLEND = (RedisScript) LuaScript.of("""
             local prefix = ARGV[1] .. ':'
@@ -109,8 +110,8 @@ final class RedisDurationSync {
 
     /** Blend one observation into the fleet's averages and adopt the result here. */
     Mono<Void> share(DurationModel.Observation observation) {
-        StageName stage = observation.stage();
-        List<String> args = new ArrayList<>(List.of(stage.id(), Double.toString(model.alpha())));
+        DurationKey key = observation.key();
+        List<String> args = new ArrayList<>(List.of(key.id(), Double.toString(model.alpha())));
         observation.took().fields().forEach((name, value) -> {
             args.add(name);
             args.add(Double.toString(value));
@@ -122,7 +123,7 @@ final class RedisDurationSync {
                     for (int i = 0; i + 1 < blended.size(); i += 2) {
                         fields.put(blended.get(i), blended.get(i + 1));
                     }
-                    adopt(stage, fields);
+                    adopt(key, fields);
                 })
                 .then();
     }
@@ -136,25 +137,25 @@ final class RedisDurationSync {
     }
 
     private void adoptAll(Map<String, String> fields) {
-        Map<StageName, Map<String, String>> byStage = new HashMap<>();
+        Map<DurationKey, Map<String, String>> byKey = new HashMap<>();
         fields.forEach((field, value) -> {
             int colon = field.indexOf(':');
             if (colon > 0) {
-                StageName.parse(field.substring(0, colon)).ifPresent(stage -> byStage
-                        .computeIfAbsent(stage, s -> new HashMap<>()).put(field.substring(colon + 1), value));
+                DurationKey.parse(field.substring(0, colon)).ifPresent(key -> byKey
+                        .computeIfAbsent(key, k -> new HashMap<>()).put(field.substring(colon + 1), value));
             }
         });
-        byStage.forEach(this::adopt);
+        byKey.forEach(this::adopt);
     }
 
-    // A stage without its seconds, or with a value out of range, is left as it is here.
-    private void adopt(StageName stage, Map<String, String> fields) {
+    // A key without its seconds, or with a value out of range, is left as it is here.
+    private void adopt(DurationKey key, Map<String, String> fields) {
         Map<String, Double> values = new HashMap<>();
         try {
             fields.forEach((name, value) -> values.put(name, Double.valueOf(value)));
-            model.adopt(stage, DurationModel.Averages.of(values));
+            model.adopt(key, DurationModel.Averages.of(values));
         } catch (IllegalArgumentException e) {
-            LOG.debug("Not adopted for {}: {}", stage, e.getMessage());
+            LOG.debug("Not adopted for {}: {}", key, e.getMessage());
         }
     }
 

@@ -5,6 +5,7 @@ import static dev.enrich.pipeline.StageName.SUMMARY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.enrich.pipeline.StageName;
+import dev.enrich.progress.DurationKey;
 import dev.enrich.progress.DurationModel;
 import java.time.Duration;
 import java.util.Optional;
@@ -36,6 +37,19 @@ class RedisDurationSyncTest {
         assertThat(modelB.expected(AUDIO, null)).contains(Duration.ofSeconds(10));
         assertThat(modelB.expected(AUDIO, Duration.ofSeconds(40))).as("per media-second").contains(Duration.ofSeconds(20));
         assertThat(modelB.expected(SUMMARY, null)).isEmpty();
+    }
+
+    @Test
+    void durationsLearnedPerInputAreSharedUnderTheirOwnKey() {
+        DurationKey afterAudio = new DurationKey(SUMMARY, "audio");
+        replicaA.share(new DurationModel.Observation(afterAudio, new DurationModel.Averages(6))).block(WAIT);
+        replicaA.share(new DurationModel.Observation(SUMMARY, new DurationModel.Averages(2))).block(WAIT);
+        replicaB.refresh().block(WAIT);
+
+        assertThat(modelB.averages(afterAudio)).contains(new DurationModel.Averages(6));
+        assertThat(modelB.averages(SUMMARY)).contains(new DurationModel.Averages(2));
+        assertThat(modelB.expected(new DurationKey(SUMMARY, "video"), null)).as("the stage's, for an unseen input")
+                .contains(Duration.ofSeconds(2));
     }
 
     @Test
