@@ -57,6 +57,7 @@ class HalfOpenCancellationTest {
             }
             // Liveness, not speed: cancellation reaches the call on another thread, which a loaded suite can delay.
             await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).atMost(Duration.ofSeconds(30))
+                    .alias("calls of cycle " + cycle + " variant " + variant + " ended")
                     .until(() -> service.inFlight.get() == 0);
 
             // Not stuck: successful probes are let through until the breaker decides.

@@ -36,6 +36,11 @@ public final class EnrichBlockHoundIntegration implements BlockHoundIntegration 
         // The AWS SDK's Netty client closes its connection pools on Netty's global executor and waits there for each
         // channel to close: only when the S3 client itself is closed.
         builder.allowBlockingCallsInside("io.netty.channel.pool.SimpleChannelPool", "close");
+        // A pool worker between tasks: getTask checks the queue under its lock (seen on a Reactor single scheduler's
+        // thread while it was being shut down) and addWorker takes the pool's main lock to start a thread. Neither runs
+        // inside a task; an error thrown there kills the worker or breaks the subscription that scheduled the work.
+        builder.allowBlockingCallsInside("java.util.concurrent.ThreadPoolExecutor", "getTask");
+        builder.allowBlockingCallsInside("java.util.concurrent.ThreadPoolExecutor", "addWorker");
         // Jackson builds and caches a deserializer once per type under a lock.
         builder.allowBlockingCallsInside("tools.jackson.databind.deser.DeserializerCache",
                 "_createAndCacheValueDeserializer");
