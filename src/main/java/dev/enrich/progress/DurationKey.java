@@ -1,21 +1,36 @@
 package dev.enrich.progress;
 
 import dev.enrich.pipeline.StageName;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
- * What a learned duration is kept under: a stage kind and, where its cost depends on what it reads, its input (e.g.
- * the summary of an audio recording's transcript is learned apart from the summary of a video's chapters).
+ * What a learned duration is kept under: a stage kind; where its cost depends on what it reads, its input (the
+ * summary of an audio recording's transcript is learned apart from the summary of a video's chapters); and the length
+ * class of its media, for how its time spreads over its progress (a fixed cost, such as a call at the end, is most of
+ * a short recording's time and little of a long one's).
  *
  * @param stage the stage kind
- * @param input what the stage reads, lower-case letters and {@code +} (e.g. {@code audio}, {@code audio+video}), or
- *     empty for the stage whatever it reads
+ * @param input what the stage reads, lower-case letters joined by {@code +} (e.g. {@code audio},
+ *     {@code audio+video}), or empty for the stage whatever it reads
+ * @param lengthClass the media's length class ({@link #lengthClass(Duration)}: media of 2^c to 2^(c+1) seconds), or
+ *     {@link #ANY_LENGTH}
  */
-public record DurationKey(StageName stage, String input) {
+public record DurationKey(StageName stage, String input, int lengthClass) {
+
+    /** No length class: whatever the media's length. */
+    public static final int ANY_LENGTH = -1;
+    /** The longest length class (media of 2^30 s and more fall in it). */
+    static final int MAX_LENGTH_CLASS = 30;
 
     private static final Pattern INPUT = Pattern.compile("[a-z]+(\\+[a-z]+)*");
+    private static final Pattern ID = Pattern.compile("([a-z]+)(?:/([a-z]+(?:\\+[a-z]+)*))?(?:@([0-9]{1,2}))?");
 
     public DurationKey {
         Objects.requireNonNull(stage, "stage");
@@ -24,38 +39,84 @@ public record DurationKey(StageName stage, String input) {
             throw new IllegalArgumentException("input must be lower-case words joined by '+', but was '" + input
                     + "'");
         }
+        if (lengthClass < ANY_LENGTH || lengthClass > MAX_LENGTH_CLASS) {
+            throw new IllegalArgumentException("lengthClass must be in [-1, " + MAX_LENGTH_CLASS + "], but was "
+                    + lengthClass);
+        }
     }
 
-    /** Return the key of {@code stage} whatever it reads. */
+    /** Return the key of {@code stage} on {@code input} (empty: whatever it reads), whatever the media's length. */
+    public DurationKey(StageName stage, String input) {
+        this(stage, input, ANY_LENGTH);
+    }
+
+    /** Return the key of {@code stage} whatever it reads and whatever the media's length. */
     public static DurationKey of(StageName stage) {
-        return new DurationKey(stage, "");
+        return new DurationKey(stage, "", ANY_LENGTH);
     }
 
-    /** Return true when this key names an input, false for the stage whatever it reads. */
+    /**
+     * Return the length class of {@code length}: c where the media lasts 2^c to 2^(c+1) seconds (0 below 2 s), or
+     * {@link #ANY_LENGTH} when the length is unknown.
+     */
+    public static int lengthClass(@Nullable Duration length) {
+        if (length == null || length.isNegative() || length.isZero()) {
+            return ANY_LENGTH;
+        }
+        long seconds = Math.max(1, length.getSeconds());
+        return Math.min(MAX_LENGTH_CLASS, 63 - Long.numberOfLeadingZeros(seconds));
+    }
+
+    /** Return this key with the media's length class of {@code length} (unchanged in class when it is unknown). */
+    public DurationKey withLength(@Nullable Duration length) {
+        return new DurationKey(stage, input, lengthClass(length));
+    }
+
+    /** Return true when this key names an input or a length class, false for the stage as a whole. */
     public boolean hasInput() {
-        return !input.isEmpty();
+        return !input.isEmpty() || lengthClass != ANY_LENGTH;
     }
 
-    /** Return the key of this stage whatever it reads. */
+    /** Return the key of this stage whatever it reads and whatever the length. */
     public DurationKey any() {
         return hasInput() ? of(stage) : this;
     }
 
-    /** Return the stable text form: the stage's id, then {@code /input} when there is one (no {@code :}). */
-    public String id() {
-        return hasInput() ? stage.id() + "/" + input : stage.id();
+    /**
+     * Return the keys a read of this one falls back to, most specific first, this one excluded: without the length
+     * class, then the stage as a whole.
+     */
+    public List<DurationKey> fallbacks() {
+        List<DurationKey> out = new ArrayList<>(2);
+        if (lengthClass != ANY_LENGTH && !input.isEmpty()) {
+            out.add(new DurationKey(stage, input, ANY_LENGTH));
+        }
+        if (hasInput()) {
+            out.add(of(stage));
+        }
+        return out;
     }
 
-    /** Read {@link #id()}; empty when the text names no known stage or a malformed input. */
+    /**
+     * Return the stable text form: the stage's id, then {@code /input} and {@code @class} when there are (no
+     * {@code :}).
+     */
+    public String id() {
+        return stage.id() + (input.isEmpty() ? "" : "/" + input) + (lengthClass == ANY_LENGTH ? "" : "@" + lengthClass);
+    }
+
+    /** Read {@link #id()}; empty when the text names no known stage, a malformed input or class. */
     public static Optional<DurationKey> parse(String id) {
-        int slash = id.indexOf('/');
-        String stage = slash < 0 ? id : id.substring(0, slash);
-        String input = slash < 0 ? "" : id.substring(slash + 1);
-        if (slash >= 0 && input.isEmpty()) {
+        Matcher m = ID.matcher(id);
+        if (!m.matches()) {
             return Optional.empty();
         }
-        return StageName.parse(stage).flatMap(name -> INPUT.matcher(input).matches() || input.isEmpty()
-                ? Optional.of(new DurationKey(name, input)) : Optional.empty());
+        String input = m.group(2) == null ? "" : m.group(2);
+        int lengthClass = m.group(3) == null ? ANY_LENGTH : Integer.parseInt(m.group(3));
+        if (lengthClass > MAX_LENGTH_CLASS) {
+            return Optional.empty();
+        }
+        return StageName.parse(m.group(1)).map(stage -> new DurationKey(stage, input, lengthClass));
     }
 
     @Override

@@ -24,8 +24,9 @@ import reactor.core.publisher.Sinks;
  * field is its own EWMA with the same {@code alpha}; the first observation seeds it.
  *
  * <p>Averages are kept per {@link DurationKey}: a stage kind, and where its cost depends on what it reads, the
- * stage for that input too ({@code summary/audio}); a keyed read falls back to the stage's averages over every input
- * until that input was observed, and every keyed observation also teaches the stage's.
+ * stage for that input too ({@code summary/audio}), and for a media length class ({@code video@9}); a keyed read
+ * falls back to the broader keys' averages until that key was observed, and every keyed observation also teaches the
+ * broader keys.
  *
  * <p>Reads are local and synchronous. To share what several processes learn, a backend follows {@link #recorded()}
  * and feeds back averages learned elsewhere with {@link #adopt}; alone, the model learns from this process only.
@@ -69,7 +70,7 @@ public final class DurationModel {
 
     /**
      * Return the expected duration of a stage for its input: as {@link #expected(StageName, Duration)}, from the
-     * averages of {@code key}, or of its stage whatever the input while that input was never observed.
+     * averages of {@code key}, or of its broader keys while it was never observed.
      */
     public Optional<Duration> expected(DurationKey key, @Nullable Duration mediaLength) {
         Averages a = lookup(key);
@@ -125,7 +126,7 @@ public final class DurationModel {
 
     /**
      * Record how long a stage took on its input, as {@link #record(StageName, Duration, Duration, List)}: into the
-     * averages of {@code key} and, when it names an input, of its stage whatever the input.
+     * averages of {@code key} and of each of its {@linkplain DurationKey#fallbacks() broader keys}.
      */
     public void record(DurationKey key, Duration took, @Nullable Duration mediaLength, List<Double> profile) {
         Objects.requireNonNull(key, "key");
@@ -137,8 +138,8 @@ public final class DurationModel {
         Moments moments = media > 0 ? new Moments(media, tookSeconds, media * media, media * tookSeconds) : null;
         Averages observed = new Averages(tookSeconds, moments, profile);
         learn(key, observed);
-        if (key.hasInput()) {
-            learn(key.any(), observed);
+        for (DurationKey broader : key.fallbacks()) {
+            learn(broader, observed);
         }
     }
 
@@ -153,7 +154,15 @@ public final class DurationModel {
 
     private @Nullable Averages lookup(DurationKey key) {
         Averages a = averages.get(Objects.requireNonNull(key, "key"));
-        return a == null && key.hasInput() ? averages.get(key.any()) : a;
+        if (a == null) {
+            for (DurationKey broader : key.fallbacks()) {
+                a = averages.get(broader);
+                if (a != null) {
+                    return a;
+                }
+            }
+        }
+        return a;
     }
 
     /**

@@ -44,7 +44,10 @@ public final class JobProgress {
     private final Set<StageName> stages;
     private final DurationModel model;
     private final Map<StageName, Duration> mediaLengths;
+    /** What each stage's expected duration is read from: the stage on its input, whatever the length class. */
     private final Map<StageName, DurationKey> keys = new EnumMap<>(StageName.class);
+    /** What each stage's time profile is read from and its measured duration goes to: with the length class. */
+    private final Map<StageName, DurationKey> profileKeys = new EnumMap<>(StageName.class);
     private final Map<StageName, Double> weights;
     private final Map<StageName, StageClock> clocks = new EnumMap<>(StageName.class);
 
@@ -96,7 +99,9 @@ public final class JobProgress {
         this.model = Objects.requireNonNull(model, "model");
         this.mediaLengths = Map.copyOf(mediaLengths);
         for (StageName s : this.stages) {
-            keys.put(s, new DurationKey(s, inputs.getOrDefault(s, "")));
+            DurationKey key = new DurationKey(s, inputs.getOrDefault(s, ""));
+            keys.put(s, key);
+            profileKeys.put(s, key.withLength(this.mediaLengths.get(s)));
         }
         this.weights = weights(this.stages);
         for (StageName s : this.stages) {
@@ -157,9 +162,11 @@ public final class JobProgress {
         }
         c.finished = true;
         c.fraction = 1;
+        // A stage's end is news the smoothing must not hold back: the stages left are estimated afresh from history.
+        smoothedFinishMillis = null;
         if (learn && c.startedAtMillis != null) {
             long took = Math.max(0, nowMillis - c.startedAtMillis);
-            model.record(keys.get(stage), Duration.ofMillis(took), mediaLengths.get(stage), c.profile(took));
+            model.record(profileKeys.get(stage), Duration.ofMillis(took), mediaLengths.get(stage), c.profile(took));
         }
     }
 
@@ -185,7 +192,7 @@ public final class JobProgress {
         double total = 0;
         for (StageName s : stages) {
             double w = weights.get(s);
-            done += w * model.timeShare(keys.get(s), clocks.get(s).fraction);
+            done += w * model.timeShare(profileKeys.get(s), clocks.get(s).fraction);
             total += w;
         }
         lastOverall = Math.max(lastOverall, Math.min(MAX_UNFINISHED, done / total));
@@ -289,7 +296,7 @@ public final class JobProgress {
         }
         double elapsed = Math.max(0, nowMillis - c.startedAtMillis) / 1000.0;
         double p = c.fraction;
-        double share = p <= 0 ? 0 : model.timeShare(keys.get(stage), p);
+        double share = p <= 0 ? 0 : model.timeShare(profileKeys.get(stage), p);
         if (share <= 0 || c.reachedAtMillis == null) {
             if (expected == null) {
                 return p <= 0 ? null : Double.valueOf(elapsed * (1 - p) / p);
@@ -299,13 +306,14 @@ public final class JobProgress {
         // The whole stage as this run's pace so far says: the time to reach p over the share of time p takes; and
         // at least what the time since then says, if the next step were about to come (a long stall: it is slower).
         double reached = Math.max(0, c.reachedAtMillis - c.startedAtMillis) / 1000.0;
-        double byProgress = Math.max(reached / share, elapsed / model.timeShare(keys.get(stage), Math.min(1, p + STALL_STEP)));
+        double byProgress = Math.max(reached / share, elapsed / model.timeShare(profileKeys.get(stage), Math.min(1, p + STALL_STEP)));
         if (expected == null) {
             return Math.max(byProgress - elapsed, p < 1 ? FLOOR_SECONDS : 0);
         }
         // trust this run's pace more as more of the stage's time has passed: half at an eighth, 80% at a half
         double trust = Math.cbrt(share);
-        return Math.max(trust * byProgress + (1 - trust) * expected - elapsed, FLOOR_SECONDS);
+        // a stage that reported all its progress has at most its last step (e.g. saving its result) left
+        return Math.max(trust * byProgress + (1 - trust) * expected - elapsed, p < 1 ? FLOOR_SECONDS : 0);
     }
 
     private Optional<Double> expectedSeconds(StageName stage) {

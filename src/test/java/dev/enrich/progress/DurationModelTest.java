@@ -205,7 +205,47 @@ class DurationModelTest {
     }
 
     @Test
+    void aLengthClassLearnsItsOwnProfileAndTeachesItsInputAndStage() {
+        DurationModel model = new DurationModel(1.0);
+        DurationKey shortClip = new DurationKey(VIDEO, "", DurationKey.lengthClass(Duration.ofSeconds(30)));
+        DurationKey longClip = new DurationKey(VIDEO, "", DurationKey.lengthClass(Duration.ofSeconds(600)));
+        // a 30 s clip spends half its time on a call after 90% of its progress, a 10 min clip almost none
+        model.record(shortClip, Duration.ofSeconds(2), Duration.ofSeconds(30),
+                List.of(0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5));
+        assertThat(model.timeShare(longClip, 0.9)).as("unseen class: the stage's").isEqualTo(0.5);
+        model.record(longClip, Duration.ofSeconds(25), Duration.ofSeconds(600),
+                List.of(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.97));
+
+        assertThat(model.timeShare(shortClip, 0.9)).isEqualTo(0.5);
+        assertThat(model.timeShare(longClip, 0.9)).isEqualTo(0.97);
+        assertThat(model.averages(VIDEO)).as("the stage learned both").hasValueSatisfying(a ->
+                assertThat(a.profile().get(8)).isEqualTo(0.97));
+        assertThat(model.expected(VIDEO, Duration.ofSeconds(300))).as("the stage's latest, in proportion")
+                .hasValueSatisfying(d -> assertThat(d.toMillis()).isEqualTo(12_500));
+    }
+
+    @Test
+    void lengthClassesDoubleInLength() {
+        assertThat(DurationKey.lengthClass(null)).isEqualTo(DurationKey.ANY_LENGTH);
+        assertThat(DurationKey.lengthClass(Duration.ZERO)).isEqualTo(DurationKey.ANY_LENGTH);
+        assertThat(DurationKey.lengthClass(Duration.ofMillis(500))).isZero();
+        assertThat(DurationKey.lengthClass(Duration.ofSeconds(30))).isEqualTo(4);
+        assertThat(DurationKey.lengthClass(Duration.ofSeconds(32))).isEqualTo(5);
+        assertThat(DurationKey.lengthClass(Duration.ofSeconds(600))).isEqualTo(9);
+        assertThat(DurationKey.lengthClass(Duration.ofDays(365 * 100))).isEqualTo(30);
+        assertThat(new DurationKey(SUMMARY, "audio", 9).fallbacks())
+                .containsExactly(new DurationKey(SUMMARY, "audio"), DurationKey.of(SUMMARY));
+        assertThat(new DurationKey(VIDEO, "", 4).fallbacks()).containsExactly(DurationKey.of(VIDEO));
+        assertThat(DurationKey.of(VIDEO).fallbacks()).isEmpty();
+    }
+
+    @Test
     void durationKeysReadBackTheirIds() {
+        assertThat(DurationKey.parse("summary/audio@9")).contains(new DurationKey(SUMMARY, "audio", 9));
+        assertThat(DurationKey.parse("video@4")).contains(new DurationKey(VIDEO, "", 4));
+        assertThat(new DurationKey(VIDEO, "", 4).id()).isEqualTo("video@4");
+        assertThat(DurationKey.parse("video@31")).isEmpty();
+        assertThat(DurationKey.parse("video@")).isEmpty();
         assertThat(DurationKey.parse("summary/audio+video")).contains(new DurationKey(SUMMARY, "audio+video"));
         assertThat(DurationKey.parse("canvas")).contains(DurationKey.of(CANVAS));
         assertThat(new DurationKey(SUMMARY, "audio").id()).isEqualTo("summary/audio");

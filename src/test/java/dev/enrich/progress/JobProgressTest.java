@@ -276,6 +276,29 @@ class JobProgressTest {
     }
 
     @Test
+    void aStageThatReportedAllItsProgressAddsNoFloorSecond() {
+        JobProgress job = job(history(AUDIO, 5, SUMMARY, 1), AUDIO, SUMMARY);
+        job.stageStarted(AUDIO, 0);
+        assertThat(job.etaSeconds(0)).isEqualTo(6L);
+
+        job.stageProgress(AUDIO, 1.0, 5 * S);
+        assertThat(job.etaSeconds(5 * S)).as("only the summary is left").isEqualTo(1L);
+    }
+
+    @Test
+    void aStagesEndIsNotHeldBackBySmoothing() {
+        JobProgress job = job(history(AUDIO, 10, SUMMARY, 5), AUDIO, SUMMARY);
+        job.stageStarted(AUDIO, 0);
+        for (int tenth = 0; tenth <= 30; tenth++) {
+            job.stageProgress(AUDIO, tenth / 100.0, tenth * 100L);
+            assertThat(job.etaSeconds(tenth * 100L)).isBetween(12L, 15L);
+        }
+        job.stageFinished(AUDIO, false, 3_000);
+
+        assertThat(job.etaSeconds(3_001)).as("the audio ended early: the summary's 5 s are left").isEqualTo(5L);
+    }
+
+    @Test
     void aStageLearnedPerInputIsExpectedToTakeWhatItTookOnThatInput() {
         DurationModel model = new DurationModel(1.0);
         Duration twoMinutes = Duration.ofSeconds(120);
