@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # GET /api/v1/jobs/{id} throughput and latency with wrk, authenticated with an API key (issue 19, row 7), against a
 # bare Reactor Netty handler answering the same JSON body (bench/http/BareJsonServer.java), in the same run.
-# Usage: bench/http-get.sh [connections=16,64,256] [seconds=8] [runs=3]      (about 3 minutes with the defaults)
+# Usage: bench/http-get.sh [connections=16,64,256] [seconds=8] [runs=3]      (about 5 minutes with the defaults)
+#   SERVICE_ARGS="--enrich.access-log.enabled=false": more arguments for the service (e.g. to price the access log).
 # The servers run pinned to core 0 (taskset -c 0), wrk (one thread) to core 1. Prints req/s and p99 per connection
 # count (median of the runs) and the ratio to the bare handler; writes bench/charts/jmh-http-get.png.
 set -euo pipefail
@@ -29,10 +30,11 @@ taskset -c 0 java -XX:+ExitOnOutOfMemoryError -jar "$JAR" --server.port="$PORT" 
   --enrich.security.dev-key.enabled=false \
   --enrich.security.api-keys[0].sha256="$(printf %s "$KEY" | sha256sum | cut -d' ' -f1)" \
   --enrich.security.api-keys[0].tenant=bench --enrich.security.api-keys[0].roles=USER \
-  --enrich.limits.requests-per-second=10000000 > "$OUT/service.log" 2>&1 &
+  --enrich.limits.requests-per-second=10000000 ${SERVICE_ARGS:-} > "$OUT/service.log" 2>&1 &
 PIDS+=($!)
 BASE="http://127.0.0.1:$PORT/api/v1"
-for _ in $(seq 1 240); do curl -fs -H "$AUTH" "$BASE/pool" >/dev/null 2>&1 && break; sleep 0.5; done
+# Ready when an authenticated read answers (the pool view is for admins; the key is a user's).
+for _ in $(seq 1 240); do curl -fs -H "$AUTH" "$BASE/jobs?limit=1" >/dev/null 2>&1 && break; sleep 0.5; done
 SID=$(curl -fs -H "$AUTH" -F 'metadata={"title":"Bench","notes":"Weekly sync. We shipped the release. Next step: write the docs."};type=application/json' \
   "$BASE/sessions" | sed -E 's/.*"id":"([^"]+)".*/\1/')
 JOB=$(curl -fs -XPOST -H "$AUTH" -H 'Content-Type: application/json' -d '{"stages":["summary"]}' \
@@ -67,8 +69,18 @@ measure() { # name url conns secs
   echo "$1 $3 $rps $p99 ${non2xx:-0}" | tee -a "$OUT/runs.txt"
 }
 : > "$OUT/runs.txt"
-echo "warm-up (not counted): 10 s each at 64 connections"
-measure warm-enrich "$URL_ENRICH" 64 10 > /dev/null
+# Warm-up (not counted): the service sees one core, so its JIT compilers share it with the event loops; a cold
+# service answers 5x slower for about a minute and a half. 10 s windows at 64 connections until one is within 5 % of
+# the one before (3 to 18 windows); the bare server is compiled in one.
+echo "warm-up (not counted): 10 s windows at 64 connections until the throughput settles"
+prev=0
+for w in $(seq 1 18); do
+  measure warm-enrich "$URL_ENRICH" 64 10 > "$WORK/warm.txt"
+  now=$(awk '{print $3}' "$WORK/warm.txt")
+  echo "  window $w: $now req/s"
+  if (( w >= 3 )) && awk -v a="$now" -v b="$prev" 'BEGIN {exit !(a <= b * 1.05)}'; then break; fi
+  prev=$now
+done
 measure warm-bare "$URL_BARE" 64 10 > /dev/null
 echo "server conns req/s p99_us non2xx"
 for run in $(seq 1 "$RUNS"); do
@@ -84,7 +96,7 @@ runs = collections.defaultdict(list)
 for line in open(sys.argv[1]):
     name, c, rps, p99, bad = line.split()
     runs[(name, int(c))].append((float(rps), float(p99), int(bad)))
-conns = sorted({c for _, c in runs})
+conns = sorted({c for name, c in runs if name == "enrich"})  # not the warm-up windows
 print(f"{'conns':>5} {'Enrich req/s':>12} {'p99 ms':>7} {'bare req/s':>11} {'p99 ms':>7} {'Enrich/bare':>11} {'non-2xx':>8}")
 with open(sys.argv[2], "w") as f:
     f.write("# conns enrich_rps enrich_p99_ms bare_rps bare_p99_ms\n")
