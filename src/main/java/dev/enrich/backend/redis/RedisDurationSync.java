@@ -44,7 +44,8 @@ final class RedisDurationSync {
     private static final int BACKLOG = 1024;
 
     // KEYS[1] the hash; ARGV: duration key, alpha, then name and value pairs. Blends each pair into KEY:name (the
-    // first value seeds it) and returns the key's fields after that, as name and value pairs.
+    // first value seeds it) and returns the key's fields after that, as name and value pairs: read by name (HMGET of
+    // the fields an average can have), so the cost stays the same however many keys the hash holds.
     @SuppressWarnings({"rawtypes", "unchecked"})
     private static final RedisScript<List<String>> BLEND = (RedisScript) LuaScript.of("""
             local prefix = ARGV[1] .. ':'
@@ -56,12 +57,15 @@ final class RedisDurationSync {
               if old then v = tonumber(old) + a * (v - tonumber(old)) end
               redis.call('HSET', KEYS[1], f, string.format('%.17g', v))
             end
+            local names = {'s', 'x', 'y', 'xx', 'xy', 'p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7', 'p8', 'p9'}
+            local fields = {}
+            for i, name in ipairs(names) do fields[i] = prefix .. name end
+            local values = redis.call('HMGET', KEYS[1], unpack(fields))
             local out = {}
-            local all = redis.call('HGETALL', KEYS[1])
-            for i = 1, #all, 2 do
-              if string.sub(all[i], 1, #prefix) == prefix then
-                out[#out + 1] = string.sub(all[i], #prefix + 1)
-                out[#out + 1] = all[i + 1]
+            for i, name in ipairs(names) do
+              if values[i] then
+                out[#out + 1] = name
+                out[#out + 1] = values[i]
               end
             end
             return out

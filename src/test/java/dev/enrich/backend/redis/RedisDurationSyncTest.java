@@ -8,6 +8,7 @@ import dev.enrich.pipeline.StageName;
 import dev.enrich.progress.DurationKey;
 import dev.enrich.progress.DurationModel;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.awaitility.Awaitility;
 import org.jspecify.annotations.Nullable;
@@ -50,6 +51,21 @@ class RedisDurationSyncTest {
         assertThat(modelB.averages(SUMMARY)).contains(new DurationModel.Averages(2));
         assertThat(modelB.expected(new DurationKey(SUMMARY, "video"), null)).as("the stage's, for an unseen input")
                 .contains(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void aBlendReturnsEveryFieldOfItsKeyNotOnlyThoseItMoved() {
+        DurationModel.Averages full = new DurationModel.Averages(10, new DurationModel.Moments(20, 10, 400, 200),
+                List.of(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9));
+        replicaA.share(new DurationModel.Observation(AUDIO, full)).block(WAIT);
+        replicaA.share(new DurationModel.Observation(SUMMARY, new DurationModel.Averages(99))).block(WAIT);
+        replicaA.share(new DurationModel.Observation(AUDIO, new DurationModel.Averages(20))).block(WAIT);
+
+        DurationModel alone = new DurationModel(0.5);
+        alone.adopt(AUDIO, full);
+        alone.record(AUDIO, Duration.ofSeconds(20), null);
+        assertThat(modelA.averages(AUDIO)).as("moments and profile kept, the seconds blended, no other key's")
+                .isEqualTo(alone.averages(AUDIO));
     }
 
     @Test
