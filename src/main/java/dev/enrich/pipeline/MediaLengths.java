@@ -46,7 +46,8 @@ public final class MediaLengths {
         if (!audio && !video) {
             return Map.of();
         }
-        String input = audio && video ? "audio+video" : audio ? "audio" : "video";
+        String input = audio && video ? MediaKind.AUDIO.wire() + "+" + MediaKind.VIDEO.wire()
+                : (audio ? MediaKind.AUDIO : MediaKind.VIDEO).wire();
         return Map.of(StageName.SUMMARY, input, StageName.CANVAS, input);
     }
 }

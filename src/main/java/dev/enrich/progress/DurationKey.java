@@ -29,8 +29,10 @@ public record DurationKey(StageName stage, String input, int lengthClass) {
     /** The longest length class (media of 2^30 s and more fall in it). */
     static final int MAX_LENGTH_CLASS = 30;
 
-    private static final Pattern INPUT = Pattern.compile("[a-z]+(\\+[a-z]+)*");
-    private static final Pattern ID = Pattern.compile("([a-z]+)(?:/([a-z]+(?:\\+[a-z]+)*))?(?:@([0-9]{1,2}))?");
+    private static final String INPUT_SYNTAX = "[a-z]+(?:\\+[a-z]+)*";
+    private static final Pattern INPUT = Pattern.compile(INPUT_SYNTAX);
+    /** {@link #id()}: stage, then /input and @class when there are. */
+    private static final Pattern ID = Pattern.compile("([a-z]+)(?:/(" + INPUT_SYNTAX + "))?(?:@([0-9]{1,2}))?");
 
     public DurationKey {
         Objects.requireNonNull(stage, "stage");
@@ -72,16 +74,6 @@ public record DurationKey(StageName stage, String input, int lengthClass) {
         return new DurationKey(stage, input, lengthClass(length));
     }
 
-    /** Return true when this key names an input or a length class, false for the stage as a whole. */
-    public boolean hasInput() {
-        return !input.isEmpty() || lengthClass != ANY_LENGTH;
-    }
-
-    /** Return the key of this stage whatever it reads and whatever the length. */
-    public DurationKey any() {
-        return hasInput() ? of(stage) : this;
-    }
-
     /**
      * Return the keys a read of this one falls back to, most specific first, this one excluded: without the length
      * class, then the stage as a whole.
@@ -91,7 +83,7 @@ public record DurationKey(StageName stage, String input, int lengthClass) {
         if (lengthClass != ANY_LENGTH && !input.isEmpty()) {
             out.add(new DurationKey(stage, input, ANY_LENGTH));
         }
-        if (hasInput()) {
+        if (lengthClass != ANY_LENGTH || !input.isEmpty()) {
             out.add(of(stage));
         }
         return out;

@@ -3,6 +3,7 @@ package dev.enrich.progress;
 import dev.enrich.pipeline.StageName;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -154,13 +155,8 @@ public final class DurationModel {
 
     private @Nullable Averages lookup(DurationKey key) {
         Averages a = averages.get(Objects.requireNonNull(key, "key"));
-        if (a == null) {
-            for (DurationKey broader : key.fallbacks()) {
-                a = averages.get(broader);
-                if (a != null) {
-                    return a;
-                }
-            }
+        for (Iterator<DurationKey> broader = key.fallbacks().iterator(); a == null && broader.hasNext(); ) {
+            a = averages.get(broader.next());
         }
         return a;
     }
@@ -231,6 +227,10 @@ public final class DurationModel {
                 }
             }
         }
+
+        /** Every name {@link #fields()} can give, in its order. */
+        public static final List<String> FIELD_NAMES = List.of("s", "x", "y", "xx", "xy", "p1", "p2", "p3", "p4",
+                "p5", "p6", "p7", "p8", "p9");
 
         /** Return averages of absolute seconds only. */
         public Averages(double seconds) {

@@ -306,7 +306,8 @@ public final class JobProgress {
         // The whole stage as this run's pace so far says: the time to reach p over the share of time p takes; and
         // at least what the time since then says, if the next step were about to come (a long stall: it is slower).
         double reached = Math.max(0, c.reachedAtMillis - c.startedAtMillis) / 1000.0;
-        double byProgress = Math.max(reached / share, elapsed / model.timeShare(profileKeys.get(stage), Math.min(1, p + STALL_STEP)));
+        double byProgress = Math.max(reached / share,
+                elapsed / model.timeShare(profileKeys.get(stage), Math.min(1, p + STALL_STEP)));
         if (expected == null) {
             return Math.max(byProgress - elapsed, p < 1 ? FLOOR_SECONDS : 0);
         }

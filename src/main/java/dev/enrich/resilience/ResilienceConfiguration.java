@@ -15,7 +15,7 @@ import org.springframework.context.annotation.Configuration;
  * them is built in {@code dev.enrich.aichain.AiChainConfiguration}.
  */
 @Configuration(proxyBeanMethods = false)
-// AiProperties too: the health indicator reads whether a provider is configured (registered once if AiConfiguration did).
+// AiProperties too: the health indicator reads whether a provider is set up (registered once with AiConfiguration's).
 @EnableConfigurationProperties({ResilienceProperties.class, AiProperties.class})
 public class ResilienceConfiguration {
 

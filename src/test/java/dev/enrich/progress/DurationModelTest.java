@@ -256,6 +256,14 @@ class DurationModelTest {
     }
 
     @Test
+    void fieldNamesListEveryFieldAnAverageGives() {
+        DurationModel.Averages full = new DurationModel.Averages(10, new DurationModel.Moments(20, 10, 400, 200),
+                List.of(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9));
+        assertThat(List.copyOf(full.fields().keySet())).isEqualTo(DurationModel.Averages.FIELD_NAMES);
+        assertThat(DurationModel.Averages.of(full.fields())).isEqualTo(full);
+    }
+
+    @Test
     void rejectsNegativeAverages() {
         assertThatIllegalArgumentException().isThrownBy(() -> new DurationModel.Averages(-1));
         assertThatIllegalArgumentException().isThrownBy(() -> new DurationModel.Averages(Double.NaN));

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,8 +45,8 @@ final class RedisDurationSync {
     private static final int BACKLOG = 1024;
 
     // KEYS[1] the hash; ARGV: duration key, alpha, then name and value pairs. Blends each pair into KEY:name (the
-    // first value seeds it) and returns the key's fields after that, as name and value pairs: read by name (HMGET of
-    // the fields an average can have), so the cost stays the same however many keys the hash holds.
+    // first value seeds it) and returns the key's fields after that, as name and value pairs, read by name (HMGET of
+    // Averages.FIELD_NAMES): the cost stays the same however many keys the hash holds.
     @SuppressWarnings({"rawtypes", "unchecked"})
     private static final RedisScript<List<String>> BLEND = (RedisScript) LuaScript.of("""
             local prefix = ARGV[1] .. ':'
@@ -57,7 +58,7 @@ final class RedisDurationSync {
               if old then v = tonumber(old) + a * (v - tonumber(old)) end
               redis.call('HSET', KEYS[1], f, string.format('%.17g', v))
             end
-            local names = {'s', 'x', 'y', 'xx', 'xy', 'p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7', 'p8', 'p9'}
+            local names = {FIELD_NAMES}
             local fields = {}
             for i, name in ipairs(names) do fields[i] = prefix .. name end
             local values = redis.call('HMGET', KEYS[1], unpack(fields))
@@ -69,7 +70,8 @@ final class RedisDurationSync {
               end
             end
             return out
-            """, List.class);
+            """.replace("FIELD_NAMES", DurationModel.Averages.FIELD_NAMES.stream().map(name -> "'" + name + "'")
+                    .collect(Collectors.joining(", "))), List.class);
 
     private final ReactiveStringRedisTemplate redis;
     private final DurationModel model;
