@@ -29,10 +29,11 @@ public final class EnrichBlockHoundIntegration implements BlockHoundIntegration 
                 "unlockWritersExclusive"}) {
             builder.allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", method);
         }
-        // Spring Data Redis hands out its shared reactive connection under the factory's lock, which guards only the
-        // creation of a wrapper object (no I/O): parallel callers park for microseconds (seen in RedisCostLedgerTest).
+        // Spring Data Redis hands out its shared reactive connection under the factory's lock, twice per call (the
+        // wrapper, then its connection, made once): parallel callers park for microseconds (seen in RedisCostLedgerTest,
+        // in both). The method that does both.
         builder.allowBlockingCallsInside("org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory",
-                "getOrCreateSharedReactiveConnection");
+                "getSharedReactiveConnection");
         // The AWS SDK's Netty client closes its connection pools on Netty's global executor and waits there for each
         // channel to close: only when the S3 client itself is closed.
         builder.allowBlockingCallsInside("io.netty.channel.pool.SimpleChannelPool", "close");
