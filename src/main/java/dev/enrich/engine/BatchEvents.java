@@ -18,6 +18,10 @@ import reactor.core.scheduler.Scheduler;
  * Derive batch progress from job events: whenever a job of a batch ends, publish the batch's new view as a
  * {@code batch} event (to the batch's and the owner's streams), after the job's terminal event.
  *
+ * <p>A view that shows the batch finished is published only once every job's end is in the streams: a job saves its
+ * end before it publishes it, so the view made after one job's end may already count another job whose end is not
+ * published yet. That view is held back (batch streams end with it); the view made after the last end publishes it.
+ *
  * <p>Follows {@link EventPublisher#published()} from {@link #start()} to {@link #stop()}: that subscription is the one
  * edge where this flow is subscribed, and it is kept and disposed here. Views are made on {@code scheduler}, never on
  * the publisher's thread; the terminal events waiting for them are buffered (one per finished job). Starts before and
@@ -62,12 +66,24 @@ final class BatchEvents implements SmartLifecycle {
             return Mono.empty();
         }
         return views.apply(ended.tenant(), batchId)
+                .filterWhen(view -> !view.state().isTerminal() ? Mono.just(true) : allEndsPublished(view))
                 .map(view -> JobEvent.batch(view, ended.tenant(), clock.instant()))
                 .flatMap(batch -> events.publishBatch(batch).thenReturn(batch))
                 .onErrorResume(e -> {
                     log.warn("batch view not published batch={} job={} error={}", batchId, ended.jobId(),
                             e.toString());
                     return Mono.empty();
+                });
+    }
+
+    // Only at a batch's end, one read per job; a few at a time.
+    private Mono<Boolean> allEndsPublished(BatchView view) {
+        return Flux.fromIterable(view.jobIds()).flatMap(events::endPublished, 8).all(Boolean::booleanValue)
+                .doOnNext(all -> {
+                    if (!all) {
+                        log.debug("finished batch view held back until its last job's end is published batch={}",
+                                view.id());
+                    }
                 });
     }
 

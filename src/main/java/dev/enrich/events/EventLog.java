@@ -64,6 +64,12 @@ public interface EventLog {
     /** Return the last sequence number appended to a stream, 0 if none (or forgotten). */
     Mono<Long> lastSeq(String stream);
 
+    /**
+     * Return the last event appended to a stream, empty if none (or forgotten). When it was appended with
+     * {@link #appendShared}, the streams it was shared with hold it too.
+     */
+    Mono<JobEvent> last(String stream);
+
     /** Forget a stream's retained events and complete its live subscribers. */
     void close(String stream);
 

@@ -81,6 +81,16 @@ public final class EventPublisher {
     }
 
     /**
+     * Return whether a job's last event is its end, in its batch's and user's streams too (a job event is appended
+     * to them together); also true when the log no longer holds the job's stream. False while a job that has ended in
+     * the repository has not yet had its end published, or once it runs again.
+     */
+    public Mono<Boolean> endPublished(String jobId) {
+        return Mono.defer(() -> log.last(jobStream(jobId))).map(last -> last.type().isTerminal())
+                .defaultIfEmpty(true);
+    }
+
+    /**
      * Delete a stream named by {@link #jobStream}, {@link #batchStream} or {@link #userStream} (its owner's data is
      * being deleted): its events go for every replica, and its live subscribers here complete.
      */

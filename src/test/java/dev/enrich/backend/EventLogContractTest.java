@@ -125,6 +125,25 @@ public abstract class EventLogContractTest {
     }
 
     @Test
+    void theLastEventOfAStreamIsWhatAnyInstanceLastAppendedAndNothingForAStreamItDoesNotHold() {
+        EventLog log = log(10);
+        EventLog other = replica(log);
+        assertThat(log.last("job:l").blockOptional(TIMEOUT)).isEmpty();
+
+        appendStages(log, "job:l", 2);
+        log.appendShared("job:l", List.of("batch:bl"), completed("l")).block(TIMEOUT);
+
+        assertThat(other.last("job:l").block(TIMEOUT))
+                .extracting(JobEvent::seq, JobEvent::jobSeq, JobEvent::type, JobEvent::tenant)
+                .containsExactly(3L, 3L, EventType.COMPLETED, "tenant-1");
+        assertThat(other.last("batch:bl").block(TIMEOUT))
+                .extracting(JobEvent::seq, JobEvent::jobSeq, JobEvent::type).containsExactly(1L, 3L, EventType.COMPLETED);
+        log.delete("job:l").block(TIMEOUT);
+        awaitForgotten(log, "job:l");
+        assertThat(log.last("job:l").blockOptional(TIMEOUT)).isEmpty();
+    }
+
+    @Test
     void replaysWhatFollowsAnIdThenGoesLive() {
         EventLog log = log(10);
         appendStages(log, "job:r", 3);

@@ -82,6 +82,46 @@ class BatchEventsTest {
     }
 
     @Test
+    void aFinishedViewWaitsForTheLastJobsEndToBePublishedSoTheBatchStreamEndsAfterIt() {
+        Job one = job("one", "b3");
+        Job two = job("two", "b3");
+        Job other = job("other", "b5");
+        publisher.publish(JobEvent.progress(two.withState(JobState.RUNNING, "Running.", NOW), null, NOW)).block();
+        // Job two has saved its end (the view counts it) but not yet published it when job one's end is derived.
+        ended.computeIfAbsent("b3", k -> ConcurrentHashMap.newKeySet()).add("two");
+
+        StepVerifier.create(batchEvents.derived().map(e -> e.batchId() + ":" + e.state().name()))
+                .then(() -> publish(ended(one)))
+                // Views are made one after the other: another batch's view comes first only if job one's was held.
+                .then(() -> publish(ended(other)))
+                .expectNext("b5:RUNNING")
+                .then(() -> publish(ended(two)))
+                .expectNext("b3:COMPLETED")
+                .thenCancel()
+                .verify(TIMEOUT);
+
+        String stream = EventPublisher.batchStream("b3");
+        assertThat(log.lastSeqNow(stream)).isEqualTo(4);
+        StepVerifier.create(log.openNow(stream, 0).batches().concatMapIterable(batch -> batch)
+                        .map(e -> e.type().id() + ":" + (e.jobId() == null ? e.state().name() : e.jobId())))
+                .expectNext("progress:two", "completed:one", "completed:two", "batch:COMPLETED")
+                .thenCancel()
+                .verify(TIMEOUT);
+    }
+
+    @Test
+    void aFinishedViewIsPublishedWhenTheLogNoLongerHoldsAJobsStream() {
+        Job one = job("one", "b4");
+        ended.computeIfAbsent("b4", k -> ConcurrentHashMap.newKeySet()).add("two");
+
+        StepVerifier.create(batchEvents.derived())
+                .then(() -> publish(ended(one)))
+                .assertNext(e -> assertThat(e.state()).isEqualTo(JobState.COMPLETED))
+                .thenCancel()
+                .verify(TIMEOUT);
+    }
+
+    @Test
     void derivesWhileStartedAndNothingOnceStopped() {
         Job one = job("one", "b2");
         Job two = job("two", "b2");

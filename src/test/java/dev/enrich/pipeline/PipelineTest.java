@@ -1,6 +1,7 @@
 package dev.enrich.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.enrich.session.MediaKind;
 import dev.enrich.session.MediaRef;
@@ -162,8 +163,10 @@ class PipelineTest {
                 .thenCancel()
                 .verify(Duration.ofSeconds(5));
 
-        assertThat(cancelled).isTrue();
-        assertThat(stages.active()).isZero();
+        // The merge hands a cancel that meets another thread's drain to that thread: the stage's cancel can come
+        // just after verify returns.
+        await().atMost(Duration.ofSeconds(5)).untilTrue(cancelled);
+        await().atMost(Duration.ofSeconds(5)).until(() -> stages.active() == 0);
     }
 
     @Test

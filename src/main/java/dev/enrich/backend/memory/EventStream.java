@@ -165,6 +165,11 @@ final class EventStream {
         return closed ? 0 : lastSeq;
     }
 
+    /** Return the last event appended, null if none or closed. */
+    synchronized @Nullable JobEvent last() {
+        return closed || lastSeq <= base ? null : get(lastSeq, lastSeq);
+    }
+
     /** Return the last sequence number appended, even after closing (for subscribers finishing up). */
     long appended() {
         return lastSeq;

@@ -5,6 +5,7 @@ import dev.enrich.events.JobEvent;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -67,6 +68,36 @@ public final class InMemoryEventLog implements EventLog {
             }
             // Evicted or closed between lookup and append: look it up (and recreate it) again.
         }
+    }
+
+    /**
+     * Append at once, on the calling thread, under the lock of {@code stream}: {@link #last} of that stream finds the
+     * event in every stream of {@code alsoTo} already (lock order: {@code stream}, then each of {@code alsoTo}).
+     */
+    @Override
+    public Mono<JobEvent> appendShared(String stream, List<String> alsoTo, JobEvent event) {
+        Objects.requireNonNull(stream, "stream");
+        Objects.requireNonNull(alsoTo, "alsoTo");
+        Objects.requireNonNull(event, "event");
+        for (;;) {
+            EventStream own = acquire(stream, true);
+            synchronized (own) {
+                JobEvent stored = own.append(event);
+                if (stored != null) {
+                    for (String other : alsoTo) {
+                        append(other, event.withJobSeq(stored.seq()));
+                    }
+                    return Mono.just(stored);
+                }
+            }
+        }
+    }
+
+    /** Answer at once; the returned Mono has completed already. */
+    @Override
+    public Mono<JobEvent> last(String stream) {
+        EventStream found = find(stream);
+        return Mono.justOrEmpty(found == null ? null : found.last());
     }
 
     /** Open when subscribed, on the subscriber's thread (see {@link #openNow}). */

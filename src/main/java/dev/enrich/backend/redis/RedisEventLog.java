@@ -88,6 +88,16 @@ public final class RedisEventLog implements EventLog {
             return out
             """, List.class);
 
+    // KEYS: stream. The last entry as READ gives each: id, jobSeq, tenant, body; nothing when the stream is empty.
+    private static final RedisScript<List> LAST = LuaScript.of("""
+            local entry = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)[1]
+            if not entry then
+              return {}
+            end
+            local f = entry[2]
+            return {entry[1], f[2], f[4], f[6]}
+            """, List.class);
+
     // KEYS: counter, stream. ARGV: channel, stream name (the deletion notice).
     private static final RedisScript<Long> DELETE = LuaScript.of("""
             redis.call('DEL', KEYS[1], KEYS[2])
@@ -236,6 +246,20 @@ public final class RedisEventLog implements EventLog {
                 .map(reply -> replayed(stream, afterSeq, reply, live))
                 .doOnError(error -> live.release())
                 .doOnCancel(live::release);
+    }
+
+    /** Read the stream's last entry from Redis when subscribed (the appends of every replica are there). */
+    @Override
+    public Mono<JobEvent> last(String stream) {
+        Objects.requireNonNull(stream, "stream");
+        return redis.execute(LAST, List.of(streamKey(stream)), List.of()).next()
+                .filter(reply -> reply.size() == 4)
+                .map(reply -> {
+                    String id = String.valueOf(reply.get(0));
+                    long seq = Long.parseLong(id.substring(0, id.indexOf('-')));
+                    long jobSeq = Long.parseLong(String.valueOf(reply.get(1)));
+                    return codec.read(String.valueOf(reply.get(3)), seq, jobSeq, String.valueOf(reply.get(2)));
+                });
     }
 
     private Opened replayed(String stream, long afterSeq, List<?> reply, Opened live) {
