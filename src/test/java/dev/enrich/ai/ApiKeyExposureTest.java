@@ -10,6 +10,7 @@ import dev.enrich.config.AiProperties;
 import dev.enrich.pipeline.StageName;
 import dev.enrich.testing.Fixtures;
 import dev.enrich.testing.Json;
+import dev.enrich.testing.LogsWritten;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,7 +87,7 @@ class ApiKeyExposureTest {
 
         assertThat(fake.requests()).hasSize(Fault.values().length + 3)
                 .first().satisfies(r -> assertThat(r.header("authorization")).isEqualTo("Bearer " + KEY));
-        assertThat(output.getAll()).contains("AI chat").doesNotContain(KEY);
+        assertThat(LogsWritten.in(output).getAll()).contains("AI chat").doesNotContain(KEY);
     }
 
     @Test

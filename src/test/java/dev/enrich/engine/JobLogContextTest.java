@@ -8,6 +8,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.enrich.pipeline.StageName;
+import io.micrometer.context.ContextRegistry;
 import dev.enrich.pipeline.StageUpdate;
 import dev.enrich.testing.ScriptedStages;
 import dev.enrich.testing.ServiceTest;
@@ -93,5 +94,21 @@ class JobLogContextTest {
                 .singleElement().satisfies(e -> assertThat(e.getMDCPropertyMap()).doesNotContainKeys(
                         "jobId", "sessionId", "tenant"));
         assertThat(MDC.get("jobId")).isNull();
+    }
+
+    @Test
+    void onlyTheMdcIsRestoredAroundOperators() {
+        assertThat(ContextRegistry.getInstance().getThreadLocalAccessors())
+                .singleElement().isInstanceOf(JobLogContext.class);
+    }
+
+    @Test
+    void everyOtherAccessorOnTheClassPathIsRemoved() {
+        ContextRegistry registry = new ContextRegistry().loadThreadLocalAccessors();
+        assertThat(registry.getThreadLocalAccessors()).hasSizeGreaterThan(1);
+
+        assertThat(ContextPropagationConfiguration.keepOnlyJobLogContext(registry))
+                .contains("micrometer.observation");
+        assertThat(registry.getThreadLocalAccessors()).singleElement().isInstanceOf(JobLogContext.class);
     }
 }

@@ -9,6 +9,7 @@ import dev.enrich.ai.fake.FakeOpenAiServer;
 import dev.enrich.config.AiProperties;
 import dev.enrich.config.ResilienceProperties;
 import dev.enrich.testing.Json;
+import dev.enrich.testing.LogsWritten;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -65,7 +66,7 @@ class RejectedKeyTest {
         assertThat(health.getDetails()).containsEntry("key", "rejected")
                 .containsEntry(Dependencies.AI_CHAT, "CLOSED");
         // One warning for the change of state, not one per call; never the key.
-        assertThat(output.getAll().split("AI key rejected", -1)).hasSize(2);
+        assertThat(LogsWritten.in(output).getAll().split("AI key rejected", -1)).hasSize(2);
         assertThat(output.getAll()).doesNotContain("a-revoked-key");
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.enrich.EnrichApplication;
+import dev.enrich.testing.LogsWritten;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +48,7 @@ class DevKeyTest {
             client(app).get().uri("/api/v1/jobs").headers(h -> h.setBearerAuth(key)).exchange()
                     .expectStatus().isOk();
         }
-        assertThat(output.getAll()).contains(file.toAbsolutePath().toString()).doesNotContain(key);
+        assertThat(LogsWritten.in(output).getAll()).contains(file.toAbsolutePath().toString()).doesNotContain(key);
     }
 
     @Test

@@ -40,6 +40,8 @@ public final class EnrichBlockHoundIntegration implements BlockHoundIntegration 
         // A pool worker between tasks: getTask checks the queue under its lock (seen on a Reactor single scheduler's
         // thread while it was being shut down) and addWorker takes the pool's main lock to start a thread. Neither runs
         // inside a task; an error thrown there kills the worker or breaks the subscription that scheduled the work.
+        // Queueing a log line takes the queue's lock, held by Logback's writer only while it takes the lines out.
+        builder.allowBlockingCallsInside("ch.qos.logback.core.AsyncAppenderBase", "put");
         builder.allowBlockingCallsInside("java.util.concurrent.ThreadPoolExecutor", "getTask");
         builder.allowBlockingCallsInside("java.util.concurrent.ThreadPoolExecutor", "addWorker");
         // Jackson builds and caches a deserializer once per type under a lock.
