@@ -21,6 +21,7 @@ import dev.enrich.pipeline.StageRegistry;
 import dev.enrich.pool.WorkerPool;
 import dev.enrich.progress.DurationModel;
 import dev.enrich.queue.JobQueue;
+import dev.enrich.queue.QueuedJob;
 import dev.enrich.retention.ExpiryIndex;
 import dev.enrich.session.MediaStore;
 import dev.enrich.session.MediaUsage;
@@ -104,10 +105,13 @@ class EngineConfiguration {
 
     /** Automatic retries of jobs whose stages failed for a transient cause ({@code enrich.jobs.*}). */
     @Bean
-    JobRetries jobRetries(JobsProperties settings, ObjectProvider<Dependencies> dependencies) {
+    JobRetries jobRetries(JobsProperties settings, ObjectProvider<Dependencies> dependencies, JobQueue queue,
+            Clock clock) {
         return new JobRetries(settings, new BackoffPolicy(settings.backoff()),
                 () -> dependencies.getIfAvailable() == null ? Optional.empty()
-                        : dependencies.getObject().openWait(), Schedulers::parallel);
+                        : dependencies.getObject().openWait(), Schedulers::parallel,
+                (job, delay) -> queue.offerLater(new QueuedJob(job.id(), job.tenant(), job.priority(),
+                        clock.instant()), delay));
     }
 
     @Bean

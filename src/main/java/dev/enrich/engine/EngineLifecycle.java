@@ -119,7 +119,8 @@ public final class EngineLifecycle implements SmartLifecycle {
         drain = pool.drain(drainTimeout)
                 .flatMapMany(Flux::fromIterable)
                 .map(QueuedJob::jobId)
-                // Jobs waiting to retry by themselves lose their wait: interrupted like the queued ones.
+                // Jobs waiting here to retry by themselves (a queue that cannot hold waits) lose their wait:
+                // interrupted like the queued ones.
                 .concatWith(Flux.defer(() -> Flux.fromIterable(retries.abandon()).map(Job::id)))
                 .concatMap(this::interrupt)
                 // Handed back to a durable queue: another replica (or this one's next start) goes on with them.

@@ -8,9 +8,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -27,10 +30,13 @@ import reactor.core.scheduler.Scheduler;
  */
 final class JobRetries {
 
+    private static final Logger log = LoggerFactory.getLogger(JobRetries.class);
+
     private final JobsProperties settings;
     private final BackoffPolicy backoff;
     private final Supplier<Optional<Duration>> breakerWait;
     private final Supplier<Scheduler> timers;
+    private final BiFunction<Job, Duration, Mono<Boolean>> durableWait;
     // Kept across subscribers: the lifecycle subscribes again after a stop and start. Not bounded here: it holds at
     // most the jobs waiting, which the job store's caps bound; a fixed buffer would drop a job silently past it.
     private final Sinks.Many<Waiting> waiting = Sinks.many().multicast()
@@ -42,13 +48,16 @@ final class JobRetries {
 
     /**
      * @param breakerWait how long calls are refused by an open circuit breaker, when one is open
+     * @param durableWait holds a job for its wait where a crash does not lose it (a durable queue); emits false when
+     *     it cannot, and the job is held here
      */
     JobRetries(JobsProperties settings, BackoffPolicy backoff, Supplier<Optional<Duration>> breakerWait,
-            Supplier<Scheduler> timers) {
+            Supplier<Scheduler> timers, BiFunction<Job, Duration, Mono<Boolean>> durableWait) {
         this.settings = settings;
         this.backoff = backoff;
         this.breakerWait = breakerWait;
         this.timers = timers;
+        this.durableWait = durableWait;
     }
 
     /** Return the most runs of a job. */
@@ -74,8 +83,23 @@ final class JobRetries {
         return Optional.of(open.isPresent() && open.get().compareTo(wait) > 0 ? open.get() : wait);
     }
 
-    /** Hold {@code job} (already stored QUEUED for its next run) for {@code delay}. */
-    void later(Job job, Duration delay) {
+    /**
+     * Hold {@code job} (already stored QUEUED for its next run) for {@code delay}: in the durable queue when there is
+     * one (it queues the job when the wait is over, whatever happens to this replica), here otherwise, or when the
+     * durable queue could not take it.
+     */
+    Mono<Void> later(Job job, Duration delay) {
+        return durableWait.apply(job, delay)
+                .onErrorResume(e -> {
+                    log.warn("job={} waits for its retry in this replica only: the queue could not hold it ({})",
+                            job.id(), e.toString());
+                    return Mono.just(false);
+                })
+                .defaultIfEmpty(false)
+                .flatMap(held -> held ? Mono.<Void>empty() : Mono.fromRunnable(() -> hold(job, delay)));
+    }
+
+    private void hold(Job job, Duration delay) {
         pending.put(job.id(), job);
         Sinks.EmitResult result;
         synchronized (waiting) {

@@ -245,9 +245,8 @@ final class JobRunner implements JobTask {
                     if (run.movedElsewhere) {
                         return endedElsewhere(run);
                     }
-                    later.later(run.job, delay);
                     // This run ended: the queue acknowledges it; the next run is a new queue entry.
-                    return Mono.just(state);
+                    return later.later(run.job, delay).thenReturn(state);
                 }));
     }
 

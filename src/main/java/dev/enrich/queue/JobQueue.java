@@ -1,6 +1,7 @@
 package dev.enrich.queue;
 
 import dev.enrich.job.JobState;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -53,6 +54,16 @@ public interface JobQueue {
      */
     default Mono<Void> done(QueuedJob job, JobState state) {
         return Mono.empty();
+    }
+
+    /**
+     * Hold a job that runs again by itself after {@code delay} (an automatic retry) where a crash does not lose it:
+     * when the wait is over the queue queues it, on whichever replica runs then; {@link #remove} drops it meanwhile.
+     * Emits true once held; false when this queue cannot hold waits (the caller holds the job itself: a queue that
+     * lives in one process loses its waits with it anyway).
+     */
+    default Mono<Boolean> offerLater(QueuedJob job, Duration delay) {
+        return Mono.just(false);
     }
 
     /**

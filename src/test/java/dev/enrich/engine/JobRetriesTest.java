@@ -11,12 +11,15 @@ import dev.enrich.resilience.BackoffPolicy;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
@@ -31,7 +34,7 @@ class JobRetriesTest {
     private final AtomicReference<Optional<Duration>> breaker = new AtomicReference<>(Optional.empty());
     private final VirtualTimeScheduler time = VirtualTimeScheduler.create();
     private final JobRetries retries = new JobRetries(SETTINGS, new BackoffPolicy(SETTINGS.backoff(), () -> 0.5),
-            breaker::get, () -> time);
+            breaker::get, () -> time, (job, delay) -> Mono.just(false));
 
     @Test
     void backsOffExponentiallyUpToMaxAttemptsThenGivesUp() {
@@ -83,8 +86,8 @@ class JobRetriesTest {
 
         StepVerifier.create(due)
                 .then(() -> {
-                    retries.later(first, Duration.ofSeconds(5));
-                    retries.later(second, Duration.ofSeconds(60));
+                    retries.later(first, Duration.ofSeconds(5)).block();
+                    retries.later(second, Duration.ofSeconds(60)).block();
                 })
                 .then(() -> time.advanceTimeBy(Duration.ofMillis(4999)))
                 .expectNoEvent(Duration.ZERO)
@@ -95,6 +98,29 @@ class JobRetriesTest {
                 .expectNoEvent(Duration.ZERO)
                 .thenCancel()
                 .verify(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aJobTheDurableQueueHoldsIsNotHeldHereAndOneItFailedToHoldIs() {
+        List<String> offered = new ArrayList<>();
+        JobRetries durable = new JobRetries(SETTINGS, new BackoffPolicy(SETTINGS.backoff(), () -> 0.5), breaker::get,
+                () -> time, (job, delay) -> {
+                    offered.add(job.id() + "@" + delay.toSeconds());
+                    return job.id().equals("j-down") ? Mono.error(new IllegalStateException("Redis down"))
+                            : Mono.just(true);
+                });
+
+        StepVerifier.create(durable.due())
+                .then(() -> {
+                    durable.later(job("j-held"), Duration.ofSeconds(5)).block();
+                    durable.later(job("j-down"), Duration.ofSeconds(5)).block();
+                })
+                .then(() -> time.advanceTimeBy(Duration.ofSeconds(5)))
+                .assertNext(job -> assertThat(job.id()).isEqualTo("j-down"))
+                .then(() -> assertThat(durable.abandon()).isEmpty())
+                .thenCancel()
+                .verify(Duration.ofSeconds(5));
+        assertThat(offered).containsExactly("j-held@5", "j-down@5");
     }
 
     private static Job job(String id) {

@@ -67,10 +67,53 @@ final class QueueScripts {
             """, Long.class);
 
     /**
-     * Remove a queued job: unindex it, acknowledge and delete its entry. KEYS index, tenants, interactive, batch;
-     * ARGV jobId, group. Returns 1, or 0 when not queued.
+     * Hold a job that is queued when its wait is over, timed by Redis's clock (replicas' clocks may differ): a sorted
+     * set by due time, and its queue fields. KEYS delayed, delayed jobs; ARGV jobId, delay ms, "PRIORITY at tenant".
+     * Returns 1.
+     */
+    static final RedisScript<Long> DELAY = RedisScript.of("""
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
+            redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
+            return 1
+            """, Long.class);
+
+    /**
+     * Queue the held jobs whose wait is over (up to 100 a call), as OFFER does but past the capacity: they were
+     * accepted before. A job queued already (offered again meanwhile) is only dropped from the waiting ones. KEYS
+     * delayed, delayed jobs, index, tenants, interactive, batch. Returns the number queued.
+     */
+    static final RedisScript<Long> MOVE_DUE = RedisScript.of("""
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            local moved = 0
+            for _, job in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, 100)) do
+              local v = redis.call('HGET', KEYS[2], job)
+              redis.call('ZREM', KEYS[1], job)
+              redis.call('HDEL', KEYS[2], job)
+              if v and redis.call('HEXISTS', KEYS[3], job) == 0 then
+                local priority, at, tenant = string.match(v, '^(%S+) (%S+) (.*)$')
+                local stream = priority == 'BATCH' and KEYS[6] or KEYS[5]
+                local id = redis.call('XADD', stream, '*', 'job', job, 'tenant', tenant, 'priority', priority, 'at', at)
+                redis.call('HSET', KEYS[3], job, priority .. ' ' .. id .. ' ' .. tenant)
+                redis.call('HINCRBY', KEYS[4], tenant, 1)
+                moved = moved + 1
+              end
+            end
+            return moved
+            """, Long.class);
+
+    /**
+     * Remove a queued job: unindex it, acknowledge and delete its entry; or drop it from the jobs waiting to be queued.
+     * KEYS index, tenants, interactive, batch, delayed, delayed jobs; ARGV jobId, group. Returns 1, or 0 when neither
+     * queued nor waiting.
      */
     static final RedisScript<Long> REMOVE = RedisScript.of(UNCOUNT + """
+            if redis.call('ZREM', KEYS[5], ARGV[1]) == 1 then
+              redis.call('HDEL', KEYS[6], ARGV[1])
+              return 1
+            end
             local v = redis.call('HGET', KEYS[1], ARGV[1])
             if not v then return 0 end
             local priority, id, tenant = string.match(v, '^(%S+) (%S+) (.*)$')

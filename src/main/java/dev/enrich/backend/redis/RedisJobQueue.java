@@ -35,6 +35,7 @@ import org.springframework.data.redis.connection.stream.StreamReadOptions;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
@@ -79,6 +80,9 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
     private final int capacity;
     private final String index;
     private final String tenants;
+    /** Jobs waiting to be queued (automatic retries): a sorted set by due time, and their queue fields. */
+    private final String delayed;
+    private final String delayedJobs;
     private final Map<Priority, String> streams = new HashMap<>();
     private final Scheduler scheduler;
     private final Consumer consumer;
@@ -89,6 +93,8 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
     private final List<Taker> takers = new CopyOnWriteArrayList<>();
     private final Sinks.Many<QueuedJob> deadLetters = Sinks.many().multicast().onBackpressureBuffer();
     private @Nullable Disposable timers; // guarded by this
+    /** This replica's timers for the waits it holds in Redis; stopped by close (the sweep of any replica takes over). */
+    private final Disposable.Composite waits = Disposables.composite();
     private volatile View view = View.EMPTY;
     private final AtomicLong viewReads = new AtomicLong();
     private long viewApplied; // guarded by this
@@ -124,6 +130,8 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
         this.capacity = capacity;
         this.index = settings.keyPrefix() + ":jobs";
         this.tenants = settings.keyPrefix() + ":tenants";
+        this.delayed = settings.keyPrefix() + ":delayed";
+        this.delayedJobs = settings.keyPrefix() + ":delayed-jobs";
         for (Priority p : Priority.values()) {
             streams.put(p, settings.keyPrefix() + ":" + p.name().toLowerCase(Locale.ROOT));
         }
@@ -144,7 +152,11 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
                             Flux.interval(settings.claimInterval(), scheduler).onBackpressureDrop()
                                     .concatMap(t -> logged(takeOver(), "takeover")),
                             Flux.interval(Duration.ZERO, settings.viewInterval(), scheduler).onBackpressureDrop()
-                                    .concatMap(t -> logged(refreshView(), "view refresh")))
+                                    .concatMap(t -> logged(refreshView(), "view refresh")),
+                            // The replica that held a job queues it on time; this sweep, on every replica, queues
+                            // those whose replica died or stopped during the wait.
+                            Flux.interval(settings.viewInterval(), scheduler).onBackpressureDrop()
+                                    .concatMap(t -> logged(queueDue(), "queueing waits that are over")))
                     .subscribe();
         }
     }
@@ -152,6 +164,7 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
     /** Stop the timers and release the connection; held entries are taken over by other replicas after idleTime. */
     @Override
     public synchronized void close() {
+        waits.dispose();
         if (timers != null) {
             timers.dispose();
             timers = null;
@@ -240,6 +253,40 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
         }).doOnTerminate(this::wakeTakers);
     }
 
+    /**
+     * Hold the job in Redis until {@code delay} is over, then queue it (this replica at the due time, any replica's
+     * sweep within {@code viewInterval} of it if this one is gone). Does not wait on the calling thread.
+     */
+    @Override
+    public Mono<Boolean> offerLater(QueuedJob job, Duration delay) {
+        return execute(QueueScripts.DELAY, List.of(delayed, delayedJobs), List.of(job.jobId(),
+                Long.toString(Math.max(0, delay.toMillis())), job.priority().name() + " "
+                        + job.enqueuedAt().toEpochMilli() + " " + job.tenant()))
+                .doOnNext(held -> {
+                    Disposable.Swap wait = Disposables.swap();
+                    if (waits.add(wait)) {
+                        wait.update(Mono.delay(delay, scheduler)
+                                .then(logged(queueDue(), "queueing waits that are over"))
+                                .doFinally(signal -> waits.remove(wait))
+                                .subscribe());
+                    }
+                })
+                .thenReturn(true);
+    }
+
+    /** Queue the held jobs whose wait is over, then wake the takers. */
+    Mono<Void> queueDue() {
+        return execute(QueueScripts.MOVE_DUE, List.of(delayed, delayedJobs, index, tenants,
+                stream(Priority.INTERACTIVE), stream(Priority.BATCH)), List.of())
+                .flatMap(moved -> {
+                    if (moved == 0) {
+                        return Mono.empty();
+                    }
+                    wakeTakers();
+                    return refreshView();
+                });
+    }
+
     /** Answer from the view refreshed every {@code viewInterval} (never waits for Redis: callers may be on an event loop). */
     @Override
     public int size(String tenant) {
@@ -250,7 +297,7 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
     @Override
     public boolean remove(String jobId) {
         boolean removed = call(QueueScripts.REMOVE, List.of(index, tenants, stream(Priority.INTERACTIVE),
-                stream(Priority.BATCH)), List.of(jobId, settings.group())) == 1;
+                stream(Priority.BATCH), delayed, delayedJobs), List.of(jobId, settings.group())) == 1;
         if (removed) {
             synchronized (this) {
                 buffer.remove(jobId);

@@ -75,6 +75,49 @@ class RedisJobQueueTest {
         return new QueuedJob(id, tenant, Priority.INTERACTIVE, NOW);
     }
 
+    @Test
+    void aJobHeldForItsWaitIsQueuedWhenTheWaitIsOverNotBefore() {
+        RedisJobQueue queue = replica("a", IDLE, 16, 5);
+
+        assertThat(queue.offerLater(job("later", "t1"), Duration.ofMillis(400)).block()).isTrue();
+
+        assertThat(queue.poll()).isEmpty();
+        QueuedJob taken = await().atMost(Duration.ofSeconds(10)).until(queue::poll, Optional::isPresent).get();
+        assertThat(taken.jobId()).isEqualTo("later");
+        assertThat(taken.tenant()).isEqualTo("t1");
+        assertThat(taken.enqueuedAt()).isEqualTo(NOW);
+        assertThat(queue.poll()).as("queued once").isEmpty();
+    }
+
+    @Test
+    void aWaitHeldByAReplicaThatIsGoneIsQueuedByAnotherReplicasSweep() {
+        RedisJobQueue gone = replica("a", IDLE, 16, 5);
+        gone.offerLater(new QueuedJob("orphan", "t1", Priority.BATCH, NOW), Duration.ofMillis(300)).block();
+        gone.close();
+        queues.remove(gone);
+
+        RedisJobQueue other = replica("b", IDLE, 16, 5);
+        QueuedJob taken = await().atMost(Duration.ofSeconds(10)).until(other::poll, Optional::isPresent).get();
+
+        assertThat(taken.jobId()).isEqualTo("orphan");
+        assertThat(taken.priority()).isEqualTo(Priority.BATCH);
+    }
+
+    @Test
+    void aCancelledJobWaitingForItsRetryIsNeverQueued() {
+        RedisJobQueue queue = replica("a", IDLE, 16, 5);
+        queue.offerLater(job("cancelled", "t1"), Duration.ofMillis(300)).block();
+        queue.offerLater(job("kept", "t1"), Duration.ofMillis(300)).block();
+
+        assertThat(queue.remove("cancelled")).isTrue();
+        assertThat(queue.remove("cancelled")).isFalse();
+
+        QueuedJob taken = await().atMost(Duration.ofSeconds(10)).until(queue::poll, Optional::isPresent).get();
+        assertThat(taken.jobId()).isEqualTo("kept");
+        // Both waits end together and are queued in one step: "cancelled" would follow "kept" now.
+        assertThat(queue.poll()).isEmpty();
+    }
+
     /** Run takeovers until one hands this replica a job; the wait is the real idle time passing in Redis. */
     private static QueuedJob takenOver(RedisJobQueue queue) {
         return await().atMost(Duration.ofMinutes(1)).until(() -> {
