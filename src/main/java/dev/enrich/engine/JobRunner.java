@@ -77,7 +77,8 @@ final class JobRunner implements JobTask {
     }
 
     /**
-     * Run a job the queue handed out. A job already ended (cancelled while queued) is not run. A job found RUNNING was
+     * Run a job the queue handed out. A job already ended (cancelled while queued) is not run; its end is published if
+     * it never was (see {@link #publishEndIfMissing}). A job found RUNNING was
      * taken over from a replica that died or stopped refreshing its claim: it resumes from its checkpoints.
      */
     @Override
@@ -85,7 +86,7 @@ final class JobRunner implements JobTask {
         return jobs.findById(queued.jobId())
                 .flatMap(job -> {
                     if (job.state().isTerminal()) {
-                        return Mono.just(job.state());
+                        return publishEndIfMissing(job).thenReturn(job.state());
                     }
                     if (job.state() == JobState.RUNNING) {
                         log.warn("job taken over job={} tenant={}: resuming from its checkpoints", job.id(),
@@ -94,6 +95,21 @@ final class JobRunner implements JobTask {
                     return start(job, stop).contextWrite(JobLogContext.of(job));
                 })
                 .defaultIfEmpty(JobState.FAILED);
+    }
+
+    /**
+     * Publish the end of a job that ended without it: its run stored the end, then its replica died before publishing
+     * it, and the queue handed the job out again. Without the event, the job's stream and its batch's would not end.
+     */
+    private Mono<Void> publishEndIfMissing(Job job) {
+        return events.endPublished(job.id())
+                .filter(published -> !published)
+                .flatMap(missing -> {
+                    log.warn("job ended without its end published job={} state={}: publishing it", job.id(),
+                            job.state().wire());
+                    return events.publish(JobEvent.ended(job, clock.instant()));
+                })
+                .then();
     }
 
     private Mono<JobState> start(Job queuedJob, Mono<JobState> stop) {
