@@ -1,9 +1,14 @@
 package dev.enrich.engine;
 
 import dev.enrich.events.EventPublisher;
+import dev.enrich.events.EventType;
 import dev.enrich.events.JobEvent;
 import dev.enrich.job.BatchView;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,15 +17,18 @@ import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 
 /**
  * Derive batch progress from job events: whenever a job of a batch ends, publish the batch's new view as a
  * {@code batch} event (to the batch's and the owner's streams), after the job's terminal event.
  *
- * <p>A view that shows the batch finished is published only once every job's end is in the streams: a job saves its
- * end before it publishes it, so the view made after one job's end may already count another job whose end is not
- * published yet. That view is held back (batch streams end with it); the view made after the last end publishes it.
+ * <p>A view that shows the batch finished is published only once every job's end is in the streams, and once: a job
+ * saves its end before it publishes it, so the view made after one job's end may already count another job whose
+ * end is not published yet. That view is held back (batch streams end with it) and checked again every
+ * {@link #RECHECK}: the view made after the last end usually publishes it first; past {@link #RECHECKS} checks it is
+ * published anyway. A finished view is not published again while the batch's stream ends with one.
  *
  * <p>Follows {@link EventPublisher#published()} from {@link #start()} to {@link #stop()}: that subscription is the one
  * edge where this flow is subscribed, and it is kept and disposed here. Views are made on {@code scheduler}, never on
@@ -30,6 +38,10 @@ import reactor.core.scheduler.Scheduler;
 final class BatchEvents implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(BatchEvents.class);
+    /** How long a held-back finished view waits before it is checked again. */
+    static final Duration RECHECK = Duration.ofMillis(200);
+    /** How many times it is checked again before it is published anyway (about 5 s). */
+    static final int RECHECKS = 25;
 
     private final EventPublisher events;
     private final BiFunction<String, String, Mono<BatchView>> views;
@@ -53,27 +65,80 @@ final class BatchEvents implements SmartLifecycle {
 
     /** Return the batch events derived from the job events published from now on, as they are published. */
     Flux<JobEvent> derived() {
-        return events.published()
-                .filter(event -> event.batchId() != null && event.type().isTerminal())
-                .onBackpressureBuffer()
-                .publishOn(scheduler)
-                .concatMap(this::batchEvent);
+        return Flux.defer(() -> {
+            Set<String> held = ConcurrentHashMap.newKeySet();
+            Sinks.Many<Work> again = Sinks.many().unicast().onBackpressureBuffer();
+            Flux<Work> ends = events.published()
+                    .filter(event -> event.batchId() != null && event.type().isTerminal())
+                    .map(event -> new Work(event.tenant(), Objects.requireNonNull(event.batchId()), 0))
+                    .onBackpressureBuffer();
+            // Checks again go through the same line as the ends: one view at a time, so two never race.
+            return ends.mergeWith(again.asFlux())
+                    .publishOn(scheduler)
+                    .concatMap(work -> batchEvent(work, held, again));
+        });
     }
 
-    private Mono<JobEvent> batchEvent(JobEvent ended) {
-        String batchId = ended.batchId();
-        if (batchId == null) {
-            return Mono.empty();
+    /** A batch to make a view of: after a job's end ({@code checks} 0), or again for a held-back finished view. */
+    private record Work(String tenant, String batchId, int checks) {}
+
+    private Mono<JobEvent> batchEvent(Work work, Set<String> held, Sinks.Many<Work> again) {
+        if (work.checks() > 0) {
+            held.remove(work.batchId());
         }
-        return views.apply(ended.tenant(), batchId)
-                .filterWhen(view -> !view.state().isTerminal() ? Mono.just(true) : allEndsPublished(view))
-                .map(view -> JobEvent.batch(view, ended.tenant(), clock.instant()))
-                .flatMap(batch -> events.publishBatch(batch).thenReturn(batch))
+        return views.apply(work.tenant(), work.batchId())
+                .flatMap(view -> {
+                    if (!view.state().isTerminal()) {
+                        // A check again finds a job running again: that job's end will make the next view.
+                        return work.checks() > 0 ? Mono.empty() : publish(view, work.tenant());
+                    }
+                    return finishedAlready(work.batchId()).flatMap(finished -> finished ? Mono.empty()
+                            : allEndsPublished(view).flatMap(all -> {
+                                if (all) {
+                                    return publish(view, work.tenant());
+                                }
+                                if (work.checks() < RECHECKS) {
+                                    checkAgain(work, held, again);
+                                    return Mono.empty();
+                                }
+                                log.warn("finished batch view published before every job's end batch={}",
+                                        work.batchId());
+                                return publish(view, work.tenant());
+                            }));
+                })
                 .onErrorResume(e -> {
-                    log.warn("batch view not published batch={} job={} error={}", batchId, ended.jobId(),
-                            e.toString());
+                    log.warn("batch view not published batch={} error={}", work.batchId(), e.toString());
+                    if (work.checks() < RECHECKS) {
+                        checkAgain(work, held, again);
+                    }
                     return Mono.empty();
                 });
+    }
+
+    private Mono<JobEvent> publish(BatchView view, String tenant) {
+        JobEvent batch = JobEvent.batch(view, tenant, clock.instant());
+        return events.publishBatch(batch).thenReturn(batch);
+    }
+
+    // Whether the batch's stream ends with a finished view already (another job's end published it): not twice.
+    private Mono<Boolean> finishedAlready(String batchId) {
+        return events.lastBatchEvent(batchId)
+                .map(last -> last.type() == EventType.BATCH && last.jobId() == null && last.state().isTerminal())
+                .defaultIfEmpty(false);
+    }
+
+    // Held back: checked again after RECHECK (once per batch at a time). Past RECHECKS checks it is published anyway:
+    // a later event of a job's run after its end (a retry notice after a cancel) would otherwise hold it for good.
+    private void checkAgain(Work work, Set<String> held, Sinks.Many<Work> again) {
+        if (!held.add(work.batchId())) {
+            return;
+        }
+        Work next = new Work(work.tenant(), work.batchId(), work.checks() + 1);
+        Mono.delay(RECHECK, scheduler).subscribe(tick -> {
+            synchronized (again) {
+                again.tryEmitNext(next);
+            }
+        });
     }
 
     // Only at a batch's end, one read per job; a few at a time.

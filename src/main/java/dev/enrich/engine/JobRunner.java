@@ -48,6 +48,8 @@ import reactor.util.retry.Retry;
 final class JobRunner implements JobTask {
 
     private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
+    /** An end stored less than this ago is being published by whoever stored it; it is not published again here. */
+    static final Duration END_GRACE = Duration.ofSeconds(5);
     private static final Duration STORE_BACKOFF_MAX = Duration.ofSeconds(5);
     private static final int STORE_OUTAGE_RETRIES = 120;
 
@@ -99,9 +101,15 @@ final class JobRunner implements JobTask {
 
     /**
      * Publish the end of a job that ended without it: its run stored the end, then its replica died before publishing
-     * it, and the queue handed the job out again. Without the event, the job's stream and its batch's would not end.
+     * it, and the queue handed the job out again (after the claim's idle time, so the end is older than
+     * {@link #END_GRACE}). Without the event, the job's stream and its batch's would not end.
      */
     private Mono<Void> publishEndIfMissing(Job job) {
+        Instant finished = job.finishedAt();
+        if (finished != null && finished.plus(END_GRACE).isAfter(clock.instant())) {
+            // Ended just now: whoever stored the end (a cancel) is publishing it.
+            return Mono.empty();
+        }
         return events.endPublished(job.id())
                 .filter(published -> !published)
                 .flatMap(missing -> {

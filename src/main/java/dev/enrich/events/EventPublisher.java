@@ -90,6 +90,11 @@ public final class EventPublisher {
                 .defaultIfEmpty(true);
     }
 
+    /** Return the last event of a batch's stream, empty if none (or forgotten). */
+    public Mono<JobEvent> lastBatchEvent(String batchId) {
+        return Mono.defer(() -> log.last(batchStream(batchId)));
+    }
+
     /**
      * Delete a stream named by {@link #jobStream}, {@link #batchStream} or {@link #userStream} (its owner's data is
      * being deleted): its events go for every replica, and its live subscribers here complete.

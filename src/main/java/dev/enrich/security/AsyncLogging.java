@@ -17,7 +17,8 @@ import org.springframework.context.annotation.Configuration;
  * elsewhere. Done by wrapping each appender Spring Boot configured (console, file, structured or not) in an
  * {@link AsyncAppender}, so its logging settings keep working unchanged. Lines are never dropped for their level;
  * when 8,192 lines wait, later ones are dropped rather than blocking the logging thread. Logback's shutdown (Spring
- * Boot's hook) writes what is queued. {@code enrich.logging.async=false} writes on the logging thread again.
+ * Boot's hook) writes what is queued, for up to 10 s. {@code enrich.logging.async=false} writes on the logging thread
+ * again.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "enrich.logging.async", havingValue = "true", matchIfMissing = true)
@@ -26,6 +27,7 @@ class AsyncLogging {
     /** The name of the appender that wraps one of Spring Boot's is this, then the wrapped one's name. */
     static final String PREFIX = "ASYNC-";
     static final int QUEUE_SIZE = 8192;
+    static final int FLUSH_MILLIS = 10_000;
 
     AsyncLogging() {
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
@@ -51,6 +53,8 @@ class AsyncLogging {
             async.setQueueSize(QUEUE_SIZE);
             async.setDiscardingThreshold(0);
             async.setNeverBlock(true);
+            // At shutdown, what is queued is written for up to this long (Logback's default is 1 s).
+            async.setMaxFlushTime(FLUSH_MILLIS);
             async.addAppender(appender);
             async.start();
             // Added before the other goes: a line logged meanwhile is written twice rather than lost.

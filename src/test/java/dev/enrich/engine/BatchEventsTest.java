@@ -25,6 +25,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
+import reactor.test.scheduler.VirtualTimeScheduler;
 
 /** Batch progress is derived from the published job events: no callback from the runner, no holder. */
 class BatchEventsTest {
@@ -119,6 +120,52 @@ class BatchEventsTest {
                 .assertNext(e -> assertThat(e.state()).isEqualTo(JobState.COMPLETED))
                 .thenCancel()
                 .verify(TIMEOUT);
+    }
+
+    @Test
+    void aFinishedViewHeldBackIsCheckedAgainAndPublishedOnceAtTheLatestAfterItsLastCheck() {
+        VirtualTimeScheduler time = VirtualTimeScheduler.create();
+        BatchEvents timed = new BatchEvents(publisher, this::view, clock, time);
+        Job one = job("one", "b6");
+        Job two = job("two", "b6");
+        // Job two's end is stored, but its stream's last event is not its end (say, a retry notice that followed it).
+        publisher.publish(JobEvent.progress(two.withState(JobState.RUNNING, "Running.", NOW), null, NOW)).block();
+        ended.computeIfAbsent("b6", k -> ConcurrentHashMap.newKeySet()).add("two");
+
+        StepVerifier.create(timed.derived().map(e -> e.batchId() + ":" + e.state().name()))
+                .then(() -> publish(ended(one)))
+                .then(() -> publish(ended(job("three", "b7"))))
+                .expectNext("b7:RUNNING")
+                .then(() -> time.advanceTimeBy(BatchEvents.RECHECK.multipliedBy(BatchEvents.RECHECKS - 1)))
+                .expectNoEvent(Duration.ZERO)
+                .then(() -> time.advanceTimeBy(BatchEvents.RECHECK))
+                .expectNext("b6:COMPLETED")
+                .then(() -> time.advanceTimeBy(Duration.ofMinutes(1)))
+                .expectNoEvent(Duration.ZERO)
+                .thenCancel()
+                .verify(TIMEOUT);
+        time.dispose();
+    }
+
+    @Test
+    void aHeldBackViewIsNotPublishedAgainOnceTheLastEndPublishedIt() {
+        VirtualTimeScheduler time = VirtualTimeScheduler.create();
+        BatchEvents timed = new BatchEvents(publisher, this::view, clock, time);
+        Job one = job("one", "b8");
+        Job two = job("two", "b8");
+        publisher.publish(JobEvent.progress(two.withState(JobState.RUNNING, "Running.", NOW), null, NOW)).block();
+        ended.computeIfAbsent("b8", k -> ConcurrentHashMap.newKeySet()).add("two");
+
+        StepVerifier.create(timed.derived().map(e -> e.batchId() + ":" + e.state().name()))
+                .then(() -> publish(ended(one)))
+                .then(() -> publish(ended(two)))
+                .expectNext("b8:COMPLETED")
+                .then(() -> time.advanceTimeBy(BatchEvents.RECHECK.multipliedBy(BatchEvents.RECHECKS + 1)))
+                .expectNoEvent(Duration.ZERO)
+                .thenCancel()
+                .verify(TIMEOUT);
+        assertThat(log.lastSeqNow(EventPublisher.batchStream("b8"))).as("progress, two ends, one batch event")
+                .isEqualTo(4);
     }
 
     @Test

@@ -52,7 +52,10 @@ class UnpublishedEndTest {
         String stream = EventPublisher.jobStream(queued.id());
         events.publish(JobEvent.progress(queued.withState(JobState.RUNNING, "Starting...", now), null, now))
                 .block(WAIT);
-        jobs.save(queued.withState(JobState.COMPLETED, "Done.", now)).block(WAIT);
+        // Its end is older than the grace a cancel gets to publish its own end (a takeover comes after the claim's idle
+        // time).
+        jobs.save(queued.withState(JobState.COMPLETED, "Done.", now.minus(JobRunner.END_GRACE.multipliedBy(2))))
+                .block(WAIT);
         assertThat(events.endPublished(queued.id()).block(WAIT)).isFalse();
 
         assertThat(pool.submitAll(List.of(new QueuedJob(queued.id(), "default", Priority.INTERACTIVE, now))))

@@ -3,6 +3,7 @@ package dev.enrich.backend.memory;
 import dev.enrich.events.EventLog;
 import dev.enrich.events.JobEvent;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,23 +74,32 @@ public final class InMemoryEventLog implements EventLog {
     /**
      * Append at once, on the calling thread, under the lock of {@code stream}: {@link #last} of that stream finds the
      * event in every stream of {@code alsoTo} already (lock order: {@code stream}, then each of {@code alsoTo}).
+     * Streams evicted meanwhile are closed after the lock is let go (closing one takes its own lock).
      */
     @Override
     public Mono<JobEvent> appendShared(String stream, List<String> alsoTo, JobEvent event) {
         Objects.requireNonNull(stream, "stream");
         Objects.requireNonNull(alsoTo, "alsoTo");
         Objects.requireNonNull(event, "event");
-        for (;;) {
-            EventStream own = acquire(stream, true);
-            synchronized (own) {
-                JobEvent stored = own.append(event);
-                if (stored != null) {
-                    for (String other : alsoTo) {
-                        append(other, event.withJobSeq(stored.seq()));
+        List<EventStream> evicted = new ArrayList<>(0);
+        try {
+            for (;;) {
+                EventStream own = acquire(stream, true, evicted);
+                synchronized (own) {
+                    JobEvent stored = own.append(event);
+                    if (stored != null) {
+                        JobEvent shared = event.withJobSeq(stored.seq());
+                        for (String other : alsoTo) {
+                            while (acquire(other, true, evicted).append(shared) == null) {
+                                // Evicted or closed between lookup and append: look it up again.
+                            }
+                        }
+                        return Mono.just(stored);
                     }
-                    return Mono.just(stored);
                 }
             }
+        } finally {
+            evicted.forEach(EventStream::close);
         }
     }
 
@@ -216,8 +226,15 @@ public final class InMemoryEventLog implements EventLog {
 
     /** Return the named stream, creating it (and evicting the stalest one) if needed; appends move it to the end. */
     private EventStream acquire(String name, boolean appending) {
+        List<EventStream> evicted = new ArrayList<>(0);
+        EventStream stream = acquire(name, appending, evicted);
+        evicted.forEach(EventStream::close);
+        return stream;
+    }
+
+    // As above, adding the stream it evicts to `evicted` for the caller to close.
+    private EventStream acquire(String name, boolean appending, List<EventStream> evicted) {
         EventStream stream;
-        EventStream evicted = null;
         synchronized (streams) {
             stream = appending ? streams.remove(name) : streams.get(name);
             boolean absent = stream == null;
@@ -229,12 +246,9 @@ public final class InMemoryEventLog implements EventLog {
             }
             if (streams.size() > maxStreams) {
                 Iterator<EventStream> eldest = streams.values().iterator();
-                evicted = eldest.next();
+                evicted.add(eldest.next());
                 eldest.remove();
             }
-        }
-        if (evicted != null) {
-            evicted.close();
         }
         return stream;
     }

@@ -79,7 +79,7 @@ class RedisJobQueueTest {
     void aJobHeldForItsWaitIsQueuedWhenTheWaitIsOverNotBefore() {
         RedisJobQueue queue = replica("a", IDLE, 16, 5);
 
-        assertThat(queue.offerLater(job("later", "t1"), Duration.ofMillis(400)).block()).isTrue();
+        assertThat(queue.offerLater(job("later", "t1"), Duration.ofSeconds(2)).block()).isTrue();
 
         assertThat(queue.poll()).isEmpty();
         QueuedJob taken = await().atMost(Duration.ofSeconds(10)).until(queue::poll, Optional::isPresent).get();
@@ -92,7 +92,8 @@ class RedisJobQueueTest {
     @Test
     void aWaitHeldByAReplicaThatIsGoneIsQueuedByAnotherReplicasSweep() {
         RedisJobQueue gone = replica("a", IDLE, 16, 5);
-        gone.offerLater(new QueuedJob("orphan", "t1", Priority.BATCH, NOW), Duration.ofMillis(300)).block();
+        // Long enough for the close to come first: the holder's own timer must not be what queues it.
+        gone.offerLater(new QueuedJob("orphan", "t1", Priority.BATCH, NOW), Duration.ofSeconds(2)).block();
         gone.close();
         queues.remove(gone);
 
