@@ -85,11 +85,9 @@ class BatchEventsTest {
     @Test
     void aFinishedViewWaitsForTheLastJobsEndToBePublishedSoTheBatchStreamEndsAfterIt() {
         Job one = job("one", "b3");
-        Job two = job("two", "b3");
         Job other = job("other", "b5");
-        publisher.publish(JobEvent.progress(two.withState(JobState.RUNNING, "Running.", NOW), null, NOW)).block();
         // Job two has saved its end (the view counts it) but not yet published it when job one's end is derived.
-        ended.computeIfAbsent("b3", k -> ConcurrentHashMap.newKeySet()).add("two");
+        Job two = endStoredNotLast(job("two", "b3"));
 
         StepVerifier.create(batchEvents.derived().map(e -> e.batchId() + ":" + e.state().name()))
                 .then(() -> publish(ended(one)))
@@ -127,10 +125,8 @@ class BatchEventsTest {
         VirtualTimeScheduler time = VirtualTimeScheduler.create();
         BatchEvents timed = new BatchEvents(publisher, this::view, clock, time);
         Job one = job("one", "b6");
-        Job two = job("two", "b6");
-        // Job two's end is stored, but its stream's last event is not its end (say, a retry notice that followed it).
-        publisher.publish(JobEvent.progress(two.withState(JobState.RUNNING, "Running.", NOW), null, NOW)).block();
-        ended.computeIfAbsent("b6", k -> ConcurrentHashMap.newKeySet()).add("two");
+        // Say a retry notice followed job two's end in its stream.
+        endStoredNotLast(job("two", "b6"));
 
         StepVerifier.create(timed.derived().map(e -> e.batchId() + ":" + e.state().name()))
                 .then(() -> publish(ended(one)))
@@ -152,9 +148,7 @@ class BatchEventsTest {
         VirtualTimeScheduler time = VirtualTimeScheduler.create();
         BatchEvents timed = new BatchEvents(publisher, this::view, clock, time);
         Job one = job("one", "b8");
-        Job two = job("two", "b8");
-        publisher.publish(JobEvent.progress(two.withState(JobState.RUNNING, "Running.", NOW), null, NOW)).block();
-        ended.computeIfAbsent("b8", k -> ConcurrentHashMap.newKeySet()).add("two");
+        Job two = endStoredNotLast(job("two", "b8"));
 
         StepVerifier.create(timed.derived().map(e -> e.batchId() + ":" + e.state().name()))
                 .then(() -> publish(ended(one)))
@@ -193,6 +187,13 @@ class BatchEventsTest {
                 .thenCancel()
                 .verify(TIMEOUT);
         assertThat(log.lastSeqNow(stream)).isEqualTo(4);
+    }
+
+    // The job's end is stored (views count it), but the last event of its stream is not its end.
+    private Job endStoredNotLast(Job job) {
+        publisher.publish(JobEvent.progress(job.withState(JobState.RUNNING, "Running.", NOW), null, NOW)).block();
+        ended.computeIfAbsent(job.batchId(), k -> ConcurrentHashMap.newKeySet()).add(job.id());
+        return job;
     }
 
     private void publish(Job job) {
