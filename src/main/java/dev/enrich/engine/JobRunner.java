@@ -172,7 +172,7 @@ final class JobRunner implements JobTask {
                     Optional<Duration> delay = retries == null || cause == null || run.permanentFailure
                             || outcome == JobState.COMPLETED
                             ? Optional.empty() : retries.delay(run.job.attempt(), cause);
-                    return delay.isPresent() ? retryLater(run, outcome, delay.get())
+                    return delay.isPresent() ? retryLater(run, outcome, delay.get(), stopSignal)
                             : finish(run, outcome, Outcome.message(run.job));
                 }));
     }
@@ -256,7 +256,7 @@ final class JobRunner implements JobTask {
      * retries hand to the pool after {@code delay}; its watchers hear a friendly {@code retrying} event (the stream
      * goes on). Stages that succeeded keep their checkpoints and are not run again.
      */
-    private Mono<JobState> retryLater(Run run, JobState state, Duration delay) {
+    private Mono<JobState> retryLater(Run run, JobState state, Duration delay, Mono<JobState> stop) {
         JobRetries later = Objects.requireNonNull(retries);
         StageName stage = Objects.requireNonNull(run.failedStage);
         Job again = ended(run.job, state, Outcome.message(run.job)).retried(clock.instant());
@@ -270,7 +270,13 @@ final class JobRunner implements JobTask {
                         return endedElsewhere(run);
                     }
                     // This run ended: the queue acknowledges it; the next run is a new queue entry.
-                    return later.later(run.job, delay).thenReturn(state);
+                    return later.later(run.job, delay)
+                            // A cancel that reached this run after its pipeline ended (it was told "Cancelling..."):
+                            // it wins. The job ends here; its wait, when over, finds it ended and does not run it.
+                            .then(Mono.firstWithSignal(stop, Mono.<JobState>empty()))
+                            .filter(reason -> reason == JobState.CANCELLED)
+                            .flatMap(reason -> finish(run, reason, "Cancelled."))
+                            .defaultIfEmpty(state);
                 }));
     }
 
