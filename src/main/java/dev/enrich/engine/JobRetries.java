@@ -2,6 +2,7 @@ package dev.enrich.engine;
 
 import dev.enrich.config.JobsProperties;
 import dev.enrich.job.Job;
+import dev.enrich.job.StoreOutages;
 import dev.enrich.resilience.BackoffPolicy;
 import dev.enrich.resilience.ErrorClassifier;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
+import reactor.util.retry.Retry;
 
 /**
  * Decide whether and when a job whose stages failed for a transient cause runs again by itself, and hold the jobs
@@ -31,6 +33,8 @@ import reactor.core.scheduler.Scheduler;
 final class JobRetries {
 
     private static final Logger log = LoggerFactory.getLogger(JobRetries.class);
+    /** Tries to hold a wait in the durable queue while its store is out (about half a minute); then it is held here. */
+    private static final int OUTAGE_RETRIES = 10;
 
     private final JobsProperties settings;
     private final BackoffPolicy backoff;
@@ -89,7 +93,11 @@ final class JobRetries {
      * durable queue could not take it.
      */
     Mono<Void> later(Job job, Duration delay) {
-        return durableWait.apply(job, delay)
+        return Mono.defer(() -> durableWait.apply(job, delay))
+                // Holding a wait again holds the same one: an outage (a timed-out reply may have been stored) is
+                // waited out, so that a job is not held both there and here.
+                .retryWhen(Retry.backoff(OUTAGE_RETRIES, Duration.ofMillis(250)).maxBackoff(Duration.ofSeconds(5))
+                        .filter(StoreOutages::is).scheduler(timers.get()))
                 .onErrorResume(e -> {
                     log.warn("job={} waits for its retry in this replica only: the queue could not hold it ({})",
                             job.id(), e.toString());

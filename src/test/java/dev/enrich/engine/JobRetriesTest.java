@@ -16,8 +16,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.springframework.dao.QueryTimeoutException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -121,6 +123,22 @@ class JobRetriesTest {
                 .thenCancel()
                 .verify(Duration.ofSeconds(5));
         assertThat(offered).containsExactly("j-held@5", "j-down@5");
+    }
+
+    @Test
+    void aWaitTheDurableQueueCouldNotBeReachedForIsHeldThereOnceItIsBackNotHere() {
+        AtomicInteger tries = new AtomicInteger();
+        JobRetries durable = new JobRetries(SETTINGS, new BackoffPolicy(SETTINGS.backoff(), () -> 0.5), breaker::get,
+                () -> time, (job, delay) -> tries.incrementAndGet() <= 2
+                        ? Mono.error(new QueryTimeoutException("Redis command timed out"))
+                        : Mono.just(true));
+
+        StepVerifier.create(durable.later(job("j-outage"), Duration.ofSeconds(5)))
+                .then(() -> time.advanceTimeBy(Duration.ofSeconds(10)))
+                .verifyComplete();
+
+        assertThat(tries).hasValue(3);
+        assertThat(durable.abandon()).as("not held here as well").isEmpty();
     }
 
     private static Job job(String id) {
