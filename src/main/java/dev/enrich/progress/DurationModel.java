@@ -3,6 +3,7 @@ package dev.enrich.progress;
 import dev.enrich.pipeline.StageName;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -189,10 +190,25 @@ public final class DurationModel {
         return Optional.ofNullable(averages.get(Objects.requireNonNull(key, "key")));
     }
 
+    // Each average on its own, as fields() names them: blended where both have it, kept where only one has it. Made on
+    // the records, not through fields(): this runs for several keys at every stage's end.
     private Averages blend(Averages old, Averages observed) {
-        Map<String, Double> fields = new LinkedHashMap<>(old.fields());
-        observed.fields().forEach((name, value) -> fields.merge(name, value, this::ewma));
-        return Averages.of(fields);
+        Moments a = old.media();
+        Moments b = observed.media();
+        Moments media = a == null ? b : b == null ? a : new Moments(ewma(a.length(), b.length()),
+                ewma(a.seconds(), b.seconds()), ewma(a.lengthSquared(), b.lengthSquared()),
+                ewma(a.product(), b.product()));
+        List<Double> profile = old.profile().isEmpty() ? observed.profile() : observed.profile().isEmpty()
+                ? old.profile() : blend(old.profile(), observed.profile());
+        return new Averages(ewma(old.seconds(), observed.seconds()), media, profile);
+    }
+
+    private List<Double> blend(List<Double> old, List<Double> observed) {
+        Double[] shares = new Double[old.size()];
+        for (int i = 0; i < shares.length; i++) {
+            shares[i] = ewma(old.get(i), observed.get(i));
+        }
+        return Arrays.asList(shares);
     }
 
     private double ewma(double old, double observed) {

@@ -88,6 +88,30 @@ class DurationModelTest {
     }
 
     @Test
+    void eachAverageIsBlendedWhereBothHaveItAndKeptWhereOnlyOneHasIt() {
+        DurationModel model = new DurationModel(0.5);
+        model.record(AUDIO, Duration.ofSeconds(10), null, List.of(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9));
+        model.record(AUDIO, Duration.ofSeconds(20), Duration.ofSeconds(40), List.of());
+
+        DurationModel.Averages once = model.averages(AUDIO).orElseThrow();
+        assertThat(once.seconds()).isEqualTo(15);
+        assertThat(once.profile()).as("kept: only the old one had it")
+                .containsExactly(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9);
+        assertThat(once.media()).as("taken: only the new one had it")
+                .isEqualTo(new DurationModel.Moments(40, 20, 1600, 800));
+
+        model.record(AUDIO, Duration.ofSeconds(30), Duration.ofSeconds(20),
+                List.of(0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.0));
+        DurationModel.Averages twice = model.averages(AUDIO).orElseThrow();
+        assertThat(twice.seconds()).isEqualTo(22.5);
+        assertThat(twice.media()).isEqualTo(new DurationModel.Moments(30, 25, 1000, 700));
+        List<Double> expected = List.of(0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95);
+        for (int i = 0; i < expected.size(); i++) {
+            assertThat(twice.profile().get(i)).as("p%d", i + 1).isCloseTo(expected.get(i), within(1e-12));
+        }
+    }
+
+    @Test
     void averagesRoundTripThroughTheirFlatFields() {
         DurationModel model = new DurationModel(0.5);
         model.record(AUDIO, Duration.ofSeconds(10), Duration.ofSeconds(20),
