@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -59,14 +58,13 @@ class CancelDuringRetryTest {
         }
     }
 
-    @Autowired
-    WebTestClient http;
+    private final WebTestClient http;
+    private final ScriptedStages stages;
 
-    @Autowired
-    ScriptedStages stages;
-
-    @BeforeEach
-    void reset() {
+    // A new instance per test: the stages start each test unscripted.
+    CancelDuringRetryTest(@Autowired WebTestClient http, @Autowired ScriptedStages stages) {
+        this.http = http;
+        this.stages = stages;
         stages.reset();
     }
 
