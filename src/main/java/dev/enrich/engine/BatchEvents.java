@@ -1,7 +1,6 @@
 package dev.enrich.engine;
 
 import dev.enrich.events.EventPublisher;
-import dev.enrich.events.EventType;
 import dev.enrich.events.JobEvent;
 import dev.enrich.job.BatchView;
 import java.time.Clock;
@@ -67,13 +66,16 @@ final class BatchEvents implements SmartLifecycle {
     Flux<JobEvent> derived() {
         return Flux.defer(() -> {
             Set<String> held = ConcurrentHashMap.newKeySet();
+            // At most one check waits per batch (held): bounded by the batches that are ending.
             Sinks.Many<Work> again = Sinks.many().unicast().onBackpressureBuffer();
             Flux<Work> ends = events.published()
                     .filter(event -> event.batchId() != null && event.type().isTerminal())
                     .map(event -> new Work(event.tenant(), Objects.requireNonNull(event.batchId()), 0))
                     .onBackpressureBuffer();
-            // Checks again go through the same line as the ends: one view at a time, so two never race.
-            return ends.mergeWith(again.asFlux())
+            // Checks again wait here, in this flux (they end with it), then go through the same line as the ends:
+            // one view at a time, so two never race.
+            Flux<Work> rechecks = again.asFlux().flatMap(work -> Mono.delay(RECHECK, scheduler).thenReturn(work));
+            return ends.mergeWith(rechecks)
                     .publishOn(scheduler)
                     .concatMap(work -> batchEvent(work, held, again));
         });
@@ -87,31 +89,32 @@ final class BatchEvents implements SmartLifecycle {
             held.remove(work.batchId());
         }
         return views.apply(work.tenant(), work.batchId())
-                .flatMap(view -> {
-                    if (!view.state().isTerminal()) {
-                        // A check again finds a job running again: that job's end will make the next view.
-                        return work.checks() > 0 ? Mono.empty() : publish(view, work.tenant());
-                    }
-                    return finishedAlready(work.batchId()).flatMap(finished -> finished ? Mono.empty()
-                            : allEndsPublished(view).flatMap(all -> {
-                                if (all) {
-                                    return publish(view, work.tenant());
-                                }
-                                if (work.checks() < RECHECKS) {
-                                    checkAgain(work, held, again);
-                                    return Mono.empty();
-                                }
-                                log.warn("finished batch view published before every job's end batch={}",
-                                        work.batchId());
-                                return publish(view, work.tenant());
-                            }));
-                })
+                .flatMap(view -> view.state().isTerminal() ? finished(work, view, held, again)
+                        // A check again that finds a job running again: that job's end will make the next view.
+                        : work.checks() > 0 ? Mono.empty() : publish(view, work.tenant()))
                 .onErrorResume(e -> {
                     log.warn("batch view not published batch={} error={}", work.batchId(), e.toString());
-                    if (work.checks() < RECHECKS) {
-                        checkAgain(work, held, again);
-                    }
+                    checkAgain(work, held, again);
                     return Mono.empty();
+                });
+    }
+
+    // A finished view: not again while the batch's stream ends with one; held back while a job's end is not out,
+    // until the last check, then published anyway (a later event of a job's run after its end, such as a retry
+    // notice after a cancel, would otherwise hold it for good).
+    private Mono<JobEvent> finished(Work work, BatchView view, Set<String> held, Sinks.Many<Work> again) {
+        return events.batchEnded(work.batchId())
+                .filter(ended -> !ended)
+                .flatMap(open -> allEndsPublished(view))
+                .flatMap(all -> {
+                    if (!all && work.checks() < RECHECKS) {
+                        checkAgain(work, held, again);
+                        return Mono.empty();
+                    }
+                    if (!all) {
+                        log.warn("finished batch view published before every job's end batch={}", work.batchId());
+                    }
+                    return publish(view, work.tenant());
                 });
     }
 
@@ -120,25 +123,11 @@ final class BatchEvents implements SmartLifecycle {
         return events.publishBatch(batch).thenReturn(batch);
     }
 
-    // Whether the batch's stream ends with a finished view already (another job's end published it): not twice.
-    private Mono<Boolean> finishedAlready(String batchId) {
-        return events.lastBatchEvent(batchId)
-                .map(last -> last.type() == EventType.BATCH && last.jobId() == null && last.state().isTerminal())
-                .defaultIfEmpty(false);
-    }
-
-    // Held back: checked again after RECHECK (once per batch at a time). Past RECHECKS checks it is published anyway:
-    // a later event of a job's run after its end (a retry notice after a cancel) would otherwise hold it for good.
-    private void checkAgain(Work work, Set<String> held, Sinks.Many<Work> again) {
-        if (!held.add(work.batchId())) {
-            return;
+    // Called on the line that makes views, one at a time: no concurrent emission into `again`.
+    private static void checkAgain(Work work, Set<String> held, Sinks.Many<Work> again) {
+        if (work.checks() < RECHECKS && held.add(work.batchId())) {
+            again.tryEmitNext(new Work(work.tenant(), work.batchId(), work.checks() + 1));
         }
-        Work next = new Work(work.tenant(), work.batchId(), work.checks() + 1);
-        Mono.delay(RECHECK, scheduler).subscribe(tick -> {
-            synchronized (again) {
-                again.tryEmitNext(next);
-            }
-        });
     }
 
     // Only at a batch's end, one read per job; a few at a time.

@@ -65,8 +65,7 @@ public final class EventFeed {
                 stream).map(covered -> covered ? Feed.FINISHED : new Feed(false, events(stream, lastEventId,
                         opened -> snapshots.batchView(tenant, batchId).map(v -> new Snapshot(
                                 JobEvent.batchSnapshot(v, tenant, opened.lastSeq(), clock.instant()), null))),
-                        e -> (e.type() == EventType.BATCH || e.type() == EventType.SNAPSHOT)
-                                && e.jobId() == null && e.state().isTerminal())));
+                        JobEvent::showsBatchFinished)));
     }
 
     /** Open the stream of all of a user's jobs (for now: a tenant's); it does not end by itself. */

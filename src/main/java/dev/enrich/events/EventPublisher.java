@@ -90,9 +90,13 @@ public final class EventPublisher {
                 .defaultIfEmpty(true);
     }
 
-    /** Return the last event of a batch's stream, empty if none (or forgotten). */
-    public Mono<JobEvent> lastBatchEvent(String batchId) {
-        return Mono.defer(() -> log.last(batchStream(batchId)));
+    /**
+     * Return whether a batch's stream ends with a view that shows the batch finished (what ends its subscribers'
+     * streams); false when the log holds nothing of it.
+     */
+    public Mono<Boolean> batchEnded(String batchId) {
+        return Mono.defer(() -> log.last(batchStream(batchId))).map(JobEvent::showsBatchFinished)
+                .defaultIfEmpty(false);
     }
 
     /**

@@ -140,6 +140,15 @@ public record JobEvent(
                 batch.etaSeconds(), batch.message(), null, null, null, batch, at);
     }
 
+    /**
+     * Return true when this is a batch's view (a {@code batch} event or a batch's snapshot) that shows the batch
+     * finished: the batch's stream ends with it.
+     */
+    public boolean showsBatchFinished() {
+        return (type == EventType.BATCH || type == EventType.SNAPSHOT) && jobId == null && batchId != null
+                && state.isTerminal();
+    }
+
     /** Show a user's recent jobs to a new subscriber of the user's stream, numbered {@code seq} in that stream. */
     public static JobEvent userSnapshot(String tenant, List<JobView> jobs, long seq, Instant at) {
         return new JobEvent(EventType.SNAPSHOT, seq, 0, null, null, tenant, JobState.RUNNING, 0, null,

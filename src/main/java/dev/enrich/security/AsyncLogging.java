@@ -24,7 +24,7 @@ import org.springframework.context.annotation.Configuration;
 @ConditionalOnProperty(name = "enrich.logging.async", havingValue = "true", matchIfMissing = true)
 class AsyncLogging {
 
-    /** The name of the appender that wraps one of Spring Boot's is this, then the wrapped one's name. */
+    /** An appender wrapping one of Spring Boot's is named this, then the wrapped one's name. */
     static final String PREFIX = "ASYNC-";
     static final int QUEUE_SIZE = 8192;
     static final int FLUSH_MILLIS = 10_000;

@@ -62,10 +62,18 @@ public final class InMemoryEventLog implements EventLog {
     public Mono<JobEvent> append(String stream, JobEvent event) {
         Objects.requireNonNull(stream, "stream");
         Objects.requireNonNull(event, "event");
+        List<EventStream> evicted = new ArrayList<>(0);
+        JobEvent stored = appendTo(stream, event, evicted);
+        evicted.forEach(EventStream::close);
+        return Mono.just(stored);
+    }
+
+    // Append to the named stream, adding the stream an acquire evicts to `evicted` for the caller to close.
+    private JobEvent appendTo(String stream, JobEvent event, List<EventStream> evicted) {
         for (;;) {
-            JobEvent stored = acquire(stream, true).append(event);
+            JobEvent stored = acquire(stream, true, evicted).append(event);
             if (stored != null) {
-                return Mono.just(stored);
+                return stored;
             }
             // Evicted or closed between lookup and append: look it up (and recreate it) again.
         }
@@ -90,9 +98,7 @@ public final class InMemoryEventLog implements EventLog {
                     if (stored != null) {
                         JobEvent shared = event.withJobSeq(stored.seq());
                         for (String other : alsoTo) {
-                            while (acquire(other, true, evicted).append(shared) == null) {
-                                // Evicted or closed between lookup and append: look it up again.
-                            }
+                            appendTo(other, shared, evicted);
                         }
                         return Mono.just(stored);
                     }

@@ -9,13 +9,33 @@ import org.springframework.data.redis.core.script.RedisScript;
  *
  * <p>Keys: {@code <prefix>:interactive} and {@code <prefix>:batch} (the streams, entries {@code job tenant priority
  * at}), {@code <prefix>:jobs} (hash jobId → "PRIORITY streamId tenant" of every queued, not yet started job: its
- * length is the queue size) and {@code <prefix>:tenants} (hash tenant → queued count).
+ * length is the queue size) and {@code <prefix>:tenants} (hash tenant → queued count). Jobs waiting to be queued
+ * (automatic retries): {@code <prefix>:delayed} (sorted set of job ids by due time, Redis's clock, ms) and
+ * {@code <prefix>:delayed-jobs} (hash jobId → "PRIORITY at tenant").
  */
 final class QueueScripts {
 
     private static final String UNCOUNT = """
             local function uncount(tenants, tenant)
               if redis.call('HINCRBY', tenants, tenant, -1) <= 0 then redis.call('HDEL', tenants, tenant) end
+            end
+            """;
+
+    // The one way a job enters a stream: its entry, its index line, its tenant's count.
+    private static final String ENQUEUE = """
+            local function enqueue(index, tenants, interactive, batch, job, tenant, priority, at)
+              local stream = priority == 'BATCH' and batch or interactive
+              local id = redis.call('XADD', stream, '*', 'job', job, 'tenant', tenant, 'priority', priority, 'at', at)
+              redis.call('HSET', index, job, priority .. ' ' .. id .. ' ' .. tenant)
+              redis.call('HINCRBY', tenants, tenant, 1)
+            end
+            """;
+
+    // Redis's clock in ms: waits are timed by it, whatever the replicas' clocks say.
+    private static final String NOW_MILLIS = """
+            local function nowMillis()
+              local t = redis.call('TIME')
+              return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
             end
             """;
 
@@ -31,19 +51,15 @@ final class QueueScripts {
      * Add jobs all or nothing. KEYS index, tenants, interactive, batch; ARGV capacity, then per job: id, tenant,
      * priority, enqueuedAt millis. Returns 1, or 0 (nothing changed) when full or a job is already queued.
      */
-    static final RedisScript<Long> OFFER = RedisScript.of("""
+    static final RedisScript<Long> OFFER = RedisScript.of(ENQUEUE + """
             local n = (#ARGV - 1) / 4
             if redis.call('HLEN', KEYS[1]) + n > tonumber(ARGV[1]) then return 0 end
             for i = 0, n - 1 do
               if redis.call('HEXISTS', KEYS[1], ARGV[2 + i * 4]) == 1 then return 0 end
             end
             for i = 0, n - 1 do
-              local job, tenant, priority = ARGV[2 + i * 4], ARGV[3 + i * 4], ARGV[4 + i * 4]
-              local stream = priority == 'BATCH' and KEYS[4] or KEYS[3]
-              local id = redis.call('XADD', stream, '*', 'job', job, 'tenant', tenant, 'priority', priority,
-                'at', ARGV[5 + i * 4])
-              redis.call('HSET', KEYS[1], job, priority .. ' ' .. id .. ' ' .. tenant)
-              redis.call('HINCRBY', KEYS[2], tenant, 1)
+              enqueue(KEYS[1], KEYS[2], KEYS[3], KEYS[4], ARGV[2 + i * 4], ARGV[3 + i * 4], ARGV[4 + i * 4],
+                ARGV[5 + i * 4])
             end
             return 1
             """, Long.class);
@@ -71,10 +87,8 @@ final class QueueScripts {
      * set by due time, and its queue fields. KEYS delayed, delayed jobs; ARGV jobId, delay ms, "PRIORITY at tenant".
      * Returns 1.
      */
-    static final RedisScript<Long> DELAY = RedisScript.of("""
-            local t = redis.call('TIME')
-            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-            redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
+    static final RedisScript<Long> DELAY = RedisScript.of(NOW_MILLIS + """
+            redis.call('ZADD', KEYS[1], nowMillis() + tonumber(ARGV[2]), ARGV[1])
             redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
             return 1
             """, Long.class);
@@ -84,20 +98,15 @@ final class QueueScripts {
      * accepted before. A job queued already (offered again meanwhile) is only dropped from the waiting ones. KEYS
      * delayed, delayed jobs, index, tenants, interactive, batch. Returns the number queued.
      */
-    static final RedisScript<Long> MOVE_DUE = RedisScript.of("""
-            local t = redis.call('TIME')
-            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+    static final RedisScript<Long> MOVE_DUE = RedisScript.of(NOW_MILLIS + ENQUEUE + """
             local moved = 0
-            for _, job in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, 100)) do
+            for _, job in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', nowMillis(), 'LIMIT', 0, 100)) do
               local v = redis.call('HGET', KEYS[2], job)
               redis.call('ZREM', KEYS[1], job)
               redis.call('HDEL', KEYS[2], job)
               if v and redis.call('HEXISTS', KEYS[3], job) == 0 then
                 local priority, at, tenant = string.match(v, '^(%S+) (%S+) (.*)$')
-                local stream = priority == 'BATCH' and KEYS[6] or KEYS[5]
-                local id = redis.call('XADD', stream, '*', 'job', job, 'tenant', tenant, 'priority', priority, 'at', at)
-                redis.call('HSET', KEYS[3], job, priority .. ' ' .. id .. ' ' .. tenant)
-                redis.call('HINCRBY', KEYS[4], tenant, 1)
+                enqueue(KEYS[3], KEYS[4], KEYS[5], KEYS[6], job, tenant, priority, at)
                 moved = moved + 1
               end
             end
