@@ -206,31 +206,5 @@ final class QueueScripts {
             return out
             """, List.class);
 
-    /**
-     * Estimate a queued job's position: queued interactive entries ahead of it (all of them for a batch job) plus
-     * queued entries of its own stream ahead of it, plus one. KEYS index, interactive, batch; ARGV jobId.
-     * Returns 0 when not queued.
-     */
-    static final RedisScript<Long> POSITION = RedisScript.of("""
-            local v = redis.call('HGET', KEYS[1], ARGV[1])
-            if not v then return 0 end
-            local priority, id = string.match(v, '^(%S+) (%S+) ')
-            local function ahead(stream, upto)
-              local n = 0
-              for _, e in ipairs(redis.call('XRANGE', stream, '-', upto)) do
-                local f = e[2]
-                for i = 1, #f, 2 do
-                  if f[i] == 'job' and f[i + 1] ~= ARGV[1] then
-                    local w = redis.call('HGET', KEYS[1], f[i + 1])
-                    if w and string.find(w, ' ' .. e[1] .. ' ', 1, true) then n = n + 1 end
-                  end
-                end
-              end
-              return n
-            end
-            if priority == 'BATCH' then return 1 + ahead(KEYS[2], '+') + ahead(KEYS[3], id) end
-            return 1 + ahead(KEYS[2], id)
-            """, Long.class);
-
     private QueueScripts() {}
 }

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -18,6 +19,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -99,6 +101,13 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
     private final AtomicLong viewReads = new AtomicLong();
     private long viewApplied; // guarded by this
     private volatile boolean positionsWanted;
+    /**
+     * Jobs this replica queued, or saw leave the queue, since the positions were last read, each with the view read
+     * it came after: a read issued later saw it, and drops it. The positions are read once per view interval (the
+     * whole index), not at every offer and start: that made each submission and start cost the length of the queue.
+     */
+    private final Map<String, Offered> offered = new ConcurrentHashMap<>();
+    private final Map<String, Long> left = new ConcurrentHashMap<>();
 
     /**
      * Create a queue on {@code factory}; call {@link #start()} to create the group and run the claim timers.
@@ -200,7 +209,8 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
                 stream(Priority.BATCH)), args) == 1;
         if (added) {
             wakeTakers();
-            refreshView().onErrorResume(e -> Mono.empty()).block();
+            refreshCounts().onErrorResume(e -> Mono.empty()).block();
+            estimatePositions(jobs);
         }
         return added;
     }
@@ -283,7 +293,7 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
                         return Mono.empty();
                     }
                     wakeTakers();
-                    return refreshView();
+                    return refreshCounts();
                 });
     }
 
@@ -302,7 +312,8 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
             synchronized (this) {
                 buffer.remove(jobId);
             }
-            refreshView().onErrorResume(e -> Mono.empty()).block();
+            leftQueue(jobId);
+            refreshCounts().onErrorResume(e -> Mono.empty()).block();
         }
         return removed;
     }
@@ -324,64 +335,128 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
     }
 
     /**
-     * Answer from the view refreshed every {@code viewInterval}, by priority and arrival across all replicas
+     * Answer from the positions read every {@code viewInterval}, by priority and arrival across all replicas
      * (interactive first, FIFO within a priority): tenants' turns are taken per replica, so the exact order is not
-     * known in advance. Positions are computed only while someone asks for them.
+     * known in advance. A job queued here since that read is estimated at the back of its priority; a job that left
+     * the queue here has none. Positions are read only while someone asks for them.
      */
     @Override
     public OptionalInt position(String jobId) {
         positionsWanted = true;
+        if (left.containsKey(jobId)) {
+            return OptionalInt.empty();
+        }
         Integer p = view.positions().get(jobId);
+        if (p == null) {
+            Offered estimate = offered.get(jobId);
+            p = estimate == null ? null : estimate.position();
+        }
         return p == null ? OptionalInt.empty() : OptionalInt.of(p);
     }
 
-    /** Refresh the view that the size and position queries answer from. */
+    /**
+     * Estimate where the jobs just queued here stand until the next read of the positions: a batch job behind every
+     * queued job, an interactive one behind the interactive jobs (as last read, plus those queued here since).
+     */
+    private void estimatePositions(List<QueuedJob> jobs) {
+        long after = viewReads.get();
+        View now = view;
+        int interactive = now.interactive() + (int) offered.values().stream()
+                .filter(o -> o.priority() == Priority.INTERACTIVE).count();
+        for (QueuedJob job : jobs) {
+            left.remove(job.jobId());
+            int position = job.priority() == Priority.BATCH ? now.size() : Math.min(now.size(), ++interactive);
+            offered.put(job.jobId(), new Offered(job.priority(), Math.max(1, position), after));
+        }
+    }
+
+    private void leftQueue(String jobId) {
+        offered.remove(jobId);
+        left.put(jobId, viewReads.get());
+    }
+
+    /**
+     * Refresh the view that the size and position queries answer from: every {@code viewInterval}; the positions
+     * too while someone asks for them.
+     */
     Mono<Void> refreshView() {
         boolean withPositions = positionsWanted;
         positionsWanted = false;
-        Mono<Map<String, Integer>> byTenant = redis.<String, String>opsForHash().entries(tenants)
-                .collectMap(Map.Entry::getKey, e -> Integer.parseInt(e.getValue()));
-        Mono<Map<String, Integer>> positions = !withPositions ? Mono.just(Map.of())
+        Mono<Positions> positions = !withPositions ? Mono.just(Positions.NONE)
                 : redis.<String, String>opsForHash().entries(index).collectList().map(RedisJobQueue::positions);
         return Mono.defer(() -> {
             // Reads of one connection are answered in order: a read issued later saw a later queue, so an earlier
             // read that answers last must not overwrite it.
             long read = viewReads.incrementAndGet();
-            return Mono.zip(redis.opsForHash().size(index), byTenant, positions)
-                    .doOnNext(t -> applyView(read, new View(t.getT1().intValue(), t.getT2(), t.getT3())));
+            return Mono.zip(redis.opsForHash().size(index), tenantCounts(), positions)
+                    .doOnNext(t -> applyView(read, t.getT1().intValue(), t.getT2(), t.getT3()));
         }).then();
     }
 
-    private synchronized void applyView(long read, View fresh) {
-        if (read > viewApplied) {
-            viewApplied = read;
-            view = fresh;
+    /** Refresh the size and the tenants' counts only (after this replica queued or started jobs). */
+    private Mono<Void> refreshCounts() {
+        return Mono.defer(() -> {
+            long read = viewReads.incrementAndGet();
+            return Mono.zip(redis.opsForHash().size(index), tenantCounts())
+                    .doOnNext(t -> applyView(read, t.getT1().intValue(), t.getT2(), null));
+        }).then();
+    }
+
+    private Mono<Map<String, Integer>> tenantCounts() {
+        return redis.<String, String>opsForHash().entries(tenants)
+                .collectMap(Map.Entry::getKey, e -> Integer.parseInt(e.getValue()));
+    }
+
+    private synchronized void applyView(long read, int size, Map<String, Integer> byTenant,
+            @Nullable Positions positions) {
+        if (read <= viewApplied) {
+            return;
+        }
+        viewApplied = read;
+        Positions kept = positions != null ? positions : new Positions(view.positions(), view.interactive());
+        view = new View(size, byTenant, kept.byJob(), kept.interactive());
+        if (positions != null) {
+            offered.values().removeIf(o -> o.after() < read);
+            left.values().removeIf(after -> after < read);
         }
     }
 
     /** Number queued jobs by priority (interactive first), then by stream entry id (arrival). */
-    private static Map<String, Integer> positions(List<Map.Entry<String, String>> indexed) {
+    private static Positions positions(List<Map.Entry<String, String>> indexed) {
         record Ahead(String job, int priority, long ms, long seq) {}
         List<Ahead> order = new ArrayList<>(indexed.size());
+        int interactive = 0;
         for (Map.Entry<String, String> e : indexed) {
-            String[] v = e.getValue().split(" ");
-            String[] id = v[1].split("-");
-            order.add(new Ahead(e.getKey(), Priority.valueOf(v[0]) == Priority.INTERACTIVE ? 0 : 1,
-                    Long.parseLong(id[0]), Long.parseLong(id[1])));
+            String v = e.getValue();
+            int space = v.indexOf(' ');
+            int dash = v.indexOf('-', space);
+            int end = v.indexOf(' ', dash);
+            int priority = v.startsWith("INTERACTIVE ") ? 0 : 1;
+            interactive += 1 - priority;
+            order.add(new Ahead(e.getKey(), priority, Long.parseLong(v, space + 1, dash, 10),
+                    Long.parseLong(v, dash + 1, end < 0 ? v.length() : end, 10)));
         }
-        order.sort(java.util.Comparator.comparingInt(Ahead::priority).thenComparingLong(Ahead::ms)
+        order.sort(Comparator.comparingInt(Ahead::priority).thenComparingLong(Ahead::ms)
                 .thenComparingLong(Ahead::seq));
-        Map<String, Integer> positions = new HashMap<>(order.size() * 2);
+        Map<String, Integer> byJob = new HashMap<>(order.size() * 2);
         for (int i = 0; i < order.size(); i++) {
-            positions.put(order.get(i).job(), i + 1);
+            byJob.put(order.get(i).job(), i + 1);
         }
-        return positions;
+        return new Positions(byJob, interactive);
+    }
+
+    /** Queued jobs' positions as last read, and how many of them were interactive. */
+    private record Positions(Map<String, Integer> byJob, int interactive) {
+        static final Positions NONE = new Positions(Map.of(), 0);
     }
 
     /** What the size and position queries answer: the queue as last read from Redis. */
-    private record View(int size, Map<String, Integer> tenants, Map<String, Integer> positions) {
-        static final View EMPTY = new View(0, Map.of(), Map.of());
+    private record View(int size, Map<String, Integer> tenants, Map<String, Integer> positions, int interactive) {
+        static final View EMPTY = new View(0, Map.of(), Map.of(), 0);
     }
+
+    /** A job queued here since the positions were last read: its estimated position, and the read it came after. */
+    private record Offered(Priority priority, int position, long after) {}
 
     /** Refresh the claims of held entries now; entries another consumer owns by now are dropped. */
     Mono<Void> refreshClaims() {
@@ -504,11 +579,12 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
 
     /**
      * Unindex a handed-out entry's job (no longer queued; it may already be gone: removed elsewhere, taken over), then
-     * refresh the view, so that size and position count the start as soon as the job is handed out.
+     * refresh the counts, so that size and position count the start as soon as the job is handed out.
      */
     private Mono<Long> start(StreamEntry entry) {
         return execute(QueueScripts.START, List.of(index, tenants), List.of(entry.job().jobId()))
-                .flatMap(unindexed -> refreshView().onErrorResume(e -> Mono.empty()).thenReturn(unindexed));
+                .doOnNext(unindexed -> leftQueue(entry.job().jobId()))
+                .flatMap(unindexed -> refreshCounts().onErrorResume(e -> Mono.empty()).thenReturn(unindexed));
     }
 
     /** Put back an entry started for a subscriber that cancelled before it was emitted. */
@@ -520,6 +596,7 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
         }
         return execute(QueueScripts.UNSTART, List.of(index, tenants),
                 List.of(job.jobId(), job.priority().name() + " " + entry.id() + " " + job.tenant(), job.tenant()))
+                .doOnNext(requeued -> left.remove(job.jobId()))
                 .then();
     }
 

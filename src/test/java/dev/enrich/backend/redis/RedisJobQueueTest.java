@@ -63,8 +63,13 @@ class RedisJobQueueTest {
 
     private RedisJobQueue replica(String consumer, Duration idle, int readAhead, int maxDeliveries,
             Duration claimInterval) {
+        return replica(consumer, idle, readAhead, maxDeliveries, claimInterval, Duration.ofMillis(100));
+    }
+
+    private RedisJobQueue replica(String consumer, Duration idle, int readAhead, int maxDeliveries,
+            Duration claimInterval, Duration viewInterval) {
         RedisQueueProperties settings = new RedisQueueProperties("enrich:queue", "workers", consumer, readAhead,
-                256, Duration.ofMillis(200), idle, idle.dividedBy(3), claimInterval, maxDeliveries, 100, Duration.ofMillis(100));
+                256, Duration.ofMillis(200), idle, idle.dividedBy(3), claimInterval, maxDeliveries, 100, viewInterval);
         RedisJobQueue queue = new RedisJobQueue(factory, 1000, 4, settings);
         queue.start();
         queues.add(queue);
@@ -73,6 +78,42 @@ class RedisJobQueueTest {
 
     private static QueuedJob job(String id, String tenant) {
         return new QueuedJob(id, tenant, Priority.INTERACTIVE, NOW);
+    }
+
+    @Test
+    void positionsAreReadByPriorityThenArrivalOncePerViewIntervalAndEstimatedInBetween() {
+        // The view timer reads once at start, then not within the test: every read below is the test's own.
+        RedisJobQueue queue = replica("a", IDLE, 16, 5, NEVER, NEVER);
+        queue.position("none");
+
+        queue.offer(new QueuedJob("b1", "t1", Priority.BATCH, NOW));
+        queue.offer(job("i1", "t1"));
+        queue.offer(new QueuedJob("b2", "t2", Priority.BATCH, NOW));
+        queue.offer(job("i2", "t2"));
+
+        // Until the positions are read: a batch job at the back of the queue as it was when queued, an interactive
+        // one behind the interactive jobs.
+        assertThat(queue.position("b1")).hasValue(1);
+        assertThat(queue.position("i1")).hasValue(1);
+        assertThat(queue.position("b2")).hasValue(3);
+        assertThat(queue.position("i2")).hasValue(2);
+        assertThat(queue.size()).as("counts are refreshed at every offer").isEqualTo(4);
+        assertThat(queue.size("t2")).isEqualTo(2);
+
+        queue.refreshView().block();
+        assertThat(List.of("i1", "i2", "b1", "b2")).map(id -> queue.position(id).orElse(0))
+                .containsExactly(1, 2, 3, 4);
+
+        assertThat(queue.poll()).map(QueuedJob::jobId).hasValue("i1");
+        assertThat(queue.position("i1")).as("a started job has no position at once").isEmpty();
+        assertThat(queue.position("i2")).as("the others move up at the next read, not at each start").hasValue(2);
+        assertThat(queue.size()).isEqualTo(3);
+        assertThat(queue.remove("b1")).isTrue();
+        assertThat(queue.position("b1")).as("nor has a removed one").isEmpty();
+
+        queue.refreshView().block();
+        assertThat(List.of("i2", "b2")).map(id -> queue.position(id).orElse(0)).containsExactly(1, 2);
+        assertThat(queue.size("t1")).isZero();
     }
 
     @Test
