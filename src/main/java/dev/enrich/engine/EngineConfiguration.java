@@ -10,6 +10,7 @@ import dev.enrich.retention.RetentionSweeper;
 import dev.enrich.events.EventFeed;
 import dev.enrich.events.EventLog;
 import dev.enrich.events.EventPublisher;
+import dev.enrich.events.JobMoves;
 import dev.enrich.job.BatchRepository;
 import dev.enrich.job.JobRepository;
 import dev.enrich.pipeline.NamedStage;
@@ -79,9 +80,10 @@ class EngineConfiguration {
         return new DurationModel(0.3);
     }
 
+    /** Moves with their events: the backend's {@link JobMoves} when it has one (one step), else one after the other. */
     @Bean
-    EventPublisher eventPublisher(EventLog log) {
-        return new EventPublisher(log);
+    EventPublisher eventPublisher(EventLog log, JobRepository jobs, ObjectProvider<JobMoves> moves) {
+        return new EventPublisher(log, moves.getIfAvailable(() -> JobMoves.sequential(jobs, log)));
     }
 
     @Bean

@@ -280,7 +280,7 @@ final class JobRunner implements JobTask {
                 }));
     }
 
-    // Store the job as it is now, then publish the event `event` makes of what was stored. Stored only while the job
+    // Store the job as it is now, with the event `event` makes of what is stored. Stored only while the job
     // is still in the state this run last stored: a job ended elsewhere meanwhile (cancelled through another replica)
     // is not overwritten, and its run stops.
     private Mono<Void> save(Run run, BiFunction<Job, Instant, JobEvent> event) {
@@ -295,17 +295,16 @@ final class JobRunner implements JobTask {
                     jobs.saveResult(snapshot.id(), checkpoint.stage(), checkpoint), snapshot.id());
         }
         JobState from = run.stored;
-        Mono<Boolean> transition = checkpoint == null ? jobs.transition(from, snapshot)
-                : jobs.transition(from, snapshot, checkpoint.stage(), checkpoint);
-        return whileStoreIsDown(transition, run.job.id())
-                .flatMap(moved -> {
-                    if (!moved) {
+        // The move and its event in one step where the store allows (one Redis script).
+        return whileStoreIsDown(events.publishMove(from, snapshot, checkpoint, event.apply(snapshot, clock.instant())),
+                run.job.id())
+                .doOnNext(moved -> {
+                    if (moved) {
+                        run.stored = snapshot.state();
+                    } else {
                         run.movedElsewhere = true;
                         run.lost.tryEmitValue(JobState.CANCELLED);
-                        return Mono.empty();
                     }
-                    run.stored = snapshot.state();
-                    return whileStoreIsDown(events.publish(event.apply(snapshot, clock.instant())), run.job.id());
                 })
                 .then();
     }

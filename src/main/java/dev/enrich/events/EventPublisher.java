@@ -1,6 +1,10 @@
 package dev.enrich.events;
 
+import dev.enrich.job.Job;
+import dev.enrich.job.JobState;
+import dev.enrich.pipeline.StageResult;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -18,10 +22,19 @@ import reactor.core.publisher.Sinks;
 public final class EventPublisher {
 
     private final EventLog log;
+    private final @Nullable JobMoves moves;
     private final Sinks.Many<JobEvent> published = Sinks.many().multicast().directBestEffort();
 
+    /** Publish to {@code log}; {@link #publishMove} is not available. */
     public EventPublisher(EventLog log) {
         this.log = log;
+        this.moves = null;
+    }
+
+    /** Publish to {@code log}, and store moves with their events through {@code moves}. */
+    public EventPublisher(EventLog log, JobMoves moves) {
+        this.log = log;
+        this.moves = moves;
     }
 
     /** Return the stream key of a job. */
@@ -51,24 +64,45 @@ public final class EventPublisher {
         if (jobId == null) {
             throw new IllegalArgumentException("jobId must be set on a job event");
         }
-        String batchId = event.batchId();
-        List<String> alsoTo = batchId == null ? List.of(userStream(event.tenant()))
-                : List.of(batchStream(batchId), userStream(event.tenant()));
         // Deferred, and each append made when the previous one completed: an in-memory log appends at the call.
-        return Mono.defer(() -> log.appendShared(jobStream(jobId), alsoTo, event)).map(stored -> {
-            JobEvent numbered = stored.withJobSeq(stored.seq());
-            handOver(numbered);
-            return numbered;
-        });
+        return Mono.defer(() -> log.appendShared(jobStream(jobId), alsoTo(event), event)).map(this::handOver);
+    }
+
+    /**
+     * Move a job (keeping {@code checkpoint} first, when given) and publish {@code event} with it, as one step where
+     * the store allows (see {@link JobMoves}): the event is appended and handed over as {@link #publish} does, only
+     * when the job moved.
+     *
+     * @return whether the job was in state {@code from} and moved
+     * @throws IllegalStateException when this publisher was made without {@link JobMoves}
+     */
+    public Mono<Boolean> publishMove(JobState from, Job next, @Nullable StageResult checkpoint, JobEvent event) {
+        JobMoves store = moves;
+        if (store == null) {
+            throw new IllegalStateException("this publisher stores no moves");
+        }
+        if (!next.id().equals(event.jobId())) {
+            throw new IllegalArgumentException("the event must be the moved job's");
+        }
+        return Mono.defer(() -> store.move(from, next, checkpoint, jobStream(next.id()), alsoTo(event), event))
+                .map(stored -> stored.map(this::handOver).isPresent());
+    }
+
+    private static List<String> alsoTo(JobEvent event) {
+        String batchId = event.batchId();
+        return batchId == null ? List.of(userStream(event.tenant()))
+                : List.of(batchStream(batchId), userStream(event.tenant()));
     }
 
     // Publishers run on many threads at once: hand-overs are serialized by this short lock (subscribers only take the
     // event and queue it). With no subscriber, or none with demand, the event is simply not handed over; the sink
     // never terminates.
-    private void handOver(JobEvent event) {
+    private JobEvent handOver(JobEvent stored) {
+        JobEvent numbered = stored.withJobSeq(stored.seq());
         synchronized (published) {
-            published.tryEmitNext(event);
+            published.tryEmitNext(numbered);
         }
+        return numbered;
     }
 
     /**

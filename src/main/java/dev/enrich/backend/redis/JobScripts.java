@@ -18,7 +18,7 @@ final class JobScripts {
     static final String SERVICE_FULL = "SERVICE";
     static final String STALE = "STALE";
 
-    private static final String COMMON = """
+    static final String COMMON = """
             local P = 'enrich:'
             local function jobKey(id) return P .. '{job:' .. id .. '}:state' end
             local function resultsKey(id) return P .. '{job:' .. id .. '}:results' end

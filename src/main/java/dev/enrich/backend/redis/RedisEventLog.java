@@ -46,29 +46,34 @@ public final class RedisEventLog implements EventLog {
     private static final Logger LOG = LoggerFactory.getLogger(RedisEventLog.class);
     private static final int MAX_BATCH = 256;
 
-    // KEYS: counter and stream of each stream, in order. ARGV: retain, jobSeq, json, channel, tenant, 'self' when the
-    // event takes its seq as jobSeq (JobEvent#numbered), then name and ttl s of each stream. The first stream numbers
-    // the event; the others get that seq as their jobSeq. Returns the first stream's seq and jobSeq.
-    private static final RedisScript<List> APPEND = LuaScript.of("""
-            local first, firstJobSeq
-            for i = 1, #KEYS / 2 do
-              local counter, stream = KEYS[2 * i - 1], KEYS[2 * i]
-              local name, ttl = ARGV[5 + 2 * i], tonumber(ARGV[6 + 2 * i])
-              local seq = redis.call('INCR', counter)
-              local jobSeq = first
-              if i == 1 then
-                jobSeq = ARGV[6] == 'self' and seq or tonumber(ARGV[2])
-                first, firstJobSeq = seq, jobSeq
+    // K: counter and stream of each stream, in order. A: retain, jobSeq, json, channel, tenant, 'self' when the event
+    // takes its seq as jobSeq (JobEvent#numbered), then name and ttl s of each stream. The first stream numbers the
+    // event; the others get that seq as their jobSeq. Returns the first stream's seq and jobSeq.
+    static final String APPEND_FUNCTION = """
+            local function append(K, A)
+              local first, firstJobSeq
+              for i = 1, #K / 2 do
+                local counter, stream = K[2 * i - 1], K[2 * i]
+                local name, ttl = A[5 + 2 * i], tonumber(A[6 + 2 * i])
+                local seq = redis.call('INCR', counter)
+                local jobSeq = first
+                if i == 1 then
+                  jobSeq = A[6] == 'self' and seq or tonumber(A[2])
+                  first, firstJobSeq = seq, jobSeq
+                end
+                redis.call('XADD', stream, 'MAXLEN', '~', A[1], seq .. '-0', 'j', jobSeq, 't', A[5], 'e', A[3])
+                if ttl > 0 then
+                  redis.call('EXPIRE', counter, ttl)
+                  redis.call('EXPIRE', stream, ttl)
+                end
+                redis.call('PUBLISH', A[4], name .. '\\n' .. seq .. '\\n' .. jobSeq .. '\\n' .. A[5] .. '\\n' .. A[3])
               end
-              redis.call('XADD', stream, 'MAXLEN', '~', ARGV[1], seq .. '-0', 'j', jobSeq, 't', ARGV[5], 'e', ARGV[3])
-              if ttl > 0 then
-                redis.call('EXPIRE', counter, ttl)
-                redis.call('EXPIRE', stream, ttl)
-              end
-              redis.call('PUBLISH', ARGV[4], name .. '\\n' .. seq .. '\\n' .. jobSeq .. '\\n' .. ARGV[5] .. '\\n' .. ARGV[3])
+              return {first, firstJobSeq}
             end
-            return {first, firstJobSeq}
-            """, List.class);
+            """;
+
+    private static final RedisScript<List> APPEND = LuaScript.of(APPEND_FUNCTION + "return append(KEYS, ARGV)\n",
+            List.class);
 
     // KEYS: counter, stream. ARGV: afterSeq. Returns the counter, then per entry after afterSeq (when afterSeq >= 0):
     // its id, jobSeq, tenant and json (the fields APPEND writes, in its order). One step, so nothing comes between.
@@ -188,6 +193,15 @@ public final class RedisEventLog implements EventLog {
     /** Append to every stream in one script: one round trip, and no replica sees the event in one stream only. */
     @Override
     public Mono<JobEvent> appendShared(String stream, List<String> alsoTo, JobEvent event) {
+        return Mono.defer(() -> {
+            Append append = prepare(stream, alsoTo, event);
+            return redis.execute(APPEND, append.keys(), append.args()).next()
+                    .map(reply -> append.stored(reply.get(0), reply.get(1)));
+        });
+    }
+
+    /** The keys and arguments of {@link #APPEND_FUNCTION} for a shared append (also run by {@link RedisJobMoves}). */
+    Append prepare(String stream, List<String> alsoTo, JobEvent event) {
         Objects.requireNonNull(stream, "stream");
         Objects.requireNonNull(alsoTo, "alsoTo");
         Objects.requireNonNull(event, "event");
@@ -203,11 +217,14 @@ public final class RedisEventLog implements EventLog {
             args.add(name);
             args.add(String.valueOf(ttl));
         }
-        return redis.execute(APPEND, keys, args).next().map(reply -> {
-            long seq = ((Number) reply.get(0)).longValue();
-            long jobSeq = ((Number) reply.get(1)).longValue();
-            return event.withSeq(seq).withJobSeq(jobSeq);
-        });
+        return new Append(event, keys, args);
+    }
+
+    /** A prepared append: its script keys and arguments, and how its reply numbers the event. */
+    record Append(JobEvent event, List<String> keys, List<String> args) {
+        JobEvent stored(Object seq, Object jobSeq) {
+            return event.withSeq(((Number) seq).longValue()).withJobSeq(((Number) jobSeq).longValue());
+        }
     }
 
     private static List<String> concat(String first, List<String> rest) {

@@ -2,11 +2,14 @@ package dev.enrich.backend.redis;
 
 import dev.enrich.config.EnrichProperties;
 import dev.enrich.events.EventLog;
+import dev.enrich.events.JobMoves;
+import dev.enrich.job.JobRepository;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
@@ -27,5 +30,14 @@ class RedisEventsConfiguration {
     RedisEventLog eventLog(LettuceConnectionFactory factory, JsonMapper json, RedisEventsProperties settings,
             EnrichProperties props, Scheduler eventFanout) {
         return new RedisEventLog(factory, json, settings, eventFanout, props.events().deliveryInterval());
+    }
+
+    /** A job's moves and their events, one script each (the job repository and this log share one Redis). */
+    @Bean
+    JobMoves jobMoves(ReactiveStringRedisTemplate redis, JobRepository jobs, RedisEventLog eventLog) {
+        if (!(jobs instanceof RedisJobRepository redisJobs)) {
+            return JobMoves.sequential(jobs, eventLog);
+        }
+        return new RedisJobMoves(redis, redisJobs, eventLog);
     }
 }

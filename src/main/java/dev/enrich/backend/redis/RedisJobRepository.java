@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Flux;
@@ -75,13 +76,26 @@ final class RedisJobRepository implements JobRepository {
     }
 
     private Mono<String> run(RedisScript<String> script, Job job, List<String> extra) {
-        return Mono.defer(() -> {
-            List<String> args = new ArrayList<>(List.of(job.id(), job.tenant(), job.sessionId(),
-                    job.state().name(), job.state().isTerminal() ? "1" : "0", RedisKeys.score(job.createdAt()),
-                    json.writeValueAsString(job), Integer.toString(maxJobs), Integer.toString(maxPerTenant)));
-            args.addAll(extra);
-            return redis.execute(script, List.of(RedisKeys.jobState(job.id())), args).single();
-        });
+        return Mono.defer(() -> redis.execute(script, List.of(RedisKeys.jobState(job.id())), args(job, extra))
+                .single());
+    }
+
+    /** The arguments of the job scripts for {@code job}: those of {@code save} (see {@link JobScripts}), then extra. */
+    private List<String> args(Job job, List<String> extra) {
+        List<String> args = new ArrayList<>(List.of(job.id(), job.tenant(), job.sessionId(),
+                job.state().name(), job.state().isTerminal() ? "1" : "0", RedisKeys.score(job.createdAt()),
+                json.writeValueAsString(job), Integer.toString(maxJobs), Integer.toString(maxPerTenant)));
+        args.addAll(extra);
+        return args;
+    }
+
+    /**
+     * The arguments of {@link JobScripts#CHECKPOINT_TRANSITION} (with a checkpoint) or {@link JobScripts#TRANSITION}
+     * (without) for a move of {@code next} from {@code from}; also run by {@link RedisJobMoves}.
+     */
+    List<String> transitionArgs(JobState from, Job next, @Nullable StageResult checkpoint) {
+        return args(next, checkpoint == null ? List.of(from.name())
+                : List.of(from.name(), checkpoint.stage().name(), json.writeValueAsString(checkpoint)));
     }
 
     @Override

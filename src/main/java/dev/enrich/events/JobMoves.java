@@ -1,0 +1,43 @@
+package dev.enrich.events;
+
+import dev.enrich.job.Job;
+import dev.enrich.job.JobRepository;
+import dev.enrich.job.JobState;
+import dev.enrich.pipeline.StageResult;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+/**
+ * Store a job's move and append the event that reports it (port): a shared store does both in one step (one round
+ * trip, and no replica sees the move without its event), a store in this process one after the other
+ * ({@link #sequential}).
+ */
+@FunctionalInterface
+public interface JobMoves {
+
+    /**
+     * Keep {@code checkpoint} (when given, whether or not the job moves), move the job to {@code next} while it is in
+     * state {@code from} (as {@link JobRepository#transition}), and when it moved, append {@code event} to
+     * {@code stream} and {@code alsoTo} (as {@link EventLog#appendShared}).
+     *
+     * @return the event as stored in {@code stream}, or empty when the job was not in {@code from} (nothing moved,
+     *     nothing appended)
+     */
+    Mono<Optional<JobEvent>> move(JobState from, Job next, @Nullable StageResult checkpoint, String stream,
+            List<String> alsoTo, JobEvent event);
+
+    /** Move through {@code jobs}, then append through {@code log}: two steps. */
+    static JobMoves sequential(JobRepository jobs, EventLog log) {
+        Objects.requireNonNull(jobs, "jobs");
+        Objects.requireNonNull(log, "log");
+        return (from, next, checkpoint, stream, alsoTo, event) -> {
+            Mono<Boolean> moved = checkpoint == null ? jobs.transition(from, next)
+                    : jobs.transition(from, next, checkpoint.stage(), checkpoint);
+            return moved.flatMap(yes -> yes ? log.appendShared(stream, alsoTo, event).map(Optional::of)
+                    : Mono.just(Optional.<JobEvent>empty()));
+        };
+    }
+}

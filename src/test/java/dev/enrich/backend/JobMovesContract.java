@@ -1,0 +1,97 @@
+package dev.enrich.backend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.enrich.events.EventLog;
+import dev.enrich.events.EventType;
+import dev.enrich.events.JobEvent;
+import dev.enrich.events.JobMoves;
+import dev.enrich.job.Job;
+import dev.enrich.job.JobRepository;
+import dev.enrich.job.JobState;
+import dev.enrich.job.Priority;
+import dev.enrich.pipeline.StageName;
+import dev.enrich.pipeline.StageResult;
+import dev.enrich.testing.Outputs;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link JobMoves} does, over the job repository and event log of its backend. */
+public abstract class JobMovesContract {
+
+    protected static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Instant T = Instant.parse("2026-01-02T03:04:05Z");
+
+    /** Set by each backend's test before each test: its job repository and event log (empty, one store), its moves. */
+    protected JobRepository jobs;
+    protected EventLog log;
+    protected JobMoves moves;
+
+    private static Job queued() {
+        return Job.queued("j1", "t1", "s1", "b1", Priority.BATCH, EnumSet.of(StageName.AUDIO, StageName.SUMMARY), T);
+    }
+
+    private Optional<JobEvent> move(JobState from, Job next, StageResult checkpoint, JobEvent event) {
+        return moves.move(from, next, checkpoint, "job:j1", List.of("batch:b1", "user:t1"), event).block(WAIT);
+    }
+
+    @Test
+    void aJobInTheStateMovesAndItsEventIsNumberedInEachStream() {
+        jobs.save(queued()).block(WAIT);
+        log.append("user:t1", JobEvent.ended(queued().withState(JobState.FAILED, "x", T), T)).block(WAIT);
+        Job running = queued().withState(JobState.RUNNING, "Starting...", T.plusSeconds(1));
+
+        Optional<JobEvent> stored = move(JobState.QUEUED, running, null, JobEvent.progress(running, null, T));
+
+        assertThat(stored).get().extracting(JobEvent::seq, JobEvent::jobSeq, JobEvent::type)
+                .containsExactly(1L, 1L, EventType.PROGRESS);
+        assertThat(jobs.findById("j1").block(WAIT)).isEqualTo(running);
+        assertThat(log.last("batch:b1").block(WAIT)).extracting(JobEvent::seq, JobEvent::jobSeq, JobEvent::jobId)
+                .containsExactly(1L, 1L, "j1");
+        assertThat(log.last("user:t1").block(WAIT)).extracting(JobEvent::seq, JobEvent::jobSeq, JobEvent::jobId)
+                .containsExactly(2L, 1L, "j1");
+
+        Job stage = running.withStage(StageName.AUDIO, s -> s.running(T.plusSeconds(2), "Listening..."));
+        assertThat(move(JobState.RUNNING, stage, null, JobEvent.stage(stage, StageName.AUDIO, T)))
+                .get().extracting(JobEvent::seq, JobEvent::jobSeq).containsExactly(2L, 2L);
+        assertThat(log.lastSeq("job:j1").block(WAIT)).isEqualTo(2);
+    }
+
+    @Test
+    void aCheckpointIsKeptWithTheMoveAndEvenWhenTheJobIsNotInTheState() {
+        Job running = queued().withState(JobState.RUNNING, "Starting...", T);
+        jobs.save(running).block(WAIT);
+        StageResult audio = StageResult.succeeded(StageName.AUDIO, Outputs.of(StageName.AUDIO));
+        StageResult summary = StageResult.succeeded(StageName.SUMMARY, Outputs.of(StageName.SUMMARY));
+        Job done = running.withState(JobState.COMPLETED, "Done.", T.plusSeconds(1));
+
+        assertThat(move(JobState.QUEUED, done, audio, JobEvent.ended(done, T))).as("not in the state").isEmpty();
+        assertThat(jobs.findById("j1").block(WAIT)).isEqualTo(running);
+        assertThat(log.lastSeq("job:j1").block(WAIT)).as("nothing appended").isZero();
+        assertThat(log.lastSeq("user:t1").block(WAIT)).isZero();
+        assertThat(jobs.results("j1").block(WAIT)).isEqualTo(Map.of(StageName.AUDIO, audio));
+
+        assertThat(move(JobState.RUNNING, done, summary, JobEvent.ended(done, T))).get()
+                .extracting(JobEvent::seq, JobEvent::type).containsExactly(1L, EventType.COMPLETED);
+        assertThat(jobs.findById("j1").block(WAIT)).isEqualTo(done);
+        assertThat(jobs.results("j1").block(WAIT)).isEqualTo(Map.of(StageName.AUDIO, audio,
+                StageName.SUMMARY, summary));
+        assertThat(log.last("job:j1").block(WAIT).type()).isEqualTo(EventType.COMPLETED);
+    }
+
+    @Test
+    void anUnknownJobDoesNotMoveAndKeepsNoCheckpoint() {
+        Job running = queued().withState(JobState.RUNNING, "Starting...", T);
+        StageResult audio = StageResult.succeeded(StageName.AUDIO, Outputs.of(StageName.AUDIO));
+
+        assertThat(move(JobState.QUEUED, running, audio, JobEvent.progress(running, null, T))).isEmpty();
+        assertThat(jobs.findById("j1").blockOptional(WAIT)).isEmpty();
+        assertThat(jobs.results("j1").block(WAIT)).isEmpty();
+        assertThat(log.lastSeq("job:j1").block(WAIT)).isZero();
+    }
+}
