@@ -140,9 +140,8 @@ public final class EnrichmentService implements SnapshotSource {
             return Mono.just(job);
         }
         Job cancelled = job.withState(JobState.CANCELLED, "Cancelled.", clock.instant());
-        return jobs.transition(job.state(), cancelled).flatMap(moved -> moved
-                ? events.publish(JobEvent.ended(cancelled, clock.instant())).thenReturn(cancelled)
-                : jobs.findById(job.id()).flatMap(this::markCancelled));
+        return events.publishMove(job.state(), cancelled, null, JobEvent.ended(cancelled, clock.instant()))
+                .flatMap(moved -> moved ? Mono.just(cancelled) : jobs.findById(job.id()).flatMap(this::markCancelled));
     }
 
     /**
@@ -205,10 +204,7 @@ public final class EnrichmentService implements SnapshotSource {
     private Mono<Void> giveUp(Job job) {
         Job failed = job.withState(JobState.FAILED, "We couldn't finish this job. You can retry it.",
                 clock.instant());
-        return jobs.transition(job.state(), failed)
-                .filter(moved -> moved)
-                .flatMap(moved -> events.publish(JobEvent.ended(failed, clock.instant())))
-                .then();
+        return events.publishMove(job.state(), failed, null, JobEvent.ended(failed, clock.instant())).then();
     }
 
     private QueuedJob queued(Job job) {

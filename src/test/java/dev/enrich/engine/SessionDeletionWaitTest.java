@@ -11,6 +11,7 @@ import dev.enrich.backend.memory.InMemoryJobRepository;
 import dev.enrich.backend.memory.InMemoryMediaUsage;
 import dev.enrich.backend.memory.InMemorySessionRepository;
 import dev.enrich.events.EventPublisher;
+import dev.enrich.events.JobMoves;
 import dev.enrich.job.JobRepository;
 import dev.enrich.job.JobState;
 import dev.enrich.job.Priority;
@@ -102,7 +103,7 @@ class SessionDeletionWaitTest {
 
     private SessionDeletion deletion(Duration stopWait) {
         InMemoryBatchRepository batches = new InMemoryBatchRepository();
-        EventPublisher events = new EventPublisher(log);
+        EventPublisher events = new EventPublisher(log, JobMoves.sequential(jobs, log));
         EnrichmentService service = new EnrichmentService(sessions, jobs, batches, pool, events, Clock.systemUTC(),
                 Duration.ofSeconds(1), 100);
         return new SessionDeletion(sessions, jobs, batches, new LocalDirectoryMediaStore(media),
@@ -114,7 +115,7 @@ class SessionDeletionWaitTest {
         new LocalDirectoryMediaStore(media).store("t", "s1",
                 Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(new byte[] {1, 2, 3})), 100).block(WAIT);
         EnrichmentService service = new EnrichmentService(sessions, jobs, new InMemoryBatchRepository(), pool,
-                new EventPublisher(log), Clock.systemUTC(), Duration.ofSeconds(1), 100);
+                new EventPublisher(log, JobMoves.sequential(jobs, log)), Clock.systemUTC(), Duration.ofSeconds(1), 100);
         String job = service.enrich("t", "s1", EnumSet.of(StageName.SUMMARY), Priority.INTERACTIVE).block(WAIT).id();
         Awaitility.await().atMost(WAIT).until(() -> pool.isRunning(job));
         assertThat(filesOf(media)).isNotEmpty();

@@ -47,31 +47,46 @@ final class QueueScripts {
             return 1
             """, Long.class);
 
+    // The queue's counts after a change, for the replica's view: {status, queue size, tenant, count, tenant, count...}.
+    private static final String COUNTS = """
+            local function counts(index, tenants, status)
+              local out = {status, redis.call('HLEN', index)}
+              for _, v in ipairs(redis.call('HGETALL', tenants)) do out[#out + 1] = v end
+              return out
+            end
+            """;
+
     /**
      * Add jobs all or nothing. KEYS index, tenants, interactive, batch; ARGV capacity, then per job: id, tenant,
-     * priority, enqueuedAt millis. Returns 1, or 0 (nothing changed) when full or a job is already queued.
+     * priority, enqueuedAt millis. Returns {0} (nothing changed) when full or a job is already queued, else the
+     * counts with status 1 (see COUNTS).
      */
-    static final RedisScript<Long> OFFER = RedisScript.of(ENQUEUE + """
+    @SuppressWarnings("rawtypes")
+    static final RedisScript<List> OFFER = RedisScript.of(ENQUEUE + COUNTS + """
             local n = (#ARGV - 1) / 4
-            if redis.call('HLEN', KEYS[1]) + n > tonumber(ARGV[1]) then return 0 end
+            if redis.call('HLEN', KEYS[1]) + n > tonumber(ARGV[1]) then return {0} end
             for i = 0, n - 1 do
-              if redis.call('HEXISTS', KEYS[1], ARGV[2 + i * 4]) == 1 then return 0 end
+              if redis.call('HEXISTS', KEYS[1], ARGV[2 + i * 4]) == 1 then return {0} end
             end
             for i = 0, n - 1 do
               enqueue(KEYS[1], KEYS[2], KEYS[3], KEYS[4], ARGV[2 + i * 4], ARGV[3 + i * 4], ARGV[4 + i * 4],
                 ARGV[5 + i * 4])
             end
-            return 1
-            """, Long.class);
+            return counts(KEYS[1], KEYS[2], 1)
+            """, List.class);
 
-    /** Mark a job started (no longer queued). KEYS index, tenants; ARGV jobId. Returns 1, or 0 when not queued. */
-    static final RedisScript<Long> START = RedisScript.of(UNCOUNT + """
+    /**
+     * Mark a job started (no longer queued). KEYS index, tenants; ARGV jobId. Returns the counts (see COUNTS) with
+     * status 1, or 0 when it was not queued.
+     */
+    @SuppressWarnings("rawtypes")
+    static final RedisScript<List> START = RedisScript.of(UNCOUNT + COUNTS + """
             local v = redis.call('HGET', KEYS[1], ARGV[1])
-            if not v then return 0 end
+            if not v then return counts(KEYS[1], KEYS[2], 0) end
             redis.call('HDEL', KEYS[1], ARGV[1])
             uncount(KEYS[2], string.match(v, '^%S+ %S+ (.*)$'))
-            return 1
-            """, Long.class);
+            return counts(KEYS[1], KEYS[2], 1)
+            """, List.class);
 
     /**
      * Put a started job back in the queue (its taker was cancelled before emitting it). KEYS index, tenants;

@@ -21,19 +21,26 @@ import reactor.core.publisher.Mono;
  */
 final class RedisJobMoves implements JobMoves {
 
-    // KEYS[1]: the job's state key, then the append's keys. ARGV[1]: how many job arguments follow (those of the
-    // TRANSITION script, plus stage and checkpoint JSON with a checkpoint), then the append's arguments.
-    // Returns {'OK', seq, jobSeq} when the job moved and the event was appended, {'STALE'} when it was not in state.
+    // KEYS[1]: the job's state key, then the append's keys (the job stream's counter first). ARGV[1]: how many job
+    // arguments follow (those of the TRANSITION script, plus stage and checkpoint JSON with a checkpoint), then the
+    // append's arguments. Returns {'OK', seq, jobSeq} when the job moved and the event was appended, {'STALE'} when
+    // it was not in state. The job already stored exactly so is this very move tried again (its reply was lost to a
+    // timeout): it answers as it did, with the job stream's last number, and appends nothing again.
     @SuppressWarnings("rawtypes")
     private static final RedisScript<List> MOVE = LuaScript.of(JobScripts.COMMON + RedisEventLog.APPEND_FUNCTION + """
             local n = tonumber(ARGV[1])
             local a = {unpack(ARGV, 2, n + 1)}
             if a[11] and redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', resultsKey(a[1]), a[11], a[12]) end
-            if redis.call('HGET', jobKey(a[1]), 'state') ~= a[10] then return {'STALE'} end
+            local stored = redis.call('HMGET', jobKey(a[1]), 'state', 'json')
+            if stored[2] == a[7] then
+              local seq = tonumber(redis.call('GET', KEYS[2]) or '0')
+              if seq > 0 then return {'OK', seq, seq} end
+            end
+            if stored[1] ~= a[10] then return {'STALE'} end
             local saved = save(a)
             if saved ~= 'OK' then return {saved} end
-            local stored = append({unpack(KEYS, 2)}, {unpack(ARGV, n + 2)})
-            return {'OK', stored[1], stored[2]}
+            local appended = append({unpack(KEYS, 2)}, {unpack(ARGV, n + 2)})
+            return {'OK', appended[1], appended[2]}
             """, List.class);
 
     private final ReactiveStringRedisTemplate redis;

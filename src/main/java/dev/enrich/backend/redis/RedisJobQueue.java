@@ -100,7 +100,9 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
     private volatile View view = View.EMPTY;
     private final AtomicLong viewReads = new AtomicLong();
     private long viewApplied; // guarded by this
-    private volatile boolean positionsWanted;
+    /** When a position was last asked for (System.nanoTime), if ever: positions are read for two view intervals. */
+    private volatile boolean positionsAsked;
+    private volatile long positionsAskedAt;
     /**
      * Jobs this replica queued, or saw leave the queue, since the positions were last read, each with the view read
      * it came after: a read issued later saw it, and drops it. The positions are read once per view interval (the
@@ -205,12 +207,12 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
             args.addAll(List.of(job.jobId(), job.tenant(), job.priority().name(),
                     Long.toString(job.enqueuedAt().toEpochMilli())));
         }
-        boolean added = call(QueueScripts.OFFER, List.of(index, tenants, stream(Priority.INTERACTIVE),
-                stream(Priority.BATCH)), args) == 1;
+        boolean added = Boolean.TRUE.equals(counted(QueueScripts.OFFER, List.of(index, tenants,
+                stream(Priority.INTERACTIVE), stream(Priority.BATCH)), args).block());
         if (added) {
-            wakeTakers();
-            refreshCounts().onErrorResume(e -> Mono.empty()).block();
+            // Before the takers start any of them (a started job has no position).
             estimatePositions(jobs);
+            wakeTakers();
         }
         return added;
     }
@@ -338,11 +340,12 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
      * Answer from the positions read every {@code viewInterval}, by priority and arrival across all replicas
      * (interactive first, FIFO within a priority): tenants' turns are taken per replica, so the exact order is not
      * known in advance. A job queued here since that read is estimated at the back of its priority; a job that left
-     * the queue here has none. Positions are read only while someone asks for them.
+     * the queue here has none. Positions are read only while someone asked for one within the last two intervals.
      */
     @Override
     public OptionalInt position(String jobId) {
-        positionsWanted = true;
+        positionsAskedAt = System.nanoTime();
+        positionsAsked = true;
         if (left.containsKey(jobId)) {
             return OptionalInt.empty();
         }
@@ -365,14 +368,20 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
                 .filter(o -> o.priority() == Priority.INTERACTIVE).count();
         for (QueuedJob job : jobs) {
             left.remove(job.jobId());
-            int position = job.priority() == Priority.BATCH ? now.size() : Math.min(now.size(), ++interactive);
+            // Without positions read (nobody asked for one within the last interval), nor how many are interactive:
+            // at the back, as a batch job.
+            int position = job.priority() == Priority.BATCH || !now.positionsRead() ? now.size()
+                    : Math.min(now.size(), ++interactive);
             offered.put(job.jobId(), new Offered(job.priority(), Math.max(1, position), after));
         }
     }
 
+    // Only a job with a position to hide is kept (bounded by the positions read and the estimates).
     private void leftQueue(String jobId) {
-        offered.remove(jobId);
-        left.put(jobId, viewReads.get());
+        boolean estimated = offered.remove(jobId) != null;
+        if (estimated || view.positions().containsKey(jobId)) {
+            left.put(jobId, viewReads.get());
+        }
     }
 
     /**
@@ -380,8 +389,8 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
      * too while someone asks for them.
      */
     Mono<Void> refreshView() {
-        boolean withPositions = positionsWanted;
-        positionsWanted = false;
+        boolean withPositions = positionsAsked
+                && System.nanoTime() - positionsAskedAt < 2 * settings.viewInterval().toNanos();
         Mono<Positions> positions = !withPositions ? Mono.just(Positions.NONE)
                 : redis.<String, String>opsForHash().entries(index).collectList().map(RedisJobQueue::positions);
         return Mono.defer(() -> {
@@ -402,6 +411,27 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
         }).then();
     }
 
+    /**
+     * Run a script that changes the queue and answers with its counts (QueueScripts' COUNTS): the view takes them
+     * without another read. Emits whether the script's change was made.
+     */
+    @SuppressWarnings("rawtypes")
+    private Mono<Boolean> counted(RedisScript<List> script, List<String> keys, List<String> args) {
+        return Mono.defer(() -> {
+            long read = viewReads.incrementAndGet();
+            return execute(script, keys, args).map(reply -> {
+                if (reply.size() > 1) {
+                    Map<String, Integer> byTenant = new HashMap<>();
+                    for (int i = 2; i + 1 < reply.size(); i += 2) {
+                        byTenant.put(String.valueOf(reply.get(i)), Integer.parseInt(String.valueOf(reply.get(i + 1))));
+                    }
+                    applyView(read, ((Number) reply.get(1)).intValue(), byTenant, null);
+                }
+                return ((Number) reply.get(0)).longValue() == 1;
+            });
+        });
+    }
+
     private Mono<Map<String, Integer>> tenantCounts() {
         return redis.<String, String>opsForHash().entries(tenants)
                 .collectMap(Map.Entry::getKey, e -> Integer.parseInt(e.getValue()));
@@ -413,8 +443,9 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
             return;
         }
         viewApplied = read;
-        Positions kept = positions != null ? positions : new Positions(view.positions(), view.interactive());
-        view = new View(size, byTenant, kept.byJob(), kept.interactive());
+        Positions kept = positions != null ? positions
+                : new Positions(view.positions(), view.interactive(), view.positionsRead());
+        view = new View(size, byTenant, kept.byJob(), kept.interactive(), kept.read());
         if (positions != null) {
             offered.values().removeIf(o -> o.after() < read);
             left.values().removeIf(after -> after < read);
@@ -442,17 +473,18 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
         for (int i = 0; i < order.size(); i++) {
             byJob.put(order.get(i).job(), i + 1);
         }
-        return new Positions(byJob, interactive);
+        return new Positions(byJob, interactive, true);
     }
 
-    /** Queued jobs' positions as last read, and how many of them were interactive. */
-    private record Positions(Map<String, Integer> byJob, int interactive) {
-        static final Positions NONE = new Positions(Map.of(), 0);
+    /** Queued jobs' positions as last read, and how many of them were interactive; none when not read. */
+    private record Positions(Map<String, Integer> byJob, int interactive, boolean read) {
+        static final Positions NONE = new Positions(Map.of(), 0, false);
     }
 
     /** What the size and position queries answer: the queue as last read from Redis. */
-    private record View(int size, Map<String, Integer> tenants, Map<String, Integer> positions, int interactive) {
-        static final View EMPTY = new View(0, Map.of(), Map.of(), 0);
+    private record View(int size, Map<String, Integer> tenants, Map<String, Integer> positions, int interactive,
+            boolean positionsRead) {
+        static final View EMPTY = new View(0, Map.of(), Map.of(), 0, false);
     }
 
     /** A job queued here since the positions were last read: its estimated position, and the read it came after. */
@@ -578,13 +610,12 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
     }
 
     /**
-     * Unindex a handed-out entry's job (no longer queued; it may already be gone: removed elsewhere, taken over), then
-     * refresh the counts, so that size and position count the start as soon as the job is handed out.
+     * Unindex a handed-out entry's job (no longer queued; it may already be gone: removed elsewhere, taken over); the
+     * script's reply refreshes the counts, so that size counts the start as soon as the job is handed out.
      */
-    private Mono<Long> start(StreamEntry entry) {
-        return execute(QueueScripts.START, List.of(index, tenants), List.of(entry.job().jobId()))
-                .doOnNext(unindexed -> leftQueue(entry.job().jobId()))
-                .flatMap(unindexed -> refreshCounts().onErrorResume(e -> Mono.empty()).thenReturn(unindexed));
+    private Mono<Boolean> start(StreamEntry entry) {
+        return counted(QueueScripts.START, List.of(index, tenants), List.of(entry.job().jobId()))
+                .doOnNext(unindexed -> leftQueue(entry.job().jobId()));
     }
 
     /** Put back an entry started for a subscriber that cancelled before it was emitted. */

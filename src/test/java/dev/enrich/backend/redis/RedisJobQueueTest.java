@@ -85,6 +85,7 @@ class RedisJobQueueTest {
         // The view timer reads once at start, then not within the test: every read below is the test's own.
         RedisJobQueue queue = replica("a", IDLE, 16, 5, NEVER, NEVER);
         queue.position("none");
+        queue.refreshView().block();
 
         queue.offer(new QueuedJob("b1", "t1", Priority.BATCH, NOW));
         queue.offer(job("i1", "t1"));
@@ -114,6 +115,20 @@ class RedisJobQueueTest {
         queue.refreshView().block();
         assertThat(List.of("i2", "b2")).map(id -> queue.position(id).orElse(0)).containsExactly(1, 2);
         assertThat(queue.size("t1")).isZero();
+    }
+
+    @Test
+    void withoutPositionsReadANewInteractiveJobIsEstimatedAtTheBackOfTheQueue() {
+        RedisJobQueue queue = replica("a", IDLE, 16, 5, NEVER, NEVER);
+        queue.offer(new QueuedJob("b1", "t1", Priority.BATCH, NOW));
+        queue.offer(job("i1", "t1"));
+
+        assertThat(queue.position("i1")).as("how many are interactive is not known yet").hasValue(2);
+
+        queue.refreshView().block();
+        assertThat(List.of("i1", "b1")).map(id -> queue.position(id).orElse(0)).containsExactly(1, 2);
+        queue.offer(job("i2", "t1"));
+        assertThat(queue.position("i2")).hasValue(2);
     }
 
     @Test
