@@ -39,7 +39,6 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -155,8 +154,11 @@ public class OrchestrationBenchmark {
         return Mono.fromSupplier(() -> results.get(stage));
     }
 
-    /** Replace the service's stages with four that succeed at once, each with a small result of its type. */
-    @Configuration(proxyBeanMethods = false)
+    /**
+     * Replace the service's stages with four that succeed at once, each with a small result of its type. A source of
+     * the application builder only, not a @Configuration: component scanning of dev.enrich would otherwise find it in
+     * every app started from test-classes after a bench build (NoOpStagesApp then failed on a second registry).
+     */
     static class NoOpStages {
 
         @Bean

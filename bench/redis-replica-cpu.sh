@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# One Enrich replica on Redis (the NoOpStagesApp of bench/redis-jobs.sh: 4 no-op stages, durable path), warmed up,
+# then measured: jobs/s, and the replica's and redis-server's CPU per job (from /proc and INFO cpu). For A/B runs of
+# one change: run it on a git worktree of the commit before (ROOT=/path/to/worktree) and on this one, alternately.
+# Usage: bench/redis-replica-cpu.sh [jobs=3000] [warm=4000]
+#   env: ROOT=<checkout to measure> (default: this one), JFR=<file.jfr> (record the measured part), EXTRA="--flags"
+#        (more replica flags), KEEP=1 (keep logs)
+# Cores: redis-server and the load generator on CPU 0, the replica on CPU 1 (as bench/redis-jobs.sh).
+set -euo pipefail
+cd "${ROOT:-$(dirname "$0")/..}"
+JOBS=${1:-3000}
+WARM=${2:-4000}
+CONCURRENCY=16
+CLIENTS=16
+CAP=$(((WARM + JOBS + 200) * 2))
+if [[ ! -f target/test-classpath.txt || ! -f target/test-classes/dev/enrich/bench/RedisJobsBench.class
+  || -n $(find src -newer target/test-classes/dev/enrich/bench/RedisJobsBench.class -name '*.java' | head -1) ]]; then
+  ./mvnw -o -q -ntp test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt \
+    -Dmdep.includeScope=test
+fi
+CP="target/test-classes:target/classes:$(cat target/test-classpath.txt)"
+source bench/lib/replicas.sh
+REDIS_PIN=(taskset -c 0)
+REPLICA_PIN=(taskset -c 1)
+REPLICA_CMD=(java -XX:+ExitOnOutOfMemoryError -Xmx1g -cp "$CP" dev.enrich.bench.NoOpStagesApp)
+BENCH=(taskset -c 0 java -Xmx512m -cp "$CP" dev.enrich.bench.RedisJobsBench)
+redis_start
+# shellcheck disable=SC2086
+start_replica a "$WORK/a.log" $(redis_flags) --enrich.redis.queue.consumer=a ${EXTRA:-}
+echo "$(git log -1 --format='%h %s' | cut -c1-80); load $(uptime | sed 's/.*load average: //')"
+"${BENCH[@]}" enrich "$RPORT" "$WARM" "$CLIENTS" "$KEY" "$(api a)" | sed -n 's/^RESULT /warm-up: /p'
+pid=${PID[a]}
+[[ -n ${JFR:-} ]] && jcmd "$pid" JFR.start name=m settings=profile > /dev/null
+cpu() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+rcpu() { rcli info cpu | awk -F: '/used_cpu_(user|sys):/ {s += $2} END {print s}'; }
+t0=$(cpu); r0=$(rcpu)
+"${BENCH[@]}" enrich "$RPORT" "$JOBS" "$CLIENTS" "$KEY" "$(api a)" | sed -n 's/^RESULT /measured: /p'
+t1=$(cpu); r1=$(rcpu)
+[[ -n ${JFR:-} ]] && jcmd "$pid" JFR.dump name=m filename="$(realpath -m "$JFR")" > /dev/null
+tick=$(getconf CLK_TCK)
+printf 'replica CPU per job: %.2f ms; redis-server CPU per job: %.2f ms\n' \
+  "$(echo "($t1 - $t0) * 1000 / $tick / $JOBS" | bc -l)" "$(echo "($r1 - $r0) * 1000 / $JOBS" | bc -l)"
