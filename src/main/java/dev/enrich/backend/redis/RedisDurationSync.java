@@ -45,18 +45,24 @@ final class RedisDurationSync {
     private static final int BACKLOG = 1024;
 
     // KEYS[1] the hash; ARGV: duration key, alpha, then name and value pairs. Blends each pair into KEY:name (the
-    // first value seeds it) and returns the key's fields after that, as name and value pairs, read by name (HMGET of
+    // first value seeds it; one HMGET and one HSET for all of them) and returns the key's fields after that, as name and value pairs, read by name (HMGET of
     // Averages.FIELD_NAMES): the cost stays the same however many keys the hash holds.
     @SuppressWarnings({"rawtypes", "unchecked"})
     private static final RedisScript<List<String>> BLEND = (RedisScript) LuaScript.of("""
             local prefix = ARGV[1] .. ':'
             local a = tonumber(ARGV[2])
-            for i = 3, #ARGV, 2 do
-              local f = prefix .. ARGV[i]
-              local v = tonumber(ARGV[i + 1])
-              local old = redis.call('HGET', KEYS[1], f)
-              if old then v = tonumber(old) + a * (v - tonumber(old)) end
-              redis.call('HSET', KEYS[1], f, string.format('%.17g', v))
+            local given = {}
+            for i = 3, #ARGV, 2 do given[#given + 1] = prefix .. ARGV[i] end
+            if #given > 0 then
+              local old = redis.call('HMGET', KEYS[1], unpack(given))
+              local blended = {}
+              for i, f in ipairs(given) do
+                local v = tonumber(ARGV[2 * i + 2])
+                if old[i] then v = tonumber(old[i]) + a * (v - tonumber(old[i])) end
+                blended[#blended + 1] = f
+                blended[#blended + 1] = string.format('%.17g', v)
+              end
+              redis.call('HSET', KEYS[1], unpack(blended))
             end
             local names = {FIELD_NAMES}
             local fields = {}
