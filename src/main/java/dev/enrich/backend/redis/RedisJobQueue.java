@@ -99,7 +99,8 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
     private final Disposable.Composite waits = Disposables.composite();
     private volatile View view = View.EMPTY;
     private final AtomicLong viewReads = new AtomicLong();
-    private long viewApplied; // guarded by this
+    private long viewApplied; // guarded by this: the read the counts come from
+    private long positionsApplied; // guarded by this: the read the positions come from
     /** When a position was last asked for (System.nanoTime), if ever: positions are read for two view intervals. */
     private volatile boolean positionsAsked;
     private volatile long positionsAskedAt;
@@ -389,14 +390,15 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
      * too while someone asks for them.
      */
     Mono<Void> refreshView() {
-        boolean withPositions = positionsAsked
-                && System.nanoTime() - positionsAskedAt < 2 * settings.viewInterval().toNanos();
-        Mono<Positions> positions = !withPositions ? Mono.just(Positions.NONE)
-                : redis.<String, String>opsForHash().entries(index).collectList().map(RedisJobQueue::positions);
         return Mono.defer(() -> {
             // Reads of one connection are answered in order: a read issued later saw a later queue, so an earlier
-            // read that answers last must not overwrite it.
+            // read that answers last must not overwrite it. Whether it reads the positions is decided here too: a
+            // read numbered after a position query includes them.
             long read = viewReads.incrementAndGet();
+            boolean withPositions = positionsAsked
+                    && System.nanoTime() - positionsAskedAt < 2 * settings.viewInterval().toNanos();
+            Mono<Positions> positions = !withPositions ? Mono.just(Positions.NONE)
+                    : redis.<String, String>opsForHash().entries(index).collectList().map(RedisJobQueue::positions);
             return Mono.zip(redis.opsForHash().size(index), tenantCounts(), positions)
                     .doOnNext(t -> applyView(read, t.getT1().intValue(), t.getT2(), t.getT3()));
         }).then();
@@ -437,23 +439,32 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
                 .collectMap(Map.Entry::getKey, e -> Integer.parseInt(e.getValue()));
     }
 
-    private synchronized void applyView(long read, int size, Map<String, Integer> byTenant,
+    // Counts and positions each keep the latest read that brought them: a positions read (the whole index, slow) that
+    // answers after a later counts-only reply still brings its positions.
+    synchronized void applyView(long read, int size, Map<String, Integer> byTenant,
             @Nullable Positions positions) {
-        if (read <= viewApplied) {
+        boolean counts = read > viewApplied;
+        boolean positioned = positions != null && read > positionsApplied;
+        if (!counts && !positioned) {
             return;
         }
-        viewApplied = read;
-        Positions kept = positions != null ? positions
-                : new Positions(view.positions(), view.interactive(), view.positionsRead());
-        view = new View(size, byTenant, kept.byJob(), kept.interactive(), kept.read());
-        if (positions != null) {
+        View now = view;
+        Positions kept = positioned ? positions
+                : new Positions(now.positions(), now.interactive(), now.positionsRead());
+        view = counts ? new View(size, byTenant, kept.byJob(), kept.interactive(), kept.read())
+                : new View(now.size(), now.tenants(), kept.byJob(), kept.interactive(), kept.read());
+        if (counts) {
+            viewApplied = read;
+        }
+        if (positioned) {
+            positionsApplied = read;
             offered.values().removeIf(o -> o.after() < read);
             left.values().removeIf(after -> after < read);
         }
     }
 
     /** Number queued jobs by priority (interactive first), then by stream entry id (arrival). */
-    private static Positions positions(List<Map.Entry<String, String>> indexed) {
+    static Positions positions(List<Map.Entry<String, String>> indexed) {
         record Ahead(String job, int priority, long ms, long seq) {}
         List<Ahead> order = new ArrayList<>(indexed.size());
         int interactive = 0;
@@ -477,7 +488,7 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
     }
 
     /** Queued jobs' positions as last read, and how many of them were interactive; none when not read. */
-    private record Positions(Map<String, Integer> byJob, int interactive, boolean read) {
+    record Positions(Map<String, Integer> byJob, int interactive, boolean read) {
         static final Positions NONE = new Positions(Map.of(), 0, false);
     }
 

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
@@ -115,6 +116,23 @@ class RedisJobQueueTest {
         queue.refreshView().block();
         assertThat(List.of("i2", "b2")).map(id -> queue.position(id).orElse(0)).containsExactly(1, 2);
         assertThat(queue.size("t1")).isZero();
+    }
+
+    @Test
+    void aPositionsReadThatAnswersAfterALaterCountsReplyStillBringsItsPositions() {
+        RedisJobQueue queue = replica("a", IDLE, 16, 5, NEVER, NEVER);
+        queue.offer(job("i1", "t1"));
+        queue.offer(job("i2", "t1"));
+
+        // Read 100 (the counts an offer's reply carries) lands before read 99 (the whole index), as under load.
+        queue.applyView(100, 2, Map.of("t1", 2), null);
+        // (Made-up entry ids that put i2 first: what the read says, unlike the estimates.)
+        queue.applyView(99, 7, Map.of("t1", 7), RedisJobQueue.positions(List.of(
+                Map.entry("i1", "INTERACTIVE 5-1 t1"), Map.entry("i2", "INTERACTIVE 5-0 t1"))));
+
+        assertThat(List.of("i1", "i2")).map(id -> queue.position(id).orElse(0)).containsExactly(2, 1);
+        assertThat(queue.size()).as("the counts stay those of the later read").isEqualTo(2);
+        assertThat(queue.size("t1")).isEqualTo(2);
     }
 
     @Test
