@@ -148,9 +148,11 @@ public final class DurationModel {
     private void learn(DurationKey key, Averages observed) {
         averages.merge(key, observed, this::blend);
         Observation observation = new Observation(key, observed);
-        // Concurrent recorders meet here rarely and briefly; with no subscriber (or a slow one) it is dropped.
-        while (recorded.tryEmitNext(observation) == Sinks.EmitResult.FAIL_NON_SERIALIZED) {
-            Thread.onSpinWait();
+        // Concurrent recorders (two jobs' stages ending at once) are serialized by this short lock: a spin on
+        // FAIL_NON_SERIALIZED is a blocking call on an event loop (BlockHound stopped a job's run on it). With no
+        // subscriber (or a slow one) the observation is dropped.
+        synchronized (recorded) {
+            recorded.tryEmitNext(observation);
         }
     }
 

@@ -10,10 +10,36 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
 class DurationModelTest {
+
+    @Test
+    void stagesEndingAtOnceOnEventLoopThreadsAreAllHandedToTheSubscriberWithoutWaiting() {
+        DurationModel model = new DurationModel(0.5);
+        AtomicInteger seen = new AtomicInteger();
+        Disposable following = model.recorded().subscribe(o -> seen.incrementAndGet());
+        int threads = 4;
+        int each = 2_000;
+        // Non-blocking threads (BlockHound runs in the tests): a spin while another thread emits would be refused.
+        Flux.range(0, threads)
+                .flatMap(t -> Mono.fromRunnable(() -> {
+                    for (int i = 0; i < each; i++) {
+                        model.record(AUDIO, Duration.ofMillis(10 + i % 7), null);
+                    }
+                }).subscribeOn(Schedulers.parallel()), threads)
+                .blockLast(Duration.ofMinutes(1));
+        following.dispose();
+
+        // Each record learns its key and the broader ones: every observation of every thread arrives.
+        assertThat(seen.get()).isEqualTo(threads * each * (1 + DurationKey.of(AUDIO).fallbacks().size()));
+    }
 
     @Test
     void learnsStageDurationWithEwma() {
