@@ -4,6 +4,7 @@ import dev.enrich.job.Job;
 import dev.enrich.job.JobState;
 import dev.enrich.pipeline.StageResult;
 import java.util.List;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -22,19 +23,13 @@ import reactor.core.publisher.Sinks;
 public final class EventPublisher {
 
     private final EventLog log;
-    private final @Nullable JobMoves moves;
+    private final JobMoves moves;
     private final Sinks.Many<JobEvent> published = Sinks.many().multicast().directBestEffort();
-
-    /** Publish to {@code log}; {@link #publishMove} is not available. */
-    public EventPublisher(EventLog log) {
-        this.log = log;
-        this.moves = null;
-    }
 
     /** Publish to {@code log}, and store moves with their events through {@code moves}. */
     public EventPublisher(EventLog log, JobMoves moves) {
-        this.log = log;
-        this.moves = moves;
+        this.log = Objects.requireNonNull(log, "log");
+        this.moves = Objects.requireNonNull(moves, "moves");
     }
 
     /** Return the stream key of a job. */
@@ -74,17 +69,13 @@ public final class EventPublisher {
      * when the job moved.
      *
      * @return whether the job was in state {@code from} and moved
-     * @throws IllegalStateException when this publisher was made without {@link JobMoves}
+     * @throws IllegalArgumentException when the event is not the moved job's
      */
     public Mono<Boolean> publishMove(JobState from, Job next, @Nullable StageResult checkpoint, JobEvent event) {
-        JobMoves store = moves;
-        if (store == null) {
-            throw new IllegalStateException("this publisher stores no moves");
-        }
         if (!next.id().equals(event.jobId())) {
             throw new IllegalArgumentException("the event must be the moved job's");
         }
-        return Mono.defer(() -> store.move(from, next, checkpoint, jobStream(next.id()), alsoTo(event), event))
+        return Mono.defer(() -> moves.move(from, next, checkpoint, jobStream(next.id()), alsoTo(event), event))
                 .map(stored -> stored.map(this::handOver).isPresent());
     }
 

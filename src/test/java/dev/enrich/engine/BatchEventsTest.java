@@ -3,9 +3,11 @@ package dev.enrich.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.enrich.backend.memory.InMemoryEventLog;
+import dev.enrich.backend.memory.InMemoryJobRepository;
 import dev.enrich.events.EventPublisher;
 import dev.enrich.events.EventType;
 import dev.enrich.events.JobEvent;
+import dev.enrich.events.JobMoves;
 import dev.enrich.job.BatchView;
 import dev.enrich.job.Job;
 import dev.enrich.job.JobState;
@@ -36,7 +38,8 @@ class BatchEventsTest {
     private final Scheduler fanout = Schedulers.newSingle("batch-events-test-fanout");
     private final Scheduler work = Schedulers.newSingle("batch-events-test-work");
     private final InMemoryEventLog log = new InMemoryEventLog(100, 100, fanout, Duration.ZERO);
-    private final EventPublisher publisher = new EventPublisher(log);
+    private final EventPublisher publisher = new EventPublisher(log,
+            JobMoves.sequential(new InMemoryJobRepository(100, 100), log));
     private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     /** Jobs that ended, by batch: what the views count. */
     private final Map<String, Set<String>> ended = new ConcurrentHashMap<>();

@@ -79,26 +79,27 @@ final class JobScripts {
               end
               return 'OK'
             end
+
+            -- a: save's, then the state to move from, then (with a checkpoint) its stage and JSON. The checkpoint is
+            -- kept while the job exists, whether or not the job moves.
+            local function move(a)
+              if a[11] and redis.call('EXISTS', jobKey(a[1])) == 1 then
+                redis.call('HSET', resultsKey(a[1]), a[11], a[12])
+              end
+              if redis.call('HGET', jobKey(a[1]), 'state') ~= a[10] then return 'STALE' end
+              return save(a)
+            end
             """;
 
     /** Insert or replace a job; ARGV as {@code save} above. Returns OK, TENANT or SERVICE (nothing saved). */
     static final RedisScript<String> SAVE = LuaScript.of(COMMON + "return save(ARGV)\n", String.class);
 
-    /** Replace a job only while it is in state ARGV[10]. Returns OK or STALE (nothing saved). */
-    static final RedisScript<String> TRANSITION = LuaScript.of(COMMON + """
-            if redis.call('HGET', jobKey(ARGV[1]), 'state') ~= ARGV[10] then return 'STALE' end
-            return save(ARGV)
-            """, String.class);
-
     /**
-     * Keep stage result ARGV[12] under field ARGV[11] of the job's results while the job exists (as
-     * {@link #SAVE_RESULT}), then move it as {@link #TRANSITION} does. Returns OK or STALE.
+     * Keep stage result ARGV[12] under field ARGV[11] of the job's results while the job exists, when given (as
+     * {@link #SAVE_RESULT}), then replace the job only while it is in state ARGV[10]. Returns OK or STALE (nothing
+     * saved but the checkpoint).
      */
-    static final RedisScript<String> CHECKPOINT_TRANSITION = LuaScript.of(COMMON + """
-            if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', resultsKey(ARGV[1]), ARGV[11], ARGV[12]) end
-            if redis.call('HGET', jobKey(ARGV[1]), 'state') ~= ARGV[10] then return 'STALE' end
-            return save(ARGV)
-            """, String.class);
+    static final RedisScript<String> TRANSITION = LuaScript.of(COMMON + "return move(ARGV)\n", String.class);
 
     /** Forget job ARGV[1], its results and its index entries. */
     static final RedisScript<String> DELETE = LuaScript.of(COMMON + "forget(ARGV[1])\nreturn 'OK'\n", String.class);

@@ -3,7 +3,6 @@ package dev.enrich.backend.redis;
 import dev.enrich.config.EnrichProperties;
 import dev.enrich.events.EventLog;
 import dev.enrich.events.JobMoves;
-import dev.enrich.job.JobRepository;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -34,10 +33,7 @@ class RedisEventsConfiguration {
 
     /** A job's moves and their events, one script each (the job repository and this log share one Redis). */
     @Bean
-    JobMoves jobMoves(ReactiveStringRedisTemplate redis, JobRepository jobs, RedisEventLog eventLog) {
-        if (!(jobs instanceof RedisJobRepository redisJobs)) {
-            return JobMoves.sequential(jobs, eventLog);
-        }
-        return new RedisJobMoves(redis, redisJobs, eventLog);
+    JobMoves jobMoves(ReactiveStringRedisTemplate redis, RedisJobRepository jobs, RedisEventLog eventLog) {
+        return new RedisJobMoves(redis, jobs, eventLog);
     }
 }

@@ -16,29 +16,26 @@ import reactor.core.publisher.Mono;
 
 /**
  * Move a job and append its event in one Lua script: the job scripts' move ({@link JobScripts#TRANSITION}, with its
- * checkpoint as {@link JobScripts#CHECKPOINT_TRANSITION} keeps it) and the event log's shared append, so a job's step
+ * checkpoint) and the event log's shared append, so a job's step
  * costs one round trip instead of two, and no replica ever reads a move whose event is not in the streams yet.
  */
 final class RedisJobMoves implements JobMoves {
 
-    // KEYS[1]: the job's state key, then the append's keys (the job stream's counter first). ARGV[1]: how many job
-    // arguments follow (those of the TRANSITION script, plus stage and checkpoint JSON with a checkpoint), then the
-    // append's arguments. Returns {'OK', seq, jobSeq} when the job moved and the event was appended, {'STALE'} when
-    // it was not in state. The job already stored exactly so is this very move tried again (its reply was lost to a
-    // timeout): it answers as it did, with the job stream's last number, and appends nothing again.
+    // KEYS[1]: the job's state key, then the append's keys (the job stream's counter first). ARGV[1]: how many
+    // arguments of the job scripts' move follow (see JobScripts#TRANSITION), then the append's arguments. Returns
+    // {'OK', seq, jobSeq} when the job moved and the event was appended, {'STALE'} when it was not in state. A job
+    // already stored exactly so is this very move tried again (its reply was lost to a timeout): it answers as it
+    // did, with the job stream's last number, and appends nothing again.
     @SuppressWarnings("rawtypes")
     private static final RedisScript<List> MOVE = LuaScript.of(JobScripts.COMMON + RedisEventLog.APPEND_FUNCTION + """
             local n = tonumber(ARGV[1])
             local a = {unpack(ARGV, 2, n + 1)}
-            if a[11] and redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', resultsKey(a[1]), a[11], a[12]) end
-            local stored = redis.call('HMGET', jobKey(a[1]), 'state', 'json')
-            if stored[2] == a[7] then
+            if redis.call('HGET', jobKey(a[1]), 'json') == a[7] then
               local seq = tonumber(redis.call('GET', KEYS[2]) or '0')
               if seq > 0 then return {'OK', seq, seq} end
             end
-            if stored[1] ~= a[10] then return {'STALE'} end
-            local saved = save(a)
-            if saved ~= 'OK' then return {saved} end
+            local moved = move(a)
+            if moved ~= 'OK' then return {moved} end
             local appended = append({unpack(KEYS, 2)}, {unpack(ARGV, n + 2)})
             return {'OK', appended[1], appended[2]}
             """, List.class);
@@ -57,7 +54,8 @@ final class RedisJobMoves implements JobMoves {
     public Mono<Optional<JobEvent>> move(JobState from, Job next, @Nullable StageResult checkpoint, String stream,
             List<String> alsoTo, JobEvent event) {
         return Mono.defer(() -> {
-            List<String> moveArgs = jobs.transitionArgs(from, next, checkpoint);
+            List<String> moveArgs = jobs.transitionArgs(from, next, checkpoint == null ? null : checkpoint.stage(),
+                    checkpoint);
             RedisEventLog.Append append = log.prepare(stream, alsoTo, event);
             List<String> keys = new ArrayList<>(append.keys().size() + 1);
             keys.add(RedisKeys.jobState(next.id()));

@@ -101,9 +101,8 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
     private final AtomicLong viewReads = new AtomicLong();
     private long viewApplied; // guarded by this: the read the counts come from
     private long positionsApplied; // guarded by this: the read the positions come from
-    /** When a position was last asked for (System.nanoTime), if ever: positions are read for two view intervals. */
-    private volatile boolean positionsAsked;
-    private volatile long positionsAskedAt;
+    /** When a position was last asked for (System.nanoTime), null if never: positions are read for two intervals. */
+    private volatile @Nullable Long positionsAskedAt;
     /**
      * Jobs this replica queued, or saw leave the queue, since the positions were last read, each with the view read
      * it came after: a read issued later saw it, and drops it. The positions are read once per view interval (the
@@ -346,11 +345,10 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
     @Override
     public OptionalInt position(String jobId) {
         positionsAskedAt = System.nanoTime();
-        positionsAsked = true;
         if (left.containsKey(jobId)) {
             return OptionalInt.empty();
         }
-        Integer p = view.positions().get(jobId);
+        Integer p = view.positions().byJob().get(jobId);
         if (p == null) {
             Offered estimate = offered.get(jobId);
             p = estimate == null ? null : estimate.position();
@@ -365,13 +363,13 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
     private void estimatePositions(List<QueuedJob> jobs) {
         long after = viewReads.get();
         View now = view;
-        int interactive = now.interactive() + (int) offered.values().stream()
+        int interactive = now.positions().interactive() + (int) offered.values().stream()
                 .filter(o -> o.priority() == Priority.INTERACTIVE).count();
         for (QueuedJob job : jobs) {
             left.remove(job.jobId());
             // Without positions read (nobody asked for one within the last interval), nor how many are interactive:
             // at the back, as a batch job.
-            int position = job.priority() == Priority.BATCH || !now.positionsRead() ? now.size()
+            int position = job.priority() == Priority.BATCH || !now.positions().read() ? now.size()
                     : Math.min(now.size(), ++interactive);
             offered.put(job.jobId(), new Offered(job.priority(), Math.max(1, position), after));
         }
@@ -380,7 +378,7 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
     // Only a job with a position to hide is kept (bounded by the positions read and the estimates).
     private void leftQueue(String jobId) {
         boolean estimated = offered.remove(jobId) != null;
-        if (estimated || view.positions().containsKey(jobId)) {
+        if (estimated || view.positions().byJob().containsKey(jobId)) {
             left.put(jobId, viewReads.get());
         }
     }
@@ -395,8 +393,9 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
             // read that answers last must not overwrite it. Whether it reads the positions is decided here too: a
             // read numbered after a position query includes them.
             long read = viewReads.incrementAndGet();
-            boolean withPositions = positionsAsked
-                    && System.nanoTime() - positionsAskedAt < 2 * settings.viewInterval().toNanos();
+            Long askedAt = positionsAskedAt;
+            boolean withPositions = askedAt != null
+                    && System.nanoTime() - askedAt < 2 * settings.viewInterval().toNanos();
             Mono<Positions> positions = !withPositions ? Mono.just(Positions.NONE)
                     : redis.<String, String>opsForHash().entries(index).collectList().map(RedisJobQueue::positions);
             return Mono.zip(redis.opsForHash().size(index), tenantCounts(), positions)
@@ -425,7 +424,7 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
                 if (reply.size() > 1) {
                     Map<String, Integer> byTenant = new HashMap<>();
                     for (int i = 2; i + 1 < reply.size(); i += 2) {
-                        byTenant.put(String.valueOf(reply.get(i)), Integer.parseInt(String.valueOf(reply.get(i + 1))));
+                        byTenant.put(String.valueOf(reply.get(i)), count(reply.get(i + 1)));
                     }
                     applyView(read, ((Number) reply.get(1)).intValue(), byTenant, null);
                 }
@@ -436,7 +435,12 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
 
     private Mono<Map<String, Integer>> tenantCounts() {
         return redis.<String, String>opsForHash().entries(tenants)
-                .collectMap(Map.Entry::getKey, e -> Integer.parseInt(e.getValue()));
+                .collectMap(Map.Entry::getKey, e -> count(e.getValue()));
+    }
+
+    /** A tenant's queued count as the tenants hash holds it (a decimal string). */
+    private static int count(Object held) {
+        return Integer.parseInt(String.valueOf(held));
     }
 
     // Counts and positions each keep the latest read that brought them: a positions read (the whole index, slow) that
@@ -449,10 +453,8 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
             return;
         }
         View now = view;
-        Positions kept = positioned ? positions
-                : new Positions(now.positions(), now.interactive(), now.positionsRead());
-        view = counts ? new View(size, byTenant, kept.byJob(), kept.interactive(), kept.read())
-                : new View(now.size(), now.tenants(), kept.byJob(), kept.interactive(), kept.read());
+        view = new View(counts ? size : now.size(), counts ? byTenant : now.tenants(),
+                positioned ? positions : now.positions());
         if (counts) {
             viewApplied = read;
         }
@@ -493,9 +495,8 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
     }
 
     /** What the size and position queries answer: the queue as last read from Redis. */
-    private record View(int size, Map<String, Integer> tenants, Map<String, Integer> positions, int interactive,
-            boolean positionsRead) {
-        static final View EMPTY = new View(0, Map.of(), Map.of(), 0, false);
+    private record View(int size, Map<String, Integer> tenants, Positions positions) {
+        static final View EMPTY = new View(0, Map.of(), Positions.NONE);
     }
 
     /** A job queued here since the positions were last read: its estimated position, and the read it came after. */

@@ -64,15 +64,19 @@ final class RedisJobRepository implements JobRepository {
 
     @Override
     public Mono<Boolean> transition(JobState from, Job next) {
-        return run(JobScripts.TRANSITION, next, List.of(from.name())).map(JobScripts.OK::equals);
+        return move(from, next, null, null);
     }
 
     /** Checkpoint and move the job in one script: one round trip. */
     @Override
     public Mono<Boolean> transition(JobState from, Job next, StageName stage, StageResult checkpoint) {
-        return Mono.defer(() -> run(JobScripts.CHECKPOINT_TRANSITION, next,
-                List.of(from.name(), stage.name(), json.writeValueAsString(checkpoint))))
-                .map(JobScripts.OK::equals);
+        return move(from, next, stage, checkpoint);
+    }
+
+    private Mono<Boolean> move(JobState from, Job next, @Nullable StageName stage,
+            @Nullable StageResult checkpoint) {
+        return Mono.defer(() -> redis.execute(JobScripts.TRANSITION, List.of(RedisKeys.jobState(next.id())),
+                transitionArgs(from, next, stage, checkpoint)).single()).map(JobScripts.OK::equals);
     }
 
     private Mono<String> run(RedisScript<String> script, Job job, List<String> extra) {
@@ -90,12 +94,12 @@ final class RedisJobRepository implements JobRepository {
     }
 
     /**
-     * The arguments of {@link JobScripts#CHECKPOINT_TRANSITION} (with a checkpoint) or {@link JobScripts#TRANSITION}
-     * (without) for a move of {@code next} from {@code from}; also run by {@link RedisJobMoves}.
+     * The arguments of {@link JobScripts#TRANSITION} for a move of {@code next} from {@code from}, with the checkpoint
+     * of {@code stage} when given; also the job part of {@link RedisJobMoves}'s script.
      */
-    List<String> transitionArgs(JobState from, Job next, @Nullable StageResult checkpoint) {
-        return args(next, checkpoint == null ? List.of(from.name())
-                : List.of(from.name(), checkpoint.stage().name(), json.writeValueAsString(checkpoint)));
+    List<String> transitionArgs(JobState from, Job next, @Nullable StageName stage, @Nullable StageResult checkpoint) {
+        return args(next, checkpoint == null || stage == null ? List.of(from.name())
+                : List.of(from.name(), stage.name(), json.writeValueAsString(checkpoint)));
     }
 
     @Override

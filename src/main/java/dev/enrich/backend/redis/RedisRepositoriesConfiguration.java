@@ -3,7 +3,6 @@ package dev.enrich.backend.redis;
 import dev.enrich.config.EnrichProperties;
 import dev.enrich.config.LimitsProperties;
 import dev.enrich.job.BatchRepository;
-import dev.enrich.job.JobRepository;
 import dev.enrich.retention.ExpiryIndex;
 import dev.enrich.session.MediaUsage;
 import dev.enrich.session.SessionRepository;
@@ -28,7 +27,7 @@ class RedisRepositoriesConfiguration {
     }
 
     @Bean
-    JobRepository jobRepository(ReactiveStringRedisTemplate redis, JsonMapper json, EnrichProperties props,
+    RedisJobRepository jobRepository(ReactiveStringRedisTemplate redis, JsonMapper json, EnrichProperties props,
             LimitsProperties limits) {
         return new RedisJobRepository(redis, json, props.memory().maxJobs(), limits.maxJobsPerTenant());
     }
