@@ -290,18 +290,21 @@ final class EventStream {
     }
 
     private void dispatch() {
-        Tail[] tails = subscribers;
-        long round = roundNanos(intervalNanos, tails.length);
+        long round = roundNanos(intervalNanos, subscribers.length);
         nextRound = System.nanoTime() + round * stretch;
         // Reopen scheduling before reading what to release: an append after this point either is released now or
         // schedules the next round itself; never neither.
         dispatchPending = 0;
         long before;
         long now;
+        Tail[] tails;
         synchronized (this) {
             before = released;
             now = lastSeq;
             released = now; // under the lock: two rounds running at once never move it back
+            // Read with the release, under the lock open() registers under: a subscriber opened before this release
+            // is drained by this round; one opened after it was opened with everything released so far.
+            tails = subscribers;
         }
         // A burst (many events a round) stretches the rounds, up to MAX_STRETCH times: fewer, larger writes to every
         // subscriber while it lasts; the first quiet round brings the interval back, and with it the latency.
