@@ -52,6 +52,8 @@ final class JobRunner implements JobTask {
     static final Duration END_GRACE = Duration.ofSeconds(5);
     private static final Duration STORE_BACKOFF_MAX = Duration.ofSeconds(5);
     private static final int STORE_OUTAGE_RETRIES = 120;
+    /** What a job whose run failed outside its stages says (no detail: the log has it). */
+    static final String CRASHED = "Something went wrong on our side. You can retry it.";
 
     private final JobRepository jobs;
     private final SessionRepository sessions;
@@ -94,9 +96,37 @@ final class JobRunner implements JobTask {
                         log.warn("job taken over job={} tenant={}: resuming from its checkpoints", job.id(),
                                 job.tenant());
                     }
-                    return start(job, stop).contextWrite(JobLogContext.of(job));
+                    return start(job, stop)
+                            .onErrorResume(e -> crashed(job.id(), e))
+                            .contextWrite(JobLogContext.of(job));
                 })
                 .defaultIfEmpty(JobState.FAILED);
+    }
+
+    /**
+     * End a run that failed where no stage result could say so (a bug, or the store out for longer than a job waits
+     * for it): the job is stored FAILED and its end published, unless it ended meanwhile, so that no one watches a job
+     * that stays running with no run behind it. When even that cannot be stored, the error goes on to the dispatcher,
+     * which leaves the job to its queue (a durable queue hands it out again: it resumes from its checkpoints).
+     */
+    private Mono<JobState> crashed(String jobId, Throwable error) {
+        log.error("job run failed job={}: recording it as failed", jobId, error);
+        return jobs.findById(jobId)
+                .flatMap(stored -> {
+                    if (stored.state().isTerminal()) {
+                        return Mono.just(stored.state());
+                    }
+                    Job failed = ended(stored, JobState.FAILED, CRASHED);
+                    return events.publishMove(stored.state(), failed, null, JobEvent.ended(failed, clock.instant()))
+                            .flatMap(moved -> moved ? Mono.just(JobState.FAILED)
+                                    // Moved by someone else in between (a cancel): its state stands.
+                                    : jobs.findById(jobId).map(Job::state));
+                })
+                .defaultIfEmpty(JobState.FAILED)
+                .onErrorMap(e -> {
+                    error.addSuppressed(e);
+                    return error;
+                });
     }
 
     /**

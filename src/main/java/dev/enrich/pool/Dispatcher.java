@@ -169,17 +169,21 @@ final class Dispatcher {
         }
         Scheduler worker = placement.apply(job.jobId());
         Mono<JobState> work = Mono.defer(() -> task.run(job, r.stop.asMono()));
+        AtomicBoolean crashed = new AtomicBoolean();
         return (worker == null ? work : work.subscribeOn(worker))
                 .onErrorResume(e -> {
-                    log.error("job task crashed job={} tenant={}", job.jobId(), job.tenant(), e);
+                    log.error("job task crashed job={} tenant={}: left to the queue", job.jobId(), job.tenant(), e);
+                    crashed.set(true);
                     return Mono.just(JobState.FAILED);
                 })
                 .defaultIfEmpty(JobState.FAILED)
                 // Before the inner completes: flatMap requests the next job only after the slot is free.
                 .doOnNext(state -> finish(r, state))
                 .doOnCancel(() -> finish(r, JobState.INTERRUPTED))
-                // After the slot is freed: a durable queue acknowledges a terminal job only now.
-                .flatMap(state -> queue.done(job, state).onErrorResume(e -> {
+                // After the slot is freed: a durable queue acknowledges a terminal job only now. A crashed task could
+                // not even record its job's end: the job is released, not acknowledged, so a durable queue hands it out
+                // again (and gives up on it after its delivery limit) instead of the job staying RUNNING for good.
+                .flatMap(state -> queue.done(job, crashed.get() ? JobState.QUEUED : state).onErrorResume(e -> {
                     log.warn("queue could not record the end of job={}: {}", job.jobId(), e.toString());
                     return Mono.empty();
                 }))

@@ -135,6 +135,31 @@ class DispatcherTest {
     }
 
     @Test
+    void aCrashedTaskLeavesItsJobToTheQueueInsteadOfAcknowledgingIt() {
+        List<String> done = new CopyOnWriteArrayList<>();
+        JobQueue recording = new ForwardingJobQueue(queue) {
+            @Override
+            public Mono<Void> done(QueuedJob job, JobState state) {
+                done.add(job.jobId() + ":" + state.name());
+                return Mono.empty();
+            }
+        };
+        JobTask task = (job, stop) -> job.jobId().equals("crashes") ? Mono.error(new IllegalStateException("boom"))
+                : Mono.just(JobState.valueOf(job.jobId()));
+        Dispatcher dispatcher = new Dispatcher(recording, task, clock, 1, 0, List.of(endings));
+
+        StepVerifier.create(dispatcher.jobs())
+                .then(() -> queue.offerAll(List.of(job("crashes", "t"), job("FAILED", "t"), job("COMPLETED", "t"))))
+                .then(() -> {
+                    // Released (a non-terminal state): a durable queue hands the crashed job out again.
+                    assertThat(done).containsExactly("crashes:QUEUED", "FAILED:FAILED", "COMPLETED:COMPLETED");
+                    assertThat(ended).containsExactly("crashes:FAILED", "FAILED:FAILED", "COMPLETED:COMPLETED");
+                })
+                .thenCancel()
+                .verify();
+    }
+
+    @Test
     void aFailingListenerDoesNotStopDispatchOrLeakTheSlot() {
         DispatchListener broken = new DispatchListener() {
             @Override
