@@ -5,7 +5,8 @@
 # Usage: bench/redis-jobs.sh [jobs=2000] [runs=3]
 #   env: CONCURRENCY=16 (Enrich slots per replica = BullMQ worker concurrency = bare loop XREADGROUP COUNT),
 #        CLIENTS=16 (submissions in flight), BULLMQ_JOBS=3*jobs, BARE_JOBS=10*jobs, PROFILE=1 (also count Redis
-#        commands per job with MONITOR on a small separate run; PROFILE=only: that alone), KEEP=1 (keep logs)
+#        commands per job with MONITOR on a small separate run; PROFILE=only: that alone), KEEP=1 (keep logs),
+#        WARM_WINDOW=2000 and WARM_MAX=12 (the replicas' warm-up, see below)
 # Cores: redis-server and the load generators on CPU 0, the consumers (replicas, BullMQ workers, bare consumers) on
 # CPU 1; with SPREAD=1 the second consumer (replica b, the second BullMQ worker or bare consumer) runs on CPU 0.
 # Needs: redis-server, redis-cli, node/npm (BullMQ goes into bench/bullmq/node_modules), gnuplot, JDK 17+.
@@ -17,10 +18,14 @@ CONCURRENCY=${CONCURRENCY:-16}
 CLIENTS=${CLIENTS:-16}
 BULLMQ_JOBS=${BULLMQ_JOBS:-$((JOBS * 3))}
 BARE_JOBS=${BARE_JOBS:-$((JOBS * 10))}
-# Each replica is warmed up first (the JIT compiles for about 5,000 jobs); not measured.
-WARM=${WARM:-$((JOBS * 2))}
+# The replicas are warmed up first, not measured: windows of WARM_WINDOW jobs until, in one window, every replica's JIT
+# compiled for less than a tenth of the window's time (at most WARM_MAX windows). On its one core a replica's C2
+# compiler keeps working for about 20,000 jobs; a fixed 4,000-job warm-up measured it still compiling (about 13 s of
+# compiling in an 18 s run: bench/redis-replica-cpu.sh with ROUNDS=8).
+WARM_WINDOW=${WARM_WINDOW:-2000}
+WARM_MAX=${WARM_MAX:-12}
 # Room for every Enrich job of the run, so that no finished job is forgotten to make room (the COMPLETED index only grows).
-CAP=$(((WARM * 2 + JOBS * RUNS * 2 + 200) * 2))
+CAP=$(((WARM_WINDOW * WARM_MAX * 2 + JOBS * RUNS * 2 + 200) * 2))
 
 if [[ ! -f target/test-classpath.txt || ! -f target/test-classes/dev/enrich/bench/RedisJobsBench.class
   || -n $(find src -newer target/test-classes/dev/enrich/bench/RedisJobsBench.class -name '*.java' | head -1) ]]; then
@@ -83,6 +88,30 @@ run_enrich() { # run_enrich REPLICAS RUN JOBS REPLICA...
   shift 3
   "${BENCH[@]}" enrich "$RPORT" "$n" "$CLIENTS" "$KEY" $(bases "$@") | result enrich "$reps" "$run"
 }
+# jit_seconds REPLICA: the seconds its JIT has compiled so far (jstat -compiler, field 4).
+jit_seconds() { jstat -compiler "${PID[$1]}" | awk 'NR == 2 {print $4}'; }
+warm_up() { # warm_up REPLICAS REPLICA...: windows until the JIT has settled on every replica (see WARM_WINDOW)
+  local reps=$1 w r line wall settled
+  shift
+  declare -A before=()
+  for w in $(seq 1 "$WARM_MAX"); do
+    for r in "$@"; do before[$r]=$(jit_seconds "$r"); done
+    line=$("${BENCH[@]}" enrich "$RPORT" "$WARM_WINDOW" "$CLIENTS" "$KEY" $(bases "$@") | grep '^RESULT ')
+    wall=$(sed -E 's/.*wall=([0-9.]+).*/\1/' <<< "$line")
+    settled=1
+    printf '  warm-up %s replica(s), window %d: %s jobs/s; JIT seconds in it:' "$reps" "$w" \
+      "$(sed -E 's/.*rate=([0-9.]+).*/\1/' <<< "$line")"
+    for r in "$@"; do
+      local jit
+      jit=$(echo "$(jit_seconds "$r") - ${before[$r]}" | bc -l)
+      printf ' %s %.1f' "$r" "$jit"
+      awk -v j="$jit" -v t="$wall" 'BEGIN {exit !(j >= t / 10)}' && settled=0
+    done
+    echo
+    ((settled)) && return 0
+  done
+  echo "  (the JIT had not settled after $WARM_MAX windows; measuring anyway)"
+}
 run_bullmq() { # run_bullmq WORKERS RUN
   start_consumers bullmq "$1" node bench/bullmq/bench.mjs work "$RPORT" "$CONCURRENCY" "q$1-$2"
   "${LOAD[@]}" node bench/bullmq/bench.mjs produce "$RPORT" "$BULLMQ_JOBS" "$CLIENTS" "q$1-$2" | result bullmq "$1" "$2"
@@ -119,13 +148,13 @@ echo "machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/c
   "node $(node --version), bullmq $(sed -n 's/.*"version": "\(.*\)".*/\1/p' bench/bullmq/node_modules/bullmq/package.json)"
 echo "load before: $(uptime | sed 's/.*load average/load average/')"
 echo "redis-server 127.0.0.1:$RPORT (AOF everysec) and load generators on CPU 0; consumers on CPU 1$([[ -n ${SPREAD:-} ]] \
-  && echo ", the second one on CPU 0 (SPREAD)");" "warm-up $WARM jobs per replica phase;" \
+  && echo ", the second one on CPU 0 (SPREAD)");" "warm-up: windows of $WARM_WINDOW jobs until the replicas' JIT settles (at most $WARM_MAX);" \
   "Enrich: $JOBS jobs of 4 no-op stages, $CONCURRENCY slots per replica; BullMQ: $BULLMQ_JOBS jobs, worker" \
   "concurrency $CONCURRENCY; bare loop: $BARE_JOBS entries, COUNT $CONCURRENCY, $((CLIENTS * 16)) XADDs in flight;" \
   "$CLIENTS submissions in flight otherwise"
 
 start_replica a "$WORK/a.log" "${REDIS_FLAGS[@]}" --enrich.redis.queue.consumer=a
-run_enrich 1 warm "$WARM" a > /dev/null
+warm_up 1 a
 if [[ -n ${PROFILE:-} ]]; then profile; [[ $PROFILE == only ]] && exit 0; fi
 for run in $(seq 1 "$RUNS"); do
   run_enrich 1 "$run" "$JOBS" a
@@ -135,7 +164,7 @@ done
 [[ -n ${SPREAD:-} ]] && REPLICA_PIN=(taskset -c 0)
 start_replica b "$WORK/b.log" "${REDIS_FLAGS[@]}" --enrich.redis.queue.consumer=b
 REPLICA_PIN=(taskset -c 1)
-run_enrich 2 warm "$WARM" a b > /dev/null
+warm_up 2 a b
 for run in $(seq 1 "$RUNS"); do
   run_enrich 2 "$run" "$JOBS" a b
   run_bullmq 2 "$run"
