@@ -277,6 +277,28 @@ class RedisJobQueueTest {
     }
 
     @Test
+    void aReleasedRunIsNeitherAcknowledgedNorKeptAndIsTakenOverAfterTheIdleTime() {
+        RedisJobQueue a = replica("a", IDLE, 0, 3);
+        RedisJobQueue b = replica("b", IDLE, 0, 3);
+        a.offer(job("j", "t"));
+        QueuedJob taken = a.poll().orElseThrow();
+
+        // A non-terminal end (the dispatcher's answer to a run that crashed before it could store its job's end).
+        StepVerifier.create(a.done(taken, JobState.QUEUED)).verifyComplete();
+        assertThat(pendingCount()).as("not acknowledged").isEqualTo(1);
+
+        // a no longer refreshes its claim, so the entry idles out to whoever sweeps next.
+        assertThat(await().atMost(Duration.ofMinutes(1)).until(() -> {
+            a.refreshClaims().block();
+            b.takeOver().block();
+            return b.poll();
+        }, Optional::isPresent).orElseThrow().jobId()).isEqualTo("j");
+        assertThat(pendingOwner()).isEqualTo("b");
+        StepVerifier.create(b.done(job("j", "t"), JobState.COMPLETED)).verifyComplete();
+        assertThat(pendingCount()).isZero();
+    }
+
+    @Test
     void aReplicaRefreshingItsClaimKeepsItPastTheIdleTime() {
         RedisJobQueue a = replica("a", IDLE, 0, 3);
         RedisJobQueue b = replica("b", IDLE, 0, 3);
