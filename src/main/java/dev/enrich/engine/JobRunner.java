@@ -96,37 +96,51 @@ final class JobRunner implements JobTask {
                         log.warn("job taken over job={} tenant={}: resuming from its checkpoints", job.id(),
                                 job.tenant());
                     }
-                    return start(job, stop)
-                            .onErrorResume(e -> crashed(job.id(), e))
+                    AtomicReference<@Nullable Run> run = new AtomicReference<>();
+                    return start(job, stop, run)
+                            .onErrorResume(e -> crashed(job, run.get(), e))
                             .contextWrite(JobLogContext.of(job));
                 })
                 .defaultIfEmpty(JobState.FAILED);
     }
 
     /**
-     * End a run that failed where no stage result could say so (a bug, or the store out for longer than a job waits
-     * for it): the job is stored FAILED and its end published, unless it ended meanwhile, so that no one watches a job
-     * that stays running with no run behind it. When even that cannot be stored, the error goes on to the dispatcher,
-     * which leaves the job to its queue (a durable queue hands it out again: it resumes from its checkpoints).
+     * End a run that failed where no stage result could say so (a bug, a record that cannot be read): the job is
+     * stored FAILED and its end published, so that no one watches a job that stays running with no run behind it.
+     * It is moved from the state this run last stored (or read), as every save is: a job that moved elsewhere
+     * meanwhile (a cancel, a retry) is left as it is. A store outage (including one longer than a job waits for it)
+     * fails no job: the error goes on to the dispatcher, which leaves the job to its queue (a durable queue hands it
+     * out again and it resumes from its checkpoints); so does a failure to store the end.
      */
-    private Mono<JobState> crashed(String jobId, Throwable error) {
-        log.error("job run failed job={}: recording it as failed", jobId, error);
-        return jobs.findById(jobId)
-                .flatMap(stored -> {
-                    if (stored.state().isTerminal()) {
-                        return Mono.just(stored.state());
-                    }
-                    Job failed = ended(stored, JobState.FAILED, CRASHED);
-                    return events.publishMove(stored.state(), failed, null, JobEvent.ended(failed, clock.instant()))
-                            .flatMap(moved -> moved ? Mono.just(JobState.FAILED)
-                                    // Moved by someone else in between (a cancel): its state stands.
-                                    : jobs.findById(jobId).map(Job::state));
-                })
-                .defaultIfEmpty(JobState.FAILED)
-                .onErrorMap(e -> {
-                    error.addSuppressed(e);
-                    return error;
-                });
+    private Mono<JobState> crashed(Job read, @Nullable Run run, Throwable error) {
+        if (StoreOutages.is(error)) {
+            return Mono.error(error);
+        }
+        log.error("job run failed job={}: recording it as failed", read.id(), error);
+        if (run != null && run.movedElsewhere) {
+            return endedElsewhere(run).onErrorMap(e -> suppressed(error, e));
+        }
+        Job last = run == null ? read : run.job;
+        JobState from = run == null ? read.state() : run.stored;
+        Job failed = ended(last, JobState.FAILED, CRASHED);
+        // The state alone cannot tell this run's job from a later run of it in the same state (a cancel then a retry
+        // while it failed): the attempt must be this run's too.
+        return jobs.findById(read.id())
+                .flatMap(stored -> stored.state() != from || stored.attempt() != last.attempt()
+                        ? Mono.just(false)
+                        : events.publishMove(from, failed, null, JobEvent.ended(failed, clock.instant())))
+                .flatMap(moved -> moved ? Mono.just(JobState.FAILED)
+                        // Moved by someone else: its state stands, and a job not ended gives way (as in endedElsewhere)
+                        // so that its queue entry is acknowledged, not handed out again.
+                        : jobs.findById(read.id()).map(job -> job.state().isTerminal() ? job.state()
+                                : JobState.CANCELLED))
+                .defaultIfEmpty(JobState.CANCELLED)
+                .onErrorMap(e -> suppressed(error, e));
+    }
+
+    private static Throwable suppressed(Throwable error, Throwable also) {
+        error.addSuppressed(also);
+        return error;
     }
 
     /**
@@ -150,19 +164,20 @@ final class JobRunner implements JobTask {
                 .then();
     }
 
-    private Mono<JobState> start(Job queuedJob, Mono<JobState> stop) {
+    private Mono<JobState> start(Job queuedJob, Mono<JobState> stop, AtomicReference<@Nullable Run> started) {
         return sessions.find(queuedJob.tenant(), queuedJob.sessionId())
                 .flatMap(session -> jobs.results(queuedJob.id())
-                        .flatMap(checkpoint -> execute(queuedJob, session, checkpoint, stop)))
+                        .flatMap(checkpoint -> execute(queuedJob, session, checkpoint, stop, started)))
                 .switchIfEmpty(Mono.defer(() -> finish(new Run(queuedJob, null),
                         JobState.FAILED, "This session is no longer available.")));
     }
 
     private Mono<JobState> execute(Job queuedJob, Session session, Map<StageName, StageResult> checkpoint,
-            Mono<JobState> stop) {
+            Mono<JobState> stop, AtomicReference<@Nullable Run> started) {
         JobProgress progress = new JobProgress(queuedJob.requested(), durations, MediaLengths.of(session),
                 MediaLengths.inputs(session));
         Run run = new Run(queuedJob, progress);
+        started.set(run);
         AtomicReference<@Nullable JobState> stopped = new AtomicReference<>();
         Mono<JobState> stopSignal = stop.doOnNext(stopped::set);
         run.job = queuedJob.withState(JobState.RUNNING, "Starting...", clock.instant());

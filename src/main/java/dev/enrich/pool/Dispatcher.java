@@ -181,8 +181,9 @@ final class Dispatcher {
                 .doOnNext(state -> finish(r, state))
                 .doOnCancel(() -> finish(r, JobState.INTERRUPTED))
                 // After the slot is freed: a durable queue acknowledges a terminal job only now. A crashed task could
-                // not even record its job's end: the job is released, not acknowledged, so a durable queue hands it out
-                // again (and gives up on it after its delivery limit) instead of the job staying RUNNING for good.
+                // not record its job's end (a store outage): the job is released, not acknowledged, so a durable queue
+                // hands it out again (and gives up on it after its delivery limit) instead of the job staying RUNNING
+                // for good. A memory queue has nothing to release: there only a store that fails, a bug, leaves it so.
                 .flatMap(state -> queue.done(job, crashed.get() ? JobState.QUEUED : state).onErrorResume(e -> {
                     log.warn("queue could not record the end of job={}: {}", job.jobId(), e.toString());
                     return Mono.empty();

@@ -26,17 +26,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.dao.DataAccessResourceFailureException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 /**
  * A run that fails where no stage result can say so (here: its checkpoints cannot be read) does not leave its job
- * QUEUED or RUNNING for good: the job is stored FAILED and its end published; when even that cannot be stored, the
- * error reaches the dispatcher (which leaves the job to its queue).
+ * QUEUED or RUNNING for good: the job is stored FAILED and its end published. A store outage fails no job, and when
+ * the end cannot be stored, the error reaches the dispatcher (which leaves the job to its queue); a job that moved
+ * elsewhere meanwhile is left as it is.
  */
 @ServiceTest
 class CrashedRunTest {
@@ -67,7 +69,7 @@ class CrashedRunTest {
     @Test
     void aRunThatFailsOutsideItsStagesEndsItsJobFailedWithItsEndPublished() {
         Job queued = queuedJob();
-        JobRunner runner = runner(new Faulty(jobs, Integer.MAX_VALUE));
+        JobRunner runner = runner(new Faulty(jobs, unreadable(), Mono.empty()), events);
 
         StepVerifier.create(runner.run(queuedEntry(queued), Mono.never()))
                 .expectNext(JobState.FAILED)
@@ -81,13 +83,15 @@ class CrashedRunTest {
         assertThat(events.endPublished(queued.id()).block(WAIT)).isTrue();
         JobEvent end = log.last(EventPublisher.jobStream(queued.id())).block(WAIT);
         assertThat(end.type()).isEqualTo(EventType.FAILED);
+        assertThat(end.seq()).as("one event: the end").isEqualTo(1);
     }
 
     @Test
     void whenEvenTheFailureCannotBeStoredTheErrorGoesOnToTheDispatcher() {
         Job queued = queuedJob();
-        // The run's own read works; the store fails from the crash handler's read on.
-        JobRunner runner = runner(new Faulty(jobs, 1));
+        EventPublisher failingMoves = new EventPublisher(log,
+                (from, next, checkpoint, stream, alsoTo, event) -> Mono.error(new IllegalStateException("store failed")));
+        JobRunner runner = runner(new Faulty(jobs, unreadable(), Mono.empty()), failingMoves);
 
         StepVerifier.create(runner.run(queuedEntry(queued), Mono.never()))
                 .expectErrorSatisfies(e -> {
@@ -99,6 +103,64 @@ class CrashedRunTest {
 
         assertThat(jobs.findById(queued.id()).block(WAIT).state()).isEqualTo(JobState.QUEUED);
         assertThat(log.last(EventPublisher.jobStream(queued.id())).blockOptional(WAIT)).as("no event").isEmpty();
+    }
+
+    @Test
+    void aStoreOutageFailsNoJobAndGoesOnToTheDispatcherWhichLeavesTheJobToItsQueue() {
+        Job queued = queuedJob();
+        RuntimeException outage = new DataAccessResourceFailureException("Redis did not answer in time");
+        JobRunner runner = runner(new Faulty(jobs, () -> outage, Mono.empty()), events);
+
+        StepVerifier.create(runner.run(queuedEntry(queued), Mono.never()))
+                .expectErrorSatisfies(e -> assertThat(e).isSameAs(outage))
+                .verify(WAIT);
+
+        assertThat(jobs.findById(queued.id()).block(WAIT).state()).isEqualTo(JobState.QUEUED);
+        assertThat(log.last(EventPublisher.jobStream(queued.id())).blockOptional(WAIT)).as("no event").isEmpty();
+    }
+
+    @Test
+    void aJobThatMovedElsewhereBeforeTheFailureIsLeftAsItIs() {
+        Job queued = queuedJob();
+        // Cancelled (by another replica) while this run read its checkpoints, which then failed.
+        Job cancelled = queued.withState(JobState.CANCELLED, "Cancelled.", Instant.now());
+        JobRunner runner = runner(new Faulty(jobs, unreadable(),
+                Mono.defer(() -> jobs.transition(JobState.QUEUED, cancelled)).then()), events);
+
+        StepVerifier.create(runner.run(queuedEntry(queued), Mono.never()))
+                .expectNext(JobState.CANCELLED)
+                .expectComplete()
+                .verify(WAIT);
+
+        Job stored = jobs.findById(queued.id()).block(WAIT);
+        assertThat(stored.state()).isEqualTo(JobState.CANCELLED);
+        assertThat(stored.message()).isEqualTo("Cancelled.");
+        assertThat(log.last(EventPublisher.jobStream(queued.id())).blockOptional(WAIT)).as("no FAILED end").isEmpty();
+    }
+
+    @Test
+    void aRunOfTheSameJobThatStartedMeanwhileIsNotFailedByThisOne() {
+        Job queued = queuedJob();
+        // Cancelled and retried (by its user, through another replica) while this run read its checkpoints, which then
+        // failed: the job is QUEUED again, as this run read it, but for its next attempt.
+        Job cancelled = queued.withState(JobState.CANCELLED, "Cancelled.", Instant.now());
+        Job retried = cancelled.retried(Instant.now());
+        JobRunner runner = runner(new Faulty(jobs, unreadable(), Mono.defer(() -> jobs.transition(JobState.QUEUED,
+                cancelled)).then(Mono.defer(() -> jobs.transition(JobState.CANCELLED, retried))).then()), events);
+
+        StepVerifier.create(runner.run(queuedEntry(queued), Mono.never()))
+                .expectNext(JobState.CANCELLED) // this run gives way: its queue entry is acknowledged
+                .expectComplete()
+                .verify(WAIT);
+
+        Job stored = jobs.findById(queued.id()).block(WAIT);
+        assertThat(stored.state()).isEqualTo(JobState.QUEUED);
+        assertThat(stored.attempt()).isEqualTo(2);
+        assertThat(log.last(EventPublisher.jobStream(queued.id())).blockOptional(WAIT)).as("no FAILED end").isEmpty();
+    }
+
+    private static Supplier<RuntimeException> unreadable() {
+        return () -> new IllegalStateException("checkpoints unreadable");
     }
 
     private Job queuedJob() {
@@ -115,35 +177,35 @@ class CrashedRunTest {
         return new QueuedJob(job.id(), job.tenant(), job.priority(), job.createdAt());
     }
 
-    private JobRunner runner(JobRepository store) {
-        return new JobRunner(store, sessions, pipeline, events, durations, Clock.systemUTC(), Duration.ofMillis(250),
-                metrics, null);
+    private JobRunner runner(JobRepository store, EventPublisher publisher) {
+        return new JobRunner(store, sessions, pipeline, publisher, durations, Clock.systemUTC(),
+                Duration.ofMillis(250), metrics, null);
     }
 
     /**
-     * The service's job store, whose checkpoints cannot be read (a corrupt record: not a store outage, so no run
-     * waits for it), and whose reads fail after the first {@code readsThatWork}.
+     * The service's job store, whose checkpoints cannot be read: reading them first runs {@code before}, then fails
+     * with what {@code failure} makes.
      */
     private static final class Faulty implements JobRepository {
 
         private final JobRepository store;
-        private final int readsThatWork;
-        private final AtomicInteger reads = new AtomicInteger();
+        private final Supplier<RuntimeException> failure;
+        private final Mono<Void> before;
 
-        Faulty(JobRepository store, int readsThatWork) {
+        Faulty(JobRepository store, Supplier<RuntimeException> failure, Mono<Void> before) {
             this.store = store;
-            this.readsThatWork = readsThatWork;
+            this.failure = failure;
+            this.before = before;
         }
 
         @Override
         public Mono<Map<StageName, StageResult>> results(String jobId) {
-            return Mono.error(new IllegalStateException("checkpoints unreadable"));
+            return before.then(Mono.error(failure));
         }
 
         @Override
         public Mono<Job> findById(String id) {
-            return Mono.defer(() -> reads.incrementAndGet() > readsThatWork
-                    ? Mono.error(new IllegalStateException("store failed")) : store.findById(id));
+            return store.findById(id);
         }
 
         @Override
