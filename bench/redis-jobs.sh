@@ -20,8 +20,8 @@ BULLMQ_JOBS=${BULLMQ_JOBS:-$((JOBS * 3))}
 BARE_JOBS=${BARE_JOBS:-$((JOBS * 10))}
 # The replicas are warmed up first, not measured: windows of WARM_WINDOW jobs until, in one window, every replica's JIT
 # compiled for less than a tenth of the window's time (at most WARM_MAX windows). On its one core a replica's C2
-# compiler keeps working for about 20,000 jobs; a fixed 4,000-job warm-up measured it still compiling (about 13 s of
-# compiling in an 18 s run: bench/redis-replica-cpu.sh with ROUNDS=8).
+# compiler keeps working for about 20,000 jobs; a fixed 4,000-job warm-up measured it still compiling (13 s of
+# compiling in an 18 s measured part of bench/redis-replica-cpu.sh 3000 4000; with ROUNDS=8 it shows it settle).
 WARM_WINDOW=${WARM_WINDOW:-2000}
 WARM_MAX=${WARM_MAX:-12}
 # Room for every Enrich job of the run, so that no finished job is forgotten to make room (the COMPLETED index only grows).
