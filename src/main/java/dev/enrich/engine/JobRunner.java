@@ -118,7 +118,7 @@ final class JobRunner implements JobTask {
         }
         log.error("job run failed job={}: recording it as failed", read.id(), error);
         if (run != null && run.movedElsewhere) {
-            return endedElsewhere(run).onErrorMap(e -> suppressed(error, e));
+            return endedElsewhere(read.id()).onErrorMap(e -> suppressed(error, e));
         }
         Job last = run == null ? read : run.job;
         JobState from = run == null ? read.state() : run.stored;
@@ -129,12 +129,8 @@ final class JobRunner implements JobTask {
                 .flatMap(stored -> stored.state() != from || stored.attempt() != last.attempt()
                         ? Mono.just(false)
                         : events.publishMove(from, failed, null, JobEvent.ended(failed, clock.instant())))
-                .flatMap(moved -> moved ? Mono.just(JobState.FAILED)
-                        // Moved by someone else: its state stands, and a job not ended gives way (as in endedElsewhere)
-                        // so that its queue entry is acknowledged, not handed out again.
-                        : jobs.findById(read.id()).map(job -> job.state().isTerminal() ? job.state()
-                                : JobState.CANCELLED))
-                .defaultIfEmpty(JobState.CANCELLED)
+                .flatMap(moved -> moved ? Mono.just(JobState.FAILED) : endedElsewhere(read.id()))
+                .defaultIfEmpty(JobState.CANCELLED) // deleted meanwhile, as endedElsewhere answers
                 .onErrorMap(e -> suppressed(error, e));
     }
 
@@ -373,7 +369,11 @@ final class JobRunner implements JobTask {
 
     // The job was moved by someone else (a cancel on another replica): report its stored state, store nothing.
     private Mono<JobState> endedElsewhere(Run run) {
-        return jobs.findById(run.job.id()).map(job -> {
+        return endedElsewhere(run.job.id());
+    }
+
+    private Mono<JobState> endedElsewhere(String jobId) {
+        return jobs.findById(jobId).map(job -> {
             log.info("job ended elsewhere job={} tenant={} state={}", job.id(), job.tenant(), job.state());
             // Not terminal would mean two runs of one job: this one gives way (its queue entry is acknowledged).
             return job.state().isTerminal() ? job.state() : JobState.CANCELLED;

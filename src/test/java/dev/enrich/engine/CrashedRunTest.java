@@ -12,25 +12,24 @@ import dev.enrich.job.JobState;
 import dev.enrich.job.Priority;
 import dev.enrich.pipeline.Pipeline;
 import dev.enrich.pipeline.StageName;
-import dev.enrich.pipeline.StageResult;
 import dev.enrich.progress.DurationModel;
 import dev.enrich.queue.QueuedJob;
 import dev.enrich.session.Session;
 import dev.enrich.session.SessionRepository;
 import dev.enrich.session.SessionText;
 import dev.enrich.testing.ServiceTest;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.dao.DataAccessResourceFailureException;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
@@ -69,7 +68,7 @@ class CrashedRunTest {
     @Test
     void aRunThatFailsOutsideItsStagesEndsItsJobFailedWithItsEndPublished() {
         Job queued = queuedJob();
-        JobRunner runner = runner(new Faulty(jobs, unreadable(), Mono.empty()), events);
+        JobRunner runner = runner(faulty(jobs, unreadable(), Mono.empty()), events);
 
         StepVerifier.create(runner.run(queuedEntry(queued), Mono.never()))
                 .expectNext(JobState.FAILED)
@@ -91,7 +90,7 @@ class CrashedRunTest {
         Job queued = queuedJob();
         EventPublisher failingMoves = new EventPublisher(log,
                 (from, next, checkpoint, stream, alsoTo, event) -> Mono.error(new IllegalStateException("store failed")));
-        JobRunner runner = runner(new Faulty(jobs, unreadable(), Mono.empty()), failingMoves);
+        JobRunner runner = runner(faulty(jobs, unreadable(), Mono.empty()), failingMoves);
 
         StepVerifier.create(runner.run(queuedEntry(queued), Mono.never()))
                 .expectErrorSatisfies(e -> {
@@ -109,7 +108,7 @@ class CrashedRunTest {
     void aStoreOutageFailsNoJobAndGoesOnToTheDispatcherWhichLeavesTheJobToItsQueue() {
         Job queued = queuedJob();
         RuntimeException outage = new DataAccessResourceFailureException("Redis did not answer in time");
-        JobRunner runner = runner(new Faulty(jobs, () -> outage, Mono.empty()), events);
+        JobRunner runner = runner(faulty(jobs, () -> outage, Mono.empty()), events);
 
         StepVerifier.create(runner.run(queuedEntry(queued), Mono.never()))
                 .expectErrorSatisfies(e -> assertThat(e).isSameAs(outage))
@@ -124,7 +123,7 @@ class CrashedRunTest {
         Job queued = queuedJob();
         // Cancelled (by another replica) while this run read its checkpoints, which then failed.
         Job cancelled = queued.withState(JobState.CANCELLED, "Cancelled.", Instant.now());
-        JobRunner runner = runner(new Faulty(jobs, unreadable(),
+        JobRunner runner = runner(faulty(jobs, unreadable(),
                 Mono.defer(() -> jobs.transition(JobState.QUEUED, cancelled)).then()), events);
 
         StepVerifier.create(runner.run(queuedEntry(queued), Mono.never()))
@@ -145,7 +144,7 @@ class CrashedRunTest {
         // failed: the job is QUEUED again, as this run read it, but for its next attempt.
         Job cancelled = queued.withState(JobState.CANCELLED, "Cancelled.", Instant.now());
         Job retried = cancelled.retried(Instant.now());
-        JobRunner runner = runner(new Faulty(jobs, unreadable(), Mono.defer(() -> jobs.transition(JobState.QUEUED,
+        JobRunner runner = runner(faulty(jobs, unreadable(), Mono.defer(() -> jobs.transition(JobState.QUEUED,
                 cancelled)).then(Mono.defer(() -> jobs.transition(JobState.CANCELLED, retried))).then()), events);
 
         StepVerifier.create(runner.run(queuedEntry(queued), Mono.never()))
@@ -184,68 +183,19 @@ class CrashedRunTest {
 
     /**
      * The service's job store, whose checkpoints cannot be read: reading them first runs {@code before}, then fails
-     * with what {@code failure} makes.
+     * with what {@code failure} makes; every other call goes to {@code store} (a proxy: one call differs).
      */
-    private static final class Faulty implements JobRepository {
-
-        private final JobRepository store;
-        private final Supplier<RuntimeException> failure;
-        private final Mono<Void> before;
-
-        Faulty(JobRepository store, Supplier<RuntimeException> failure, Mono<Void> before) {
-            this.store = store;
-            this.failure = failure;
-            this.before = before;
-        }
-
-        @Override
-        public Mono<Map<StageName, StageResult>> results(String jobId) {
-            return before.then(Mono.error(failure));
-        }
-
-        @Override
-        public Mono<Job> findById(String id) {
-            return store.findById(id);
-        }
-
-        @Override
-        public Mono<Job> save(Job job) {
-            return store.save(job);
-        }
-
-        @Override
-        public Mono<Boolean> transition(JobState from, Job next) {
-            return store.transition(from, next);
-        }
-
-        @Override
-        public Mono<Void> delete(String id) {
-            return store.delete(id);
-        }
-
-        @Override
-        public Mono<Job> find(String tenant, String id) {
-            return store.find(tenant, id);
-        }
-
-        @Override
-        public Flux<Job> findByTenant(String tenant, int limit) {
-            return store.findByTenant(tenant, limit);
-        }
-
-        @Override
-        public Flux<Job> findByState(JobState state, int limit) {
-            return store.findByState(state, limit);
-        }
-
-        @Override
-        public Flux<Job> findBySession(String tenant, String sessionId) {
-            return store.findBySession(tenant, sessionId);
-        }
-
-        @Override
-        public Mono<Void> saveResult(String jobId, StageName stage, StageResult result) {
-            return store.saveResult(jobId, stage, result);
-        }
+    private static JobRepository faulty(JobRepository store, Supplier<RuntimeException> failure, Mono<Void> before) {
+        return (JobRepository) Proxy.newProxyInstance(JobRepository.class.getClassLoader(),
+                new Class<?>[] {JobRepository.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("results")) {
+                        return before.then(Mono.error(failure));
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 }

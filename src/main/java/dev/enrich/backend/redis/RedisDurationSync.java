@@ -45,8 +45,9 @@ final class RedisDurationSync {
     private static final int BACKLOG = 1024;
 
     // KEYS[1] the hash; ARGV: duration key, alpha, then name and value pairs. Blends each pair into KEY:name (the
-    // first value seeds it; one HMGET and one HSET for all of them) and returns the key's fields after that, as name and value pairs, read by name (HMGET of
-    // Averages.FIELD_NAMES): the cost stays the same however many keys the hash holds.
+    // first value seeds it; one HMGET and one HSET for all of them) and returns the key's fields after that, as name
+    // and value pairs, read by name (HMGET of Averages.FIELD_NAMES): the cost stays the same however many keys the
+    // hash holds.
     @SuppressWarnings({"rawtypes", "unchecked"})
     private static final RedisScript<List<String>> BLEND = (RedisScript) LuaScript.of("""
             local prefix = ARGV[1] .. ':'

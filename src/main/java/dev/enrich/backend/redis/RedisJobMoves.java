@@ -16,8 +16,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Move a job and append its event in one Lua script: the job scripts' move ({@link JobScripts#TRANSITION}, with its
- * checkpoint) and the event log's shared append, so a job's step
- * costs one round trip instead of two, and no replica ever reads a move whose event is not in the streams yet.
+ * checkpoint) and the event log's shared append, so a job's step costs one round trip instead of two, and no replica
+ * ever reads a move whose event is not in the streams yet.
  */
 final class RedisJobMoves implements JobMoves {
 
@@ -54,8 +54,7 @@ final class RedisJobMoves implements JobMoves {
     public Mono<Optional<JobEvent>> move(JobState from, Job next, @Nullable StageResult checkpoint, String stream,
             List<String> alsoTo, JobEvent event) {
         return Mono.defer(() -> {
-            List<String> moveArgs = jobs.transitionArgs(from, next, checkpoint == null ? null : checkpoint.stage(),
-                    checkpoint);
+            List<String> moveArgs = jobs.transitionArgs(from, next, checkpoint);
             RedisEventLog.Append append = log.prepare(stream, alsoTo, event);
             List<String> keys = new ArrayList<>(append.keys().size() + 1);
             keys.add(RedisKeys.jobState(next.id()));

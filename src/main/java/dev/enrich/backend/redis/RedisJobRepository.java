@@ -64,19 +64,18 @@ final class RedisJobRepository implements JobRepository {
 
     @Override
     public Mono<Boolean> transition(JobState from, Job next) {
-        return move(from, next, null, null);
+        return move(from, next, null);
     }
 
     /** Checkpoint and move the job in one script: one round trip. */
     @Override
     public Mono<Boolean> transition(JobState from, Job next, StageName stage, StageResult checkpoint) {
-        return move(from, next, stage, checkpoint);
+        return move(from, next, checkpoint);
     }
 
-    private Mono<Boolean> move(JobState from, Job next, @Nullable StageName stage,
-            @Nullable StageResult checkpoint) {
+    private Mono<Boolean> move(JobState from, Job next, @Nullable StageResult checkpoint) {
         return Mono.defer(() -> redis.execute(JobScripts.TRANSITION, List.of(RedisKeys.jobState(next.id())),
-                transitionArgs(from, next, stage, checkpoint)).single()).map(JobScripts.OK::equals);
+                transitionArgs(from, next, checkpoint)).single()).map(JobScripts.OK::equals);
     }
 
     private Mono<String> run(RedisScript<String> script, Job job, List<String> extra) {
@@ -95,11 +94,11 @@ final class RedisJobRepository implements JobRepository {
 
     /**
      * The arguments of {@link JobScripts#TRANSITION} for a move of {@code next} from {@code from}, with the checkpoint
-     * of {@code stage} when given; also the job part of {@link RedisJobMoves}'s script.
+     * of its stage when given; also the job part of {@link RedisJobMoves}'s script.
      */
-    List<String> transitionArgs(JobState from, Job next, @Nullable StageName stage, @Nullable StageResult checkpoint) {
-        return args(next, checkpoint == null || stage == null ? List.of(from.name())
-                : List.of(from.name(), stage.name(), json.writeValueAsString(checkpoint)));
+    List<String> transitionArgs(JobState from, Job next, @Nullable StageResult checkpoint) {
+        return args(next, checkpoint == null ? List.of(from.name())
+                : List.of(from.name(), checkpoint.stage().name(), json.writeValueAsString(checkpoint)));
     }
 
     @Override
