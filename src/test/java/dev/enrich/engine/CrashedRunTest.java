@@ -88,8 +88,8 @@ class CrashedRunTest {
     @Test
     void whenEvenTheFailureCannotBeStoredTheErrorGoesOnToTheDispatcher() {
         Job queued = queuedJob();
-        EventPublisher failingMoves = new EventPublisher(log,
-                (from, next, checkpoint, stream, alsoTo, event) -> Mono.error(new IllegalStateException("store failed")));
+        EventPublisher failingMoves = new EventPublisher(log, (from, next, checkpoint, stream, alsoTo, event) ->
+                Mono.error(new IllegalStateException("store failed")));
         JobRunner runner = runner(faulty(jobs, unreadable(), Mono.empty()), failingMoves);
 
         StepVerifier.create(runner.run(queuedEntry(queued), Mono.never()))

@@ -44,6 +44,12 @@ public final class EnrichBlockHoundIntegration implements BlockHoundIntegration 
         builder.allowBlockingCallsInside("ch.qos.logback.core.AsyncAppenderBase", "put");
         builder.allowBlockingCallsInside("java.util.concurrent.ThreadPoolExecutor", "getTask");
         builder.allowBlockingCallsInside("java.util.concurrent.ThreadPoolExecutor", "addWorker");
+        // Spring's DataBufferUtils.write closes a multipart spool file's channel on the thread that cancels the write
+        // (an event loop when the client leaves), and the JDK's close waits for the write in flight (one buffer to a
+        // local file). An error thrown there aborts the multipart reader's cleanup and leaves the spool file behind
+        // (MultipartTempFilesTest failed on it in CI: BlockingOperationError in
+        // SimpleAsynchronousFileChannelImpl.close).
+        builder.allowBlockingCallsInside("org.springframework.core.io.buffer.DataBufferUtils", "closeChannel");
         // Jackson builds and caches a deserializer once per type under a lock.
         builder.allowBlockingCallsInside("tools.jackson.databind.deser.DeserializerCache",
                 "_createAndCacheValueDeserializer");
