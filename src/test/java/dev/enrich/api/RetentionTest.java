@@ -9,16 +9,27 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Import;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
 /** Retention on the memory backend, with media in a directory of its own. */
 @ServiceTest
 @Import(RetentionScenarios.MovableClock.class)
-@TestPropertySource(properties = {"enrich.retention.sweep-interval=1h",
-        "enrich.media.dir=${java.io.tmpdir}/enrich-retention-media-${random.uuid}"})
+@TestPropertySource(properties = "enrich.retention.sweep-interval=1h")
 class RetentionTest extends RetentionScenarios {
+
+    /** Media of this class's own, removed with it (a directory under the system's temporary one was left behind). */
+    @TempDir
+    static Path media;
+
+    @DynamicPropertySource
+    static void mediaDirectory(DynamicPropertyRegistry registry) {
+        registry.add("enrich.media.dir", media::toString);
+    }
 
     @Autowired
     EnrichProperties props;

@@ -12,17 +12,28 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.MultipartBodyBuilder;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** An upload past the tenant's storage cap answers 413 with a friendly problem and keeps nothing of itself. */
 @ServiceTest
-@TestPropertySource(properties = {"enrich.limits.max-media-per-tenant=100KB",
-        "enrich.media.dir=${java.io.tmpdir}/enrich-quota-media-${random.uuid}"})
+@TestPropertySource(properties = "enrich.limits.max-media-per-tenant=100KB")
 class StorageQuotaTest {
+
+    /** Media of this class's own, removed with it (a directory under the system's temporary one was left behind). */
+    @TempDir
+    static Path media;
+
+    @DynamicPropertySource
+    static void mediaDirectory(DynamicPropertyRegistry registry) {
+        registry.add("enrich.media.dir", media::toString);
+    }
 
     @Autowired
     WebTestClient http;
