@@ -33,8 +33,8 @@ import reactor.netty.resources.ConnectionProvider;
  *
  * <ul>
  *   <li>{@code enrich <redisPort> <jobs> <clients> <apiKey> <baseUrl>...}: one session, then {@code jobs}
- *       enrichments of every stage over HTTP, {@code clients} in flight, round-robin over the replicas; done when
- *       {@code jobs} more jobs are in the COMPLETED index than before.
+ *       enrichments of every stage (or of those {@code -Dbench.stages} names) over HTTP, {@code clients} in flight,
+ *       round-robin over the replicas; done when {@code jobs} more jobs are in the COMPLETED index than before.
  *   <li>{@code bare-produce <redisPort> <jobs> <clients> <stream>}: the limit's producer: {@code jobs} {@code XADD}s
  *       ({@code clients} in flight) to a fresh stream with group {@code workers}; done when the group has read them
  *       all and none is pending.
@@ -81,6 +81,10 @@ public final class RedisJobsBench {
         String body = webs.get(0).post().uri("/sessions").body(BodyInserters.fromMultipartData(parts.build()))
                 .retrieve().bodyToMono(String.class).block(WAIT);
         String session = body.replaceAll("(?s).*\"id\"\\s*:\\s*\"([^\"]+)\".*", "$1");
+        // -Dbench.stages=audio,video: only these stages (default: all four).
+        String stages = System.getProperty("bench.stages", "");
+        String request = stages.isBlank() ? "{}"
+                : "{\"stages\":[\"" + String.join("\",\"", stages.split(",")) + "\"]}";
         RedisClient client = redis(port);
         try (StatefulRedisConnection<String, String> c = client.connect()) {
             RedisCommands<String, String> r = c.sync();
@@ -89,7 +93,7 @@ public final class RedisJobsBench {
             long start = System.nanoTime();
             Long accepted = Flux.range(0, jobs)
                     .flatMap(i -> webs.get(i % webs.size()).post().uri("/sessions/{id}/enrichments", session)
-                            .contentType(MediaType.APPLICATION_JSON).bodyValue("{}")
+                            .contentType(MediaType.APPLICATION_JSON).bodyValue(request)
                             .retrieve().toBodilessEntity(), clients)
                     .count().block(WAIT);
             long submitted = System.nanoTime();
