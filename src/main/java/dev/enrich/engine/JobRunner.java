@@ -82,8 +82,9 @@ final class JobRunner implements JobTask {
 
     /**
      * Run a job the queue handed out. A job already ended (cancelled while queued) is not run; its end is published if
-     * it never was (see {@link #publishEndIfMissing}). A job found RUNNING was
-     * taken over from a replica that died or stopped refreshing its claim: it resumes from its checkpoints.
+     * it never was (see {@link #publishEndIfMissing}). A job found RUNNING was taken over from a replica that died
+     * or stopped refreshing its claim: it resumes from its checkpoints, and the stalled run, if it goes on, finds its
+     * next save refused and gives way.
      */
     @Override
     public Mono<JobState> run(QueuedJob queued, Mono<JobState> stop) {
@@ -97,8 +98,11 @@ final class JobRunner implements JobTask {
                                 job.tenant());
                     }
                     AtomicReference<@Nullable Run> run = new AtomicReference<>();
-                    return start(job, stop, run)
-                            .onErrorResume(e -> crashed(job, run.get(), e))
+                    // Every save of this run says which delivery of the entry it is: once it stored its start, an
+                    // earlier run of the job (one that stalled past its claim) can store nothing more.
+                    Job mine = job.deliveredAs(queued.delivery());
+                    return start(mine, stop, run)
+                            .onErrorResume(e -> crashed(mine, run.get(), e))
                             .contextWrite(JobLogContext.of(job));
                 })
                 .defaultIfEmpty(JobState.FAILED);

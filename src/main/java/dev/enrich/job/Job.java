@@ -1,5 +1,7 @@
 package dev.enrich.job;
 
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import dev.enrich.pipeline.StageName;
 import java.time.Instant;
 import java.util.Collections;
@@ -28,6 +30,9 @@ import org.jspecify.annotations.Nullable;
  * @param finishedAt when it reached a terminal state
  * @param attempt 1 for the first run, +1 per retry
  * @param history how earlier attempts ended, oldest first
+ * @param delivery which delivery of its queue entry the run that stored it was: 1 for the first, +1 each time another
+ *     replica took the entry over (its run stalled or died); 0 when no run stored it yet. With {@code attempt}, it
+ *     orders the runs of one job (see {@link #runOrder()})
  */
 public record Job(
         String id,
@@ -44,7 +49,9 @@ public record Job(
         @Nullable Instant startedAt,
         @Nullable Instant finishedAt,
         int attempt,
-        List<Attempt> history) {
+        List<Attempt> history,
+        // Jobs stored before this field existed read as stored by no run.
+        @JsonSetter(nulls = Nulls.AS_EMPTY) int delivery) {
 
     public Job {
         stages = Collections.unmodifiableMap(new EnumMap<>(stages));
@@ -68,7 +75,7 @@ public record Job(
         Map<StageName, StageStatus> stages = new EnumMap<>(StageName.class);
         requested.forEach(s -> stages.put(s, StageStatus.pending(s)));
         return new Job(id, tenant, sessionId, batchId, priority, stages, JobState.QUEUED, 0, null,
-                "Waiting for a free worker...", now, null, null, 1, List.of());
+                "Waiting for a free worker...", now, null, null, 1, List.of(), 0);
     }
 
     /**
@@ -87,7 +94,22 @@ public record Job(
         List<Attempt> past = new java.util.ArrayList<>(history);
         past.add(new Attempt(attempt, state, message, finishedAt));
         return new Job(id, tenant, sessionId, batchId, priority, again, JobState.QUEUED, 0, null,
-                "Waiting for a free worker...", createdAt, null, null, attempt + 1, past);
+                "Waiting for a free worker...", createdAt, null, null, attempt + 1, past, 0);
+    }
+
+    /** Return a copy stored by the run that got delivery {@code n} of the job's queue entry. */
+    public Job deliveredAs(int n) {
+        return new Job(id, tenant, sessionId, batchId, priority, stages, state, progress, etaSeconds, message,
+                createdAt, startedAt, finishedAt, attempt, history, n);
+    }
+
+    /**
+     * Return the order of the run that stored this job among the job's runs: by attempt, then by delivery. A later
+     * run has a higher number; a store refuses a move from RUNNING by an earlier run than the one it holds (a run
+     * whose entry another replica took over stores nothing more).
+     */
+    public long runOrder() {
+        return ((long) attempt << 20) | Math.min(Math.max(delivery, 0), 0xFFFFF);
     }
 
     /** Return the requested stage names. */
@@ -100,13 +122,13 @@ public record Job(
         Map<StageName, StageStatus> copy = new EnumMap<>(stages);
         copy.computeIfPresent(stage, (k, v) -> change.apply(v));
         return new Job(id, tenant, sessionId, batchId, priority, copy, state, progress, etaSeconds, message,
-                createdAt, startedAt, finishedAt, attempt, history);
+                createdAt, startedAt, finishedAt, attempt, history, delivery);
     }
 
     /** Return a copy with new overall progress, ETA and message. */
     public Job withProgress(double progress, @Nullable Long etaSeconds, String message) {
         return new Job(id, tenant, sessionId, batchId, priority, stages, state, progress, etaSeconds, message,
-                createdAt, startedAt, finishedAt, attempt, history);
+                createdAt, startedAt, finishedAt, attempt, history, delivery);
     }
 
     /** Return a copy in a new state; terminal states stamp {@code finishedAt}, RUNNING stamps {@code startedAt}. */
@@ -116,6 +138,6 @@ public record Job(
         Long eta = next.isTerminal() ? Long.valueOf(0) : etaSeconds;
         double p = next == JobState.COMPLETED ? 1.0 : progress;
         return new Job(id, tenant, sessionId, batchId, priority, stages, next, p, eta, message, createdAt,
-                started, finished, attempt, history);
+                started, finished, attempt, history, delivery);
     }
 }

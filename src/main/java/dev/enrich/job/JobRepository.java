@@ -16,6 +16,10 @@ public interface JobRepository {
      * Save {@code next} only while the stored job with its id is still in state {@code from}, atomically: of callers
      * moving one job from the same state (two replicas taking one queued job), exactly one succeeds. Return false, and
      * save nothing, when the job is unknown or already in another state. Caps do not apply (the job exists).
+     *
+     * <p>A move from RUNNING is refused too when the stored job comes from a later run than {@code next} (see
+     * {@link Job#runOrder()}): a run whose queue entry another replica took over (it stalled past its claim) stores
+     * nothing more once the new run started, whatever it tries (progress, its end, a crash's FAILED).
      */
     Mono<Boolean> transition(JobState from, Job next);
 

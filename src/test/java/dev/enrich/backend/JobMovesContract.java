@@ -63,6 +63,21 @@ public abstract class JobMovesContract {
     }
 
     @Test
+    void aRunWhoseEntryAnotherReplicaTookOverMovesNothingAndAppendsNothing() {
+        Job first = queued().deliveredAs(1).withState(JobState.RUNNING, "Starting...", T);
+        Job second = first.deliveredAs(2).withProgress(0, null, "Resuming...");
+        jobs.save(second).block(WAIT);
+        StageResult audio = StageResult.succeeded(StageName.AUDIO, Outputs.of(StageName.AUDIO));
+        Job failed = first.withState(JobState.FAILED, "Something went wrong.", T.plusSeconds(1));
+
+        assertThat(move(JobState.RUNNING, failed, audio, JobEvent.ended(failed, T))).isEmpty();
+        assertThat(jobs.findById("j1").block(WAIT)).isEqualTo(second);
+        assertThat(log.lastSeq("job:j1").block(WAIT)).as("nothing appended").isZero();
+        assertThat(jobs.results("j1").block(WAIT)).as("a checkpoint is a result either run may reuse")
+                .isEqualTo(Map.of(StageName.AUDIO, audio));
+    }
+
+    @Test
     void aCheckpointIsKeptWithTheMoveAndEvenWhenTheJobIsNotInTheState() {
         Job running = queued().withState(JobState.RUNNING, "Starting...", T);
         jobs.save(running).block(WAIT);

@@ -199,6 +199,40 @@ public abstract class JobRepositoryContract {
     }
 
     @Test
+    void aMoveFromRunningByAnEarlierRunThanTheStoredOneSavesNothing() {
+        JobRepository jobs = repository(10, 10);
+        Job queued = job("j1", "a", JobState.QUEUED);
+        jobs.save(queued).block(WAIT);
+        Job first = queued.deliveredAs(1).withState(JobState.RUNNING, "Starting...", Instant.EPOCH.plusSeconds(1));
+        assertThat(jobs.transition(JobState.QUEUED, first).block(WAIT)).isTrue();
+        // Another replica took the entry over (delivery 2) while the first run stalled: its start moves the job.
+        Job second = first.deliveredAs(2).withProgress(0.1, null, "Resuming...");
+        assertThat(jobs.transition(JobState.RUNNING, second).block(WAIT)).isTrue();
+
+        // The stalled run goes on: neither its progress nor its end (nor a crash's FAILED) is stored any more.
+        Job stalled = first.withProgress(0.5, null, "Writing summary...");
+        assertThat(jobs.transition(JobState.RUNNING, stalled).block(WAIT)).isFalse();
+        Job crashed = first.withState(JobState.FAILED, "Something went wrong.", Instant.EPOCH.plusSeconds(2));
+        assertThat(jobs.transition(JobState.RUNNING, crashed).block(WAIT)).isFalse();
+        assertThat(jobs.findById("j1").block(WAIT)).isEqualTo(second);
+
+        // The run that holds it moves on; so does whoever moves the job as read (a cancel).
+        Job done = second.withState(JobState.COMPLETED, "Done.", Instant.EPOCH.plusSeconds(3));
+        assertThat(jobs.transition(JobState.RUNNING, second.withProgress(0.6, null, "Writing summary..."))
+                .block(WAIT)).isTrue();
+        assertThat(jobs.transition(JobState.RUNNING, done).block(WAIT)).isTrue();
+
+        // A later attempt outranks every delivery of an earlier one; moves from other states are not ordered (a
+        // retry handed back to its queue may be undone).
+        Job retried = done.retried(Instant.EPOCH.plusSeconds(4));
+        assertThat(jobs.transition(JobState.COMPLETED, retried).block(WAIT)).isTrue();
+        Job next = retried.deliveredAs(1).withState(JobState.RUNNING, "Starting...", Instant.EPOCH.plusSeconds(5));
+        assertThat(jobs.transition(JobState.QUEUED, next).block(WAIT)).isTrue();
+        assertThat(jobs.transition(JobState.RUNNING, second.withProgress(0.7, null, "x")).block(WAIT)).isFalse();
+        assertThat(jobs.findById("j1").block(WAIT)).isEqualTo(next);
+    }
+
+    @Test
     void aCheckpointedTransitionKeepsTheResultWhetherOrNotTheJobMoves() {
         JobRepository jobs = repository(10, 10);
         Job running = job("j1", "a", JobState.RUNNING);

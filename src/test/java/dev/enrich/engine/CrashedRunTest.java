@@ -1,11 +1,13 @@
 package dev.enrich.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.enrich.events.EventLog;
 import dev.enrich.events.EventPublisher;
 import dev.enrich.events.EventType;
 import dev.enrich.events.JobEvent;
+import dev.enrich.events.JobMoves;
 import dev.enrich.job.Job;
 import dev.enrich.job.JobRepository;
 import dev.enrich.job.JobState;
@@ -24,13 +26,21 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.dao.DataAccessResourceFailureException;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
 
 /**
@@ -38,6 +48,11 @@ import reactor.test.StepVerifier;
  * QUEUED or RUNNING for good: the job is stored FAILED and its end published. A store outage fails no job, and when
  * the end cannot be stored, the error reaches the dispatcher (which leaves the job to its queue); a job that moved
  * elsewhere meanwhile is left as it is.
+ *
+ * <p>A run that stalls past its claim (a long pause of its replica) while another replica takes its queue entry over
+ * stores nothing more once the new run started: not its progress, not its end, not the FAILED of a crash. It gives
+ * way, and the job is the new run's (two runners of one job on one store, each on its own delivery of the entry, each
+ * held at its second move).
  */
 @ServiceTest
 class CrashedRunTest {
@@ -156,6 +171,74 @@ class CrashedRunTest {
         assertThat(stored.state()).isEqualTo(JobState.QUEUED);
         assertThat(stored.attempt()).isEqualTo(2);
         assertThat(log.last(EventPublisher.jobStream(queued.id())).blockOptional(WAIT)).as("no FAILED end").isEmpty();
+    }
+
+    @Test
+    void aStalledRunThatGoesOnAfterATakeoverGivesWayAndStoresNothing() throws Exception {
+        assertTheNewRunKeepsTheJob(null);
+    }
+
+    @Test
+    void aStalledRunThatCrashesAfterATakeoverDoesNotStoreItsJobFailed() throws Exception {
+        assertTheNewRunKeepsTheJob(new IllegalStateException("a bug in the stalled run"));
+    }
+
+    private void assertTheNewRunKeepsTheJob(@Nullable RuntimeException stalledRunFails) throws Exception {
+        Job queued = queuedJob();
+        Sinks.Empty<Void> resumeFirst = Sinks.empty();
+        Sinks.Empty<Void> resumeSecond = Sinks.empty();
+        Queue<EventType> byFirst = new ConcurrentLinkedQueue<>();
+        Queue<EventType> bySecond = new ConcurrentLinkedQueue<>();
+        JobRunner first = runner(jobs, new EventPublisher(log, heldAtSecondMove(resumeFirst.asMono(), stalledRunFails,
+                byFirst)));
+        JobRunner second = runner(jobs, new EventPublisher(log, heldAtSecondMove(resumeSecond.asMono(), null,
+                bySecond)));
+
+        CompletableFuture<JobState> firstRun = first.run(delivery(queued, 1), Mono.never()).toFuture();
+        await().atMost(WAIT).until(() -> stored(queued).state() == JobState.RUNNING);
+        // Its replica stalls past the claim: another takes the entry over, reads the job RUNNING and starts it.
+        CompletableFuture<JobState> secondRun = second.run(delivery(queued, 2), Mono.never()).toFuture();
+        await().atMost(WAIT).until(() -> stored(queued).delivery() == 2);
+
+        resumeFirst.tryEmitEmpty();
+        assertThat(firstRun.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the stalled run gives way")
+                .isEqualTo(JobState.CANCELLED);
+        Job afterFirst = stored(queued);
+        assertThat(afterFirst.state()).isEqualTo(JobState.RUNNING);
+        assertThat(afterFirst.delivery()).isEqualTo(2);
+        assertThat(byFirst).as("only its start was stored").containsExactly(EventType.PROGRESS);
+
+        resumeSecond.tryEmitEmpty();
+        assertThat(secondRun.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(JobState.COMPLETED);
+        assertThat(stored(queued).state()).isEqualTo(JobState.COMPLETED);
+        assertThat(bySecond).last().isEqualTo(EventType.COMPLETED);
+        assertThat(bySecond).doesNotContain(EventType.FAILED, EventType.CANCELLED);
+        assertThat(log.last(EventPublisher.jobStream(queued.id())).block(WAIT).type()).isEqualTo(EventType.COMPLETED);
+    }
+
+    /**
+     * The service's moves, recording the type of each event stored; the second waits for {@code resume}, then fails
+     * with {@code failure} when given (a crash of the run there) or goes on.
+     */
+    private JobMoves heldAtSecondMove(Mono<Void> resume, @Nullable RuntimeException failure, Queue<EventType> stored) {
+        JobMoves moves = JobMoves.sequential(jobs, log);
+        AtomicInteger calls = new AtomicInteger();
+        return (from, next, checkpoint, stream, alsoTo, event) -> {
+            Mono<Optional<JobEvent>> move = moves.move(from, next, checkpoint, stream,
+                    alsoTo, event).doOnNext(done -> done.ifPresent(e -> stored.add(e.type())));
+            if (calls.incrementAndGet() != 2) {
+                return move;
+            }
+            return resume.then(failure == null ? move : Mono.error(failure));
+        };
+    }
+
+    private Job stored(Job job) {
+        return jobs.findById(job.id()).block(WAIT);
+    }
+
+    private static QueuedJob delivery(Job job, int n) {
+        return new QueuedJob(job.id(), job.tenant(), job.priority(), job.createdAt(), n);
     }
 
     private static Supplier<RuntimeException> unreadable() {

@@ -67,7 +67,8 @@ public final class InMemoryJobRepository implements JobRepository {
         return Mono.fromSupplier(() -> {
             synchronized (this) {
                 Job current = jobs.get(next.id());
-                if (current == null || current.state() != from) {
+                if (current == null || current.state() != from
+                        || from == JobState.RUNNING && current.runOrder() > next.runOrder()) {
                     return false;
                 }
                 jobs.put(next.id(), next);

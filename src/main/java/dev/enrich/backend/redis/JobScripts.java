@@ -41,7 +41,8 @@ final class JobScripts {
               redis.call('ZREM', sessionJobs(h[3]), id)
             end
 
-            -- a: id, tenant, session, state, terminal (1/0), created score, json, max jobs, max per tenant
+            -- a: id, tenant, session, state, terminal (1/0), created score, json, max jobs, max per tenant, the
+            -- order of the run that stores it (Job#runOrder)
             local function save(a)
               local id, tenant, session, state, created = a[1], a[2], a[3], a[4], a[6]
               local key = jobKey(id)
@@ -68,7 +69,8 @@ final class JobScripts {
                 tenant = old[3]
                 if old[1] ~= state then redis.call('ZREM', stateIndex(old[1]), id) end
               end
-              redis.call('HSET', key, 'json', a[7], 'tenant', tenant, 'state', state, 'session', session, 'seq', seq)
+              redis.call('HSET', key, 'json', a[7], 'tenant', tenant, 'state', state, 'session', session, 'seq', seq,
+                'run', a[10])
               redis.call('ZADD', stateIndex(state), created, id)
               if a[5] == '1' then
                 redis.call('ZADD', tenantFinished(tenant), seq, id)
@@ -81,12 +83,15 @@ final class JobScripts {
             end
 
             -- a: save's, then the state to move from, then (with a checkpoint) its stage and JSON. The checkpoint is
-            -- kept while the job exists, whether or not the job moves.
+            -- kept while the job exists, whether or not the job moves. A move from RUNNING by an earlier run than
+            -- the one stored (a run whose entry another replica took over) is stale too.
             local function move(a)
-              if a[11] and redis.call('EXISTS', jobKey(a[1])) == 1 then
-                redis.call('HSET', resultsKey(a[1]), a[11], a[12])
+              if a[12] and redis.call('EXISTS', jobKey(a[1])) == 1 then
+                redis.call('HSET', resultsKey(a[1]), a[12], a[13])
               end
-              if redis.call('HGET', jobKey(a[1]), 'state') ~= a[10] then return 'STALE' end
+              local now = redis.call('HMGET', jobKey(a[1]), 'state', 'run')
+              if now[1] ~= a[11] then return 'STALE' end
+              if a[11] == 'RUNNING' and tonumber(now[2] or '0') > tonumber(a[10]) then return 'STALE' end
               return save(a)
             end
             """;
@@ -95,9 +100,9 @@ final class JobScripts {
     static final RedisScript<String> SAVE = LuaScript.of(COMMON + "return save(ARGV)\n", String.class);
 
     /**
-     * Keep stage result ARGV[12] under field ARGV[11] of the job's results while the job exists, when given (as
-     * {@link #SAVE_RESULT}), then replace the job only while it is in state ARGV[10]. Returns OK or STALE (nothing
-     * saved but the checkpoint).
+     * Keep stage result ARGV[13] under field ARGV[12] of the job's results while the job exists, when given (as
+     * {@link #SAVE_RESULT}), then replace the job only while it is in state ARGV[11] (and, from RUNNING, stored by no
+     * later run than ARGV[10]). Returns OK or STALE (nothing saved but the checkpoint).
      */
     static final RedisScript<String> TRANSITION = LuaScript.of(COMMON + "return move(ARGV)\n", String.class);
 

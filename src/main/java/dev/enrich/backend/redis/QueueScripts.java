@@ -150,11 +150,15 @@ final class QueueScripts {
             """, Long.class);
 
     /**
-     * Acknowledge and delete an entry (a finished job leaves nothing naming it behind), then trim its stream by id
-     * below the oldest entry still pending or not yet delivered (never by length, which could drop pending work).
-     * KEYS stream; ARGV group, id.
+     * Acknowledge and delete an entry this consumer still owns (a finished job leaves nothing naming it behind), then
+     * trim its stream by id below the oldest entry still pending or not yet delivered (never by length, which could
+     * drop pending work). An entry another consumer took over is left to it: this consumer's run stalled past its
+     * claim, and the other's run is the job's now. KEYS stream; ARGV group, id, consumer. Returns 1 when acknowledged,
+     * 0 when it was not pending, -1 when another consumer owns it.
      */
     static final RedisScript<Long> ACK = RedisScript.of("""
+            local owner = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[2], ARGV[2], 1)
+            if owner[1] and owner[1][2] ~= ARGV[3] then return -1 end
             local acked = redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
             redis.call('XDEL', KEYS[1], ARGV[2])
             local pending = redis.call('XPENDING', KEYS[1], ARGV[1])
@@ -196,7 +200,7 @@ final class QueueScripts {
      * Take over entries idle past the idle time (XAUTOCLAIM, which counts a delivery). An entry delivered more than
      * the cap is acknowledged and unindexed instead: a dead letter. KEYS stream, index, tenants; ARGV group,
      * consumer, min idle millis, count, max deliveries. Returns flat groups of: id, dead (0/1), job, tenant,
-     * priority, at.
+     * priority, at, deliveries (this one included).
      */
     @SuppressWarnings("rawtypes")
     static final RedisScript<List> AUTOCLAIM = RedisScript.of(UNCOUNT + """
@@ -208,12 +212,14 @@ final class QueueScripts {
                 for i = 1, #e[2], 2 do f[e[2][i]] = e[2][i + 1] end
                 local p = redis.call('XPENDING', KEYS[1], ARGV[1], id, id, 1)
                 local dead = 0
-                if p[1] and p[1][4] > tonumber(ARGV[5]) then
+                local deliveries = p[1] and p[1][4] or 1
+                if deliveries > tonumber(ARGV[5]) then
                   dead = 1
                   redis.call('XACK', KEYS[1], ARGV[1], id)
                   if redis.call('HDEL', KEYS[2], f['job']) == 1 then uncount(KEYS[3], f['tenant']) end
                 end
-                for _, v in ipairs({id, tostring(dead), f['job'], f['tenant'], f['priority'], f['at']}) do
+                for _, v in ipairs({id, tostring(dead), f['job'], f['tenant'], f['priority'], f['at'],
+                    tostring(deliveries)}) do
                   table.insert(out, v)
                 end
               end

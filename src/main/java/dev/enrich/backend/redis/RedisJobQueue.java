@@ -260,7 +260,14 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
             if (entry == null || !state.isTerminal()) {
                 return Mono.empty();
             }
-            return execute(QueueScripts.ACK, List.of(stream(job.priority())), List.of(settings.group(), entry.id()))
+            return execute(QueueScripts.ACK, List.of(stream(job.priority())),
+                    List.of(settings.group(), entry.id(), settings.consumer()))
+                    .doOnNext(acked -> {
+                        if (acked < 0) {
+                            log.warn("job={} entry={} was taken over by another replica: left to its run",
+                                    job.jobId(), entry.id());
+                        }
+                    })
                     .then();
         }).doOnTerminate(this::wakeTakers);
     }
@@ -531,10 +538,12 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
     }
 
     private void claimed(List<?> flat) {
-        for (int i = 0; i + 5 < flat.size(); i += 6) {
+        for (int i = 0; i + 6 < flat.size(); i += 7) {
             String id = (String) flat.get(i);
             QueuedJob job = new QueuedJob((String) flat.get(i + 2), (String) flat.get(i + 3),
-                    Priority.valueOf((String) flat.get(i + 4)), Instant.ofEpochMilli(Long.parseLong((String) flat.get(i + 5))));
+                    Priority.valueOf((String) flat.get(i + 4)),
+                    Instant.ofEpochMilli(Long.parseLong((String) flat.get(i + 5))),
+                    Integer.parseInt((String) flat.get(i + 6)));
             if ("1".equals(flat.get(i + 1))) {
                 log.warn("dead letter job={} tenant={} entry={}: delivered more than {} times", job.jobId(),
                         job.tenant(), id, settings.maxDeliveries());

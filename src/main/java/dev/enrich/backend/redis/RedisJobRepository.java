@@ -87,7 +87,8 @@ final class RedisJobRepository implements JobRepository {
     private List<String> args(Job job, List<String> extra) {
         List<String> args = new ArrayList<>(List.of(job.id(), job.tenant(), job.sessionId(),
                 job.state().name(), job.state().isTerminal() ? "1" : "0", RedisKeys.score(job.createdAt()),
-                json.writeValueAsString(job), Integer.toString(maxJobs), Integer.toString(maxPerTenant)));
+                json.writeValueAsString(job), Integer.toString(maxJobs), Integer.toString(maxPerTenant),
+                Long.toString(job.runOrder())));
         args.addAll(extra);
         return args;
     }

@@ -247,6 +247,31 @@ class RedisJobQueueTest {
     }
 
     @Test
+    void aReplicaThatStalledPastItsClaimLeavesTheEntryToTheReplicaThatTookItOver() {
+        // a stalls: it refreshes nothing (a pause longer than the idle time), so b takes the entry over.
+        RedisJobQueue a = new RedisJobQueue(factory, 1000, 4, new RedisQueueProperties("enrich:queue", "workers", "a",
+                0, 256, Duration.ofMillis(200), NEVER.multipliedBy(2), NEVER, NEVER, 3, 100, Duration.ofMillis(100)));
+        a.start();
+        queues.add(a);
+        RedisJobQueue b = replica("b", IDLE, 0, 3);
+        a.offer(job("j", "t"));
+        QueuedJob first = a.poll().orElseThrow();
+        assertThat(first.delivery()).isEqualTo(1);
+
+        // b's run knows it is the entry's second delivery.
+        QueuedJob second = takenOver(b);
+        assertThat(second.jobId()).isEqualTo("j");
+        assertThat(second.delivery()).isEqualTo(2);
+
+        // a wakes up and ends its run before its next refresh would have told it: the entry is b's, not acknowledged.
+        StepVerifier.create(a.done(first, JobState.COMPLETED)).verifyComplete();
+        assertThat(pendingCount()).isEqualTo(1);
+        assertThat(pendingOwner()).isEqualTo("b");
+        StepVerifier.create(b.done(second, JobState.COMPLETED)).verifyComplete();
+        assertThat(pendingCount()).isZero();
+    }
+
+    @Test
     void takeEmitsWhatTheTakeoverTimerClaimsFromADeadReplica() {
         RedisJobQueue a = replica("a", IDLE, 0, 3);
         RedisJobQueue b = replica("b", IDLE, 0, 3, IDLE.dividedBy(2));

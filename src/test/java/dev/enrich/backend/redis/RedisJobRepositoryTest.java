@@ -33,6 +33,23 @@ class RedisJobRepositoryTest extends JobRepositoryContract {
     }
 
     @Test
+    void aJobStoredByTheVersionBeforeRunOrderIsReadAndMovedAsStoredByNoRun() {
+        JobRepository jobs = repository(10, 10);
+        Job running = job("j1", "a", JobState.RUNNING);
+        jobs.save(running).block(WAIT);
+        // As the version before stored it: no delivery in its JSON, no run order beside it.
+        String json = Json.mapper().writeValueAsString(running).replace(",\"delivery\":0", "");
+        assertThat(json).doesNotContain("delivery");
+        REDIS.template().opsForHash().put(RedisKeys.jobState("j1"), "json", json).block(WAIT);
+        REDIS.template().opsForHash().remove(RedisKeys.jobState("j1"), "run").block(WAIT);
+
+        assertThat(jobs.findById("j1").block(WAIT)).isEqualTo(running);
+        Job taken = running.deliveredAs(2).withProgress(0.5, null, "Resuming...");
+        assertThat(jobs.transition(JobState.RUNNING, taken).block(WAIT)).isTrue();
+        assertThat(jobs.transition(JobState.RUNNING, running.withProgress(0.6, null, "x")).block(WAIT)).isFalse();
+    }
+
+    @Test
     void aSavedJobAndItsCheckpointsSurviveARedisCrashWithAppendOnlyOn() {
         JobRepository jobs = repository(10, 10);
         Job running = job("j1", "a", JobState.RUNNING);
