@@ -26,7 +26,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -130,9 +129,10 @@ public class SessionUploads {
                 .then(expiry.remove(new ExpiryIndex.SessionKey(tenant, id)));
     }
 
-    private Mono<Session> count(Session session) {
-        long bytes = session.media().stream().mapToLong(MediaRef::size).sum();
-        return usage.add(session.tenant(), session.id(), bytes, mediaCap)
+    // Everything the session stored counts: its media and its long texts (kept with the media).
+    private Mono<Session> count(Kept kept) {
+        Session session = kept.session();
+        return usage.add(session.tenant(), session.id(), kept.bytes(), mediaCap)
                 .flatMap(counted -> counted ? Mono.just(session) : Mono.error(new MediaQuotaException(mediaCap)));
     }
 
@@ -161,26 +161,34 @@ public class SessionUploads {
         return draft;
     }
 
-    private Mono<Session> store(String tenant, String id, SessionDraft draft, List<UploadFile> files, long quotaLeft) {
-        return storeMedia(tenant, id, files, quotaLeft).flatMap(refs -> storeText(tenant, id, draft.notes())
-                .flatMap(notes -> storeText(tenant, id, draft.transcript())
-                        .map(transcript -> new Session(id, tenant, draft.title().strip(), notes.orElse(null),
-                                transcript.orElse(null), refs, clock.instant()))));
+    private Mono<Kept> store(String tenant, String id, SessionDraft draft, List<UploadFile> files, long quotaLeft) {
+        return storeMedia(tenant, id, files, quotaLeft).flatMap(refs -> {
+            long mediaBytes = refs.stream().mapToLong(MediaRef::size).sum();
+            return storeText(tenant, id, draft.notes(), quotaLeft - mediaBytes)
+                    .flatMap(notes -> storeText(tenant, id, draft.transcript(), quotaLeft - mediaBytes - notes.bytes())
+                            .map(transcript -> new Kept(new Session(id, tenant, draft.title().strip(),
+                                    notes.text(), transcript.text(), refs, clock.instant()),
+                                    mediaBytes + notes.bytes() + transcript.bytes())));
+        });
     }
 
-    // Long texts live with the media, not in memory: the session keeps their length and a preview.
-    private Mono<Optional<SessionText>> storeText(String tenant, String sessionId, @Nullable String raw) {
+    // Long texts live with the media, not in memory: the session keeps their length and a preview. They count
+    // against the tenant's storage as media do (short ones stay in the session's record, capped by the session count).
+    private Mono<Text> storeText(String tenant, String sessionId, @Nullable String raw, long quotaLeft) {
         String text = raw == null || raw.isBlank() ? null : raw.strip();
         if (text == null) {
-            return Mono.just(Optional.empty());
+            return Mono.just(Text.NONE);
         }
         if (text.length() <= SessionText.PREVIEW_CHARS) {
-            return Mono.just(Optional.of(SessionText.inline(text)));
+            return Mono.just(new Text(SessionText.inline(text), 0));
         }
-        Flux<DataBuffer> bytes = Flux.defer(() -> Flux.just(
-                DefaultDataBufferFactory.sharedInstance.wrap(text.getBytes(StandardCharsets.UTF_8))));
-        return media.store(tenant, sessionId, bytes, Long.MAX_VALUE)
-                .map(stored -> Optional.of(SessionText.stored(stored.key(), text)));
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        if (utf8.length > quotaLeft) {
+            return Mono.error(new MediaQuotaException(mediaCap));
+        }
+        Flux<DataBuffer> bytes = Flux.defer(() -> Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(utf8)));
+        return media.store(tenant, sessionId, bytes, utf8.length)
+                .map(stored -> new Text(SessionText.stored(stored.key(), text), stored.size()));
     }
 
     // In order of kind (audio, video, frames), as the media store expects to find them.
@@ -254,4 +262,12 @@ public class SessionUploads {
     }
 
     private record SniffedMedia(String key, long size, String format, @Nullable Duration length) {}
+
+    /** A session made from an upload, and the bytes it stored (media and long texts). */
+    private record Kept(Session session, long bytes) {}
+
+    /** A text of the session, if any, and the bytes it stored with the media (0 when kept in the record). */
+    private record Text(@Nullable SessionText text, long bytes) {
+        static final Text NONE = new Text(null, 0);
+    }
 }
