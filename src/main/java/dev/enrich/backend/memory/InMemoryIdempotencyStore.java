@@ -1,78 +1,144 @@
 package dev.enrich.backend.memory;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import dev.enrich.idempotency.IdempotencyStore;
 import dev.enrich.idempotency.StoredResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Objects;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
- * Remember submissions in this process: a Caffeine cache of at most {@code maxKeys} entries (past it, those least
- * likely to be asked for again go), each expiring at its own deadline on the given clock: a claim at the end of its
- * lease, a response at the end of its TTL. Each change is one atomic step on the cache's map.
+ * Remember submissions in this process, each until its own deadline on the given clock: a claim until the end of its
+ * lease, a response until the end of its TTL. Past {@code maxKeys} keys, the oldest answered keys go first (a retry of
+ * one is then a new request); a key in flight never goes, so copies sent at once still make one submission. Each change
+ * is one step under the store's lock.
+ *
+ * <p>Written by hand: a size-bounded cache (Caffeine's W-TinyLFU) chooses by frequency, so it could evict a claim in
+ * flight or turn away the newest answer, which is the one most likely to be retried.
  */
 final class InMemoryIdempotencyStore implements IdempotencyStore {
 
+    private static final Logger log = LoggerFactory.getLogger(InMemoryIdempotencyStore.class);
+    private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+    private final int maxKeys;
     private final Clock clock;
-    private final Cache<Scoped, Entry> entries;
+    /** Keys in the order they were claimed, or answered (an answer moves its key to the end). Guarded by this. */
+    private final LinkedHashMap<Scoped, Entry> entries = new LinkedHashMap<>();
+    private @Nullable Long lastWarning; // guarded by this
 
     InMemoryIdempotencyStore(int maxKeys, Clock clock) {
+        if (maxKeys <= 0) {
+            throw new IllegalArgumentException("maxKeys must be > 0, but was " + maxKeys);
+        }
+        this.maxKeys = maxKeys;
         this.clock = clock;
-        this.entries = Caffeine.newBuilder()
-                .maximumSize(maxKeys)
-                .expireAfter(new UntilDeadline())
-                .ticker(this::nanos)
-                .build();
     }
 
     @Override
     public Mono<Claim> claim(String tenant, String key, Duration lease) {
         return Mono.fromSupplier(() -> {
             long now = nanos();
-            Entry claim = new Entry(UUID.randomUUID().toString(), null, now + lease.toNanos());
-            Entry held = entries.asMap().putIfAbsent(new Scoped(tenant, key), claim);
-            if (held == null) {
-                return new Acquired(Objects.requireNonNull(claim.token()));
+            Scoped scoped = new Scoped(tenant, key);
+            synchronized (this) {
+                Entry held = live(scoped, now);
+                if (held == null) {
+                    String token = UUID.randomUUID().toString();
+                    entries.put(scoped, new Entry(token, null, now + lease.toNanos()));
+                    makeRoom(now);
+                    return new Acquired(token);
+                }
+                StoredResponse response = held.response();
+                return response != null ? new Completed(response)
+                        : new InFlight(Duration.ofNanos(Math.max(0, held.deadline() - now)));
             }
-            StoredResponse response = held.response();
-            return response != null ? new Completed(response)
-                    : new InFlight(Duration.ofNanos(Math.max(0, held.deadline() - now)));
         });
     }
 
     @Override
     public Mono<Boolean> renew(String tenant, String key, String token, Duration lease) {
-        return replace(tenant, key, token, new Entry(token, null, nanos() + lease.toNanos()));
+        return Mono.fromSupplier(() -> {
+            long now = nanos();
+            return replace(new Scoped(tenant, key), token, now, new Entry(token, null, now + lease.toNanos()));
+        });
     }
 
     @Override
     public Mono<Boolean> complete(String tenant, String key, String token, StoredResponse response, Duration ttl) {
-        return replace(tenant, key, token, new Entry(null, response, nanos() + ttl.toNanos()));
+        return Mono.fromSupplier(() -> {
+            long now = nanos();
+            return replace(new Scoped(tenant, key), token, now, new Entry(null, response, now + ttl.toNanos()));
+        });
     }
 
     @Override
     public Mono<Void> release(String tenant, String key, String token) {
-        return Mono.fromRunnable(() -> entries.asMap().computeIfPresent(new Scoped(tenant, key),
-                (k, held) -> held.heldBy(token) ? null : held));
+        return Mono.fromRunnable(() -> {
+            Scoped scoped = new Scoped(tenant, key);
+            synchronized (this) {
+                Entry held = entries.get(scoped);
+                if (held != null && held.heldBy(token)) {
+                    entries.remove(scoped);
+                }
+            }
+        });
     }
 
-    private Mono<Boolean> replace(String tenant, String key, String token, Entry next) {
-        return Mono.fromSupplier(() -> entries.asMap().computeIfPresent(new Scoped(tenant, key),
-                (k, held) -> held.heldBy(token) ? next : held) == next);
+    // A claim renewed stays in place; an answer moves its key to the end (it is evicted last).
+    private synchronized boolean replace(Scoped scoped, String token, long now, Entry next) {
+        Entry held = live(scoped, now);
+        if (held == null || !held.heldBy(token)) {
+            return false;
+        }
+        if (next.response() != null) {
+            entries.remove(scoped);
+        }
+        entries.put(scoped, next);
+        return true;
     }
 
-    /** Return how many keys are held, once pending expiries and evictions are done. */
-    long size() {
-        entries.cleanUp();
-        return entries.estimatedSize();
+    // The entry of a key, unless its deadline passed (then it is forgotten).
+    private @Nullable Entry live(Scoped scoped, long now) {
+        Entry held = entries.get(scoped);
+        if (held != null && held.deadline() - now <= 0) {
+            entries.remove(scoped);
+            return null;
+        }
+        return held;
+    }
+
+    // Past the bound: forget the oldest keys that expired or were answered; claims in flight stay. From the oldest
+    // end, so a full store pays for the few claims it passes, not for its size.
+    private void makeRoom(long now) {
+        boolean answerDropped = false;
+        for (Iterator<Map.Entry<Scoped, Entry>> it = entries.entrySet().iterator();
+                entries.size() > maxKeys && it.hasNext(); ) {
+            Entry e = it.next().getValue();
+            boolean expired = e.deadline() - now <= 0;
+            if (expired || e.response() != null) {
+                it.remove();
+                answerDropped |= !expired;
+            }
+        }
+        Long last = lastWarning;
+        if (answerDropped && (last == null || now - last > WARN_EVERY_NANOS)) {
+            lastWarning = now;
+            log.warn("idempotency keys past enrich.idempotency.max-keys={}: the oldest answered keys are forgotten "
+                    + "before their TTL (raise the bound, or use the Redis backend)", maxKeys);
+        }
+    }
+
+    /** Return how many keys are held. */
+    synchronized long size() {
+        return entries.size();
     }
 
     private long nanos() {
@@ -87,24 +153,6 @@ final class InMemoryIdempotencyStore implements IdempotencyStore {
 
         boolean heldBy(String claimant) {
             return response == null && claimant.equals(token);
-        }
-    }
-
-    private static final class UntilDeadline implements Expiry<Scoped, Entry> {
-
-        @Override
-        public long expireAfterCreate(Scoped key, Entry value, long currentTime) {
-            return value.deadline() - currentTime;
-        }
-
-        @Override
-        public long expireAfterUpdate(Scoped key, Entry value, long currentTime, long currentDuration) {
-            return value.deadline() - currentTime;
-        }
-
-        @Override
-        public long expireAfterRead(Scoped key, Entry value, long currentTime, long currentDuration) {
-            return currentDuration;
         }
     }
 }
