@@ -31,8 +31,9 @@ import reactor.core.scheduler.Scheduler;
  *                          first ETAs after one are informed)
  * </pre>
  *
- * Each observation the model records is blended in Redis by one script (the same EWMA, in the order observations
- * reach Redis from all replicas), and the blended averages it returns replace the local ones. Every
+ * The observations the model records are blended in Redis by one script per batch (those recorded within 20 ms, at
+ * most 64: one round trip, not one per stage run; the same EWMA, in the order observations reach Redis from all
+ * replicas), and the blended averages it returns replace the local ones. Every
  * {@code refresh} period, and once at start, the replica reads the whole hash, so what other replicas learned
  * reaches it within one period. While Redis is unreachable the model keeps learning locally; those observations are
  * not shared later.
@@ -43,38 +44,59 @@ final class RedisDurationSync {
     static final String KEY = RedisKeys.PREFIX + "durations";
     /** Observations waiting for Redis beyond this many are dropped (the oldest first). */
     private static final int BACKLOG = 1024;
+    /** Observations blended in one script at most, and how long the first waits for others to join it. */
+    private static final int BATCH = 64;
+    private static final Duration BATCH_WINDOW = Duration.ofMillis(20);
 
-    // KEYS[1] the hash; ARGV: duration key, alpha, then name and value pairs. Blends each pair into KEY:name (the
-    // first value seeds it; one HMGET and one HSET for all of them) and returns the key's fields after that, as name
-    // and value pairs, read by name (HMGET of Averages.FIELD_NAMES): the cost stays the same however many keys the
-    // hash holds.
+    // KEYS[1] the hash; ARGV: alpha, then per observation: its duration key, how many name and value pairs follow,
+    // the pairs. Blends each observation's pairs into KEY:name in order (the first value seeds it; one HMGET and one
+    // HSET per observation), then returns, per distinct key in order of first appearance, the key, how many pairs
+    // follow, and its fields after all of it, read by name (HMGET of Averages.FIELD_NAMES): the cost stays the same
+    // however many keys the hash holds.
     @SuppressWarnings({"rawtypes", "unchecked"})
     private static final RedisScript<List<String>> BLEND = (RedisScript) LuaScript.of("""
-            local prefix = ARGV[1] .. ':'
-            local a = tonumber(ARGV[2])
-            local given = {}
-            for i = 3, #ARGV, 2 do given[#given + 1] = prefix .. ARGV[i] end
-            if #given > 0 then
-              local old = redis.call('HMGET', KEYS[1], unpack(given))
-              local blended = {}
-              for i, f in ipairs(given) do
-                local v = tonumber(ARGV[2 * i + 2])
-                if old[i] then v = tonumber(old[i]) + a * (v - tonumber(old[i])) end
-                blended[#blended + 1] = f
-                blended[#blended + 1] = string.format('%.17g', v)
+            local a = tonumber(ARGV[1])
+            local keys, seen = {}, {}
+            local i = 2
+            while i <= #ARGV do
+              local id, n = ARGV[i], tonumber(ARGV[i + 1])
+              local prefix = id .. ':'
+              if not seen[id] then seen[id] = true; keys[#keys + 1] = id end
+              local given, values = {}, {}
+              for j = 0, n - 1 do
+                given[#given + 1] = prefix .. ARGV[i + 2 + 2 * j]
+                values[#values + 1] = tonumber(ARGV[i + 3 + 2 * j])
               end
-              redis.call('HSET', KEYS[1], unpack(blended))
+              i = i + 2 + 2 * n
+              if #given > 0 then
+                local old = redis.call('HMGET', KEYS[1], unpack(given))
+                local blended = {}
+                for k, f in ipairs(given) do
+                  local v = values[k]
+                  if old[k] then v = tonumber(old[k]) + a * (v - tonumber(old[k])) end
+                  blended[#blended + 1] = f
+                  blended[#blended + 1] = string.format('%.17g', v)
+                end
+                redis.call('HSET', KEYS[1], unpack(blended))
+              end
             end
             local names = {FIELD_NAMES}
-            local fields = {}
-            for i, name in ipairs(names) do fields[i] = prefix .. name end
-            local values = redis.call('HMGET', KEYS[1], unpack(fields))
             local out = {}
-            for i, name in ipairs(names) do
-              if values[i] then
-                out[#out + 1] = name
-                out[#out + 1] = values[i]
+            for _, id in ipairs(keys) do
+              local fields = {}
+              for k, name in ipairs(names) do fields[k] = id .. ':' .. name end
+              local values = redis.call('HMGET', KEYS[1], unpack(fields))
+              local held, count = {}, 0
+              for k, name in ipairs(names) do
+                if values[k] then
+                  held[#held + 1] = name
+                  held[#held + 1] = values[k]
+                  count = count + 1
+                end
               end
+              out[#out + 1] = id
+              out[#out + 1] = tostring(count)
+              for _, v in ipairs(held) do out[#out + 1] = v end
             end
             return out
             """.replace("FIELD_NAMES", DurationModel.Averages.FIELD_NAMES.stream().map(name -> "'" + name + "'")
@@ -105,7 +127,9 @@ final class RedisDurationSync {
         Flux<Void> sharing = model.recorded()
                 .onBackpressureBuffer(BACKLOG, dropped -> LOG.debug("Not shared: {}", dropped),
                         BufferOverflowStrategy.DROP_OLDEST)
-                .concatMap(observation -> logged(share(observation), "share a stage duration"));
+                // What recorded meanwhile goes in one script: one round trip per batch, not per stage run.
+                .bufferTimeout(BATCH, BATCH_WINDOW, timer, true)
+                .concatMap(batch -> logged(share(batch), "share stage durations"));
         Flux<Void> reading = Flux.interval(Duration.ZERO, refresh, timer)
                 .onBackpressureDrop()
                 .concatMap(tick -> logged(refresh(), "read the shared stage durations"));
@@ -123,22 +147,43 @@ final class RedisDurationSync {
 
     /** Blend one observation into the fleet's averages and adopt the result here. */
     Mono<Void> share(DurationModel.Observation observation) {
-        DurationKey key = observation.key();
-        List<String> args = new ArrayList<>(List.of(key.id(), Double.toString(model.alpha())));
-        observation.took().fields().forEach((name, value) -> {
-            args.add(name);
-            args.add(Double.toString(value));
-        });
+        return share(List.of(observation));
+    }
+
+    /** Blend observations into the fleet's averages, in order, in one step, and adopt the results here. */
+    Mono<Void> share(List<DurationModel.Observation> observations) {
+        if (observations.isEmpty()) {
+            return Mono.empty();
+        }
+        List<String> args = new ArrayList<>(List.of(Double.toString(model.alpha())));
+        for (DurationModel.Observation observation : observations) {
+            Map<String, Double> fields = observation.took().fields();
+            args.add(observation.key().id());
+            args.add(Integer.toString(fields.size()));
+            fields.forEach((name, value) -> {
+                args.add(name);
+                args.add(Double.toString(value));
+            });
+        }
         return redis.execute(BLEND, List.of(KEY), args)
                 .next()
-                .doOnNext(blended -> {
-                    Map<String, String> fields = new HashMap<>();
-                    for (int i = 0; i + 1 < blended.size(); i += 2) {
-                        fields.put(blended.get(i), blended.get(i + 1));
-                    }
-                    adopt(key, fields);
-                })
+                .doOnNext(this::adoptBlended)
                 .then();
+    }
+
+    // Per key: its id, how many name and value pairs follow, the pairs.
+    private void adoptBlended(List<String> blended) {
+        int i = 0;
+        while (i + 1 < blended.size()) {
+            String id = blended.get(i);
+            int pairs = Integer.parseInt(blended.get(i + 1));
+            Map<String, String> fields = new HashMap<>();
+            for (int p = 0; p < pairs; p++) {
+                fields.put(blended.get(i + 2 + 2 * p), blended.get(i + 3 + 2 * p));
+            }
+            i += 2 + 2 * pairs;
+            DurationKey.parse(id).ifPresent(key -> adopt(key, fields));
+        }
     }
 
     /** Read the fleet's averages and adopt every stage's here. */

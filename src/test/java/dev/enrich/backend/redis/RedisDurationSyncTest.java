@@ -84,6 +84,24 @@ class RedisDurationSyncTest {
     }
 
     @Test
+    void aBatchOfObservationsBlendsAsTheyWouldOneByOneInOneStep() {
+        DurationModel alone = new DurationModel(0.5);
+        DurationKey afterAudio = new DurationKey(SUMMARY, "audio");
+        replicaA.share(List.of(observed(AUDIO, Duration.ofSeconds(10), Duration.ofSeconds(40)),
+                new DurationModel.Observation(afterAudio, new DurationModel.Averages(6)),
+                observed(AUDIO, Duration.ofSeconds(20), Duration.ofSeconds(60)))).block(WAIT);
+        alone.record(AUDIO, Duration.ofSeconds(10), Duration.ofSeconds(40));
+        alone.record(AUDIO, Duration.ofSeconds(20), Duration.ofSeconds(60));
+
+        assertThat(modelA.averages(AUDIO)).as("in order, each key's fields brought back")
+                .isEqualTo(alone.averages(AUDIO));
+        assertThat(modelA.averages(afterAudio)).contains(new DurationModel.Averages(6));
+        replicaB.refresh().block(WAIT);
+        assertThat(modelB.averages(AUDIO)).isEqualTo(alone.averages(AUDIO));
+        assertThat(modelB.averages(afterAudio)).contains(new DurationModel.Averages(6));
+    }
+
+    @Test
     void startedReplicasShareWhatTheyRecordAndReadWhatWasLearnedBefore() {
         replicaA.share(observed(SUMMARY, Duration.ofSeconds(3), null)).block(WAIT);
         replicaA.start();
