@@ -139,7 +139,8 @@ public final class EnrichmentService implements SnapshotSource {
         if (job.state().isTerminal()) {
             return Mono.just(job);
         }
-        Job cancelled = job.withState(JobState.CANCELLED, "Cancelled.", clock.instant());
+        // No run's move (delivery 0): it ends whichever run holds the job.
+        Job cancelled = job.withState(JobState.CANCELLED, "Cancelled.", clock.instant()).deliveredAs(0);
         return events.publishMove(job.state(), cancelled, null, JobEvent.ended(cancelled, clock.instant()))
                 .flatMap(moved -> moved ? Mono.just(cancelled) : jobs.findById(job.id()).flatMap(this::markCancelled));
     }
@@ -203,7 +204,7 @@ public final class EnrichmentService implements SnapshotSource {
     // A dead letter: the job failed and stays so until someone retries it.
     private Mono<Void> giveUp(Job job) {
         Job failed = job.withState(JobState.FAILED, "We couldn't finish this job. You can retry it.",
-                clock.instant());
+                clock.instant()).deliveredAs(0);
         return events.publishMove(job.state(), failed, null, JobEvent.ended(failed, clock.instant())).then();
     }
 

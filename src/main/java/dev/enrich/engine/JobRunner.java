@@ -52,6 +52,8 @@ final class JobRunner implements JobTask {
     static final Duration END_GRACE = Duration.ofSeconds(5);
     private static final Duration STORE_BACKOFF_MAX = Duration.ofSeconds(5);
     private static final int STORE_OUTAGE_RETRIES = 120;
+    /** Reads and moves a cancel of a job that moved away from this run tries (each lost to a move in between). */
+    private static final int CANCEL_TRIES = 5;
     /** What a job whose run failed outside its stages says (no detail: the log has it). */
     static final String CRASHED = "Something went wrong on our side. You can retry it.";
 
@@ -204,10 +206,10 @@ final class JobRunner implements JobTask {
                 })
                 .concatMap(signal -> handle(run, signal, checkpoint))
                 .then(Mono.defer(() -> {
-                    if (run.movedElsewhere) {
+                    JobState reason = stopped.get();
+                    if (run.movedElsewhere && reason != JobState.CANCELLED) {
                         return endedElsewhere(run);
                     }
-                    JobState reason = stopped.get();
                     if (reason != null) {
                         return finish(run, reason, reason == JobState.CANCELLED
                                 ? "Cancelled." : "Interrupted by a restart. You can retry it.");
@@ -278,12 +280,29 @@ final class JobRunner implements JobTask {
 
     private Mono<JobState> finish(Run run, JobState state, String message) {
         if (run.movedElsewhere) {
-            return endedElsewhere(run);
+            return state == JobState.CANCELLED ? cancelAsStored(run.job.id(), CANCEL_TRIES) : endedElsewhere(run);
         }
         run.job = ended(run.job, state, message);
         log.info("job finished job={} tenant={} state={}", run.job.id(), run.job.tenant(), state);
-        return save(run, JobEvent::ended).then(Mono.defer(() -> run.movedElsewhere
-                ? endedElsewhere(run) : Mono.just(state)));
+        return save(run, JobEvent::ended).then(Mono.defer(() -> !run.movedElsewhere ? Mono.just(state)
+                : state == JobState.CANCELLED ? cancelAsStored(run.job.id(), CANCEL_TRIES) : endedElsewhere(run)));
+    }
+
+    /**
+     * Record a cancel this run was told of after the job moved away from it (another replica's run took it over,
+     * so this run's saves are refused): the cancel still ends the job, whichever run holds it now, as a cancel made
+     * on that replica would. A job that ended meanwhile is left as it is.
+     */
+    private Mono<JobState> cancelAsStored(String jobId, int tries) {
+        return jobs.findById(jobId).flatMap(stored -> {
+            if (stored.state().isTerminal() || tries <= 0) {
+                return endedElsewhere(jobId);
+            }
+            // No run's move (delivery 0): not refused for the run that holds the job.
+            Job cancelled = ended(stored, JobState.CANCELLED, "Cancelled.").deliveredAs(0);
+            return events.publishMove(stored.state(), cancelled, null, JobEvent.ended(cancelled, clock.instant()))
+                    .flatMap(moved -> moved ? Mono.just(JobState.CANCELLED) : cancelAsStored(jobId, tries - 1));
+        }).defaultIfEmpty(JobState.CANCELLED);
     }
 
     private Job ended(Job job, JobState state, String message) {
@@ -332,12 +351,13 @@ final class JobRunner implements JobTask {
         return save(run, event, null);
     }
 
-    // As save above, with a stage result to checkpoint first (kept even when the job moved elsewhere).
+    // As save above, with a stage result to checkpoint (when the job moved elsewhere, kept only where its stage has
+    // none: the run that holds the job now may have stored its own).
     private Mono<Void> save(Run run, BiFunction<Job, Instant, JobEvent> event, @Nullable StageResult checkpoint) {
         Job snapshot = run.job;
         if (run.movedElsewhere) {
             return checkpoint == null ? Mono.empty() : whileStoreIsDown(
-                    jobs.saveResult(snapshot.id(), checkpoint.stage(), checkpoint), snapshot.id());
+                    jobs.keepResult(snapshot.id(), checkpoint.stage(), checkpoint), snapshot.id());
         }
         JobState from = run.stored;
         // The move and its event in one step where the store allows (one Redis script).

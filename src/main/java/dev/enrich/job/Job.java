@@ -105,8 +105,9 @@ public record Job(
 
     /**
      * Return the order of the run that stored this job among the job's runs: by attempt, then by delivery. A later
-     * run has a higher number; a store refuses a move from RUNNING by an earlier run than the one it holds (a run
-     * whose entry another replica took over stores nothing more).
+     * run has a higher number; a store refuses a run's move from RUNNING when the job it holds comes from a later run
+     * (a run whose entry another replica took over stores nothing more). Writers that are no run (a cancel, a dead
+     * letter) store the job with delivery 0, which no store orders.
      */
     public long runOrder() {
         return ((long) attempt << 20) | Math.min(Math.max(delivery, 0), 0xFFFFF);

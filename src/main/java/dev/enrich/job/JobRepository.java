@@ -17,18 +17,21 @@ public interface JobRepository {
      * moving one job from the same state (two replicas taking one queued job), exactly one succeeds. Return false, and
      * save nothing, when the job is unknown or already in another state. Caps do not apply (the job exists).
      *
-     * <p>A move from RUNNING is refused too when the stored job comes from a later run than {@code next} (see
-     * {@link Job#runOrder()}): a run whose queue entry another replica took over (it stalled past its claim) stores
-     * nothing more once the new run started, whatever it tries (progress, its end, a crash's FAILED).
+     * <p>A run's move from RUNNING ({@code next} has a {@link Job#delivery()}) is refused too when the stored job
+     * comes from a later run (see {@link Job#runOrder()}): a run whose queue entry another replica took over (it
+     * stalled past its claim) stores nothing more once the new run started, whatever it tries (progress, its end, a
+     * crash's FAILED). A move by no run (delivery 0: a cancel, a dead letter) is not ordered.
      */
     Mono<Boolean> transition(JobState from, Job next);
 
     /**
-     * Save a stage's result (a checkpoint, kept whatever the job's state, as {@link #saveResult} does), then
-     * {@link #transition} the job. A shared store may do both in one step; by default it is one call after the other.
+     * {@link #transition} the job with a stage's result (a checkpoint): saved with the move, or, when the job does not
+     * move, kept only where the stage has no result yet ({@link #keepResult}): the run that holds the job now may have
+     * stored its own. A shared store does it in one step; by default it is one call after the other.
      */
     default Mono<Boolean> transition(JobState from, Job next, StageName stage, StageResult checkpoint) {
-        return saveResult(next.id(), stage, checkpoint).then(transition(from, next));
+        return transition(from, next).flatMap(moved -> (moved ? saveResult(next.id(), stage, checkpoint)
+                : keepResult(next.id(), stage, checkpoint)).thenReturn(moved));
     }
 
     /** Forget a job and its results (a job refused at admission). */
@@ -49,8 +52,14 @@ public interface JobRepository {
     /** List the jobs of a session, newest first. */
     Flux<Job> findBySession(String tenant, String sessionId);
 
-    /** Save one stage's result (a checkpoint). */
+    /** Save one stage's result (a checkpoint), while the job exists. */
     Mono<Void> saveResult(String jobId, StageName stage, StageResult result);
+
+    /**
+     * Save one stage's result only where the job (still existing) has none for that stage: what a run that no longer
+     * holds the job finished is kept for a later retry, and never replaces a result of the run that holds it.
+     */
+    Mono<Void> keepResult(String jobId, StageName stage, StageResult result);
 
     /** Return a job's stage results so far. */
     Mono<Map<StageName, StageResult>> results(String jobId);

@@ -73,8 +73,17 @@ public abstract class JobMovesContract {
         assertThat(move(JobState.RUNNING, failed, audio, JobEvent.ended(failed, T))).isEmpty();
         assertThat(jobs.findById("j1").block(WAIT)).isEqualTo(second);
         assertThat(log.lastSeq("job:j1").block(WAIT)).as("nothing appended").isZero();
-        assertThat(jobs.results("j1").block(WAIT)).as("a checkpoint is a result either run may reuse")
+        assertThat(jobs.results("j1").block(WAIT)).as("a result where there was none is kept for a later retry")
                 .isEqualTo(Map.of(StageName.AUDIO, audio));
+
+        // It never replaces a result of the run that holds the job (its own stage may have failed for the pause).
+        StageResult summary = StageResult.succeeded(StageName.SUMMARY, Outputs.of(StageName.SUMMARY));
+        Job done = second.withState(JobState.COMPLETED, "Done.", T.plusSeconds(2));
+        assertThat(move(JobState.RUNNING, done, summary, JobEvent.ended(done, T))).isPresent();
+        StageResult failedSummary = StageResult.failed(StageName.SUMMARY, "Couldn't write the summary.");
+        assertThat(move(JobState.RUNNING, failed, failedSummary, JobEvent.ended(failed, T))).isEmpty();
+        assertThat(jobs.results("j1").block(WAIT)).isEqualTo(Map.of(StageName.AUDIO, audio,
+                StageName.SUMMARY, summary));
     }
 
     @Test

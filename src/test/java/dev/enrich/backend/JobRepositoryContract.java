@@ -230,10 +230,15 @@ public abstract class JobRepositoryContract {
         assertThat(jobs.transition(JobState.QUEUED, next).block(WAIT)).isTrue();
         assertThat(jobs.transition(JobState.RUNNING, second.withProgress(0.7, null, "x")).block(WAIT)).isFalse();
         assertThat(jobs.findById("j1").block(WAIT)).isEqualTo(next);
+
+        // A move by no run (delivery 0: a cancel, a dead letter) is not ordered: it ends whichever run holds the job.
+        Job cancelled = second.deliveredAs(0).withState(JobState.CANCELLED, "Cancelled.", Instant.EPOCH.plusSeconds(6));
+        assertThat(jobs.transition(JobState.RUNNING, cancelled).block(WAIT)).isTrue();
+        assertThat(jobs.findById("j1").block(WAIT)).isEqualTo(cancelled);
     }
 
     @Test
-    void aCheckpointedTransitionKeepsTheResultWhetherOrNotTheJobMoves() {
+    void aCheckpointIsSavedWithItsMoveAndWithoutItOnlyWhereItsStageHasNone() {
         JobRepository jobs = repository(10, 10);
         Job running = job("j1", "a", JobState.RUNNING);
         jobs.save(running).block(WAIT);
@@ -251,7 +256,17 @@ public abstract class JobRepositoryContract {
                 StageName.SUMMARY, summary));
         assertThat(jobs.transition(JobState.QUEUED, job("j2", "a", JobState.RUNNING), StageName.AUDIO, audio)
                 .block(WAIT)).isFalse();
+        jobs.keepResult("j2", StageName.AUDIO, audio).block(WAIT);
         assertThat(jobs.results("j2").block(WAIT)).as("an unknown job keeps no results").isEmpty();
+
+        // Without its move, a result never replaces one already there (the run that holds the job may have stored
+        // it); with its move, it does (a stage run again).
+        StageResult failed = StageResult.failed(StageName.SUMMARY, "Couldn't write the summary.");
+        assertThat(jobs.transition(JobState.RUNNING, done, StageName.SUMMARY, failed).block(WAIT)).isFalse();
+        jobs.keepResult("j1", StageName.SUMMARY, failed).block(WAIT);
+        assertThat(jobs.results("j1").block(WAIT)).containsEntry(StageName.SUMMARY, summary);
+        assertThat(jobs.transition(JobState.COMPLETED, done, StageName.SUMMARY, failed).block(WAIT)).isTrue();
+        assertThat(jobs.results("j1").block(WAIT)).containsEntry(StageName.SUMMARY, failed);
     }
 
     protected static List<String> ids(Flux<Job> jobs) {

@@ -184,36 +184,71 @@ class CrashedRunTest {
     }
 
     private void assertTheNewRunKeepsTheJob(@Nullable RuntimeException stalledRunFails) throws Exception {
-        Job queued = queuedJob();
-        Sinks.Empty<Void> resumeFirst = Sinks.empty();
-        Sinks.Empty<Void> resumeSecond = Sinks.empty();
-        Queue<EventType> byFirst = new ConcurrentLinkedQueue<>();
-        Queue<EventType> bySecond = new ConcurrentLinkedQueue<>();
-        JobRunner first = runner(jobs, new EventPublisher(log, heldAtSecondMove(resumeFirst.asMono(), stalledRunFails,
-                byFirst)));
-        JobRunner second = runner(jobs, new EventPublisher(log, heldAtSecondMove(resumeSecond.asMono(), null,
-                bySecond)));
+        Takeover t = new Takeover(stalledRunFails, Mono.never());
 
-        CompletableFuture<JobState> firstRun = first.run(delivery(queued, 1), Mono.never()).toFuture();
-        await().atMost(WAIT).until(() -> stored(queued).state() == JobState.RUNNING);
-        // Its replica stalls past the claim: another takes the entry over, reads the job RUNNING and starts it.
-        CompletableFuture<JobState> secondRun = second.run(delivery(queued, 2), Mono.never()).toFuture();
-        await().atMost(WAIT).until(() -> stored(queued).delivery() == 2);
-
-        resumeFirst.tryEmitEmpty();
-        assertThat(firstRun.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the stalled run gives way")
+        t.resumeFirst.tryEmitEmpty();
+        assertThat(t.firstRun.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the stalled run gives way")
                 .isEqualTo(JobState.CANCELLED);
-        Job afterFirst = stored(queued);
+        Job afterFirst = stored(t.queued);
         assertThat(afterFirst.state()).isEqualTo(JobState.RUNNING);
         assertThat(afterFirst.delivery()).isEqualTo(2);
-        assertThat(byFirst).as("only its start was stored").containsExactly(EventType.PROGRESS);
+        assertThat(t.byFirst).as("only its start was stored").containsExactly(EventType.PROGRESS);
 
-        resumeSecond.tryEmitEmpty();
-        assertThat(secondRun.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(JobState.COMPLETED);
-        assertThat(stored(queued).state()).isEqualTo(JobState.COMPLETED);
-        assertThat(bySecond).last().isEqualTo(EventType.COMPLETED);
-        assertThat(bySecond).doesNotContain(EventType.FAILED, EventType.CANCELLED);
-        assertThat(log.last(EventPublisher.jobStream(queued.id())).block(WAIT).type()).isEqualTo(EventType.COMPLETED);
+        t.resumeSecond.tryEmitEmpty();
+        assertThat(t.secondRun.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(JobState.COMPLETED);
+        assertThat(stored(t.queued).state()).isEqualTo(JobState.COMPLETED);
+        assertThat(t.bySecond).last().isEqualTo(EventType.COMPLETED);
+        assertThat(t.bySecond).doesNotContain(EventType.FAILED, EventType.CANCELLED);
+        assertThat(log.last(EventPublisher.jobStream(t.queued.id())).block(WAIT).type())
+                .isEqualTo(EventType.COMPLETED);
+    }
+
+    @Test
+    void aCancelThatReachesTheStalledRunAfterATakeoverStillEndsTheJob() throws Exception {
+        Sinks.One<JobState> cancelFirst = Sinks.one();
+        Takeover t = new Takeover(null, cancelFirst.asMono());
+
+        // The user's cancel reaches the replica of the stalled run (it still runs there): it was told "Cancelling...".
+        cancelFirst.tryEmitValue(JobState.CANCELLED);
+        t.resumeFirst.tryEmitEmpty();
+        assertThat(t.firstRun.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(JobState.CANCELLED);
+        assertThat(stored(t.queued).state()).as("the cancel ends the job, though another run holds it")
+                .isEqualTo(JobState.CANCELLED);
+        assertThat(t.byFirst).containsExactly(EventType.PROGRESS, EventType.CANCELLED);
+
+        t.resumeSecond.tryEmitEmpty();
+        assertThat(t.secondRun.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the other run gives way")
+                .isEqualTo(JobState.CANCELLED);
+        assertThat(t.bySecond).containsExactly(EventType.PROGRESS);
+        assertThat(log.last(EventPublisher.jobStream(t.queued.id())).block(WAIT).type())
+                .isEqualTo(EventType.CANCELLED);
+    }
+
+    /**
+     * Two runs of one queued job on the service's store, each on its own delivery of the entry, each held at its
+     * second move: the first stored its start, then its replica stalled; the second took the entry over and stored
+     * its own start.
+     */
+    private final class Takeover {
+
+        final Job queued = queuedJob();
+        final Sinks.Empty<Void> resumeFirst = Sinks.empty();
+        final Sinks.Empty<Void> resumeSecond = Sinks.empty();
+        final Queue<EventType> byFirst = new ConcurrentLinkedQueue<>();
+        final Queue<EventType> bySecond = new ConcurrentLinkedQueue<>();
+        final CompletableFuture<JobState> firstRun;
+        final CompletableFuture<JobState> secondRun;
+
+        Takeover(@Nullable RuntimeException firstFails, Mono<JobState> firstStop) {
+            JobRunner first = runner(jobs, new EventPublisher(log, heldAtSecondMove(resumeFirst.asMono(), firstFails,
+                    byFirst)));
+            JobRunner second = runner(jobs, new EventPublisher(log, heldAtSecondMove(resumeSecond.asMono(), null,
+                    bySecond)));
+            firstRun = first.run(delivery(queued, 1), firstStop).toFuture();
+            await().atMost(WAIT).until(() -> stored(queued).state() == JobState.RUNNING);
+            secondRun = second.run(delivery(queued, 2), Mono.never()).toFuture();
+            await().atMost(WAIT).until(() -> stored(queued).delivery() == 2);
+        }
     }
 
     /**

@@ -68,7 +68,7 @@ public final class InMemoryJobRepository implements JobRepository {
             synchronized (this) {
                 Job current = jobs.get(next.id());
                 if (current == null || current.state() != from
-                        || from == JobState.RUNNING && current.runOrder() > next.runOrder()) {
+                        || from == JobState.RUNNING && next.delivery() > 0 && current.runOrder() > next.runOrder()) {
                     return false;
                 }
                 jobs.put(next.id(), next);
@@ -122,6 +122,17 @@ public final class InMemoryJobRepository implements JobRepository {
             synchronized (this) {
                 if (jobs.containsKey(jobId)) { // a forgotten job keeps no results
                     results.computeIfAbsent(jobId, k -> new EnumMap<>(StageName.class)).put(stage, result);
+                }
+            }
+        });
+    }
+
+    @Override
+    public Mono<Void> keepResult(String jobId, StageName stage, StageResult result) {
+        return Mono.fromRunnable(() -> {
+            synchronized (this) {
+                if (jobs.containsKey(jobId)) {
+                    results.computeIfAbsent(jobId, k -> new EnumMap<>(StageName.class)).putIfAbsent(stage, result);
                 }
             }
         });

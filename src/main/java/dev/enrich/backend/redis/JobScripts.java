@@ -42,7 +42,7 @@ final class JobScripts {
             end
 
             -- a: id, tenant, session, state, terminal (1/0), created score, json, max jobs, max per tenant, the
-            -- order of the run that stores it (Job#runOrder)
+            -- order of the run that stores it (Job#runOrder; empty when no run stores it: the order kept is left)
             local function save(a)
               local id, tenant, session, state, created = a[1], a[2], a[3], a[4], a[6]
               local key = jobKey(id)
@@ -69,8 +69,8 @@ final class JobScripts {
                 tenant = old[3]
                 if old[1] ~= state then redis.call('ZREM', stateIndex(old[1]), id) end
               end
-              redis.call('HSET', key, 'json', a[7], 'tenant', tenant, 'state', state, 'session', session, 'seq', seq,
-                'run', a[10])
+              redis.call('HSET', key, 'json', a[7], 'tenant', tenant, 'state', state, 'session', session, 'seq', seq)
+              if a[10] ~= '' then redis.call('HSET', key, 'run', a[10]) end
               redis.call('ZADD', stateIndex(state), created, id)
               if a[5] == '1' then
                 redis.call('ZADD', tenantFinished(tenant), seq, id)
@@ -83,15 +83,19 @@ final class JobScripts {
             end
 
             -- a: save's, then the state to move from, then (with a checkpoint) its stage and JSON. The checkpoint is
-            -- kept while the job exists, whether or not the job moves. A move from RUNNING by an earlier run than
-            -- the one stored (a run whose entry another replica took over) is stale too.
+            -- saved with the move; when the job does not move, only where the stage has none yet (the run that holds
+            -- the job may have stored its own). A run's move from RUNNING when a later run
+            -- stored the job (this run's entry was taken over by another replica) is stale too; a move by no run (a
+            -- cancel, a dead letter) is not ordered.
             local function move(a)
-              if a[12] and redis.call('EXISTS', jobKey(a[1])) == 1 then
-                redis.call('HSET', resultsKey(a[1]), a[12], a[13])
-              end
               local now = redis.call('HMGET', jobKey(a[1]), 'state', 'run')
-              if now[1] ~= a[11] then return 'STALE' end
-              if a[11] == 'RUNNING' and tonumber(now[2] or '0') > tonumber(a[10]) then return 'STALE' end
+              local stale = now[1] ~= a[11]
+                or a[11] == 'RUNNING' and a[10] ~= '' and tonumber(now[2] or '0') > tonumber(a[10])
+              if a[12] and now[1] then
+                -- a job that does not move keeps the checkpoint only where its stage has none yet
+                redis.call(stale and 'HSETNX' or 'HSET', resultsKey(a[1]), a[12], a[13])
+              end
+              if stale then return 'STALE' end
               return save(a)
             end
             """;
@@ -100,9 +104,9 @@ final class JobScripts {
     static final RedisScript<String> SAVE = LuaScript.of(COMMON + "return save(ARGV)\n", String.class);
 
     /**
-     * Keep stage result ARGV[13] under field ARGV[12] of the job's results while the job exists, when given (as
-     * {@link #SAVE_RESULT}), then replace the job only while it is in state ARGV[11] (and, from RUNNING, stored by no
-     * later run than ARGV[10]). Returns OK or STALE (nothing saved but the checkpoint).
+     * Replace the job only while it is in state ARGV[11] (and, for a run's move from RUNNING, stored by no later run
+     * than ARGV[10]), with stage result ARGV[13] under field ARGV[12] of the job's results when given (kept, when the
+     * job does not move, only where there is none: as {@link #KEEP_RESULT}). Returns OK or STALE.
      */
     static final RedisScript<String> TRANSITION = LuaScript.of(COMMON + "return move(ARGV)\n", String.class);
 
@@ -112,6 +116,12 @@ final class JobScripts {
     /** Keep stage result ARGV[2] under field ARGV[1] of KEYS[2], only while job KEYS[1] exists. */
     static final RedisScript<String> SAVE_RESULT = LuaScript.of("""
             if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[2], ARGV[1], ARGV[2]) end
+            return 'OK'
+            """, String.class);
+
+    /** Keep stage result ARGV[2] under field ARGV[1] of KEYS[2], only while job KEYS[1] exists and has none there. */
+    static final RedisScript<String> KEEP_RESULT = LuaScript.of("""
+            if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2]) end
             return 'OK'
             """, String.class);
 

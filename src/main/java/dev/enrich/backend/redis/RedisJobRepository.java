@@ -88,7 +88,7 @@ final class RedisJobRepository implements JobRepository {
         List<String> args = new ArrayList<>(List.of(job.id(), job.tenant(), job.sessionId(),
                 job.state().name(), job.state().isTerminal() ? "1" : "0", RedisKeys.score(job.createdAt()),
                 json.writeValueAsString(job), Integer.toString(maxJobs), Integer.toString(maxPerTenant),
-                Long.toString(job.runOrder())));
+                job.delivery() > 0 ? Long.toString(job.runOrder()) : ""));
         args.addAll(extra);
         return args;
     }
@@ -144,6 +144,13 @@ final class RedisJobRepository implements JobRepository {
     @Override
     public Mono<Void> saveResult(String jobId, StageName stage, StageResult result) {
         return Mono.defer(() -> redis.execute(JobScripts.SAVE_RESULT,
+                List.of(RedisKeys.jobState(jobId), RedisKeys.jobResults(jobId)),
+                List.of(stage.name(), json.writeValueAsString(result))).then());
+    }
+
+    @Override
+    public Mono<Void> keepResult(String jobId, StageName stage, StageResult result) {
+        return Mono.defer(() -> redis.execute(JobScripts.KEEP_RESULT,
                 List.of(RedisKeys.jobState(jobId), RedisKeys.jobResults(jobId)),
                 List.of(stage.name(), json.writeValueAsString(result))).then());
     }

@@ -11,6 +11,7 @@ import dev.enrich.pipeline.StageResult;
 import dev.enrich.testing.Json;
 import dev.enrich.testing.Outputs;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,26 @@ class RedisJobRepositoryTest extends JobRepositoryContract {
         assertThat(jobs.findById("j1").block(WAIT)).isEqualTo(running);
         Job taken = running.deliveredAs(2).withProgress(0.5, null, "Resuming...");
         assertThat(jobs.transition(JobState.RUNNING, taken).block(WAIT)).isTrue();
-        assertThat(jobs.transition(JobState.RUNNING, running.withProgress(0.6, null, "x")).block(WAIT)).isFalse();
+        assertThat(jobs.transition(JobState.RUNNING, running.deliveredAs(1).withProgress(0.6, null, "x")).block(WAIT))
+                .as("the first delivery's run, after the second's start").isFalse();
+    }
+
+    @Test
+    void aCancelOfAJobAReplicaOfTheVersionBeforeWroteLastIsNotRefused() {
+        JobRepository jobs = repository(10, 10);
+        Job byNewRun = job("j1", "a", JobState.RUNNING).deliveredAs(1);
+        jobs.save(byNewRun).block(WAIT);
+        // A replica of the version before took the job over and wrote it: its JSON has no delivery; the run order
+        // beside it is still the new run's.
+        Job byOldRun = byNewRun.deliveredAs(0).withProgress(0.5, null, "Resuming...");
+        String json = Json.mapper().writeValueAsString(byOldRun).replace(",\"delivery\":0", "");
+        REDIS.template().opsForHash().put(RedisKeys.jobState("j1"), "json", json).block(WAIT);
+
+        Job read = jobs.findById("j1").block(WAIT);
+        assertThat(read.delivery()).isZero();
+        Job cancelled = read.withState(JobState.CANCELLED, "Cancelled.", Instant.EPOCH.plusSeconds(1));
+        assertThat(jobs.transition(JobState.RUNNING, cancelled).block(WAIT)).isTrue();
+        assertThat(jobs.findById("j1").block(WAIT)).isEqualTo(cancelled);
     }
 
     @Test
