@@ -150,15 +150,16 @@ final class QueueScripts {
             """, Long.class);
 
     /**
-     * Acknowledge and delete an entry this consumer still owns (a finished job leaves nothing naming it behind), then
-     * trim its stream by id below the oldest entry still pending or not yet delivered (never by length, which could
-     * drop pending work). An entry another consumer took over is left to it: this consumer's run stalled past its
-     * claim, and the other's run is the job's now. KEYS stream; ARGV group, id, consumer. Returns 1 when acknowledged,
-     * 0 when it was not pending, -1 when another consumer owns it.
+     * Acknowledge and delete an entry this consumer still owns on the delivery its run got (a finished job leaves
+     * nothing naming it behind), then trim its stream by id below the oldest entry still pending or not yet delivered
+     * (never by length, which could drop pending work). An entry another consumer took over, or that was delivered
+     * again since, is left alone: this run stalled past its claim, and another run is the job's now. KEYS stream;
+     * ARGV group, id, consumer, delivery. Returns 1 when acknowledged, 0 when it was not pending, -1 when another
+     * delivery holds it.
      */
     static final RedisScript<Long> ACK = RedisScript.of("""
             local owner = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[2], ARGV[2], 1)
-            if owner[1] and owner[1][2] ~= ARGV[3] then return -1 end
+            if owner[1] and (owner[1][2] ~= ARGV[3] or owner[1][4] ~= tonumber(ARGV[4])) then return -1 end
             local acked = redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
             redis.call('XDEL', KEYS[1], ARGV[2])
             local pending = redis.call('XPENDING', KEYS[1], ARGV[1])

@@ -261,10 +261,11 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
                 return Mono.empty();
             }
             return execute(QueueScripts.ACK, List.of(stream(job.priority())),
-                    List.of(settings.group(), entry.id(), settings.consumer()))
+                    List.of(settings.group(), entry.id(), settings.consumer(),
+                            Integer.toString(entry.job().delivery())))
                     .doOnNext(acked -> {
                         if (acked < 0) {
-                            log.warn("job={} entry={} was taken over by another replica: left to its run",
+                            log.warn("job={} entry={} was delivered again since this run took it: left to that run",
                                     job.jobId(), entry.id());
                         }
                     })

@@ -249,10 +249,7 @@ class RedisJobQueueTest {
     @Test
     void aReplicaThatStalledPastItsClaimLeavesTheEntryToTheReplicaThatTookItOver() {
         // a stalls: it refreshes nothing (a pause longer than the idle time), so b takes the entry over.
-        RedisJobQueue a = new RedisJobQueue(factory, 1000, 4, new RedisQueueProperties("enrich:queue", "workers", "a",
-                0, 256, Duration.ofMillis(200), NEVER.multipliedBy(2), NEVER, NEVER, 3, 100, Duration.ofMillis(100)));
-        a.start();
-        queues.add(a);
+        RedisJobQueue a = stalling("a");
         RedisJobQueue b = replica("b", IDLE, 0, 3);
         a.offer(job("j", "t"));
         QueuedJob first = a.poll().orElseThrow();
@@ -269,6 +266,35 @@ class RedisJobQueueTest {
         assertThat(pendingOwner()).isEqualTo("b");
         StepVerifier.create(b.done(second, JobState.COMPLETED)).verifyComplete();
         assertThat(pendingCount()).isZero();
+    }
+
+    @Test
+    void aStalledReplicaThatTakesItsEntryBackDoesNotAcknowledgeItForItsOldRun() {
+        RedisJobQueue a = stalling("a");
+        RedisJobQueue b = replica("b", IDLE, 0, 3);
+        a.offer(job("j", "t"));
+        QueuedJob first = a.poll().orElseThrow();
+        assertThat(takenOver(b).delivery()).isEqualTo(2);
+        b.close();
+        // b stalls too (here: stops); a's takeover timer takes the entry back (delivery 3) while a's first run is still
+        // held there (a second queue of consumer a plays that timer: the stalled one's would not fire in time here).
+        RedisJobQueue aAgain = replica("a", IDLE, 0, 3);
+        assertThat(takenOver(aAgain).delivery()).isEqualTo(3);
+        assertThat(pendingOwner()).isEqualTo("a");
+
+        // The first run ends: its delivery is not the entry's any more, so the entry stays for whoever runs it next.
+        StepVerifier.create(a.done(first, JobState.COMPLETED)).verifyComplete();
+        assertThat(pendingCount()).isEqualTo(1);
+    }
+
+    // A replica whose claims are not refreshed within the others' idle time: its process pauses longer than that.
+    private RedisJobQueue stalling(String consumer) {
+        RedisJobQueue queue = new RedisJobQueue(factory, 1000, 4, new RedisQueueProperties("enrich:queue", "workers",
+                consumer, 0, 256, Duration.ofMillis(200), NEVER.multipliedBy(2), NEVER, NEVER, 3, 100,
+                Duration.ofMillis(100)));
+        queue.start();
+        queues.add(queue);
+        return queue;
     }
 
     @Test
