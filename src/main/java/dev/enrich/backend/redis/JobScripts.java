@@ -69,8 +69,12 @@ final class JobScripts {
                 tenant = old[3]
                 if old[1] ~= state then redis.call('ZREM', stateIndex(old[1]), id) end
               end
-              redis.call('HSET', key, 'json', a[7], 'tenant', tenant, 'state', state, 'session', session, 'seq', seq)
-              if a[10] ~= '' then redis.call('HSET', key, 'run', a[10]) end
+              if a[10] ~= '' then
+                redis.call('HSET', key, 'json', a[7], 'tenant', tenant, 'state', state, 'session', session, 'seq', seq,
+                  'run', a[10])
+              else
+                redis.call('HSET', key, 'json', a[7], 'tenant', tenant, 'state', state, 'session', session, 'seq', seq)
+              end
               redis.call('ZADD', stateIndex(state), created, id)
               if a[5] == '1' then
                 redis.call('ZADD', tenantFinished(tenant), seq, id)
