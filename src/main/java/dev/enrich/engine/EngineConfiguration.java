@@ -113,7 +113,7 @@ class EngineConfiguration {
                 () -> dependencies.getIfAvailable() == null ? Optional.empty()
                         : dependencies.getObject().openWait(), Schedulers::parallel,
                 (job, delay) -> queue.offerLater(new QueuedJob(job.id(), job.tenant(), job.priority(),
-                        clock.instant()), delay));
+                        clock.instant(), job.attempt()), delay));
     }
 
     @Bean

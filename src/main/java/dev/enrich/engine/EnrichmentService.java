@@ -209,7 +209,7 @@ public final class EnrichmentService implements SnapshotSource {
     }
 
     private QueuedJob queued(Job job) {
-        return new QueuedJob(job.id(), job.tenant(), job.priority(), clock.instant());
+        return new QueuedJob(job.id(), job.tenant(), job.priority(), clock.instant(), job.attempt());
     }
 
     /**

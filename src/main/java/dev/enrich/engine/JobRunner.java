@@ -95,6 +95,13 @@ final class JobRunner implements JobTask {
                     if (job.state().isTerminal()) {
                         return publishEndIfMissing(job).thenReturn(job.state());
                     }
+                    if (queued.attempt() > 0 && queued.attempt() != job.attempt()) {
+                        // An entry of another attempt, left pending (its acknowledgement failed, or its replica died
+                        // before it): the job's own entry runs it; this one gives way and is acknowledged.
+                        log.warn("queue entry of attempt {} not run job={} tenant={}: the job is on attempt {}",
+                                queued.attempt(), job.id(), job.tenant(), job.attempt());
+                        return Mono.just(JobState.CANCELLED);
+                    }
                     if (job.state() == JobState.RUNNING) {
                         log.warn("job taken over job={} tenant={}: resuming from its checkpoints", job.id(),
                                 job.tenant());

@@ -224,6 +224,23 @@ class CrashedRunTest {
                 .isEqualTo(EventType.CANCELLED);
     }
 
+    @Test
+    void anEntryOfAnEarlierAttemptLeftPendingDoesNotRunTheJob() {
+        Job queued = queuedJob();
+        Job retried = queued.withState(JobState.FAILED, "Failed.", Instant.now()).retried(Instant.now());
+        jobs.save(retried).block(WAIT);
+        JobRunner runner = runner(jobs, events);
+
+        StepVerifier.create(runner.run(new QueuedJob(queued.id(), queued.tenant(), queued.priority(),
+                        queued.createdAt(), 1, 2), Mono.never()))
+                .expectNext(JobState.CANCELLED) // gives way: the entry is acknowledged
+                .expectComplete()
+                .verify(WAIT);
+
+        assertThat(stored(queued)).as("left for its own entry (attempt 2)").isEqualTo(retried);
+        assertThat(log.last(EventPublisher.jobStream(queued.id())).blockOptional(WAIT)).as("no event").isEmpty();
+    }
+
     /**
      * Two runs of one queued job on the service's store, each on its own delivery of the entry, each held at its
      * second move: the first stored its start, then its replica stalled; the second took the entry over and stored
@@ -273,7 +290,7 @@ class CrashedRunTest {
     }
 
     private static QueuedJob delivery(Job job, int n) {
-        return new QueuedJob(job.id(), job.tenant(), job.priority(), job.createdAt(), n);
+        return new QueuedJob(job.id(), job.tenant(), job.priority(), job.createdAt(), job.attempt(), n);
     }
 
     private static Supplier<RuntimeException> unreadable() {

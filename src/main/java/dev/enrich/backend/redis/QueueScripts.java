@@ -8,10 +8,11 @@ import org.springframework.data.redis.core.script.RedisScript;
  * capacity, sizes and "queued exactly once" hold across replicas.
  *
  * <p>Keys: {@code <prefix>:interactive} and {@code <prefix>:batch} (the streams, entries {@code job tenant priority
- * at}), {@code <prefix>:jobs} (hash jobId → "PRIORITY streamId tenant" of every queued, not yet started job: its
- * length is the queue size) and {@code <prefix>:tenants} (hash tenant → queued count). Jobs waiting to be queued
+ * at attempt}; entries queued by the version before have no attempt), {@code <prefix>:jobs} (hash jobId →
+ * "PRIORITY streamId tenant" of every queued, not yet started job: its length is the queue size) and
+ * {@code <prefix>:tenants} (hash tenant → queued count). Jobs waiting to be queued
  * (automatic retries): {@code <prefix>:delayed} (sorted set of job ids by due time, Redis's clock, ms) and
- * {@code <prefix>:delayed-jobs} (hash jobId → "PRIORITY at tenant").
+ * {@code <prefix>:delayed-jobs} (hash jobId → "PRIORITY at tenant", and jobId#attempt → the job's attempt).
  */
 final class QueueScripts {
 
@@ -23,9 +24,10 @@ final class QueueScripts {
 
     // The one way a job enters a stream: its entry, its index line, its tenant's count.
     private static final String ENQUEUE = """
-            local function enqueue(index, tenants, interactive, batch, job, tenant, priority, at)
+            local function enqueue(index, tenants, interactive, batch, job, tenant, priority, at, attempt)
               local stream = priority == 'BATCH' and batch or interactive
-              local id = redis.call('XADD', stream, '*', 'job', job, 'tenant', tenant, 'priority', priority, 'at', at)
+              local id = redis.call('XADD', stream, '*', 'job', job, 'tenant', tenant, 'priority', priority, 'at', at,
+                'attempt', attempt)
               redis.call('HSET', index, job, priority .. ' ' .. id .. ' ' .. tenant)
               redis.call('HINCRBY', tenants, tenant, 1)
             end
@@ -58,19 +60,19 @@ final class QueueScripts {
 
     /**
      * Add jobs all or nothing. KEYS index, tenants, interactive, batch; ARGV capacity, then per job: id, tenant,
-     * priority, enqueuedAt millis. Returns {0} (nothing changed) when full or a job is already queued, else the
-     * counts with status 1 (see COUNTS).
+     * priority, enqueuedAt millis, attempt. Returns {0} (nothing changed) when full or a job is already queued, else
+     * the counts with status 1 (see COUNTS).
      */
     @SuppressWarnings("rawtypes")
     static final RedisScript<List> OFFER = RedisScript.of(ENQUEUE + COUNTS + """
-            local n = (#ARGV - 1) / 4
+            local n = (#ARGV - 1) / 5
             if redis.call('HLEN', KEYS[1]) + n > tonumber(ARGV[1]) then return {0} end
             for i = 0, n - 1 do
-              if redis.call('HEXISTS', KEYS[1], ARGV[2 + i * 4]) == 1 then return {0} end
+              if redis.call('HEXISTS', KEYS[1], ARGV[2 + i * 5]) == 1 then return {0} end
             end
             for i = 0, n - 1 do
-              enqueue(KEYS[1], KEYS[2], KEYS[3], KEYS[4], ARGV[2 + i * 4], ARGV[3 + i * 4], ARGV[4 + i * 4],
-                ARGV[5 + i * 4])
+              enqueue(KEYS[1], KEYS[2], KEYS[3], KEYS[4], ARGV[2 + i * 5], ARGV[3 + i * 5], ARGV[4 + i * 5],
+                ARGV[5 + i * 5], ARGV[6 + i * 5])
             end
             return counts(KEYS[1], KEYS[2], 1)
             """, List.class);
@@ -99,12 +101,12 @@ final class QueueScripts {
 
     /**
      * Hold a job that is queued when its wait is over, timed by Redis's clock (replicas' clocks may differ): a sorted
-     * set by due time, and its queue fields. KEYS delayed, delayed jobs; ARGV jobId, delay ms, "PRIORITY at tenant".
-     * Returns 1.
+     * set by due time, and its queue fields. KEYS delayed, delayed jobs; ARGV jobId, delay ms, "PRIORITY at tenant",
+     * attempt. Returns 1.
      */
     static final RedisScript<Long> DELAY = RedisScript.of(NOW_MILLIS + """
             redis.call('ZADD', KEYS[1], nowMillis() + tonumber(ARGV[2]), ARGV[1])
-            redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
+            redis.call('HSET', KEYS[2], ARGV[1], ARGV[3], ARGV[1] .. '#attempt', ARGV[4])
             return 1
             """, Long.class);
 
@@ -117,11 +119,12 @@ final class QueueScripts {
             local moved = 0
             for _, job in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', nowMillis(), 'LIMIT', 0, 100)) do
               local v = redis.call('HGET', KEYS[2], job)
+              local attempt = redis.call('HGET', KEYS[2], job .. '#attempt') or '0'
               redis.call('ZREM', KEYS[1], job)
-              redis.call('HDEL', KEYS[2], job)
+              redis.call('HDEL', KEYS[2], job, job .. '#attempt')
               if v and redis.call('HEXISTS', KEYS[3], job) == 0 then
                 local priority, at, tenant = string.match(v, '^(%S+) (%S+) (.*)$')
-                enqueue(KEYS[3], KEYS[4], KEYS[5], KEYS[6], job, tenant, priority, at)
+                enqueue(KEYS[3], KEYS[4], KEYS[5], KEYS[6], job, tenant, priority, at, attempt)
                 moved = moved + 1
               end
             end
@@ -135,7 +138,7 @@ final class QueueScripts {
      */
     static final RedisScript<Long> REMOVE = RedisScript.of(UNCOUNT + """
             if redis.call('ZREM', KEYS[5], ARGV[1]) == 1 then
-              redis.call('HDEL', KEYS[6], ARGV[1])
+              redis.call('HDEL', KEYS[6], ARGV[1], ARGV[1] .. '#attempt')
               return 1
             end
             local v = redis.call('HGET', KEYS[1], ARGV[1])
@@ -201,7 +204,7 @@ final class QueueScripts {
      * Take over entries idle past the idle time (XAUTOCLAIM, which counts a delivery). An entry delivered more than
      * the cap is acknowledged and unindexed instead: a dead letter. KEYS stream, index, tenants; ARGV group,
      * consumer, min idle millis, count, max deliveries. Returns flat groups of: id, dead (0/1), job, tenant,
-     * priority, at, deliveries (this one included).
+     * priority, at, deliveries (this one included), attempt (0 when the entry has none).
      */
     @SuppressWarnings("rawtypes")
     static final RedisScript<List> AUTOCLAIM = RedisScript.of(UNCOUNT + """
@@ -220,7 +223,7 @@ final class QueueScripts {
                   if redis.call('HDEL', KEYS[2], f['job']) == 1 then uncount(KEYS[3], f['tenant']) end
                 end
                 for _, v in ipairs({id, tostring(dead), f['job'], f['tenant'], f['priority'], f['at'],
-                    tostring(deliveries)}) do
+                    tostring(deliveries), f['attempt'] or '0'}) do
                   table.insert(out, v)
                 end
               end

@@ -205,7 +205,7 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
         args.add(Integer.toString(capacity));
         for (QueuedJob job : jobs) {
             args.addAll(List.of(job.jobId(), job.tenant(), job.priority().name(),
-                    Long.toString(job.enqueuedAt().toEpochMilli())));
+                    Long.toString(job.enqueuedAt().toEpochMilli()), Integer.toString(job.attempt())));
         }
         boolean added = Boolean.TRUE.equals(counted(QueueScripts.OFFER, List.of(index, tenants,
                 stream(Priority.INTERACTIVE), stream(Priority.BATCH)), args).block());
@@ -281,7 +281,7 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
     public Mono<Boolean> offerLater(QueuedJob job, Duration delay) {
         return execute(QueueScripts.DELAY, List.of(delayed, delayedJobs), List.of(job.jobId(),
                 Long.toString(Math.max(0, delay.toMillis())), job.priority().name() + " "
-                        + job.enqueuedAt().toEpochMilli() + " " + job.tenant()))
+                        + job.enqueuedAt().toEpochMilli() + " " + job.tenant(), Integer.toString(job.attempt())))
                 .doOnNext(held -> {
                     Disposable.Swap wait = Disposables.swap();
                     if (waits.add(wait)) {
@@ -539,12 +539,12 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
     }
 
     private void claimed(List<?> flat) {
-        for (int i = 0; i + 6 < flat.size(); i += 7) {
+        for (int i = 0; i + 7 < flat.size(); i += 8) {
             String id = (String) flat.get(i);
             QueuedJob job = new QueuedJob((String) flat.get(i + 2), (String) flat.get(i + 3),
                     Priority.valueOf((String) flat.get(i + 4)),
                     Instant.ofEpochMilli(Long.parseLong((String) flat.get(i + 5))),
-                    Integer.parseInt((String) flat.get(i + 6)));
+                    Integer.parseInt((String) flat.get(i + 7)), Integer.parseInt((String) flat.get(i + 6)));
             if ("1".equals(flat.get(i + 1))) {
                 log.warn("dead letter job={} tenant={} entry={}: delivered more than {} times", job.jobId(),
                         job.tenant(), id, settings.maxDeliveries());
@@ -689,8 +689,10 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
     private static StreamEntry entry(ByteBufferRecord record) {
         Map<String, String> fields = new HashMap<>();
         record.getValue().forEach((k, v) -> fields.put(string(k), string(v)));
+        String attempt = fields.get("attempt");
         QueuedJob job = new QueuedJob(fields.get("job"), fields.get("tenant"), Priority.valueOf(fields.get("priority")),
-                Instant.ofEpochMilli(Long.parseLong(fields.get("at"))));
+                Instant.ofEpochMilli(Long.parseLong(fields.get("at"))), attempt == null ? 0 : Integer.parseInt(attempt),
+                1);
         return new StreamEntry(record.getId().getValue(), job);
     }
 

@@ -269,6 +269,26 @@ class RedisJobQueueTest {
     }
 
     @Test
+    void anEntryCarriesTheAttemptItWasQueuedForWhetherQueuedTakenOverOrHeldForAWait() {
+        RedisJobQueue a = replica("a", IDLE, 0, 3);
+        RedisJobQueue b = replica("b", IDLE, 0, 3);
+        a.offer(new QueuedJob("j", "t", Priority.INTERACTIVE, NOW, 3));
+        assertThat(a.poll().orElseThrow().attempt()).isEqualTo(3);
+        a.close();
+        QueuedJob again = takenOver(b);
+        assertThat(again.attempt()).isEqualTo(3);
+        assertThat(again.delivery()).isEqualTo(2);
+        StepVerifier.create(b.done(again, JobState.COMPLETED)).verifyComplete();
+
+        b.offerLater(new QueuedJob("w", "t", Priority.INTERACTIVE, NOW, 4), Duration.ZERO).block();
+        QueuedJob due = await().atMost(Duration.ofMinutes(1)).until(() -> {
+            b.queueDue().block();
+            return b.poll();
+        }, Optional::isPresent).orElseThrow();
+        assertThat(due.attempt()).isEqualTo(4);
+    }
+
+    @Test
     void aStalledReplicaThatTakesItsEntryBackDoesNotAcknowledgeItForItsOldRun() {
         RedisJobQueue a = stalling("a");
         RedisJobQueue b = replica("b", IDLE, 0, 3);
