@@ -183,7 +183,8 @@ public final class EnrichmentService implements SnapshotSource {
      */
     public Mono<Void> deadLettered(QueuedJob dead) {
         return jobs.findById(dead.jobId())
-                .filter(job -> !job.state().isTerminal())
+                // An entry of another attempt (left pending) says nothing of the job's current one.
+                .filter(job -> !job.state().isTerminal() && (dead.attempt() == 0 || dead.attempt() == job.attempt()))
                 .flatMap(this::giveUp);
     }
 

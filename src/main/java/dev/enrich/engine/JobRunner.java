@@ -86,7 +86,7 @@ final class JobRunner implements JobTask {
      * Run a job the queue handed out. A job already ended (cancelled while queued) is not run; its end is published if
      * it never was (see {@link #publishEndIfMissing}). A job found RUNNING was taken over from a replica that died
      * or stopped refreshing its claim: it resumes from its checkpoints, and the stalled run, if it goes on, finds its
-     * next save refused and gives way.
+     * next save refused and gives way. An entry queued for another attempt than the job's gives way at once.
      */
     @Override
     public Mono<JobState> run(QueuedJob queued, Mono<JobState> stop) {
@@ -287,28 +287,35 @@ final class JobRunner implements JobTask {
 
     private Mono<JobState> finish(Run run, JobState state, String message) {
         if (run.movedElsewhere) {
-            return state == JobState.CANCELLED ? cancelAsStored(run.job.id(), CANCEL_TRIES) : endedElsewhere(run);
+            return state == JobState.CANCELLED ? cancelAsStored(run.job, CANCEL_TRIES) : endedElsewhere(run);
         }
         run.job = ended(run.job, state, message);
         log.info("job finished job={} tenant={} state={}", run.job.id(), run.job.tenant(), state);
         return save(run, JobEvent::ended).then(Mono.defer(() -> !run.movedElsewhere ? Mono.just(state)
-                : state == JobState.CANCELLED ? cancelAsStored(run.job.id(), CANCEL_TRIES) : endedElsewhere(run)));
+                : state == JobState.CANCELLED ? cancelAsStored(run.job, CANCEL_TRIES) : endedElsewhere(run)));
     }
 
     /**
      * Record a cancel this run was told of after the job moved away from it (another replica's run took it over,
      * so this run's saves are refused): the cancel still ends the job, whichever run holds it now, as a cancel made
-     * on that replica would. A job that ended meanwhile is left as it is.
+     * on that replica would. A job that ended meanwhile, or that is on another attempt by now (the user retried it),
+     * is left as it is. Paused while the store is out, as every save.
      */
-    private Mono<JobState> cancelAsStored(String jobId, int tries) {
-        return jobs.findById(jobId).flatMap(stored -> {
-            if (stored.state().isTerminal() || tries <= 0) {
+    private Mono<JobState> cancelAsStored(Job mine, int tries) {
+        String jobId = mine.id();
+        return whileStoreIsDown(jobs.findById(jobId), jobId).flatMap(stored -> {
+            if (stored.state().isTerminal() || stored.attempt() != mine.attempt()) {
+                return endedElsewhere(jobId);
+            }
+            if (tries <= 0) {
+                log.warn("cancel not recorded job={}: the job kept moving", jobId);
                 return endedElsewhere(jobId);
             }
             // No run's move (delivery 0): not refused for the run that holds the job.
             Job cancelled = ended(stored, JobState.CANCELLED, "Cancelled.").deliveredAs(0);
-            return events.publishMove(stored.state(), cancelled, null, JobEvent.ended(cancelled, clock.instant()))
-                    .flatMap(moved -> moved ? Mono.just(JobState.CANCELLED) : cancelAsStored(jobId, tries - 1));
+            return whileStoreIsDown(events.publishMove(stored.state(), cancelled, null,
+                            JobEvent.ended(cancelled, clock.instant())), jobId)
+                    .flatMap(moved -> moved ? Mono.just(JobState.CANCELLED) : cancelAsStored(mine, tries - 1));
         }).defaultIfEmpty(JobState.CANCELLED);
     }
 

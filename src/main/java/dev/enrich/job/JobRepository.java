@@ -26,8 +26,8 @@ public interface JobRepository {
 
     /**
      * {@link #transition} the job with a stage's result (a checkpoint): saved with the move, or, when the job does not
-     * move, kept only where the stage has no result yet ({@link #keepResult}): the run that holds the job now may have
-     * stored its own. A shared store does it in one step; by default it is one call after the other.
+     * move, kept as {@link #keepResult} says (never over a success: the run that holds the job now may have stored
+     * it). A shared store does it in one step; by default it is one call after the other.
      */
     default Mono<Boolean> transition(JobState from, Job next, StageName stage, StageResult checkpoint) {
         return transition(from, next).flatMap(moved -> (moved ? saveResult(next.id(), stage, checkpoint)
@@ -56,8 +56,9 @@ public interface JobRepository {
     Mono<Void> saveResult(String jobId, StageName stage, StageResult result);
 
     /**
-     * Save one stage's result only where the job (still existing) has none for that stage: what a run that no longer
-     * holds the job finished is kept for a later retry, and never replaces a result of the run that holds it.
+     * Save one stage's result of a run that no longer holds the job (still existing), unless the stage's result there
+     * succeeded: what it finished is kept for a later retry, and never replaces a success (perhaps the run's that
+     * holds the job now).
      */
     Mono<Void> keepResult(String jobId, StageName stage, StageResult result);
 

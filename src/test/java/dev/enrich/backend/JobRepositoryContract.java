@@ -267,6 +267,9 @@ public abstract class JobRepositoryContract {
         assertThat(jobs.results("j1").block(WAIT)).containsEntry(StageName.SUMMARY, summary);
         assertThat(jobs.transition(JobState.COMPLETED, done, StageName.SUMMARY, failed).block(WAIT)).isTrue();
         assertThat(jobs.results("j1").block(WAIT)).containsEntry(StageName.SUMMARY, failed);
+        // A success replaces what did not succeed, with or without the move (a later retry reuses it).
+        jobs.keepResult("j1", StageName.SUMMARY, summary).block(WAIT);
+        assertThat(jobs.results("j1").block(WAIT)).containsEntry(StageName.SUMMARY, summary);
     }
 
     protected static List<String> ids(Flux<Job> jobs) {

@@ -80,6 +80,9 @@ class CrashedRunTest {
     @Autowired
     JobMetrics metrics;
 
+    @Autowired
+    EnrichmentService service;
+
     @Test
     void aRunThatFailsOutsideItsStagesEndsItsJobFailedWithItsEndPublished() {
         Job queued = queuedJob();
@@ -239,6 +242,40 @@ class CrashedRunTest {
 
         assertThat(stored(queued)).as("left for its own entry (attempt 2)").isEqualTo(retried);
         assertThat(log.last(EventPublisher.jobStream(queued.id())).blockOptional(WAIT)).as("no event").isEmpty();
+    }
+
+    @Test
+    void aCancelThatReachesTheStalledRunAfterTheJobWasRetriedLeavesTheNewAttempt() throws Exception {
+        Sinks.One<JobState> cancelFirst = Sinks.one();
+        Takeover t = new Takeover(null, cancelFirst.asMono());
+        // The run that took the job over ended it, and its user retried it (attempt 2), before the cancel arrived.
+        Job held = stored(t.queued);
+        Job failed = held.withState(JobState.FAILED, "Failed.", Instant.now()).deliveredAs(0);
+        assertThat(jobs.transition(JobState.RUNNING, failed).block(WAIT)).isTrue();
+        Job retried = failed.retried(Instant.now());
+        assertThat(jobs.transition(JobState.FAILED, retried).block(WAIT)).isTrue();
+
+        cancelFirst.tryEmitValue(JobState.CANCELLED);
+        t.resumeFirst.tryEmitEmpty();
+        assertThat(t.firstRun.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(JobState.CANCELLED);
+        assertThat(stored(t.queued)).as("the retry is not cancelled by the old run").isEqualTo(retried);
+        t.resumeSecond.tryEmitEmpty();
+        assertThat(t.secondRun.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(JobState.CANCELLED);
+        assertThat(stored(t.queued)).isEqualTo(retried);
+    }
+
+    @Test
+    void aDeadLetterOfAnEarlierAttemptLeavesTheJobsCurrentOne() {
+        Job queued = queuedJob();
+        Job retried = queued.withState(JobState.FAILED, "Failed.", Instant.now()).retried(Instant.now());
+        jobs.save(retried).block(WAIT);
+
+        service.deadLettered(new QueuedJob(queued.id(), queued.tenant(), queued.priority(), queued.createdAt(), 1, 4))
+                .block(WAIT);
+        assertThat(stored(queued)).isEqualTo(retried);
+        service.deadLettered(new QueuedJob(queued.id(), queued.tenant(), queued.priority(), queued.createdAt(), 2, 4))
+                .block(WAIT);
+        assertThat(stored(queued).state()).isEqualTo(JobState.FAILED);
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.enrich.job.JobRepository;
 import dev.enrich.job.JobState;
 import dev.enrich.pipeline.StageName;
 import dev.enrich.pipeline.StageResult;
+import dev.enrich.pipeline.StageState;
 import dev.enrich.session.StorageLimitException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -132,7 +133,8 @@ public final class InMemoryJobRepository implements JobRepository {
         return Mono.fromRunnable(() -> {
             synchronized (this) {
                 if (jobs.containsKey(jobId)) {
-                    results.computeIfAbsent(jobId, k -> new EnumMap<>(StageName.class)).putIfAbsent(stage, result);
+                    results.computeIfAbsent(jobId, k -> new EnumMap<>(StageName.class)).merge(stage, result,
+                            (old, kept) -> old.state() == StageState.SUCCEEDED ? old : kept);
                 }
             }
         });

@@ -86,9 +86,15 @@ final class JobScripts {
               return 'OK'
             end
 
+            -- A stage result of a run that no longer holds its job: kept unless the stage's result there succeeded
+            -- (the run that holds the job may have stored it; a success is what a retry reuses).
+            local function keep(results, field, json)
+              local old = redis.call('HGET', results, field)
+              if not old or cjson.decode(old)['state'] ~= 'succeeded' then redis.call('HSET', results, field, json) end
+            end
+
             -- a: save's, then the state to move from, then (with a checkpoint) its stage and JSON. The checkpoint is
-            -- saved with the move; when the job does not move, only where the stage has none yet (the run that holds
-            -- the job may have stored its own). A run's move from RUNNING when a later run
+            -- saved with the move; when the job does not move, as keep says. A run's move from RUNNING when a later run
             -- stored the job (this run's entry was taken over by another replica) is stale too; a move by no run (a
             -- cancel, a dead letter) is not ordered.
             local function move(a)
@@ -96,8 +102,11 @@ final class JobScripts {
               local stale = now[1] ~= a[11]
                 or a[11] == 'RUNNING' and a[10] ~= '' and tonumber(now[2] or '0') > tonumber(a[10])
               if a[12] and now[1] then
-                -- a job that does not move keeps the checkpoint only where its stage has none yet
-                redis.call(stale and 'HSETNX' or 'HSET', resultsKey(a[1]), a[12], a[13])
+                if stale then
+                  keep(resultsKey(a[1]), a[12], a[13])
+                else
+                  redis.call('HSET', resultsKey(a[1]), a[12], a[13])
+                end
               end
               if stale then return 'STALE' end
               return save(a)
@@ -110,7 +119,7 @@ final class JobScripts {
     /**
      * Replace the job only while it is in state ARGV[11] (and, for a run's move from RUNNING, stored by no later run
      * than ARGV[10]), with stage result ARGV[13] under field ARGV[12] of the job's results when given (kept, when the
-     * job does not move, only where there is none: as {@link #KEEP_RESULT}). Returns OK or STALE.
+     * job does not move, unless the stage's result there succeeded: as {@link #KEEP_RESULT}). Returns OK or STALE.
      */
     static final RedisScript<String> TRANSITION = LuaScript.of(COMMON + "return move(ARGV)\n", String.class);
 
@@ -123,9 +132,9 @@ final class JobScripts {
             return 'OK'
             """, String.class);
 
-    /** Keep stage result ARGV[2] under field ARGV[1] of KEYS[2], only while job KEYS[1] exists and has none there. */
-    static final RedisScript<String> KEEP_RESULT = LuaScript.of("""
-            if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2]) end
+    /** Keep stage result ARGV[2] under field ARGV[1] of KEYS[2] while job KEYS[1] exists, as {@code keep} says. */
+    static final RedisScript<String> KEEP_RESULT = LuaScript.of(COMMON + """
+            if redis.call('EXISTS', KEYS[1]) == 1 then keep(KEYS[2], ARGV[1], ARGV[2]) end
             return 'OK'
             """, String.class);
 

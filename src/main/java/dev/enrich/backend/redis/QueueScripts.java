@@ -12,7 +12,9 @@ import org.springframework.data.redis.core.script.RedisScript;
  * "PRIORITY streamId tenant" of every queued, not yet started job: its length is the queue size) and
  * {@code <prefix>:tenants} (hash tenant → queued count). Jobs waiting to be queued
  * (automatic retries): {@code <prefix>:delayed} (sorted set of job ids by due time, Redis's clock, ms) and
- * {@code <prefix>:delayed-jobs} (hash jobId → "PRIORITY at tenant", and jobId#attempt → the job's attempt).
+ * {@code <prefix>:delayed-jobs} (hash jobId → "PRIORITY at tenant", and jobId#attempt → "at attempt": the attempt
+ * counts only with the same {@code at}, so one left behind by the version before, which deletes only the first, is
+ * never taken for a later wait's).
  */
 final class QueueScripts {
 
@@ -106,7 +108,8 @@ final class QueueScripts {
      */
     static final RedisScript<Long> DELAY = RedisScript.of(NOW_MILLIS + """
             redis.call('ZADD', KEYS[1], nowMillis() + tonumber(ARGV[2]), ARGV[1])
-            redis.call('HSET', KEYS[2], ARGV[1], ARGV[3], ARGV[1] .. '#attempt', ARGV[4])
+            local at = string.match(ARGV[3], '^%S+ (%S+) ')
+            redis.call('HSET', KEYS[2], ARGV[1], ARGV[3], ARGV[1] .. '#attempt', at .. ' ' .. ARGV[4])
             return 1
             """, Long.class);
 
@@ -119,11 +122,16 @@ final class QueueScripts {
             local moved = 0
             for _, job in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', nowMillis(), 'LIMIT', 0, 100)) do
               local v = redis.call('HGET', KEYS[2], job)
-              local attempt = redis.call('HGET', KEYS[2], job .. '#attempt') or '0'
+              local tagged = redis.call('HGET', KEYS[2], job .. '#attempt')
               redis.call('ZREM', KEYS[1], job)
               redis.call('HDEL', KEYS[2], job, job .. '#attempt')
               if v and redis.call('HEXISTS', KEYS[3], job) == 0 then
                 local priority, at, tenant = string.match(v, '^(%S+) (%S+) (.*)$')
+                local attempt = '0'
+                if tagged then
+                  local taggedAt, n = string.match(tagged, '^(%S+) (%S+)$')
+                  if taggedAt == at then attempt = n end
+                end
                 enqueue(KEYS[3], KEYS[4], KEYS[5], KEYS[6], job, tenant, priority, at, attempt)
                 moved = moved + 1
               end

@@ -255,17 +255,20 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
         return Mono.defer(() -> {
             StreamEntry entry;
             synchronized (this) {
-                entry = running.remove(job.jobId());
+                StreamEntry held = running.get(job.jobId());
+                // Only the run of this delivery ends it: a run that lost its entry (taken over, perhaps taken back
+                // here since and run again) leaves alone what this replica holds now.
+                entry = held != null && held.job().delivery() == job.delivery()
+                        && held.job().attempt() == job.attempt() ? running.remove(job.jobId()) : null;
             }
             if (entry == null || !state.isTerminal()) {
                 return Mono.empty();
             }
             return execute(QueueScripts.ACK, List.of(stream(job.priority())),
-                    List.of(settings.group(), entry.id(), settings.consumer(),
-                            Integer.toString(entry.job().delivery())))
+                    List.of(settings.group(), entry.id(), settings.consumer(), Integer.toString(job.delivery())))
                     .doOnNext(acked -> {
                         if (acked < 0) {
-                            log.warn("job={} entry={} was delivered again since this run took it: left to that run",
+                            log.warn("job={} entry={} was delivered again since this run took it: not acknowledged",
                                     job.jobId(), entry.id());
                         }
                     })
@@ -471,6 +474,11 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
             offered.values().removeIf(o -> o.after() < read);
             left.values().removeIf(after -> after < read);
         }
+    }
+
+    /** Return the number of the latest read whose counts the view holds (0 before the first), for tests. */
+    synchronized long viewApplied() {
+        return viewApplied;
     }
 
     /** Number queued jobs by priority (interactive first), then by stream entry id (arrival). */
