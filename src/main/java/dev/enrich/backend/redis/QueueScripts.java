@@ -80,13 +80,14 @@ final class QueueScripts {
             """, List.class);
 
     /**
-     * Mark a job started (no longer queued). KEYS index, tenants; ARGV jobId. Returns the counts (see COUNTS) with
-     * status 1, or 0 when it was not queued.
+     * Mark a job's entry started (the job no longer queued by it). KEYS index, tenants; ARGV jobId, entry id. Returns
+     * the counts (see COUNTS) with status 1, or 0 when it was not queued by that entry (an entry of an earlier attempt
+     * leaves the index line of the job's newer one).
      */
     @SuppressWarnings("rawtypes")
     static final RedisScript<List> START = RedisScript.of(UNCOUNT + COUNTS + """
             local v = redis.call('HGET', KEYS[1], ARGV[1])
-            if not v then return counts(KEYS[1], KEYS[2], 0) end
+            if not v or string.match(v, '^%S+ (%S+) ') ~= ARGV[2] then return counts(KEYS[1], KEYS[2], 0) end
             redis.call('HDEL', KEYS[1], ARGV[1])
             uncount(KEYS[2], string.match(v, '^%S+ %S+ (.*)$'))
             return counts(KEYS[1], KEYS[2], 1)
@@ -228,7 +229,11 @@ final class QueueScripts {
                 if deliveries > tonumber(ARGV[5]) then
                   dead = 1
                   redis.call('XACK', KEYS[1], ARGV[1], id)
-                  if redis.call('HDEL', KEYS[2], f['job']) == 1 then uncount(KEYS[3], f['tenant']) end
+                  local v = redis.call('HGET', KEYS[2], f['job'])
+                  if v and string.match(v, '^%S+ (%S+) ') == id then
+                    redis.call('HDEL', KEYS[2], f['job'])
+                    uncount(KEYS[3], f['tenant'])
+                  end
                 end
                 for _, v in ipairs({id, tostring(dead), f['job'], f['tenant'], f['priority'], f['at'],
                     tostring(deliveries), f['attempt'] or '0'}) do

@@ -644,7 +644,7 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
      * script's reply refreshes the counts, so that size counts the start as soon as the job is handed out.
      */
     private Mono<Boolean> start(StreamEntry entry) {
-        return counted(QueueScripts.START, List.of(index, tenants), List.of(entry.job().jobId()))
+        return counted(QueueScripts.START, List.of(index, tenants), List.of(entry.job().jobId(), entry.id()))
                 .doOnNext(unindexed -> leftQueue(entry.job().jobId()));
     }
 

@@ -307,6 +307,27 @@ class RedisJobQueueTest {
     }
 
     @Test
+    void anEntryOfAnEarlierAttemptStartedLeavesTheQueuedEntryOfTheNewOneCounted() {
+        RedisJobQueue a = replica("a", IDLE, 0, 3);
+        RedisJobQueue b = replica("b", IDLE, 0, 3);
+        a.offer(new QueuedJob("j", "t", Priority.INTERACTIVE, NOW, 1));
+        assertThat(a.poll()).isPresent();
+        a.close(); // its entry stays pending: never acknowledged
+        // The job's next attempt is queued meanwhile (its run was recorded as ended, a retry followed).
+        b.offer(new QueuedJob("j", "t", Priority.INTERACTIVE, NOW, 2));
+        assertThat(b.size()).isEqualTo(1);
+
+        await().atMost(Duration.ofMinutes(1)).until(() -> {
+            b.takeOver().block(); // buffered before the new entry is read
+            return "b".equals(pendingOwner());
+        });
+        QueuedJob stale = b.poll(id -> true).orElseThrow();
+        assertThat(stale.attempt()).isEqualTo(1);
+        assertThat(b.size()).as("attempt 2's entry is still queued").isEqualTo(1);
+        assertThat(b.size("t")).isEqualTo(1);
+    }
+
+    @Test
     void anAttemptLeftBehindByTheVersionBeforeIsNotTakenForALaterWait() {
         RedisJobQueue a = replica("a", IDLE, 0, 3);
         ReactiveStringRedisTemplate redis = new ReactiveStringRedisTemplate(factory);
