@@ -56,6 +56,7 @@ public final class EnrichmentService implements SnapshotSource {
     private final Clock clock;
     private final Duration retryAfter;
     private final int maxQueuedPerTenant;
+    private final Cancels cancels;
 
     EnrichmentService(SessionRepository sessions, JobRepository jobs, BatchRepository batches, WorkerPool pool,
             EventPublisher events, Clock clock, Duration retryAfter, int maxQueuedPerTenant) {
@@ -67,6 +68,7 @@ public final class EnrichmentService implements SnapshotSource {
         this.events = events;
         this.clock = clock;
         this.retryAfter = retryAfter;
+        this.cancels = new Cancels(jobs, events, clock);
     }
 
     /** Queue an enrichment of one session; fails NOT_FOUND for an unknown session and BUSY for a full queue. */
@@ -123,26 +125,15 @@ public final class EnrichmentService implements SnapshotSource {
         String jobId = job.id();
         return offEventLoop(() -> pool.removeQueued(jobId)).flatMap(removed -> {
             if (removed) {
-                return markCancelled(job);
+                return cancels.cancel(job, any -> true);
             }
             if (pool.stopRunning(jobId, JobState.CANCELLED)) {
                 return Mono.just(job.withProgress(job.progress(), job.etaSeconds(), "Cancelling..."));
             }
             // Not yet handed to a pool, just finished, or running on another replica: record the cancel from the
             // state it is in; a runner (here or elsewhere) finds it moved and stops at its next step.
-            return jobs.findById(jobId).flatMap(this::markCancelled);
+            return jobs.findById(jobId).flatMap(read -> cancels.cancel(read, any -> true));
         });
-    }
-
-    // Move a job to CANCELLED from the state it was read in; when it moved meanwhile, answer with what it became.
-    private Mono<Job> markCancelled(Job job) {
-        if (job.state().isTerminal()) {
-            return Mono.just(job);
-        }
-        // No run's move (delivery 0): it ends whichever run holds the job.
-        Job cancelled = job.withState(JobState.CANCELLED, "Cancelled.", clock.instant()).deliveredAs(0);
-        return events.publishMove(job.state(), cancelled, null, JobEvent.ended(cancelled, clock.instant()))
-                .flatMap(moved -> moved ? Mono.just(cancelled) : jobs.findById(job.id()).flatMap(this::markCancelled));
     }
 
     /**

@@ -52,8 +52,6 @@ final class JobRunner implements JobTask {
     static final Duration END_GRACE = Duration.ofSeconds(5);
     private static final Duration STORE_BACKOFF_MAX = Duration.ofSeconds(5);
     private static final int STORE_OUTAGE_RETRIES = 120;
-    /** Reads and moves a cancel of a job that moved away from this run tries (each lost to a move in between). */
-    private static final int CANCEL_TRIES = 5;
     /** What a job whose run failed outside its stages says (no detail: the log has it). */
     static final String CRASHED = "Something went wrong on our side. You can retry it.";
 
@@ -63,6 +61,7 @@ final class JobRunner implements JobTask {
     private final EventPublisher events;
     private final DurationModel durations;
     private final Clock clock;
+    private final Cancels cancels;
     private final Duration progressInterval;
     private final JobMetrics metrics;
     private final @Nullable JobRetries retries;
@@ -80,6 +79,7 @@ final class JobRunner implements JobTask {
         this.durations = durations;
         this.clock = clock;
         this.progressInterval = progressInterval;
+        this.cancels = new Cancels(jobs, events, clock);
     }
 
     /**
@@ -287,12 +287,12 @@ final class JobRunner implements JobTask {
 
     private Mono<JobState> finish(Run run, JobState state, String message) {
         if (run.movedElsewhere) {
-            return state == JobState.CANCELLED ? cancelAsStored(run.job, CANCEL_TRIES) : endedElsewhere(run);
+            return state == JobState.CANCELLED ? cancelAsStored(run.job) : endedElsewhere(run);
         }
         run.job = ended(run.job, state, message);
         log.info("job finished job={} tenant={} state={}", run.job.id(), run.job.tenant(), state);
         return save(run, JobEvent::ended).then(Mono.defer(() -> !run.movedElsewhere ? Mono.just(state)
-                : state == JobState.CANCELLED ? cancelAsStored(run.job, CANCEL_TRIES) : endedElsewhere(run)));
+                : state == JobState.CANCELLED ? cancelAsStored(run.job) : endedElsewhere(run)));
     }
 
     /**
@@ -301,22 +301,13 @@ final class JobRunner implements JobTask {
      * on that replica would. A job that ended meanwhile, or that is on another attempt by now (the user retried it),
      * is left as it is. Paused while the store is out, as every save.
      */
-    private Mono<JobState> cancelAsStored(Job mine, int tries) {
+    private Mono<JobState> cancelAsStored(Job mine) {
         String jobId = mine.id();
-        return whileStoreIsDown(jobs.findById(jobId), jobId).flatMap(stored -> {
-            if (stored.state().isTerminal() || stored.attempt() != mine.attempt()) {
-                return endedElsewhere(jobId);
-            }
-            if (tries <= 0) {
-                log.warn("cancel not recorded job={}: the job kept moving", jobId);
-                return endedElsewhere(jobId);
-            }
-            // No run's move (delivery 0): not refused for the run that holds the job.
-            Job cancelled = ended(stored, JobState.CANCELLED, "Cancelled.").deliveredAs(0);
-            return whileStoreIsDown(events.publishMove(stored.state(), cancelled, null,
-                            JobEvent.ended(cancelled, clock.instant())), jobId)
-                    .flatMap(moved -> moved ? Mono.just(JobState.CANCELLED) : cancelAsStored(mine, tries - 1));
-        }).defaultIfEmpty(JobState.CANCELLED);
+        return whileStoreIsDown(jobs.findById(jobId)
+                        .flatMap(stored -> cancels.cancel(stored, now -> now.attempt() == mine.attempt())), jobId)
+                // As endedElsewhere answers: not terminal would mean another run holds it (this one gives way).
+                .map(now -> now.state().isTerminal() ? now.state() : JobState.CANCELLED)
+                .defaultIfEmpty(JobState.CANCELLED);
     }
 
     private Job ended(Job job, JobState state, String message) {

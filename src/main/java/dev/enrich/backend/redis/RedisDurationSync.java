@@ -145,11 +145,6 @@ final class RedisDurationSync {
         }
     }
 
-    /** Blend one observation into the fleet's averages and adopt the result here. */
-    Mono<Void> share(DurationModel.Observation observation) {
-        return share(List.of(observation));
-    }
-
     /** Blend observations into the fleet's averages, in order, in one step, and adopt the results here. */
     Mono<Void> share(List<DurationModel.Observation> observations) {
         if (observations.isEmpty()) {

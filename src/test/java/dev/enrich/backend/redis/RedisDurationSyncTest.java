@@ -32,7 +32,7 @@ class RedisDurationSyncTest {
 
     @Test
     void durationsLearnedOnOneReplicaAreUsedByAnother() {
-        replicaA.share(observed(AUDIO, Duration.ofSeconds(10), Duration.ofSeconds(20))).block(WAIT);
+        replicaA.share(List.of(observed(AUDIO, Duration.ofSeconds(10), Duration.ofSeconds(20)))).block(WAIT);
         replicaB.refresh().block(WAIT);
 
         assertThat(modelB.expected(AUDIO, null)).contains(Duration.ofSeconds(10));
@@ -43,8 +43,9 @@ class RedisDurationSyncTest {
     @Test
     void durationsLearnedPerInputAreSharedUnderTheirOwnKey() {
         DurationKey afterAudio = new DurationKey(SUMMARY, "audio");
-        replicaA.share(new DurationModel.Observation(afterAudio, new DurationModel.Averages(6))).block(WAIT);
-        replicaA.share(new DurationModel.Observation(SUMMARY, new DurationModel.Averages(2))).block(WAIT);
+        replicaA.share(List.of(new DurationModel.Observation(afterAudio, new DurationModel.Averages(6))))
+                .block(WAIT);
+        replicaA.share(List.of(new DurationModel.Observation(SUMMARY, new DurationModel.Averages(2)))).block(WAIT);
         replicaB.refresh().block(WAIT);
 
         assertThat(modelB.averages(afterAudio)).contains(new DurationModel.Averages(6));
@@ -57,9 +58,10 @@ class RedisDurationSyncTest {
     void aBlendReturnsEveryFieldOfItsKeyNotOnlyThoseItMoved() {
         DurationModel.Averages full = new DurationModel.Averages(10, new DurationModel.Moments(20, 10, 400, 200),
                 List.of(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9));
-        replicaA.share(new DurationModel.Observation(AUDIO, full)).block(WAIT);
-        replicaA.share(new DurationModel.Observation(SUMMARY, new DurationModel.Averages(99))).block(WAIT);
-        replicaA.share(new DurationModel.Observation(AUDIO, new DurationModel.Averages(20))).block(WAIT);
+        replicaA.share(List.of(new DurationModel.Observation(AUDIO, full))).block(WAIT);
+        replicaA.share(List.of(new DurationModel.Observation(SUMMARY, new DurationModel.Averages(99))))
+                .block(WAIT);
+        replicaA.share(List.of(new DurationModel.Observation(AUDIO, new DurationModel.Averages(20)))).block(WAIT);
 
         DurationModel alone = new DurationModel(0.5);
         alone.adopt(AUDIO, full);
@@ -71,9 +73,9 @@ class RedisDurationSyncTest {
     @Test
     void theFleetAveragesObservationsInTheOrderTheyReachRedis() {
         DurationModel alone = new DurationModel(0.5);
-        replicaA.share(observed(AUDIO, Duration.ofSeconds(10), null)).block(WAIT);
-        replicaB.share(observed(AUDIO, Duration.ofSeconds(20), null)).block(WAIT);
-        replicaA.share(observed(AUDIO, Duration.ofMillis(30_100), null)).block(WAIT);
+        replicaA.share(List.of(observed(AUDIO, Duration.ofSeconds(10), null))).block(WAIT);
+        replicaB.share(List.of(observed(AUDIO, Duration.ofSeconds(20), null))).block(WAIT);
+        replicaA.share(List.of(observed(AUDIO, Duration.ofMillis(30_100), null))).block(WAIT);
         for (long millis : new long[] {10_000, 20_000, 30_100}) {
             alone.record(AUDIO, Duration.ofMillis(millis), null);
         }
@@ -103,7 +105,7 @@ class RedisDurationSyncTest {
 
     @Test
     void startedReplicasShareWhatTheyRecordAndReadWhatWasLearnedBefore() {
-        replicaA.share(observed(SUMMARY, Duration.ofSeconds(3), null)).block(WAIT);
+        replicaA.share(List.of(observed(SUMMARY, Duration.ofSeconds(3), null))).block(WAIT);
         replicaA.start();
         replicaB.start();
         try {

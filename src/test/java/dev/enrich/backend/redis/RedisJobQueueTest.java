@@ -196,6 +196,13 @@ class RedisJobQueueTest {
     }
 
     /** Run takeovers until one hands this replica a job; the wait is the real idle time passing in Redis. */
+    private static QueuedJob dueFrom(RedisJobQueue queue) {
+        return await().atMost(Duration.ofMinutes(1)).until(() -> {
+            queue.queueDue().block();
+            return queue.poll();
+        }, Optional::isPresent).orElseThrow();
+    }
+
     private static QueuedJob takenOver(RedisJobQueue queue) {
         return await().atMost(Duration.ofMinutes(1)).until(() -> {
             queue.takeOver().block();
@@ -284,10 +291,7 @@ class RedisJobQueueTest {
         StepVerifier.create(b.done(again, JobState.COMPLETED)).verifyComplete();
 
         b.offerLater(new QueuedJob("w", "t", Priority.INTERACTIVE, NOW, 4), Duration.ZERO).block();
-        QueuedJob due = await().atMost(Duration.ofMinutes(1)).until(() -> {
-            b.queueDue().block();
-            return b.poll();
-        }, Optional::isPresent).orElseThrow();
+        QueuedJob due = dueFrom(b);
         assertThat(due.attempt()).isEqualTo(4);
     }
 
@@ -337,10 +341,7 @@ class RedisJobQueueTest {
                 "w#attempt", "1000 2")).block();
         redis.opsForZSet().add("enrich:queue:delayed", "w", 0).block();
 
-        QueuedJob due = await().atMost(Duration.ofMinutes(1)).until(() -> {
-            a.queueDue().block();
-            return a.poll();
-        }, Optional::isPresent).orElseThrow();
+        QueuedJob due = dueFrom(a);
         assertThat(due.attempt()).as("unknown, not the earlier wait's").isZero();
         assertThat(redis.opsForHash().size("enrich:queue:delayed-jobs").block()).isZero();
     }
