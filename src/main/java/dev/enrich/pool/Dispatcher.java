@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,8 +41,12 @@ final class Dispatcher {
     private final int maxRunningPerTenant;
     private final List<DispatchListener> listeners;
     /** Where a started job runs: its slot's worker, or null to run it on the dispatching thread. */
-    private final Function<String, @Nullable Scheduler> placement;
-    private final Map<String, Running> running = new ConcurrentHashMap<>();
+    private final Function<QueuedJob, @Nullable Scheduler> placement;
+    /**
+     * Runs in slots, by run (not job id): a durable queue may hand out a job again while a run of it that lost its
+     * entry still goes on here (it stops at its next save, refused); each holds its slot until it ends.
+     */
+    private final Set<Running> running = ConcurrentHashMap.newKeySet();
     /** Admitted jobs not yet finished, per tenant. */
     private final Map<String, Integer> perTenant = new ConcurrentHashMap<>();
     /** Admitted jobs not yet finished: taken from the queue (possibly not yet started) or running. */
@@ -56,12 +61,12 @@ final class Dispatcher {
      */
     Dispatcher(JobQueue queue, JobTask task, Clock clock, int concurrency, int maxRunningPerTenant,
             List<DispatchListener> listeners) {
-        this(queue, task, clock, concurrency, maxRunningPerTenant, listeners, jobId -> null);
+        this(queue, task, clock, concurrency, maxRunningPerTenant, listeners, job -> null);
     }
 
-    /** @param placement where a started job (by id) runs, after the listeners heard of its start; null: right here */
+    /** @param placement where a started job runs, after the listeners heard of its start; null: right here */
     Dispatcher(JobQueue queue, JobTask task, Clock clock, int concurrency, int maxRunningPerTenant,
-            List<DispatchListener> listeners, Function<String, @Nullable Scheduler> placement) {
+            List<DispatchListener> listeners, Function<QueuedJob, @Nullable Scheduler> placement) {
         this.placement = placement;
         this.queue = queue;
         this.task = task;
@@ -100,7 +105,7 @@ final class Dispatcher {
         Mono<Void> done = whenIdle.asMono();
         return done.timeout(timeout, Mono.defer(() -> {
                     log.info("drain timeout reached, interrupting {} running job(s)", running.size());
-                    running.values().forEach(r -> r.stop.tryEmitValue(JobState.INTERRUPTED));
+                    running.forEach(r -> r.stop.tryEmitValue(JobState.INTERRUPTED));
                     return done;
                 }))
                 .then(Mono.fromRunnable(this::disposeIfClosed));
@@ -115,24 +120,25 @@ final class Dispatcher {
         }
     }
 
-    /** Ask a running job to stop with {@code reason}; return false when it is not running. */
+    /** Ask a running job to stop with {@code reason} (each of its runs here); return false when it is not running. */
     boolean stop(String jobId, JobState reason) {
-        Running r = running.get(jobId);
-        if (r == null) {
-            return false;
-        }
-        r.stop.tryEmitValue(reason);
-        return true;
+        List<Running> runs = runsOf(jobId);
+        runs.forEach(r -> r.stop.tryEmitValue(reason));
+        return !runs.isEmpty();
     }
 
     boolean isRunning(String jobId) {
-        return running.containsKey(jobId);
+        return running.stream().anyMatch(r -> r.job.jobId().equals(jobId));
     }
 
-    /** Return a Mono that completes once the job's run here has ended (at once when it does not run here). */
+    /** Return a Mono that completes once the job's runs here have ended (at once when it does not run here). */
     Mono<Void> whenEnded(String jobId) {
-        Running r = running.get(jobId);
-        return r == null ? Mono.empty() : r.gone.asMono();
+        return Mono.when(runsOf(jobId).stream().map(r -> r.gone.asMono()).toList());
+    }
+
+    // A scan: runs are at most the pool's size, and a job id is looked up only to stop or await it.
+    private List<Running> runsOf(String jobId) {
+        return running.stream().filter(r -> r.job.jobId().equals(jobId)).toList();
     }
 
     private synchronized void disposeIfClosed() {
@@ -162,12 +168,12 @@ final class Dispatcher {
     }
 
     private Mono<Void> run(QueuedJob job) {
-        Running r = new Running(job, clock.millis(), Sinks.one(), new AtomicBoolean(), Sinks.empty());
-        running.put(job.jobId(), r);
+        Running r = new Running(job, clock.millis());
+        running.add(r);
         for (DispatchListener l : listeners) {
             notify(l, () -> l.started(job, r.startMillis));
         }
-        Scheduler worker = placement.apply(job.jobId());
+        Scheduler worker = placement.apply(job);
         Mono<JobState> work = Mono.defer(() -> task.run(job, r.stop.asMono()));
         AtomicBoolean crashed = new AtomicBoolean();
         return (worker == null ? work : work.subscribeOn(worker))
@@ -196,7 +202,7 @@ final class Dispatcher {
             return;
         }
         long end = clock.millis();
-        running.remove(r.job.jobId(), r);
+        running.remove(r);
         perTenant.computeIfPresent(r.job.tenant(), (t, n) -> n == 1 ? null : n - 1);
         for (DispatchListener l : listeners) {
             notify(l, () -> l.finished(r.job, state, r.startMillis, end));
@@ -218,7 +224,20 @@ final class Dispatcher {
         }
     }
 
-    /** A job in a slot: {@code ended} guards its one finish, {@code gone} completes when its run is over. */
-    private record Running(QueuedJob job, long startMillis, Sinks.One<JobState> stop, AtomicBoolean ended,
-            Sinks.Empty<Void> gone) {}
+    /**
+     * A run in a slot: {@code ended} guards its one finish, {@code gone} completes when its run is over. Equal only to
+     * itself (a set member per run).
+     */
+    private static final class Running {
+        final QueuedJob job;
+        final long startMillis;
+        final Sinks.One<JobState> stop = Sinks.one();
+        final AtomicBoolean ended = new AtomicBoolean();
+        final Sinks.Empty<Void> gone = Sinks.empty();
+
+        Running(QueuedJob job, long startMillis) {
+            this.job = job;
+            this.startMillis = startMillis;
+        }
+    }
 }

@@ -6,7 +6,7 @@ import dev.enrich.queue.QueuedJob;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -26,7 +26,11 @@ final class SlotTracker implements DispatchListener {
     private final int recycleAfterFailures;
     private final Slot[] slots;
     private final Deque<Slot> free = new ArrayDeque<>();
-    private final Map<String, Slot> byJob = new HashMap<>();
+    /**
+     * Slots by run: the very QueuedJob the dispatcher started (and later finishes), not its job id, since a durable
+     * queue may hand a job out again while a run of it that lost its entry still holds a slot here.
+     */
+    private final Map<QueuedJob, Slot> byRun = new IdentityHashMap<>();
     private long recycled;
 
     SlotTracker(int size, int recycleAfterFailures, long nowMillis) {
@@ -50,12 +54,12 @@ final class SlotTracker implements DispatchListener {
             throw new IllegalStateException("no free slot for job " + job.jobId() + ": more jobs run than slots");
         }
         slot.jobId = job.jobId();
-        byJob.put(job.jobId(), slot);
+        byRun.put(job, slot);
     }
 
     @Override
     public synchronized void finished(QueuedJob job, JobState state, long startMillis, long endMillis) {
-        Slot slot = byJob.remove(job.jobId());
+        Slot slot = byRun.remove(job);
         if (slot == null) {
             return;
         }
@@ -74,12 +78,12 @@ final class SlotTracker implements DispatchListener {
         for (Slot s : slots) {
             health.add(s.health(nowMillis));
         }
-        return new Report(byJob.size(), recycled, List.copyOf(health));
+        return new Report(byRun.size(), recycled, List.copyOf(health));
     }
 
-    /** Return the worker of a running job's slot, or null when slots have none. */
-    synchronized @Nullable SlotWorker workerOf(String jobId) {
-        Slot slot = byJob.get(jobId);
+    /** Return the worker of a started run's slot, or null when slots have none. */
+    synchronized @Nullable SlotWorker workerOf(QueuedJob run) {
+        Slot slot = byRun.get(run);
         return slot == null ? null : slot.worker;
     }
 
@@ -92,10 +96,17 @@ final class SlotTracker implements DispatchListener {
         }
     }
 
-    /** Return the slot a running job occupies, or null. */
+    /** Return the slot a running job occupies (its latest run's), or null. */
     synchronized @Nullable Integer slotOf(String jobId) {
-        Slot slot = byJob.get(jobId);
-        return slot == null ? null : slot.number;
+        Integer found = null;
+        long latest = Long.MIN_VALUE;
+        for (Map.Entry<QueuedJob, Slot> e : byRun.entrySet()) {
+            if (e.getKey().jobId().equals(jobId) && e.getKey().delivery() >= latest) {
+                latest = e.getKey().delivery();
+                found = e.getValue().number;
+            }
+        }
+        return found;
     }
 
     /**

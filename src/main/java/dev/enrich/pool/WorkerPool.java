@@ -89,8 +89,8 @@ public final class WorkerPool implements AutoCloseable {
         this.slots = new SlotTracker(size, recycleAfterFailures, clock.millis(), ownWorkers);
         this.metrics = new PoolMetrics(meters, queue);
         this.dispatcher = new Dispatcher(queue, task, clock, size, maxRunningPerTenant,
-                List.of(slots, metrics, meanJob), jobId -> {
-                    SlotWorker worker = slots.workerOf(jobId);
+                List.of(slots, metrics, meanJob), run -> {
+                    SlotWorker worker = slots.workerOf(run);
                     return worker == null ? null : worker.scheduler();
                 });
         dispatcher.start();

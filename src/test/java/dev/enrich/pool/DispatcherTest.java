@@ -199,6 +199,41 @@ class DispatcherTest {
     }
 
     @Test
+    void aJobHandedOutAgainWhileItsLostRunGoesOnHoldsASlotPerRunAndEachRunFreesItsOwn() {
+        // A durable queue hands job j out again (delivery 2) while the run of delivery 1, which lost its entry during
+        // a stall, still goes on here: both hold a slot until each ends.
+        TestPublisher<QueuedJob> source = TestPublisher.create();
+        Map<String, Sinks.One<JobState>> byRun = new ConcurrentHashMap<>();
+        JobTask perDelivery = (job, stop) -> Mono.firstWithSignal(
+                byRun.computeIfAbsent(job.jobId() + "#" + job.delivery(), k -> Sinks.one()).asMono(), stop);
+        WorkerPool pool = new WorkerPool(3, 5, 0, new SourceQueue(queue, gate -> source.flux()), perDelivery, clock,
+                new SimpleMeterRegistry(), true);
+        try {
+            source.next(delivered("j", 1), delivered("j", 2));
+            assertThat(pool.status().busy()).isEqualTo(2);
+            Integer second = pool.slotOf("j");
+
+            byRun.computeIfAbsent("j#1", k -> Sinks.one()).tryEmitValue(JobState.CANCELLED); // the lost run gives way
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> pool.status().busy() == 1);
+            assertThat(pool.isRunning("j")).isTrue();
+            assertThat(pool.slotOf("j")).as("the run of delivery 2 keeps its slot").isEqualTo(second);
+
+            // Two more jobs take the two free slots, none the one delivery 2 holds.
+            source.next(job("k", "t"), job("l", "t"));
+            assertThat(pool.status().busy()).isEqualTo(3);
+            assertThat(pool.slotOf("k")).isNotNull().isNotEqualTo(second);
+            assertThat(pool.slotOf("l")).isNotNull().isNotEqualTo(second);
+
+            assertThat(pool.stopRunning("j", JobState.CANCELLED)).isTrue();
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> pool.status().busy() == 2);
+            assertThat(pool.isRunning("j")).isFalse();
+            StepVerifier.create(pool.whenStopped("j")).verifyComplete();
+        } finally {
+            pool.close();
+        }
+    }
+
+    @Test
     void underConcurrentSubmitsAndCompletionsAtMostConcurrencyJobsRun() {
         Scheduler workers = Schedulers.newParallel("dispatch-test", 4, true);
         try {
@@ -222,6 +257,10 @@ class DispatcherTest {
         } finally {
             workers.dispose();
         }
+    }
+
+    private QueuedJob delivered(String id, int delivery) {
+        return new QueuedJob(id, "t", Priority.INTERACTIVE, clock.instant(), 0, delivery);
     }
 
     private QueuedJob job(String id, String tenant) {

@@ -54,12 +54,23 @@ public final class EnrichProcess implements AutoCloseable {
      */
     public static EnrichProcess start(String name, Path dir, Map<String, String> properties,
             Map<String, String> environment) {
+        return start(name, dir, List.of("dev.enrich.EnrichApplication"), properties, environment);
+    }
+
+    /**
+     * Start a replica as {@link #start(String, Path, Map, Map)} does, with another main class of the test classpath
+     * (one that starts the service with stages of its own): {@code main} is the JVM's arguments from the main class
+     * on, system properties first (e.g. {@code -Dkey=value}, then the class name).
+     */
+    public static EnrichProcess start(String name, Path dir, List<String> main, Map<String, String> properties,
+            Map<String, String> environment) {
         int port = freePort();
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), "dev.enrich.EnrichApplication",
-                "--server.port=" + port, "--spring.main.banner-mode=off"));
+                "-cp", System.getProperty("java.class.path")));
+        command.addAll(main);
+        command.addAll(List.of("--server.port=" + port, "--spring.main.banner-mode=off"));
         properties.forEach((k, v) -> command.add("--" + k + "=" + v));
         EnrichProcess replica = new EnrichProcess(name, dir, port, command, Map.copyOf(environment));
         replica.launch();

@@ -536,8 +536,17 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
         }).then();
     }
 
-    /** Take over entries idle past idleTime now: buffer them for {@link #take}, or publish the dead letters. */
+    /**
+     * Take over entries idle past idleTime now: buffer them for {@link #take}, or publish the dead letters. This
+     * replica's own claims are refreshed first: after a pause longer than idleTime (both timers late) its held entries
+     * are idle too, and claiming them from itself would count a delivery its running jobs never had.
+     */
     Mono<Void> takeOver() {
+        return logged(refreshClaims(), "claim refresh before a takeover").then(claimIdle());
+    }
+
+    /** The takeover without the refresh before it: what a replica does when that refresh failed or came too late. */
+    Mono<Void> claimIdle() {
         return Flux.fromArray(Priority.values()).concatMap(priority -> execute(QueueScripts.AUTOCLAIM,
                         List.of(stream(priority), index, tenants),
                         List.of(settings.group(), settings.consumer(), Long.toString(settings.idleTime().toMillis()),
@@ -562,7 +571,15 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
                 continue;
             }
             synchronized (this) {
-                if (!running.containsKey(job.jobId())) {
+                StreamEntry held = running.get(job.jobId());
+                // The very entry a run here still holds was taken over, then claimed back here: that run lost it (its
+                // saves are refused once the new delivery's run starts), so the entry runs again. Another entry of a
+                // job running here (an earlier attempt's, left pending) waits: its run would only give way.
+                if (held == null || held.id().equals(id)) {
+                    if (held != null) {
+                        log.warn("job={} entry={} claimed back at delivery {} while its run of delivery {} goes on "
+                                + "here: running it again", job.jobId(), id, job.delivery(), held.job().delivery());
+                    }
                     buffer.add(new StreamEntry(id, job));
                 }
             }

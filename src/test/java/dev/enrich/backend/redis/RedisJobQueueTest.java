@@ -18,17 +18,20 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.connection.stream.PendingMessage;
 import org.springframework.data.redis.connection.stream.PendingMessagesSummary;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
+import reactor.test.scheduler.VirtualTimeScheduler;
 
 /** What only a shared, durable queue does: replicas, takeover, claim refresh, dead letters, trimming, AOF. */
 class RedisJobQueueTest {
@@ -259,7 +262,7 @@ class RedisJobQueueTest {
     @Test
     void aReplicaThatStalledPastItsClaimLeavesTheEntryToTheReplicaThatTookItOver() {
         // a stalls: it refreshes nothing (a pause longer than the idle time), so b takes the entry over.
-        RedisJobQueue a = stalling("a");
+        RedisJobQueue a = paused("a");
         RedisJobQueue b = replica("b", IDLE, 0, 3);
         a.offer(job("j", "t"));
         QueuedJob first = a.poll().orElseThrow();
@@ -348,28 +351,63 @@ class RedisJobQueueTest {
 
     @Test
     void aStalledReplicaThatTakesItsEntryBackDoesNotAcknowledgeItForItsOldRun() {
-        RedisJobQueue a = stalling("a");
+        // a's takeover refreshes its claims first: that tells it its first run lost the entry.
+        runAgainAfterADoubleStall(RedisJobQueue::takeOver);
+    }
+
+    @Test
+    void anEntryClaimedBackWhileItsLostRunStillGoesOnHereIsRunAgainNotLeftIdle() {
+        // The refresh that would have told a of the loss did not come in time (it failed, or the claim timer fired
+        // first): a's first run still holds the entry when a claims it back. Before, the entry was skipped (its job
+        // runs here): it idled in a's name, claimed again and again until its delivery cap made the job a dead
+        // letter, although no run of its third delivery ever ran.
+        runAgainAfterADoubleStall(RedisJobQueue::claimIdle);
+    }
+
+    // a stalls, b takes the entry over (delivery 2) and stalls too (here: stops); a claims it back (delivery 3) while
+    // its first run still goes on: the entry is handed out again, and only its new run's end acknowledges it.
+    private void runAgainAfterADoubleStall(Function<RedisJobQueue, Mono<Void>> claim) {
+        RedisJobQueue a = paused("a");
         RedisJobQueue b = replica("b", IDLE, 0, 3);
         a.offer(job("j", "t"));
         QueuedJob first = a.poll().orElseThrow();
         assertThat(takenOver(b).delivery()).isEqualTo(2);
         b.close();
-        // b stalls too (here: stops); a's takeover timer takes the entry back (delivery 3) while a's first run is still
-        // held there (a second queue of consumer a plays that timer: the stalled one's would not fire in time here).
-        RedisJobQueue aAgain = replica("a", IDLE, 0, 3);
-        assertThat(takenOver(aAgain).delivery()).isEqualTo(3);
+        QueuedJob third = await().atMost(Duration.ofMinutes(1)).until(() -> {
+            claim.apply(a).block();
+            return a.poll();
+        }, Optional::isPresent).orElseThrow();
+        assertThat(third.jobId()).isEqualTo("j");
+        assertThat(third.delivery()).isEqualTo(3);
         assertThat(pendingOwner()).isEqualTo("a");
 
-        // The first run ends: its delivery is not the entry's any more, so the entry stays for whoever runs it next.
-        StepVerifier.create(a.done(first, JobState.COMPLETED)).verifyComplete();
+        StepVerifier.create(a.done(first, JobState.CANCELLED)).verifyComplete(); // the lost run gives way
         assertThat(pendingCount()).isEqualTo(1);
+        StepVerifier.create(a.done(third, JobState.COMPLETED)).verifyComplete();
+        assertThat(pendingCount()).isZero();
     }
 
-    // A replica whose claims are not refreshed within the others' idle time: its process pauses longer than that.
-    private RedisJobQueue stalling(String consumer) {
-        RedisJobQueue queue = new RedisJobQueue(factory, 1000, 4, new RedisQueueProperties("enrich:queue", "workers",
-                consumer, 0, 256, Duration.ofMillis(200), NEVER.multipliedBy(2), NEVER, NEVER, 3, 100,
-                Duration.ofMillis(100)));
+    @Test
+    void aReplicaBackFromAPauseLongerThanTheIdleTimeDoesNotTakeItsOwnHeldEntryFromItself() {
+        // a's refresh and takeover timers were both late (the process paused): its held entry is idle by now.
+        RedisJobQueue a = paused("a");
+        a.offer(job("j", "t"));
+        QueuedJob run = a.poll().orElseThrow();
+        await().atMost(Duration.ofMinutes(1)).until(() -> pendingIdle() > IDLE.toMillis());
+
+        a.takeOver().block();
+        assertThat(a.poll()).as("not handed out again").isEmpty();
+        assertThat(pendingDeliveries()).as("no delivery counted").isEqualTo(1);
+        StepVerifier.create(a.done(run, JobState.COMPLETED)).verifyComplete();
+        assertThat(pendingCount()).as("its run acknowledges it").isZero();
+    }
+
+    // A replica whose timers are paused (a virtual clock no one advances): its process pauses longer than the idle
+    // time, so its claims are not refreshed; the test runs its refreshes and takeovers itself.
+    private RedisJobQueue paused(String consumer) {
+        RedisQueueProperties settings = new RedisQueueProperties("enrich:queue", "workers", consumer, 0, 256,
+                Duration.ofMillis(200), IDLE, IDLE.dividedBy(3), NEVER, 3, 100, Duration.ofMillis(100));
+        RedisJobQueue queue = new RedisJobQueue(factory, 1000, 4, settings, VirtualTimeScheduler.create());
         queue.start();
         queues.add(queue);
         return queue;
@@ -521,6 +559,20 @@ class RedisJobQueueTest {
         return new ReactiveStringRedisTemplate(factory).opsForStream()
                 .pending("enrich:queue:interactive", "workers")
                 .map(PendingMessagesSummary::getTotalPendingMessages).block();
+    }
+
+    private long pendingIdle() {
+        return pendingOne().getElapsedTimeSinceLastDelivery().toMillis();
+    }
+
+    private long pendingDeliveries() {
+        return pendingOne().getTotalDeliveryCount();
+    }
+
+    private PendingMessage pendingOne() {
+        return new ReactiveStringRedisTemplate(factory).opsForStream()
+                .pending("enrich:queue:interactive", "workers", Range.unbounded(), 1)
+                .map(pending -> pending.get(0)).block();
     }
 
     private String pendingOwner() {

@@ -34,8 +34,9 @@ import reactor.core.Disposable;
 /**
  * Enrich replicas as processes of their own on one real redis-server (AOF on): what only separate JVMs show. A job
  * submitted on one replica is followed over SSE on another; {@code kill -9} of a replica in the middle of jobs loses
- * none (the other takes them over and does not rerun checkpointed stages); a restart of the only replica (SIGTERM)
- * and a crash and restart of Redis keep every accepted job.
+ * none (the other takes them over and does not rerun checkpointed stages); nor does {@code kill -9} of a replica
+ * while a job waits for its automatic retry (another replica runs it when the wait is over); a restart of the only
+ * replica (SIGTERM) and a crash and restart of Redis keep every accepted job.
  *
  * <p>Jobs run the audio and summary stages against a fake AI provider (a real HTTP server in this JVM) whose chat
  * answers are held: so a job is known to be inside its summary call, after its audio stage was checkpointed, when a
@@ -143,6 +144,48 @@ class ReplicasTest {
         await("the stream of the job ended").atMost(LONG).until(() -> !seen.isEmpty()
                 && SseClient.terminal(seen.get(seen.size() - 1)));
         assertEveryEventInOrder(seen, "completed");
+    }
+
+    @Test
+    void aJobWaitingForItsRetryWhenItsReplicaIsKilledIsRunByAnotherWhenTheWaitIsOver() {
+        // Stages that succeed at once, but the summary times out (a transient cause) until the healthy file exists.
+        Path healthy = dir.resolve("healthy");
+        Map<String, String> retrying = new LinkedHashMap<>();
+        retrying.put("enrich.jobs.first-backoff", "8s");
+        retrying.put("enrich.jobs.max-backoff", "8s");
+        retrying.put("enrich.jobs.jitter", "0");
+        List<CompletableFuture<EnrichProcess>> starting = new ArrayList<>();
+        for (String name : List.of("a", "b")) {
+            Map<String, String> p = settings(name);
+            p.putAll(retrying);
+            starting.add(CompletableFuture.supplyAsync(() -> EnrichProcess.start(name, dir.resolve(name),
+                    List.of("-Denrich.test.healthy=" + healthy, FlakySummaryApp.class.getName()), p, Map.of())));
+        }
+        starting.forEach(s -> replicas.add(s.join()));
+        EnrichProcess a = replicas.get(0);
+        EnrichProcess b = replicas.get(1);
+        String job = submit(a, "Retried");
+        List<ServerSentEvent<String>> seenOnB = follow(b, job);
+
+        // Its first run failed on a; the wait before its second is held in Redis. a dies during the wait.
+        await("the job's wait held in Redis").atMost(LONG)
+                .until(() -> !redis.command("ZSCORE enrich:queue:delayed " + job).equals("$-1"));
+        assertThat(a.log()).contains("job retrying job=" + job);
+        a.kill();
+        assertThat(Pattern.compile("job started job=" + job).matcher(a.log()).results().count())
+                .as("a ran it once, before it died").isEqualTo(1);
+        healthy.toFile().mkdirs();
+
+        await("job completed on b").atMost(LONG).until(() -> state(b, job), "completed"::equals);
+        Map<String, Object> view = client(b).get().uri("/api/v1/jobs/{id}", job).exchange().expectStatus().isOk()
+                .expectBody(MAP).returnResult().getResponseBody();
+        assertThat(view.get("attempt")).as("its second run").isEqualTo(2);
+        assertThat(b.log()).contains("job started job=" + job).doesNotContain("job taken over job=" + job);
+        assertThat(redis.command("ZCARD enrich:queue:delayed")).isEqualTo(":0");
+        await("b's stream of the job ended").atMost(LONG).until(() -> !seenOnB.isEmpty()
+                && SseClient.terminal(seenOnB.get(seenOnB.size() - 1)));
+        assertThat(seenOnB.stream().map(ServerSentEvent::event).toList()).contains("retrying")
+                .last().isEqualTo("completed");
     }
 
     private List<EnrichProcess> startAll(String... names) {
