@@ -113,8 +113,6 @@ class EngineConfiguration {
                 () -> dependencies.getIfAvailable() == null ? Optional.empty()
                         : dependencies.getObject().openWait(), Schedulers::parallel,
                 (job, delay) -> queue.offerLater(new QueuedJob(job.id(), job.tenant(), job.priority(),
-                        clock.instant(), job.attempt()), delay),
-                (job, delay) -> queue.offerLaterUnlessQueued(new QueuedJob(job.id(), job.tenant(), job.priority(),
                         clock.instant(), job.attempt()), delay));
     }
 

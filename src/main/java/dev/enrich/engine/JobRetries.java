@@ -41,7 +41,6 @@ final class JobRetries {
     private final Supplier<Optional<Duration>> breakerWait;
     private final Supplier<Scheduler> timers;
     private final BiFunction<Job, Duration, Mono<Boolean>> durableWait;
-    private final BiFunction<Job, Duration, Mono<Boolean>> durableWaitUnlessQueued;
     // Kept across subscribers: the lifecycle subscribes again after a stop and start. Not bounded here: it holds at
     // most the jobs waiting, which the job store's caps bound; a fixed buffer would drop a job silently past it.
     private final Sinks.Many<Waiting> waiting = Sinks.many().multicast()
@@ -58,22 +57,11 @@ final class JobRetries {
      */
     JobRetries(JobsProperties settings, BackoffPolicy backoff, Supplier<Optional<Duration>> breakerWait,
             Supplier<Scheduler> timers, BiFunction<Job, Duration, Mono<Boolean>> durableWait) {
-        this(settings, backoff, breakerWait, timers, durableWait, (job, delay) -> Mono.just(false));
-    }
-
-    /**
-     * @param durableWaitUnlessQueued holds a job for its wait as {@code durableWait} does, unless the durable queue
-     *     holds it or queued it already; emits whether it held it now
-     */
-    JobRetries(JobsProperties settings, BackoffPolicy backoff, Supplier<Optional<Duration>> breakerWait,
-            Supplier<Scheduler> timers, BiFunction<Job, Duration, Mono<Boolean>> durableWait,
-            BiFunction<Job, Duration, Mono<Boolean>> durableWaitUnlessQueued) {
         this.settings = settings;
         this.backoff = backoff;
         this.breakerWait = breakerWait;
         this.timers = timers;
         this.durableWait = durableWait;
-        this.durableWaitUnlessQueued = durableWaitUnlessQueued;
     }
 
     /** Return the most runs of a job. */
@@ -117,16 +105,6 @@ final class JobRetries {
                 })
                 .defaultIfEmpty(false)
                 .flatMap(held -> held ? Mono.<Void>empty() : Mono.fromRunnable(() -> hold(job, delay)));
-    }
-
-    /**
-     * Hold a job stored QUEUED for its next run whose wait may never have been held: its replica died between storing
-     * the retry and holding the wait (the entry of its earlier attempt, never acknowledged, was taken over and tells
-     * of it). Held in the durable queue with no wait left, unless the queue holds or queued it already; emits whether
-     * it was held now. Only a durable queue has such entries: without one, nothing is held.
-     */
-    Mono<Boolean> holdIfNeverHeld(Job job) {
-        return Mono.defer(() -> durableWaitUnlessQueued.apply(job, Duration.ZERO)).defaultIfEmpty(false);
     }
 
     private void hold(Job job, Duration delay) {

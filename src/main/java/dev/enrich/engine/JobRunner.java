@@ -100,7 +100,7 @@ final class JobRunner implements JobTask {
                         // before it): the job's own entry runs it; this one gives way and is acknowledged.
                         log.warn("queue entry of attempt {} not run job={} tenant={}: the job is on attempt {}",
                                 queued.attempt(), job.id(), job.tenant(), job.attempt());
-                        return holdIfNeverHeld(queued, job).thenReturn(JobState.CANCELLED);
+                        return Mono.just(JobState.CANCELLED);
                     }
                     if (job.state() == JobState.RUNNING) {
                         log.warn("job taken over job={} tenant={}: resuming from its checkpoints", job.id(),
@@ -115,25 +115,6 @@ final class JobRunner implements JobTask {
                             .contextWrite(JobLogContext.of(job));
                 })
                 .defaultIfEmpty(JobState.FAILED);
-    }
-
-    /**
-     * Hold the next run of a job stored QUEUED for it by the run of an earlier attempt whose entry is here again: if
-     * that run's replica died after storing the retry and before holding its wait, no entry and no wait would ever
-     * run the job. Held at once unless the queue holds or queued it already.
-     */
-    private Mono<Void> holdIfNeverHeld(QueuedJob stale, Job job) {
-        if (retries == null || job.state() != JobState.QUEUED || stale.attempt() >= job.attempt()) {
-            return Mono.empty();
-        }
-        return retries.holdIfNeverHeld(job)
-                .doOnNext(held -> {
-                    if (held) {
-                        log.warn("job={} tenant={} queued for attempt {}: its wait was never held (its replica "
-                                + "died as it stored the retry)", job.id(), job.tenant(), job.attempt());
-                    }
-                })
-                .then();
     }
 
     /**

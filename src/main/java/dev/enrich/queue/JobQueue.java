@@ -67,15 +67,6 @@ public interface JobQueue {
     }
 
     /**
-     * Hold a job as {@link #offerLater} does, unless it is queued or held already (one atomic step): for a job stored
-     * for its next run whose wait may never have been held (its replica died in between). Emits true when held now;
-     * false when it was queued or held already, or when this queue cannot hold waits.
-     */
-    default Mono<Boolean> offerLaterUnlessQueued(QueuedJob job, Duration delay) {
-        return Mono.just(false);
-    }
-
-    /**
      * Return true when queued jobs outlive this process and are shared with other replicas (Redis): a drain then
      * leaves them queued for others instead of sweeping them, and jobs it interrupts are handed back at once.
      * Default: false (a memory queue ends with its process).

@@ -1,10 +1,8 @@
 package dev.enrich.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
-import dev.enrich.config.JobsProperties;
 import dev.enrich.events.EventLog;
 import dev.enrich.events.EventPublisher;
 import dev.enrich.events.EventType;
@@ -18,7 +16,6 @@ import dev.enrich.pipeline.Pipeline;
 import dev.enrich.pipeline.StageName;
 import dev.enrich.progress.DurationModel;
 import dev.enrich.queue.QueuedJob;
-import dev.enrich.resilience.BackoffPolicy;
 import dev.enrich.session.Session;
 import dev.enrich.session.SessionRepository;
 import dev.enrich.session.SessionText;
@@ -44,7 +41,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.dao.DataAccessResourceFailureException;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
-import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
 /**
@@ -246,37 +242,6 @@ class CrashedRunTest {
 
         assertThat(stored(queued)).as("left for its own entry (attempt 2)").isEqualTo(retried);
         assertThat(log.last(EventPublisher.jobStream(queued.id())).blockOptional(WAIT)).as("no event").isEmpty();
-    }
-
-    @Test
-    void anEntryOfAnEarlierAttemptHoldsTheJobsNextRunIfItsWaitWasNeverHeld() {
-        // The replica that ran attempt 1 stored the retry (attempt 2, QUEUED) and died before it held the wait: the
-        // entry of attempt 1, never acknowledged, is taken over; it gives way and holds attempt 2's wait instead.
-        Job queued = queuedJob();
-        Job retried = queued.withState(JobState.FAILED, "Failed.", Instant.now()).retried(Instant.now());
-        jobs.save(retried).block(WAIT);
-        Queue<Job> held = new ConcurrentLinkedQueue<>();
-        JobRetries retries = new JobRetries(JobsProperties.defaults(),
-                new BackoffPolicy(JobsProperties.defaults().backoff()), Optional::empty, Schedulers::parallel,
-                (job, delay) -> Mono.just(true), (job, delay) -> {
-                    assertThat(delay).isZero();
-                    held.add(job);
-                    return Mono.just(true);
-                });
-        JobRunner runner = new JobRunner(jobs, sessions, pipeline, events, durations, Clock.systemUTC(),
-                Duration.ofMillis(250), metrics, retries);
-        QueuedJob stale = new QueuedJob(queued.id(), queued.tenant(), queued.priority(), queued.createdAt(), 1, 2);
-
-        StepVerifier.create(runner.run(stale, Mono.never())).expectNext(JobState.CANCELLED).verifyComplete();
-        assertThat(held).extracting(Job::id, Job::attempt).containsExactly(tuple(queued.id(), 2));
-        assertThat(stored(queued)).isEqualTo(retried);
-
-        // Once the job runs (or ran) its attempt 2, an entry of attempt 1 holds nothing.
-        held.clear();
-        Job running = retried.withState(JobState.RUNNING, "Starting...", Instant.now());
-        assertThat(jobs.transition(JobState.QUEUED, running).block(WAIT)).isTrue();
-        StepVerifier.create(runner.run(stale, Mono.never())).expectNext(JobState.CANCELLED).verifyComplete();
-        assertThat(held).isEmpty();
     }
 
     @Test

@@ -102,30 +102,16 @@ final class QueueScripts {
             return 1
             """, Long.class);
 
-    // Hold a job for its wait: KEYS[1] delayed, KEYS[2] delayed jobs; ARGV jobId, delay ms, "PRIORITY at tenant", attempt.
-    private static final String HOLD = NOW_MILLIS + """
-            local function hold()
-              redis.call('ZADD', KEYS[1], nowMillis() + tonumber(ARGV[2]), ARGV[1])
-              local at = string.match(ARGV[3], '^%S+ (%S+) ')
-              redis.call('HSET', KEYS[2], ARGV[1], ARGV[3], ARGV[1] .. '#attempt', at .. ' ' .. ARGV[4])
-              return 1
-            end
-            """;
-
     /**
      * Hold a job that is queued when its wait is over, timed by Redis's clock (replicas' clocks may differ): a sorted
      * set by due time, and its queue fields. KEYS delayed, delayed jobs; ARGV jobId, delay ms, "PRIORITY at tenant",
      * attempt. Returns 1.
      */
-    static final RedisScript<Long> DELAY = RedisScript.of(HOLD + "return hold()", Long.class);
-
-    /**
-     * Hold a job as DELAY does unless it is queued (its index line) or waiting already. KEYS delayed, delayed jobs,
-     * index; ARGV as DELAY's. Returns 1 when held now, 0 when it was queued or waiting.
-     */
-    static final RedisScript<Long> DELAY_UNLESS_QUEUED = RedisScript.of(HOLD + """
-            if redis.call('HEXISTS', KEYS[3], ARGV[1]) == 1 or redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
-            return hold()
+    static final RedisScript<Long> DELAY = RedisScript.of(NOW_MILLIS + """
+            redis.call('ZADD', KEYS[1], nowMillis() + tonumber(ARGV[2]), ARGV[1])
+            local at = string.match(ARGV[3], '^%S+ (%S+) ')
+            redis.call('HSET', KEYS[2], ARGV[1], ARGV[3], ARGV[1] .. '#attempt', at .. ' ' .. ARGV[4])
+            return 1
             """, Long.class);
 
     /**

@@ -282,29 +282,19 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
      */
     @Override
     public Mono<Boolean> offerLater(QueuedJob job, Duration delay) {
-        return hold(QueueScripts.DELAY, List.of(delayed, delayedJobs), job, delay);
-    }
-
-    /** Hold the job as {@link #offerLater} does, in one script with the check that it is neither queued nor held. */
-    @Override
-    public Mono<Boolean> offerLaterUnlessQueued(QueuedJob job, Duration delay) {
-        return hold(QueueScripts.DELAY_UNLESS_QUEUED, List.of(delayed, delayedJobs, index), job, delay);
-    }
-
-    private Mono<Boolean> hold(RedisScript<Long> script, List<String> keys, QueuedJob job, Duration delay) {
-        return execute(script, keys, List.of(job.jobId(), Long.toString(Math.max(0, delay.toMillis())),
-                job.priority().name() + " " + job.enqueuedAt().toEpochMilli() + " " + job.tenant(),
-                Integer.toString(job.attempt())))
-                .map(held -> held == 1)
+        return execute(QueueScripts.DELAY, List.of(delayed, delayedJobs), List.of(job.jobId(),
+                Long.toString(Math.max(0, delay.toMillis())), job.priority().name() + " "
+                        + job.enqueuedAt().toEpochMilli() + " " + job.tenant(), Integer.toString(job.attempt())))
                 .doOnNext(held -> {
                     Disposable.Swap wait = Disposables.swap();
-                    if (held && waits.add(wait)) {
+                    if (waits.add(wait)) {
                         wait.update(Mono.delay(delay, scheduler)
                                 .then(logged(queueDue(), "queueing waits that are over"))
                                 .doFinally(signal -> waits.remove(wait))
                                 .subscribe());
                     }
-                });
+                })
+                .thenReturn(true);
     }
 
     /** Queue the held jobs whose wait is over, then wake the takers. */

@@ -198,32 +198,6 @@ class RedisJobQueueTest {
         assertThat(queue.poll()).isEmpty();
     }
 
-    @Test
-    void aWaitNeverHeldIsHeldOnceButNotForAJobQueuedOrWaitingAlready() {
-        RedisJobQueue queue = replica("a", IDLE, 16, 5);
-        queue.offer(new QueuedJob("queued", "t1", Priority.INTERACTIVE, NOW, 2));
-        queue.offerLater(new QueuedJob("waiting", "t1", Priority.INTERACTIVE, NOW, 2), Duration.ofHours(1)).block();
-
-        assertThat(queue.offerLaterUnlessQueued(new QueuedJob("queued", "t1", Priority.INTERACTIVE, NOW, 2),
-                Duration.ZERO).block()).isFalse();
-        assertThat(queue.offerLaterUnlessQueued(new QueuedJob("waiting", "t1", Priority.INTERACTIVE, NOW, 2),
-                Duration.ZERO).block()).as("its wait goes on").isFalse();
-        assertThat(queue.offerLaterUnlessQueued(new QueuedJob("lost", "t1", Priority.INTERACTIVE, NOW, 2),
-                Duration.ZERO).block()).isTrue();
-        assertThat(queue.offerLaterUnlessQueued(new QueuedJob("lost", "t1", Priority.INTERACTIVE, NOW, 2),
-                Duration.ZERO).block()).as("held once").isFalse();
-
-        List<QueuedJob> taken = new ArrayList<>();
-        await().atMost(Duration.ofMinutes(1)).until(() -> {
-            queue.poll().ifPresent(taken::add);
-            return taken.size() == 2;
-        });
-        assertThat(taken).extracting(QueuedJob::jobId).containsExactly("queued", "lost");
-        assertThat(taken.get(1).attempt()).isEqualTo(2);
-        assertThat(queue.remove("waiting")).as("still waiting for its hour").isTrue();
-        assertThat(queue.poll()).isEmpty();
-    }
-
     /** Run takeovers until one hands this replica a job; the wait is the real idle time passing in Redis. */
     private static QueuedJob dueFrom(RedisJobQueue queue) {
         return await().atMost(Duration.ofMinutes(1)).until(() -> {
