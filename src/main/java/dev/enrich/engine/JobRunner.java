@@ -332,14 +332,16 @@ final class JobRunner implements JobTask {
         run.job = again.withProgress(0, null, JobEvent.jobRetryingMessage(delay));
         log.info("job retrying job={} tenant={} attempt={} of {} in {} ms cause={}", again.id(), again.tenant(),
                 again.attempt(), later.maxAttempts(), delay.toMillis(), run.transientFailure);
+        // A shared store holds the wait with the move (one step: a crash in between would leave the job QUEUED
+        // with nothing to queue it); otherwise the retries hold it, after the move.
         return save(run, (job, at) -> JobEvent.jobRetrying(job, stage, job.attempt(), later.maxAttempts(), delay,
-                        at))
+                        at), null, delay)
                 .then(Mono.defer(() -> {
                     if (run.movedElsewhere) {
                         return endedElsewhere(run);
                     }
                     // This run ended: the queue acknowledges it; the next run is a new queue entry.
-                    return later.later(run.job, delay)
+                    return (events.holdsWaits() ? Mono.<Void>empty() : later.later(run.job, delay))
                             // A cancel that reached this run after its pipeline ended (it was told "Cancelling..."):
                             // it wins. The job ends here; its wait, when over, finds it ended and does not run it.
                             .then(Mono.firstWithSignal(stop, Mono.<JobState>empty()))
@@ -353,12 +355,18 @@ final class JobRunner implements JobTask {
     // is still in the state this run last stored: a job ended elsewhere meanwhile (cancelled through another replica)
     // is not overwritten, and its run stops.
     private Mono<Void> save(Run run, BiFunction<Job, Instant, JobEvent> event) {
-        return save(run, event, null);
+        return save(run, event, null, null);
+    }
+
+    private Mono<Void> save(Run run, BiFunction<Job, Instant, JobEvent> event, @Nullable StageResult checkpoint) {
+        return save(run, event, checkpoint, null);
     }
 
     // As save above, with a stage result to checkpoint (when the job moved elsewhere, kept only where its stage has
-    // none: the run that holds the job now may have stored its own).
-    private Mono<Void> save(Run run, BiFunction<Job, Instant, JobEvent> event, @Nullable StageResult checkpoint) {
+    // none: the run that holds the job now may have stored its own), or with the wait of the automatic retry the job
+    // is stored QUEUED for (held with the move where the store can).
+    private Mono<Void> save(Run run, BiFunction<Job, Instant, JobEvent> event, @Nullable StageResult checkpoint,
+            @Nullable Duration retryWait) {
         Job snapshot = run.job;
         if (run.movedElsewhere) {
             return checkpoint == null ? Mono.empty() : whileStoreIsDown(
@@ -366,8 +374,10 @@ final class JobRunner implements JobTask {
         }
         JobState from = run.stored;
         // The move and its event in one step where the store allows (one Redis script).
-        return whileStoreIsDown(events.publishMove(from, snapshot, checkpoint, event.apply(snapshot, clock.instant())),
-                run.job.id())
+        JobEvent said = event.apply(snapshot, clock.instant());
+        Mono<Boolean> move = retryWait == null ? events.publishMove(from, snapshot, checkpoint, said)
+                : events.publishRetryMove(from, snapshot, said, retryWait, clock.instant());
+        return whileStoreIsDown(move, run.job.id())
                 .doOnNext(moved -> {
                     if (moved) {
                         run.stored = snapshot.state();

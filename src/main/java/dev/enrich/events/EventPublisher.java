@@ -3,6 +3,8 @@ package dev.enrich.events;
 import dev.enrich.job.Job;
 import dev.enrich.job.JobState;
 import dev.enrich.pipeline.StageResult;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -77,6 +79,24 @@ public final class EventPublisher {
         }
         return Mono.defer(() -> moves.move(from, next, checkpoint, jobStream(next.id()), alsoTo(event), event))
                 .map(stored -> stored.map(this::handOver).isPresent());
+    }
+
+    /**
+     * Store a job QUEUED for its automatic retry with {@code event}, as {@link #publishMove} does, and hold its wait
+     * in the same step where the store can ({@link #holdsWaits()}); otherwise the caller holds it.
+     */
+    public Mono<Boolean> publishRetryMove(JobState from, Job next, JobEvent event, Duration wait, Instant queuedAt) {
+        if (!next.id().equals(event.jobId())) {
+            throw new IllegalArgumentException("the event must be the moved job's");
+        }
+        return Mono.defer(() -> moves.moveToRetry(from, next, jobStream(next.id()), alsoTo(event), event, wait,
+                        queuedAt))
+                .map(stored -> stored.map(this::handOver).isPresent());
+    }
+
+    /** Return true when {@link #publishRetryMove} holds the retry's wait itself. */
+    public boolean holdsWaits() {
+        return moves.holdsWaits();
     }
 
     private static List<String> alsoTo(JobEvent event) {

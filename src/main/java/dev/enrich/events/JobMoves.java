@@ -4,6 +4,8 @@ import dev.enrich.job.Job;
 import dev.enrich.job.JobRepository;
 import dev.enrich.job.JobState;
 import dev.enrich.pipeline.StageResult;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -28,6 +30,22 @@ public interface JobMoves {
      */
     Mono<Optional<JobEvent>> move(JobState from, Job next, @Nullable StageResult checkpoint, String stream,
             List<String> alsoTo, JobEvent event);
+
+    /**
+     * Move as {@link #move} does a job stored QUEUED for its automatic retry and, when it moved and this store
+     * {@linkplain #holdsWaits() holds waits}, hold its wait in the same step: it is queued when {@code wait} is over
+     * (with {@code queuedAt} as its queue time), and a crash right after the move cannot leave it stored for a run
+     * that nothing will ever queue. A store that holds no waits only moves it; the caller holds the wait.
+     */
+    default Mono<Optional<JobEvent>> moveToRetry(JobState from, Job next, String stream, List<String> alsoTo,
+            JobEvent event, Duration wait, Instant queuedAt) {
+        return move(from, next, null, stream, alsoTo, event);
+    }
+
+    /** Return true when {@link #moveToRetry} holds the wait with the move (a shared store). */
+    default boolean holdsWaits() {
+        return false;
+    }
 
     /** Move through {@code jobs}, then append through {@code log}: two steps. */
     static JobMoves sequential(JobRepository jobs, EventLog log) {

@@ -109,6 +109,21 @@ public abstract class JobMovesContract {
     }
 
     @Test
+    void aMoveToARetryMovesAndAppendsAsAMoveDoes() {
+        Job running = queued().withState(JobState.RUNNING, "Starting...", T);
+        jobs.save(running).block(WAIT);
+        Job retried = running.withState(JobState.FAILED, "Failed.", T.plusSeconds(1)).retried(T.plusSeconds(1));
+        JobEvent event = JobEvent.progress(retried, null, T);
+
+        assertThat(moves.moveToRetry(JobState.QUEUED, retried, "job:j1", List.of("user:t1"), event,
+                Duration.ofMinutes(1), T).block(WAIT)).as("not in the state").isEmpty();
+        assertThat(moves.moveToRetry(JobState.RUNNING, retried, "job:j1", List.of("user:t1"), event,
+                Duration.ofMinutes(1), T).block(WAIT)).get().extracting(JobEvent::seq).isEqualTo(1L);
+        assertThat(jobs.findById("j1").block(WAIT)).isEqualTo(retried);
+        assertThat(log.lastSeq("user:t1").block(WAIT)).isEqualTo(1);
+    }
+
+    @Test
     void anUnknownJobDoesNotMoveAndKeepsNoCheckpoint() {
         Job running = queued().withState(JobState.RUNNING, "Starting...", T);
         StageResult audio = StageResult.succeeded(StageName.AUDIO, Outputs.of(StageName.AUDIO));

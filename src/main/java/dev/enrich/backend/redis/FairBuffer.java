@@ -66,6 +66,11 @@ final class FairBuffer {
         return entry;
     }
 
+    /** Return the buffered entry of {@code jobId}, or null. */
+    @Nullable StreamEntry get(String jobId) {
+        return byJob.get(jobId);
+    }
+
     boolean holds(String jobId) {
         return byJob.containsKey(jobId);
     }

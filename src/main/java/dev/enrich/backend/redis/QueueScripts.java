@@ -104,13 +104,23 @@ final class QueueScripts {
 
     /**
      * Hold a job that is queued when its wait is over, timed by Redis's clock (replicas' clocks may differ): a sorted
-     * set by due time, and its queue fields. KEYS delayed, delayed jobs; ARGV jobId, delay ms, "PRIORITY at tenant",
-     * attempt. Returns 1.
+     * set by due time, and its queue fields "PRIORITY at tenant" and attempt. Also part of the job move that stores an
+     * automatic retry ({@link RedisJobMoves}).
      */
-    static final RedisScript<Long> DELAY = RedisScript.of(NOW_MILLIS + """
-            redis.call('ZADD', KEYS[1], nowMillis() + tonumber(ARGV[2]), ARGV[1])
-            local at = string.match(ARGV[3], '^%S+ (%S+) ')
-            redis.call('HSET', KEYS[2], ARGV[1], ARGV[3], ARGV[1] .. '#attempt', at .. ' ' .. ARGV[4])
+    static final String HOLD_FUNCTION = NOW_MILLIS + """
+            local function hold(delayed, delayedJobs, job, delayMillis, fields, attempt)
+              redis.call('ZADD', delayed, nowMillis() + tonumber(delayMillis), job)
+              local at = string.match(fields, '^%S+ (%S+) ')
+              redis.call('HSET', delayedJobs, job, fields, job .. '#attempt', at .. ' ' .. attempt)
+            end
+            """;
+
+    /**
+     * Hold a job for its wait (see {@link #HOLD_FUNCTION}). KEYS delayed, delayed jobs; ARGV jobId, delay ms,
+     * "PRIORITY at tenant", attempt. Returns 1.
+     */
+    static final RedisScript<Long> DELAY = RedisScript.of(HOLD_FUNCTION + """
+            hold(KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3], ARGV[4])
             return 1
             """, Long.class);
 

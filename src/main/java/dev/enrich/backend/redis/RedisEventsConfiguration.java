@@ -31,9 +31,10 @@ class RedisEventsConfiguration {
         return new RedisEventLog(factory, json, settings, eventFanout, props.events().deliveryInterval());
     }
 
-    /** A job's moves and their events, one script each (the job repository and this log share one Redis). */
+    /** A job's moves and their events, one script each (the job repository, this log and the queue share one Redis). */
     @Bean
-    JobMoves jobMoves(ReactiveStringRedisTemplate redis, RedisJobRepository jobs, RedisEventLog eventLog) {
-        return new RedisJobMoves(redis, jobs, eventLog);
+    JobMoves jobMoves(ReactiveStringRedisTemplate redis, RedisJobRepository jobs, RedisEventLog eventLog,
+            RedisJobQueue queue) {
+        return new RedisJobMoves(redis, jobs, eventLog, queue);
     }
 }

@@ -282,19 +282,34 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
      */
     @Override
     public Mono<Boolean> offerLater(QueuedJob job, Duration delay) {
-        return execute(QueueScripts.DELAY, List.of(delayed, delayedJobs), List.of(job.jobId(),
-                Long.toString(Math.max(0, delay.toMillis())), job.priority().name() + " "
-                        + job.enqueuedAt().toEpochMilli() + " " + job.tenant(), Integer.toString(job.attempt())))
-                .doOnNext(held -> {
-                    Disposable.Swap wait = Disposables.swap();
-                    if (waits.add(wait)) {
-                        wait.update(Mono.delay(delay, scheduler)
-                                .then(logged(queueDue(), "queueing waits that are over"))
-                                .doFinally(signal -> waits.remove(wait))
-                                .subscribe());
-                    }
-                })
+        return execute(QueueScripts.DELAY, waitKeys(), waitArgs(job, delay))
+                .doOnNext(held -> queueDueAfter(delay))
                 .thenReturn(true);
+    }
+
+    /** The keys a wait is held in: the sorted set by due time, and the waiting jobs' queue fields. */
+    List<String> waitKeys() {
+        return List.of(delayed, delayedJobs);
+    }
+
+    /** The arguments of {@link QueueScripts#HOLD_FUNCTION} for {@code job}'s wait of {@code delay}. */
+    static List<String> waitArgs(QueuedJob job, Duration delay) {
+        return List.of(job.jobId(), Long.toString(Math.max(0, delay.toMillis())), job.priority().name() + " "
+                + job.enqueuedAt().toEpochMilli() + " " + job.tenant(), Integer.toString(job.attempt()));
+    }
+
+    /**
+     * Queue the waits that are over once {@code delay} has passed (a wait just held here): on time, where the sweep of
+     * every replica would take up to a view interval more.
+     */
+    void queueDueAfter(Duration delay) {
+        Disposable.Swap wait = Disposables.swap();
+        if (waits.add(wait)) {
+            wait.update(Mono.delay(delay, scheduler)
+                    .then(logged(queueDue(), "queueing waits that are over"))
+                    .doFinally(signal -> waits.remove(wait))
+                    .subscribe());
+        }
     }
 
     /** Queue the held jobs whose wait is over, then wake the takers. */
@@ -538,11 +553,12 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
 
     /**
      * Take over entries idle past idleTime now: buffer them for {@link #take}, or publish the dead letters. This
-     * replica's own claims are refreshed first: after a pause longer than idleTime (both timers late) its held entries
-     * are idle too, and claiming them from itself would count a delivery its running jobs never had.
+     * replica's own claims are refreshed first, and nothing is taken over when that fails: after a pause longer than
+     * idleTime (both timers late) its held entries are idle too, and claiming one from itself would run its job a
+     * second time (see {@link #claimed}).
      */
     Mono<Void> takeOver() {
-        return logged(refreshClaims(), "claim refresh before a takeover").then(claimIdle());
+        return refreshClaims().then(claimIdle());
     }
 
     /** The takeover without the refresh before it: what a replica does when that refresh failed or came too late. */
@@ -579,6 +595,12 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
                     if (held != null) {
                         log.warn("job={} entry={} claimed back at delivery {} while its run of delivery {} goes on "
                                 + "here: running it again", job.jobId(), id, job.delivery(), held.job().delivery());
+                    }
+                    // An earlier delivery of this entry still buffered gives way (only this delivery acknowledges
+                    // it); another entry of the job stays buffered, and this one waits.
+                    StreamEntry buffered = buffer.get(job.jobId());
+                    if (buffered != null && buffered.id().equals(id)) {
+                        buffer.remove(job.jobId());
                     }
                     buffer.add(new StreamEntry(id, job));
                 }

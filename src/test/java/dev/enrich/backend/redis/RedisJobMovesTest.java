@@ -1,6 +1,7 @@
 package dev.enrich.backend.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.enrich.backend.JobMovesContract;
 import dev.enrich.events.JobEvent;
@@ -8,10 +9,13 @@ import dev.enrich.job.Job;
 import dev.enrich.job.JobState;
 import dev.enrich.job.Priority;
 import dev.enrich.pipeline.StageName;
+import dev.enrich.queue.QueuedJob;
 import dev.enrich.testing.Json;
 import dev.enrich.testing.RedisServer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -34,6 +38,7 @@ class RedisJobMovesTest extends JobMovesContract {
     private RedisServer redis;
     private LettuceConnectionFactory factory;
     private RedisEventLog redisLog;
+    private final List<RedisJobQueue> queues = new ArrayList<>();
 
     @BeforeEach
     void startRedis() {
@@ -44,14 +49,63 @@ class RedisJobMovesTest extends JobMovesContract {
         redisLog = RedisEventLogContractTest.start(factory, 10, Schedulers.immediate());
         jobs = redisJobs;
         log = redisLog;
-        moves = new RedisJobMoves(template, redisJobs, redisLog);
+        moves = new RedisJobMoves(template, redisJobs, redisLog, replica("a"));
+    }
+
+    // A replica's queue whose timers never fire within a test (takeovers, claim refreshes); its view and its sweep
+    // of waits that are over run every 100 ms.
+    private RedisJobQueue replica(String consumer) {
+        RedisJobQueue queue = new RedisJobQueue(factory, 1000, 4, new RedisQueueProperties("enrich:queue", "workers",
+                consumer, 0, 256, Duration.ofMillis(200), Duration.ofHours(2), Duration.ofHours(1),
+                Duration.ofHours(1), 3, 100, Duration.ofMillis(100)));
+        queue.start();
+        queues.add(queue);
+        return queue;
     }
 
     @AfterEach
     void stopRedis() {
+        queues.forEach(RedisJobQueue::close);
         redisLog.stop();
         factory.destroy();
         redis.close();
+    }
+
+    @Test
+    void aRetryMoveHoldsTheWaitInTheSameStepSoAnotherReplicaQueuesTheJobIfThisOneDiesRightAfter() {
+        Job running = Job.queued("j8", "t1", "s1", null, Priority.BATCH, EnumSet.of(StageName.AUDIO), T)
+                .withState(JobState.RUNNING, "Starting...", T);
+        jobs.save(running).block(WAIT);
+        Job retried = running.withState(JobState.FAILED, "Failed.", T).retried(T);
+        JobEvent event = JobEvent.progress(retried, null, T);
+        ReactiveStringRedisTemplate redisTemplate = new ReactiveStringRedisTemplate(factory);
+
+        assertThat(moves.holdsWaits()).isTrue();
+        Job other = running.withState(JobState.CANCELLED, "Cancelled.", T);
+        assertThat(moves.moveToRetry(JobState.QUEUED, other, "job:j8", List.of(), event, Duration.ZERO, T)
+                .block(WAIT)).as("not in the state: nothing moved").isEmpty();
+        assertThat(redisTemplate.opsForZSet().size("enrich:queue:delayed").block(WAIT)).as("nothing held").isZero();
+
+        assertThat(moves.moveToRetry(JobState.RUNNING, retried, "job:j8", List.of("user:t1"), event,
+                Duration.ofMillis(300), T).block(WAIT)).isPresent();
+        assertThat(redisTemplate.opsForZSet().score("enrich:queue:delayed", "j8").block(WAIT))
+                .as("held with the move").isNotNull();
+        assertThat(jobs.findById("j8").block(WAIT)).isEqualTo(retried);
+
+        // The replica that moved it dies at once; another one's sweep queues the job when its wait is over.
+        queues.get(0).close();
+        RedisJobQueue survivor = replica("b");
+        QueuedJob due = await().atMost(Duration.ofMinutes(1)).until(survivor::poll, Optional::isPresent).orElseThrow();
+        assertThat(due.jobId()).isEqualTo("j8");
+        assertThat(due.attempt()).isEqualTo(2);
+        assertThat(due.tenant()).isEqualTo("t1");
+        assertThat(due.priority()).isEqualTo(Priority.BATCH);
+
+        // The same move tried again after a lost reply holds nothing again: the wait was queued meanwhile.
+        assertThat(moves.moveToRetry(JobState.RUNNING, retried, "job:j8", List.of("user:t1"), event,
+                Duration.ZERO, T).block(WAIT)).isPresent();
+        assertThat(redisTemplate.opsForZSet().size("enrich:queue:delayed").block(WAIT)).isZero();
+        assertThat(log.lastSeq("job:j8").block(WAIT)).as("appended once").isEqualTo(1);
     }
 
     @Test
