@@ -49,6 +49,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -56,6 +57,8 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
 import reactor.core.publisher.Sinks;
+import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
 
 /** Start and stop a real service to prove the drain: finish what can finish, interrupt the rest, free streams. */
 class GracefulShutdownTest {
@@ -88,9 +91,16 @@ class GracefulShutdownTest {
         int port = ((WebServerApplicationContext) app).getWebServer().getPort();
         List<ServerSentEvent<String>> seen = new CopyOnWriteArrayList<>();
         List<SignalType> endings = new CopyOnWriteArrayList<>();
-        Disposable stream = new SseClient(port).sse("/api/v1/jobs/" + longJob.id() + "/events", null)
+        List<Throwable> errors = new CopyOnWriteArrayList<>();
+        // The client has event loops of its own, as a browser would: the service's context disposes the process's
+        // global Reactor Netty resources when it closes, which would cut a client sharing them.
+        LoopResources clientLoops = LoopResources.create("shutdown-test-client", 1, true);
+        Disposable stream = new SseClient(port, new ReactorClientHttpConnector(
+                        reactor.netty.http.client.HttpClient.create(ConnectionProvider.newConnection())
+                                .runOn(clientLoops)))
+                .sse("/api/v1/jobs/" + longJob.id() + "/events", null)
                 .doFinally(endings::add)
-                .subscribe(seen::add, error -> {});
+                .subscribe(seen::add, errors::add);
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> seen.stream()
                 .anyMatch(e -> "snapshot".equals(e.event())));
         Awaitility.await().atMost(Duration.ofSeconds(5))
@@ -113,10 +123,12 @@ class GracefulShutdownTest {
                 .noneMatch(line -> line.contains("aborted"));
         // The client saw its stream end cleanly after the interrupted event, not cut off.
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !endings.isEmpty());
-        assertThat(endings).containsExactly(SignalType.ON_COMPLETE);
+        assertThat(endings).as("the stream's end (errors: %s; events: %s)", errors, seen)
+                .containsExactly(SignalType.ON_COMPLETE);
         assertThat(seen).filteredOn(e -> e.event() != null).last()
                 .satisfies(e -> assertThat(e.event()).isEqualTo("interrupted"));
         stream.dispose();
+        clientLoops.disposeLater().block(Duration.ofSeconds(10));
     }
 
     @Test

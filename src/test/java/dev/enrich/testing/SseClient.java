@@ -20,6 +20,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.http.client.reactive.ClientHttpConnector;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -51,9 +52,24 @@ public final class SseClient {
 
     /** Talk to the service on {@code port}; REST calls go through {@code http}. */
     public SseClient(int port, WebTestClient http) {
+        this(port, http, WebClient.builder());
+    }
+
+    /**
+     * Talk to the service on {@code port} with streams on {@code connector}: a client with event loops of its own,
+     * where the service's shutdown must not reach them (a service's Reactor Netty resources are the process's global
+     * ones by default, which its context disposes when it closes, and so does every client that shares them).
+     */
+    public SseClient(int port, ClientHttpConnector connector) {
+        this(port, WebTestClient.bindToServer().baseUrl("http://localhost:" + port)
+                .defaultHeader(HttpHeaders.AUTHORIZATION, TestAuthAutoConfiguration.BEARER).build(),
+                WebClient.builder().clientConnector(connector));
+    }
+
+    private SseClient(int port, WebTestClient http, WebClient.Builder web) {
         this.port = port;
         this.http = http;
-        this.web = WebClient.builder().baseUrl("http://localhost:" + port)
+        this.web = web.baseUrl("http://localhost:" + port)
                 .defaultHeader(HttpHeaders.AUTHORIZATION, TestAuthAutoConfiguration.BEARER).build();
     }
 
