@@ -90,7 +90,9 @@ final class JobRetries {
     /**
      * Hold {@code job} (already stored QUEUED for its next run) for {@code delay}: in the durable queue when there is
      * one (it queues the job when the wait is over, whatever happens to this replica), here otherwise, or when the
-     * durable queue could not take it.
+     * durable queue could not take it. Not called where the job store holds the wait with the move that stores the
+     * job for it (see {@link dev.enrich.events.JobMoves#moveToRetry}: Redis): a crash between the two steps would
+     * leave the job with nothing to queue it.
      */
     Mono<Void> later(Job job, Duration delay) {
         return Mono.defer(() -> durableWait.apply(job, delay))

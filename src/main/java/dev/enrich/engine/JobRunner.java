@@ -321,9 +321,10 @@ final class JobRunner implements JobTask {
     }
 
     /**
-     * End this run with {@code state} in the job's history and store the job QUEUED for its next run, which the
-     * retries hand to the pool after {@code delay}; its watchers hear a friendly {@code retrying} event (the stream
-     * goes on). Stages that succeeded keep their checkpoints and are not run again.
+     * End this run with {@code state} in the job's history and store the job QUEUED for its next run, queued again
+     * after {@code delay} (by the durable queue, whose wait is held with the move, or by the retries); its watchers
+     * hear a friendly {@code retrying} event (the stream goes on). Stages that succeeded keep their checkpoints and
+     * are not run again.
      */
     private Mono<JobState> retryLater(Run run, JobState state, Duration delay, Mono<JobState> stop) {
         JobRetries later = Objects.requireNonNull(retries);

@@ -161,7 +161,8 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
                             Flux.interval(settings.refreshInterval(), scheduler).onBackpressureDrop()
                                     .concatMap(t -> logged(refreshClaims(), "claim refresh")),
                             Flux.interval(settings.claimInterval(), scheduler).onBackpressureDrop()
-                                    .concatMap(t -> logged(takeOver(), "takeover")),
+                                    .concatMap(t -> logged(takeOver(), "takeover (skipped when the claim refresh "
+                                            + "before it fails)")),
                             Flux.interval(Duration.ZERO, settings.viewInterval(), scheduler).onBackpressureDrop()
                                     .concatMap(t -> logged(refreshView(), "view refresh")),
                             // The replica that held a job queues it on time; this sweep, on every replica, queues
@@ -278,7 +279,9 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
 
     /**
      * Hold the job in Redis until {@code delay} is over, then queue it (this replica at the due time, any replica's
-     * sweep within {@code viewInterval} of it if this one is gone). Does not wait on the calling thread.
+     * sweep within {@code viewInterval} of it if this one is gone). Does not wait on the calling thread. The engine's
+     * automatic retries hold their waits with the move that stores the job for them ({@link RedisJobMoves}, the same
+     * hold in the same script); this is the hold on its own, for a job already stored.
      */
     @Override
     public Mono<Boolean> offerLater(QueuedJob job, Duration delay) {
@@ -561,7 +564,10 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
         return refreshClaims().then(claimIdle());
     }
 
-    /** The takeover without the refresh before it: what a replica does when that refresh failed or came too late. */
+    /**
+     * The takeover without the refresh before it (tests: what a replica meets when its refresh came too late, a pause
+     * between the refresh and the claim longer than idleTime).
+     */
     Mono<Void> claimIdle() {
         return Flux.fromArray(Priority.values()).concatMap(priority -> execute(QueueScripts.AUTOCLAIM,
                         List.of(stream(priority), index, tenants),

@@ -49,15 +49,19 @@ class RedisJobMovesTest extends JobMovesContract {
         redisLog = RedisEventLogContractTest.start(factory, 10, Schedulers.immediate());
         jobs = redisJobs;
         log = redisLog;
-        moves = new RedisJobMoves(template, redisJobs, redisLog, replica("a"));
+        moves = new RedisJobMoves(template, redisJobs, redisLog, replica("a", Duration.ofHours(1)));
     }
 
-    // A replica's queue whose timers never fire within a test (takeovers, claim refreshes); its view and its sweep
-    // of waits that are over run every 100 ms.
     private RedisJobQueue replica(String consumer) {
+        return replica(consumer, Duration.ofMillis(100));
+    }
+
+    // A replica's queue whose takeover and claim timers never fire within a test; its view and its sweep of the
+    // waits that are over run every viewInterval (after a first view read at start).
+    private RedisJobQueue replica(String consumer, Duration viewInterval) {
         RedisJobQueue queue = new RedisJobQueue(factory, 1000, 4, new RedisQueueProperties("enrich:queue", "workers",
                 consumer, 0, 256, Duration.ofMillis(200), Duration.ofHours(2), Duration.ofHours(1),
-                Duration.ofHours(1), 3, 100, Duration.ofMillis(100)));
+                Duration.ofHours(1), 3, 100, viewInterval));
         queue.start();
         queues.add(queue);
         return queue;
@@ -79,22 +83,25 @@ class RedisJobMovesTest extends JobMovesContract {
         Job retried = running.withState(JobState.FAILED, "Failed.", T).retried(T);
         JobEvent event = JobEvent.progress(retried, null, T);
         ReactiveStringRedisTemplate redisTemplate = new ReactiveStringRedisTemplate(factory);
+        Duration wait = Duration.ofHours(1); // never over by itself within the test
 
         assertThat(moves.holdsWaits()).isTrue();
         Job other = running.withState(JobState.CANCELLED, "Cancelled.", T);
-        assertThat(moves.moveToRetry(JobState.QUEUED, other, "job:j8", List.of(), event, Duration.ZERO, T)
-                .block(WAIT)).as("not in the state: nothing moved").isEmpty();
+        assertThat(moves.moveToRetry(JobState.QUEUED, other, "job:j8", List.of(), event, wait, T).block(WAIT))
+                .as("not in the state: nothing moved").isEmpty();
         assertThat(redisTemplate.opsForZSet().size("enrich:queue:delayed").block(WAIT)).as("nothing held").isZero();
 
-        assertThat(moves.moveToRetry(JobState.RUNNING, retried, "job:j8", List.of("user:t1"), event,
-                Duration.ofMillis(300), T).block(WAIT)).isPresent();
+        assertThat(moves.moveToRetry(JobState.RUNNING, retried, "job:j8", List.of("user:t1"), event, wait, T)
+                .block(WAIT)).isPresent();
         assertThat(redisTemplate.opsForZSet().score("enrich:queue:delayed", "j8").block(WAIT))
                 .as("held with the move").isNotNull();
         assertThat(jobs.findById("j8").block(WAIT)).isEqualTo(retried);
 
-        // The replica that moved it dies at once; another one's sweep queues the job when its wait is over.
+        // The replica that moved it dies at once (its own timer for the wait goes with it). When the wait is over
+        // (here: its due time set to the past), another replica's sweep queues the job, for its attempt 2.
         queues.get(0).close();
         RedisJobQueue survivor = replica("b");
+        redisTemplate.opsForZSet().add("enrich:queue:delayed", "j8", 0).block(WAIT);
         QueuedJob due = await().atMost(Duration.ofMinutes(1)).until(survivor::poll, Optional::isPresent).orElseThrow();
         assertThat(due.jobId()).isEqualTo("j8");
         assertThat(due.attempt()).isEqualTo(2);
@@ -102,8 +109,8 @@ class RedisJobMovesTest extends JobMovesContract {
         assertThat(due.priority()).isEqualTo(Priority.BATCH);
 
         // The same move tried again after a lost reply holds nothing again: the wait was queued meanwhile.
-        assertThat(moves.moveToRetry(JobState.RUNNING, retried, "job:j8", List.of("user:t1"), event,
-                Duration.ZERO, T).block(WAIT)).isPresent();
+        assertThat(moves.moveToRetry(JobState.RUNNING, retried, "job:j8", List.of("user:t1"), event, wait, T)
+                .block(WAIT)).isPresent();
         assertThat(redisTemplate.opsForZSet().size("enrich:queue:delayed").block(WAIT)).isZero();
         assertThat(log.lastSeq("job:j8").block(WAIT)).as("appended once").isEqualTo(1);
     }

@@ -388,6 +388,27 @@ class RedisJobQueueTest {
     }
 
     @Test
+    void anEntryClaimedBackWhileAnEarlierDeliveryOfItIsStillBufferedIsHandedOutAtItsNewDelivery() {
+        RedisJobQueue a = paused("a");
+        RedisJobQueue b = replica("b", IDLE, 0, 3);
+        a.offer(job("j", "t"));
+        assertThat(a.poll(tenant -> false)).as("read into a's buffer, not handed out").isEmpty();
+        assertThat(takenOver(b).delivery()).isEqualTo(2);
+        b.close();
+
+        // a claims it back without the refresh that would have dropped its buffered delivery 1 first.
+        await().atMost(Duration.ofMinutes(1)).until(() -> {
+            a.claimIdle().block();
+            return "a".equals(pendingOwner());
+        });
+        QueuedJob third = a.poll().orElseThrow();
+        assertThat(third.delivery()).as("not the buffered delivery 1, whose acknowledgement Redis refuses")
+                .isEqualTo(3);
+        StepVerifier.create(a.done(third, JobState.COMPLETED)).verifyComplete();
+        assertThat(pendingCount()).isZero();
+    }
+
+    @Test
     void aReplicaBackFromAPauseLongerThanTheIdleTimeDoesNotTakeItsOwnHeldEntryFromItself() {
         // a's refresh and takeover timers were both late (the process paused): its held entry is idle by now.
         RedisJobQueue a = paused("a");

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
@@ -168,8 +169,10 @@ class ReplicasTest {
         // replica dies during the wait.
         await("the job's wait held in Redis").atMost(LONG)
                 .until(() -> !redis.command("ZSCORE enrich:queue:delayed " + job).equals("$-1"));
-        EnrichProcess ran = replicas.stream().filter(r -> r.log().contains("job retrying job=" + job)).findFirst()
-                .orElseThrow(() -> new AssertionError("no replica logged the retry"));
+        // Log lines are written asynchronously: the line may come a moment after the wait is in Redis.
+        EnrichProcess ran = await("a replica logged the retry").atMost(LONG).until(() -> replicas.stream()
+                .filter(r -> r.log().contains("job retrying job=" + job)).findFirst(), Optional::isPresent)
+                .orElseThrow();
         EnrichProcess survivor = replicas.get(ran == replicas.get(0) ? 1 : 0);
         ran.kill();
         assertThat(Pattern.compile("job started job=" + job).matcher(ran.log()).results().count())
