@@ -140,7 +140,8 @@ public final class EnrichmentService implements SnapshotSource {
     /**
      * Queue again the jobs a drain or a crash interrupted, when the queue is durable (it outlives this process, so
      * their records did too): each moves INTERRUPTED → QUEUED once across all replicas (the first to move it queues
-     * it), keeping its checkpoints. Return how many this replica queued. A memory backend has nothing to resume.
+     * it: on Redis through a wait of no time held with the move, queued by this replica's timer or any replica's
+     * sweep), keeping its checkpoints. Return how many this replica moved. A memory backend has nothing to resume.
      */
     public Mono<Integer> resumeInterrupted(int limit) {
         return resumeInterrupted(limit, Integer.MAX_VALUE);
