@@ -308,10 +308,13 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
     void queueDueAfter(Duration delay) {
         Disposable.Swap wait = Disposables.swap();
         if (waits.add(wait)) {
+            // The timer only hands the queueing to a task no one disposes: close() disposes the timers, and Reactor
+            // cancels a task running on another thread with an interrupt, which inside Lettuce's endpoint lock would
+            // wedge the shared connection (a wait of no time fires just as a draining replica closes its queue).
             wait.update(Mono.delay(delay, scheduler)
-                    .then(logged(queueDue(), "queueing waits that are over"))
                     .doFinally(signal -> waits.remove(wait))
-                    .subscribe());
+                    .subscribe(tick -> Schedulers.boundedElastic().schedule(() -> logged(queueDue(),
+                            "queueing waits that are over").subscribe())));
         }
     }
 
