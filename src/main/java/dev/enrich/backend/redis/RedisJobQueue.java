@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
@@ -44,6 +45,7 @@ import reactor.core.publisher.Operators;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.retry.Retry;
 
 /**
  * Hold queued jobs in Redis streams read by one consumer group, so that many replicas share one queue.
@@ -77,6 +79,9 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
 
     private final ReactiveStringRedisTemplate redis;
     /** Held for the queue's life: Spring Data runs its blocking reads on one dedicated connection of it. */
+    /** How long the start waits for Redis's reply to the group creation before it asks again (twice at most). */
+    private static final Duration START_REPLY = Duration.ofSeconds(10);
+
     private final ReactiveRedisConnection reader;
     private final RedisQueueProperties settings;
     private final int capacity;
@@ -153,7 +158,10 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
 
     /** Create the consumer group if missing (waits for Redis) and start the claim refresh and takeover timers. */
     public synchronized void start() {
-        createGroups().block();
+        // Bounded: a reply that never comes (once seen in a test: the script's reply lost on a fresh connection) is
+        // asked again instead of holding the start for good; an unreachable Redis still fails the start.
+        createGroups().timeout(START_REPLY).retryWhen(Retry.max(2)
+                .filter(TimeoutException.class::isInstance)).block();
         if (timers == null) {
             // The edge of the housekeeping flow: kept and disposed by close.
             // A step slower than its interval (Redis paused) skips ticks instead of failing the timer for good.

@@ -49,20 +49,22 @@ class RedisJobMovesTest extends JobMovesContract {
         redisLog = RedisEventLogContractTest.start(factory, 10, Schedulers.immediate());
         jobs = redisJobs;
         log = redisLog;
-        moves = new RedisJobMoves(template, redisJobs, redisLog, replica("a", Duration.ofHours(1)));
-    }
-
-    private RedisJobQueue replica(String consumer) {
-        return replica(consumer, Duration.ofMillis(100));
+        // The mover's queue gives the moves its keys and its timer for the waits; not started (no timers, no sweep).
+        moves = new RedisJobMoves(template, redisJobs, redisLog, unstarted("a"));
     }
 
     // A replica's queue whose takeover and claim timers never fire within a test; its view and its sweep of the
-    // waits that are over run every viewInterval (after a first view read at start).
-    private RedisJobQueue replica(String consumer, Duration viewInterval) {
+    // waits that are over run every 100 ms.
+    private RedisJobQueue replica(String consumer) {
+        RedisJobQueue queue = unstarted(consumer);
+        queue.start();
+        return queue;
+    }
+
+    private RedisJobQueue unstarted(String consumer) {
         RedisJobQueue queue = new RedisJobQueue(factory, 1000, 4, new RedisQueueProperties("enrich:queue", "workers",
                 consumer, 0, 256, Duration.ofMillis(200), Duration.ofHours(2), Duration.ofHours(1),
-                Duration.ofHours(1), 3, 100, viewInterval));
-        queue.start();
+                Duration.ofHours(1), 3, 100, Duration.ofMillis(100)));
         queues.add(queue);
         return queue;
     }
