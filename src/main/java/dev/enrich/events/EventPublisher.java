@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -74,11 +76,8 @@ public final class EventPublisher {
      * @throws IllegalArgumentException when the event is not the moved job's
      */
     public Mono<Boolean> publishMove(JobState from, Job next, @Nullable StageResult checkpoint, JobEvent event) {
-        if (!next.id().equals(event.jobId())) {
-            throw new IllegalArgumentException("the event must be the moved job's");
-        }
-        return Mono.defer(() -> moves.move(from, next, checkpoint, jobStream(next.id()), alsoTo(event), event))
-                .map(stored -> stored.map(this::handOver).isPresent());
+        return moved(next, event, () -> moves.move(from, next, checkpoint, jobStream(next.id()), alsoTo(event),
+                event));
     }
 
     /**
@@ -86,12 +85,16 @@ public final class EventPublisher {
      * in the same step where the store can ({@link #holdsWaits()}); otherwise the caller holds it.
      */
     public Mono<Boolean> publishRetryMove(JobState from, Job next, JobEvent event, Duration wait, Instant queuedAt) {
+        return moved(next, event, () -> moves.moveToRetry(from, next, jobStream(next.id()), alsoTo(event), event,
+                wait, queuedAt));
+    }
+
+    // The move made by `move` (deferred), its stored event handed over when the job moved.
+    private Mono<Boolean> moved(Job next, JobEvent event, Supplier<Mono<Optional<JobEvent>>> move) {
         if (!next.id().equals(event.jobId())) {
             throw new IllegalArgumentException("the event must be the moved job's");
         }
-        return Mono.defer(() -> moves.moveToRetry(from, next, jobStream(next.id()), alsoTo(event), event, wait,
-                        queuedAt))
-                .map(stored -> stored.map(this::handOver).isPresent());
+        return Mono.defer(move).map(stored -> stored.map(this::handOver).isPresent());
     }
 
     /** Return true when {@link #publishRetryMove} holds the retry's wait itself. */

@@ -32,11 +32,16 @@ public final class NoOpStagesApp {
 
     /** Return a registry whose stages each succeed at once with a small output, whatever the session holds. */
     static StageRegistry registry() {
+        return new StageRegistry(stages());
+    }
+
+    /** Return stages that each succeed at once with a small output, by name (a map the caller may change). */
+    public static Map<StageName, Stage> stages() {
         Map<StageName, Stage> stages = new EnumMap<>(StageName.class);
         for (StageName name : StageName.values()) {
             StageResult done = StageResult.succeeded(name, Outputs.of(name));
             stages.put(name, context -> Flux.just(StageUpdate.done(done)));
         }
-        return new StageRegistry(stages);
+        return stages;
     }
 }

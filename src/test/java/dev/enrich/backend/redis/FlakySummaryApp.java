@@ -1,6 +1,7 @@
 package dev.enrich.backend.redis;
 
 import dev.enrich.EnrichApplication;
+import dev.enrich.bench.NoOpStagesApp;
 import dev.enrich.pipeline.Stage;
 import dev.enrich.pipeline.StageName;
 import dev.enrich.pipeline.StageRegistry;
@@ -9,7 +10,6 @@ import dev.enrich.pipeline.StageUpdate;
 import dev.enrich.testing.Outputs;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import org.springframework.boot.SpringApplication;
@@ -35,11 +35,7 @@ public final class FlakySummaryApp {
     }
 
     private static StageRegistry registry(Path healthy) {
-        Map<StageName, Stage> stages = new EnumMap<>(StageName.class);
-        for (StageName name : StageName.values()) {
-            StageResult done = StageResult.succeeded(name, Outputs.of(name));
-            stages.put(name, context -> Flux.just(StageUpdate.done(done)));
-        }
+        Map<StageName, Stage> stages = NoOpStagesApp.stages();
         StageResult summary = StageResult.succeeded(StageName.SUMMARY, Outputs.of(StageName.SUMMARY));
         stages.put(StageName.SUMMARY, context -> Flux.defer(() -> Files.exists(healthy)
                 ? Flux.just(StageUpdate.done(summary))
