@@ -5,6 +5,7 @@ import dev.enrich.config.IdempotencyProperties;
 import dev.enrich.engine.EnrichException;
 import dev.enrich.idempotency.IdempotencyStore;
 import dev.enrich.idempotency.StoredResponse;
+import dev.enrich.reactive.Ticks;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -22,8 +23,8 @@ import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.stereotype.Component;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.server.ServerWebExchange;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.cfg.JsonNodeFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -131,8 +132,9 @@ class IdempotentSubmissions {
 
     // Keep the response once the work succeeded; release the key when it failed or its client went away.
     private Mono<StoredResponse> once(String tenant, String key, String token, Mono<StoredResponse> work) {
-        Mono<StoredResponse> renewing = Flux.interval(settings.lease().dividedBy(3))
-                .onBackpressureDrop()
+        // Stopped from the request's thread when the work ends: Ticks, so that no renewal is interrupted mid-write.
+        Duration third = settings.lease().dividedBy(3);
+        Mono<StoredResponse> renewing = Ticks.every(third, third, Schedulers.parallel())
                 .concatMap(tick -> store.renew(tenant, key, token, settings.lease())
                         .onErrorResume(e -> {
                             log.warn("could not renew an Idempotency-Key claim: {}", e.toString());

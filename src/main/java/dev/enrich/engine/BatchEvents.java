@@ -3,6 +3,7 @@ package dev.enrich.engine;
 import dev.enrich.events.EventPublisher;
 import dev.enrich.events.JobEvent;
 import dev.enrich.job.BatchView;
+import dev.enrich.reactive.Ticks;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -76,7 +77,8 @@ final class BatchEvents implements SmartLifecycle {
             // one view at a time, so two never race.
             Flux<Work> rechecks = again.asFlux().flatMap(work -> Mono.delay(RECHECK, scheduler).thenReturn(work));
             return ends.mergeWith(rechecks)
-                    .publishOn(scheduler)
+                    // Disposed at stop from another thread: that interrupts no view being read from Redis (Ticks).
+                    .publishOn(Ticks.uninterrupted(scheduler))
                     .concatMap(work -> batchEvent(work, held, again));
         });
     }

@@ -27,7 +27,8 @@ import reactor.core.publisher.Sinks;
  * open event stream so none holds the server's own graceful shutdown.
  *
  * <p>With a durable queue (Redis), queued jobs stay queued for the other replicas, the jobs the drain interrupted are
- * queued again at once, and at start this replica queues again whatever a crash or drain left INTERRUPTED; it also
+ * queued again (by this replica's timer if it fires before the queue closes, else by any replica's sweep within the
+ * queue's view interval), and at start this replica queues again whatever a crash or drain left INTERRUPTED; it also
  * marks failed the jobs the queue dead-letters.
  */
 public final class EngineLifecycle implements SmartLifecycle {

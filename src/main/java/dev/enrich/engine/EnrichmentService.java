@@ -21,6 +21,7 @@ import dev.enrich.queue.QueuedJob;
 import dev.enrich.session.SessionRepository;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -139,7 +140,8 @@ public final class EnrichmentService implements SnapshotSource {
     /**
      * Queue again the jobs a drain or a crash interrupted, when the queue is durable (it outlives this process, so
      * their records did too): each moves INTERRUPTED → QUEUED once across all replicas (the first to move it queues
-     * it), keeping its checkpoints. Return how many this replica queued. A memory backend has nothing to resume.
+     * it: on Redis through a wait of no time held with the move, queued by this replica's timer or any replica's
+     * sweep), keeping its checkpoints. Return how many this replica moved. A memory backend has nothing to resume.
      */
     public Mono<Integer> resumeInterrupted(int limit) {
         return resumeInterrupted(limit, Integer.MAX_VALUE);
@@ -157,15 +159,34 @@ public final class EnrichmentService implements SnapshotSource {
                 .concatMap(job -> job.attempt() >= maxAttempts ? giveUp(job).then(Mono.<Job>empty()) : Mono.just(job))
                 .concatMap(job -> {
                     Job again = job.retried(clock.instant()).withProgress(0, null, "Resuming after a restart...");
-                    return jobs.transition(JobState.INTERRUPTED, again)
-                            .filter(moved -> moved)
-                            .flatMap(moved -> offEventLoop(() -> pool.handBack(List.of(queued(again))))
-                                    .flatMap(queued -> queued ? Mono.just(again)
-                                            : jobs.transition(JobState.QUEUED, job).then(Mono.empty())));
+                    return events.holdsWaits() ? resume(again) : resumeInTwoSteps(job, again);
                 })
-                .concatMap(job -> events.publish(JobEvent.progress(job, null, clock.instant())))
                 .count()
                 .map(Long::intValue);
+    }
+
+    /**
+     * Resume in one step where the store holds waits (Redis): the move, its event, and a wait of no time that this
+     * replica queues at once, or any replica's sweep if this one dies first. Queued past the queue's capacity, as
+     * every wait is: the job was accepted before. No crash can leave it QUEUED with nothing to queue it.
+     */
+    private Mono<Job> resume(Job again) {
+        Instant now = clock.instant();
+        return events.publishRetryMove(JobState.INTERRUPTED, again, JobEvent.progress(again, null, now),
+                        Duration.ZERO, now)
+                .filter(moved -> moved)
+                .map(moved -> again);
+    }
+
+    // The move, then the queue (a full queue puts the job back), then the event: a crash between the move and the
+    // queue would leave the job QUEUED with no entry; only for a durable queue whose store holds no waits.
+    private Mono<Job> resumeInTwoSteps(Job interrupted, Job again) {
+        return jobs.transition(JobState.INTERRUPTED, again)
+                .filter(moved -> moved)
+                .flatMap(moved -> offEventLoop(() -> pool.handBack(List.of(queued(again))))
+                        .flatMap(queued -> queued ? Mono.just(again)
+                                : jobs.transition(JobState.QUEUED, interrupted).then(Mono.empty())))
+                .flatMap(job -> events.publish(JobEvent.progress(job, null, clock.instant())).thenReturn(job));
     }
 
     /**

@@ -81,8 +81,9 @@ public final class EventPublisher {
     }
 
     /**
-     * Store a job QUEUED for its automatic retry with {@code event}, as {@link #publishMove} does, and hold its wait
-     * in the same step where the store can ({@link #holdsWaits()}); otherwise the caller holds it.
+     * Store a job QUEUED for its next run (an automatic retry, a resume) with {@code event}, as {@link #publishMove}
+     * does, and hold its wait in the same step where the store can ({@link #holdsWaits()}); otherwise the caller
+     * holds it.
      */
     public Mono<Boolean> publishRetryMove(JobState from, Job next, JobEvent event, Duration wait, Instant queuedAt) {
         return moved(next, event, () -> moves.moveToRetry(from, next, jobStream(next.id()), alsoTo(event), event,

@@ -47,7 +47,7 @@ public interface JobQueue {
 
     /**
      * Tell the queue that the run of a job it handed out ended with {@code state}. A terminal state (INTERRUPTED
-     * included: the engine resumes an interrupted job by offering it again) acknowledges the job: it is never handed
+     * included: the engine resumes an interrupted job as a new queue entry) acknowledges the job: it is never handed
      * out again. A non-terminal state releases it: a durable queue hands it out again later, to this or another
      * replica. A job whose run never reports an end (its process died) is handed out again by a durable queue too.
      * Default: nothing to do (a memory queue forgets a job once it is handed out). Never fails for an unknown job.

@@ -3,6 +3,7 @@ package dev.enrich.retention;
 import dev.enrich.config.RetentionProperties;
 import dev.enrich.job.Job;
 import dev.enrich.job.JobRepository;
+import dev.enrich.reactive.Ticks;
 import dev.enrich.retention.ExpiryIndex.SessionKey;
 import dev.enrich.session.MediaStore;
 import dev.enrich.session.MediaUsage;
@@ -17,7 +18,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -131,8 +131,8 @@ public final class RetentionSweeper implements SmartLifecycle {
     @Override
     public void start() {
         running = true;
-        timer = Flux.interval(settings.sweepInterval(), settings.sweepInterval(), Schedulers.parallel())
-                .onBackpressureDrop()
+        // Disposed by stop(), which interrupts no store write in flight (Ticks).
+        timer = Ticks.every(settings.sweepInterval(), settings.sweepInterval(), Schedulers.parallel())
                 .concatMap(tick -> sweep().onErrorResume(e -> {
                     LOG.warn("Retention sweep failed; the next one retries: {}", e.toString());
                     return Mono.empty();

@@ -2,6 +2,7 @@ package dev.enrich.backend.redis;
 
 import dev.enrich.progress.DurationKey;
 import dev.enrich.progress.DurationModel;
+import dev.enrich.reactive.Ticks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -129,11 +130,12 @@ final class RedisDurationSync {
                         BufferOverflowStrategy.DROP_OLDEST)
                 // What recorded meanwhile goes in one script: one round trip per batch, not per stage run.
                 .bufferTimeout(BATCH, BATCH_WINDOW, timer, true)
+                // A batch whose window ends is emitted in the timer's task: its script goes out of it (Ticks).
+                .publishOn(Ticks.uninterrupted(timer), 1)
                 .concatMap(batch -> logged(share(batch), "share stage durations"));
-        Flux<Void> reading = Flux.interval(Duration.ZERO, refresh, timer)
-                .onBackpressureDrop()
+        Flux<Void> reading = Ticks.every(Duration.ZERO, refresh, timer)
                 .concatMap(tick -> logged(refresh(), "read the shared stage durations"));
-        // The edge of both flows: kept and disposed by stop.
+        // The edge of both flows: kept and disposed by stop, which interrupts no Redis write.
         running = Flux.merge(sharing, reading).subscribe();
     }
 

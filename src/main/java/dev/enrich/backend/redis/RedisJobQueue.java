@@ -4,6 +4,7 @@ import dev.enrich.job.JobState;
 import dev.enrich.job.Priority;
 import dev.enrich.queue.JobQueue;
 import dev.enrich.queue.QueuedJob;
+import dev.enrich.reactive.Ticks;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -163,19 +164,19 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
         createGroups().timeout(START_REPLY).retryWhen(Retry.max(2)
                 .filter(TimeoutException.class::isInstance)).block();
         if (timers == null) {
-            // The edge of the housekeeping flow: kept and disposed by close.
+            // The edge of the housekeeping flow: kept and disposed by close, which interrupts no Redis write (Ticks).
             // A step slower than its interval (Redis paused) skips ticks instead of failing the timer for good.
             timers = Flux.merge(
-                            Flux.interval(settings.refreshInterval(), scheduler).onBackpressureDrop()
+                            Ticks.every(settings.refreshInterval(), settings.refreshInterval(), scheduler)
                                     .concatMap(t -> logged(refreshClaims(), "claim refresh")),
-                            Flux.interval(settings.claimInterval(), scheduler).onBackpressureDrop()
+                            Ticks.every(settings.claimInterval(), settings.claimInterval(), scheduler)
                                     .concatMap(t -> logged(takeOver(), "takeover (skipped when the claim refresh "
                                             + "before it fails)")),
-                            Flux.interval(Duration.ZERO, settings.viewInterval(), scheduler).onBackpressureDrop()
+                            Ticks.every(Duration.ZERO, settings.viewInterval(), scheduler)
                                     .concatMap(t -> logged(refreshView(), "view refresh")),
                             // The replica that held a job queues it on time; this sweep, on every replica, queues
                             // those whose replica died or stopped during the wait.
-                            Flux.interval(settings.viewInterval(), scheduler).onBackpressureDrop()
+                            Ticks.every(settings.viewInterval(), settings.viewInterval(), scheduler)
                                     .concatMap(t -> logged(queueDue(), "queueing waits that are over")))
                     .subscribe();
         }
@@ -316,13 +317,14 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
     void queueDueAfter(Duration delay) {
         Disposable.Swap wait = Disposables.swap();
         if (waits.add(wait)) {
-            // The timer only hands the queueing to a task no one disposes: close() disposes the timers, and Reactor
-            // cancels a task running on another thread with an interrupt, which inside Lettuce's endpoint lock would
-            // wedge the shared connection (a wait of no time fires just as a draining replica closes its queue).
+            // Disposed by close(), before the connection factory stops: a wait of no time that fires just as a
+            // draining replica closes its queue has its script cancelled (any replica's sweep queues the job), and
+            // no Redis write is interrupted (Ticks: the queueing runs in a task no dispose interrupts).
             wait.update(Mono.delay(delay, scheduler)
+                    .publishOn(Ticks.uninterrupted(scheduler))
+                    .flatMap(tick -> logged(queueDue(), "queueing waits that are over"))
                     .doFinally(signal -> waits.remove(wait))
-                    .subscribe(tick -> Schedulers.boundedElastic().schedule(() -> logged(queueDue(),
-                            "queueing waits that are over").subscribe())));
+                    .subscribe());
         }
     }
 

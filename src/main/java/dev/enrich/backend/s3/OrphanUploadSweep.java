@@ -1,5 +1,6 @@
 package dev.enrich.backend.s3;
 
+import dev.enrich.reactive.Ticks;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,8 +60,7 @@ final class OrphanUploadSweep implements AutoCloseable {
         if (loop != null) {
             return;
         }
-        loop = Flux.interval(Duration.ZERO, interval, scheduler)
-                .onBackpressureDrop()
+        loop = Ticks.every(Duration.ZERO, interval, scheduler)
                 .concatMap(tick -> sweep()
                         .doOnNext(aborted -> {
                             if (aborted > 0) {
