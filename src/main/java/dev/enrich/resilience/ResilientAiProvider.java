@@ -7,6 +7,7 @@ import dev.enrich.ai.ChatReply;
 import dev.enrich.ai.ChatRequest;
 import dev.enrich.ai.Transcription;
 import dev.enrich.pipeline.RetryNotices;
+import dev.enrich.reactive.CancelLatch;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.reactor.bulkhead.operator.BulkheadOperator;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
@@ -96,8 +97,12 @@ public final class ResilientAiProvider implements AiProvider {
                 .plus(backoff.maxBackoff()).multipliedBy(backoff.maxRetries() + 1L).plusSeconds(1);
         return Mono.deferContextual(context -> {
             AtomicInteger retries = new AtomicInteger();
-            return attempt
+            // A cancel (the caller's, or the deadline's) ends the attempt in flight even when it raced the attempt's
+            // start on another thread, which Reactor's retry loop alone can miss (CancelLatch).
+            CancelLatch latch = new CancelLatch();
+            return latch.guard(attempt)
                     .retryWhen(retry(call, guards, retries, RetryNotices.current(context)))
+                    .doOnCancel(latch::cancel)
                     .timeout(deadline, Mono.defer(() -> {
                         log.warn("AI call passed its deadline of {} ms: dependency={} job={} stage={}",
                                 deadline.toMillis(), dependency, call.jobId(), call.stage().id());
