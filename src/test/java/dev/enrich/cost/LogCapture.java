@@ -19,7 +19,9 @@ final class LogCapture implements AutoCloseable {
     }
 
     List<ILoggingEvent> events() {
-        return List.copyOf(appender.list);
+        synchronized (appender) { // the appender adds under its own lock
+            return List.copyOf(appender.list);
+        }
     }
 
     List<String> lines() {

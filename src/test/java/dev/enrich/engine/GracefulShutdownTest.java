@@ -360,7 +360,9 @@ class GracefulShutdownTest {
         }
 
         List<String> lines() {
-            return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+            synchronized (appender) { // the appender adds under its own lock
+                return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+            }
         }
 
         @Override

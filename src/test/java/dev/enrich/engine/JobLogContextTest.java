@@ -14,6 +14,7 @@ import dev.enrich.testing.ScriptedStages;
 import dev.enrich.testing.ServiceTest;
 import dev.enrich.testing.SseClient;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -79,18 +80,22 @@ class JobLogContextTest {
         Mono.fromRunnable(() -> STAGE_LOG.info("outside any job")).subscribeOn(Schedulers.boundedElastic()).block();
 
         Map<String, String> ids = Map.of("jobId", job, "sessionId", session, "tenant", "default");
-        assertThat(lines.list).filteredOn(e -> e.getFormattedMessage().startsWith("tick"))
+        List<ILoggingEvent> events;
+        synchronized (lines) { // the appender adds under its own lock
+            events = List.copyOf(lines.list);
+        }
+        assertThat(events).filteredOn(e -> e.getFormattedMessage().startsWith("tick"))
                 .hasSize(2).allSatisfy(e -> assertThat(e.getMDCPropertyMap()).containsAllEntriesOf(ids));
-        assertThat(lines.list).filteredOn(e -> e.getFormattedMessage().startsWith("blocking work"))
+        assertThat(events).filteredOn(e -> e.getFormattedMessage().startsWith("blocking work"))
                 .hasSize(2).allSatisfy(e -> {
                     assertThat(e.getThreadName()).startsWith("boundedElastic");
                     assertThat(e.getMDCPropertyMap()).containsAllEntriesOf(ids);
                 });
-        assertThat(lines.list).filteredOn(e -> e.getFormattedMessage().startsWith("job started job=" + job))
+        assertThat(events).filteredOn(e -> e.getFormattedMessage().startsWith("job started job=" + job))
                 .singleElement().satisfies(e -> assertThat(e.getMDCPropertyMap()).containsAllEntriesOf(ids));
-        assertThat(lines.list).filteredOn(e -> e.getFormattedMessage().startsWith("job finished job=" + job))
+        assertThat(events).filteredOn(e -> e.getFormattedMessage().startsWith("job finished job=" + job))
                 .singleElement().satisfies(e -> assertThat(e.getMDCPropertyMap()).containsAllEntriesOf(ids));
-        assertThat(lines.list).filteredOn(e -> e.getFormattedMessage().equals("outside any job"))
+        assertThat(events).filteredOn(e -> e.getFormattedMessage().equals("outside any job"))
                 .singleElement().satisfies(e -> assertThat(e.getMDCPropertyMap()).doesNotContainKeys(
                         "jobId", "sessionId", "tenant"));
         assertThat(MDC.get("jobId")).isNull();
