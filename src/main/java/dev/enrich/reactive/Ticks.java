@@ -20,15 +20,19 @@ public final class Ticks {
 
     /**
      * Return ticks after {@code first}, then every {@code period} on {@code timer}, delivered on {@code timer}'s
-     * threads in tasks that no cancel interrupts. While a step runs, one tick waits for it and the others are dropped
-     * (a step slower than its period skips ticks instead of failing).
+     * threads in tasks that no cancel interrupts. Ticks that come while a step runs are dropped (a step slower than
+     * its period skips ticks instead of failing); follow with {@code concatMap(step)} (no prefetch: with a prefetch,
+     * a tick would wait, and its step start on the thread that ended the step before).
      *
      * @param first the delay before the first tick; zero for one at once
      * @param period the time between ticks; must be positive
      * @param timer the scheduler that times the ticks and runs their steps
      */
     public static Flux<Long> every(Duration first, Duration period, Scheduler timer) {
-        return Flux.interval(first, period, timer).onBackpressureDrop().publishOn(uninterrupted(timer), 1);
+        // Dropped before the hand-over too: a hand-over still queued must not make the interval fail for want of demand.
+        return Flux.interval(first, period, timer).onBackpressureDrop()
+                .publishOn(uninterrupted(timer), 1)
+                .onBackpressureDrop();
     }
 
     /**

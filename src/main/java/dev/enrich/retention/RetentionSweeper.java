@@ -136,7 +136,7 @@ public final class RetentionSweeper implements SmartLifecycle {
                 .concatMap(tick -> sweep().onErrorResume(e -> {
                     LOG.warn("Retention sweep failed; the next one retries: {}", e.toString());
                     return Mono.empty();
-                }), 1)
+                }))
                 .subscribe();
     }
 

@@ -71,7 +71,7 @@ final class OrphanUploadSweep implements AutoCloseable {
                             failures.incrementAndGet();
                             log.warn("Sweep of incomplete media uploads failed (next in {}): {}", interval, e.toString());
                             return Mono.empty();
-                        }), 1)
+                        }))
                 .subscribe();
     }
 
