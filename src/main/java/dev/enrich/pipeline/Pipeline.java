@@ -2,6 +2,7 @@ package dev.enrich.pipeline;
 
 import dev.enrich.model.AudioAnalysis;
 import dev.enrich.model.VideoAnalysis;
+import dev.enrich.reactive.CancelLatch;
 import dev.enrich.session.MediaStore;
 import dev.enrich.session.Session;
 import java.nio.channels.ClosedByInterruptException;
@@ -37,6 +38,8 @@ import reactor.util.retry.Retry;
  *
  * <p>Each stage runs with {@link RetryNotices} in its Reactor context: a retry announced from inside the stage's flux
  * (by the resilience layer around an AI call) becomes a {@link PipelineSignal.Retrying} among that stage's signals.
+ * Its context also holds a {@link CancelLatch} tripped by the stage's cancel, which ends the AI calls within it even
+ * where an operator of the stage lost that cancel to a racing start.
  *
  * <p>With {@link StageLimits}, each stage run is watched: past its time budget (scaled from its expected duration) or
  * after a stall (no progress signal for the stall timeout) it is cancelled, which interrupts its thread, and it ends
@@ -118,6 +121,18 @@ public final class Pipeline {
 
     private Flux<PipelineSignal> execute(StageName name, StageContext context) {
         Stage stage = registry.get(name);
+        // Tripped by this stage's cancel, above every operator of its own that could lose that cancel to a racing
+        // start (CancelLatch): the stage's runs and the AI calls within them (the latch is in their context) end.
+        return Flux.defer(() -> {
+            CancelLatch latch = new CancelLatch();
+            return executeLatched(name, stage, context, latch)
+                    .contextWrite(CancelLatch.in(latch))
+                    .doOnCancel(latch::cancel);
+        });
+    }
+
+    private Flux<PipelineSignal> executeLatched(StageName name, Stage stage, StageContext context,
+            CancelLatch latch) {
         return Flux.defer(() -> {
                     Optional<String> missing = stage.missingInput(context);
                     if (missing.isPresent()) {
@@ -125,7 +140,7 @@ public final class Pipeline {
                     }
                     AtomicBoolean done = new AtomicBoolean();
                     Sinks.Many<PipelineSignal> retries = Sinks.many().unicast().onBackpressureBuffer();
-                    Flux<PipelineSignal> own = watched(name, stage, context)
+                    Flux<PipelineSignal> own = watched(name, stage, context, latch)
                             .contextWrite(RetryNotices.in((dependency, attempt, maxAttempts, delay) -> emit(retries,
                                     new PipelineSignal.Retrying(name, attempt, maxAttempts, delay))))
                             .takeUntil(u -> u instanceof StageUpdate.Done)
@@ -159,8 +174,9 @@ public final class Pipeline {
      * Run the stage on the stage scheduler, so that cancelling it disposes its worker and interrupts its thread; with
      * limits, a timeout cancels it past the budget or after a stall, and a stalled run is tried once more.
      */
-    private Flux<StageUpdate> watched(StageName name, Stage stage, StageContext context) {
-        Flux<StageUpdate> run = Flux.defer(() -> stage.run(context)).subscribeOn(scheduler);
+    private Flux<StageUpdate> watched(StageName name, Stage stage, StageContext context, CancelLatch latch) {
+        // Guarded: a run started again (after a stall) just as the stage is cancelled ends at once.
+        Flux<StageUpdate> run = latch.guard(Flux.defer(() -> stage.run(context))).subscribeOn(scheduler);
         StageLimits bounds = limits;
         if (bounds == null) {
             return run;

@@ -1,19 +1,27 @@
 package dev.enrich.reactive;
 
+import java.util.function.Function;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.util.context.Context;
 
 /**
- * Ends the attempts of a retry loop once the loop is cancelled, whichever thread starts them.
+ * Ends the work of a cancelled flow (the attempts of a retry loop, the calls of a stage run) whichever thread starts
+ * it, and whatever operator the cancel went through.
  *
- * <p>Reactor's retry operators hand each attempt's subscription to an arbiter ({@code MultiSubscriptionSubscriber})
- * whose {@code set} reads "cancelled" before it takes its work slot. A cancel that runs whole in between leaves the
- * attempt being subscribed installed, requested, and never cancelled (reactor-core issue 4398, open; fix proposed in
- * pull request 4403). It happens when an attempt starts on one thread (a {@code subscribeOn}, a retry's timer) as
- * the loop is cancelled on another: that attempt then runs to its own time limit, holding what it holds (an AI
- * call, its bulkhead permit). Written here until Reactor ships the fix.
+ * <p>Reactor's operators that switch from one source to the next ({@code retryWhen}, {@code concat},
+ * {@code concatMap}, {@code timeout}, {@code onErrorResume}...) hand each source's subscription to an arbiter
+ * ({@code MultiSubscriptionSubscriber}) whose {@code set} reads "cancelled" before it takes its work slot. A cancel
+ * that runs whole in between leaves the source being subscribed installed, requested, and never cancelled
+ * (reactor-core issue 4398, open; fix proposed in pull request 4403). It happens when the next source starts on one
+ * thread (a {@code subscribeOn}, a retry's timer, the end of the source before) as the flow is cancelled on another:
+ * that work then runs to its own time limit, holding what it holds (an AI call, its bulkhead permit). Written here
+ * until Reactor ships the fix.
  *
- * <p>One latch per subscription of the loop: {@code latch.guard(attempt).retryWhen(...).doOnCancel(latch::cancel)}.
+ * <p>One latch per subscription of the flow, tripped by its cancel above the operators that could lose it:
+ * {@code latch.guard(attempt).retryWhen(...).doOnCancel(latch::cancel)}. Work further inside (an AI call within a
+ * stage) finds the latch in the Reactor context ({@link #in}, {@link #guardInContext}).
  */
 public final class CancelLatch {
 
@@ -21,16 +29,38 @@ public final class CancelLatch {
     private volatile boolean done;
 
     /**
-     * Return {@code attempt}, ended (completing empty, its subscription cancelled) by {@link #cancel()}; an attempt
-     * subscribed after the cancel completes empty without subscribing to {@code attempt}.
+     * Return {@code work}, ended (completing empty, its subscription cancelled) by {@link #cancel()}; work subscribed
+     * after the cancel completes empty without subscribing to {@code work}.
      */
-    public <T> Mono<T> guard(Mono<T> attempt) {
-        return Mono.defer(() -> done ? Mono.<T>empty() : attempt.takeUntilOther(cancelled.asMono()));
+    public <T> Mono<T> guard(Mono<T> work) {
+        return Mono.defer(() -> done ? Mono.<T>empty() : work.takeUntilOther(cancelled.asMono()));
     }
 
-    /** End the attempt running now, if any, and every attempt subscribed from now on. */
+    /** Return {@code work}, ended as {@link #guard(Mono)} ends a Mono. */
+    public <T> Flux<T> guard(Flux<T> work) {
+        return Flux.defer(() -> done ? Flux.<T>empty() : work.takeUntilOther(cancelled.asMono()));
+    }
+
+    /** End the work running now, if any, and every work subscribed from now on. */
     public void cancel() {
         done = true;
         cancelled.tryEmitEmpty();
+    }
+
+    /** Return whether {@link #cancel()} was called. */
+    public boolean isCancelled() {
+        return done;
+    }
+
+    /** Return a context change that makes {@code latch} the one upstream work finds, for {@code contextWrite}. */
+    public static Function<Context, Context> in(CancelLatch latch) {
+        return context -> context.put(CancelLatch.class, latch);
+    }
+
+    /** Return {@code work} guarded by the latch in its subscriber's context, or as it is where there is none. */
+    public static <T> Mono<T> guardInContext(Mono<T> work) {
+        return Mono.deferContextual(context -> context.<CancelLatch>getOrEmpty(CancelLatch.class)
+                .map(latch -> latch.guard(work))
+                .orElse(work));
     }
 }

@@ -95,7 +95,9 @@ public final class ResilientAiProvider implements AiProvider {
         // otherwise leave the job waiting forever. No call outlives every attempt at its longest plus every backoff.
         Duration deadline = guards.timeLimiter().getTimeLimiterConfig().getTimeoutDuration()
                 .plus(backoff.maxBackoff()).multipliedBy(backoff.maxRetries() + 1L).plusSeconds(1);
-        return Mono.deferContextual(context -> {
+        // Within a stage run, the run's latch ends the call too: a cancel lost by an operator above this call (the
+        // stage's concat or concatMap) would otherwise leave it running (CancelLatch).
+        return CancelLatch.guardInContext(Mono.deferContextual(context -> {
             AtomicInteger retries = new AtomicInteger();
             // A cancel (the caller's, or the deadline's) ends the attempt in flight even when it raced the attempt's
             // start on another thread, which Reactor's retry loop alone can miss (CancelLatch).
@@ -125,7 +127,7 @@ public final class ResilientAiProvider implements AiProvider {
                     })
                     .onErrorMap(e -> AttemptLog.failed(log, call, dependency, retries.get() + 1,
                             backoff.maxRetries() + 1, e));
-        });
+        }));
     }
 
     private Retry retry(AiCall call, Guards guards, AtomicInteger retries, RetryNotices notices) {

@@ -3,6 +3,7 @@ package dev.enrich.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.enrich.reactive.CancelLatch;
 import dev.enrich.session.MediaKind;
 import dev.enrich.session.MediaRef;
 import dev.enrich.session.MediaStore;
@@ -20,6 +21,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
@@ -31,6 +33,7 @@ import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
+import reactor.test.publisher.PublisherProbe;
 
 class PipelineTest {
 
@@ -238,6 +241,35 @@ class PipelineTest {
 
         assertThat(order).containsExactly("started:summary", "progress:summary", "retrying2:summary",
                 "retrying3:summary", "finished:summary");
+    }
+
+    @Test
+    void cancellingAStageTripsTheLatchItsCallsSeeAndEndsACallStartedAfterTheCancel() {
+        // What the resilience layer does around an AI call: guard it with the latch in the stage's context.
+        CompletableFuture<CancelLatch> seen = new CompletableFuture<>();
+        PublisherProbe<StageUpdate> call = PublisherProbe.of(Mono.never());
+        stages.script(StageName.SUMMARY, ctx -> Flux.concat(
+                Mono.deferContextual(context -> {
+                    seen.complete(context.get(CancelLatch.class));
+                    return Mono.just(StageUpdate.progress(0.5, "Writing summary..."));
+                }),
+                CancelLatch.guardInContext(call.mono())));
+
+        StepVerifier.create(pipeline.run("j", session(false, false, true), EnumSet.of(StageName.SUMMARY), Map.of())
+                        .map(PipelineTest::describe))
+                .expectNext("started:summary", "progress:summary")
+                .then(() -> await().atMost(Duration.ofSeconds(30)).until(call::wasSubscribed))
+                .thenCancel()
+                .verify(Duration.ofSeconds(30));
+
+        CancelLatch latch = seen.join();
+        assertThat(latch.isCancelled()).as("the stage's latch tripped by its cancel").isTrue();
+        await().atMost(Duration.ofSeconds(30)).until(call::wasCancelled);
+        // A call that a lost cancel would let start now (reactor-core issue 4398) never starts.
+        PublisherProbe<String> late = PublisherProbe.of(Mono.never());
+        StepVerifier.create(CancelLatch.guardInContext(late.mono()).contextWrite(CancelLatch.in(latch)))
+                .verifyComplete();
+        late.assertWasNotSubscribed();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.enrich.reactive;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -55,12 +56,14 @@ class CancelLatchTest {
     /**
      * The race the latch is for: a retry loop subscribed on another thread and cancelled from this one as it starts,
      * again and again. Without the latch, now and then an attempt starts and is never cancelled (reactor-core issue
-     * 4398): run first, its count shows the race was there to catch (in the thousands per 100,000 on a warm JIT).
+     * 4398): run first, its count shows the race was there to catch (254 to 1,929 per 100,000 here; the test is
+     * skipped if it is 0).
      */
     @Test
     void aRetryLoopCancelledAsItsAttemptStartsOnAnotherThreadEndsThatAttempt() throws Exception {
         int cycles = 100_000;
         int bare = leaks(cycles, attempt -> attempt.retryWhen(Retry.max(3)));
+        assumeTrue(bare > 0, "the race did not happen without the latch: nothing to show with it");
 
         int latched = leaks(cycles, attempt -> {
             CancelLatch each = new CancelLatch();

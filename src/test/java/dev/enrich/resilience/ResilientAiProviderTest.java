@@ -11,6 +11,7 @@ import dev.enrich.ai.AiException;
 import dev.enrich.ai.AiProvider;
 import dev.enrich.ai.ChatRequest;
 import dev.enrich.config.ResilienceProperties;
+import dev.enrich.reactive.CancelLatch;
 import dev.enrich.pipeline.StageName;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -35,6 +36,26 @@ class ResilientAiProviderTest {
     private final MutableClock clock = MutableClock.at("2025-01-01T00:00:00Z");
 
     private Dependencies dependencies = new Dependencies(TestSettings.fiveInARow(), meters, clock);
+
+    @Test
+    void withinAStageWhoseLatchTrippedACallInFlightEndsAndALaterOneIsNeverSent() {
+        service.then(hang());
+        AiProvider provider = provider(() -> 0.25);
+        CancelLatch stage = new CancelLatch();
+
+        // The stage's cancel trips its latch; a cancel lost above the call (reactor-core issue 4398) is not needed.
+        StepVerifier.create(provider.chat(CALL, HELLO).contextWrite(CancelLatch.in(stage)))
+                .then(stage::cancel)
+                .expectComplete()
+                .verify(Duration.ofSeconds(30));
+        assertThat(service.cancelled()).as("the call in flight cancelled").isEqualTo(1);
+
+        StepVerifier.create(provider.chat(CALL, HELLO).contextWrite(CancelLatch.in(stage))).verifyComplete();
+        assertThat(service.calls()).as("no call sent after the stage's cancel").isEqualTo(1);
+        StepVerifier.create(provider.chat(CALL, HELLO)).expectNext(OK).verifyComplete();
+        assertThat(dependencies.breaker(Dependencies.AI_CHAT).getMetrics().getNumberOfFailedCalls())
+                .as("a call ended by its stage's cancel is no failure").isZero();
+    }
 
     @Test
     void retriesTransientErrorsWithGrowingJitteredBackoff() {
