@@ -2,6 +2,7 @@ package dev.enrich.ai;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.enrich.reactive.CancelLatch;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -9,6 +10,7 @@ import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -46,9 +48,11 @@ public final class AiCache {
         String key = jobId + '\n' + kind + '\n' + contentHash;
         return Mono.deferContextual(context -> {
             // Subscribed on Caffeine's executor: not inside the map's compute, which runs the mapping function.
+            // Not with the first caller's stage latch (CancelLatch): its trip would end the shared call empty for
+            // every caller; each caller is guarded by its own latch below, and a cancel cancels the shared call.
             CompletableFuture<Object> shared = entries.get(key, (k, executor) -> call.get()
                     .<Object>map(value -> value)
-                    .contextWrite(context)
+                    .contextWrite(CancelLatch.without(context))
                     .subscribeOn(Schedulers.fromExecutor(executor))
                     .toFuture());
             CompletableFuture<Object> settled = shared.whenComplete((value, error) -> {
@@ -56,9 +60,14 @@ public final class AiCache {
                     entries.asMap().remove(key, shared);
                 }
             });
-            return Mono.fromFuture(settled, true)
-                    .doOnCancel(() -> shared.cancel(false))
-                    .map(value -> (T) value);
+            return CancelLatch.guardInContext(Mono.fromFuture(settled, true)
+                    // Once this caller no longer listens: its own cancel must not come back to it as an error.
+                    .doFinally(signal -> {
+                        if (signal == SignalType.CANCEL) {
+                            shared.cancel(false);
+                        }
+                    })
+                    .map(value -> (T) value));
         });
     }
 

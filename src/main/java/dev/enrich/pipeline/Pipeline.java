@@ -38,8 +38,8 @@ import reactor.util.retry.Retry;
  *
  * <p>Each stage runs with {@link RetryNotices} in its Reactor context: a retry announced from inside the stage's flux
  * (by the resilience layer around an AI call) becomes a {@link PipelineSignal.Retrying} among that stage's signals.
- * Its context also holds a {@link CancelLatch} tripped by the stage's cancel, which ends the AI calls within it even
- * where an operator of the stage lost that cancel to a racing start.
+ * Its context also holds a {@link CancelLatch} tripped at the end of the stage run (its cancel, its stall or its
+ * overrun), which ends the AI calls within it even where an operator of the stage lost that cancel to a racing start.
  *
  * <p>With {@link StageLimits}, each stage run is watched: past its time budget (scaled from its expected duration) or
  * after a stall (no progress signal for the stall timeout) it is cancelled, which interrupts its thread, and it ends
@@ -121,13 +121,12 @@ public final class Pipeline {
 
     private Flux<PipelineSignal> execute(StageName name, StageContext context) {
         Stage stage = registry.get(name);
-        // Tripped by this stage's cancel, above every operator of its own that could lose that cancel to a racing
-        // start (CancelLatch): the stage's runs and the AI calls within them (the latch is in their context) end.
+        // Tripped at the stage's end (its cancel, once that went up), above every operator of its own that could lose
+        // that cancel to a racing start (CancelLatch): the stage's runs and the AI calls within them end.
         return Flux.defer(() -> {
             CancelLatch latch = new CancelLatch();
             return executeLatched(name, stage, context, latch)
-                    .contextWrite(CancelLatch.in(latch))
-                    .doOnCancel(latch::cancel);
+                    .doFinally(signal -> latch.cancel());
         });
     }
 
@@ -175,8 +174,15 @@ public final class Pipeline {
      * limits, a timeout cancels it past the budget or after a stall, and a stalled run is tried once more.
      */
     private Flux<StageUpdate> watched(StageName name, Stage stage, StageContext context, CancelLatch latch) {
-        // Guarded: a run started again (after a stall) just as the stage is cancelled ends at once.
-        Flux<StageUpdate> run = latch.guard(Flux.defer(() -> stage.run(context))).subscribeOn(scheduler);
+        // Each run has its own latch within the stage's, tripped at the run's end (below the timeout that ends a
+        // stalled or overrunning run) and found by the run's AI calls in its context. A run started again (after a
+        // stall) just as the stage is cancelled ends at once.
+        Flux<StageUpdate> run = Flux.defer(() -> {
+            CancelLatch own = latch.child();
+            return own.guard(Flux.defer(() -> stage.run(context)))
+                    .contextWrite(CancelLatch.in(own))
+                    .doFinally(signal -> own.cancel());
+        }).subscribeOn(scheduler);
         StageLimits bounds = limits;
         if (bounds == null) {
             return run;

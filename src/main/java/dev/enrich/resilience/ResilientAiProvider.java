@@ -104,7 +104,8 @@ public final class ResilientAiProvider implements AiProvider {
             CancelLatch latch = new CancelLatch();
             return latch.guard(attempt)
                     .retryWhen(retry(call, guards, retries, RetryNotices.current(context)))
-                    .doOnCancel(latch::cancel)
+                    // After the cancel went up: an attempt in flight is cancelled, not completed empty.
+                    .doFinally(signal -> latch.cancel())
                     .timeout(deadline, Mono.defer(() -> {
                         log.warn("AI call passed its deadline of {} ms: dependency={} job={} stage={}",
                                 deadline.toMillis(), dependency, call.jobId(), call.stage().id());

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.enrich.reactive.CancelLatch;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -91,6 +94,36 @@ class AiCacheTest {
         StepVerifier.create(cache.get("job", "chat", "hash", () -> counted(Mono.just("reply"))))
                 .expectNext("reply").expectComplete().verify(Duration.ofSeconds(30));
         assertThat(calls).hasValue(2);
+    }
+
+    @Test
+    void theSharedCallIsNotEndedEmptyByTheFirstCallersStageLatch() {
+        // Two runs of one job in one replica (a run taken over by its own replica) share a call; the first one's
+        // stage run ends. The shared call must not carry its latch: it would end empty for the other caller.
+        CancelLatch first = new CancelLatch();
+        Sinks.One<String> reply = Sinks.one();
+        AtomicReference<Boolean> latchInCall = new AtomicReference<>();
+        Mono<String> call = Mono.deferContextual(context -> {
+            latchInCall.set(context.hasKey(CancelLatch.class));
+            return counted(reply.asMono());
+        });
+        StepVerifier firstCaller = StepVerifier.create(cache.get("job", "chat", "hash", () -> call)
+                        .contextWrite(CancelLatch.in(first)))
+                .expectSubscription()
+                .expectComplete()
+                .verifyLater();
+        StepVerifier otherCaller = StepVerifier.create(cache.get("job", "chat", "hash", () -> call))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(CancellationException.class))
+                .verifyLater();
+        await().until(() -> calls.get() == 1);
+
+        first.cancel();
+
+        firstCaller.verify(Duration.ofSeconds(30));
+        // As any cancel of a caller does (see the class): the shared call is cancelled, and the other caller told so.
+        otherCaller.verify(Duration.ofSeconds(30));
+        assertThat(latchInCall.get()).as("the shared call runs without the first caller's latch").isFalse();
+        await().until(() -> cancelled.get() == 1);
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.enrich.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.enrich.reactive.CancelLatch;
 import dev.enrich.testing.ScriptedStages;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -12,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -67,6 +69,28 @@ class StageWatchTest {
         assertThat(stages.started(StageName.AUDIO)).as("a stall is transient: tried once more").isEqualTo(2);
         await().untilAsserted(() -> assertThat(interrupted).hasValue(2));
         assertNextRunSucceeds();
+    }
+
+    @Test
+    void eachRunEndedByItsStallTripsItsOwnLatchBeforeTheNextRunStarts() {
+        // The AI calls of a run find its latch in their context (CancelLatch): a stall must end them even where the
+        // stage's own operators lost the stall's cancel (reactor-core issue 4398).
+        List<CancelLatch> latches = new CopyOnWriteArrayList<>();
+        AtomicBoolean firstEndedFirst = new AtomicBoolean();
+        stages.script(StageName.AUDIO, ctx -> Flux.deferContextual(context -> {
+            if (!latches.isEmpty()) {
+                firstEndedFirst.set(latches.get(0).isCancelled());
+            }
+            latches.add(context.get(CancelLatch.class));
+            entered.incrementAndGet();
+            return Flux.<StageUpdate>never();
+        }));
+
+        StageResult result = runUntilFinished(watched((stage, length) -> Optional.empty()));
+
+        assertThat(result.state()).isEqualTo(StageState.FAILED);
+        assertThat(latches).hasSize(2).doesNotHaveDuplicates().allMatch(CancelLatch::isCancelled);
+        assertThat(firstEndedFirst).as("the stalled run's latch tripped before the second run").isTrue();
     }
 
     @Test
