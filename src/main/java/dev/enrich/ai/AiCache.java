@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
@@ -20,9 +21,10 @@ import reactor.core.scheduler.Schedulers;
  * successful replies are kept: a failed or empty call is forgotten before any of its callers hears of it, so the next
  * caller calls again.
  *
- * <p>A caller that cancels cancels the call it shares; the others waiting on it then fail with a
- * {@link java.util.concurrent.CancellationException} (callers of one key belong to one job, which is cancelled
- * whole).
+ * <p>A caller that cancels (its job cancelled, its stage run ended) cancels the call it shares; the others waiting on
+ * it then fail with a {@link java.util.concurrent.CancellationException}. Callers of one key belong to one job,
+ * cancelled whole, so there is usually one; two runs of one job in one replica (a run taken over by its own replica
+ * after a stall) can share a call, and the end of the older run then fails the newer one's (its stage falls back).
  */
 public final class AiCache {
 
@@ -38,7 +40,8 @@ public final class AiCache {
 
     /**
      * Return the remembered reply for this job, kind of call and content hash, or make the call and remember it. The
-     * call is subscribed once per key however many callers ask at once, with the first caller's context.
+     * call is subscribed once per key however many callers ask at once, with the first caller's context (without its
+     * {@link CancelLatch}).
      *
      * @param kind what the call does, e.g. {@code "transcribe"}; part of the key
      * @param contentHash a hash of everything sent, e.g. from {@link #sha256}
@@ -46,29 +49,39 @@ public final class AiCache {
     @SuppressWarnings("unchecked")
     public <T> Mono<T> get(String jobId, String kind, String contentHash, Supplier<Mono<T>> call) {
         String key = jobId + '\n' + kind + '\n' + contentHash;
-        return Mono.deferContextual(context -> {
+        // Guarded as a whole by the caller's latch (CancelLatch): a caller whose stage run ended starts no call.
+        return CancelLatch.guardInContext(Mono.deferContextual(context -> {
             // Subscribed on Caffeine's executor: not inside the map's compute, which runs the mapping function.
-            // Not with the first caller's stage latch (CancelLatch): its trip would end the shared call empty for
-            // every caller; each caller is guarded by its own latch below, and a cancel cancels the shared call.
+            // Not with the first caller's latch: its trip would end the shared call empty for every caller.
             CompletableFuture<Object> shared = entries.get(key, (k, executor) -> call.get()
                     .<Object>map(value -> value)
                     .contextWrite(CancelLatch.without(context))
                     .subscribeOn(Schedulers.fromExecutor(executor))
                     .toFuture());
-            CompletableFuture<Object> settled = shared.whenComplete((value, error) -> {
+            // Settled with the call's own outcome (not wrapped in a CompletionException, as a dependent stage would
+            // be): a caller that cancelled ignores the CancellationException its cancel causes, instead of reporting
+            // it as a dropped error.
+            CompletableFuture<Object> settled = new CompletableFuture<>();
+            shared.whenComplete((value, error) -> {
                 if (error != null || value == null) {
                     entries.asMap().remove(key, shared);
                 }
+                if (error != null) {
+                    settled.completeExceptionally(error instanceof CompletionException wrapped
+                            && wrapped.getCause() != null ? wrapped.getCause() : error);
+                } else {
+                    settled.complete(value);
+                }
             });
-            return CancelLatch.guardInContext(Mono.fromFuture(settled, true)
+            return Mono.fromFuture(settled, true)
                     // Once this caller no longer listens: its own cancel must not come back to it as an error.
                     .doFinally(signal -> {
                         if (signal == SignalType.CANCEL) {
                             shared.cancel(false);
                         }
                     })
-                    .map(value -> (T) value));
-        });
+                    .map(value -> (T) value);
+        }));
     }
 
     /** Return the number of remembered replies (calls in flight included). */

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.enrich.reactive.CancelLatch;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Hooks;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
@@ -85,12 +88,19 @@ class AiCacheTest {
 
     @Test
     void cancellingCancelsTheCallAndCachesNothing() {
-        Disposable waiting = cache.get("job", "chat", "hash", () -> counted(Mono.<String>never())).subscribe();
-        Awaitility.await().until(() -> calls.get() == 1);
+        List<Throwable> dropped = new CopyOnWriteArrayList<>();
+        Hooks.onErrorDropped(dropped::add);
+        try {
+            Disposable waiting = cache.get("job", "chat", "hash", () -> counted(Mono.<String>never())).subscribe();
+            Awaitility.await().until(() -> calls.get() == 1);
 
-        waiting.dispose();
+            waiting.dispose();
 
-        Awaitility.await().until(() -> cancelled.get() == 1);
+            Awaitility.await().until(() -> cancelled.get() == 1);
+        } finally {
+            Hooks.resetOnErrorDropped();
+        }
+        assertThat(dropped).as("the caller's own cancel did not come back to it as an error").isEmpty();
         StepVerifier.create(cache.get("job", "chat", "hash", () -> counted(Mono.just("reply"))))
                 .expectNext("reply").expectComplete().verify(Duration.ofSeconds(30));
         assertThat(calls).hasValue(2);
@@ -124,6 +134,20 @@ class AiCacheTest {
         otherCaller.verify(Duration.ofSeconds(30));
         assertThat(latchInCall.get()).as("the shared call runs without the first caller's latch").isFalse();
         await().until(() -> cancelled.get() == 1);
+    }
+
+    @Test
+    void aCallerWhoseLatchTrippedStartsNoCall() {
+        CancelLatch ended = new CancelLatch();
+        ended.cancel();
+
+        StepVerifier.create(cache.get("job", "chat", "hash", () -> counted(Mono.just("reply")))
+                        .contextWrite(CancelLatch.in(ended)))
+                .expectComplete()
+                .verify(Duration.ofSeconds(30));
+
+        assertThat(calls).hasValue(0);
+        assertThat(cache.size()).isZero();
     }
 
     @Test
