@@ -7,8 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
@@ -21,14 +24,17 @@ import reactor.core.scheduler.Schedulers;
  * successful replies are kept: a failed or empty call is forgotten before any of its callers hears of it, so the next
  * caller calls again.
  *
- * <p>A caller that cancels (its job cancelled, its stage run ended) cancels the call it shares; the others waiting on
- * it then fail with a {@link java.util.concurrent.CancellationException}. Callers of one key belong to one job,
- * cancelled whole, so there is usually one; two runs of one job in one replica (a run taken over by its own replica
- * after a stall) can share a call, and the end of the older run then fails the newer one's (its stage falls back).
+ * <p>A call in flight is cancelled when the last caller waiting on it cancels (its job cancelled, its stage run
+ * ended), and is then forgotten. Callers of one key belong to one job, so there is usually one; two runs of one job in
+ * one replica (a run taken over by its own replica after a stall) can share a call, and the end of the older run
+ * leaves it to the newer one. A caller that joins just as the last one cancels fails with a
+ * {@link java.util.concurrent.CancellationException}.
  */
 public final class AiCache {
 
     private final AsyncCache<String, Object> entries;
+    /** How many callers wait on each call in flight (by the call's future: identity), for the last one to cancel it. */
+    private final Map<CompletableFuture<Object>, AtomicInteger> waiting = new ConcurrentHashMap<>();
 
     /** Create a cache holding at most {@code maxEntries} replies. */
     public AiCache(int maxEntries) {
@@ -74,14 +80,22 @@ public final class AiCache {
                 }
             });
             return Mono.fromFuture(settled, true)
+                    .doOnSubscribe(subscription -> waiting.computeIfAbsent(shared, f -> new AtomicInteger())
+                            .incrementAndGet())
                     // Once this caller no longer listens: its own cancel must not come back to it as an error.
-                    .doFinally(signal -> {
-                        if (signal == SignalType.CANCEL) {
-                            shared.cancel(false);
-                        }
-                    })
+                    .doFinally(signal -> left(shared, signal == SignalType.CANCEL))
                     .map(value -> (T) value);
         }));
+    }
+
+    // A caller stopped waiting on `shared`: the last one to leave forgets the count, and cancels the call if it
+    // cancelled (a call still running with no one waiting would only cost).
+    private void left(CompletableFuture<Object> shared, boolean cancelled) {
+        boolean last = waiting.computeIfPresent(shared,
+                (future, count) -> count.decrementAndGet() == 0 ? null : count) == null;
+        if (last && cancelled) {
+            shared.cancel(false);
+        }
     }
 
     /** Return the number of remembered replies (calls in flight included). */

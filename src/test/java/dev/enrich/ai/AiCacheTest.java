@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.enrich.reactive.CancelLatch;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -107,32 +106,43 @@ class AiCacheTest {
     }
 
     @Test
-    void theSharedCallIsNotEndedEmptyByTheFirstCallersStageLatch() {
-        // Two runs of one job in one replica (a run taken over by its own replica) share a call; the first one's
-        // stage run ends. The shared call must not carry its latch: it would end empty for the other caller.
-        CancelLatch first = new CancelLatch();
+    void aSharedCallOutlivesACallerWhoLeavesAndIsCancelledWithTheLast() {
+        // Two runs of one job in one replica (a run taken over by its own replica) share a call; the older run ends
+        // (its stage latch trips). The call goes on for the newer run, and does not carry the older one's latch.
+        CancelLatch older = new CancelLatch();
         Sinks.One<String> reply = Sinks.one();
         AtomicReference<Boolean> latchInCall = new AtomicReference<>();
         Mono<String> call = Mono.deferContextual(context -> {
             latchInCall.set(context.hasKey(CancelLatch.class));
             return counted(reply.asMono());
         });
-        StepVerifier firstCaller = StepVerifier.create(cache.get("job", "chat", "hash", () -> call)
-                        .contextWrite(CancelLatch.in(first)))
+        StepVerifier olderCaller = StepVerifier.create(cache.get("job", "chat", "hash", () -> call)
+                        .contextWrite(CancelLatch.in(older)))
                 .expectSubscription()
                 .expectComplete()
                 .verifyLater();
-        StepVerifier otherCaller = StepVerifier.create(cache.get("job", "chat", "hash", () -> call))
-                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(CancellationException.class))
+        StepVerifier newerCaller = StepVerifier.create(cache.get("job", "chat", "hash", () -> call))
+                .expectNext("reply")
+                .expectComplete()
                 .verifyLater();
         await().until(() -> calls.get() == 1);
 
-        first.cancel();
+        older.cancel();
+        olderCaller.verify(Duration.ofSeconds(30));
+        reply.tryEmitValue("reply").orThrow();
 
-        firstCaller.verify(Duration.ofSeconds(30));
-        // As any cancel of a caller does (see the class): the shared call is cancelled, and the other caller told so.
-        otherCaller.verify(Duration.ofSeconds(30));
+        newerCaller.verify(Duration.ofSeconds(30));
         assertThat(latchInCall.get()).as("the shared call runs without the first caller's latch").isFalse();
+        assertThat(cancelled).as("the call went on for the caller still waiting").hasValue(0);
+        assertThat(calls).hasValue(1);
+
+        // Both callers of a call in flight leave: the last one cancels it.
+        Disposable first = cache.get("job", "chat", "other", () -> counted(Mono.<String>never())).subscribe();
+        Disposable second = cache.get("job", "chat", "other", () -> counted(Mono.<String>never())).subscribe();
+        await().until(() -> calls.get() == 2);
+        first.dispose();
+        assertThat(cancelled).as("one caller still waits").hasValue(0);
+        second.dispose();
         await().until(() -> cancelled.get() == 1);
     }
 

@@ -158,11 +158,19 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
     }
 
     /** Create the consumer group if missing (waits for Redis) and start the claim refresh and takeover timers. */
-    public synchronized void start() {
+    public void start() {
         // Bounded: a reply that never comes (once seen in a test: the script's reply lost on a fresh connection) is
-        // asked again instead of holding the start for good; an unreachable Redis still fails the start.
+        // asked again instead of holding the start for good; an unreachable Redis still fails the start. Not under
+        // the lock: the wait needs the Redis client's event loop, which takes the lock for replies to this queue.
         createGroups().timeout(START_REPLY).retryWhen(Retry.max(2)
                 .filter(TimeoutException.class::isInstance)).block();
+        synchronized (this) {
+            startTimers();
+        }
+    }
+
+    // Guarded by this.
+    private void startTimers() {
         if (timers == null) {
             // The edge of the housekeeping flow: kept and disposed by close, which interrupts no Redis write (Ticks).
             // A step slower than its interval (Redis paused) skips ticks instead of failing the timer for good.
@@ -184,12 +192,17 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
 
     /** Stop the timers and release the connection; held entries are taken over by other replicas after idleTime. */
     @Override
-    public synchronized void close() {
-        waits.dispose();
-        if (timers != null) {
-            timers.dispose();
-            timers = null;
+    public void close() {
+        synchronized (this) {
+            waits.dispose();
+            if (timers != null) {
+                timers.dispose();
+                timers = null;
+            }
         }
+        // Not under the lock: closing waits for the Redis client's event loop, whose replies to this queue's
+        // commands take the lock (a reply just in, e.g. of a wait that fired as the drain ended, held the event loop
+        // on the lock while close() held the lock waiting for the event loop: every Redis command then timed out).
         reader.close();
     }
 
