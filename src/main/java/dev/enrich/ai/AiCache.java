@@ -9,7 +9,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -64,17 +63,16 @@ public final class AiCache {
                     .contextWrite(CancelLatch.without(context))
                     .subscribeOn(Schedulers.fromExecutor(executor))
                     .toFuture());
-            // Settled with the call's own outcome (not wrapped in a CompletionException, as a dependent stage would
-            // be): a caller that cancelled ignores the CancellationException its cancel causes, instead of reporting
-            // it as a dropped error.
+            // Settled with the call's own outcome, as the call's future holds it (a dependent stage would wrap it in a
+            // CompletionException): a caller that cancelled ignores the CancellationException its cancel causes,
+            // instead of reporting it as a dropped error.
             CompletableFuture<Object> settled = new CompletableFuture<>();
             shared.whenComplete((value, error) -> {
                 if (error != null || value == null) {
                     entries.asMap().remove(key, shared);
                 }
                 if (error != null) {
-                    settled.completeExceptionally(error instanceof CompletionException wrapped
-                            && wrapped.getCause() != null ? wrapped.getCause() : error);
+                    settled.completeExceptionally(error);
                 } else {
                     settled.complete(value);
                 }

@@ -9,6 +9,7 @@ import dev.enrich.ai.ChatRequest;
 import dev.enrich.backend.memory.InMemoryCostLedger;
 import dev.enrich.pipeline.StageName;
 import dev.enrich.stage.audio.WavFixtures;
+import dev.enrich.testing.LogCapture;
 import dev.enrich.testing.MutableClock;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

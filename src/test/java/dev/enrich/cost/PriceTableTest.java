@@ -3,6 +3,7 @@ package dev.enrich.cost;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.enrich.testing.LogCapture;
 import java.math.BigDecimal;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

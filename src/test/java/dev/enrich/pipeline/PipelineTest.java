@@ -3,15 +3,13 @@ package dev.enrich.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.enrich.reactive.CancelLatch;
 import dev.enrich.session.MediaKind;
 import dev.enrich.session.MediaRef;
 import dev.enrich.session.MediaStore;
 import dev.enrich.session.Session;
 import dev.enrich.session.SessionText;
+import dev.enrich.testing.LogCapture;
 import dev.enrich.testing.Outputs;
 import dev.enrich.testing.ScriptedStages;
 import java.io.IOException;
@@ -29,7 +27,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBuffer;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -259,25 +256,15 @@ class PipelineTest {
                 }),
                 CancelLatch.guardInContext(call.mono())));
 
-        ListAppender<ILoggingEvent> logged = new ListAppender<>();
-        logged.start();
-        Logger logger = (Logger) LoggerFactory.getLogger(Pipeline.class);
-        logger.addAppender(logged);
-        try {
+        try (LogCapture logged = new LogCapture(Pipeline.class)) {
             StepVerifier.create(pipeline.run("j", session(false, false, true), EnumSet.of(StageName.SUMMARY),
                             Map.of()).map(PipelineTest::describe))
                     .expectNext("started:summary", "progress:summary")
                     .then(() -> await().atMost(Duration.ofSeconds(30)).until(call::wasSubscribed))
                     .thenCancel()
                     .verify(Duration.ofSeconds(30));
-        } finally {
-            logger.detachAppender(logged);
-        }
-
-        // Tripped after the cancel went up: the run is cancelled, not ended empty (which made a "stage failed").
-        synchronized (logged) { // the appender adds under its own lock
-            assertThat(logged.list).extracting(ILoggingEvent::getFormattedMessage)
-                    .noneMatch(line -> line.startsWith("stage failed"));
+            // Tripped after the cancel went up: the run is cancelled, not ended empty (which made a "stage failed").
+            assertThat(logged.lines()).noneMatch(line -> line.startsWith("stage failed"));
         }
         CancelLatch latch = seen.join();
         assertThat(latch.isCancelled()).as("the stage's latch tripped by its cancel").isTrue();

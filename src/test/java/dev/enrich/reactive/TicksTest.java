@@ -47,6 +47,17 @@ class TicksTest {
         assertThat(outcome.interrupted()).as("the step was interrupted").isTrue();
     }
 
+    /**
+     * What needs no Ticks: a one-shot delay (a held wait's queueing, a retry's backoff) marks its tick sent before it
+     * emits it, and a stop then leaves its task alone.
+     */
+    @Test
+    void aStopFromAnotherThreadLetsAStepAfterADelayEndWithoutAnInterrupt() throws InterruptedException {
+        Outcome outcome = stopWhileAStepRuns(step -> Mono.delay(Duration.ZERO, timer).flatMap(step).flux());
+
+        assertThat(outcome.interrupted()).as("the step was interrupted").isFalse();
+    }
+
     @Test
     void ticksThatComeWhileAStepRunsAreDropped() {
         StepVerifier.withVirtualTime(() -> {

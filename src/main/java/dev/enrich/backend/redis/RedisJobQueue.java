@@ -77,12 +77,11 @@ import reactor.util.retry.Retry;
 public final class RedisJobQueue implements JobQueue, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RedisJobQueue.class);
-
-    private final ReactiveStringRedisTemplate redis;
-    /** Held for the queue's life: Spring Data runs its blocking reads on one dedicated connection of it. */
     /** How long the start waits for Redis's reply to the group creation before it asks again (twice at most). */
     private static final Duration START_REPLY = Duration.ofSeconds(10);
 
+    private final ReactiveStringRedisTemplate redis;
+    /** Held for the queue's life: Spring Data runs its blocking reads on one dedicated connection of it. */
     private final ReactiveRedisConnection reader;
     private final RedisQueueProperties settings;
     private final int capacity;
@@ -331,11 +330,10 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
         Disposable.Swap wait = Disposables.swap();
         if (waits.add(wait)) {
             // Disposed by close(), before the connection factory stops: a wait of no time that fires just as a
-            // draining replica closes its queue has its script cancelled (any replica's sweep queues the job), and
-            // no Redis write is interrupted (Ticks: the queueing runs in a task no dispose interrupts).
+            // draining replica closes its queue has its script cancelled (any replica's sweep queues the job). The
+            // queueing runs in the delay's task, which a dispose never interrupts once the delay is over (TicksTest).
             wait.update(Mono.delay(delay, scheduler)
-                    .publishOn(Ticks.uninterrupted(scheduler))
-                    .flatMap(tick -> logged(queueDue(), "queueing waits that are over"))
+                    .then(logged(queueDue(), "queueing waits that are over"))
                     .doFinally(signal -> waits.remove(wait))
                     .subscribe());
         }
