@@ -244,8 +244,10 @@ class EventStreamTest {
         seen.addAll(stageEvents(second, jobs));
         Set<String> expected = new HashSet<>();
         for (String job : jobs) {
-            client.events(path(job), "0").filter(e -> "stage".equals(e.event()))
-                    .map(e -> job + "#" + e.id()).toIterable().forEach(expected::add);
+            // block(TIMEOUT), not toIterable(): an event loop that finds the iterator's lock held parks, BlockHound
+            // throws inside that lock's acquire, and the abandoned waiter leaves the lock stuck (a CI run hung here).
+            expected.addAll(client.events(path(job), "0").filter(e -> "stage".equals(e.event()))
+                    .map(e -> job + "#" + e.id()).collectList().block(TIMEOUT));
         }
         assertThat(expected).hasSize(2 * jobs.size());
         assertThat(seen).as("stage transitions as (job, jobSeq)").doesNotHaveDuplicates()
