@@ -1,6 +1,7 @@
 package dev.enrich.engine;
 
 import dev.enrich.events.EventPublisher;
+import dev.enrich.events.JobMoves;
 import dev.enrich.events.JobEvent;
 import dev.enrich.events.SnapshotSource;
 import dev.enrich.job.Batch;
@@ -250,6 +251,14 @@ public final class EnrichmentService implements SnapshotSource {
             }
             requireAccepting(tenant, 1);
             Job again = job.retried(clock.instant());
+            if (events.admitsJobs()) {
+                return admit(List.of(again), job.state()).flatMap(admission -> switch (admission) {
+                    case ADMITTED -> Mono.just(again);
+                    case STALE -> Mono.error(new EnrichException(EnrichException.Kind.CONFLICT,
+                            "This job is being retried already."));
+                    case QUEUE_REFUSED -> Mono.error(pool.accepting() ? busy() : restarting());
+                });
+            }
             return jobs.transition(job.state(), again).flatMap(moved -> !moved
                     ? Mono.error(new EnrichException(EnrichException.Kind.CONFLICT,
                             "This job is being retried already."))
@@ -353,6 +362,16 @@ public final class EnrichmentService implements SnapshotSource {
     // All or nothing: the repository keeps every job (it may be full) and the pool admits them all, or none is kept.
     private Mono<Void> enqueue(List<Job> created, @Nullable Batch batch) {
         Mono<?> saveBatch = batch == null ? Mono.empty() : batches.save(batch);
+        if (events.admitsJobs()) {
+            // One step (a shared store): no crash leaves a job stored with nothing to queue it, and no undo to run.
+            // The batch goes first, so a batch's jobs always find it; a refusal takes it back.
+            Mono<Void> dropBatch = batch == null ? Mono.empty() : batches.delete(batch.id());
+            return saveBatch
+                    .then(admit(created, null))
+                    .onErrorResume(e -> dropBatch.then(Mono.error(e)))
+                    .flatMap(admission -> admission == JobMoves.Admission.ADMITTED ? Mono.<Void>empty()
+                            : dropBatch.then(Mono.error(pool.accepting() ? busy() : restarting())));
+        }
         Mono<Void> dropAll = Flux.fromIterable(created).concatMap(j -> jobs.delete(j.id()))
                 .then(batch == null ? Mono.empty() : batches.delete(batch.id()))
                 .then();
@@ -365,6 +384,13 @@ public final class EnrichmentService implements SnapshotSource {
                             ? Mono.<Void>empty()
                             : dropAll.then(Mono.error(pool.accepting() ? busy() : restarting())));
                 }));
+    }
+
+    // Store and queue in one step while the pool accepts work. A drain that starts meanwhile finds the jobs in the
+    // shared queue, which outlives this replica: another replica, or this one's next start, runs them.
+    private Mono<JobMoves.Admission> admit(List<Job> admitted, @Nullable JobState from) {
+        return Mono.defer(() -> pool.accepting() ? events.admit(admitted, from, clock.instant())
+                : Mono.just(JobMoves.Admission.QUEUE_REFUSED));
     }
 
     /**

@@ -98,6 +98,19 @@ public final class EventPublisher {
         return Mono.defer(move).map(stored -> stored.map(this::handOver).isPresent());
     }
 
+    /**
+     * Store jobs and queue them in one step where the store can ({@link #admitsJobs()}; see {@link JobMoves#admit}):
+     * new jobs ({@code from} null), or one job run again, moved from {@code from}. No event is published.
+     */
+    public Mono<JobMoves.Admission> admit(List<Job> jobs, @Nullable JobState from, Instant queuedAt) {
+        return Mono.defer(() -> moves.admit(jobs, from, queuedAt));
+    }
+
+    /** Return true when {@link #admit} stores and queues jobs in one step (a shared store). */
+    public boolean admitsJobs() {
+        return moves.admitsJobs();
+    }
+
     /** Return true when {@link #publishRetryMove} holds the retry's wait itself. */
     public boolean holdsWaits() {
         return moves.holdsWaits();

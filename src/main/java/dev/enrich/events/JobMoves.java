@@ -47,6 +47,35 @@ public interface JobMoves {
         return false;
     }
 
+    /**
+     * Store jobs and queue them in one step, all or nothing, where this store {@linkplain #admitsJobs() admits} them:
+     * a crash cannot leave one stored QUEUED with nothing to queue it. New jobs ({@code from} null) are inserted; a
+     * job run again (one job, {@code from} its state now) is moved from {@code from} as {@link #move} does, without
+     * an event. Each is queued with {@code queuedAt} as its queue time. The queue's refusal (full, or a job queued
+     * already) and a job not in {@code from} leave everything as it was. Fails with the repository's
+     * {@code StorageLimitException} when its caps refuse a new job (then none is stored).
+     *
+     * @throws UnsupportedOperationException (as the error) from a store that does not admit jobs
+     */
+    default Mono<Admission> admit(List<Job> jobs, @Nullable JobState from, Instant queuedAt) {
+        return Mono.error(new UnsupportedOperationException("this store does not admit jobs in one step"));
+    }
+
+    /** Return true when {@link #admit} stores and queues jobs in one step (a shared store). */
+    default boolean admitsJobs() {
+        return false;
+    }
+
+    /** What {@link #admit} did. */
+    enum Admission {
+        /** Stored and queued. */
+        ADMITTED,
+        /** The queue refused them (full, or one of them queued already): nothing stored, nothing queued. */
+        QUEUE_REFUSED,
+        /** The job to run again was not in the state to move from: nothing stored, nothing queued. */
+        STALE
+    }
+
     /** Move through {@code jobs}, then append through {@code log}: two steps. */
     static JobMoves sequential(JobRepository jobs, EventLog log) {
         Objects.requireNonNull(jobs, "jobs");

@@ -25,7 +25,7 @@ final class QueueScripts {
             """;
 
     // The one way a job enters a stream: its entry, its index line, its tenant's count.
-    private static final String ENQUEUE = """
+    static final String ENQUEUE = """
             local function enqueue(index, tenants, interactive, batch, job, tenant, priority, at, attempt)
               local stream = priority == 'BATCH' and batch or interactive
               local id = redis.call('XADD', stream, '*', 'job', job, 'tenant', tenant, 'priority', priority, 'at', at,
@@ -52,7 +52,7 @@ final class QueueScripts {
             """, Long.class);
 
     // The queue's counts after a change, for the replica's view: {status, queue size, tenant, count, tenant, count...}.
-    private static final String COUNTS = """
+    static final String COUNTS = """
             local function counts(index, tenants, status)
               local out = {status, redis.call('HLEN', index)}
               for _, v in ipairs(redis.call('HGETALL', tenants)) do out[#out + 1] = v end

@@ -62,6 +62,41 @@ final class RedisJobMoves implements JobMoves {
                         appendKeys, appendArgs), List.class);
     }
 
+    // The queue's offer (QueueScripts.OFFER) with the jobs it queues stored in the same script. KEYS: the offer's
+    // (index, tenants, interactive and batch streams). ARGV[1]: jobs n; ARGV[2]: arguments per job m (the job
+    // scripts' save, or their move with the state to move from); ARGV[3]: the queue's capacity; then each job's m
+    // arguments, then each job's five offer arguments. The queue's checks come first, so a refusal changes nothing;
+    // a new job the repository's caps refuse forgets those stored before it. Returns the queue's counts with status
+    // 'OK' (as OFFER's), or {'FULL'}, {'STALE'}, {'TENANT'}, {'SERVICE'}.
+    @SuppressWarnings("rawtypes")
+    private static final RedisScript<List> ADMIT = LuaScript.of(JobScripts.COMMON + QueueScripts.ENQUEUE
+            + QueueScripts.COUNTS + """
+            local n, m = tonumber(ARGV[1]), tonumber(ARGV[2])
+            local offers = 4 + n * m
+            if redis.call('HLEN', KEYS[1]) + n > tonumber(ARGV[3]) then return {'FULL'} end
+            for i = 0, n - 1 do
+              if redis.call('HEXISTS', KEYS[1], ARGV[offers + i * 5]) == 1 then return {'FULL'} end
+            end
+            for i = 0, n - 1 do
+              local a = {unpack(ARGV, 4 + i * m, 3 + (i + 1) * m)}
+              local stored
+              if a[11] then stored = move(a) else stored = save(a) end
+              if stored ~= 'OK' then
+                if not a[11] then
+                  for j = 0, i - 1 do forget(ARGV[4 + j * m]) end
+                end
+                return {stored}
+              end
+            end
+            for i = 0, n - 1 do
+              local o = offers + i * 5
+              enqueue(KEYS[1], KEYS[2], KEYS[3], KEYS[4], ARGV[o], ARGV[o + 1], ARGV[o + 2], ARGV[o + 3],
+                ARGV[o + 4])
+            end
+            return counts(KEYS[1], KEYS[2], 'OK')
+            """, List.class);
+    private static final String FULL = "FULL";
+
     private final ReactiveStringRedisTemplate redis;
     private final RedisJobRepository jobs;
     private final RedisEventLog log;
@@ -93,6 +128,41 @@ final class RedisJobMoves implements JobMoves {
 
     @Override
     public boolean holdsWaits() {
+        return true;
+    }
+
+    @Override
+    public Mono<Admission> admit(List<Job> admitted, @Nullable JobState from, Instant queuedAt) {
+        if (admitted.isEmpty()) {
+            return Mono.just(Admission.ADMITTED);
+        }
+        if (from != null && admitted.size() != 1) {
+            throw new IllegalArgumentException("a job run again is admitted on its own");
+        }
+        return Mono.defer(() -> {
+            List<QueuedJob> entries = admitted.stream().map(job -> new QueuedJob(job.id(), job.tenant(),
+                    job.priority(), queuedAt, job.attempt())).toList();
+            List<String> args = new ArrayList<>();
+            List<String> jobArgs = new ArrayList<>();
+            for (Job job : admitted) {
+                jobArgs.addAll(from == null ? jobs.saveArgs(job) : jobs.transitionArgs(from, job, null));
+            }
+            args.add(Integer.toString(admitted.size()));
+            args.add(Integer.toString(jobArgs.size() / admitted.size()));
+            args.add(Integer.toString(queue.capacity()));
+            args.addAll(jobArgs);
+            args.addAll(RedisJobQueue.offerArgs(entries));
+            return queue.offerWith(redis.execute(ADMIT, queue.offerKeys(), args).next(), JobScripts.OK, entries);
+        }).flatMap(status -> switch (status) {
+            case JobScripts.OK -> Mono.just(Admission.ADMITTED);
+            case FULL -> Mono.just(Admission.QUEUE_REFUSED);
+            case JobScripts.STALE -> Mono.just(Admission.STALE);
+            default -> Mono.error(jobs.refusal(status));
+        });
+    }
+
+    @Override
+    public boolean admitsJobs() {
         return true;
     }
 

@@ -225,18 +225,53 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
         }
         List<String> args = new ArrayList<>();
         args.add(Integer.toString(capacity));
+        args.addAll(offerArgs(jobs));
+        boolean added = Boolean.TRUE.equals(counted(QueueScripts.OFFER, offerKeys(), args).block());
+        if (added) {
+            offered(jobs);
+        }
+        return added;
+    }
+
+    /** The keys of an offer (those of {@link QueueScripts#OFFER}): index, tenants, interactive and batch streams. */
+    List<String> offerKeys() {
+        return List.of(index, tenants, stream(Priority.INTERACTIVE), stream(Priority.BATCH));
+    }
+
+    /** The arguments of an offer of {@code jobs} after the capacity: per job id, tenant, priority, at (ms), attempt. */
+    static List<String> offerArgs(List<QueuedJob> jobs) {
+        List<String> args = new ArrayList<>(jobs.size() * 5);
         for (QueuedJob job : jobs) {
             args.addAll(List.of(job.jobId(), job.tenant(), job.priority().name(),
                     Long.toString(job.enqueuedAt().toEpochMilli()), Integer.toString(job.attempt())));
         }
-        boolean added = Boolean.TRUE.equals(counted(QueueScripts.OFFER, List.of(index, tenants,
-                stream(Priority.INTERACTIVE), stream(Priority.BATCH)), args).block());
-        if (added) {
-            // Before the takers start any of them (a started job has no position).
-            estimatePositions(jobs);
-            wakeTakers();
-        }
-        return added;
+        return args;
+    }
+
+    /**
+     * Run {@code script}, which offers {@code jobs} in the same step as something else ({@link RedisJobMoves}'s
+     * admission) and answers as {@link QueueScripts#OFFER} does, with {@code accepted} as its status when it queued
+     * them; then do here what an accepted offer does. Emits the script's status.
+     */
+    @SuppressWarnings("rawtypes")
+    Mono<String> offerWith(Mono<List> script, String accepted, List<QueuedJob> jobs) {
+        return Mono.defer(() -> {
+            long read = viewReads.incrementAndGet();
+            return script.map(reply -> {
+                String status = String.valueOf(reply.get(0));
+                if (status.equals(accepted)) {
+                    applyCounts(read, reply);
+                    offered(jobs);
+                }
+                return status;
+            });
+        });
+    }
+
+    // Before the takers start any of them (a started job has no position).
+    private void offered(List<QueuedJob> jobs) {
+        estimatePositions(jobs);
+        wakeTakers();
     }
 
     @Override
@@ -474,16 +509,22 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
         return Mono.defer(() -> {
             long read = viewReads.incrementAndGet();
             return execute(script, keys, args).map(reply -> {
-                if (reply.size() > 1) {
-                    Map<String, Integer> byTenant = new HashMap<>();
-                    for (int i = 2; i + 1 < reply.size(); i += 2) {
-                        byTenant.put(String.valueOf(reply.get(i)), count(reply.get(i + 1)));
-                    }
-                    applyView(read, ((Number) reply.get(1)).intValue(), byTenant, null);
-                }
+                applyCounts(read, reply);
                 return ((Number) reply.get(0)).longValue() == 1;
             });
         });
+    }
+
+    // A reply of {status, queue size, tenant, count...} (see QueueScripts' COUNTS); a status alone changes nothing.
+    @SuppressWarnings("rawtypes")
+    private void applyCounts(long read, List reply) {
+        if (reply.size() > 1) {
+            Map<String, Integer> byTenant = new HashMap<>();
+            for (int i = 2; i + 1 < reply.size(); i += 2) {
+                byTenant.put(String.valueOf(reply.get(i)), count(reply.get(i + 1)));
+            }
+            applyView(read, ((Number) reply.get(1)).intValue(), byTenant, null);
+        }
     }
 
     private Mono<Map<String, Integer>> tenantCounts() {

@@ -52,14 +52,24 @@ final class RedisJobRepository implements JobRepository {
 
     @Override
     public Mono<Job> save(Job job) {
-        return run(JobScripts.SAVE, job, List.of()).flatMap(outcome -> switch (outcome) {
-            case JobScripts.OK -> Mono.just(job);
-            case JobScripts.TENANT_FULL -> Mono.error(
-                    new StorageLimitException(StorageLimitException.Scope.TENANT, "jobs", maxPerTenant));
-            case JobScripts.SERVICE_FULL -> Mono.error(
-                    new StorageLimitException(StorageLimitException.Scope.SERVICE, "jobs", maxJobs));
-            default -> Mono.error(new IllegalStateException("unexpected reply from the job script: " + outcome));
-        });
+        return run(JobScripts.SAVE, job, List.of()).flatMap(outcome -> JobScripts.OK.equals(outcome)
+                ? Mono.just(job) : Mono.error(refusal(outcome)));
+    }
+
+    /** The error of a {@code save} that did not answer OK: a cap (TENANT, SERVICE), or a reply no script gives. */
+    RuntimeException refusal(String outcome) {
+        return switch (outcome) {
+            case JobScripts.TENANT_FULL -> new StorageLimitException(StorageLimitException.Scope.TENANT, "jobs",
+                    maxPerTenant);
+            case JobScripts.SERVICE_FULL -> new StorageLimitException(StorageLimitException.Scope.SERVICE, "jobs",
+                    maxJobs);
+            default -> new IllegalStateException("unexpected reply from the job script: " + outcome);
+        };
+    }
+
+    /** The arguments of the job scripts' {@code save} for {@code job}; also the job part of an admission. */
+    List<String> saveArgs(Job job) {
+        return args(job, List.of());
     }
 
     @Override

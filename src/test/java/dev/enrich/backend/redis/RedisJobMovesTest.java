@@ -1,15 +1,18 @@
 package dev.enrich.backend.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.enrich.backend.JobMovesContract;
 import dev.enrich.events.JobEvent;
+import dev.enrich.events.JobMoves;
 import dev.enrich.job.Job;
 import dev.enrich.job.JobState;
 import dev.enrich.job.Priority;
 import dev.enrich.pipeline.StageName;
 import dev.enrich.queue.QueuedJob;
+import dev.enrich.session.StorageLimitException;
 import dev.enrich.testing.Json;
 import dev.enrich.testing.RedisServer;
 import java.nio.file.Path;
@@ -62,7 +65,11 @@ class RedisJobMovesTest extends JobMovesContract {
     }
 
     private RedisJobQueue unstarted(String consumer) {
-        RedisJobQueue queue = new RedisJobQueue(factory, 1000, 4, new RedisQueueProperties("enrich:queue", "workers",
+        return unstarted(consumer, 1000);
+    }
+
+    private RedisJobQueue unstarted(String consumer, int capacity) {
+        RedisJobQueue queue = new RedisJobQueue(factory, capacity, 4, new RedisQueueProperties("enrich:queue", "workers",
                 consumer, 0, 256, Duration.ofMillis(200), Duration.ofHours(2), Duration.ofHours(1),
                 Duration.ofHours(1), 3, 100, Duration.ofMillis(100)));
         queues.add(queue);
@@ -136,5 +143,103 @@ class RedisJobMovesTest extends JobMovesContract {
         Job other = running.withState(JobState.CANCELLED, "Cancelled.", T.plusSeconds(1));
         assertThat(moves.move(JobState.QUEUED, other, null, "job:j9", List.of(), JobEvent.ended(other, T)).block(WAIT))
                 .as("another move from the old state is still refused").isEmpty();
+    }
+
+    private static Job newJob(String id, String tenant) {
+        return Job.queued(id, tenant, "s-" + id, null, Priority.INTERACTIVE, EnumSet.of(StageName.AUDIO), T);
+    }
+
+    private List<String> queuedIds() {
+        return new ReactiveStringRedisTemplate(factory).<String, String>opsForHash().keys("enrich:queue:jobs")
+                .collectList().block(WAIT);
+    }
+
+    @Test
+    void admittedJobsAreStoredAndQueuedInOneStep() {
+        Job one = newJob("a1", "t1");
+        Job two = newJob("a2", "t2");
+
+        assertThat(moves.admitsJobs()).isTrue();
+        assertThat(moves.admit(List.of(one, two), null, T).block(WAIT)).isEqualTo(JobMoves.Admission.ADMITTED);
+
+        assertThat(jobs.findById("a1").block(WAIT)).isEqualTo(one);
+        assertThat(jobs.findById("a2").block(WAIT)).isEqualTo(two);
+        assertThat(queuedIds()).containsExactlyInAnyOrder("a1", "a2");
+        RedisJobQueue mover = queues.get(0);
+        assertThat(mover.size()).as("the mover's view took the script's counts").isEqualTo(2);
+        assertThat(mover.size("t1")).isEqualTo(1);
+        assertThat(mover.position("a1")).as("a position at once, for the submission's answer").isPresent();
+
+        RedisJobQueue worker = replica("w");
+        List<String> taken = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            QueuedJob next = await().atMost(Duration.ofMinutes(1)).until(worker::poll, Optional::isPresent)
+                    .orElseThrow();
+            assertThat(next.enqueuedAt()).isEqualTo(T);
+            assertThat(next.attempt()).isEqualTo(one.attempt());
+            taken.add(next.jobId());
+        }
+        assertThat(taken).containsExactlyInAnyOrder("a1", "a2");
+    }
+
+    @Test
+    void aQueueThatRefusesStoresNothing() {
+        RedisJobQueue small = unstarted("small", 2);
+        JobMoves tight = new RedisJobMoves(new ReactiveStringRedisTemplate(factory),
+                new RedisJobRepository(new ReactiveStringRedisTemplate(factory), Json.mapper(), 10, 10), redisLog,
+                small);
+        assertThat(tight.admit(List.of(newJob("b1", "t1")), null, T).block(WAIT))
+                .isEqualTo(JobMoves.Admission.ADMITTED);
+
+        assertThat(tight.admit(List.of(newJob("b2", "t1"), newJob("b3", "t1")), null, T).block(WAIT))
+                .as("room for one more, not two").isEqualTo(JobMoves.Admission.QUEUE_REFUSED);
+        assertThat(tight.admit(List.of(newJob("b4", "t1"), newJob("b1", "t1")), null, T).block(WAIT))
+                .as("b1 is queued already").isEqualTo(JobMoves.Admission.QUEUE_REFUSED);
+
+        assertThat(queuedIds()).containsExactly("b1");
+        for (String id : List.of("b2", "b3", "b4")) {
+            assertThat(jobs.findById(id).block(WAIT)).as(id).isNull();
+        }
+        assertThat(jobs.findByTenant("t1", 10).collectList().block(WAIT)).extracting(Job::id).containsExactly("b1");
+        assertThat(small.size()).isEqualTo(1);
+    }
+
+    @Test
+    void aNewJobTheCapsRefuseLeavesNoneOfItsBatchStoredOrQueued() {
+        for (int i = 0; i < 9; i++) {
+            jobs.save(newJob("old" + i, "t1")).block(WAIT); // unfinished: never made room for
+        }
+
+        assertThatThrownBy(() -> moves.admit(List.of(newJob("c1", "t1"), newJob("c2", "t1")), null, T).block(WAIT))
+                .isInstanceOf(StorageLimitException.class);
+
+        assertThat(jobs.findById("c1").block(WAIT)).as("stored first, forgotten with the refusal").isNull();
+        assertThat(jobs.findById("c2").block(WAIT)).isNull();
+        assertThat(queuedIds()).isEmpty();
+        assertThat(moves.admit(List.of(newJob("c3", "t1")), null, T).block(WAIT))
+                .as("the room left is still there").isEqualTo(JobMoves.Admission.ADMITTED);
+    }
+
+    @Test
+    void aJobRunAgainIsMovedAndQueuedInOneStepOnlyFromTheStateItWasReadIn() {
+        Job failed = newJob("d1", "t1").withState(JobState.FAILED, "Failed.", T);
+        jobs.save(failed).block(WAIT);
+        Job again = failed.retried(T.plusSeconds(1));
+
+        assertThat(moves.admit(List.of(again), JobState.CANCELLED, T).block(WAIT))
+                .as("not in that state").isEqualTo(JobMoves.Admission.STALE);
+        assertThat(jobs.findById("d1").block(WAIT)).isEqualTo(failed);
+        assertThat(queuedIds()).isEmpty();
+
+        assertThat(moves.admit(List.of(again), JobState.FAILED, T).block(WAIT))
+                .isEqualTo(JobMoves.Admission.ADMITTED);
+        assertThat(jobs.findById("d1").block(WAIT)).isEqualTo(again);
+        assertThat(queuedIds()).containsExactly("d1");
+        RedisJobQueue worker = replica("w");
+        QueuedJob next = await().atMost(Duration.ofMinutes(1)).until(worker::poll, Optional::isPresent).orElseThrow();
+        assertThat(next.attempt()).isEqualTo(again.attempt()).isGreaterThan(failed.attempt());
+
+        assertThatThrownBy(() -> moves.admit(List.of(again, newJob("d2", "t1")), JobState.FAILED, T))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }
