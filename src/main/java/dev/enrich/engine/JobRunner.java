@@ -188,7 +188,14 @@ final class JobRunner implements JobTask {
         Run run = new Run(queuedJob, progress);
         started.set(run);
         AtomicReference<@Nullable JobState> stopped = new AtomicReference<>();
-        Mono<JobState> stopSignal = stop.doOnNext(stopped::set);
+        Mono<JobState> stopSignal = stop.doOnNext(reason -> {
+            if (reason == JobState.RUNNING) {
+                // Its queue entry was taken over: the job runs elsewhere now, and this run stores nothing more.
+                log.warn("run stopped job={}: another replica took its queue entry over", queuedJob.id());
+                run.movedElsewhere = true;
+            }
+            stopped.set(reason);
+        });
         run.job = queuedJob.withState(JobState.RUNNING, "Starting...", clock.instant());
         // Moved from the state it was read in, or not at all: a cancel (on any replica) in between wins.
         return save(run, (job, at) -> JobEvent.progress(job, null, at)).then(Mono.defer(() -> {

@@ -127,6 +127,17 @@ final class Dispatcher {
         return !runs.isEmpty();
     }
 
+    /**
+     * Ask the run of exactly this handed-out job (its attempt and delivery) to stop with {@code reason}; another run
+     * of the same job here (a later delivery) goes on. Return false when no such run is here.
+     */
+    boolean stopRun(QueuedJob job, JobState reason) {
+        List<Running> runs = runsOf(job.jobId()).stream()
+                .filter(r -> r.job.attempt() == job.attempt() && r.job.delivery() == job.delivery()).toList();
+        runs.forEach(r -> r.stop.tryEmitValue(reason));
+        return !runs.isEmpty();
+    }
+
     boolean isRunning(String jobId) {
         return running.stream().anyMatch(r -> r.job.jobId().equals(jobId));
     }

@@ -12,7 +12,8 @@ public interface JobTask {
      * Run a job until it ends and return its final state.
      *
      * @param stop emits CANCELLED or INTERRUPTED when the job must stop early; the task then stops its work, records
-     *     that state, and completes promptly
+     *     that state, and completes promptly. It emits RUNNING when the job runs elsewhere now (its queue entry was
+     *     taken over by another replica): the task stops its work and completes promptly, storing nothing
      */
     Mono<JobState> run(QueuedJob job, Mono<JobState> stop);
 }

@@ -14,6 +14,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -42,6 +43,8 @@ public final class WorkerPool implements AutoCloseable {
      */
     private final ReadWriteLock intake = new ReentrantReadWriteLock();
     private volatile boolean accepting = true;
+    /** Stops the runs whose queue entries another replica took over. */
+    private final Disposable lost;
 
     /**
      * Create a pool.
@@ -94,6 +97,8 @@ public final class WorkerPool implements AutoCloseable {
                     return worker == null ? null : worker.scheduler();
                 });
         dispatcher.start();
+        // The queue is told first (its claim refresh), from its own thread; stopping a run only signals it.
+        this.lost = queue.lost().subscribe(job -> dispatcher.stopRun(job, JobState.RUNNING));
     }
 
     /** Queue a job; return false when the queue is full or the pool no longer accepts work. */
@@ -233,6 +238,7 @@ public final class WorkerPool implements AutoCloseable {
     /** End dispatching at once: running jobs are cancelled. {@link #drain} first for a graceful end. */
     @Override
     public void close() {
+        lost.dispose();
         dispatcher.close();
         slots.close();
     }

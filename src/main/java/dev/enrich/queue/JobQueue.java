@@ -84,6 +84,15 @@ public interface JobQueue {
         return Flux.never();
     }
 
+    /**
+     * Return the jobs handed out here whose entries another consumer took over (this replica stopped refreshing its
+     * claim in time: a long pause): each such job's run here should end at once without storing anything, since the
+     * job runs elsewhere now. Hot, never completes; what is emitted with no subscriber is dropped; default: none.
+     */
+    default Flux<QueuedJob> lost() {
+        return Flux.never();
+    }
+
     /** Remove and return the next job by the fair order; empty when the queue is empty. */
     default Optional<QueuedJob> poll() {
         return poll(tenant -> true);

@@ -228,6 +228,34 @@ class CrashedRunTest {
     }
 
     @Test
+    void aRunToldItsEntryWasTakenOverStopsAndStoresNoEndEvenBeforeTheNewRunStarted() throws Exception {
+        Job queued = queuedJob();
+        Sinks.Empty<Void> resume = Sinks.empty();
+        Queue<EventType> stored = new ConcurrentLinkedQueue<>();
+        Sinks.One<JobState> stop = Sinks.one();
+        JobRunner runner = runner(jobs, new EventPublisher(log, heldAtSecondMove(resume.asMono(), null, stored)));
+        CompletableFuture<JobState> run = runner.run(delivery(queued, 1), stop.asMono()).toFuture();
+        await().atMost(WAIT).until(() -> stored(queued).state() == JobState.RUNNING);
+
+        // The queue's claim refresh found the entry owned by another replica, whose run has not stored its start yet.
+        stop.tryEmitValue(JobState.RUNNING);
+        resume.tryEmitEmpty(); // the move this run had in flight goes on
+
+        assertThat(run.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as("gives way").isEqualTo(JobState.CANCELLED);
+        Job after = stored(queued);
+        assertThat(after.state()).as("no end stored: the job is the new run's").isEqualTo(JobState.RUNNING);
+        assertThat(after.delivery()).isEqualTo(1);
+        assertThat(stored).as("its start and the stage move it had in flight, nothing after")
+                .containsExactly(EventType.PROGRESS, EventType.STAGE);
+        assertThat(events.endPublished(queued.id()).block(WAIT)).isFalse();
+
+        // The run that took the entry over resumes the job from there.
+        JobRunner takeover = runner(jobs, events);
+        assertThat(takeover.run(delivery(queued, 2), Mono.never()).block(WAIT)).isEqualTo(JobState.COMPLETED);
+        assertThat(stored(queued).state()).isEqualTo(JobState.COMPLETED);
+    }
+
+    @Test
     void anEntryOfAnEarlierAttemptLeftPendingDoesNotRunTheJob() {
         Job queued = queuedJob();
         Job retried = queued.withState(JobState.FAILED, "Failed.", Instant.now()).retried(Instant.now());

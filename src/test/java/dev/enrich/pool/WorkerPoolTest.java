@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
@@ -373,6 +374,33 @@ class WorkerPoolTest {
                 .isEqualTo(250.0);
         assertThat(pool.status().acquisition().samples()).isEqualTo(2);
         assertThat(pool.status().acquisition().maxMillis()).isEqualTo(250);
+    }
+
+    @Test
+    void aRunWhoseEntryTheQueueSaysWasTakenOverIsToldToStopAsRunningElsewhereAndNoOtherRunIs() {
+        Sinks.Many<QueuedJob> lost = Sinks.many().multicast().directBestEffort();
+        JobQueue queue = new ForwardingJobQueue(new InMemoryJobQueue(100, 8)) {
+            @Override
+            public Flux<QueuedJob> lost() {
+                return lost.asFlux();
+            }
+        };
+        Map<String, JobState> stoppedWith = new ConcurrentHashMap<>();
+        JobTask task = (job, stop) -> stop.doOnNext(reason -> stoppedWith.put(job.jobId(), reason));
+        WorkerPool pool = new WorkerPool(3, 3, queue, task, clock, new SimpleMeterRegistry());
+        QueuedJob a = job("a", "t");
+        pool.submit(a);
+        pool.submit(job("b", "t"));
+
+        lost.tryEmitNext(new QueuedJob("a", "t", a.priority(), a.enqueuedAt(), a.attempt(), a.delivery() + 1));
+        assertThat(stoppedWith).as("another delivery's run is not this one").isEmpty();
+        lost.tryEmitNext(a);
+
+        assertThat(stoppedWith).containsExactly(Map.entry("a", JobState.RUNNING));
+        assertThat(pool.isRunning("a")).isFalse();
+        assertThat(pool.isRunning("b")).isTrue();
+        pool.close();
+        assertThat(lost.currentSubscriberCount()).as("the pool stops listening when closed").isZero();
     }
 
     private WorkerPool pool(int size, JobTask task) {

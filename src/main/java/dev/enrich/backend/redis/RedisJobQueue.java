@@ -99,6 +99,8 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
     private @Nullable Mono<Void> reading; // guarded by this: the read in flight
     private final List<Taker> takers = new CopyOnWriteArrayList<>();
     private final Sinks.Many<QueuedJob> deadLetters = Sinks.many().multicast().onBackpressureBuffer();
+    /** Started jobs whose entries another consumer took over; emitted outside the queue's lock. */
+    private final Sinks.Many<QueuedJob> lost = Sinks.many().multicast().directBestEffort();
     private @Nullable Disposable timers; // guarded by this
     /** This replica's timers for the waits it holds in Redis; stopped by close (the sweep of any replica takes over). */
     private final Disposable.Composite waits = Disposables.composite();
@@ -213,6 +215,12 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
     @Override
     public Flux<QueuedJob> deadLetters() {
         return deadLetters.asFlux();
+    }
+
+    /** Return the started jobs whose entries a claim refresh found taken over (see {@link JobQueue#lost()}). */
+    @Override
+    public Flux<QueuedJob> lost() {
+        return lost.asFlux();
     }
 
     @Override
@@ -615,7 +623,14 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
             List<String> args = new ArrayList<>(List.of(settings.group(), settings.consumer()));
             args.addAll(ids);
             return execute(QueueScripts.REFRESH, List.of(stream(priority)), args)
-                    .doOnNext(lost -> forget(priority, lost));
+                    .doOnNext(lostIds -> {
+                        // Told outside the lock: stopping a run here calls back into this queue.
+                        for (QueuedJob job : forget(priority, lostIds)) {
+                            synchronized (lost) {
+                                lost.tryEmitNext(job);
+                            }
+                        }
+                    });
         }).then();
     }
 
@@ -679,20 +694,25 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
         }
     }
 
-    private synchronized void forget(Priority priority, List<?> lostIds) {
-        Set<Object> lost = new HashSet<>(lostIds);
+    // Drop the entries another consumer owns by now; return the started jobs among them (their runs here lost them).
+    private synchronized List<QueuedJob> forget(Priority priority, List<?> lostIds) {
+        Set<Object> gone = new HashSet<>(lostIds);
         for (StreamEntry e : buffer.entries(priority)) {
-            if (lost.contains(e.id())) {
+            if (gone.contains(e.id())) {
                 buffer.remove(e.job().jobId());
             }
         }
+        List<QueuedJob> stopped = new ArrayList<>(0);
         running.values().removeIf(e -> {
-            boolean gone = e.job().priority() == priority && lost.contains(e.id());
-            if (gone) {
-                log.warn("job={} entry={} was taken over by another replica while held here", e.job().jobId(), e.id());
+            boolean taken = e.job().priority() == priority && gone.contains(e.id());
+            if (taken) {
+                log.warn("job={} entry={} was taken over by another replica while held here: stopping its run here",
+                        e.job().jobId(), e.id());
+                stopped.add(e.job());
             }
-            return gone;
+            return taken;
         });
+        return stopped;
     }
 
     /**

@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -485,6 +486,35 @@ class RedisJobQueueTest {
         assertThat(pendingOwner()).isEqualTo("b");
         StepVerifier.create(b.done(again, JobState.COMPLETED)).verifyComplete();
         assertThat(pendingCount()).isZero();
+    }
+
+    @Test
+    void aRefreshThatFindsARunningEntryTakenOverTellsThatRunIsLostAndDoesNotAcknowledgeIt() {
+        RedisJobQueue a = paused("a"); // its timers never fire: it refreshes only when the test says so
+        RedisJobQueue b = replica("b", IDLE, 0, 3);
+        a.offer(job("j", "t"));
+        a.offer(job("k", "t"));
+        QueuedJob mine = a.poll().orElseThrow();
+        QueuedJob other = a.poll().orElseThrow();
+        List<QueuedJob> lost = new CopyOnWriteArrayList<>();
+        Disposable listening = a.lost().subscribe(lost::add);
+
+        // a pauses past the idle time: b takes both entries over (deliveries 2).
+        QueuedJob first = takenOver(b);
+        QueuedJob second = takenOver(b); // k was handed to a a moment later: it may idle out a takeover later
+        assertThat(List.of(first.jobId(), second.jobId())).containsExactlyInAnyOrder("j", "k");
+        assertThat(lost).as("nothing said before a refresh finds it").isEmpty();
+
+        a.refreshClaims().block();
+
+        assertThat(lost).containsExactlyInAnyOrder(mine, other);
+        assertThat(lost).extracting(QueuedJob::delivery).containsOnly(1);
+        StepVerifier.create(a.done(mine, JobState.COMPLETED)).verifyComplete();
+        assertThat(pendingCount()).as("the lost run acknowledges nothing").isEqualTo(2);
+        assertThat(pendingOwner()).isEqualTo("b");
+        a.refreshClaims().block();
+        assertThat(lost).as("told once").hasSize(2);
+        listening.dispose();
     }
 
     @Test
