@@ -201,55 +201,88 @@ final class QueueScripts {
             return acked
             """, Long.class);
 
+    // Keep this consumer's claims fresh: reset the idle time of each entry it still owns (XCLAIM JUSTID, which does
+    // not count a delivery); return the ids it no longer owns.
+    private static final String REFRESH_FUNCTION = """
+            local function refresh(stream, group, consumer, ids)
+              local lost = {}
+              for _, id in ipairs(ids) do
+                local p = redis.call('XPENDING', stream, group, id, id, 1)
+                if p[1] and p[1][2] == consumer then
+                  redis.call('XCLAIM', stream, group, consumer, 0, id, 'JUSTID')
+                else
+                  table.insert(lost, id)
+                end
+              end
+              return lost
+            end
+            """;
+
+    // Take over entries idle past the idle time (XAUTOCLAIM, which counts a delivery); one delivered more than the
+    // cap is acknowledged and unindexed instead: a dead letter. Returns flat groups of: id, dead (0/1), job, tenant,
+    // priority, at, deliveries (this one included), attempt (0 when the entry has none).
+    private static final String AUTOCLAIM_FUNCTION = UNCOUNT + """
+            local function autoclaim(stream, index, tenants, group, consumer, idle, count, maxDeliveries)
+              local r = redis.call('XAUTOCLAIM', stream, group, consumer, idle, '0-0', 'COUNT', count)
+              local out = {}
+              for _, e in ipairs(r[2]) do
+                if e and e[2] then
+                  local id, f = e[1], {}
+                  for i = 1, #e[2], 2 do f[e[2][i]] = e[2][i + 1] end
+                  local p = redis.call('XPENDING', stream, group, id, id, 1)
+                  local dead = 0
+                  local deliveries = p[1] and p[1][4] or 1
+                  if deliveries > tonumber(maxDeliveries) then
+                    dead = 1
+                    redis.call('XACK', stream, group, id)
+                    local v = redis.call('HGET', index, f['job'])
+                    if v and string.match(v, '^%S+ (%S+) ') == id then
+                      redis.call('HDEL', index, f['job'])
+                      uncount(tenants, f['tenant'])
+                    end
+                  end
+                  for _, v in ipairs({id, tostring(dead), f['job'], f['tenant'], f['priority'], f['at'],
+                      tostring(deliveries), f['attempt'] or '0'}) do
+                    table.insert(out, v)
+                  end
+                end
+              end
+              return out
+            end
+            """;
+
     /**
-     * Keep this consumer's claims fresh: reset the idle time of each entry it still owns (XCLAIM JUSTID, which does
-     * not count a delivery). KEYS stream; ARGV group, consumer, ids... Returns the ids it no longer owns.
+     * Keep this consumer's claims fresh (see REFRESH_FUNCTION). KEYS stream; ARGV group, consumer, ids... Returns the
+     * ids it no longer owns.
      */
     @SuppressWarnings("rawtypes")
-    static final RedisScript<List> REFRESH = RedisScript.of("""
-            local lost = {}
-            for i = 3, #ARGV do
-              local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1)
-              if p[1] and p[1][2] == ARGV[2] then
-                redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'JUSTID')
-              else
-                table.insert(lost, ARGV[i])
-              end
-            end
-            return lost
+    static final RedisScript<List> REFRESH = RedisScript.of(REFRESH_FUNCTION + """
+            return refresh(KEYS[1], ARGV[1], ARGV[2], {unpack(ARGV, 3)})
             """, List.class);
 
     /**
-     * Take over entries idle past the idle time (XAUTOCLAIM, which counts a delivery). An entry delivered more than
-     * the cap is acknowledged and unindexed instead: a dead letter. KEYS stream, index, tenants; ARGV group,
-     * consumer, min idle millis, count, max deliveries. Returns flat groups of: id, dead (0/1), job, tenant,
-     * priority, at, deliveries (this one included), attempt (0 when the entry has none).
+     * Take over entries idle past the idle time, without refreshing this consumer's own first (tests: a refresh that
+     * came too late). KEYS stream, index, tenants; ARGV group, consumer, min idle millis, count, max deliveries.
+     * Returns AUTOCLAIM_FUNCTION's groups.
      */
     @SuppressWarnings("rawtypes")
-    static final RedisScript<List> AUTOCLAIM = RedisScript.of(UNCOUNT + """
-            local r = redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[3], '0-0', 'COUNT', ARGV[4])
-            local out = {}
-            for _, e in ipairs(r[2]) do
-              if e and e[2] then
-                local id, f = e[1], {}
-                for i = 1, #e[2], 2 do f[e[2][i]] = e[2][i + 1] end
-                local p = redis.call('XPENDING', KEYS[1], ARGV[1], id, id, 1)
-                local dead = 0
-                local deliveries = p[1] and p[1][4] or 1
-                if deliveries > tonumber(ARGV[5]) then
-                  dead = 1
-                  redis.call('XACK', KEYS[1], ARGV[1], id)
-                  local v = redis.call('HGET', KEYS[2], f['job'])
-                  if v and string.match(v, '^%S+ (%S+) ') == id then
-                    redis.call('HDEL', KEYS[2], f['job'])
-                    uncount(KEYS[3], f['tenant'])
-                  end
-                end
-                for _, v in ipairs({id, tostring(dead), f['job'], f['tenant'], f['priority'], f['at'],
-                    tostring(deliveries), f['attempt'] or '0'}) do
-                  table.insert(out, v)
-                end
-              end
+    static final RedisScript<List> AUTOCLAIM = RedisScript.of(AUTOCLAIM_FUNCTION + """
+            return autoclaim(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5])
+            """, List.class);
+
+    /**
+     * Refresh this consumer's claims on the entries it holds, then take over entries idle past the idle time, in one
+     * step: however long the replica pauses, no entry it holds is idle when the claim looks, so it never takes one
+     * from itself. KEYS stream, index, tenants; ARGV group, consumer, min idle millis, count, max deliveries, then the
+     * ids it holds. Returns the number of held ids it no longer owns, those ids, then AUTOCLAIM_FUNCTION's groups.
+     */
+    @SuppressWarnings("rawtypes")
+    static final RedisScript<List> TAKEOVER = RedisScript.of(REFRESH_FUNCTION + AUTOCLAIM_FUNCTION + """
+            local lost = refresh(KEYS[1], ARGV[1], ARGV[2], {unpack(ARGV, 6)})
+            local out = {#lost}
+            for _, id in ipairs(lost) do table.insert(out, id) end
+            for _, v in ipairs(autoclaim(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5])) do
+              table.insert(out, v)
             end
             return out
             """, List.class);

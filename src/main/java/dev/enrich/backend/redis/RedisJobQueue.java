@@ -179,8 +179,7 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
                             Ticks.every(settings.refreshInterval(), settings.refreshInterval(), scheduler)
                                     .concatMap(t -> logged(refreshClaims(), "claim refresh")),
                             Ticks.every(settings.claimInterval(), settings.claimInterval(), scheduler)
-                                    .concatMap(t -> logged(takeOver(), "takeover (skipped when the claim refresh "
-                                            + "before it fails)")),
+                                    .concatMap(t -> logged(takeOver(), "takeover")),
                             Ticks.every(Duration.ZERO, settings.viewInterval(), scheduler)
                                     .concatMap(t -> logged(refreshView(), "view refresh")),
                             // The replica that held a job queues it on time; this sweep, on every replica, queues
@@ -612,41 +611,62 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
     /** Refresh the claims of held entries now; entries another consumer owns by now are dropped. */
     Mono<Void> refreshClaims() {
         return Flux.fromArray(Priority.values()).concatMap(priority -> {
-            List<String> ids = new ArrayList<>();
-            synchronized (this) {
-                buffer.entries(priority).forEach(e -> ids.add(e.id()));
-                running.values().stream().filter(e -> e.job().priority() == priority).forEach(e -> ids.add(e.id()));
-            }
+            List<String> ids = heldIds(priority);
             if (ids.isEmpty()) {
                 return Mono.empty();
             }
             List<String> args = new ArrayList<>(List.of(settings.group(), settings.consumer()));
             args.addAll(ids);
             return execute(QueueScripts.REFRESH, List.of(stream(priority)), args)
-                    .doOnNext(lostIds -> {
-                        // Told outside the lock: stopping a run here calls back into this queue.
-                        for (QueuedJob job : forget(priority, lostIds)) {
-                            synchronized (lost) {
-                                lost.tryEmitNext(job);
-                            }
-                        }
-                    });
+                    .doOnNext(lostIds -> lose(priority, lostIds));
         }).then();
+    }
+
+    // The ids of the entries of one priority this replica holds: buffered, or handed out and not yet done.
+    private synchronized List<String> heldIds(Priority priority) {
+        List<String> ids = new ArrayList<>();
+        buffer.entries(priority).forEach(e -> ids.add(e.id()));
+        running.values().stream().filter(e -> e.job().priority() == priority).forEach(e -> ids.add(e.id()));
+        return ids;
+    }
+
+    // Drop the held entries another consumer owns by now, then tell the runs here that lost theirs; told outside the
+    // lock: stopping a run here calls back into this queue.
+    private void lose(Priority priority, List<?> lostIds) {
+        if (lostIds.isEmpty()) {
+            return;
+        }
+        for (QueuedJob job : forget(priority, lostIds)) {
+            synchronized (lost) {
+                lost.tryEmitNext(job);
+            }
+        }
     }
 
     /**
      * Take over entries idle past idleTime now: buffer them for {@link #take}, or publish the dead letters. This
-     * replica's own claims are refreshed first, and nothing is taken over when that fails: after a pause longer than
-     * idleTime (both timers late) its held entries are idle too, and claiming one from itself would run its job a
-     * second time (see {@link #claimed}).
+     * replica's own claims are refreshed in the same script, just before: after a pause longer than idleTime (both
+     * timers late) its held entries are idle too, and claiming one from itself would run its job a second time (see
+     * {@link #claimed}); in one script, no pause can come between the refresh and the claim.
      */
     Mono<Void> takeOver() {
-        return refreshClaims().then(claimIdle());
+        return Flux.fromArray(Priority.values()).concatMap(priority -> {
+            List<String> args = new ArrayList<>(List.of(settings.group(), settings.consumer(),
+                    Long.toString(settings.idleTime().toMillis()), Integer.toString(settings.claimBatch()),
+                    Integer.toString(settings.maxDeliveries())));
+            args.addAll(heldIds(priority));
+            return execute(QueueScripts.TAKEOVER, List.of(stream(priority), index, tenants), args)
+                    .doOnNext(reply -> {
+                        int lostCount = ((Number) reply.get(0)).intValue();
+                        lose(priority, reply.subList(1, 1 + lostCount));
+                        claimed(reply.subList(1 + lostCount, reply.size()));
+                    });
+        }).then(Mono.fromRunnable(this::wakeTakers));
     }
 
     /**
-     * The takeover without the refresh before it (tests: what a replica meets when its refresh came too late, a pause
-     * between the refresh and the claim longer than idleTime).
+     * The takeover without the refresh before it (tests: what a replica meets when its refresh came too late, before
+     * the two were one script).
      */
     Mono<Void> claimIdle() {
         return Flux.fromArray(Priority.values()).concatMap(priority -> execute(QueueScripts.AUTOCLAIM,

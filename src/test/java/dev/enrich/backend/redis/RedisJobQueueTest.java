@@ -490,6 +490,15 @@ class RedisJobQueueTest {
 
     @Test
     void aRefreshThatFindsARunningEntryTakenOverTellsThatRunIsLostAndDoesNotAcknowledgeIt() {
+        assertLostRunsAreTold(RedisJobQueue::refreshClaims);
+    }
+
+    @Test
+    void aTakeoverTellsTheRunsWhoseEntriesItsRefreshFindsTakenOver() {
+        assertLostRunsAreTold(RedisJobQueue::takeOver);
+    }
+
+    private void assertLostRunsAreTold(Function<RedisJobQueue, Mono<Void>> refresh) {
         RedisJobQueue a = paused("a"); // its timers never fire: it refreshes only when the test says so
         RedisJobQueue b = replica("b", IDLE, 0, 3);
         a.offer(job("j", "t"));
@@ -505,14 +514,14 @@ class RedisJobQueueTest {
         assertThat(List.of(first.jobId(), second.jobId())).containsExactlyInAnyOrder("j", "k");
         assertThat(lost).as("nothing said before a refresh finds it").isEmpty();
 
-        a.refreshClaims().block();
+        refresh.apply(a).block();
 
         assertThat(lost).containsExactlyInAnyOrder(mine, other);
         assertThat(lost).extracting(QueuedJob::delivery).containsOnly(1);
         StepVerifier.create(a.done(mine, JobState.COMPLETED)).verifyComplete();
         assertThat(pendingCount()).as("the lost run acknowledges nothing").isEqualTo(2);
         assertThat(pendingOwner()).isEqualTo("b");
-        a.refreshClaims().block();
+        refresh.apply(a).block();
         assertThat(lost).as("told once").hasSize(2);
         listening.dispose();
     }
