@@ -20,6 +20,7 @@ import dev.enrich.progress.EtaText;
 import dev.enrich.progress.QueueEstimate;
 import dev.enrich.queue.QueuedJob;
 import dev.enrich.session.SessionRepository;
+import dev.enrich.session.StorageLimitException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -364,11 +365,12 @@ public final class EnrichmentService implements SnapshotSource {
         Mono<?> saveBatch = batch == null ? Mono.empty() : batches.save(batch);
         if (events.admitsJobs()) {
             // One step (a shared store): no crash leaves a job stored with nothing to queue it, and no undo to run.
-            // The batch goes first, so a batch's jobs always find it; a refusal takes it back.
+            // The batch goes first, so a batch's jobs always find it; a refusal takes it back. Another error (a
+            // timeout) leaves it: the script may have run, and then the jobs are stored and queued in that batch.
             Mono<Void> dropBatch = batch == null ? Mono.empty() : batches.delete(batch.id());
             return saveBatch
                     .then(admit(created, null))
-                    .onErrorResume(e -> dropBatch.then(Mono.error(e)))
+                    .onErrorResume(StorageLimitException.class, e -> dropBatch.then(Mono.error(e)))
                     .flatMap(admission -> admission == JobMoves.Admission.ADMITTED ? Mono.<Void>empty()
                             : dropBatch.then(Mono.error(pool.accepting() ? busy() : restarting())));
         }

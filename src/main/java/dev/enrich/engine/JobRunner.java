@@ -198,7 +198,7 @@ final class JobRunner implements JobTask {
         });
         run.job = queuedJob.withState(JobState.RUNNING, "Starting...", clock.instant());
         // Moved from the state it was read in, or not at all: a cancel (on any replica) in between wins.
-        return save(run, (job, at) -> JobEvent.progress(job, null, at)).then(Mono.defer(() -> {
+        return saveStart(run).then(Mono.defer(() -> {
             if (run.movedElsewhere) {
                 return endedElsewhere(run);
             }
@@ -373,6 +373,42 @@ final class JobRunner implements JobTask {
     // As save above, with a stage result to checkpoint (when the job moved elsewhere, kept only where its stage has
     // none: the run that holds the job now may have stored its own), or with the wait of the automatic retry the job
     // is stored QUEUED for (held with the move where the store can).
+    /**
+     * Store the run's start, as {@link #save} does, from the state the job was read in. A run that took the queue
+     * entry over (a later delivery) may have read the job QUEUED just before the stalled run of the earlier delivery
+     * stored its own start: finding it RUNNING by an earlier run of the same attempt, it takes it from that run, as it
+     * would have had it read the job RUNNING (otherwise both would give way: this one to the stalled run, which stops
+     * once its claim refresh finds the entry taken over, and the job would stay RUNNING with no run).
+     */
+    private Mono<Void> saveStart(Run run) {
+        Job snapshot = run.job;
+        String jobId = snapshot.id();
+        BiFunction<JobState, Job, Mono<Boolean>> move = (from, job) -> whileStoreIsDown(
+                events.publishMove(from, job, null, JobEvent.progress(job, null, clock.instant())), jobId);
+        Mono<Boolean> fromAnEarlierRun = whileStoreIsDown(jobs.findById(jobId), jobId)
+                .filter(stored -> stored.state() == JobState.RUNNING && stored.attempt() == snapshot.attempt()
+                        && stored.runOrder() < snapshot.runOrder())
+                .flatMap(stored -> {
+                    log.warn("job started by an earlier delivery of its entry job={}: taking it over", jobId);
+                    return move.apply(JobState.RUNNING, snapshot);
+                })
+                .defaultIfEmpty(false);
+        return move.apply(run.stored, snapshot)
+                .flatMap(moved -> moved || run.stored == JobState.RUNNING ? Mono.just(moved) : fromAnEarlierRun)
+                .doOnNext(moved -> settle(run, snapshot, moved))
+                .then();
+    }
+
+    // What a save's answer means for its run: the job is as stored now, or it moved elsewhere and the run stops.
+    private static void settle(Run run, Job snapshot, boolean moved) {
+        if (moved) {
+            run.stored = snapshot.state();
+        } else {
+            run.movedElsewhere = true;
+            run.lost.tryEmitValue(JobState.CANCELLED);
+        }
+    }
+
     private Mono<Void> save(Run run, BiFunction<Job, Instant, JobEvent> event, @Nullable StageResult checkpoint,
             @Nullable Duration retryWait) {
         Job snapshot = run.job;
@@ -386,14 +422,7 @@ final class JobRunner implements JobTask {
         Mono<Boolean> move = retryWait == null ? events.publishMove(from, snapshot, checkpoint, said)
                 : events.publishRetryMove(from, snapshot, said, retryWait, clock.instant());
         return whileStoreIsDown(move, run.job.id())
-                .doOnNext(moved -> {
-                    if (moved) {
-                        run.stored = snapshot.state();
-                    } else {
-                        run.movedElsewhere = true;
-                        run.lost.tryEmitValue(JobState.CANCELLED);
-                    }
-                })
+                .doOnNext(moved -> settle(run, snapshot, moved))
                 .then();
     }
 

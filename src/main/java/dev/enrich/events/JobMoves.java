@@ -53,7 +53,8 @@ public interface JobMoves {
      * job run again (one job, {@code from} its state now) is moved from {@code from} as {@link #move} does, without
      * an event. Each is queued with {@code queuedAt} as its queue time. The queue's refusal (full, or a job queued
      * already) and a job not in {@code from} leave everything as it was. Fails with the repository's
-     * {@code StorageLimitException} when its caps refuse a new job (then none is stored).
+     * {@code StorageLimitException} when its caps refuse a new job (then none is stored; finished jobs the
+     * caps let go of to make room, as a save does, stay gone).
      *
      * @throws UnsupportedOperationException (as the error) from a store that does not admit jobs
      */

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -105,7 +106,7 @@ final class Dispatcher {
         Mono<Void> done = whenIdle.asMono();
         return done.timeout(timeout, Mono.defer(() -> {
                     log.info("drain timeout reached, interrupting {} running job(s)", running.size());
-                    running.forEach(r -> r.stop.tryEmitValue(JobState.INTERRUPTED));
+                    running.forEach(r -> r.stop(JobState.INTERRUPTED));
                     return done;
                 }))
                 .then(Mono.fromRunnable(this::disposeIfClosed));
@@ -120,11 +121,17 @@ final class Dispatcher {
         }
     }
 
-    /** Ask a running job to stop with {@code reason} (each of its runs here); return false when it is not running. */
+    /**
+     * Ask a running job to stop with {@code reason} (each of its runs here); return false when no run here stops with
+     * that reason: none runs, or each was told another reason first (a drain's, or that the job runs elsewhere now),
+     * so the caller must record its own elsewhere.
+     */
     boolean stop(String jobId, JobState reason) {
-        List<Running> runs = runsOf(jobId);
-        runs.forEach(r -> r.stop.tryEmitValue(reason));
-        return !runs.isEmpty();
+        boolean stopping = false;
+        for (Running r : runsOf(jobId)) {
+            stopping |= r.stop(reason);
+        }
+        return stopping;
     }
 
     /**
@@ -132,10 +139,13 @@ final class Dispatcher {
      * of the same job here (a later delivery) goes on. Return false when no such run is here.
      */
     boolean stopRun(QueuedJob job, JobState reason) {
-        List<Running> runs = runsOf(job.jobId()).stream()
-                .filter(r -> r.job.attempt() == job.attempt() && r.job.delivery() == job.delivery()).toList();
-        runs.forEach(r -> r.stop.tryEmitValue(reason));
-        return !runs.isEmpty();
+        boolean stopping = false;
+        for (Running r : runsOf(job.jobId())) {
+            if (r.job.attempt() == job.attempt() && r.job.delivery() == job.delivery()) {
+                stopping |= r.stop(reason);
+            }
+        }
+        return stopping;
     }
 
     boolean isRunning(String jobId) {
@@ -243,12 +253,23 @@ final class Dispatcher {
         final QueuedJob job;
         final long startMillis;
         final Sinks.One<JobState> stop = Sinks.one();
+        /** The first reason this run was told to stop with; it is the one its task sees. */
+        final AtomicReference<@Nullable JobState> stoppedWith = new AtomicReference<>();
         final AtomicBoolean ended = new AtomicBoolean();
         final Sinks.Empty<Void> gone = Sinks.empty();
 
         Running(QueuedJob job, long startMillis) {
             this.job = job;
             this.startMillis = startMillis;
+        }
+
+        /** Tell the task to stop with {@code reason}; return false when it was told another reason first. */
+        boolean stop(JobState reason) {
+            if (stoppedWith.compareAndSet(null, reason)) {
+                stop.tryEmitValue(reason);
+                return true;
+            }
+            return stoppedWith.get() == reason;
         }
     }
 }

@@ -97,7 +97,8 @@ public final class WorkerPool implements AutoCloseable {
                     return worker == null ? null : worker.scheduler();
                 });
         dispatcher.start();
-        // The queue is told first (its claim refresh), from its own thread; stopping a run only signals it.
+        // The queue is told first (its claim refresh), on the thread of the reply that told it (the Redis client's
+        // event loop): stopping a run only signals it, and the run's own ending does no blocking work.
         this.lost = queue.lost().subscribe(job -> dispatcher.stopRun(job, JobState.RUNNING));
     }
 

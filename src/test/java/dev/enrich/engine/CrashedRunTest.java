@@ -256,6 +256,41 @@ class CrashedRunTest {
     }
 
     @Test
+    void aTakeoverThatReadTheJobQueuedJustBeforeTheStalledRunStoredItsStartStillTakesTheJob() {
+        Job queued = queuedJob();
+        // The stalled run (delivery 1) stores its start after the takeover's run (delivery 2) read the job QUEUED.
+        Job stalledStart = queued.deliveredAs(1).withState(JobState.RUNNING, "Starting...", Instant.now());
+        JobRunner takeover = runner(beforeResults(jobs, Mono.defer(() -> jobs.transition(JobState.QUEUED,
+                stalledStart)).then()), events);
+
+        StepVerifier.create(takeover.run(delivery(queued, 2), Mono.never()))
+                .expectNext(JobState.COMPLETED) // not CANCELLED: giving way would leave the job RUNNING with no run
+                .expectComplete()
+                .verify(WAIT);
+
+        Job stored = stored(queued);
+        assertThat(stored.state()).isEqualTo(JobState.COMPLETED);
+        assertThat(stored.delivery()).isEqualTo(2);
+        Job earlier = queued.withState(JobState.CANCELLED, "Cancelled.", Instant.now());
+        assertThat(jobs.transition(JobState.RUNNING, earlier.deliveredAs(1)).block(WAIT))
+                .as("the stalled run is fenced out").isFalse();
+    }
+
+    @Test
+    void aRunDoesNotTakeAJobStartedByALaterDeliveryOrAnotherAttempt() {
+        Job queued = queuedJob();
+        Job laterStart = queued.deliveredAs(3).withState(JobState.RUNNING, "Starting...", Instant.now());
+        JobRunner stalled = runner(beforeResults(jobs, Mono.defer(() -> jobs.transition(JobState.QUEUED,
+                laterStart)).then()), events);
+
+        StepVerifier.create(stalled.run(delivery(queued, 2), Mono.never()))
+                .expectNext(JobState.CANCELLED) // gives way
+                .expectComplete()
+                .verify(WAIT);
+        assertThat(stored(queued)).isEqualTo(laterStart);
+    }
+
+    @Test
     void anEntryOfAnEarlierAttemptLeftPendingDoesNotRunTheJob() {
         Job queued = queuedJob();
         Job retried = queued.withState(JobState.FAILED, "Failed.", Instant.now()).retried(Instant.now());
@@ -379,6 +414,19 @@ class CrashedRunTest {
     private JobRunner runner(JobRepository store, EventPublisher publisher) {
         return new JobRunner(store, sessions, pipeline, publisher, durations, Clock.systemUTC(),
                 Duration.ofMillis(250), metrics, null);
+    }
+
+    /** The service's job store, where reading a job's checkpoints first runs {@code before}. */
+    private static JobRepository beforeResults(JobRepository store, Mono<Void> before) {
+        return (JobRepository) Proxy.newProxyInstance(JobRepository.class.getClassLoader(),
+                new Class<?>[] {JobRepository.class}, (proxy, method, args) -> {
+                    try {
+                        Object result = method.invoke(store, args);
+                        return method.getName().equals("results") ? before.then((Mono<?>) result) : result;
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     /**

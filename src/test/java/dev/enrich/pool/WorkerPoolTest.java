@@ -399,8 +399,27 @@ class WorkerPoolTest {
         assertThat(stoppedWith).containsExactly(Map.entry("a", JobState.RUNNING));
         assertThat(pool.isRunning("a")).isFalse();
         assertThat(pool.isRunning("b")).isTrue();
+        assertThat(pool.stopRunning("b", JobState.CANCELLED)).isTrue();
         pool.close();
         assertThat(lost.currentSubscriberCount()).as("the pool stops listening when closed").isZero();
+    }
+
+    @Test
+    void aCancelOfARunToldToStopForAnotherReasonIsNotTakenAsOnItsWay() {
+        // The run's task keeps running after its stop (a slow one): a cancel that comes after a drain's interrupt
+        // cannot change what the task was told, so the caller must record the cancel itself.
+        Map<String, JobState> told = new ConcurrentHashMap<>();
+        JobTask slowToStop = (job, stop) -> stop.doOnNext(reason -> told.put(job.jobId(), reason))
+                .then(finish.computeIfAbsent(job.jobId(), k -> Sinks.one()).asMono());
+        WorkerPool pool = pool(1, slowToStop);
+        pool.submit(job("a", "t"));
+        pool.drain(Duration.ZERO).subscribe();
+        await().atMost(Duration.ofSeconds(10)).until(() -> told.containsKey("a"));
+
+        assertThat(told.get("a")).isEqualTo(JobState.INTERRUPTED);
+        assertThat(pool.stopRunning("a", JobState.CANCELLED)).isFalse();
+        assertThat(pool.stopRunning("a", JobState.INTERRUPTED)).isTrue();
+        finish.get("a").tryEmitValue(JobState.INTERRUPTED);
     }
 
     private WorkerPool pool(int size, JobTask task) {
