@@ -260,13 +260,9 @@ class CrashedRunTest {
         Job queued = queuedJob();
         // The stalled run (delivery 1) stores its start after the takeover's run (delivery 2) read the job QUEUED.
         Job stalledStart = queued.deliveredAs(1).withState(JobState.RUNNING, "Starting...", Instant.now());
-        JobRunner takeover = runner(beforeResults(jobs, Mono.defer(() -> jobs.transition(JobState.QUEUED,
-                stalledStart)).then()), events);
 
-        StepVerifier.create(takeover.run(delivery(queued, 2), Mono.never()))
-                .expectNext(JobState.COMPLETED) // not CANCELLED: giving way would leave the job RUNNING with no run
-                .expectComplete()
-                .verify(WAIT);
+        assertThat(runAsStartedMeanwhile(queued, stalledStart, 2))
+                .as("not CANCELLED: giving way would leave the job RUNNING with no run").isEqualTo(JobState.COMPLETED);
 
         Job stored = stored(queued);
         assertThat(stored.state()).isEqualTo(JobState.COMPLETED);
@@ -279,15 +275,22 @@ class CrashedRunTest {
     @Test
     void aRunDoesNotTakeAJobStartedByALaterDeliveryOrAnotherAttempt() {
         Job queued = queuedJob();
-        Job laterStart = queued.deliveredAs(3).withState(JobState.RUNNING, "Starting...", Instant.now());
-        JobRunner stalled = runner(beforeResults(jobs, Mono.defer(() -> jobs.transition(JobState.QUEUED,
-                laterStart)).then()), events);
+        Job laterDelivery = queued.deliveredAs(3).withState(JobState.RUNNING, "Starting...", Instant.now());
+        assertThat(runAsStartedMeanwhile(queued, laterDelivery, 2)).as("gives way").isEqualTo(JobState.CANCELLED);
+        assertThat(stored(queued)).isEqualTo(laterDelivery);
 
-        StepVerifier.create(stalled.run(delivery(queued, 2), Mono.never()))
-                .expectNext(JobState.CANCELLED) // gives way
-                .expectComplete()
-                .verify(WAIT);
-        assertThat(stored(queued)).isEqualTo(laterStart);
+        Job other = queuedJob();
+        Job nextAttempt = other.withState(JobState.FAILED, "Failed.", Instant.now()).retried(Instant.now())
+                .deliveredAs(1).withState(JobState.RUNNING, "Starting...", Instant.now());
+        assertThat(runAsStartedMeanwhile(other, nextAttempt, 5)).as("gives way").isEqualTo(JobState.CANCELLED);
+        assertThat(stored(other)).isEqualTo(nextAttempt);
+    }
+
+    // Run delivery `delivery` of a QUEUED job whose start `started` is stored after this run read the job.
+    private JobState runAsStartedMeanwhile(Job queued, Job started, int delivery) {
+        JobRunner runner = runner(beforeResults(jobs, Mono.defer(() -> jobs.transition(JobState.QUEUED, started))
+                .then()), events);
+        return runner.run(delivery(queued, delivery), Mono.never()).block(WAIT);
     }
 
     @Test
