@@ -175,7 +175,7 @@ public final class EnrichmentService implements SnapshotSource {
     private Mono<Job> resume(Job again) {
         Instant now = clock.instant();
         return events.publishRetryMove(JobState.INTERRUPTED, again, JobEvent.progress(again, null, now),
-                        Duration.ZERO, now)
+                        Duration.ZERO, now, 0)
                 .filter(moved -> moved)
                 .map(moved -> again);
     }

@@ -420,7 +420,7 @@ final class JobRunner implements JobTask {
         // The move and its event in one step where the store allows (one Redis script).
         JobEvent said = event.apply(snapshot, clock.instant());
         Mono<Boolean> move = retryWait == null ? events.publishMove(from, snapshot, checkpoint, said)
-                : events.publishRetryMove(from, snapshot, said, retryWait, clock.instant());
+                : events.publishRetryMove(from, snapshot, said, retryWait, clock.instant(), run.order);
         return whileStoreIsDown(move, run.job.id())
                 .doOnNext(moved -> settle(run, snapshot, moved))
                 .then();
@@ -471,9 +471,12 @@ final class JobRunner implements JobTask {
         boolean permanentFailure;
         /** The state this run last stored (or read): the only state its next save may move the job from. */
         JobState stored;
+        /** This run's order among the job's runs (its attempt and delivery), kept when its job is retried. */
+        final long order;
 
         Run(Job job, @Nullable JobProgress progress) {
             this.job = job;
+            this.order = job.runOrder();
             this.stored = job.state();
             this.progress = progress;
         }

@@ -83,11 +83,12 @@ public final class EventPublisher {
     /**
      * Store a job QUEUED for its next run (an automatic retry, a resume) with {@code event}, as {@link #publishMove}
      * does, and hold its wait in the same step where the store can ({@link #holdsWaits()}); otherwise the caller
-     * holds it.
+     * holds it. {@code byRun}: the run order of the run that stores it, 0 for none (see {@link JobMoves#moveToRetry}).
      */
-    public Mono<Boolean> publishRetryMove(JobState from, Job next, JobEvent event, Duration wait, Instant queuedAt) {
+    public Mono<Boolean> publishRetryMove(JobState from, Job next, JobEvent event, Duration wait, Instant queuedAt,
+            long byRun) {
         return moved(next, event, () -> moves.moveToRetry(from, next, jobStream(next.id()), alsoTo(event), event,
-                wait, queuedAt));
+                wait, queuedAt, byRun));
     }
 
     // The move made by `move` (deferred), its stored event handed over when the job moved.

@@ -36,9 +36,14 @@ public interface JobMoves {
      * {@linkplain #holdsWaits() holds waits}, hold its wait in the same step: it is queued when {@code wait} is over
      * (with {@code queuedAt} as its queue time), and a crash right after the move cannot leave it stored for a run
      * that nothing will ever queue. A store that holds no waits only moves it; the caller holds the wait.
+     *
+     * <p>{@code byRun} is the {@link Job#runOrder()} of the run that stores the retry (0 when no run does: a resume).
+     * A shared store refuses a run's move from RUNNING when a later run stored the job (as for {@link #move}): the
+     * retried job itself names no run (its delivery is 0), so the order is given here. A store in this process has
+     * one replica and no takeovers, and ignores it.
      */
     default Mono<Optional<JobEvent>> moveToRetry(JobState from, Job next, String stream, List<String> alsoTo,
-            JobEvent event, Duration wait, Instant queuedAt) {
+            JobEvent event, Duration wait, Instant queuedAt, long byRun) {
         return move(from, next, null, stream, alsoTo, event);
     }
 

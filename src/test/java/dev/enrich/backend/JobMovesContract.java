@@ -116,9 +116,9 @@ public abstract class JobMovesContract {
         JobEvent event = JobEvent.progress(retried, null, T);
 
         assertThat(moves.moveToRetry(JobState.QUEUED, retried, "job:j1", List.of("user:t1"), event,
-                Duration.ofMinutes(1), T).block(WAIT)).as("not in the state").isEmpty();
+                Duration.ofMinutes(1), T, 0).block(WAIT)).as("not in the state").isEmpty();
         assertThat(moves.moveToRetry(JobState.RUNNING, retried, "job:j1", List.of("user:t1"), event,
-                Duration.ofMinutes(1), T).block(WAIT)).get().extracting(JobEvent::seq).isEqualTo(1L);
+                Duration.ofMinutes(1), T, 0).block(WAIT)).get().extracting(JobEvent::seq).isEqualTo(1L);
         assertThat(jobs.findById("j1").block(WAIT)).isEqualTo(retried);
         assertThat(log.lastSeq("user:t1").block(WAIT)).isEqualTo(1);
     }

@@ -118,10 +118,10 @@ final class RedisJobMoves implements JobMoves {
 
     @Override
     public Mono<Optional<JobEvent>> moveToRetry(JobState from, Job next, String stream, List<String> alsoTo,
-            JobEvent event, Duration wait, Instant queuedAt) {
+            JobEvent event, Duration wait, Instant queuedAt, long byRun) {
         return Mono.defer(() -> run(MOVE_TO_RETRY, queue.waitKeys(), RedisJobQueue.waitArgs(new QueuedJob(next.id(),
                         next.tenant(), next.priority(), queuedAt, next.attempt()), wait),
-                jobs.transitionArgs(from, next, null), next, log.prepare(stream, alsoTo, event)))
+                jobs.transitionArgs(from, next, null, byRun), next, log.prepare(stream, alsoTo, event)))
                 // On time from here; the sweep of every replica queues it too, within a view interval, if this one dies.
                 .doOnNext(moved -> moved.ifPresent(stored -> queue.queueDueAfter(wait)));
     }

@@ -27,6 +27,9 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class RedisJobRepository implements JobRepository {
 
+    /** Where the job scripts' arguments hold the order of the run that stores the job ({@code a[10]}). */
+    private static final int RUN_ORDER = 9;
+
     private final ReactiveStringRedisTemplate redis;
     private final JsonMapper json;
     private final int maxJobs;
@@ -110,6 +113,18 @@ final class RedisJobRepository implements JobRepository {
     List<String> transitionArgs(JobState from, Job next, @Nullable StageResult checkpoint) {
         return args(next, checkpoint == null ? List.of(from.name())
                 : List.of(from.name(), checkpoint.stage().name(), json.writeValueAsString(checkpoint)));
+    }
+
+    /**
+     * As {@link #transitionArgs(JobState, Job, StageResult)}, made by the run of order {@code byRun} (when > 0) though
+     * {@code next} names none (a retry stored by a run): the move is fenced, and the order stored, as that run's.
+     */
+    List<String> transitionArgs(JobState from, Job next, @Nullable StageResult checkpoint, long byRun) {
+        List<String> args = transitionArgs(from, next, checkpoint);
+        if (byRun > 0 && next.delivery() == 0) {
+            args.set(RUN_ORDER, Long.toString(byRun));
+        }
+        return args;
     }
 
     @Override

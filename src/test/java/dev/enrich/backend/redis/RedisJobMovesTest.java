@@ -96,11 +96,11 @@ class RedisJobMovesTest extends JobMovesContract {
 
         assertThat(moves.holdsWaits()).isTrue();
         Job other = running.withState(JobState.CANCELLED, "Cancelled.", T);
-        assertThat(moves.moveToRetry(JobState.QUEUED, other, "job:j8", List.of(), event, wait, T).block(WAIT))
+        assertThat(moves.moveToRetry(JobState.QUEUED, other, "job:j8", List.of(), event, wait, T, 0).block(WAIT))
                 .as("not in the state: nothing moved").isEmpty();
         assertThat(redisTemplate.opsForZSet().size("enrich:queue:delayed").block(WAIT)).as("nothing held").isZero();
 
-        assertThat(moves.moveToRetry(JobState.RUNNING, retried, "job:j8", List.of("user:t1"), event, wait, T)
+        assertThat(moves.moveToRetry(JobState.RUNNING, retried, "job:j8", List.of("user:t1"), event, wait, T, 0)
                 .block(WAIT)).isPresent();
         assertThat(redisTemplate.opsForZSet().score("enrich:queue:delayed", "j8").block(WAIT))
                 .as("held with the move").isNotNull();
@@ -118,10 +118,35 @@ class RedisJobMovesTest extends JobMovesContract {
         assertThat(due.priority()).isEqualTo(Priority.BATCH);
 
         // The same move tried again after a lost reply holds nothing again: the wait was queued meanwhile.
-        assertThat(moves.moveToRetry(JobState.RUNNING, retried, "job:j8", List.of("user:t1"), event, wait, T)
+        assertThat(moves.moveToRetry(JobState.RUNNING, retried, "job:j8", List.of("user:t1"), event, wait, T, 0)
                 .block(WAIT)).isPresent();
         assertThat(redisTemplate.opsForZSet().size("enrich:queue:delayed").block(WAIT)).isZero();
         assertThat(log.lastSeq("job:j8").block(WAIT)).as("appended once").isEqualTo(1);
+    }
+
+    @Test
+    void aRetryStoredByARunWhoseEntryWasTakenOverIsRefused() {
+        Job queued = Job.queued("j10", "t1", "s1", null, Priority.BATCH, EnumSet.of(StageName.AUDIO), T);
+        jobs.save(queued).block(WAIT);
+        // Delivery 1 started the job, then stalled; delivery 2 took the entry over and stored its own start.
+        Job stalled = queued.deliveredAs(1).withState(JobState.RUNNING, "Starting...", T);
+        assertThat(jobs.transition(JobState.QUEUED, stalled).block(WAIT)).isTrue();
+        Job takenOver = queued.deliveredAs(2).withState(JobState.RUNNING, "Starting...", T);
+        assertThat(jobs.transition(JobState.RUNNING, takenOver).block(WAIT)).isTrue();
+        // The stalled run's stage failed for a transient cause: it stores the job QUEUED for its next attempt.
+        Job retried = stalled.withState(JobState.FAILED, "Failed.", T).retried(T);
+        assertThat(retried.delivery()).as("the retried job names no run").isZero();
+        JobEvent event = JobEvent.progress(retried, null, T);
+
+        assertThat(moves.moveToRetry(JobState.RUNNING, retried, "job:j10", List.of(), event, Duration.ofHours(1), T,
+                stalled.runOrder()).block(WAIT)).as("fenced out by delivery 2").isEmpty();
+        assertThat(jobs.findById("j10").block(WAIT)).isEqualTo(takenOver);
+        assertThat(new ReactiveStringRedisTemplate(factory).opsForZSet().size("enrich:queue:delayed").block(WAIT))
+                .as("no wait held").isZero();
+
+        assertThat(moves.moveToRetry(JobState.RUNNING, retried, "job:j10", List.of(), event, Duration.ofHours(1), T,
+                takenOver.runOrder()).block(WAIT)).as("the run that holds the job stores it").isPresent();
+        assertThat(jobs.findById("j10").block(WAIT)).isEqualTo(retried);
     }
 
     @Test
