@@ -133,8 +133,9 @@ public final class EnrichmentService implements SnapshotSource {
             if (pool.stopRunning(jobId, JobState.CANCELLED)) {
                 return Mono.just(job.withProgress(job.progress(), job.etaSeconds(), "Cancelling..."));
             }
-            // Not yet handed to a pool, just finished, or running on another replica: record the cancel from the
-            // state it is in; a runner (here or elsewhere) finds it moved and stops at its next step.
+            // Not yet handed to a pool, just finished, running on another replica, or its run here already told to
+            // stop for another reason (a drain, a lost entry): record the cancel from the state it is in; a runner
+            // (here or elsewhere) finds it moved and stops at its next step.
             return jobs.findById(jobId).flatMap(read -> cancels.cancel(read, any -> true));
         });
     }
@@ -366,7 +367,8 @@ public final class EnrichmentService implements SnapshotSource {
         if (events.admitsJobs()) {
             // One step (a shared store): no crash leaves a job stored with nothing to queue it, and no undo to run.
             // The batch goes first, so a batch's jobs always find it; a refusal takes it back. Another error (a
-            // timeout) leaves it: the script may have run, and then the jobs are stored and queued in that batch.
+            // timeout) leaves it: the script may have run, and then the jobs are stored and queued in that batch (if
+            // it did not, an empty batch no one was told of is left).
             Mono<Void> dropBatch = batch == null ? Mono.empty() : batches.delete(batch.id());
             return saveBatch
                     .then(admit(created, null))

@@ -370,9 +370,6 @@ final class JobRunner implements JobTask {
         return save(run, event, checkpoint, null);
     }
 
-    // As save above, with a stage result to checkpoint (when the job moved elsewhere, kept only where its stage has
-    // none: the run that holds the job now may have stored its own), or with the wait of the automatic retry the job
-    // is stored QUEUED for (held with the move where the store can).
     /**
      * Store the run's start, as {@link #save} does, from the state the job was read in. A run that took the queue
      * entry over (a later delivery) may have read the job QUEUED just before the stalled run of the earlier delivery
@@ -409,6 +406,9 @@ final class JobRunner implements JobTask {
         }
     }
 
+    // As save above, with a stage result to checkpoint (when the job moved elsewhere, kept only where its stage has
+    // none: the run that holds the job now may have stored its own), or with the wait of the automatic retry the job
+    // is stored QUEUED for (held with the move where the store can).
     private Mono<Void> save(Run run, BiFunction<Job, Instant, JobEvent> event, @Nullable StageResult checkpoint,
             @Nullable Duration retryWait) {
         Job snapshot = run.job;

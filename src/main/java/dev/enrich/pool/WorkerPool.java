@@ -160,7 +160,10 @@ public final class WorkerPool implements AutoCloseable {
         return queue.remove(jobId);
     }
 
-    /** Ask a running job to stop with {@code reason}; return false when it is not running. */
+    /**
+     * Ask a running job to stop with {@code reason}; return false when no run of it here stops with that reason: it
+     * is not running, or its run was told another reason first (a drain's, or that the job runs elsewhere now).
+     */
     public boolean stopRunning(String jobId, JobState reason) {
         return dispatcher.stop(jobId, reason);
     }

@@ -202,11 +202,13 @@ final class QueueScripts {
             """, Long.class);
 
     // Keep this consumer's claims fresh: reset the idle time of each entry it still owns (XCLAIM JUSTID, which does
-    // not count a delivery); return the ids it no longer owns.
+    // not count a delivery), the ids being ARGV[from] onwards (read in place: unpack stops at a few thousand values);
+    // return the ids it no longer owns.
     private static final String REFRESH_FUNCTION = """
-            local function refresh(stream, group, consumer, ids)
+            local function refresh(stream, group, consumer, from)
               local lost = {}
-              for _, id in ipairs(ids) do
+              for i = from, #ARGV do
+                local id = ARGV[i]
                 local p = redis.call('XPENDING', stream, group, id, id, 1)
                 if p[1] and p[1][2] == consumer then
                   redis.call('XCLAIM', stream, group, consumer, 0, id, 'JUSTID')
@@ -257,7 +259,7 @@ final class QueueScripts {
      */
     @SuppressWarnings("rawtypes")
     static final RedisScript<List> REFRESH = RedisScript.of(REFRESH_FUNCTION + """
-            return refresh(KEYS[1], ARGV[1], ARGV[2], {unpack(ARGV, 3)})
+            return refresh(KEYS[1], ARGV[1], ARGV[2], 3)
             """, List.class);
 
     /**
@@ -278,7 +280,7 @@ final class QueueScripts {
      */
     @SuppressWarnings("rawtypes")
     static final RedisScript<List> TAKEOVER = RedisScript.of(REFRESH_FUNCTION + AUTOCLAIM_FUNCTION + """
-            local lost = refresh(KEYS[1], ARGV[1], ARGV[2], {unpack(ARGV, 6)})
+            local lost = refresh(KEYS[1], ARGV[1], ARGV[2], 6)
             local out = {#lost}
             for _, id in ipairs(lost) do table.insert(out, id) end
             for _, v in ipairs(autoclaim(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5])) do

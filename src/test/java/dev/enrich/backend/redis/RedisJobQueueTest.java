@@ -527,6 +527,20 @@ class RedisJobQueueTest {
     }
 
     @Test
+    void aRefreshOfMoreHeldIdsThanLuaCanUnpackStillAnswers() {
+        replica("a", IDLE, 0, 3); // creates the group
+        List<String> args = new ArrayList<>(List.of("workers", "workers:a"));
+        for (int i = 0; i < 10_000; i++) {
+            args.add((i + 1) + "-0");
+        }
+
+        List<?> lost = new ReactiveStringRedisTemplate(factory)
+                .execute(QueueScripts.REFRESH, List.of("enrich:queue:interactive"), args).next().block();
+
+        assertThat(lost).as("none of them pending here").hasSize(10_000);
+    }
+
+    @Test
     void aReplicaRefreshingItsClaimKeepsItPastTheIdleTime() {
         RedisJobQueue a = replica("a", IDLE, 0, 3);
         RedisJobQueue b = replica("b", IDLE, 0, 3);
