@@ -48,6 +48,8 @@ final class Dispatcher {
      * entry still goes on here (it stops at its next save, refused); each holds its slot until it ends.
      */
     private final Set<Running> running = ConcurrentHashMap.newKeySet();
+    /** Stops the runs whose queue entries another replica took over (see {@link JobQueue#lost()}). */
+    private final Disposable lostRuns;
     /** Admitted jobs not yet finished, per tenant. */
     private final Map<String, Integer> perTenant = new ConcurrentHashMap<>();
     /** Admitted jobs not yet finished: taken from the queue (possibly not yet started) or running. */
@@ -75,6 +77,14 @@ final class Dispatcher {
         this.concurrency = concurrency;
         this.maxRunningPerTenant = maxRunningPerTenant;
         this.listeners = List.copyOf(listeners);
+        // The edge of the lost-entry flow, kept until stopListening(): the queue tells it on the thread of the reply
+        // that told it (the Redis client's event loop); stopping a run only signals it.
+        this.lostRuns = queue.lost().subscribe(job -> stopRun(job, JobState.RUNNING));
+    }
+
+    /** Stop the runs the queue says lost their entries no more (the pool is closed). */
+    void stopListening() {
+        lostRuns.dispose();
     }
 
     /** Return the dispatch: it never completes by itself and never errors because of a job. */

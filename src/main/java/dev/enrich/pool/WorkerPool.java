@@ -14,7 +14,6 @@ import java.util.OptionalInt;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.jspecify.annotations.Nullable;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -43,8 +42,6 @@ public final class WorkerPool implements AutoCloseable {
      */
     private final ReadWriteLock intake = new ReentrantReadWriteLock();
     private volatile boolean accepting = true;
-    /** Stops the runs whose queue entries another replica took over. */
-    private final Disposable lost;
 
     /**
      * Create a pool.
@@ -97,9 +94,6 @@ public final class WorkerPool implements AutoCloseable {
                     return worker == null ? null : worker.scheduler();
                 });
         dispatcher.start();
-        // The queue is told first (its claim refresh), on the thread of the reply that told it (the Redis client's
-        // event loop): stopping a run only signals it, and the run's own ending does no blocking work.
-        this.lost = queue.lost().subscribe(job -> dispatcher.stopRun(job, JobState.RUNNING));
     }
 
     /** Queue a job; return false when the queue is full or the pool no longer accepts work. */
@@ -242,7 +236,7 @@ public final class WorkerPool implements AutoCloseable {
     /** End dispatching at once: running jobs are cancelled. {@link #drain} first for a graceful end. */
     @Override
     public void close() {
-        lost.dispose();
+        dispatcher.stopListening();
         dispatcher.close();
         slots.close();
     }
