@@ -102,6 +102,33 @@ class JobLogContextTest {
     }
 
     @Test
+    void theAccessorPutsRestoresAndClearsTheIdsAndFindsNoneOnAThreadOfNoJob() {
+        JobLogContext accessor = new JobLogContext();
+        MDC.remove("jobId");
+        MDC.put("requestId", "r1"); // another key of the MDC is left alone
+        try {
+            assertThat(accessor.getValue()).isNull();
+
+            accessor.setValue(new JobLogContext.Ids("j1", "s1", "t1"));
+            assertThat(MDC.getCopyOfContextMap()).containsEntry("jobId", "j1").containsEntry("sessionId", "s1")
+                    .containsEntry("tenant", "t1");
+            JobLogContext.Ids previous = accessor.getValue();
+            assertThat(previous).isEqualTo(new JobLogContext.Ids("j1", "s1", "t1"));
+
+            accessor.setValue(new JobLogContext.Ids("j2", "s2", "t2"));
+            assertThat(MDC.get("jobId")).isEqualTo("j2");
+            accessor.restore(previous);
+            assertThat(MDC.getCopyOfContextMap()).containsEntry("jobId", "j1").containsEntry("tenant", "t1");
+
+            accessor.restore();
+            assertThat(MDC.getCopyOfContextMap()).doesNotContainKeys("jobId", "sessionId", "tenant")
+                    .containsEntry("requestId", "r1");
+        } finally {
+            MDC.clear();
+        }
+    }
+
+    @Test
     void onlyTheMdcIsRestoredAroundOperators() {
         assertThat(ContextRegistry.getInstance().getThreadLocalAccessors())
                 .singleElement().isInstanceOf(JobLogContext.class);
