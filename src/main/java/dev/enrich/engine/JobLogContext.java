@@ -2,7 +2,6 @@ package dev.enrich.engine;
 
 import dev.enrich.job.Job;
 import io.micrometer.context.ThreadLocalAccessor;
-import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.MDC;
 import reactor.util.context.Context;
@@ -18,7 +17,7 @@ import reactor.util.context.Context;
  *
  * <p>Written by hand rather than with the library's {@code Slf4jThreadLocalAccessor}: that one reads the keys into a
  * new HashMap at every hop of every chain, job or not (about a sixth of a job's allocation samples). This one reads
- * one key on a thread that logs for no job and allocates nothing there, and leaves the MDC alone when it already
+ * three keys on a thread that logs for no job and allocates nothing there, and leaves the MDC alone when it already
  * holds the job's ids (each MDC change makes Logback copy the map again for the next line).
  */
 public final class JobLogContext implements ThreadLocalAccessor<JobLogContext.Ids> {
@@ -46,11 +45,13 @@ public final class JobLogContext implements ThreadLocalAccessor<JobLogContext.Id
         return KEY;
     }
 
-    /** The job ids this thread's MDC holds now (to put back afterwards), or null when it logs for no job. */
+    /** The job ids this thread's MDC holds now (to put back afterwards), or null when it holds none of them. */
     @Override
     public @Nullable Ids getValue() {
         String jobId = MDC.get(JOB_ID);
-        return jobId == null ? null : new Ids(jobId, MDC.get(SESSION_ID), MDC.get(TENANT));
+        String sessionId = MDC.get(SESSION_ID);
+        String tenant = MDC.get(TENANT);
+        return jobId == null && sessionId == null && tenant == null ? null : new Ids(jobId, sessionId, tenant);
     }
 
     @Override
@@ -82,10 +83,6 @@ public final class JobLogContext implements ThreadLocalAccessor<JobLogContext.Id
         }
     }
 
-    /** A job's ids as its log lines carry them. */
-    public record Ids(String jobId, @Nullable String sessionId, @Nullable String tenant) {
-        public Ids {
-            Objects.requireNonNull(jobId, "jobId");
-        }
-    }
+    /** A job's ids as its log lines carry them (as a thread's MDC held them: some may be missing). */
+    public record Ids(@Nullable String jobId, @Nullable String sessionId, @Nullable String tenant) {}
 }

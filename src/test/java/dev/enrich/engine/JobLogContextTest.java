@@ -123,6 +123,13 @@ class JobLogContextTest {
             accessor.restore();
             assertThat(MDC.getCopyOfContextMap()).doesNotContainKeys("jobId", "sessionId", "tenant")
                     .containsEntry("requestId", "r1");
+
+            MDC.put("tenant", "t0"); // one of the keys alone: put back as it was
+            JobLogContext.Ids partial = accessor.getValue();
+            accessor.setValue(new JobLogContext.Ids("j3", "s3", "t3"));
+            accessor.restore(partial);
+            assertThat(MDC.getCopyOfContextMap()).containsEntry("tenant", "t0").doesNotContainKeys("jobId",
+                    "sessionId");
         } finally {
             MDC.clear();
         }
