@@ -256,14 +256,12 @@ public final class EnrichmentService implements SnapshotSource {
             if (events.admitsJobs()) {
                 return admit(List.of(again), job.state()).flatMap(admission -> switch (admission) {
                     case ADMITTED -> Mono.just(again);
-                    case STALE -> Mono.error(new EnrichException(EnrichException.Kind.CONFLICT,
-                            "This job is being retried already."));
+                    case STALE -> Mono.error(retriedAlready());
                     case QUEUE_REFUSED -> Mono.error(pool.accepting() ? busy() : restarting());
                 });
             }
             return jobs.transition(job.state(), again).flatMap(moved -> !moved
-                    ? Mono.error(new EnrichException(EnrichException.Kind.CONFLICT,
-                            "This job is being retried already."))
+                    ? Mono.error(retriedAlready())
                     : offEventLoop(() -> pool.submitAll(List.of(queued(again)))).flatMap(queued -> queued
                             ? Mono.just(again)
                             : jobs.save(job).then(Mono.error(pool.accepting() ? busy() : restarting()))));
@@ -422,6 +420,10 @@ public final class EnrichmentService implements SnapshotSource {
     private EnrichException restarting() {
         return new EnrichException(EnrichException.Kind.BUSY,
                 "Enrich is restarting. Please try again in a moment.", retryAfter);
+    }
+
+    private static EnrichException retriedAlready() {
+        return new EnrichException(EnrichException.Kind.CONFLICT, "This job is being retried already.");
     }
 
     private EnrichException busy() {

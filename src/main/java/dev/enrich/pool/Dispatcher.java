@@ -137,11 +137,7 @@ final class Dispatcher {
      * so the caller must record its own elsewhere.
      */
     boolean stop(String jobId, JobState reason) {
-        boolean stopping = false;
-        for (Running r : runsOf(jobId)) {
-            stopping |= r.stop(reason);
-        }
-        return stopping;
+        return stop(runsOf(jobId), reason);
     }
 
     /**
@@ -149,11 +145,14 @@ final class Dispatcher {
      * of the same job here (a later delivery) goes on. Return false when no such run is here.
      */
     boolean stopRun(QueuedJob job, JobState reason) {
+        return stop(runsOf(job.jobId()).stream()
+                .filter(r -> r.job.attempt() == job.attempt() && r.job.delivery() == job.delivery()).toList(), reason);
+    }
+
+    private static boolean stop(List<Running> runs, JobState reason) {
         boolean stopping = false;
-        for (Running r : runsOf(job.jobId())) {
-            if (r.job.attempt() == job.attempt() && r.job.delivery() == job.delivery()) {
-                stopping |= r.stop(reason);
-            }
+        for (Running r : runs) {
+            stopping |= r.stop(reason); // every run is told, whatever the others answer
         }
         return stopping;
     }

@@ -263,20 +263,10 @@ final class QueueScripts {
             """, List.class);
 
     /**
-     * Take over entries idle past the idle time, without refreshing this consumer's own first (tests: a refresh that
-     * came too late). KEYS stream, index, tenants; ARGV group, consumer, min idle millis, count, max deliveries.
-     * Returns AUTOCLAIM_FUNCTION's groups.
-     */
-    @SuppressWarnings("rawtypes")
-    static final RedisScript<List> AUTOCLAIM = RedisScript.of(AUTOCLAIM_FUNCTION + """
-            return autoclaim(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5])
-            """, List.class);
-
-    /**
      * Refresh this consumer's claims on the entries it holds, then take over entries idle past the idle time, in one
      * step: however long the replica pauses, no entry it holds is idle when the claim looks, so it never takes one
      * from itself. KEYS stream, index, tenants; ARGV group, consumer, min idle millis, count, max deliveries, then the
-     * ids it holds. Returns the number of held ids it no longer owns, those ids, then AUTOCLAIM_FUNCTION's groups.
+     * ids it holds (none: the claim alone). Returns the number of held ids it no longer owns, those ids, then AUTOCLAIM_FUNCTION's groups.
      */
     @SuppressWarnings("rawtypes")
     static final RedisScript<List> TAKEOVER = RedisScript.of(REFRESH_FUNCTION + AUTOCLAIM_FUNCTION + """

@@ -165,13 +165,10 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
         // the lock: the wait needs the Redis client's event loop, which takes the lock for replies to this queue.
         createGroups().timeout(START_REPLY).retryWhen(Retry.max(2)
                 .filter(TimeoutException.class::isInstance)).block();
-        synchronized (this) {
-            startTimers();
-        }
+        startTimers();
     }
 
-    // Guarded by this.
-    private void startTimers() {
+    private synchronized void startTimers() {
         if (timers == null) {
             // The edge of the housekeeping flow: kept and disposed by close, which interrupts no Redis write (Ticks).
             // A step slower than its interval (Redis paused) skips ticks instead of failing the timer for good.
@@ -650,11 +647,25 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
      * {@link #claimed}); in one script, no pause can come between the refresh and the claim.
      */
     Mono<Void> takeOver() {
+        return takeOver(true);
+    }
+
+    /**
+     * The takeover without refreshing this replica's own claims (tests: what a replica met when its refresh came too
+     * late, before the two were one script).
+     */
+    Mono<Void> claimIdle() {
+        return takeOver(false);
+    }
+
+    private Mono<Void> takeOver(boolean refreshingHeld) {
         return Flux.fromArray(Priority.values()).concatMap(priority -> {
             List<String> args = new ArrayList<>(List.of(settings.group(), settings.consumer(),
                     Long.toString(settings.idleTime().toMillis()), Integer.toString(settings.claimBatch()),
                     Integer.toString(settings.maxDeliveries())));
-            args.addAll(heldIds(priority));
+            if (refreshingHeld) {
+                args.addAll(heldIds(priority));
+            }
             return execute(QueueScripts.TAKEOVER, List.of(stream(priority), index, tenants), args)
                     .doOnNext(reply -> {
                         int lostCount = ((Number) reply.get(0)).intValue();
@@ -662,19 +673,6 @@ public final class RedisJobQueue implements JobQueue, AutoCloseable {
                         claimed(reply.subList(1 + lostCount, reply.size()));
                     });
         }).then(Mono.fromRunnable(this::wakeTakers));
-    }
-
-    /**
-     * The takeover without the refresh before it (tests: what a replica meets when its refresh came too late, before
-     * the two were one script).
-     */
-    Mono<Void> claimIdle() {
-        return Flux.fromArray(Priority.values()).concatMap(priority -> execute(QueueScripts.AUTOCLAIM,
-                        List.of(stream(priority), index, tenants),
-                        List.of(settings.group(), settings.consumer(), Long.toString(settings.idleTime().toMillis()),
-                                Integer.toString(settings.claimBatch()), Integer.toString(settings.maxDeliveries())))
-                .doOnNext(this::claimed))
-                .then(Mono.fromRunnable(this::wakeTakers));
     }
 
     private void claimed(List<?> flat) {

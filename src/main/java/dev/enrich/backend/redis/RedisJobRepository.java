@@ -27,9 +27,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class RedisJobRepository implements JobRepository {
 
-    /** Where the job scripts' arguments hold the order of the run that stores the job ({@code a[10]}). */
-    private static final int RUN_ORDER = 9;
-
     private final ReactiveStringRedisTemplate redis;
     private final JsonMapper json;
     private final int maxJobs;
@@ -98,10 +95,15 @@ final class RedisJobRepository implements JobRepository {
 
     /** The arguments of the job scripts for {@code job}: those of {@code save} (see {@link JobScripts}), then extra. */
     private List<String> args(Job job, List<String> extra) {
+        return args(job, job.delivery() > 0 ? job.runOrder() : 0, extra);
+    }
+
+    // As above, stored (and fenced, for a move from RUNNING) as made by the run of order `byRun` (0: by no run).
+    private List<String> args(Job job, long byRun, List<String> extra) {
         List<String> args = new ArrayList<>(List.of(job.id(), job.tenant(), job.sessionId(),
                 job.state().name(), job.state().isTerminal() ? "1" : "0", RedisKeys.score(job.createdAt()),
                 json.writeValueAsString(job), Integer.toString(maxJobs), Integer.toString(maxPerTenant),
-                job.delivery() > 0 ? Long.toString(job.runOrder()) : ""));
+                byRun > 0 ? Long.toString(byRun) : ""));
         args.addAll(extra);
         return args;
     }
@@ -111,8 +113,7 @@ final class RedisJobRepository implements JobRepository {
      * of its stage when given; also the job part of {@link RedisJobMoves}'s script.
      */
     List<String> transitionArgs(JobState from, Job next, @Nullable StageResult checkpoint) {
-        return args(next, checkpoint == null ? List.of(from.name())
-                : List.of(from.name(), checkpoint.stage().name(), json.writeValueAsString(checkpoint)));
+        return args(next, moveArgs(from, checkpoint));
     }
 
     /**
@@ -120,11 +121,13 @@ final class RedisJobRepository implements JobRepository {
      * {@code next} names none (a retry stored by a run): the move is fenced, and the order stored, as that run's.
      */
     List<String> transitionArgs(JobState from, Job next, @Nullable StageResult checkpoint, long byRun) {
-        List<String> args = transitionArgs(from, next, checkpoint);
-        if (byRun > 0 && next.delivery() == 0) {
-            args.set(RUN_ORDER, Long.toString(byRun));
-        }
-        return args;
+        return next.delivery() == 0 && byRun > 0 ? args(next, byRun, moveArgs(from, checkpoint))
+                : transitionArgs(from, next, checkpoint);
+    }
+
+    private List<String> moveArgs(JobState from, @Nullable StageResult checkpoint) {
+        return checkpoint == null ? List.of(from.name())
+                : List.of(from.name(), checkpoint.stage().name(), json.writeValueAsString(checkpoint));
     }
 
     @Override
