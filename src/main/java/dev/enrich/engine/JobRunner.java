@@ -2,6 +2,7 @@ package dev.enrich.engine;
 
 import dev.enrich.events.EventPublisher;
 import dev.enrich.events.JobEvent;
+import dev.enrich.events.JobMoves;
 import dev.enrich.job.Job;
 import dev.enrich.job.JobRepository;
 import dev.enrich.job.JobState;
@@ -24,9 +25,13 @@ import dev.enrich.session.SessionRepository;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.BiFunction;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
@@ -41,8 +46,9 @@ import reactor.util.retry.Retry;
  * Run one job in a worker slot: drive the pipeline, keep the job's state, progress and ETA, checkpoint stage
  * results, and publish events. Progress events are throttled to one per {@code progressInterval} per job.
  *
- * <p>Every event of a job is published from the job's one serial chain of pipeline signals, in order: a stage's
- * {@code retrying} events come between its {@code stage} events. What others derive from job events (batch progress)
+ * <p>Every event of a job is published in the order of the job's pipeline signals, from one serial chain of stores
+ * (moves that came in while a store was under way go in one step): a stage's {@code retrying} events come between
+ * its {@code stage} events. What others derive from job events (batch progress)
  * they derive from {@link EventPublisher#published()}; the runner calls back no one.
  */
 final class JobRunner implements JobTask {
@@ -52,6 +58,8 @@ final class JobRunner implements JobTask {
     static final Duration END_GRACE = Duration.ofSeconds(5);
     private static final Duration STORE_BACKOFF_MAX = Duration.ofSeconds(5);
     private static final int STORE_OUTAGE_RETRIES = 120;
+    /** The most moves stored in one step. */
+    static final int MAX_GROUP = 32;
     /** What a job whose run failed outside its stages says (no detail: the log has it). */
     static final String CRASHED = "Something went wrong on our side. You can retry it.";
 
@@ -188,13 +196,16 @@ final class JobRunner implements JobTask {
         Run run = new Run(queuedJob, progress);
         started.set(run);
         AtomicReference<@Nullable JobState> stopped = new AtomicReference<>();
+        // Heard once, wherever it is listened to first (the pipeline's end, a store, the end of the run).
         Mono<JobState> stopSignal = stop.doOnNext(reason -> {
+            if (!stopped.compareAndSet(null, reason)) {
+                return;
+            }
             if (reason == JobState.RUNNING) {
                 // Its queue entry was taken over: the job runs elsewhere now, and this run stores nothing more.
                 log.warn("run stopped job={}: another replica took its queue entry over", queuedJob.id());
                 run.movedElsewhere = true;
             }
-            stopped.set(reason);
         });
         run.job = queuedJob.withState(JobState.RUNNING, "Starting...", clock.instant());
         // Moved from the state it was read in, or not at all: a cancel (on any replica) in between wins.
@@ -218,7 +229,17 @@ final class JobRunner implements JobTask {
                     stopped.compareAndSet(null, JobState.INTERRUPTED);
                     return Mono.empty();
                 })
-                .concatMap(signal -> handle(run, signal, checkpoint))
+                // Each signal is taken in as it comes (the job, its progress, what to store); what to store is stored
+                // in order, and all that came in while a store was under way goes in one step (group commit). The
+                // prefetch lets signals in while a store is under way (concatMap's default, 0, would hold them back).
+                .<Boolean>handle((signal, sink) -> {
+                    if (handle(run, signal, checkpoint)) {
+                        sink.next(true);
+                    }
+                })
+                .concatMap(stored -> store(run, stopSignal, stopped), MAX_GROUP)
+                // A stop told while the last stores were under way (the pipeline had ended) is heard too.
+                .then(heard(stopSignal))
                 .then(Mono.defer(() -> {
                     JobState reason = stopped.get();
                     if (run.movedElsewhere && reason != JobState.CANCELLED) {
@@ -238,7 +259,13 @@ final class JobRunner implements JobTask {
                 }));
     }
 
-    private Mono<Void> handle(Run run, PipelineSignal signal, Map<StageName, StageResult> checkpoint) {
+    /**
+     * Take a pipeline signal in: the run's job, progress and outcome as it says, and what to store of it queued for
+     * {@link #store} (a move with its event, or an event said only). Called from the run's serial chain of signals.
+     *
+     * @return whether something was queued to store
+     */
+    private boolean handle(Run run, PipelineSignal signal, Map<StageName, StageResult> checkpoint) {
         long now = clock.millis();
         StageName stage = signal.stage();
         JobProgress progress = run.progress();
@@ -246,22 +273,22 @@ final class JobRunner implements JobTask {
             progress.stageStarted(stage, now);
             run.job = run.job.withStage(stage, s -> s.running(clock.instant(), stage.activity()));
             updateProgress(run, stage.activity(), now);
-            return save(run, (job, at) -> JobEvent.stage(job, stage, at));
+            return run.queue(new Pending(run.job, null, JobEvent.stage(run.job, stage, clock.instant())));
         }
         if (signal instanceof PipelineSignal.Retrying r) {
             // Said, not kept: the job's own message moves on with the stage's next progress.
-            return Mono.defer(() -> events.publish(JobEvent.retrying(run.job, stage, r.attempt(),
-                    r.maxAttempts(), r.delay(), clock.instant()))).then();
+            return run.queue(new Pending(null, null, JobEvent.retrying(run.job, stage, r.attempt(), r.maxAttempts(),
+                    r.delay(), clock.instant())));
         }
         if (signal instanceof PipelineSignal.Progressed p) {
             progress.stageProgress(stage, p.fraction(), now);
             run.job = run.job.withStage(stage, s -> s.progressed(progress.stage(stage), p.message()));
             if (now - run.lastProgressEventMillis < progressInterval.toMillis()) {
-                return Mono.empty();
+                return false;
             }
             run.lastProgressEventMillis = now;
             updateProgress(run, p.message(), now);
-            return save(run, (job, at) -> JobEvent.progress(job, stage, at));
+            return run.queue(new Pending(run.job, null, JobEvent.progress(run.job, stage, clock.instant())));
         }
         PipelineSignal.Finished finished = (PipelineSignal.Finished) signal;
         StageResult result = finished.result();
@@ -283,7 +310,46 @@ final class JobRunner implements JobTask {
         run.job = run.job.withStage(stage, s -> s.finished(result.state(), said, result.path(), clock.instant()));
         updateProgress(run, run.job.message(), now);
         // A fresh result is checkpointed with the move that reports it (one step on a shared store).
-        return save(run, (job, at) -> JobEvent.stage(job, stage, at), fresh ? result : null);
+        return run.queue(new Pending(run.job, fresh ? result : null, JobEvent.stage(run.job, stage, clock.instant())));
+    }
+
+    /**
+     * Store what {@link #handle} queued, in order, from the run's serial chain of stores: all the moves queued by now
+     * in one step ({@link EventPublisher#publishMoves}, up to {@link #MAX_GROUP}), or the event said only that comes
+     * first. Nothing when an earlier call stored it all already. Stored as {@link #save} stores one move.
+     */
+    private Mono<Void> store(Run run, Mono<JobState> stopSignal, AtomicReference<@Nullable JobState> stopped) {
+        return heard(stopSignal).then(Mono.defer(() -> {
+            List<Pending> group = run.takeGroup();
+            if (group.isEmpty()) {
+                return Mono.empty();
+            }
+            Pending first = group.get(0);
+            boolean stop = run.movedElsewhere || stopped.get() != null;
+            if (first.job() == null) {
+                return stop ? Mono.empty() : events.publish(first.event()).then();
+            }
+            String jobId = first.job().id();
+            if (stop) {
+                // Told to stop (the job ends or moved elsewhere): what is still to store is not said, and results
+                // are kept for a later run.
+                return Flux.fromIterable(group).filter(p -> p.checkpoint() != null)
+                        .concatMap(p -> whileStoreIsDown(jobs.keepResult(jobId, p.checkpoint().stage(),
+                                p.checkpoint()), jobId))
+                        .then();
+            }
+            Job last = group.get(group.size() - 1).job();
+            List<JobMoves.Step> steps = group.stream()
+                    .map(p -> new JobMoves.Step(p.job(), p.checkpoint(), p.event())).toList();
+            return whileStoreIsDown(events.publishMoves(run.stored, steps), jobId)
+                    .doOnNext(moved -> settle(run, last, moved))
+                    .then();
+        }));
+    }
+
+    // Hear the stop if it was told by now (it emits at once then), without waiting for it.
+    private static Mono<Void> heard(Mono<JobState> stopSignal) {
+        return Mono.firstWithSignal(stopSignal, Mono.<JobState>empty()).then();
     }
 
     private void updateProgress(Run run, String message, long now) {
@@ -343,7 +409,7 @@ final class JobRunner implements JobTask {
         // A shared store holds the wait with the move (one step: a crash in between would leave the job QUEUED
         // with nothing to queue it); otherwise the retries hold it, after the move.
         return save(run, (job, at) -> JobEvent.jobRetrying(job, stage, job.attempt(), later.maxAttempts(), delay,
-                        at), null, delay)
+                        at), delay)
                 .then(Mono.defer(() -> {
                     if (run.movedElsewhere) {
                         return endedElsewhere(run);
@@ -363,11 +429,7 @@ final class JobRunner implements JobTask {
     // is still in the state this run last stored: a job ended elsewhere meanwhile (cancelled through another replica)
     // is not overwritten, and its run stops.
     private Mono<Void> save(Run run, BiFunction<Job, Instant, JobEvent> event) {
-        return save(run, event, null, null);
-    }
-
-    private Mono<Void> save(Run run, BiFunction<Job, Instant, JobEvent> event, @Nullable StageResult checkpoint) {
-        return save(run, event, checkpoint, null);
+        return save(run, event, null);
     }
 
     /**
@@ -406,20 +468,17 @@ final class JobRunner implements JobTask {
         }
     }
 
-    // As save above, with a stage result to checkpoint (when the job moved elsewhere, kept only where its stage has
-    // none: the run that holds the job now may have stored its own), or with the wait of the automatic retry the job
-    // is stored QUEUED for (held with the move where the store can).
-    private Mono<Void> save(Run run, BiFunction<Job, Instant, JobEvent> event, @Nullable StageResult checkpoint,
-            @Nullable Duration retryWait) {
+    // As save above, or with the wait of the automatic retry the job is stored QUEUED for (held with the move where
+    // the store can).
+    private Mono<Void> save(Run run, BiFunction<Job, Instant, JobEvent> event, @Nullable Duration retryWait) {
         Job snapshot = run.job;
         if (run.movedElsewhere) {
-            return checkpoint == null ? Mono.empty() : whileStoreIsDown(
-                    jobs.keepResult(snapshot.id(), checkpoint.stage(), checkpoint), snapshot.id());
+            return Mono.empty();
         }
         JobState from = run.stored;
         // The move and its event in one step where the store allows (one Redis script).
         JobEvent said = event.apply(snapshot, clock.instant());
-        Mono<Boolean> move = retryWait == null ? events.publishMove(from, snapshot, checkpoint, said)
+        Mono<Boolean> move = retryWait == null ? events.publishMove(from, snapshot, null, said)
                 : events.publishRetryMove(from, snapshot, said, retryWait, clock.instant(), run.order);
         return whileStoreIsDown(move, run.job.id())
                 .doOnNext(moved -> settle(run, snapshot, moved))
@@ -456,7 +515,16 @@ final class JobRunner implements JobTask {
         }).defaultIfEmpty(JobState.CANCELLED);
     }
 
-    /** Hold a running job's latest state; touched only from the job's serial signal chain. */
+    /**
+     * What a signal leaves to store: the job as it left it with the event that reports it and the stage result to
+     * checkpoint, or (no job) an event said only.
+     */
+    private record Pending(@Nullable Job job, @Nullable StageResult checkpoint, JobEvent event) {}
+
+    /**
+     * Hold a running job's latest state; touched from the job's serial signal chain, and (what it stored) from its
+     * serial chain of stores, which may run beside it.
+     */
     private static final class Run {
         Job job;
         private final @Nullable JobProgress progress;
@@ -473,12 +541,34 @@ final class JobRunner implements JobTask {
         JobState stored;
         /** This run's order among the job's runs (its attempt and delivery), kept when its job is retried. */
         final long order;
+        /** What {@link #handle} queued and {@link #store} has not taken yet (one thread adds, one takes, at once). */
+        private final Queue<Pending> pending = new ConcurrentLinkedQueue<>();
 
         Run(Job job, @Nullable JobProgress progress) {
             this.job = job;
             this.order = job.runOrder();
             this.stored = job.state();
             this.progress = progress;
+        }
+
+        boolean queue(Pending step) {
+            pending.add(step);
+            return true;
+        }
+
+        // The moves at the head of the queue, up to MAX_GROUP, or the event said only at its head.
+        List<Pending> takeGroup() {
+            Pending head = pending.poll();
+            if (head == null || head.job() == null) {
+                return head == null ? List.of() : List.of(head);
+            }
+            List<Pending> group = new ArrayList<>();
+            group.add(head);
+            for (Pending next = pending.peek(); next != null && next.job() != null && group.size() < MAX_GROUP;
+                    next = pending.peek()) {
+                group.add(pending.poll());
+            }
+            return group;
         }
 
         JobProgress progress() {

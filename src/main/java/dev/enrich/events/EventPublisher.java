@@ -81,6 +81,34 @@ public final class EventPublisher {
     }
 
     /**
+     * Make a run's consecutive moves with their events ({@code steps}, the first from {@code from}; see
+     * {@link JobMoves#moveAll}), as {@link #publishMove} makes one: in one step where the store allows. The events
+     * stored are handed over in order.
+     *
+     * @return whether the job moved through every step (a store in this process may have made, and handed over, the
+     *     first steps when it answers false)
+     * @throws IllegalArgumentException when the steps are not all one job's, or there are none
+     */
+    public Mono<Boolean> publishMoves(JobState from, List<JobMoves.Step> steps) {
+        if (steps.isEmpty()) {
+            throw new IllegalArgumentException("no steps to move");
+        }
+        JobMoves.Step first = steps.get(0);
+        if (steps.size() == 1) {
+            return publishMove(from, first.next(), first.checkpoint(), first.event());
+        }
+        String jobId = first.next().id();
+        if (steps.stream().anyMatch(step -> !step.next().id().equals(jobId))) {
+            throw new IllegalArgumentException("the steps must all be one job's");
+        }
+        return Mono.defer(() -> moves.moveAll(from, steps, jobStream(jobId), alsoTo(first.event())))
+                .map(stored -> {
+                    stored.forEach(this::handOver);
+                    return stored.size() == steps.size();
+                });
+    }
+
+    /**
      * Store a job QUEUED for its next run (an automatic retry, a resume) with {@code event}, as {@link #publishMove}
      * does, and hold its wait in the same step where the store can ({@link #holdsWaits()}); otherwise the caller
      * holds it. {@code byRun}: the run order of the run that stores it, 0 for none (see {@link JobMoves#moveToRetry}).

@@ -6,10 +6,12 @@ import dev.enrich.job.JobState;
 import dev.enrich.pipeline.StageResult;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -30,6 +32,45 @@ public interface JobMoves {
      */
     Mono<Optional<JobEvent>> move(JobState from, Job next, @Nullable StageResult checkpoint, String stream,
             List<String> alsoTo, JobEvent event);
+
+    /**
+     * Make a run's consecutive moves ({@code steps}, each from the state the one before left; the first from
+     * {@code from}) as {@link #move} makes each, all to the job's stream {@code stream} and {@code alsoTo}. A shared
+     * store makes them in one step, all or none: every checkpoint kept, the job stored as the last step left it (the
+     * states in between are never stored), and every event appended, in order; a job not in {@code from} moves not,
+     * and its checkpoints are kept as {@link #move} keeps one. This default makes them one after the other and stops
+     * at the first the job is not in the state for (keeping only that one's checkpoint); tried again after a failure
+     * part way, it would make the moves already made again (a shared store's single step is safe to try again).
+     *
+     * @return the events as stored in {@code stream}, in order: one per step when the job moved, fewer when it was
+     *     not in the state for a step (none for a shared store)
+     */
+    default Mono<List<JobEvent>> moveAll(JobState from, List<Step> steps, String stream, List<String> alsoTo) {
+        return Mono.defer(() -> {
+            List<JobEvent> stored = new ArrayList<>(steps.size());
+            Mono<Boolean> moved = Mono.just(true);
+            JobState state = from;
+            for (Step step : steps) {
+                JobState before = state;
+                moved = moved.flatMap(yes -> !yes ? Mono.just(false)
+                        : move(before, step.next(), step.checkpoint(), stream, alsoTo, step.event())
+                                .map(event -> event.map(stored::add).isPresent()));
+                state = step.next().state();
+            }
+            return moved.map(all -> List.copyOf(stored));
+        });
+    }
+
+    /** One move of {@link #moveAll}: the job as it leaves it, the stage result it checkpoints, and its event. */
+    record Step(Job next, @Nullable StageResult checkpoint, JobEvent event) {
+        public Step {
+            Objects.requireNonNull(next, "next");
+            Objects.requireNonNull(event, "event");
+            if (!next.id().equals(event.jobId())) {
+                throw new IllegalArgumentException("the event must be the moved job's");
+            }
+        }
+    }
 
     /**
      * Move as {@link #move} does a job stored QUEUED for its automatic retry and, when it moved and this store
@@ -82,15 +123,35 @@ public interface JobMoves {
         STALE
     }
 
-    /** Move through {@code jobs}, then append through {@code log}: two steps. */
+    /**
+     * Move through {@code jobs}, then append through {@code log}: two steps. Consecutive moves are made one after the
+     * other; when the job is not in the state for one, the checkpoints of it and of those after it are kept (as
+     * {@link JobRepository#keepResult} keeps one).
+     */
     static JobMoves sequential(JobRepository jobs, EventLog log) {
         Objects.requireNonNull(jobs, "jobs");
         Objects.requireNonNull(log, "log");
-        return (from, next, checkpoint, stream, alsoTo, event) -> {
-            Mono<Boolean> moved = checkpoint == null ? jobs.transition(from, next)
-                    : jobs.transition(from, next, checkpoint.stage(), checkpoint);
-            return moved.flatMap(yes -> yes ? log.appendShared(stream, alsoTo, event).map(Optional::of)
-                    : Mono.just(Optional.<JobEvent>empty()));
+        return new JobMoves() {
+            @Override
+            public Mono<Optional<JobEvent>> move(JobState from, Job next, @Nullable StageResult checkpoint,
+                    String stream, List<String> alsoTo, JobEvent event) {
+                Mono<Boolean> moved = checkpoint == null ? jobs.transition(from, next)
+                        : jobs.transition(from, next, checkpoint.stage(), checkpoint);
+                return moved.flatMap(yes -> yes ? log.appendShared(stream, alsoTo, event).map(Optional::of)
+                        : Mono.just(Optional.<JobEvent>empty()));
+            }
+
+            @Override
+            public Mono<List<JobEvent>> moveAll(JobState from, List<Step> steps, String stream,
+                    List<String> alsoTo) {
+                // The refused step kept its own checkpoint; those after it were not tried.
+                return JobMoves.super.moveAll(from, steps, stream, alsoTo).flatMap(stored ->
+                        Flux.fromIterable(steps.subList(Math.min(stored.size() + 1, steps.size()), steps.size()))
+                                .filter(step -> step.checkpoint() != null)
+                                .concatMap(step -> jobs.keepResult(step.next().id(), step.checkpoint().stage(),
+                                        step.checkpoint()))
+                                .then(Mono.just(stored)));
+            }
         };
     }
 }

@@ -32,7 +32,7 @@ public abstract class JobMovesContract {
     protected EventLog log;
     protected JobMoves moves;
 
-    private static Job queued() {
+    protected static Job queued() {
         return Job.queued("j1", "t1", "s1", "b1", Priority.BATCH, EnumSet.of(StageName.AUDIO, StageName.SUMMARY), T);
     }
 
@@ -106,6 +106,66 @@ public abstract class JobMovesContract {
         assertThat(jobs.results("j1").block(WAIT)).isEqualTo(Map.of(StageName.AUDIO, audio,
                 StageName.SUMMARY, summary));
         assertThat(log.last("job:j1").block(WAIT).type()).isEqualTo(EventType.COMPLETED);
+    }
+
+    /** Three moves of a running job: audio started, audio done (checkpointed), summary done (checkpointed). */
+    protected static List<JobMoves.Step> threeSteps(Job running, StageResult audio, StageResult summary) {
+        Job started = running.withStage(StageName.AUDIO, s -> s.running(T.plusSeconds(1), "Listening..."));
+        Job audioDone = started.withStage(StageName.AUDIO, s -> s.finished(audio.state(), "Done.", null,
+                T.plusSeconds(2)));
+        Job summaryDone = audioDone.withStage(StageName.SUMMARY, s -> s.finished(summary.state(), "Done.", null,
+                T.plusSeconds(3)));
+        return List.of(new JobMoves.Step(started, null, JobEvent.stage(started, StageName.AUDIO, T)),
+                new JobMoves.Step(audioDone, audio, JobEvent.stage(audioDone, StageName.AUDIO, T)),
+                new JobMoves.Step(summaryDone, summary, JobEvent.stage(summaryDone, StageName.SUMMARY, T)));
+    }
+
+    protected static final StageResult AUDIO_DONE = StageResult.succeeded(StageName.AUDIO,
+            Outputs.of(StageName.AUDIO));
+    protected static final StageResult SUMMARY_DONE = StageResult.succeeded(StageName.SUMMARY,
+            Outputs.of(StageName.SUMMARY));
+
+    protected static Job running() {
+        return queued().withState(JobState.RUNNING, "Starting...", T);
+    }
+
+    @Test
+    void consecutiveMovesLeaveTheJobAsTheLastOneWithEveryCheckpointAndEveryEventInOrder() {
+        jobs.save(running()).block(WAIT);
+        StageResult audio = AUDIO_DONE;
+        StageResult summary = SUMMARY_DONE;
+        List<JobMoves.Step> steps = threeSteps(running(), audio, summary);
+
+        List<JobEvent> stored = moves.moveAll(JobState.RUNNING, steps, "job:j1", List.of("batch:b1", "user:t1"))
+                .block(WAIT);
+
+        assertThat(stored).extracting(JobEvent::seq).containsExactly(1L, 2L, 3L);
+        assertThat(stored).extracting(JobEvent::jobSeq).containsExactly(1L, 2L, 3L);
+        assertThat(stored).extracting(JobEvent::stage).containsExactly("audio", "audio", "summary");
+        assertThat(jobs.findById("j1").block(WAIT)).isEqualTo(steps.get(2).next());
+        assertThat(jobs.results("j1").block(WAIT)).isEqualTo(Map.of(StageName.AUDIO, audio,
+                StageName.SUMMARY, summary));
+        assertThat(log.lastSeq("job:j1").block(WAIT)).isEqualTo(3);
+        assertThat(log.last("batch:b1").block(WAIT)).extracting(JobEvent::seq, JobEvent::jobSeq)
+                .containsExactly(3L, 3L);
+        assertThat(log.last("user:t1").block(WAIT)).extracting(JobEvent::seq, JobEvent::jobSeq, JobEvent::stage)
+                .containsExactly(3L, 3L, "summary");
+    }
+
+    @Test
+    void consecutiveMovesOfAJobNotInTheStateMoveNothingAndAppendNothing() {
+        Job cancelled = running().withState(JobState.CANCELLED, "Cancelled.", T.plusSeconds(1));
+        jobs.save(cancelled).block(WAIT);
+        StageResult audio = AUDIO_DONE;
+        StageResult summary = SUMMARY_DONE;
+
+        assertThat(moves.moveAll(JobState.RUNNING, threeSteps(running(), audio, summary), "job:j1",
+                List.of("batch:b1", "user:t1")).block(WAIT)).isEmpty();
+        assertThat(jobs.findById("j1").block(WAIT)).isEqualTo(cancelled);
+        assertThat(log.lastSeq("job:j1").block(WAIT)).isZero();
+        assertThat(log.lastSeq("user:t1").block(WAIT)).isZero();
+        assertThat(jobs.results("j1").block(WAIT)).as("every checkpoint kept for a later retry")
+                .isEqualTo(Map.of(StageName.AUDIO, audio, StageName.SUMMARY, summary));
     }
 
     @Test

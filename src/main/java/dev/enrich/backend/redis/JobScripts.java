@@ -93,21 +93,30 @@ final class JobScripts {
               if not old or cjson.decode(old)['state'] ~= 'succeeded' then redis.call('HSET', results, field, json) end
             end
 
-            -- a: save's, then the state to move from, then (with a checkpoint) its stage and JSON. The checkpoint is
-            -- saved with the move; when the job does not move, as keep says. A run's move from RUNNING when a later run
-            -- stored the job (this run's entry was taken over by another replica) is stale too; a move by no run (a
-            -- cancel, a dead letter) is not ordered.
-            local function move(a)
+            -- a: save's, then the state to move from, then (with a checkpoint) its stage and JSON. Whether the move
+            -- is stale (the job is not in the state; or a run's move from RUNNING when a later run stored the job:
+            -- this run's entry was taken over by another replica; a move by no run, a cancel or a dead letter, is
+            -- not ordered), and the job's state now (false: no such job).
+            local function staleMove(a)
               local now = redis.call('HMGET', jobKey(a[1]), 'state', 'run')
               local stale = now[1] ~= a[11]
                 or a[11] == 'RUNNING' and a[10] ~= '' and tonumber(now[2] or '0') > tonumber(a[10])
-              if a[12] and now[1] then
-                if stale then
-                  keep(resultsKey(a[1]), a[12], a[13])
-                else
-                  redis.call('HSET', resultsKey(a[1]), a[12], a[13])
-                end
+              return stale, now[1]
+            end
+
+            -- A move's checkpoint: saved when the job moves, kept as keep says when it does not.
+            local function checkpoint(id, stale, field, json)
+              if stale then
+                keep(resultsKey(id), field, json)
+              else
+                redis.call('HSET', resultsKey(id), field, json)
               end
+            end
+
+            -- Move as staleMove says, the checkpoint saved with the move (when the job does not move: as keep says).
+            local function move(a)
+              local stale, exists = staleMove(a)
+              if a[12] and exists then checkpoint(a[1], stale, a[12], a[13]) end
               if stale then return 'STALE' end
               return save(a)
             end

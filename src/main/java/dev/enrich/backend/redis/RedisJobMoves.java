@@ -62,6 +62,38 @@ final class RedisJobMoves implements JobMoves {
                         appendKeys, appendArgs), List.class);
     }
 
+    // A run's consecutive moves (JobMoves#moveAll) in one script: the job stored as the last one leaves it, every
+    // checkpoint kept, every event appended, or nothing moved (the checkpoints kept as the move keeps one). KEYS as
+    // MOVE's. ARGV[1]: how many arguments of the job scripts' move follow (the last step's job, moved from the state
+    // before the first step, with no checkpoint), ARGV[2]: checkpoints c, ARGV[3]: events e, ARGV[4]: arguments per event m; then the move's,
+    // then c pairs (stage, JSON), then the e appends' arguments. Returns {'OK', seq, jobSeq} of the last event (the
+    // events are numbered one after the other in the job's stream), or {'STALE'}. Tried again after a lost reply, as
+    // MOVE: it answers with the stream's last number and appends nothing again.
+    @SuppressWarnings("rawtypes")
+    private static final RedisScript<List> MOVE_ALL = LuaScript.of(JobScripts.COMMON + RedisEventLog.APPEND_FUNCTION
+            + """
+            local n, c, e, m = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+            local a = {unpack(ARGV, 5, n + 4)}
+            if redis.call('HGET', jobKey(a[1]), 'json') == a[7] then
+              local seq = tonumber(redis.call('GET', KEYS[2]) or '0')
+              if seq > 0 then return {'OK', seq, seq} end
+            end
+            local stale, exists = staleMove(a)
+            if exists then
+              for i = 0, c - 1 do checkpoint(a[1], stale, ARGV[n + 5 + 2 * i], ARGV[n + 6 + 2 * i]) end
+            end
+            if stale then return {'STALE'} end
+            local saved = save(a)
+            if saved ~= 'OK' then return {saved} end
+            local k = {unpack(KEYS, 2)}
+            local last
+            for i = 0, e - 1 do
+              local from = n + 5 + 2 * c + i * m
+              last = append(k, {unpack(ARGV, from, from + m - 1)})
+            end
+            return {'OK', last[1], last[2]}
+            """, List.class);
+
     // The queue's offer (QueueScripts.OFFER) with the jobs it queues stored in the same script. KEYS: the offer's
     // (index, tenants, interactive and batch streams). ARGV[1]: jobs n; ARGV[2]: arguments per job m (the job
     // scripts' save, or their move with the state to move from); ARGV[3]: the queue's capacity; then each job's m
@@ -114,6 +146,55 @@ final class RedisJobMoves implements JobMoves {
             List<String> alsoTo, JobEvent event) {
         return Mono.defer(() -> run(MOVE, List.of(), List.of(), jobs.transitionArgs(from, next, checkpoint), next,
                 log.prepare(stream, alsoTo, event)));
+    }
+
+    @Override
+    public Mono<List<JobEvent>> moveAll(JobState from, List<Step> steps, String stream, List<String> alsoTo) {
+        return Mono.defer(() -> {
+            Job last = steps.get(steps.size() - 1).next();
+            List<String> moveArgs = jobs.transitionArgs(from, last, null);
+            List<RedisEventLog.Append> appends = new ArrayList<>(steps.size());
+            List<String> checkpoints = new ArrayList<>();
+            for (Step step : steps) {
+                appends.add(log.prepare(stream, alsoTo, step.event()));
+                if (step.checkpoint() != null) {
+                    checkpoints.addAll(jobs.resultArgs(step.checkpoint()));
+                }
+            }
+            int perEvent = appends.get(0).args().size();
+            List<String> keys = new ArrayList<>(appends.get(0).keys().size() + 1);
+            keys.add(RedisKeys.jobState(last.id()));
+            keys.addAll(appends.get(0).keys());
+            List<String> args = new ArrayList<>(4 + moveArgs.size() + checkpoints.size() + perEvent * steps.size());
+            args.add(Integer.toString(moveArgs.size()));
+            args.add(Integer.toString(checkpoints.size() / 2));
+            args.add(Integer.toString(steps.size()));
+            args.add(Integer.toString(perEvent));
+            args.addAll(moveArgs);
+            args.addAll(checkpoints);
+            for (RedisEventLog.Append append : appends) {
+                if (append.args().size() != perEvent || !append.keys().equals(appends.get(0).keys())) {
+                    throw new IllegalArgumentException("the steps' events must go to the same streams");
+                }
+                args.addAll(append.args());
+            }
+            return redis.execute(MOVE_ALL, keys, args).next().map(reply -> switch (String.valueOf(reply.get(0))) {
+                case JobScripts.OK -> numbered(appends, (Number) reply.get(1), (Number) reply.get(2));
+                case JobScripts.STALE -> List.<JobEvent>of();
+                default -> throw new IllegalStateException("unexpected reply from the moves script: " + reply);
+            });
+        });
+    }
+
+    // The events of one script, numbered one after the other up to the last one's numbers.
+    private static List<JobEvent> numbered(List<RedisEventLog.Append> appends, Number seq, Number jobSeq) {
+        List<JobEvent> stored = new ArrayList<>(appends.size());
+        long before = appends.size() - 1L;
+        for (RedisEventLog.Append append : appends) {
+            stored.add(append.stored(seq.longValue() - before, jobSeq.longValue() - before));
+            before--;
+        }
+        return stored;
     }
 
     @Override

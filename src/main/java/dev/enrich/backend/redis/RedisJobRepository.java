@@ -130,6 +130,11 @@ final class RedisJobRepository implements JobRepository {
                 : List.of(from.name(), checkpoint.stage().name(), json.writeValueAsString(checkpoint));
     }
 
+    /** A checkpoint as the job scripts' move takes it: its stage's field, then its JSON. */
+    List<String> resultArgs(StageResult checkpoint) {
+        return List.of(checkpoint.stage().name(), json.writeValueAsString(checkpoint));
+    }
+
     @Override
     public Mono<Void> delete(String id) {
         return redis.execute(JobScripts.DELETE, List.of(RedisKeys.jobState(id)), List.of(id)).then();

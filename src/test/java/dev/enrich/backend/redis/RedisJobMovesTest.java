@@ -11,6 +11,7 @@ import dev.enrich.job.Job;
 import dev.enrich.job.JobState;
 import dev.enrich.job.Priority;
 import dev.enrich.pipeline.StageName;
+import dev.enrich.pipeline.StageResult;
 import dev.enrich.queue.QueuedJob;
 import dev.enrich.session.StorageLimitException;
 import dev.enrich.testing.Json;
@@ -21,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -82,6 +84,36 @@ class RedisJobMovesTest extends JobMovesContract {
         redisLog.stop();
         factory.destroy();
         redis.close();
+    }
+
+    @Test
+    void consecutiveMovesTriedAgainAfterALostReplyAnswerAsTheyDidAndAppendNothingAgain() {
+        jobs.save(running()).block(WAIT);
+        List<JobMoves.Step> steps = threeSteps(running(), AUDIO_DONE, SUMMARY_DONE);
+        List<JobEvent> first = moves.moveAll(JobState.RUNNING, steps, "job:j1", List.of("user:t1")).block(WAIT);
+
+        List<JobEvent> again = moves.moveAll(JobState.RUNNING, steps, "job:j1", List.of("user:t1")).block(WAIT);
+
+        assertThat(again).isEqualTo(first).extracting(JobEvent::seq).containsExactly(1L, 2L, 3L);
+        assertThat(log.lastSeq("job:j1").block(WAIT)).isEqualTo(3);
+        assertThat(log.lastSeq("user:t1").block(WAIT)).isEqualTo(3);
+    }
+
+    @Test
+    void consecutiveMovesOfARunWhoseEntryWasTakenOverMoveNothingAndKeepEveryCheckpointWhereNoneSucceeded() {
+        Job first = running().deliveredAs(1);
+        Job second = first.deliveredAs(2).withProgress(0, null, "Resuming...");
+        jobs.save(second).block(WAIT);
+        StageResult summary = StageResult.failed(StageName.SUMMARY, "Couldn't write the summary.");
+        jobs.keepResult("j1", StageName.SUMMARY, SUMMARY_DONE).block(WAIT);
+
+        assertThat(moves.moveAll(JobState.RUNNING, threeSteps(first, AUDIO_DONE, summary), "job:j1",
+                List.of("user:t1"))
+                .block(WAIT)).isEmpty();
+        assertThat(jobs.findById("j1").block(WAIT)).isEqualTo(second);
+        assertThat(log.lastSeq("job:j1").block(WAIT)).isZero();
+        assertThat(jobs.results("j1").block(WAIT)).as("kept where none succeeded; the second run's success stays")
+                .isEqualTo(Map.of(StageName.AUDIO, AUDIO_DONE, StageName.SUMMARY, SUMMARY_DONE));
     }
 
     @Test
