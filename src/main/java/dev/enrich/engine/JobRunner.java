@@ -196,15 +196,17 @@ final class JobRunner implements JobTask {
         Run run = new Run(queuedJob, progress);
         started.set(run);
         AtomicReference<@Nullable JobState> stopped = new AtomicReference<>();
-        // Heard once, wherever it is listened to first (the pipeline's end, a store, the end of the run).
+        // Listened to by the pipeline and before each store (the stop emits one reason, to each listener). It wins
+        // over an interruption the run found by itself (a stage's resource taken by the shutdown).
         Mono<JobState> stopSignal = stop.doOnNext(reason -> {
-            if (!stopped.compareAndSet(null, reason)) {
-                return;
-            }
             if (reason == JobState.RUNNING) {
-                // Its queue entry was taken over: the job runs elsewhere now, and this run stores nothing more.
-                log.warn("run stopped job={}: another replica took its queue entry over", queuedJob.id());
+                // Its queue entry was taken over: the job runs elsewhere now, and this run stores nothing more. Set
+                // first: whoever reads the reason sees it.
                 run.movedElsewhere = true;
+            }
+            JobState before = stopped.getAndUpdate(now -> now == null || now == JobState.INTERRUPTED ? reason : now);
+            if (reason == JobState.RUNNING && before != reason) {
+                log.warn("run stopped job={}: another replica took its queue entry over", queuedJob.id());
             }
         });
         run.job = queuedJob.withState(JobState.RUNNING, "Starting...", clock.instant());
@@ -238,11 +240,9 @@ final class JobRunner implements JobTask {
                     }
                 })
                 .concatMap(stored -> store(run, stopSignal, stopped), MAX_GROUP)
-                // A stop told while the last stores were under way (the pipeline had ended) is heard too.
-                .then(heard(stopSignal))
                 .then(Mono.defer(() -> {
                     JobState reason = stopped.get();
-                    if (run.movedElsewhere && reason != JobState.CANCELLED) {
+                    if ((run.movedElsewhere || reason == JobState.RUNNING) && reason != JobState.CANCELLED) {
                         return endedElsewhere(run);
                     }
                     if (reason != null) {
@@ -316,7 +316,9 @@ final class JobRunner implements JobTask {
     /**
      * Store what {@link #handle} queued, in order, from the run's serial chain of stores: all the moves queued by now
      * in one step ({@link EventPublisher#publishMoves}, up to {@link #MAX_GROUP}), or the event said only that comes
-     * first. Nothing when an earlier call stored it all already. Stored as {@link #save} stores one move.
+     * first. Nothing when an earlier call stored it all already. Stored as {@link #save} stores one move. The stop is
+     * listened to first: the pipeline may have ended (and stopped listening) while stores are still to be made, and a
+     * stop told by then is heard here; after it, the moves are not made, and their results are kept.
      */
     private Mono<Void> store(Run run, Mono<JobState> stopSignal, AtomicReference<@Nullable JobState> stopped) {
         return heard(stopSignal).then(Mono.defer(() -> {

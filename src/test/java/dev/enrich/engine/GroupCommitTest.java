@@ -69,6 +69,49 @@ class GroupCommitTest {
 
     @Test
     void movesMadeWhileAStoreIsUnderWayAreStoredTogetherInTheirOrder() {
+        Held held = runHeldWhileBothStagesFinish(Mono.never());
+        release.tryEmitEmpty();
+
+        assertThat(held.run.block(WAIT)).isEqualTo(JobState.COMPLETED);
+        assertThat(stores).as("the start, the summary's start, the three moves made meanwhile in one step, the end")
+                .containsExactly(1, 1, 3, 1);
+        List<JobEvent> stream = List.copyOf(held.published);
+        assertThat(stream).extracting(JobEvent::seq).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+        assertThat(stream).extracting(JobEvent::type, JobEvent::stage).containsExactly(
+                tuple(EventType.PROGRESS, null),
+                tuple(EventType.STAGE, "summary"),
+                tuple(EventType.STAGE, "summary"),
+                tuple(EventType.STAGE, "canvas"),
+                tuple(EventType.STAGE, "canvas"),
+                tuple(EventType.COMPLETED, null));
+        assertThat(log.lastSeq(EventPublisher.jobStream(held.job.id())).block(WAIT)).isEqualTo(6);
+        assertThat(jobs.results(held.job.id()).block(WAIT)).containsOnlyKeys(StageName.SUMMARY, StageName.CANVAS);
+        assertThat(jobs.findById(held.job.id()).block(WAIT).state()).isEqualTo(JobState.COMPLETED);
+    }
+
+    @Test
+    void aCancelToldWhileMovesWaitToBeStoredEndsTheJobWithoutThemAndKeepsTheirResults() {
+        Sinks.One<JobState> stop = Sinks.one();
+        Held held = runHeldWhileBothStagesFinish(stop.asMono());
+        // The pipeline has ended: only the stores can hear the cancel now.
+        stop.tryEmitValue(JobState.CANCELLED);
+        release.tryEmitEmpty();
+
+        assertThat(held.run.block(WAIT)).isEqualTo(JobState.CANCELLED);
+        assertThat(stores).as("the start, the summary's start, the end: the moves after the cancel are not made")
+                .containsExactly(1, 1, 1);
+        assertThat(held.published).extracting(JobEvent::seq, JobEvent::type).containsExactly(
+                tuple(1L, EventType.PROGRESS), tuple(2L, EventType.STAGE), tuple(3L, EventType.CANCELLED));
+        assertThat(log.lastSeq(EventPublisher.jobStream(held.job.id())).block(WAIT)).isEqualTo(3);
+        assertThat(jobs.findById(held.job.id()).block(WAIT).state()).isEqualTo(JobState.CANCELLED);
+        assertThat(jobs.results(held.job.id()).block(WAIT)).as("kept for a retry")
+                .containsOnlyKeys(StageName.SUMMARY, StageName.CANVAS);
+    }
+
+    /** A run, its job and what it published, held at its second move while both its stages finished. */
+    private record Held(Mono<JobState> run, Job job, Queue<JobEvent> published) {}
+
+    private Held runHeldWhileBothStagesFinish(Mono<JobState> stop) {
         for (StageName stage : List.of(StageName.SUMMARY, StageName.CANVAS)) {
             stages.script(stage, ctx -> Flux.just(StageUpdate.done(StageResult.succeeded(stage, Outputs.of(stage)))));
         }
@@ -81,29 +124,13 @@ class GroupCommitTest {
         Queue<JobEvent> published = new ConcurrentLinkedQueue<>();
         events.published().subscribe(published::add);
 
-        Mono<JobState> run = runner.run(new QueuedJob(queued.id(), queued.tenant(), queued.priority(), T),
-                Mono.never()).cache();
+        Mono<JobState> run = runner.run(new QueuedJob(queued.id(), queued.tenant(), queued.priority(), T), stop)
+                .cache();
         run.subscribe();
         // Both stages have finished (the canvas' end was taken in) while the summary's start is still being stored.
         await().atMost(WAIT).until(() -> finished(StageName.CANVAS) == 1);
         assertThat(stores).as("the start, then the summary's start, held").containsExactly(1, 1);
-        release.tryEmitEmpty();
-
-        assertThat(run.block(WAIT)).isEqualTo(JobState.COMPLETED);
-        assertThat(stores).as("the start, the summary's start, the three moves made meanwhile in one step, the end")
-                .containsExactly(1, 1, 3, 1);
-        List<JobEvent> stream = List.copyOf(published);
-        assertThat(stream).extracting(JobEvent::seq).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
-        assertThat(stream).extracting(JobEvent::type, JobEvent::stage).containsExactly(
-                tuple(EventType.PROGRESS, null),
-                tuple(EventType.STAGE, "summary"),
-                tuple(EventType.STAGE, "summary"),
-                tuple(EventType.STAGE, "canvas"),
-                tuple(EventType.STAGE, "canvas"),
-                tuple(EventType.COMPLETED, null));
-        assertThat(log.lastSeq(EventPublisher.jobStream(queued.id())).block(WAIT)).isEqualTo(6);
-        assertThat(jobs.results(queued.id()).block(WAIT)).containsOnlyKeys(StageName.SUMMARY, StageName.CANVAS);
-        assertThat(jobs.findById(queued.id()).block(WAIT).state()).isEqualTo(JobState.COMPLETED);
+        return new Held(run, queued, published);
     }
 
     // The in-memory moves, recording each store call's size; the second move waits for `release`.
