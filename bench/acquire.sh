@@ -7,6 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/jmh-lib.sh
+. bench/lib/charts.sh
 FORKS=${1:-3}
 LOAD_JOBS=${2:-300}
 OUT=target/bench-acquire

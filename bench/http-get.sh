@@ -10,6 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/jmh-lib.sh
+. bench/lib/charts.sh
 CONNS=${1:-16,64,256}
 SECS=${2:-8}
 RUNS=${3:-3}

@@ -7,6 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/jmh-lib.sh
+. bench/lib/charts.sh
 FORKS=${1:-3}
 OUT=target/bench-orchestration
 mkdir -p "$OUT" bench/charts

@@ -12,6 +12,7 @@
 # Needs: redis-server, redis-cli, node/npm (BullMQ goes into bench/bullmq/node_modules), gnuplot, JDK 17+.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib/charts.sh
 JOBS=${1:-2000}
 RUNS=${2:-3}
 CONCURRENCY=${CONCURRENCY:-16}

@@ -9,6 +9,7 @@
 # increments), once settled (raw) and after a full collection (jcmd GC.run); per connection = delta / count.
 # Writes bench/charts/sse-connections.png. The run holds /tmp/bench.lock.
 source "$(dirname "$0")/sse-lib.sh"
+source bench/lib/charts.sh
 COUNTS=${1:-1000,5000,10000}
 RUNS=${2:-3}
 IFS='|' read -r -a FLAG_SETS <<< "${FLAGS:--Xmx2g|}"

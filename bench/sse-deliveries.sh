@@ -12,6 +12,7 @@
 # are opened in increments and held (10,000 fit ulimit -n 20,000 on both sides). Writes bench/charts/sse-deliveries.png.
 # The run holds /tmp/bench.lock.
 source "$(dirname "$0")/sse-lib.sh"
+source bench/lib/charts.sh
 COUNTS=${1:-1000,5000,10000}
 RUNS=${2:-3}
 sse_build
