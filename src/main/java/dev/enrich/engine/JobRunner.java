@@ -196,7 +196,7 @@ final class JobRunner implements JobTask {
         Run run = new Run(queuedJob, progress);
         started.set(run);
         AtomicReference<@Nullable JobState> stopped = new AtomicReference<>();
-        // Listened to by the pipeline and before each store (the stop emits one reason, to each listener). It wins
+        // Listened to by the pipeline and by the stores (the stop emits one reason, to each listener). It wins
         // over an interruption the run found by itself (a stage's resource taken by the shutdown).
         Mono<JobState> stopSignal = stop.doOnNext(reason -> {
             if (reason == JobState.RUNNING) {
@@ -239,7 +239,11 @@ final class JobRunner implements JobTask {
                         sink.next(true);
                     }
                 })
-                .concatMap(stored -> store(run, stopSignal, stopped), MAX_GROUP)
+                .concatMap(stored -> store(run, stopped), MAX_GROUP)
+                .then()
+                // The pipeline may end (and stop listening) while stores are still to be made: the stop is listened
+                // to for as long as they are (it never ends this wait; the stores do).
+                .transform(stores -> Mono.firstWithSignal(stopSignal.then(Mono.<Void>never()), stores))
                 .then(Mono.defer(() -> {
                     JobState reason = stopped.get();
                     if ((run.movedElsewhere || reason == JobState.RUNNING) && reason != JobState.CANCELLED) {
@@ -273,12 +277,12 @@ final class JobRunner implements JobTask {
             progress.stageStarted(stage, now);
             run.job = run.job.withStage(stage, s -> s.running(clock.instant(), stage.activity()));
             updateProgress(run, stage.activity(), now);
-            return run.queue(new Pending(run.job, null, JobEvent.stage(run.job, stage, clock.instant())));
+            return run.queue(new JobMoves.Step(run.job, null, JobEvent.stage(run.job, stage, clock.instant())));
         }
         if (signal instanceof PipelineSignal.Retrying r) {
             // Said, not kept: the job's own message moves on with the stage's next progress.
-            return run.queue(new Pending(null, null, JobEvent.retrying(run.job, stage, r.attempt(), r.maxAttempts(),
-                    r.delay(), clock.instant())));
+            return run.queue(JobEvent.retrying(run.job, stage, r.attempt(), r.maxAttempts(), r.delay(),
+                    clock.instant()));
         }
         if (signal instanceof PipelineSignal.Progressed p) {
             progress.stageProgress(stage, p.fraction(), now);
@@ -288,7 +292,7 @@ final class JobRunner implements JobTask {
             }
             run.lastProgressEventMillis = now;
             updateProgress(run, p.message(), now);
-            return run.queue(new Pending(run.job, null, JobEvent.progress(run.job, stage, clock.instant())));
+            return run.queue(new JobMoves.Step(run.job, null, JobEvent.progress(run.job, stage, clock.instant())));
         }
         PipelineSignal.Finished finished = (PipelineSignal.Finished) signal;
         StageResult result = finished.result();
@@ -310,48 +314,41 @@ final class JobRunner implements JobTask {
         run.job = run.job.withStage(stage, s -> s.finished(result.state(), said, result.path(), clock.instant()));
         updateProgress(run, run.job.message(), now);
         // A fresh result is checkpointed with the move that reports it (one step on a shared store).
-        return run.queue(new Pending(run.job, fresh ? result : null, JobEvent.stage(run.job, stage, clock.instant())));
+        return run.queue(new JobMoves.Step(run.job, fresh ? result : null, JobEvent.stage(run.job, stage,
+                clock.instant())));
     }
 
     /**
      * Store what {@link #handle} queued, in order, from the run's serial chain of stores: all the moves queued by now
      * in one step ({@link EventPublisher#publishMoves}, up to {@link #MAX_GROUP}), or the event said only that comes
-     * first. Nothing when an earlier call stored it all already. Stored as {@link #save} stores one move. The stop is
-     * listened to first: the pipeline may have ended (and stopped listening) while stores are still to be made, and a
-     * stop told by then is heard here; after it, the moves are not made, and their results are kept.
+     * first. Nothing when an earlier call stored it all already. Stored as {@link #save} stores one move. Once the run
+     * was told to stop (the stop is listened to for as long as stores are made, see {@link #runPipeline}), the moves
+     * are not made, and their results are kept.
      */
-    private Mono<Void> store(Run run, Mono<JobState> stopSignal, AtomicReference<@Nullable JobState> stopped) {
-        return heard(stopSignal).then(Mono.defer(() -> {
-            List<Pending> group = run.takeGroup();
+    private Mono<Void> store(Run run, AtomicReference<@Nullable JobState> stopped) {
+        return Mono.defer(() -> {
+            List<Object> group = run.takeGroup();
             if (group.isEmpty()) {
                 return Mono.empty();
             }
-            Pending first = group.get(0);
             boolean stop = run.movedElsewhere || stopped.get() != null;
-            if (first.job() == null) {
-                return stop ? Mono.empty() : events.publish(first.event()).then();
+            if (group.get(0) instanceof JobEvent said) {
+                return stop ? Mono.empty() : events.publish(said).then();
             }
-            String jobId = first.job().id();
+            @SuppressWarnings("unchecked")
+            List<JobMoves.Step> steps = (List<JobMoves.Step>) (List<?>) group;
+            String jobId = steps.get(0).next().id();
             if (stop) {
-                // Told to stop (the job ends or moved elsewhere): what is still to store is not said, and results
-                // are kept for a later run.
-                return Flux.fromIterable(group).filter(p -> p.checkpoint() != null)
-                        .concatMap(p -> whileStoreIsDown(jobs.keepResult(jobId, p.checkpoint().stage(),
-                                p.checkpoint()), jobId))
+                return Flux.fromIterable(steps).filter(step -> step.checkpoint() != null)
+                        .concatMap(step -> whileStoreIsDown(jobs.keepResult(jobId, step.checkpoint().stage(),
+                                step.checkpoint()), jobId))
                         .then();
             }
-            Job last = group.get(group.size() - 1).job();
-            List<JobMoves.Step> steps = group.stream()
-                    .map(p -> new JobMoves.Step(p.job(), p.checkpoint(), p.event())).toList();
+            Job last = steps.get(steps.size() - 1).next();
             return whileStoreIsDown(events.publishMoves(run.stored, steps), jobId)
                     .doOnNext(moved -> settle(run, last, moved))
                     .then();
-        }));
-    }
-
-    // Hear the stop if it was told by now (it emits at once then), without waiting for it.
-    private static Mono<Void> heard(Mono<JobState> stopSignal) {
-        return Mono.firstWithSignal(stopSignal, Mono.<JobState>empty()).then();
+        });
     }
 
     private void updateProgress(Run run, String message, long now) {
@@ -518,12 +515,6 @@ final class JobRunner implements JobTask {
     }
 
     /**
-     * What a signal leaves to store: the job as it left it with the event that reports it and the stage result to
-     * checkpoint, or (no job) an event said only.
-     */
-    private record Pending(@Nullable Job job, @Nullable StageResult checkpoint, JobEvent event) {}
-
-    /**
      * Hold a running job's latest state; touched from the job's serial signal chain, and (what it stored) from its
      * serial chain of stores, which may run beside it.
      */
@@ -543,8 +534,11 @@ final class JobRunner implements JobTask {
         JobState stored;
         /** This run's order among the job's runs (its attempt and delivery), kept when its job is retried. */
         final long order;
-        /** What {@link #handle} queued and {@link #store} has not taken yet (one thread adds, one takes, at once). */
-        private final Queue<Pending> pending = new ConcurrentLinkedQueue<>();
+        /**
+         * What {@link #handle} queued and {@link #store} has not taken yet, in order: moves ({@link JobMoves.Step}) and
+         * events said only ({@link JobEvent}). One thread adds while another takes.
+         */
+        private final Queue<Object> pending = new ConcurrentLinkedQueue<>();
 
         Run(Job job, @Nullable JobProgress progress) {
             this.job = job;
@@ -553,21 +547,24 @@ final class JobRunner implements JobTask {
             this.progress = progress;
         }
 
-        boolean queue(Pending step) {
+        boolean queue(Object step) {
             pending.add(step);
             return true;
         }
 
         // The moves at the head of the queue, up to MAX_GROUP, or the event said only at its head.
-        List<Pending> takeGroup() {
-            Pending head = pending.poll();
-            if (head == null || head.job() == null) {
-                return head == null ? List.of() : List.of(head);
+        List<Object> takeGroup() {
+            Object head = pending.poll();
+            if (head == null) {
+                return List.of();
             }
-            List<Pending> group = new ArrayList<>();
+            Object next = pending.peek();
+            if (head instanceof JobEvent || next == null || next instanceof JobEvent) {
+                return List.of(head);
+            }
+            List<Object> group = new ArrayList<>();
             group.add(head);
-            for (Pending next = pending.peek(); next != null && next.job() != null && group.size() < MAX_GROUP;
-                    next = pending.peek()) {
+            for (; next instanceof JobMoves.Step && group.size() < MAX_GROUP; next = pending.peek()) {
                 group.add(pending.poll());
             }
             return group;
