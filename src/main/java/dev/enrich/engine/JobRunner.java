@@ -141,7 +141,8 @@ final class JobRunner implements JobTask {
         if (run != null && run.movedElsewhere) {
             return endedElsewhere(read.id()).onErrorMap(e -> suppressed(error, e));
         }
-        Job last = run == null ? read : run.job;
+        // As this run last stored it: its signals may have been taken in further than what was stored.
+        Job last = run == null ? read : run.storedJob;
         JobState from = run == null ? read.state() : run.stored;
         Job failed = ended(last, JobState.FAILED, CRASHED);
         // The state alone cannot tell this run's job from a later run of it in the same state (a cancel then a retry
@@ -461,6 +462,7 @@ final class JobRunner implements JobTask {
     private static void settle(Run run, Job snapshot, boolean moved) {
         if (moved) {
             run.stored = snapshot.state();
+            run.storedJob = snapshot;
         } else {
             run.movedElsewhere = true;
             run.lost.tryEmitValue(JobState.CANCELLED);
@@ -532,6 +534,8 @@ final class JobRunner implements JobTask {
         boolean permanentFailure;
         /** The state this run last stored (or read): the only state its next save may move the job from. */
         JobState stored;
+        /** The job as this run last stored it (or read it). */
+        volatile Job storedJob;
         /** This run's order among the job's runs (its attempt and delivery), kept when its job is retried. */
         final long order;
         /**
@@ -544,6 +548,7 @@ final class JobRunner implements JobTask {
             this.job = job;
             this.order = job.runOrder();
             this.stored = job.state();
+            this.storedJob = job;
             this.progress = progress;
         }
 
