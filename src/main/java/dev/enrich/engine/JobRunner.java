@@ -488,8 +488,9 @@ final class JobRunner implements JobTask {
 
     /**
      * Retry a store call while the store is out (Redis down or hung: connection failures and timeouts), with backoff
-     * up to {@link #STORE_BACKOFF_MAX}, for up to about {@link #STORE_OUTAGE_RETRIES} tries: the job pauses instead of
-     * failing, and goes on when the store is back. Other errors pass at once.
+     * up to {@link #STORE_BACKOFF_MAX}, for up to about {@link #STORE_OUTAGE_RETRIES} tries: the job's stores pause
+     * instead of failing (its stages go on until {@link #MAX_GROUP} stores wait), and go on when the store is back.
+     * Other errors pass at once.
      */
     private static <T> Mono<T> whileStoreIsDown(Mono<T> call, String jobId) {
         return call.retryWhen(Retry.backoff(STORE_OUTAGE_RETRIES, Duration.ofMillis(250))
