@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -246,10 +247,16 @@ class ReplicasTest {
     }
 
     /** Follow a job's events on {@code replica} from its first event (Last-Event-ID 0), collecting them. */
+    // Follow a job's stream from its start; return once the stream is open (its opening frame came), so that what the
+    // test does next (kill Redis) cannot come before the request.
     private List<ServerSentEvent<String>> follow(EnrichProcess replica, String job) {
         List<ServerSentEvent<String>> seen = new CopyOnWriteArrayList<>();
-        streams.add(new SseClient(replica.port(), client(replica)).events("/api/v1/jobs/" + job + "/events", "0")
+        AtomicBoolean open = new AtomicBoolean();
+        streams.add(new SseClient(replica.port(), client(replica)).sse("/api/v1/jobs/" + job + "/events", "0")
+                .doOnNext(frame -> open.set(true))
+                .filter(frame -> frame.event() != null)
                 .subscribe(seen::add));
+        await("the stream of job " + job + " open").atMost(LONG).untilTrue(open);
         return seen;
     }
 
