@@ -143,7 +143,7 @@ final class JobRunner implements JobTask {
         }
         // As this run last stored it: its signals may have been taken in further than what was stored.
         Job last = run == null ? read : run.storedJob;
-        JobState from = run == null ? read.state() : run.stored;
+        JobState from = last.state();
         Job failed = ended(last, JobState.FAILED, CRASHED);
         // The state alone cannot tell this run's job from a later run of it in the same state (a cancel then a retry
         // while it failed): the attempt must be this run's too.
@@ -328,16 +328,15 @@ final class JobRunner implements JobTask {
      */
     private Mono<Void> store(Run run, AtomicReference<@Nullable JobState> stopped) {
         return Mono.defer(() -> {
-            List<Object> group = run.takeGroup();
-            if (group.isEmpty()) {
+            Object head = run.pending.poll();
+            if (head == null) {
                 return Mono.empty();
             }
             boolean stop = run.movedElsewhere || stopped.get() != null;
-            if (group.get(0) instanceof JobEvent said) {
+            if (head instanceof JobEvent said) {
                 return stop ? Mono.empty() : events.publish(said).then();
             }
-            @SuppressWarnings("unchecked")
-            List<JobMoves.Step> steps = (List<JobMoves.Step>) (List<?>) group;
+            List<JobMoves.Step> steps = run.groupFrom((JobMoves.Step) head);
             String jobId = steps.get(0).next().id();
             if (stop) {
                 return Flux.fromIterable(steps).filter(step -> step.checkpoint() != null)
@@ -346,7 +345,7 @@ final class JobRunner implements JobTask {
                         .then();
             }
             Job last = steps.get(steps.size() - 1).next();
-            return whileStoreIsDown(events.publishMoves(run.stored, steps), jobId)
+            return whileStoreIsDown(events.publishMoves(run.stored(), steps), jobId)
                     .doOnNext(moved -> settle(run, last, moved))
                     .then();
         });
@@ -452,8 +451,9 @@ final class JobRunner implements JobTask {
                     return move.apply(JobState.RUNNING, snapshot);
                 })
                 .defaultIfEmpty(false);
-        return move.apply(run.stored, snapshot)
-                .flatMap(moved -> moved || run.stored == JobState.RUNNING ? Mono.just(moved) : fromAnEarlierRun)
+        JobState from = run.stored();
+        return move.apply(from, snapshot)
+                .flatMap(moved -> moved || from == JobState.RUNNING ? Mono.just(moved) : fromAnEarlierRun)
                 .doOnNext(moved -> settle(run, snapshot, moved))
                 .then();
     }
@@ -461,7 +461,6 @@ final class JobRunner implements JobTask {
     // What a save's answer means for its run: the job is as stored now, or it moved elsewhere and the run stops.
     private static void settle(Run run, Job snapshot, boolean moved) {
         if (moved) {
-            run.stored = snapshot.state();
             run.storedJob = snapshot;
         } else {
             run.movedElsewhere = true;
@@ -476,7 +475,7 @@ final class JobRunner implements JobTask {
         if (run.movedElsewhere) {
             return Mono.empty();
         }
-        JobState from = run.stored;
+        JobState from = run.stored();
         // The move and its event in one step where the store allows (one Redis script).
         JobEvent said = event.apply(snapshot, clock.instant());
         Mono<Boolean> move = retryWait == null ? events.publishMove(from, snapshot, null, said)
@@ -533,9 +532,7 @@ final class JobRunner implements JobTask {
         @Nullable StageName failedStage;
         /** Set when a stage failed for a cause no later run would cure: the job does not retry by itself. */
         boolean permanentFailure;
-        /** The state this run last stored (or read): the only state its next save may move the job from. */
-        JobState stored;
-        /** The job as this run last stored it (or read it). */
+        /** The job as this run last stored it (or read it): its state is the only one its next save may move from. */
         volatile Job storedJob;
         /** This run's order among the job's runs (its attempt and delivery), kept when its job is retried. */
         final long order;
@@ -543,12 +540,11 @@ final class JobRunner implements JobTask {
          * What {@link #handle} queued and {@link #store} has not taken yet, in order: moves ({@link JobMoves.Step}) and
          * events said only ({@link JobEvent}). One thread adds while another takes.
          */
-        private final Queue<Object> pending = new ConcurrentLinkedQueue<>();
+        final Queue<Object> pending = new ConcurrentLinkedQueue<>();
 
         Run(Job job, @Nullable JobProgress progress) {
             this.job = job;
             this.order = job.runOrder();
-            this.stored = job.state();
             this.storedJob = job;
             this.progress = progress;
         }
@@ -558,22 +554,23 @@ final class JobRunner implements JobTask {
             return true;
         }
 
-        // The moves at the head of the queue, up to MAX_GROUP, or the event said only at its head.
-        List<Object> takeGroup() {
-            Object head = pending.poll();
-            if (head == null) {
-                return List.of();
-            }
-            Object next = pending.peek();
-            if (head instanceof JobEvent || next == null || next instanceof JobEvent) {
+        // The move taken from the head of the queue, with the moves queued right after it, up to MAX_GROUP in all.
+        List<JobMoves.Step> groupFrom(JobMoves.Step head) {
+            if (!(pending.peek() instanceof JobMoves.Step)) {
                 return List.of(head);
             }
-            List<Object> group = new ArrayList<>();
+            List<JobMoves.Step> group = new ArrayList<>();
             group.add(head);
-            for (; next instanceof JobMoves.Step && group.size() < MAX_GROUP; next = pending.peek()) {
-                group.add(pending.poll());
+            while (group.size() < MAX_GROUP && pending.peek() instanceof JobMoves.Step next) {
+                group.add(next);
+                pending.poll();
             }
             return group;
+        }
+
+        // The state this run last stored (or read): the only state its next save may move the job from.
+        JobState stored() {
+            return storedJob.state();
         }
 
         JobProgress progress() {

@@ -24,60 +24,32 @@ import reactor.core.publisher.Mono;
  */
 final class RedisJobMoves implements JobMoves {
 
-    // KEYS[1]: the job's state key, then the append's keys (the job stream's counter first). ARGV[1]: how many
-    // arguments of the job scripts' move follow (see JobScripts#TRANSITION), then the append's arguments. Returns
-    // {'OK', seq, jobSeq} when the job moved and the event was appended, {'STALE'} when it was not in state. A job
-    // already stored exactly so is this very move tried again (its reply was lost to a timeout): it answers as it
-    // did, with the job stream's last number, and appends nothing again.
-    @SuppressWarnings("rawtypes")
-    private static final RedisScript<List> MOVE = script(false);
+    // The very move tried again after its reply was lost to a timeout (the job is stored exactly as `a` stores it):
+    // the job stream's last number (counter: its key), which the first try's reply would have said; nil otherwise.
+    private static final String REPLAYED_FUNCTION = """
+            local function replayed(a, counter)
+              if redis.call('HGET', jobKey(a[1]), 'json') == a[7] then
+                local seq = tonumber(redis.call('GET', counter) or '0')
+                if seq > 0 then return seq end
+              end
+            end
+            """;
 
-    // As MOVE, and when the job moved, hold its wait (QueueScripts.HOLD_FUNCTION) in the same script: a crash after
-    // the move cannot leave the job stored QUEUED for its retry with nothing to queue it. KEYS[2], KEYS[3]: the
-    // queue's waits (sorted set, fields), before the append's keys; the wait's four arguments (job, delay ms, fields,
-    // attempt) come after the move's. The move tried again after a lost reply holds nothing again (the wait may have
-    // been queued since).
-    @SuppressWarnings("rawtypes")
-    private static final RedisScript<List> MOVE_TO_RETRY = script(true);
-
-    @SuppressWarnings("rawtypes")
-    private static RedisScript<List> script(boolean holding) {
-        int appendKeys = holding ? 4 : 2;
-        int appendArgs = holding ? 6 : 2;
-        return LuaScript.of(JobScripts.COMMON + RedisEventLog.APPEND_FUNCTION
-                + (holding ? QueueScripts.HOLD_FUNCTION : "") + """
-                local n = tonumber(ARGV[1])
-                local a = {unpack(ARGV, 2, n + 1)}
-                if redis.call('HGET', jobKey(a[1]), 'json') == a[7] then
-                  local seq = tonumber(redis.call('GET', KEYS[%d]) or '0')
-                  if seq > 0 then return {'OK', seq, seq} end
-                end
-                local moved = move(a)
-                if moved ~= 'OK' then return {moved} end
-                %s
-                local appended = append({unpack(KEYS, %d)}, {unpack(ARGV, n + %d)})
-                return {'OK', appended[1], appended[2]}
-                """.formatted(appendKeys,
-                        holding ? "hold(KEYS[2], KEYS[3], ARGV[n + 2], ARGV[n + 3], ARGV[n + 4], ARGV[n + 5])" : "",
-                        appendKeys, appendArgs), List.class);
-    }
-
-    // A run's consecutive moves (JobMoves#moveAll) in one script: the job stored as the last one leaves it, every
-    // checkpoint kept, every event appended, or nothing moved (the checkpoints kept as the move keeps one). KEYS as
-    // MOVE's. ARGV[1]: how many arguments of the job scripts' move follow (the last step's job, moved from the state
-    // before the first step, with no checkpoint), ARGV[2]: checkpoints c, ARGV[3]: events e, ARGV[4]: arguments per event m; then the move's,
-    // then c pairs (stage, JSON), then the e appends' arguments. Returns {'OK', seq, jobSeq} of the last event (the
-    // events are numbered one after the other in the job's stream), or {'STALE'}. Tried again after a lost reply, as
-    // MOVE: it answers with the stream's last number and appends nothing again.
+    // A run's consecutive moves (JobMoves#moveAll; a single move is a group of one) in one script: the job stored as
+    // the last one leaves it, every checkpoint kept, every event appended, or nothing moved (the checkpoints kept as
+    // the job scripts' move keeps one). KEYS[1]: the job's state key, then the appends' keys (the job stream's counter
+    // first). ARGV[1]: how many arguments of the job scripts' move follow (the last step's job, moved from the state
+    // before the first step, with no checkpoint), ARGV[2]: checkpoints c, ARGV[3]: events e, ARGV[4]: arguments per
+    // event m; then the move's, then c pairs (stage, JSON), then the e appends' arguments. Returns {'OK', seq, jobSeq}
+    // of the last event (the events are numbered one after the other in the job's stream), or {'STALE'}. Tried again
+    // after a lost reply, it answers as it did and appends nothing again.
     @SuppressWarnings("rawtypes")
     private static final RedisScript<List> MOVE_ALL = LuaScript.of(JobScripts.COMMON + RedisEventLog.APPEND_FUNCTION
-            + """
+            + REPLAYED_FUNCTION + """
             local n, c, e, m = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
             local a = {unpack(ARGV, 5, n + 4)}
-            if redis.call('HGET', jobKey(a[1]), 'json') == a[7] then
-              local seq = tonumber(redis.call('GET', KEYS[2]) or '0')
-              if seq > 0 then return {'OK', seq, seq} end
-            end
+            local seq = replayed(a, KEYS[2])
+            if seq then return {'OK', seq, seq} end
             local stale, exists = staleMove(a)
             if exists then
               for i = 0, c - 1 do checkpoint(a[1], stale, ARGV[n + 5 + 2 * i], ARGV[n + 6 + 2 * i]) end
@@ -92,6 +64,26 @@ final class RedisJobMoves implements JobMoves {
               last = append(k, {unpack(ARGV, from, from + m - 1)})
             end
             return {'OK', last[1], last[2]}
+            """, List.class);
+
+    // A job stored QUEUED for its retry with its event, its wait held (QueueScripts.HOLD_FUNCTION) in the same script:
+    // a crash after the move cannot leave the job stored QUEUED for its retry with nothing to queue it. KEYS[1]: the
+    // job's state key, KEYS[2], KEYS[3]: the queue's waits (sorted set, fields), then the append's keys. ARGV[1]: how
+    // many arguments of the job scripts' move follow (see JobScripts#TRANSITION), then the wait's four arguments (job,
+    // delay ms, fields, attempt), then the append's. Returns as MOVE_ALL. The move tried again after a lost reply holds
+    // nothing again (the wait may have been queued since).
+    @SuppressWarnings("rawtypes")
+    private static final RedisScript<List> MOVE_TO_RETRY = LuaScript.of(JobScripts.COMMON
+            + RedisEventLog.APPEND_FUNCTION + QueueScripts.HOLD_FUNCTION + REPLAYED_FUNCTION + """
+            local n = tonumber(ARGV[1])
+            local a = {unpack(ARGV, 2, n + 1)}
+            local seq = replayed(a, KEYS[4])
+            if seq then return {'OK', seq, seq} end
+            local moved = move(a)
+            if moved ~= 'OK' then return {moved} end
+            hold(KEYS[2], KEYS[3], ARGV[n + 2], ARGV[n + 3], ARGV[n + 4], ARGV[n + 5])
+            local appended = append({unpack(KEYS, 4)}, {unpack(ARGV, n + 6)})
+            return {'OK', appended[1], appended[2]}
             """, List.class);
 
     // The queue's offer (QueueScripts.OFFER) with the jobs it queues stored in the same script. KEYS: the offer's
@@ -144,8 +136,8 @@ final class RedisJobMoves implements JobMoves {
     @Override
     public Mono<Optional<JobEvent>> move(JobState from, Job next, @Nullable StageResult checkpoint, String stream,
             List<String> alsoTo, JobEvent event) {
-        return Mono.defer(() -> run(MOVE, List.of(), List.of(), jobs.transitionArgs(from, next, checkpoint), next,
-                log.prepare(stream, alsoTo, event)));
+        return moveAll(from, List.of(new Step(next, checkpoint, event)), stream, alsoTo)
+                .map(stored -> stored.stream().findFirst());
     }
 
     @Override
@@ -200,7 +192,7 @@ final class RedisJobMoves implements JobMoves {
     @Override
     public Mono<Optional<JobEvent>> moveToRetry(JobState from, Job next, String stream, List<String> alsoTo,
             JobEvent event, Duration wait, Instant queuedAt, long byRun) {
-        return Mono.defer(() -> run(MOVE_TO_RETRY, queue.waitKeys(), RedisJobQueue.waitArgs(new QueuedJob(next.id(),
+        return Mono.defer(() -> retry(queue.waitKeys(), RedisJobQueue.waitArgs(new QueuedJob(next.id(),
                         next.tenant(), next.priority(), queuedAt, next.attempt()), wait),
                 jobs.transitionArgs(from, next, null, byRun), next, log.prepare(stream, alsoTo, event)))
                 // On time from here; the sweep of every replica queues it too, within a view interval, if this one dies.
@@ -248,7 +240,7 @@ final class RedisJobMoves implements JobMoves {
     }
 
     @SuppressWarnings("rawtypes")
-    private Mono<Optional<JobEvent>> run(RedisScript<List> script, List<String> waitKeys, List<String> waitArgs,
+    private Mono<Optional<JobEvent>> retry(List<String> waitKeys, List<String> waitArgs,
             List<String> moveArgs, Job next, RedisEventLog.Append append) {
         List<String> keys = new ArrayList<>(append.keys().size() + waitKeys.size() + 1);
         keys.add(RedisKeys.jobState(next.id()));
@@ -259,7 +251,7 @@ final class RedisJobMoves implements JobMoves {
         args.addAll(moveArgs);
         args.addAll(waitArgs);
         args.addAll(append.args());
-        return redis.execute(script, keys, args).next().map(reply -> switch (String.valueOf(reply.get(0))) {
+        return redis.execute(MOVE_TO_RETRY, keys, args).next().map(reply -> switch (String.valueOf(reply.get(0))) {
             case JobScripts.OK -> Optional.of(append.stored(reply.get(1), reply.get(2)));
             case JobScripts.STALE -> Optional.<JobEvent>empty();
             default -> throw new IllegalStateException("unexpected reply from the move script: " + reply);

@@ -126,8 +126,12 @@ final class RedisJobRepository implements JobRepository {
     }
 
     private List<String> moveArgs(JobState from, @Nullable StageResult checkpoint) {
-        return checkpoint == null ? List.of(from.name())
-                : List.of(from.name(), checkpoint.stage().name(), json.writeValueAsString(checkpoint));
+        if (checkpoint == null) {
+            return List.of(from.name());
+        }
+        List<String> args = new ArrayList<>(resultArgs(checkpoint));
+        args.add(0, from.name());
+        return args;
     }
 
     /** A checkpoint as the job scripts' move takes it: its stage's field, then its JSON. */
